@@ -1,0 +1,98 @@
+#include "engine/catalog.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/rules/loader.h"
+
+namespace moderation {
+namespace {
+
+// A combination of rule-set ids, sorted and distinct, so that "de+spam" and
+// "spam+de" compile once.
+std::vector<std::string> Canonical(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// community id ("" = default) -> combination of set ids.
+std::map<std::string, std::vector<std::string>> CombinationsFor(const rules::LoadedSources& loaded) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (!loaded.communities) {
+    std::vector<std::string> all;
+    for (const rules::RuleSetSource& s : loaded.sets) all.push_back(s.id);
+    out[""] = Canonical(all);
+    return out;
+  }
+  if (loaded.communities->default_sets) out[""] = Canonical(*loaded.communities->default_sets);
+  for (const auto& [community, ids] : loaded.communities->communities) out[community] = Canonical(ids);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::string& path,
+                                                                     const Options& options,
+                                                                     rules::Diagnostics* problems) {
+  const size_t problems_before = problems->size();
+  std::optional<rules::LoadedSources> loaded = rules::LoadRulesPath(path, problems);
+  if (!loaded) return rules::DiagnosticsToStatus(*problems);
+  absl::flat_hash_map<std::string, const rules::RuleSetSource*> by_id;
+  for (const rules::RuleSetSource& s : loaded->sets) by_id[s.id] = &s;
+
+  std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
+  catalog->rule_set_count_ = loaded->sets.size();
+  std::map<std::string, std::shared_ptr<const CompiledRuleSet>> compiled;  // by combination key
+  absl::flat_hash_set<std::string> examined_rules;
+  std::set<std::string> warning_texts;
+  for (const auto& [community, ids] : CombinationsFor(*loaded)) {
+    const std::string key = absl::StrJoin(ids, "+");
+    auto it = compiled.find(key);
+    if (it == compiled.end()) {
+      std::vector<rules::RuleSetSource> sources;
+      for (const std::string& id : ids) sources.push_back(*by_id.at(id));
+      auto set = CompiledRuleSet::Compile(std::move(sources), options.compile, problems);
+      if (!set.ok()) continue;  // problems already recorded; keep checking the rest
+      it = compiled.emplace(key, *set).first;
+      for (const rules::Diagnostic& w : (*set)->report().warnings) {
+        if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
+      }
+      // A rule fires the same way in every combination (allow lists are per
+      // rule set), so each rule's examples run once.
+      if (options.run_examples) {
+        for (ExampleResult& r : RunExamples(**set)) {
+          if (examined_rules.contains(r.rule_id)) continue;
+          if (!r.passed) problems->push_back(r.ToDiagnostic());
+          catalog->example_results_.push_back(std::move(r));
+        }
+        for (size_t i = 0; i < (*set)->rule_count(); ++i) examined_rules.insert((*set)->rule(i).id);
+      }
+    }
+    catalog->communities_[community] = it->second;
+  }
+  if (problems->size() > problems_before) return rules::DiagnosticsToStatus(*problems);
+  return std::shared_ptr<const RuleCatalog>(std::move(catalog));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> RuleCatalog::ForCommunity(
+    std::string_view community) const {
+  if (auto it = communities_.find(std::string(community)); it != communities_.end()) return it->second;
+  if (auto it = communities_.find(""); it != communities_.end()) return it->second;
+  return absl::NotFoundError(
+      absl::StrCat("unknown community '", std::string(community), "' and no default rule sets are configured"));
+}
+
+std::vector<std::shared_ptr<const CompiledRuleSet>> RuleCatalog::compiled_sets() const {
+  std::vector<std::shared_ptr<const CompiledRuleSet>> out;
+  for (const auto& [community, set] : communities_) {
+    if (std::find(out.begin(), out.end(), set) == out.end()) out.push_back(set);
+  }
+  return out;
+}
+
+}  // namespace moderation

@@ -1,0 +1,166 @@
+// Loading a rules directory: communities, unions, defaults, examples, and
+// all-or-nothing failure.
+#include "engine/catalog.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/moderator.h"
+#include "gtest/gtest.h"
+
+namespace moderation {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "catalog_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(fs::path(dir_) / name) << text;
+  }
+  void WriteDefaultSets() {
+    Write("de.yaml", R"(ruleset: de
+version: "de-1"
+rules:
+  - id: de.insult
+    category: insult
+    words: [Blödmann]
+    action: block
+    examples:
+      match: ["Du Oberblödmann"]
+      no_match: ["Der Mann ist blöd"]
+)");
+    Write("en.yaml", R"(ruleset: en
+version: "en-1"
+rules:
+  - id: en.insult
+    category: insult
+    words: [moron]
+    action: flag
+    examples:
+      match: ["you MORON"]
+)");
+  }
+
+  absl::StatusOr<std::shared_ptr<const RuleCatalog>> Load(rules::Diagnostics* problems,
+                                                          std::string path = "") {
+    return RuleCatalog::Load(path.empty() ? dir_ : path, RuleCatalog::Options{}, problems);
+  }
+
+  static Verdict VerdictFor(const RuleCatalog& catalog, const std::string& community,
+                            const std::string& text) {
+    Post post;
+    post.community = community;
+    post.fields.push_back({"body", text});
+    absl::StatusOr<Decision> d = Moderate(catalog, post);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return d.ok() ? d->verdict : Verdict::kAllow;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(CatalogTest, WithoutCommunitiesFileEverySetIsTheDefault) {
+  WriteDefaultSets();
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  EXPECT_EQ(VerdictFor(**catalog, "anything", "Du Blödmann"), Verdict::kBlock);
+  EXPECT_EQ(VerdictFor(**catalog, "anything", "you moron"), Verdict::kFlag);
+  EXPECT_EQ((*catalog)->example_results().size(), 3u);
+  EXPECT_EQ((*catalog)->ForCommunity("x").value()->id(), "de+en");
+}
+
+TEST_F(CatalogTest, CommunitiesSelectTheirSetsAndUnknownOnesGetTheDefault) {
+  WriteDefaultSets();
+  Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  EXPECT_EQ(VerdictFor(**catalog, "gaming", "Du Blödmann"), Verdict::kAllow);
+  EXPECT_EQ(VerdictFor(**catalog, "gaming", "you moron"), Verdict::kFlag);
+  EXPECT_EQ(VerdictFor(**catalog, "unknown", "you moron"), Verdict::kAllow);
+  EXPECT_EQ(VerdictFor(**catalog, "unknown", "Du Blödmann"), Verdict::kBlock);
+  EXPECT_EQ((*catalog)->ForCommunity("both").value()->id(), "de+en");
+  EXPECT_EQ((*catalog)->compiled_sets().size(), 3u);
+}
+
+TEST_F(CatalogTest, UnknownCommunityWithoutDefaultIsNotFound) {
+  WriteDefaultSets();
+  Write("communities.yaml", "communities:\n  gaming: [en]\n");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  auto set = (*catalog)->ForCommunity("news");
+  EXPECT_EQ(set.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(set.status().message().find("'news'"), absl::string_view::npos);
+}
+
+TEST_F(CatalogTest, AFailingExampleFailsTheWholeLoadWithItsLocation) {
+  WriteDefaultSets();
+  Write("bad.yaml", R"(ruleset: bad
+version: "1"
+rules:
+  - id: bad.rule
+    category: insult
+    words: [Trottel]
+    score: 3
+    examples:
+      match: ["Du Trottel", "Du Depp"]
+)");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_FALSE(catalog.ok());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].location.file.substr(problems[0].location.file.size() - 8), "bad.yaml");
+  EXPECT_EQ(problems[0].location.line, 9);
+  EXPECT_NE(problems[0].message.find("\"Du Depp\" failed: the rule did not fire"), std::string::npos)
+      << problems[0].message;
+}
+
+TEST_F(CatalogTest, ProblemsInSeveralFilesAreAllReported) {
+  Write("a.yaml", "ruleset: a\nversion: \"1\"\nrules:\n  - id: x\n    category: c\n    words: [ab]\n    score: 1\n");
+  Write("b.yaml", "ruleset: b\nversion: \"1\"\nrules:\n  - id: y\n    categroy: c\n    words: [Trottel]\n    score: 1\n");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_FALSE(catalog.ok());
+  EXPECT_GE(problems.size(), 1u);
+  bool saw_b = false;
+  for (const auto& p : problems) saw_b |= p.location.file.find("b.yaml") != std::string::npos;
+  EXPECT_TRUE(saw_b) << problems[0].ToString();
+}
+
+TEST_F(CatalogTest, ASingleFileCanBeLoadedDirectly) {
+  WriteDefaultSets();
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems, (fs::path(dir_) / "en.yaml").string());
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  EXPECT_EQ((*catalog)->ForCommunity("").value()->id(), "en");
+}
+
+TEST_F(CatalogTest, SecondLoadWithACacheDirectoryReusesCompiledDatabases) {
+  WriteDefaultSets();
+  RuleCatalog::Options options;
+  options.compile.cache_dir = (fs::path(dir_) / "cache").string();
+  rules::Diagnostics problems;
+  auto first = RuleCatalog::Load(dir_, options, &problems);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE((*first)->ForCommunity("").value()->report().literals_from_cache);
+  auto second = RuleCatalog::Load(dir_, options, &problems);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE((*second)->ForCommunity("").value()->report().literals_from_cache);
+  EXPECT_EQ(VerdictFor(**second, "", "Du Blödmann"), Verdict::kBlock);
+}
+
+}  // namespace
+}  // namespace moderation

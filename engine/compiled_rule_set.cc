@@ -1,0 +1,267 @@
+// The rule-set compiler: RuleSetSources -> CompiledRuleSet::Impl.
+#include <chrono>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "engine/compiled_rule_set_internal.h"
+#include "engine/rules/content_hash.h"
+#include "engine/text/normalizer.h"
+
+namespace moderation {
+namespace {
+
+using rules::Diagnostics;
+using rules::MatchMode;
+
+match::Attachment AttachmentFor(MatchMode mode) {
+  switch (mode) {
+    case MatchMode::kWord: return match::Attachment::kWord;
+    case MatchMode::kPrefix: return match::Attachment::kPrefix;
+    case MatchMode::kSuffix: return match::Attachment::kSuffix;
+    case MatchMode::kCompound: return match::Attachment::kCompound;
+    case MatchMode::kSubstring: return match::Attachment::kSubstring;
+  }
+  return match::Attachment::kCompound;
+}
+
+size_t LetterCount(std::string_view skeleton) {
+  size_t letters = 0;
+  for (char c : skeleton) letters += c != ' ';
+  return letters;
+}
+
+// Collects distinct skeleton literals and what each stands for.
+class LiteralTable {
+ public:
+  void Add(const std::string& literal, LiteralRef ref) {
+    auto [it, inserted] = index_.try_emplace(literal, static_cast<uint32_t>(literals_.size()));
+    if (inserted) {
+      literals_.push_back(literal);
+      refs_.emplace_back();
+    }
+    refs_[it->second].push_back(ref);
+  }
+  // A multi-word term also matches with its words run together
+  // ("Heil Hitler" -> "heiihitier"), the form "H e i l H i t l e r" takes.
+  void AddWithJoinedVariant(const std::string& skeleton, LiteralRef ref) {
+    Add(skeleton, ref);
+    if (skeleton.find(' ') != std::string::npos) Add(absl::StrReplaceAll(skeleton, {{" ", ""}}), ref);
+  }
+  std::vector<std::string>& literals() { return literals_; }
+  std::vector<std::vector<LiteralRef>>& refs() { return refs_; }
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  std::vector<std::string> literals_;
+  std::vector<std::vector<LiteralRef>> refs_;
+};
+
+// Normalises one term; reports terms that cannot be matched safely.
+bool TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton,
+                  Diagnostics* problems) {
+  if (absl::Status s = text::SkeletonOfTerm(term.text, skeleton); !s.ok()) {
+    problems->push_back({term.location, absl::StrCat(what, " '", term.text, "': ", s.message())});
+    return false;
+  }
+  const size_t letters = LetterCount(*skeleton);
+  const size_t minimum = term.mode == MatchMode::kWord ? 2 : 3;
+  if (letters == 0) {
+    problems->push_back({term.location, absl::StrCat(what, " '", term.text,
+                                                     "' has no letters after normalisation")});
+    return false;
+  }
+  if (letters < minimum) {
+    problems->push_back(
+        {term.location,
+         absl::StrFormat("%s '%s' is too short after normalisation ('%s', %d letters; at least "
+                         "%d for match: %s): it would match inside too many words",
+                         what, term.text, *skeleton, letters, minimum, MatchModeName(term.mode))});
+    return false;
+  }
+  return true;
+}
+
+class Compiler {
+ public:
+  Compiler(const CompileOptions& options, Diagnostics* problems)
+      : options_(options), problems_(problems), cache_(options.cache_dir) {}
+
+  absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Run(std::vector<rules::RuleSetSource> sources);
+
+ private:
+  void AddComponents(std::vector<rules::RuleSetSource>& sources);
+  void AddRule(rules::Rule rule, uint32_t component);
+  void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
+  absl::Status BuildDatabases();
+  absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
+                            std::unique_ptr<const match::RegexDatabase>* out);
+  void SetIdentity();
+
+  const CompileOptions& options_;
+  Diagnostics* problems_;
+  match::DbCache cache_;
+  std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
+  LiteralTable literals_;
+  std::vector<std::string> folded_patterns_, raw_patterns_;
+  absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
+};
+
+absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Compiler::Run(
+    std::vector<rules::RuleSetSource> sources) {
+  const auto start = std::chrono::steady_clock::now();
+  if (sources.empty()) return absl::InvalidArgumentError("no rule sets to compile");
+  const size_t problems_before = problems_->size();
+  AddComponents(sources);
+  if (problems_->size() > problems_before) return rules::DiagnosticsToStatus(*problems_);
+  if (absl::Status s = BuildDatabases(); !s.ok()) return s;
+  if (problems_->size() > problems_before) return rules::DiagnosticsToStatus(*problems_);
+  SetIdentity();
+  impl_->max_spans_per_rule = options_.max_spans_per_rule;
+  impl_->report.rules = impl_->rules.size();
+  impl_->report.total_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::move(impl_);
+}
+
+void Compiler::AddComponents(std::vector<rules::RuleSetSource>& sources) {
+  for (uint32_t c = 0; c < sources.size(); ++c) {
+    rules::RuleSetSource& source = sources[c];
+    impl_->components.push_back({source.id, source.version, source.content_hash});
+    impl_->thresholds.push_back(source.thresholds);
+    AddAllowList(source.allow, c);
+    for (rules::Rule& rule : source.rules) AddRule(std::move(rule), c);
+  }
+}
+
+void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t component) {
+  for (const rules::Term& term : allow) {
+    std::string skeleton;
+    rules::Term as_word = term;
+    as_word.mode = MatchMode::kWord;  // allow entries may be short whole words
+    if (!TermSkeleton(as_word, "allow entry", &skeleton, problems_)) continue;
+    literals_.AddWithJoinedVariant(skeleton, {LiteralRef::kAllow, component, match::Attachment::kSubstring});
+  }
+}
+
+void Compiler::AddRule(rules::Rule rule, uint32_t component) {
+  auto [it, inserted] = rule_ids_.try_emplace(rule.id, rule.location);
+  if (!inserted) {
+    problems_->push_back({rule.location, absl::StrFormat("duplicate rule id '%s' (first defined at %s:%d)",
+                                                         rule.id, it->second.file, it->second.line)});
+    return;
+  }
+  const uint32_t index = static_cast<uint32_t>(impl_->rules.size());
+  for (const rules::Term& term : rule.terms) {
+    std::string skeleton;
+    if (!TermSkeleton(term, "term", &skeleton, problems_)) continue;
+    literals_.AddWithJoinedVariant(skeleton, {index, component, AttachmentFor(term.mode)});
+    ++impl_->report.terms;
+  }
+  if (rule.regex) {
+    if (rule.regex_view == rules::RegexView::kRaw) {
+      raw_patterns_.push_back(*rule.regex);
+      impl_->raw_regex_rule.push_back(index);
+    } else {
+      folded_patterns_.push_back(*rule.regex);
+      impl_->folded_regex_rule.push_back(index);
+    }
+  }
+  CompiledRule compiled;
+  compiled.has_pattern = !rule.terms.empty() || rule.regex.has_value();
+  compiled.has_condition = !rule.condition.empty();
+  compiled.component = component;
+  if (!compiled.has_pattern) impl_->condition_only_rules.push_back(index);
+  compiled.rule = std::move(rule);
+  impl_->rules.push_back(std::move(compiled));
+}
+
+absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
+                                    const std::vector<uint32_t>& rule_of,
+                                    std::unique_ptr<const match::RegexDatabase>* out) {
+  if (patterns.empty()) return absl::OkStatus();
+  match::RegexDatabase::Options regex_options;
+  regex_options.force_re2 = options_.force_re2;
+  auto db = match::RegexDatabase::Compile(patterns, regex_options, cache_);
+  if (!db.ok()) return db.status();
+  for (const match::RegexFallback& fallback : (*db)->fallbacks()) {
+    const rules::Rule& rule = impl_->rules[rule_of[fallback.id]].rule;
+    impl_->report.warnings.push_back(
+        {rule.regex_location, absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (",
+                                           fallback.reason, "); RE2 runs it instead")});
+  }
+  impl_->report.regexes += patterns.size();
+  impl_->report.regexes_on_re2 += (*db)->fallbacks().size();
+  impl_->report.regex_seconds += (*db)->build_info().seconds;
+  impl_->report.database_bytes += (*db)->build_info().bytes;
+  *out = std::move(*db);
+  return absl::OkStatus();
+}
+
+absl::Status Compiler::BuildDatabases() {
+  auto literal_db = match::LiteralDatabase::Compile(literals_.literals(), cache_);
+  if (!literal_db.ok()) return literal_db.status();
+  impl_->report.literals = literals_.literals().size();
+  impl_->report.literals_from_cache = (*literal_db)->build_info().from_cache;
+  impl_->report.literal_seconds = (*literal_db)->build_info().seconds;
+  impl_->report.database_bytes += (*literal_db)->build_info().bytes;
+  impl_->literals = std::move(*literal_db);
+  impl_->literal_refs = std::move(literals_.refs());
+  if (absl::Status s = BuildRegexes(folded_patterns_, impl_->folded_regex_rule, &impl_->folded_regexes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = BuildRegexes(raw_patterns_, impl_->raw_regex_rule, &impl_->raw_regexes); !s.ok()) {
+    return s;
+  }
+  auto scratch = match::ScratchPrototype::Create(
+      {impl_->literals->db(), impl_->folded_regexes ? impl_->folded_regexes->db() : nullptr,
+       impl_->raw_regexes ? impl_->raw_regexes->db() : nullptr});
+  if (!scratch.ok()) return scratch.status();
+  impl_->scratch = std::move(*scratch);
+  return absl::OkStatus();
+}
+
+void Compiler::SetIdentity() {
+  std::vector<std::string> ids, versions, hashes;
+  for (const RuleSetRef& c : impl_->components) {
+    ids.push_back(c.id);
+    versions.push_back(absl::StrCat(c.id, "@", c.version));
+    hashes.push_back(c.content_hash);
+  }
+  impl_->id = absl::StrJoin(ids, "+");
+  if (impl_->components.size() == 1) {
+    impl_->version = impl_->components[0].version;
+    impl_->content_hash = impl_->components[0].content_hash;
+  } else {
+    impl_->version = absl::StrJoin(versions, ",");
+    impl_->content_hash = rules::Sha256Hex(absl::StrJoin(hashes, "\n"));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
+    std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
+    rules::Diagnostics* problems) {
+  Compiler compiler(options, problems);
+  auto impl = compiler.Run(std::move(sources));
+  if (!impl.ok()) return impl.status();
+  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(std::move(*impl)));
+}
+
+CompiledRuleSet::CompiledRuleSet(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+CompiledRuleSet::~CompiledRuleSet() = default;
+
+const std::string& CompiledRuleSet::id() const { return impl_->id; }
+const std::string& CompiledRuleSet::version() const { return impl_->version; }
+const std::string& CompiledRuleSet::content_hash() const { return impl_->content_hash; }
+const std::vector<RuleSetRef>& CompiledRuleSet::components() const { return impl_->components; }
+const CompileReport& CompiledRuleSet::report() const { return impl_->report; }
+size_t CompiledRuleSet::rule_count() const { return impl_->rules.size(); }
+const rules::Rule& CompiledRuleSet::rule(size_t index) const { return impl_->rules[index].rule; }
+
+}  // namespace moderation

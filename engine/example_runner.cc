@@ -1,0 +1,64 @@
+#include "engine/example_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace moderation {
+namespace {
+
+const RuleHit* FindHit(const Decision& d, const std::string& rule_id) {
+  for (const auto* hits : {&d.hits, &d.shadow_hits}) {
+    for (const RuleHit& hit : *hits) {
+      if (hit.rule_id == rule_id) return &hit;
+    }
+  }
+  return nullptr;
+}
+
+std::string DescribeSpans(const RuleHit& hit) {
+  std::vector<std::string> parts;
+  for (const MatchSpan& span : hit.spans) {
+    parts.push_back(absl::StrCat("'", span.text, "' at ", span.start, "..", span.end));
+  }
+  return parts.empty() ? "its condition held" : absl::StrJoin(parts, ", ");
+}
+
+ExampleResult Check(const CompiledRuleSet& set, const rules::Rule& rule,
+                    const rules::Example& example, bool expect_match) {
+  ExampleResult result{rule.id, expect_match, example.text, example.location, false, ""};
+  Post post;
+  post.id = "example";
+  post.author = example.author;
+  post.fields.push_back({"text", example.text});
+  absl::StatusOr<Decision> decision = set.Evaluate(post);
+  if (!decision.ok()) {
+    result.detail = std::string(decision.status().message());
+    return result;
+  }
+  const RuleHit* hit = FindHit(*decision, rule.id);
+  result.passed = (hit != nullptr) == expect_match;
+  if (!result.passed) {
+    result.detail = expect_match ? "the rule did not fire"
+                                 : absl::StrCat("the rule fired: ", DescribeSpans(*hit));
+  }
+  return result;
+}
+
+}  // namespace
+
+rules::Diagnostic ExampleResult::ToDiagnostic() const {
+  return {location, absl::StrCat("rule '", rule_id, "': ", expect_match ? "match" : "no_match",
+                                 " example \"", text, "\" failed: ", detail)};
+}
+
+std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set) {
+  std::vector<ExampleResult> results;
+  for (size_t i = 0; i < set.rule_count(); ++i) {
+    const rules::Rule& rule = set.rule(i);
+    for (const rules::Example& e : rule.match_examples) results.push_back(Check(set, rule, e, true));
+    for (const rules::Example& e : rule.no_match_examples) results.push_back(Check(set, rule, e, false));
+  }
+  return results;
+}
+
+}  // namespace moderation

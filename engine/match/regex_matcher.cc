@@ -1,0 +1,202 @@
+#include "engine/match/regex_matcher.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "engine/rules/content_hash.h"
+
+namespace moderation::match {
+namespace {
+
+// HS_FLAG_SINGLEMATCH: we only need to know *whether* a regex matched; RE2
+// finds the spans. No HS_FLAG_UCP, so \w and \b are ASCII as in RE2.
+constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+
+std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
+  std::string material = absl::StrCat("regex-db-v1\n", hs_version(), "\n", kHsRegexFlags, "\n");
+  for (uint32_t id : ids) absl::StrAppend(&material, id, ":", patterns[id].size(), ":", patterns[id]);
+  return rules::Sha256Hex(material);
+}
+
+struct HsCompileOutcome {
+  HsDatabasePtr db;
+  int rejected_index = -1;  // index into the submitted list, or -1
+  std::string message;
+};
+
+HsCompileOutcome TryHsCompile(const std::vector<std::string>& patterns,
+                              const std::vector<uint32_t>& ids) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags(ids.size(), kHsRegexFlags);
+  std::vector<unsigned> hs_ids(ids.begin(), ids.end());
+  for (uint32_t id : ids) expressions.push_back(patterns[id].c_str());
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  const hs_error_t err = hs_compile_multi(expressions.data(), flags.data(), hs_ids.data(),
+                                          static_cast<unsigned>(ids.size()), HS_MODE_BLOCK, nullptr,
+                                          &db, &error);
+  HsCompileErrorPtr error_owner(error);
+  HsCompileOutcome outcome;
+  if (err == HS_SUCCESS) {
+    outcome.db.reset(db);
+    return outcome;
+  }
+  outcome.message = error != nullptr ? error->message : HsErrorName(err);
+  outcome.rejected_index = error != nullptr ? error->expression : -1;
+  return outcome;
+}
+
+int OnHsMatch(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
+  static_cast<std::vector<uint32_t>*>(context)->push_back(id);
+  return 0;
+}
+
+}  // namespace
+
+RE2::Options RuleRegexOptions() {
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  options.set_encoding(RE2::Options::EncodingUTF8);
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<const RegexDatabase>> RegexDatabase::Compile(
+    const std::vector<std::string>& patterns, const Options& options, const DbCache& cache) {
+  std::unique_ptr<RegexDatabase> db(new RegexDatabase());
+  for (size_t id = 0; id < patterns.size(); ++id) {
+    auto re = std::make_unique<RE2>(patterns[id], RuleRegexOptions());
+    if (!re->ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("regex ", id, " rejected by RE2: ", re->error()));
+    }
+    db->regexes_.push_back(std::move(re));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  if (absl::Status s = db->BuildHyperscan(patterns, options, cache); !s.ok()) return s;
+  if (absl::Status s = db->BuildFallbackSet(patterns, options); !s.ok()) return s;
+  db->build_info_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  db->build_info_.bytes = HsDatabaseBytes(db->hs_db_.get());
+  return std::unique_ptr<const RegexDatabase>(std::move(db));
+}
+
+// Compiles all patterns into one Hyperscan database, dropping each pattern
+// Hyperscan rejects (one at a time, as it reports them) into the fallback list.
+absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patterns,
+                                           const Options& options, const DbCache& cache) {
+  std::vector<uint32_t> accepted;
+  for (uint32_t id = 0; id < patterns.size(); ++id) {
+    if (options.force_re2) {
+      fallbacks_.push_back({id, "forced to RE2 by options"});
+    } else {
+      accepted.push_back(id);
+    }
+  }
+  if (accepted.empty()) return absl::OkStatus();
+  // Rejections are part of the cached outcome only implicitly: the key is of
+  // the accepted list, which is only known after the first compile. So look
+  // up the full list first; on a miss, compile and store under the full key.
+  const std::string full_key = CacheKey(patterns, accepted);
+  if (HsDatabasePtr cached = cache.Load(full_key)) {
+    hs_db_ = std::move(cached);
+    build_info_.from_cache = true;
+    return absl::OkStatus();
+  }
+  while (!accepted.empty()) {
+    HsCompileOutcome outcome = TryHsCompile(patterns, accepted);
+    if (outcome.db != nullptr) {
+      hs_db_ = std::move(outcome.db);
+      break;
+    }
+    if (outcome.rejected_index < 0) {
+      // A whole-database failure (e.g. too large): RE2 takes everything.
+      for (uint32_t id : accepted) fallbacks_.push_back({id, outcome.message});
+      accepted.clear();
+      break;
+    }
+    fallbacks_.push_back({accepted[outcome.rejected_index], outcome.message});
+    accepted.erase(accepted.begin() + outcome.rejected_index);
+  }
+  std::sort(fallbacks_.begin(), fallbacks_.end(),
+            [](const RegexFallback& a, const RegexFallback& b) { return a.id < b.id; });
+  // Only cache when nothing was rejected: a cached database for a list with
+  // rejections would hide those rejections (and their fallbacks) next time.
+  if (hs_db_ != nullptr && fallbacks_.empty()) cache.Store(full_key, hs_db_.get()).IgnoreError();
+  return absl::OkStatus();
+}
+
+absl::Status RegexDatabase::BuildFallbackSet(const std::vector<std::string>& patterns,
+                                             const Options& options) {
+  if (fallbacks_.empty()) return absl::OkStatus();
+  RE2::Options re2_options = RuleRegexOptions();
+  re2_options.set_max_mem(options.re2_set_max_mem);
+  fallback_set_ = std::make_unique<RE2::Set>(re2_options, RE2::UNANCHORED);
+  for (const RegexFallback& fallback : fallbacks_) {
+    std::string error;
+    if (fallback_set_->Add(patterns[fallback.id], &error) < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("regex ", fallback.id, " rejected by RE2::Set: ", error));
+    }
+    fallback_ids_.push_back(fallback.id);
+  }
+  if (!fallback_set_->Compile()) {
+    return absl::ResourceExhaustedError("RE2::Set compile failed (out of memory?)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RegexDatabase::MatchingIds(std::string_view text, hs_scratch_t* scratch,
+                                        std::vector<uint32_t>* ids) const {
+  if (hs_db_ != nullptr) {
+    if (scratch == nullptr) return absl::FailedPreconditionError("RegexDatabase: no scratch");
+    const size_t first = ids->size();
+    // hs_scan rejects a null buffer, which an empty string_view may have.
+    const char* data = text.data() != nullptr ? text.data() : "";
+    const hs_error_t err =
+        hs_scan(hs_db_.get(), data, static_cast<unsigned>(text.size()), 0, scratch, OnHsMatch, ids);
+    if (err != HS_SUCCESS) return HsError("hs_scan", err);
+    // Hyperscan follows PCRE where RE2 does not: `$` also matches before a
+    // final "\n" and `\s` also matches "\v". RE2 has the last word, so both
+    // paths report the same ids and a reported id has spans (as the header says).
+    const re2::StringPiece whole(data, text.size());
+    ids->erase(std::remove_if(ids->begin() + static_cast<ptrdiff_t>(first), ids->end(),
+                              [&](uint32_t id) { return !RE2::PartialMatch(whole, *regexes_[id]); }),
+               ids->end());
+  }
+  if (fallback_set_ != nullptr) {
+    std::vector<int> matched;
+    RE2::Set::ErrorInfo error_info;
+    if (!fallback_set_->Match(re2::StringPiece(text.data(), text.size()), &matched, &error_info) &&
+        error_info.kind != RE2::Set::kNoError) {
+      // Never miss silently: an out-of-memory DFA would drop matches.
+      return absl::ResourceExhaustedError("RE2::Set match failed (DFA out of memory)");
+    }
+    for (int index : matched) ids->push_back(fallback_ids_[index]);
+  }
+  return absl::OkStatus();
+}
+
+void RegexDatabase::FindSpans(uint32_t id, std::string_view text, size_t max_spans,
+                              absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
+  const RE2& re = *regexes_[id];
+  const re2::StringPiece whole(text.data(), text.size());
+  size_t pos = 0;
+  size_t found = 0;
+  re2::StringPiece match;
+  while (pos <= text.size() && found < max_spans &&
+         re.Match(whole, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
+    const size_t begin = static_cast<size_t>(match.data() - text.data());
+    const size_t end = begin + match.size();
+    if (end > begin) {
+      on_span(begin, end);
+      ++found;
+    }
+    // Step past the match; an empty match steps one whole UTF-8 character.
+    pos = end > begin ? end : end + 1;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  }
+}
+
+}  // namespace moderation::match

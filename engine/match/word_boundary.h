@@ -1,0 +1,45 @@
+// Decides whether a literal found on the skeleton view counts as a match of a
+// word-list term under its match mode (word, prefix, suffix, compound,
+// substring).
+//
+// Why: Hyperscan finds the letters anywhere; whether "arsch" inside
+// "nachbarschaft" is an insult is a question about the letters around it.
+// `compound` is the German-aware mode: the term may stand alone or be the head
+// (last part) of a compound whose first part is a real word part (>= 3
+// letters with a vowel: Ober|blödmann, Riesen|dummbatz), and may carry an
+// inflection ending (Blödmänn|er, Blödmann|s). Nothing else may follow, so
+// Nachb|arsch|aft and Ti|schlampe are not matches, without any allow list.
+//
+// Thread-safety: pure functions.
+#ifndef MODERATION_ENGINE_MATCH_WORD_BOUNDARY_H_
+#define MODERATION_ENGINE_MATCH_WORD_BOUNDARY_H_
+
+#include <cstddef>
+#include <string_view>
+
+#include "engine/text/normalizer.h"
+
+namespace moderation::match {
+
+enum class Attachment {
+  kWord,       // both ends on a word edge
+  kPrefix,     // start on a word edge
+  kSuffix,     // end on a word edge
+  kCompound,   // see file comment
+  kSubstring,  // anywhere
+};
+
+// True if skeleton[begin, end) is a match under `attachment`.
+bool AcceptsMatch(const text::SkeletonView& skeleton, size_t begin, size_t end,
+                  Attachment attachment);
+
+// True if `ending` (skeleton letters) is a German/English inflection ending a
+// compound head may carry: e en er ern es s n in innen (in skeleton spelling).
+bool IsInflectionEnding(std::string_view ending);
+
+// The minimum number of letters the first part of a compound must have.
+inline constexpr size_t kMinCompoundModifierLetters = 3;
+
+}  // namespace moderation::match
+
+#endif  // MODERATION_ENGINE_MATCH_WORD_BOUNDARY_H_

@@ -1,0 +1,152 @@
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/rules/loader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace moderation::rules {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string RuleFile(const std::string& set_id, const std::string& rule_id) {
+  return absl::StrCat("ruleset: ", set_id, "\nversion: \"1\"\nrules:\n  - id: ", rule_id,
+                      "\n    category: insult\n    words: [Dummbatz]\n    score: 3\n");
+}
+
+std::vector<std::string> Messages(const Diagnostics& diagnostics) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
+  return out;
+}
+
+// A fresh directory under the test temp dir, removed after each test.
+class LoadRulesPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::path(::testing::TempDir()) / "rules_XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(fs::path(dir_) / name, std::ios::binary) << text;
+  }
+  std::string Path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
+
+  std::string dir_;
+};
+
+TEST_F(LoadRulesPathTest, LoadsEveryRuleFileSortedByNameAndTheCommunities) {
+  Write("b.yml", RuleFile("spam", "spam.links"));
+  Write("a.yaml", RuleFile("de", "de.insult"));
+  Write("notes.txt", "not a rule file");
+  Write("communities.yaml", "default: [de]\ncommunities:\n  news: [de, spam]\n");
+  Diagnostics diagnostics;
+  std::optional<LoadedSources> loaded = LoadRulesPath(dir_, &diagnostics);
+  ASSERT_TRUE(loaded.has_value()) << ::testing::PrintToString(Messages(diagnostics));
+  ASSERT_EQ(loaded->sets.size(), 2u);
+  EXPECT_EQ(loaded->sets[0].id, "de");
+  EXPECT_EQ(loaded->sets[0].location.file, Path("a.yaml"));
+  EXPECT_EQ(loaded->sets[1].id, "spam");
+  ASSERT_TRUE(loaded->communities.has_value());
+  EXPECT_EQ(loaded->communities->communities.at("news"), (std::vector<std::string>{"de", "spam"}));
+}
+
+TEST_F(LoadRulesPathTest, LeavesCommunitiesUnsetWithoutACommunitiesFile) {
+  Write("a.yaml", RuleFile("de", "de.insult"));
+  Diagnostics diagnostics;
+  std::optional<LoadedSources> loaded = LoadRulesPath(dir_, &diagnostics);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_FALSE(loaded->communities.has_value());
+}
+
+TEST_F(LoadRulesPathTest, LoadsASingleFile) {
+  Write("a.yaml", RuleFile("de", "de.insult"));
+  Diagnostics diagnostics;
+  std::optional<LoadedSources> loaded = LoadRulesPath(Path("a.yaml"), &diagnostics);
+  ASSERT_TRUE(loaded.has_value());
+  ASSERT_EQ(loaded->sets.size(), 1u);
+  EXPECT_EQ(loaded->sets[0].id, "de");
+}
+
+TEST_F(LoadRulesPathTest, RejectsTheSameRuleSetIdInTwoFilesNamingBoth) {
+  Write("a.yaml", RuleFile("de", "de.one"));
+  Write("b.yaml", RuleFile("de", "de.two"));
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics),
+              ElementsAre(absl::StrCat(Path("b.yaml"), ":1:10: rule set 'de' is also defined at ",
+                                       Path("a.yaml"), ":1")));
+}
+
+TEST_F(LoadRulesPathTest, RejectsTheSameRuleIdInTwoFilesNamingBoth) {
+  Write("a.yaml", RuleFile("de", "shared.rule"));
+  Write("b.yaml", RuleFile("en", "shared.rule"));
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(
+      Messages(diagnostics),
+      ElementsAre(absl::StrCat(Path("b.yaml"), ":4:5: rule id 'shared.rule' is also defined at ",
+                               Path("a.yaml"), ":4")));
+}
+
+TEST_F(LoadRulesPathTest, RejectsACommunityNamingAnUnknownRuleSet) {
+  Write("a.yaml", RuleFile("spam", "spam.links"));
+  Write("communities.yml", "default: [spam]\ncommunities:\n  news: [spma]\n");
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics),
+              ElementsAre(absl::StrCat(Path("communities.yml"),
+                                       ":3:10: unknown rule set 'spma' (did you mean 'spam'?)")));
+}
+
+TEST_F(LoadRulesPathTest, RejectsAnUnknownDefaultRuleSet) {
+  Write("a.yaml", RuleFile("spam", "spam.links"));
+  Write("communities.yaml", "default: [de]\n");
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics), ElementsAre(HasSubstr(":1:11: unknown rule set 'de'")));
+}
+
+TEST_F(LoadRulesPathTest, RejectsAMissingPath) {
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(Path("nope"), &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics),
+              ElementsAre(absl::StrCat(Path("nope"),
+                                       ": cannot read rules path: no such file or "
+                                       "directory")));
+}
+
+TEST_F(LoadRulesPathTest, RejectsADirectoryWithoutRuleFiles) {
+  Write("communities.yaml", "default: [de]\n");
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics), ElementsAre(HasSubstr("no rule files")));
+}
+
+TEST_F(LoadRulesPathTest, ReportsProblemsOfEveryFile) {
+  Write("a.yaml", "ruleset: a\nversion: \"1\"\nrulez: []\n");
+  Write("b.yaml", "ruleset: b\n");
+  Diagnostics diagnostics;
+  EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
+  EXPECT_THAT(Messages(diagnostics),
+              ElementsAre(HasSubstr("a.yaml:1:1: missing required key 'rules'"),
+                          HasSubstr("a.yaml:3:1: unknown key 'rulez'"),
+                          HasSubstr("b.yaml:1:1: missing required key 'version'"),
+                          HasSubstr("b.yaml:1:1: missing required key 'rules'")));
+}
+
+}  // namespace
+}  // namespace moderation::rules

@@ -1,0 +1,123 @@
+// ParseRuleSet: one rule file's structure. Rules themselves are parsed in
+// rule_parser.cc; LoadRulesPath is in load_path.cc.
+#include "engine/rules/loader.h"
+
+#include <exception>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/rules/content_hash.h"
+#include "engine/rules/rule_parser.h"
+#include "engine/rules/term_lists.h"
+#include "engine/rules/yaml_reader.h"
+
+namespace moderation::rules {
+namespace {
+
+using internal::Entry;
+using internal::kOptional;
+using internal::kRequired;
+using internal::MapReader;
+using internal::YamlReader;
+
+const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
+                                                "lists",   "allow",   "rules"};
+
+void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
+  set->location = top->location();
+  if (std::optional<std::string> id = top->String("ruleset", kRequired)) {
+    set->location = top->Find("ruleset")->value_location;
+    if (!internal::IsValidId(*id)) {
+      reader->Error(set->location, absl::StrCat("invalid rule set id '", *id,
+                                                "': use only letters, digits, '.', '_' and '-'"));
+    }
+    set->id = std::move(*id);
+  }
+  set->version = top->String("version", kRequired).value_or("");
+  top->String("description", kOptional);  // checked for type only; not used by the engine
+}
+
+void ParseThresholds(YamlReader* reader, const Entry* entry, Thresholds* thresholds) {
+  if (entry == nullptr) return;
+  MapReader map(reader, entry->value, "thresholds", std::vector<std::string_view>{"flag", "block"});
+  const std::optional<double> flag = map.Number("flag", kOptional);
+  const std::optional<double> block = map.Number("block", kOptional);
+  if (flag) thresholds->flag = *flag;
+  if (block) thresholds->block = *block;
+  if (!(thresholds->flag > 0 && thresholds->flag <= thresholds->block)) {
+    reader->Error(entry->value_location,
+                  absl::StrCat("thresholds must satisfy 0 < flag <= block (flag ", thresholds->flag,
+                               ", block ", thresholds->block, ")"));
+  }
+}
+
+void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTable& lists,
+                RuleSetSource* set) {
+  if (entry == nullptr) return;
+  if (!entry->value.IsSequence()) {
+    reader->Error(entry->value_location, "'rules' must be a list of rules");
+    return;
+  }
+  std::map<std::string, SourceLocation> first_seen;
+  for (const YAML::Node& node : entry->value) {
+    SourceLocation id_location;
+    std::optional<Rule> rule = internal::ParseRule(reader, node, lists, &id_location);
+    if (!rule) continue;
+    if (!rule->id.empty()) {
+      const auto [first, inserted] = first_seen.emplace(rule->id, id_location);
+      if (!inserted) {
+        reader->Error(id_location,
+                      absl::StrCat("duplicate rule id '", rule->id, "' (first defined at line ",
+                                   first->second.line, ")"));
+      }
+    }
+    set->rules.push_back(std::move(*rule));
+  }
+}
+
+std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const YAML::Node& root) {
+  MapReader top(reader, root, "rule file", kTopKeys);
+  if (!top.is_map()) return std::nullopt;
+  RuleSetSource set;
+  ParseHeader(reader, &top, &set);
+  ParseThresholds(reader, top.Find("thresholds"), &set.thresholds);
+  const internal::ListTable lists = internal::ParseLists(reader, top.Find("lists"));
+  if (const Entry* allow = top.Find("allow")) {
+    // The mode of allow-list entries is unused; compound keeps them uniform.
+    set.allow = internal::ExpandTerms(
+        reader, internal::ParseTerms(reader, *allow, /*allow_references=*/true), lists,
+        MatchMode::kCompound);
+  }
+  ParseRules(reader, top.Get("rules", kRequired), lists, &set);
+  return set;
+}
+
+}  // namespace
+
+std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::string_view filename,
+                                          Diagnostics* diagnostics) {
+  Diagnostics local;
+  if (diagnostics == nullptr) diagnostics = &local;
+  const size_t errors_before = diagnostics->size();
+  try {
+    internal::SourceText source(yaml_text, filename);
+    YamlReader reader(&source, diagnostics);
+    std::optional<YAML::Node> root = reader.Parse();
+    if (!root) return std::nullopt;
+    std::optional<RuleSetSource> set = ParseDocument(&reader, *root);
+    internal::SortByLocation(diagnostics, errors_before);
+    // Never a half-loaded set: any problem anywhere discards the whole file.
+    if (!set || diagnostics->size() != errors_before) return std::nullopt;
+    set->content_hash = Sha256Hex(yaml_text);
+    return set;
+  } catch (const std::exception& e) {
+    diagnostics->push_back(
+        {{std::string(filename), 0, 0}, absl::StrCat("cannot load: ", e.what())});
+  } catch (...) {
+    diagnostics->push_back({{std::string(filename), 0, 0}, "cannot load: unknown error"});
+  }
+  return std::nullopt;
+}
+
+}  // namespace moderation::rules

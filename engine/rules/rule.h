@@ -1,0 +1,128 @@
+// The rule model: what a moderator's YAML rule file means, after loading.
+//
+// Why: the loader (YAML -> RuleSetSource), the compiler (RuleSetSource ->
+// Hyperscan/RE2 databases) and the policy (hits -> decision) all speak this
+// one model, so a rule means the same thing in modctl, tests and the server.
+// Every element keeps its SourceLocation so later stages (pattern compile
+// errors, failing examples) can still point at file:line:col.
+//
+// Thread-safety: plain values; treat as immutable once loaded.
+#ifndef MODERATION_ENGINE_RULES_RULE_H_
+#define MODERATION_ENGINE_RULES_RULE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/post.h"
+#include "engine/rules/diagnostic.h"
+
+namespace moderation::rules {
+
+// How a word-list term may attach to other letters (matched on the skeleton).
+enum class MatchMode {
+  kWord,       // whole word only
+  kPrefix,     // the word and anything appended: Blödmann -> Blödmanns ("term*")
+  kSuffix,     // the word at the end of a longer word ("*term")
+  kCompound,   // alone, or as the head of a compound whose first part has >= 3
+               // letters; optionally followed by a German inflection ending
+  kSubstring,  // anywhere, even inside other words ("*term*"): dangerous
+};
+
+const char* MatchModeName(MatchMode m);
+
+// What an enforcing rule does when it fires.
+enum class Action {
+  kScore,  // adds `score` to the set's total; thresholds decide
+  kFlag,   // hold for human review
+  kBlock,  // reject
+};
+
+const char* ActionName(Action a);
+
+enum class RuleMode {
+  kEnforce,  // changes the decision
+  kShadow,   // reported separately, never changes the decision
+};
+
+// Which view a regex scans.
+enum class RegexView {
+  kFolded,  // default: NFKC, case-folded, invisible characters removed
+  kRaw,     // the original bytes (case-insensitive matching still applies)
+};
+
+// One word-list term after @list expansion and wildcard parsing.
+struct Term {
+  std::string text;  // as written, without the '*' wildcards
+  MatchMode mode = MatchMode::kCompound;
+  SourceLocation location;
+};
+
+// Conditions a rule may require; all set conditions must hold (AND).
+// A condition on an author value the platform did not send never holds.
+struct Condition {
+  std::optional<int> author_account_age_days_below;
+  std::optional<int> author_account_age_days_at_least;
+  std::optional<int> author_trust_level_below;
+  std::optional<int> author_trust_level_at_least;
+  std::optional<int> author_prior_violations_at_least;
+  std::optional<int> links_at_least;
+  std::optional<int> mentions_at_least;
+  // Share of upper-case letters, 0..1. Only texts with at least
+  // caps_min_letters letters qualify, so "OK" is not shouting.
+  std::optional<double> caps_ratio_at_least;
+  int caps_min_letters = 12;
+  std::optional<int> length_at_least;  // code points, all fields together
+  std::optional<int> length_below;
+  std::optional<int> repeated_chars_at_least;  // longest run of one character
+  SourceLocation location;
+
+  bool empty() const;
+};
+
+// An embedded example: a text the rule must (or must not) fire on, optionally
+// with the author context the rule's conditions look at.
+struct Example {
+  std::string text;
+  Author author;
+  SourceLocation location;
+};
+
+struct Rule {
+  std::string id;
+  SourceLocation location;
+  std::string category;  // e.g. insult, threat, hate, spam, pii
+  std::vector<Term> terms;
+  std::optional<std::string> regex;  // RE2 syntax
+  SourceLocation regex_location;
+  RegexView regex_view = RegexView::kFolded;
+  Condition condition;
+  Action action = Action::kScore;
+  double score = 0;  // used when action == kScore
+  RuleMode mode = RuleMode::kEnforce;
+  std::string reason;        // shown to the author
+  std::string note;          // for moderators only
+  std::string legal_ground;  // e.g. "StGB §241 Bedrohung"
+  std::vector<Example> match_examples;
+  std::vector<Example> no_match_examples;
+};
+
+struct Thresholds {
+  double flag = 5;
+  double block = 10;
+};
+
+// One rule file.
+struct RuleSetSource {
+  std::string id;       // `ruleset:`; communities select sets by id
+  std::string version;  // `version:` free text
+  SourceLocation location;
+  Thresholds thresholds;
+  std::vector<Term> allow;  // allow-list entries (mode unused)
+  std::vector<Rule> rules;
+  std::string content_hash;  // "sha256:<hex>" of the file's bytes
+};
+
+}  // namespace moderation::rules
+
+#endif  // MODERATION_ENGINE_RULES_RULE_H_

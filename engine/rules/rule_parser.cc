@@ -1,0 +1,121 @@
+#include "engine/rules/rule_parser.h"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/rules/patterns.h"
+
+namespace moderation::rules::internal {
+namespace {
+
+const std::vector<std::string_view> kRuleKeys = {
+    "id",    "category", "words", "match",  "regex",        "view", "condition",
+    "score", "action",   "mode",  "reason", "legal_ground", "note", "examples"};
+// Enum value names in the order of their C++ enumerators, so an index casts.
+const std::vector<std::string_view> kMatchModes = {"word", "prefix", "suffix", "compound",
+                                                   "substring"};
+const std::vector<std::string_view> kActions = {"flag", "block"};
+const std::vector<std::string_view> kRuleModes = {"enforce", "shadow"};
+const std::vector<std::string_view> kViews = {"folded", "raw"};
+
+void ParseId(YamlReader* reader, MapReader* map, Rule* rule, SourceLocation* id_location) {
+  std::optional<std::string> id = map->String("id", kRequired);
+  if (!id) return;
+  *id_location = map->Find("id")->value_location;
+  if (!IsValidId(*id)) {
+    reader->Error(*id_location, absl::StrCat("invalid rule id '", *id,
+                                             "': use only letters, digits, '.', '_' and '-'"));
+  }
+  rule->id = std::move(*id);
+}
+
+void ParseCategory(YamlReader* reader, MapReader* map, Rule* rule) {
+  std::optional<std::string> category = map->String("category", kRequired);
+  if (!category) return;
+  if (category->empty())
+    reader->Error(map->Find("category")->value_location, "'category' must not be empty");
+  rule->category = std::move(*category);
+}
+
+// `words:`/`match:` or `regex:`/`view:`, never both.
+void ParsePattern(YamlReader* reader, MapReader* map, const ListTable& lists, Rule* rule) {
+  const std::optional<size_t> match = map->Enum("match", kMatchModes);
+  const MatchMode mode = match ? static_cast<MatchMode>(*match) : MatchMode::kCompound;
+  if (const Entry* words = map->Find("words")) {
+    rule->terms =
+        ExpandTerms(reader, ParseTerms(reader, *words, /*allow_references=*/true), lists, mode);
+  }
+  if (const Entry* regex = map->Find("regex")) {
+    if (map->Has("words")) {
+      reader->Error(regex->key_location,
+                    "a rule has 'words' or 'regex', not both: write two rules");
+    }
+    rule->regex = map->String("regex", kOptional);
+    rule->regex_location = regex->value_location;
+    if (rule->regex) {
+      if (std::optional<std::string> problem = RegexProblem(*rule->regex)) {
+        reader->Error(rule->regex_location, std::move(*problem));
+      }
+    }
+  }
+  if (const std::optional<size_t> view = map->Enum("view", kViews)) {
+    rule->regex_view = static_cast<RegexView>(*view);
+  }
+  if (map->Has("match") && !map->Has("words")) {
+    reader->Error(map->Find("match")->key_location, "'match' applies only to 'words'");
+  }
+  if (map->Has("view") && !map->Has("regex")) {
+    reader->Error(map->Find("view")->key_location, "'view' applies only to a 'regex'");
+  }
+}
+
+// Either a hard `action:` or a positive `score:`.
+void ParseOutcome(YamlReader* reader, MapReader* map, Rule* rule) {
+  const Entry* score = map->Find("score");
+  const Entry* action = map->Find("action");
+  if (score && action) {
+    reader->Error(score->key_location, "a rule has 'action' or 'score', not both");
+  } else if (!score && !action) {
+    reader->Error(map->location(), "a rule needs 'action: flag|block' or a 'score'");
+  }
+  if (const std::optional<size_t> index = map->Enum("action", kActions)) {
+    rule->action = *index == 0 ? Action::kFlag : Action::kBlock;
+  }
+  if (const std::optional<double> value = map->Number("score", kOptional)) {
+    if (*value <= 0) reader->Error(score->value_location, "'score' must be greater than 0");
+    rule->score = *value;
+  }
+}
+
+}  // namespace
+
+std::optional<Rule> ParseRule(YamlReader* reader, const YAML::Node& node, const ListTable& lists,
+                              SourceLocation* id_location) {
+  MapReader map(reader, node, "rule", kRuleKeys);
+  if (!map.is_map()) return std::nullopt;
+  Rule rule;
+  rule.location = map.location();
+  *id_location = map.location();
+  ParseId(reader, &map, &rule, id_location);
+  ParseCategory(reader, &map, &rule);
+  ParsePattern(reader, &map, lists, &rule);
+  if (const Entry* condition = map.Find("condition")) {
+    rule.condition = ParseCondition(reader, *condition);
+  }
+  if (!map.Has("words") && !map.Has("regex") && !map.Has("condition")) {
+    reader->Error(map.location(), "a rule needs 'words', 'regex' or 'condition'");
+  }
+  ParseOutcome(reader, &map, &rule);
+  if (const std::optional<size_t> mode = map.Enum("mode", kRuleModes)) {
+    rule.mode = static_cast<RuleMode>(*mode);
+  }
+  rule.reason = map.String("reason", kOptional).value_or("");
+  rule.note = map.String("note", kOptional).value_or("");
+  rule.legal_ground = map.String("legal_ground", kOptional).value_or("");
+  if (const Entry* examples = map.Find("examples")) ParseExamples(reader, *examples, &rule);
+  return rule;
+}
+
+}  // namespace moderation::rules::internal

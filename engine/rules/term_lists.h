@@ -1,0 +1,46 @@
+// Word-list terms, named lists and "@list" expansion (private to
+// engine_rules).
+//
+// Why: lists let moderators keep one insult list for many rules. Expansion
+// keeps each term's own location (the list item), so later errors about a
+// term point at the line where the term is written, not at the "@list".
+//
+// Thread-safety: single-threaded helpers, one per file being loaded.
+#ifndef MODERATION_ENGINE_RULES_TERM_LISTS_H_
+#define MODERATION_ENGINE_RULES_TERM_LISTS_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/rules/patterns.h"
+#include "engine/rules/rule.h"
+#include "engine/rules/yaml_reader.h"
+
+namespace moderation::rules::internal {
+
+struct LocatedTerm {
+  TermSpec spec;
+  SourceLocation location;
+};
+
+// The `lists:` of one file by name.
+using ListTable = std::map<std::string, std::vector<LocatedTerm>, std::less<>>;
+
+// Parses a list of terms (`words:`, `allow:` or one named list), reporting
+// bad terms at their location. List references are kept for ExpandTerms;
+// `allow_references` = false reports them instead (lists within lists).
+std::vector<LocatedTerm> ParseTerms(YamlReader* reader, const Entry& entry, bool allow_references);
+
+// Parses `lists:`; a missing entry gives an empty table.
+ListTable ParseLists(YamlReader* reader, const Entry* entry);
+
+// Replaces "@name" by the list's terms and gives every term its mode: the
+// wildcard's if it has one, else `default_mode`. Reports unknown lists.
+std::vector<Term> ExpandTerms(YamlReader* reader, const std::vector<LocatedTerm>& terms,
+                              const ListTable& lists, MatchMode default_mode);
+
+}  // namespace moderation::rules::internal
+
+#endif  // MODERATION_ENGINE_RULES_TERM_LISTS_H_

@@ -1,0 +1,251 @@
+#include "engine/rules/yaml_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/text/utf8.h"
+
+namespace moderation::rules::internal {
+namespace {
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// ValidateUtf8 names the bad byte only in its message: "... at byte N".
+std::optional<size_t> BadByteOffset(const absl::Status& status) {
+  const std::string message(status.message());
+  const size_t space = message.rfind(' ');
+  size_t offset = 0;
+  if (space == std::string::npos || !absl::SimpleAtoi(message.substr(space + 1), &offset)) {
+    return std::nullopt;
+  }
+  return offset;
+}
+
+std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// absl::StrJoin does not take std::string_view in this Abseil build.
+std::string Join(const std::vector<std::string_view>& values) {
+  std::string out;
+  for (std::string_view v : values) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+}  // namespace
+
+SourceText::SourceText(std::string_view text, std::string_view filename)
+    : text_(text), filename_(filename) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+SourceLocation SourceText::AtLineByte(size_t line, size_t byte_in_line) const {
+  if (line >= line_starts_.size()) return {filename_, static_cast<int>(line) + 1, 1};
+  const size_t start = line_starts_[line];
+  const size_t end = std::min(text_.size(), start + byte_in_line);
+  // Editors count characters, yaml-cpp counts bytes: count lead bytes only.
+  int column = 1;
+  for (size_t i = start; i < end; ++i) {
+    if (!IsContinuationByte(text_[i])) ++column;
+  }
+  return {filename_, static_cast<int>(line) + 1, column};
+}
+
+SourceLocation SourceText::At(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return WholeFile();
+  return AtLineByte(static_cast<size_t>(mark.line), static_cast<size_t>(mark.column));
+}
+
+SourceLocation SourceText::AtOffset(size_t offset) const {
+  const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const size_t line = static_cast<size_t>(next - line_starts_.begin()) - 1;
+  return AtLineByte(line, offset - line_starts_[line]);
+}
+
+std::optional<YAML::Node> YamlReader::Parse() {
+  const absl::Status utf8 = text::ValidateUtf8(source_->text());
+  if (!utf8.ok()) {
+    const std::optional<size_t> offset = BadByteOffset(utf8);
+    Error(offset ? source_->AtOffset(*offset) : source_->WholeFile(),
+          "file is not valid UTF-8 (the file must be saved as UTF-8)");
+    return std::nullopt;
+  }
+  try {
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(source_->text()));
+    if (documents.size() > 1) {
+      Error(documents[1], "a file holds one YAML document; remove the '---' separator");
+      return std::nullopt;
+    }
+    if (documents.empty()) return YAML::Node();
+    return documents[0];
+  } catch (const YAML::Exception& e) {
+    Error(source_->At(e.mark), absl::StrCat("YAML syntax error: ", e.msg));
+  } catch (const std::exception& e) {
+    Error(source_->WholeFile(), absl::StrCat("cannot parse YAML: ", e.what()));
+  }
+  return std::nullopt;
+}
+
+SourceLocation YamlReader::Loc(const YAML::Node& node) const {
+  if (!node.IsDefined()) return source_->WholeFile();
+  return source_->At(node.Mark());
+}
+
+void YamlReader::Error(const SourceLocation& location, std::string message) {
+  diagnostics_->push_back({location, std::move(message)});
+}
+
+void SortByLocation(Diagnostics* diagnostics, size_t first) {
+  std::stable_sort(diagnostics->begin() + static_cast<ptrdiff_t>(first), diagnostics->end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::pair(a.location.line, a.location.column) <
+                            std::pair(b.location.line, b.location.column);
+                   });
+}
+
+std::optional<std::string> ScalarText(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  return node.Scalar();
+}
+
+std::optional<double> ScalarNumber(const YAML::Node& node) {
+  double value = 0;
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<int> ScalarInt(const YAML::Node& node) {
+  int value = 0;
+  if (!node.IsScalar() || !YAML::convert<int>::decode(node, value)) return std::nullopt;
+  return value;
+}
+
+MapReader::MapReader(YamlReader* reader, const YAML::Node& node, std::string_view what,
+                     std::optional<std::vector<std::string_view>> allowed,
+                     std::string_view key_noun)
+    : reader_(reader), location_(reader->Loc(node)) {
+  if (!node.IsMap()) {
+    reader_->Error(location_, absl::StrCat(Quoted(what), " must be a mapping"));
+    return;
+  }
+  is_map_ = true;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    Entry entry{"", it->first, it->second, reader_->Loc(it->first), {}};
+    entry.value_location = it->second.IsNull() ? entry.key_location : reader_->Loc(it->second);
+    std::optional<std::string> key = ScalarText(it->first);
+    if (!key) {
+      reader_->Error(entry.key_location,
+                     absl::StrCat("keys in ", Quoted(what), " must be strings"));
+      continue;
+    }
+    entry.key = *key;
+    if (const Entry* first = Find(entry.key)) {
+      reader_->Error(entry.key_location,
+                     absl::StrCat("duplicate ", std::string(key_noun), " ", Quoted(entry.key),
+                                  " (first at line ", first->key_location.line, ")"));
+      continue;
+    }
+    if (allowed && std::find(allowed->begin(), allowed->end(), entry.key) == allowed->end()) {
+      std::string message =
+          absl::StrCat("unknown key ", Quoted(entry.key), " in ", std::string(what));
+      const std::string hint = DidYouMean(entry.key, *allowed);
+      if (!hint.empty()) absl::StrAppend(&message, " (did you mean ", Quoted(hint), "?)");
+      reader_->Error(entry.key_location, std::move(message));
+      continue;
+    }
+    entries_.push_back(std::move(entry));
+  }
+}
+
+const Entry* MapReader::Find(std::string_view key) const {
+  for (const Entry& entry : entries_) {
+    if (entry.key == key) return &entry;
+  }
+  return nullptr;
+}
+
+const Entry* MapReader::Get(std::string_view key, bool required) {
+  const Entry* entry = Find(key);
+  if (!entry && required && is_map_) {
+    reader_->Error(location_, absl::StrCat("missing required key ", Quoted(key)));
+  }
+  return entry;
+}
+
+std::optional<std::string> MapReader::String(std::string_view key, bool required) {
+  const Entry* entry = Get(key, required);
+  if (!entry) return std::nullopt;
+  std::optional<std::string> value = ScalarText(entry->value);
+  if (!value) reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be a string"));
+  return value;
+}
+
+std::optional<double> MapReader::Number(std::string_view key, bool required) {
+  const Entry* entry = Get(key, required);
+  if (!entry) return std::nullopt;
+  std::optional<double> value = ScalarNumber(entry->value);
+  if (!value) reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be a number"));
+  return value;
+}
+
+std::optional<int> MapReader::Int(std::string_view key, bool required) {
+  const Entry* entry = Get(key, required);
+  if (!entry) return std::nullopt;
+  std::optional<int> value = ScalarInt(entry->value);
+  if (!value) {
+    reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be an integer"));
+  }
+  return value;
+}
+
+std::optional<size_t> MapReader::Enum(std::string_view key,
+                                      const std::vector<std::string_view>& values) {
+  std::optional<std::string> text = String(key, kOptional);
+  if (!text) return std::nullopt;
+  const auto found = std::find(values.begin(), values.end(), *text);
+  if (found != values.end()) return static_cast<size_t>(found - values.begin());
+  std::string message = absl::StrCat("invalid ", Quoted(key), " value ", Quoted(*text),
+                                     " (expected one of: ", Join(values));
+  const std::string hint = DidYouMean(*text, values);
+  if (!hint.empty()) absl::StrAppend(&message, "; did you mean ", Quoted(hint), "?");
+  absl::StrAppend(&message, ")");
+  reader_->Error(Find(key)->value_location, std::move(message));
+  return std::nullopt;
+}
+
+std::vector<LocatedString> StringList(YamlReader* reader, const Entry& entry) {
+  const std::string message = absl::StrCat(Quoted(entry.key), " must be a list of strings");
+  std::vector<LocatedString> items;
+  if (!entry.value.IsSequence()) {
+    reader->Error(entry.value_location, message);
+    return items;
+  }
+  for (const YAML::Node& item : entry.value) {
+    std::optional<std::string> text = ScalarText(item);
+    if (!text) {
+      reader->Error(item.IsNull() ? entry.value_location : reader->Loc(item), message);
+      continue;
+    }
+    items.push_back({std::move(*text), reader->Loc(item)});
+  }
+  return items;
+}
+
+bool IsValidId(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+}  // namespace moderation::rules::internal

@@ -1,0 +1,135 @@
+// Typed, located access to a parsed YAML document (private to engine_rules).
+//
+// Why: every problem in a rule file must be reported with the file:line:col
+// of the offending key or value, and all of them in one pass. yaml-cpp throws
+// on bad conversions and counts columns in bytes from 0; this wrapper turns
+// both into Diagnostics with 1-based, code-point columns (as editors count),
+// and never lets an exception out.
+//
+//   SourceText source(text, "rules/de.yaml");
+//   YamlReader reader(&source, &diagnostics);
+//   std::optional<YAML::Node> root = reader.Parse();
+//   MapReader top(&reader, *root, "rule file", {"ruleset", "version"});
+//   std::optional<std::string> id = top.String("ruleset", kRequired);
+//
+// Thread-safety: single-threaded helpers, one per file being loaded.
+#ifndef MODERATION_ENGINE_RULES_YAML_READER_H_
+#define MODERATION_ENGINE_RULES_YAML_READER_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rules/diagnostic.h"
+#include "yaml-cpp/yaml.h"
+
+namespace moderation::rules::internal {
+
+// A file's text with a line index, to turn byte positions into locations.
+class SourceText {
+ public:
+  // `text` must outlive this object.
+  SourceText(std::string_view text, std::string_view filename);
+
+  SourceLocation At(const YAML::Mark& mark) const;
+  SourceLocation AtOffset(size_t offset) const;
+  SourceLocation WholeFile() const { return {filename_, 0, 0}; }
+  std::string_view text() const { return text_; }
+  const std::string& filename() const { return filename_; }
+
+ private:
+  SourceLocation AtLineByte(size_t line, size_t byte_in_line) const;
+
+  std::string_view text_;
+  std::string filename_;
+  std::vector<size_t> line_starts_;  // byte offset of each line's first byte
+};
+
+// Collects diagnostics for one file.
+class YamlReader {
+ public:
+  YamlReader(const SourceText* source, Diagnostics* diagnostics)
+      : source_(source), diagnostics_(diagnostics) {}
+
+  // Validates UTF-8 and parses one YAML document; nullopt (with a located
+  // diagnostic) on invalid bytes or syntax errors.
+  std::optional<YAML::Node> Parse();
+
+  SourceLocation Loc(const YAML::Node& node) const;
+  void Error(const SourceLocation& location, std::string message);
+  void Error(const YAML::Node& node, std::string message) { Error(Loc(node), std::move(message)); }
+  const SourceText& source() const { return *source_; }
+
+ private:
+  const SourceText* source_;
+  Diagnostics* diagnostics_;
+};
+
+// Sorts the diagnostics from `first` on by line and column, so a file's
+// problems read top to bottom whatever order the checks ran in.
+void SortByLocation(Diagnostics* diagnostics, size_t first);
+
+// One key: value pair of a mapping.
+struct Entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+  SourceLocation key_location;
+  SourceLocation value_location;  // the key's location when the value is empty
+};
+
+inline constexpr bool kRequired = true;
+inline constexpr bool kOptional = false;
+
+// The entries of one mapping. Construction reports a non-mapping node,
+// duplicate keys and (when `allowed` is given) unknown keys with a
+// did-you-mean hint. Getters report missing required keys and wrong types
+// and return nullopt for them.
+class MapReader {
+ public:
+  MapReader(YamlReader* reader, const YAML::Node& node, std::string_view what,
+            std::optional<std::vector<std::string_view>> allowed,
+            std::string_view key_noun = "key");
+
+  bool is_map() const { return is_map_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  const SourceLocation& location() const { return location_; }
+  const Entry* Find(std::string_view key) const;
+  bool Has(std::string_view key) const { return Find(key) != nullptr; }
+
+  // Reports "missing required key" at the mapping when required.
+  const Entry* Get(std::string_view key, bool required);
+  std::optional<std::string> String(std::string_view key, bool required);
+  std::optional<double> Number(std::string_view key, bool required);
+  std::optional<int> Int(std::string_view key, bool required);
+  // The index of the value in `values`; reports other values with a hint.
+  std::optional<size_t> Enum(std::string_view key, const std::vector<std::string_view>& values);
+
+ private:
+  YamlReader* reader_;
+  bool is_map_ = false;
+  SourceLocation location_;
+  std::vector<Entry> entries_;
+};
+
+// A scalar's text, or nullopt for maps, lists and empty values.
+std::optional<std::string> ScalarText(const YAML::Node& node);
+std::optional<double> ScalarNumber(const YAML::Node& node);
+std::optional<int> ScalarInt(const YAML::Node& node);
+
+// Reports "'<what>' must be a list of strings" at a non-list value or at each
+// non-string item; returns the string items that were fine.
+struct LocatedString {
+  std::string text;
+  SourceLocation location;
+};
+std::vector<LocatedString> StringList(YamlReader* reader, const Entry& entry);
+
+// Rule-set, rule and community ids: non-empty; letters, digits, '.', '_', '-'.
+bool IsValidId(std::string_view id);
+
+}  // namespace moderation::rules::internal
+
+#endif  // MODERATION_ENGINE_RULES_YAML_READER_H_

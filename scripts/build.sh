@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs missing Debian packages, then configures and builds the project.
+#
+#   scripts/build.sh [extra cmake configure args...]
+#
+# Environment:
+#   BUILD_DIR            build directory (default: build)
+#   BUILD_TYPE           CMAKE_BUILD_TYPE (default: RelWithDebInfo)
+#   BUILD_JOBS           parallel jobs (default: nproc)
+#   MODERATION_SKIP_DEPS=1  skip scripts/install-deps.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BUILD_DIR="${BUILD_DIR:-build}"
+BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}"
+BUILD_JOBS="${BUILD_JOBS:-$(nproc)}"
+
+bash "$ROOT/scripts/install-deps.sh"
+
+echo "build: configuring $BUILD_DIR ($BUILD_TYPE)"
+cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "$@"
+
+echo "build: building with $BUILD_JOBS job(s)"
+cmake --build "$BUILD_DIR" --parallel "$BUILD_JOBS"
+echo "build: ok"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages this project needs to build, test and run.
+#
+# Idempotent and quick when everything is present: it asks dpkg which packages
+# are missing and only then runs `apt-get update` and `apt-get install`.
+# Works without a terminal (CI: no stdin). Needs root, or sudo without a
+# password. Set MODERATION_SKIP_DEPS=1 to skip it (e.g. on a non-Debian host
+# where you installed the libraries yourself).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libhyperscan-dev libre2-dev libabsl-dev libyaml-cpp-dev libicu-dev
+  libutf8proc-dev libssl-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  python3
+  fortunes-de # clean German text for the evaluation corpus (tests/corpus/)
+)
+
+if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then
+  echo "install-deps: skipped (MODERATION_SKIP_DEPS=1)"
+  exit 0
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+  if [[ "$status" != "installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#PACKAGES[@]} Debian packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} missing package(s): ${missing[*]}"
+
+SUDO=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo -n)
+  else
+    echo "install-deps: not root and no sudo; install these yourself: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+APT_OPTS=(-y -q -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300
+          -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q -o DPkg::Lock::Timeout=300 </dev/null
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install "${APT_OPTS[@]}" --no-install-recommends "${missing[@]}" </dev/null
+
+# Check again, so a package apt silently skipped cannot slip through.
+still_missing=()
+for pkg in "${missing[@]}"; do
+  status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+  [[ "$status" == "installed" ]] || still_missing+=("$pkg")
+done
+if [[ ${#still_missing[@]} -ne 0 ]]; then
+  echo "install-deps: still missing after apt-get install: ${still_missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: done"

@@ -1,0 +1,46 @@
+// The `modctl scan` JSON Lines contract: one post per input line, one
+// decision per output line, in order.
+//
+// Why: other tools (the benchmark harness, corpus evaluation, platform batch
+// jobs) depend on this format, so it lives in one place and is tested.
+//
+// Input line:  {"id": "p1", "text": "..."}  or  {"id": 7, "title": "...", "body": "..."},
+//              optional "community": "news-de",
+//              optional "author": {"id", "account_age_days", "trust_level", "prior_violations"}.
+// Output line: {"id", "decision": "ALLOW"|"FLAG"|"BLOCK", "score",
+//               "matches": [{"rule", "category", "field", "start", "end", "text"}],
+//               "shadow": [same shape], "rules": [fired rule ids],
+//               "shadow_rules": [fired shadow rule ids], "reasons": [...],
+//               "ruleset_id", "ruleset_version", "ruleset_hash"}
+//          or {"id", "line", "error": "..."} for a malformed line.
+//
+// Thread-safety: pure functions.
+#ifndef MODERATION_SERVER_MODCTL_JSON_CODEC_H_
+#define MODERATION_SERVER_MODCTL_JSON_CODEC_H_
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/decision.h"
+#include "engine/post.h"
+
+namespace moderation::modctl {
+
+// Parses one input line. On error, *id receives the line's id if it could be
+// read (else stays empty) and the status message names the offending field.
+absl::StatusOr<Post> PostFromJsonLine(std::string_view line, nlohmann::json* id);
+
+nlohmann::json DecisionToJson(const nlohmann::json& id, const Decision& decision);
+
+nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number, const std::string& message);
+
+// One compact line, invalid UTF-8 replaced (it cannot occur in our own output,
+// but a dump must never throw).
+std::string DumpLine(const nlohmann::json& value);
+
+}  // namespace moderation::modctl
+
+#endif  // MODERATION_SERVER_MODCTL_JSON_CODEC_H_
