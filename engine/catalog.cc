@@ -34,14 +34,31 @@ std::map<std::string, std::vector<std::string>> CombinationsFor(const rules::Loa
   return out;
 }
 
+// When some file is broken, the sets that did load are still compiled and
+// their examples run, so that a moderator sees every problem in one pass.
+void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets, const CompileOptions& options,
+                        rules::Diagnostics* problems) {
+  for (const rules::RuleSetSource& source : sets) {
+    auto set = CompiledRuleSet::Compile({source}, options, problems);
+    if (!set.ok()) continue;
+    for (const ExampleResult& r : RunExamples(**set)) {
+      if (!r.passed) problems->push_back(r.ToDiagnostic());
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::string& path,
                                                                      const Options& options,
                                                                      rules::Diagnostics* problems) {
   const size_t problems_before = problems->size();
-  std::optional<rules::LoadedSources> loaded = rules::LoadRulesPath(path, problems);
-  if (!loaded) return rules::DiagnosticsToStatus(*problems);
+  rules::LoadedSources loaded_value = rules::LoadRulesPathPartial(path, problems);
+  if (problems->size() > problems_before) {
+    if (options.run_examples) CheckGoodSetsAlone(loaded_value.sets, options.compile, problems);
+    return rules::DiagnosticsToStatus(*problems);
+  }
+  const rules::LoadedSources* loaded = &loaded_value;
   absl::flat_hash_map<std::string, const rules::RuleSetSource*> by_id;
   for (const rules::RuleSetSource& s : loaded->sets) by_id[s.id] = &s;
 

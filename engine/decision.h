@@ -58,7 +58,8 @@ struct Decision {
   std::string ruleset_id;             // e.g. "de+pii+spam"
   std::string ruleset_version;        // e.g. "de@2026-11-22.1,pii@2026-11-22.1"
   std::string ruleset_hash;           // "sha256:..." over the component hashes
-  std::vector<RuleSetRef> rulesets;
+  // (Each component's id, version and hash: CompiledRuleSet::components().
+  // Not copied into every decision, which would cost allocations per post.)
   int64_t evaluation_ns = 0;
 };
 

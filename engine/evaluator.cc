@@ -8,6 +8,7 @@
 #include <chrono>
 #include <tuple>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/policy/conditions.h"
@@ -196,7 +197,8 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
                      b.candidates.end());
 
   Decision decision;
-  std::vector<policy::SetTally> tallies(set.components.size());
+  // Few communities combine more than a handful of sets: no heap allocation.
+  absl::InlinedVector<policy::SetTally, 8> tallies(set.components.size());
   auto fire = [&](uint32_t rule_index, const Candidate* first, const Candidate* last) {
     const CompiledRule& compiled = set.rules[rule_index];
     if (compiled.has_condition &&
@@ -232,7 +234,6 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
   decision.ruleset_id = set.id;
   decision.ruleset_version = set.version;
   decision.ruleset_hash = set.content_hash;
-  decision.rulesets = set.components;
   decision.evaluation_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();

@@ -140,8 +140,14 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
   Diagnostics local;
   if (diagnostics == nullptr) diagnostics = &local;
   const size_t errors_before = diagnostics->size();
+  LoadedSources out = LoadRulesPathPartial(path, diagnostics);
+  if (diagnostics->size() != errors_before) return std::nullopt;
+  return out;
+}
+
+LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics) {
+  LoadedSources out;
   try {
-    LoadedSources out;
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (fs::is_directory(status)) {
@@ -155,14 +161,12 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
       diagnostics->push_back({WholeFile(path), "rules path is neither a file nor a directory"});
     }
     CheckUniqueIds(out.sets, diagnostics);
-    if (diagnostics->size() != errors_before) return std::nullopt;
-    return out;
   } catch (const std::exception& e) {
     diagnostics->push_back({WholeFile(path), absl::StrCat("cannot load rules: ", e.what())});
   } catch (...) {
     diagnostics->push_back({WholeFile(path), "cannot load rules: unknown error"});
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace moderation::rules

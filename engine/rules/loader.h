@@ -50,6 +50,13 @@ struct LoadedSources {
 // problem was found (all of them are in *diagnostics).
 std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics* diagnostics);
 
+// Like LoadRulesPath, but returns every rule set that loaded cleanly even
+// when other files had problems (all reported in *diagnostics). For tools
+// that check the good files further (examples, compilation) in the same run,
+// so one broken file does not hide the problems of the others. Never use the
+// result to serve posts when diagnostics were added.
+LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics);
+
 }  // namespace moderation::rules
 
 #endif  // MODERATION_ENGINE_RULES_LOADER_H_

@@ -206,12 +206,18 @@ void AppendAsciiRun(std::string_view raw, size_t begin, size_t end, FoldedWriter
   const size_t n = end - begin;
   out->Reserve(n);
   const FoldedWriter::Slots slots = out->Claim(n);
-  const char* const in = raw.data() + begin;
+  // __restrict: the three outputs never alias the input or each other, which
+  // lets the compiler vectorise this loop (the hottest in folding).
+  const char* __restrict const in = raw.data() + begin;
+  char* __restrict const text = slots.text;
+  uint32_t* __restrict const begins = slots.begins;
+  uint32_t* __restrict const ends = slots.ends;
+  const auto first = static_cast<uint32_t>(begin);
   for (size_t i = 0; i < n; ++i) {
     const char c = in[i];
-    slots.text[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    slots.begins[i] = static_cast<uint32_t>(begin + i);
-    slots.ends[i] = static_cast<uint32_t>(begin + i + 1);
+    text[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    begins[i] = first + static_cast<uint32_t>(i);
+    ends[i] = first + static_cast<uint32_t>(i) + 1;
   }
 }
 

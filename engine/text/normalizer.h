@@ -45,13 +45,42 @@
 #define MODERATION_ENGINE_TEXT_NORMALIZER_H_
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 
 namespace moderation::text {
+
+// An allocator whose resize() leaves new elements uninitialised. The offset
+// maps are resized to their worst case on every post and then written in
+// full, so value-initialising them would be a wasted memset per post.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <typename U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// Byte offsets into the original text, one per byte of a view.
+using OffsetVector = std::vector<uint32_t, DefaultInitAllocator<uint32_t>>;
 
 // A half-open byte range [begin, end) in the original text.
 struct ByteRange {
@@ -65,8 +94,8 @@ struct ByteRange {
 // orig_begin is non-decreasing; orig_begin[i] < orig_end[i].
 struct View {
   std::string text;
-  std::vector<uint32_t> orig_begin;
-  std::vector<uint32_t> orig_end;
+  OffsetVector orig_begin;
+  OffsetVector orig_end;
 
   // Maps [begin, end) of this view (begin < end <= text.size()) to the
   // smallest original range that covers it.

@@ -105,6 +105,13 @@ bool AppendBaseLetters(char32_t cp, SkeletonChar* out, int* n) {
     for (int i = 0; i < explicit_letters.LetterCount(); ++i) buf[len++] = explicit_letters.letters[i];
   } else if (const char c = ConfusableLetter(cp); c != 0) {
     buf[len++] = c;
+  } else if (const char upper = ConfusableLetter(static_cast<char32_t>(utf8proc_toupper(
+                 static_cast<utf8proc_int32_t>(cp))));
+             upper != 0) {
+    // Case folding already turned a capital look-alike into its small form,
+    // which may not look Latin at all: Cyrillic М (M) folds to м, Н (H) to н,
+    // Т (T) to т. The capital is what the reader saw.
+    buf[len++] = upper;
   } else {
     return false;
   }

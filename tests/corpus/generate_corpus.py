@@ -498,7 +498,9 @@ def build(seed, size):
         variant = "sentence"
         r = rng.random()
         if r < 0.1:
-            s = s.upper()
+            # Only the look-alike word: a whole sentence in capitals is
+            # shouting, which the default rules rightly flag.
+            s = s.replace(word, word.upper())
             variant = "upper"
         elif r < 0.15:
             s = s.lower()

@@ -1,0 +1,120 @@
+// The shipped default rule sets (rules/) against the shipped corpora
+// (tests/data/): heated but civil posts are allowed, abusive ones are not,
+// with every evasion the issue names.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/moderator.h"
+#include "gtest/gtest.h"
+
+namespace moderation {
+namespace {
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  }
+  return lines;
+}
+
+class DefaultRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    rules::Diagnostics problems;
+    auto catalog = RuleCatalog::Load("rules", RuleCatalog::Options{}, &problems);
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = *catalog;
+  }
+  static void TearDownTestSuite() { catalog_.reset(); }
+
+  static Decision Judge(const std::string& text, const std::string& community = "") {
+    Post post;
+    post.community = community;
+    post.fields.push_back({"body", text});
+    absl::StatusOr<Decision> d = Moderate(*catalog_, post);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return d.ok() ? *d : Decision{};
+  }
+
+  static std::string Explain(const Decision& d) {
+    std::string out = VerdictName(d.verdict);
+    for (const RuleHit& h : d.hits) {
+      out += " " + h.rule_id;
+      for (const MatchSpan& s : h.spans) out += " '" + s.text + "'";
+    }
+    return out;
+  }
+
+  static std::shared_ptr<const RuleCatalog> catalog_;
+};
+std::shared_ptr<const RuleCatalog> DefaultRulesTest::catalog_;
+
+TEST_F(DefaultRulesTest, HeatedButCivilGermanPostsAreAllowed) {
+  const auto lines = ReadLines("tests/data/civil_de.txt");
+  ASSERT_GE(lines.size(), 50u);
+  for (const std::string& line : lines) {
+    const Decision d = Judge(line);
+    EXPECT_EQ(d.verdict, Verdict::kAllow) << line << " -> " << Explain(d);
+  }
+}
+
+TEST_F(DefaultRulesTest, HeatedButCivilEnglishPostsAreAllowed) {
+  const auto lines = ReadLines("tests/data/civil_en.txt");
+  ASSERT_GE(lines.size(), 50u);
+  for (const std::string& line : lines) {
+    const Decision d = Judge(line);
+    EXPECT_EQ(d.verdict, Verdict::kAllow) << line << " -> " << Explain(d);
+  }
+}
+
+TEST_F(DefaultRulesTest, AbusiveGermanPostsAreHeldOrBlocked) {
+  const auto lines = ReadLines("tests/data/abusive_de.txt");
+  ASSERT_GE(lines.size(), 40u);
+  for (const std::string& line : lines) EXPECT_NE(Judge(line).verdict, Verdict::kAllow) << line;
+}
+
+TEST_F(DefaultRulesTest, AbusiveEnglishPostsAreHeldOrBlocked) {
+  const auto lines = ReadLines("tests/data/abusive_en.txt");
+  ASSERT_GE(lines.size(), 40u);
+  for (const std::string& line : lines) EXPECT_NE(Judge(line).verdict, Verdict::kAllow) << line;
+}
+
+TEST_F(DefaultRulesTest, TheIssuesOwnExamplesComeOutAsPromised) {
+  struct Case {
+    std::string text;
+    Verdict verdict;
+  };
+  const std::vector<Case> cases = {
+      {"Die Regierung hat versagt", Verdict::kAllow},
+      {"this bill will kill small businesses", Verdict::kAllow},
+      {"Ich bring dich um acht zum Bahnhof", Verdict::kAllow},
+      {"Die Nachbarschaft ist ruhig", Verdict::kAllow},
+      {"Die Tischlampe ist kaputt", Verdict::kAllow},
+      {"Sie hat das Staatsexamen bestanden", Verdict::kAllow},
+      {"Das Sextett spielt heute", Verdict::kAllow},
+      {"Ich bring dich um!", Verdict::kBlock},
+      {"Sieg Heil", Verdict::kBlock},
+  };
+  for (const Case& c : cases) {
+    const Decision d = Judge(c.text);
+    EXPECT_EQ(d.verdict, c.verdict) << c.text << " -> " << Explain(d);
+  }
+  for (const char* insult : {"Du Oberblödmann!", "Ihr Blödmänner", "K n a l l t ü t e", "Dummb4tz",
+                             "Bl0edm@nn", "Du Riesendummbatz", "Oberdummbatz"}) {
+    EXPECT_NE(Judge(insult).verdict, Verdict::kAllow) << insult;
+  }
+}
+
+TEST_F(DefaultRulesTest, CommunitiesOnlySeeTheirOwnRuleSets) {
+  EXPECT_EQ(Judge("Du Blödmann", "gaming-en").verdict, Verdict::kAllow);
+  EXPECT_NE(Judge("Du Blödmann", "news-de").verdict, Verdict::kAllow);
+  EXPECT_NE(Judge("you absolute moron", "gaming-en").verdict, Verdict::kAllow);
+}
+
+}  // namespace
+}  // namespace moderation
