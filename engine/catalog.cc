@@ -1,7 +1,9 @@
 #include "engine/catalog.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -34,6 +36,36 @@ std::map<std::string, std::vector<std::string>> CombinationsFor(const rules::Loa
   return out;
 }
 
+struct CompileResult {
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = absl::UnknownError("not compiled");
+  rules::Diagnostics problems;
+};
+
+// Compiles each combination of rule sets on its own thread (at most one per
+// core): combinations are independent, and Hyperscan's compile of large
+// regex alternations takes seconds, so this divides startup and reload time.
+std::map<std::string, CompileResult> CompileInParallel(
+    std::map<std::string, std::vector<rules::RuleSetSource>> jobs, const CompileOptions& options) {
+  std::vector<std::pair<const std::string, std::vector<rules::RuleSetSource>>*> queue;
+  for (auto& job : jobs) queue.push_back(&job);
+  std::map<std::string, CompileResult> results;
+  for (const auto& [key, sources] : jobs) results[key];  // fixed slots: no rehashing while threads run
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < queue.size(); i = next++) {
+      CompileResult& result = results.at(queue[i]->first);
+      result.set = CompiledRuleSet::Compile(std::move(queue[i]->second), options, &result.problems);
+    }
+  };
+  const size_t threads =
+      std::min<size_t>(queue.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  return results;
+}
+
 // When some file is broken, the sets that did load are still compiled and
 // their examples run, so that a moderator sees every problem in one pass.
 void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets, const CompileOptions& options,
@@ -64,33 +96,37 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
 
   std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
   catalog->rule_set_count_ = loaded->sets.size();
-  std::map<std::string, std::shared_ptr<const CompiledRuleSet>> compiled;  // by combination key
+  const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(*loaded);
+  std::map<std::string, std::vector<rules::RuleSetSource>> jobs;  // combination key -> sources
+  for (const auto& [community, ids] : by_community) {
+    std::vector<rules::RuleSetSource>& sources = jobs[absl::StrJoin(ids, "+")];
+    if (!sources.empty()) continue;
+    for (const std::string& id : ids) sources.push_back(*by_id.at(id));
+  }
+  std::map<std::string, CompileResult> compiled = CompileInParallel(std::move(jobs), options.compile);
   absl::flat_hash_set<std::string> examined_rules;
   std::set<std::string> warning_texts;
-  for (const auto& [community, ids] : CombinationsFor(*loaded)) {
-    const std::string key = absl::StrJoin(ids, "+");
-    auto it = compiled.find(key);
-    if (it == compiled.end()) {
-      std::vector<rules::RuleSetSource> sources;
-      for (const std::string& id : ids) sources.push_back(*by_id.at(id));
-      auto set = CompiledRuleSet::Compile(std::move(sources), options.compile, problems);
-      if (!set.ok()) continue;  // problems already recorded; keep checking the rest
-      it = compiled.emplace(key, *set).first;
-      for (const rules::Diagnostic& w : (*set)->report().warnings) {
-        if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
-      }
-      // A rule fires the same way in every combination (allow lists are per
-      // rule set), so each rule's examples run once.
-      if (options.run_examples) {
-        for (ExampleResult& r : RunExamples(**set)) {
-          if (examined_rules.contains(r.rule_id)) continue;
-          if (!r.passed) problems->push_back(r.ToDiagnostic());
-          catalog->example_results_.push_back(std::move(r));
-        }
-        for (size_t i = 0; i < (*set)->rule_count(); ++i) examined_rules.insert((*set)->rule(i).id);
-      }
+  for (auto& [key, result] : compiled) {  // in key order: deterministic output
+    problems->insert(problems->end(), result.problems.begin(), result.problems.end());
+    if (!result.set.ok()) continue;  // problems recorded; keep checking the rest
+    const CompiledRuleSet& set = **result.set;
+    for (const rules::Diagnostic& w : set.report().warnings) {
+      if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
     }
-    catalog->communities_[community] = it->second;
+    // A rule fires the same way in every combination (allow lists are per
+    // rule set), so each rule's examples run once.
+    if (options.run_examples) {
+      for (ExampleResult& r : RunExamples(set)) {
+        if (examined_rules.contains(r.rule_id)) continue;
+        if (!r.passed) problems->push_back(r.ToDiagnostic());
+        catalog->example_results_.push_back(std::move(r));
+      }
+      for (size_t i = 0; i < set.rule_count(); ++i) examined_rules.insert(set.rule(i).id);
+    }
+  }
+  for (const auto& [community, ids] : by_community) {
+    const CompileResult& result = compiled.at(absl::StrJoin(ids, "+"));
+    if (result.set.ok()) catalog->communities_[community] = *result.set;
   }
   if (problems->size() > problems_before) return rules::DiagnosticsToStatus(*problems);
   return std::shared_ptr<const RuleCatalog>(std::move(catalog));

@@ -16,6 +16,10 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   python3
   fortunes-de # clean German text for the evaluation corpus (tests/corpus/)
+  libcivetweb-dev # the /metrics, /healthz and /readyz HTTP listener
+  python3-grpcio python3-protobuf # the Python example client and its integration test
+  prometheus # promtool, to check the /metrics exposition in tests
+  openssl # test certificates for the TLS integration tests
 )
 
 if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then

@@ -1,0 +1,156 @@
+#include "server/config.h"
+
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/log.h"
+
+// Defaults come from ServerConfig's initialisers, documented in config.h.
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port; port 0 = any free port)");
+ABSL_FLAG(std::string, rules, "rules", "rules directory or file");
+ABSL_FLAG(std::string, cache_dir, "", "Hyperscan database cache directory (\"\" = off)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464", "HTTP address for /metrics, /healthz, /readyz (\"\" = off)");
+ABSL_FLAG(int, threads, 0, "upper bound on gRPC server threads (0 = one per core)");
+ABSL_FLAG(int64_t, max_post_bytes, 65536, "largest post (all content fields) in bytes");
+ABSL_FLAG(int, max_batch, 100, "most posts per ModerateBatch call");
+ABSL_FLAG(int, max_in_flight, 4096, "most posts judged at once; beyond it RESOURCE_EXHAUSTED");
+ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate (with --tls_key enables TLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM server private key");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA for client certificates (enables mTLS)");
+ABSL_FLAG(std::string, admin_token_file, "", "file with the admin bearer token");
+ABSL_FLAG(std::string, audit_log, "", "JSON Lines audit log of FLAG/BLOCK decisions (\"\" = off)");
+ABSL_FLAG(bool, audit_include_text, false, "also record post text in the audit log");
+ABSL_FLAG(bool, watch_rules, true, "reload when files in the rules directory change (inotify)");
+ABSL_FLAG(absl::Duration, reload_debounce, absl::Milliseconds(300), "quiet time before a reload");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10), "how long shutdown waits for calls in flight");
+ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
+ABSL_FLAG(std::string, port_file, "", "write the bound ports here as JSON once serving");
+
+namespace moderation::server {
+namespace {
+
+constexpr std::string_view kFlagNames[] = {
+    "listen", "rules", "cache_dir", "metrics_listen", "threads", "max_post_bytes", "max_batch",
+    "max_in_flight", "tls_cert", "tls_key", "tls_client_ca", "admin_token_file", "audit_log",
+    "audit_include_text", "watch_rules", "reload_debounce", "shutdown_grace", "log_level",
+    "port_file"};
+
+// Parsing may run more than once per process (tests): start from defaults.
+void ResetFlags() {
+  const ServerConfig d;
+  absl::SetFlag(&FLAGS_listen, d.listen);
+  absl::SetFlag(&FLAGS_rules, d.rules);
+  absl::SetFlag(&FLAGS_cache_dir, d.cache_dir);
+  absl::SetFlag(&FLAGS_metrics_listen, d.metrics_listen);
+  absl::SetFlag(&FLAGS_threads, d.threads);
+  absl::SetFlag(&FLAGS_max_post_bytes, d.max_post_bytes);
+  absl::SetFlag(&FLAGS_max_batch, d.max_batch);
+  absl::SetFlag(&FLAGS_max_in_flight, d.max_in_flight);
+  absl::SetFlag(&FLAGS_tls_cert, d.tls_cert);
+  absl::SetFlag(&FLAGS_tls_key, d.tls_key);
+  absl::SetFlag(&FLAGS_tls_client_ca, d.tls_client_ca);
+  absl::SetFlag(&FLAGS_admin_token_file, d.admin_token_file);
+  absl::SetFlag(&FLAGS_audit_log, d.audit_log);
+  absl::SetFlag(&FLAGS_audit_include_text, d.audit_include_text);
+  absl::SetFlag(&FLAGS_watch_rules, d.watch_rules);
+  absl::SetFlag(&FLAGS_reload_debounce, d.reload_debounce);
+  absl::SetFlag(&FLAGS_shutdown_grace, d.shutdown_grace);
+  absl::SetFlag(&FLAGS_log_level, d.log_level);
+  absl::SetFlag(&FLAGS_port_file, d.port_file);
+}
+
+// MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
+// overrides it.
+absl::Status ApplyEnvironment() {
+  for (std::string_view name : kFlagNames) {
+    const std::string var = absl::StrCat("MODERATIOND_", absl::AsciiStrToUpper(std::string(name)));
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(std::string(name));
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(var, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+ServerConfig FromFlags() {
+  ServerConfig c;
+  c.listen = absl::GetFlag(FLAGS_listen);
+  c.rules = absl::GetFlag(FLAGS_rules);
+  c.cache_dir = absl::GetFlag(FLAGS_cache_dir);
+  c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.threads = absl::GetFlag(FLAGS_threads);
+  c.max_post_bytes = absl::GetFlag(FLAGS_max_post_bytes);
+  c.max_batch = absl::GetFlag(FLAGS_max_batch);
+  c.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  c.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  c.tls_key = absl::GetFlag(FLAGS_tls_key);
+  c.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  c.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
+  c.audit_log = absl::GetFlag(FLAGS_audit_log);
+  c.audit_include_text = absl::GetFlag(FLAGS_audit_include_text);
+  c.watch_rules = absl::GetFlag(FLAGS_watch_rules);
+  c.reload_debounce = absl::GetFlag(FLAGS_reload_debounce);
+  c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  c.log_level = absl::GetFlag(FLAGS_log_level);
+  c.port_file = absl::GetFlag(FLAGS_port_file);
+  return c;
+}
+
+absl::Status Invalid(std::string_view flag, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("--", std::string(flag), ": ", std::string(problem)));
+}
+
+absl::Status Validate(const ServerConfig& c) {
+  if (c.listen.empty()) return Invalid("listen", "required");
+  if (c.rules.empty()) return Invalid("rules", "required");
+  if (c.threads < 0) return Invalid("threads", "must be >= 0");
+  if (c.max_post_bytes <= 0) return Invalid("max_post_bytes", "must be > 0");
+  if (c.max_batch <= 0) return Invalid("max_batch", "must be > 0");
+  if (c.max_in_flight <= 0) return Invalid("max_in_flight", "must be > 0");
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return Invalid(c.tls_cert.empty() ? "tls_cert" : "tls_key", "--tls_cert and --tls_key go together");
+  }
+  if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
+    return Invalid("tls_client_ca", "needs --tls_cert and --tls_key (mTLS is on top of TLS)");
+  }
+  if (c.reload_debounce < absl::ZeroDuration()) return Invalid("reload_debounce", "must be >= 0");
+  if (c.shutdown_grace < absl::ZeroDuration()) return Invalid("shutdown_grace", "must be >= 0");
+  LogLevel level;
+  if (!ParseLogLevel(c.log_level, &level)) return Invalid("log_level", "must be debug, info, warning or error");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv) {
+  // absl allows setting the usage message once per process.
+  static const bool usage_set = [] {
+    absl::SetProgramUsageMessage(
+        "moderationd: the moderation gRPC service.\n"
+        "Every flag can also be set as MODERATIOND_<FLAG>, e.g. MODERATIOND_LISTEN=0.0.0.0:50051.");
+    return true;
+  }();
+  (void)usage_set;
+  ResetFlags();
+  if (absl::Status s = ApplyEnvironment(); !s.ok()) return s;
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", positional[1],
+                                                   "' (options are --flag=value)"));
+  }
+  ServerConfig config = FromFlags();
+  if (absl::Status s = Validate(config); !s.ok()) return s;
+  return config;
+}
+
+}  // namespace moderation::server

@@ -1,0 +1,79 @@
+// moderationd's configuration: every option is a command-line flag with a
+// documented default, and may also be set from the environment as
+// MODERATIOND_<FLAG NAME IN CAPITALS> (a flag on the command line wins).
+//
+// Why: Kubernetes sets configuration through the environment, people at a
+// shell through flags; both must reach the same, validated struct.
+//
+//   absl::StatusOr<ServerConfig> config = ParseServerConfig(argc, argv);
+//
+// Thread-safety: a plain value, read-only after parsing.
+#ifndef MODERATION_SERVER_CONFIG_H_
+#define MODERATION_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace moderation::server {
+
+struct ServerConfig {
+  // gRPC listen address. Default 127.0.0.1:50051 (loopback only: exposing
+  // the service is a deliberate choice, e.g. 0.0.0.0:50051 in a container).
+  std::string listen = "127.0.0.1:50051";
+  // Rules directory (or one file). Default "rules".
+  std::string rules = "rules";
+  // Hyperscan database cache directory; "" (default) disables it. With a
+  // cache, restarts and reloads of unchanged rules skip recompiling.
+  std::string cache_dir;
+  // HTTP address for /metrics, /healthz, /readyz. Default 127.0.0.1:9464;
+  // "" disables the listener.
+  std::string metrics_listen = "127.0.0.1:9464";
+  // Upper bound on gRPC server threads. Default 0 = one per core.
+  int threads = 0;
+  // Largest post accepted, all content fields together, in bytes. Default
+  // 65536. Larger posts get INVALID_ARGUMENT.
+  int64_t max_post_bytes = 65536;
+  // Most posts in one ModerateBatch. Default 100.
+  int max_batch = 100;
+  // Most requests (unary calls, batch calls, stream messages being judged)
+  // in flight at once; beyond it, RESOURCE_EXHAUSTED. Default 4096.
+  int max_in_flight = 4096;
+  // PEM files for TLS. Both cert and key enable TLS; default "" = plaintext.
+  std::string tls_cert;
+  std::string tls_key;
+  // PEM CA for client certificates (mTLS). With it, clients must present a
+  // certificate signed by this CA, and a verified certificate is an admin
+  // credential. Default "" = no client certificates.
+  std::string tls_client_ca;
+  // File holding the admin bearer token (first line, trimmed). Default "":
+  // admin calls then need an mTLS client certificate, or are refused.
+  std::string admin_token_file;
+  // JSON Lines audit log of FLAG/BLOCK decisions; "" (default) disables it.
+  std::string audit_log;
+  // Also record post text in the audit log. Default false (privacy).
+  bool audit_include_text = false;
+  // Watch the rules directory with inotify and reload on change. Default
+  // true. SIGHUP and ReloadRules always work.
+  bool watch_rules = true;
+  // Quiet time after the last file change before a reload. Default 300ms.
+  absl::Duration reload_debounce = absl::Milliseconds(300);
+  // How long SIGTERM/SIGINT wait for calls in flight before cancelling them.
+  // Default 10s.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // "debug", "info" (default), "warning" or "error".
+  std::string log_level = "info";
+  // If set, the bound ports are written there as JSON
+  // {"grpc": N, "metrics": M} once serving (for port 0 and for tests).
+  std::string port_file;
+};
+
+// Parses flags (and MODERATIOND_* variables). InvalidArgument naming the
+// flag for bad values; --help prints usage and returns Cancelled.
+absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv);
+
+}  // namespace moderation::server
+
+#endif  // MODERATION_SERVER_CONFIG_H_

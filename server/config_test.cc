@@ -1,0 +1,80 @@
+// Flags, their defaults, MODERATIOND_* environment variables and validation.
+#include "server/config.h"
+
+#include <stdlib.h>
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace moderation::server {
+namespace {
+
+absl::StatusOr<ServerConfig> Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "moderationd");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  return ParseServerConfig(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(ServerConfigTest, DefaultsAreTheDocumentedOnes) {
+  absl::StatusOr<ServerConfig> c = Parse({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->listen, "127.0.0.1:50051");
+  EXPECT_EQ(c->metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(c->rules, "rules");
+  EXPECT_EQ(c->max_post_bytes, 65536);
+  EXPECT_EQ(c->max_batch, 100);
+  EXPECT_TRUE(c->watch_rules);
+  EXPECT_EQ(c->reload_debounce, absl::Milliseconds(300));
+}
+
+TEST(ServerConfigTest, FlagsOverrideTheEnvironmentWhichOverridesDefaults) {
+  setenv("MODERATIOND_MAX_BATCH", "7", 1);
+  setenv("MODERATIOND_LISTEN", "0.0.0.0:1", 1);
+  absl::StatusOr<ServerConfig> c = Parse({"--listen=127.0.0.1:2"});
+  unsetenv("MODERATIOND_MAX_BATCH");
+  unsetenv("MODERATIOND_LISTEN");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->max_batch, 7);
+  EXPECT_EQ(c->listen, "127.0.0.1:2");
+}
+
+TEST(ServerConfigTest, ASecondParseStartsFromDefaultsAgain) {
+  ASSERT_TRUE(Parse({"--max_batch=3"}).ok());
+  absl::StatusOr<ServerConfig> c = Parse({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->max_batch, 100);
+}
+
+TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--max_batch=0"}, "--max_batch: must be > 0"},
+      {{"--max_post_bytes=-1"}, "--max_post_bytes: must be > 0"},
+      {{"--tls_cert=a.pem"}, "--tls_key: --tls_cert and --tls_key go together"},
+      {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
+      {{"--log_level=loud"}, "--log_level: must be debug, info, warning or error"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<ServerConfig> config = Parse(c.args);
+    ASSERT_FALSE(config.ok()) << c.args[0];
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(config.status().message()).find(c.message), std::string::npos) << config.status();
+  }
+}
+
+TEST(ServerConfigTest, ABadEnvironmentValueNamesTheVariable) {
+  setenv("MODERATIOND_MAX_BATCH", "many", 1);
+  absl::StatusOr<ServerConfig> c = Parse({});
+  unsetenv("MODERATIOND_MAX_BATCH");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(std::string(c.status().message()).find("MODERATIOND_MAX_BATCH"), std::string::npos) << c.status();
+}
+
+}  // namespace
+}  // namespace moderation::server

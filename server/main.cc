@@ -1,0 +1,235 @@
+// moderationd: the moderation gRPC service.
+//
+// Wiring only: configuration, logging, metrics, the rule registry and its
+// watcher, the gRPC services (with health and reflection), the HTTP
+// listener, and signal handling. SIGHUP reloads the rules; SIGTERM and
+// SIGINT shut down gracefully: health goes NOT_SERVING, no new calls are
+// accepted, calls in flight get up to --shutdown_grace to finish, exit 0.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/time/clock.h"
+#include "server/admin_auth.h"
+#include "server/admin_service.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/moderation_service.h"
+#include "server/reload_watcher.h"
+#include "server/rule_registry.h"
+
+namespace moderation::server {
+namespace {
+
+constexpr const char* kServices[] = {"", "moderation.v1.ModerationService", "moderation.v1.RuleAdminService"};
+
+// Signals are handled synchronously by main's sigwait loop: blocked here,
+// before any thread starts, so every thread inherits the mask.
+sigset_t BlockHandledSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// The directory to watch: the rules path itself, or a single file's folder.
+std::string WatchDirectory(const std::string& rules) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(rules, ec)) return rules;
+  const std::string parent = std::filesystem::path(rules).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+bool WritePortFile(const std::string& path, int grpc_port, int metrics_port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << nlohmann::json{{"grpc", grpc_port}, {"metrics", metrics_port}}.dump() << "\n";
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  return !ec;
+}
+
+int MaxMessageBytes(const ServerConfig& config) {
+  const int64_t batch = config.max_post_bytes * config.max_batch + (1 << 20);
+  return static_cast<int>(std::min<int64_t>(std::max<int64_t>(batch, 4 << 20), 1 << 30));
+}
+
+class Daemon {
+ public:
+  explicit Daemon(const ServerConfig& config, LogLevel level)
+      : config_(config),
+        logger_(level),
+        registry_(config.rules, CatalogOptions(config), &logger_, &metrics_) {}
+
+  int Run(const sigset_t& signals);
+
+ private:
+  static RuleCatalog::Options CatalogOptions(const ServerConfig& config) {
+    RuleCatalog::Options options;
+    options.compile.cache_dir = config.cache_dir;
+    return options;
+  }
+  bool Ready() const { return registry_.Current() != nullptr && !shutting_down_.load(); }
+  void UpdateHealth() {
+    if (server_ == nullptr) return;
+    const bool serving = Ready();
+    for (const char* service : kServices) server_->GetHealthCheckService()->SetServingStatus(service, serving);
+  }
+  bool StartGrpc(int* port);
+  void Shutdown();
+
+  const ServerConfig config_;
+  Logger logger_;
+  Metrics metrics_;
+  RuleRegistry registry_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<AdminAuthenticator> auth_;
+  std::unique_ptr<ModerationServiceImpl> moderation_;
+  std::unique_ptr<RuleAdminServiceImpl> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<ReloadWatcher> watcher_;
+  std::unique_ptr<HttpServer> http_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+bool Daemon::StartGrpc(int* port) {
+  auto credentials = MakeServerCredentials(config_.tls_cert, config_.tls_key, config_.tls_client_ca);
+  if (!credentials.ok()) {
+    logger_.Error("bad_tls_config", {{"error", std::string(credentials.status().message())}});
+    return false;
+  }
+  auto auth = AdminAuthenticator::Create(config_.admin_token_file, !config_.tls_client_ca.empty());
+  if (!auth.ok()) {
+    logger_.Error("bad_admin_config", {{"error", std::string(auth.status().message())}});
+    return false;
+  }
+  auth_ = std::move(*auth);
+  moderation_ = std::make_unique<ModerationServiceImpl>(
+      &registry_, &metrics_, audit_.get(), &logger_,
+      ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight});
+  RuleCatalog::Options options = CatalogOptions(config_);
+  admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
+                                                  config_.max_post_bytes, &logger_);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.listen, *credentials, port);
+  builder.RegisterService(moderation_.get());
+  builder.RegisterService(admin_.get());
+  builder.SetMaxReceiveMessageSize(MaxMessageBytes(config_));
+  if (config_.threads > 0) {
+    grpc::ResourceQuota quota("moderationd");
+    quota.SetMaxThreads(config_.threads);
+    builder.SetResourceQuota(quota);
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || *port == 0) {
+    logger_.Error("cannot_listen", {{"address", config_.listen}});
+    return false;
+  }
+  return true;
+}
+
+int Daemon::Run(const sigset_t& signals) {
+  if (!config_.audit_log.empty()) {
+    auto audit = AuditLog::Open(config_.audit_log, config_.audit_include_text);
+    if (!audit.ok()) {
+      logger_.Error("bad_audit_log", {{"error", std::string(audit.status().message())}});
+      return 1;
+    }
+    audit_ = std::move(*audit);
+  }
+  registry_.SetListener([this](const ReloadOutcome&) { UpdateHealth(); });
+  // A broken rules directory at startup does not stop the process: it
+  // serves nothing (not ready, health NOT_SERVING) until a reload succeeds.
+  registry_.Reload("startup");
+  int grpc_port = 0;
+  if (!StartGrpc(&grpc_port)) return 1;
+  UpdateHealth();
+  auto watcher = ReloadWatcher::Start(WatchDirectory(config_.rules), config_.reload_debounce,
+                                      config_.watch_rules,
+                                      [this](std::string_view reason) { registry_.Reload(reason); }, &logger_);
+  if (!watcher.ok()) {
+    logger_.Error("cannot_watch_rules", {{"error", std::string(watcher.status().message())}});
+    Shutdown();
+    return 1;
+  }
+  watcher_ = std::move(*watcher);
+  int metrics_port = 0;
+  if (!config_.metrics_listen.empty()) {
+    auto http = HttpServer::Start(config_.metrics_listen, &metrics_, [this] { return Ready(); });
+    if (!http.ok()) {
+      logger_.Error("cannot_serve_metrics", {{"error", std::string(http.status().message())}});
+      Shutdown();
+      return 1;
+    }
+    http_ = std::move(*http);
+    metrics_port = http_->port();
+  }
+  if (!config_.port_file.empty() && !WritePortFile(config_.port_file, grpc_port, metrics_port)) {
+    logger_.Error("cannot_write_port_file", {{"path", config_.port_file}});
+  }
+  logger_.Info("serving", {{"grpc_port", grpc_port},
+                           {"metrics_port", metrics_port},
+                           {"tls", !config_.tls_cert.empty()},
+                           {"mtls", !config_.tls_client_ca.empty()},
+                           {"rules", config_.rules},
+                           {"ready", Ready()}});
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGHUP) {
+      watcher_->Trigger("SIGHUP");
+      continue;
+    }
+    logger_.Info("shutdown_requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  Shutdown();
+  logger_.Info("stopped");
+  return 0;
+}
+
+void Daemon::Shutdown() {
+  shutting_down_ = true;
+  UpdateHealth();  // NOT_SERVING: load balancers stop sending new calls
+  if (server_ != nullptr) {
+    // Stops accepting calls; those in flight get the grace period, then are
+    // cancelled.
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(config_.shutdown_grace));
+    server_->Wait();
+  }
+  watcher_.reset();
+  http_.reset();
+}
+
+}  // namespace
+}  // namespace moderation::server
+
+int main(int argc, char** argv) {
+  using namespace moderation::server;
+  const sigset_t signals = BlockHandledSignals();
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(argc, argv);
+  if (!config.ok()) {
+    std::cerr << "moderationd: " << config.status().message() << "\n";
+    return 2;
+  }
+  LogLevel level = LogLevel::kInfo;
+  ParseLogLevel(config->log_level, &level);
+  Daemon daemon(*config, level);
+  return daemon.Run(signals);
+}

@@ -1,0 +1,123 @@
+#include "server/moderation_service.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "engine/moderator.h"
+#include "server/inflight.h"
+
+namespace moderation::server {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool DeadlinePassed(const grpc::CallbackServerContext& context) {
+  return context.deadline() <= std::chrono::system_clock::now();
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
+                                             AuditLog* audit, Logger* logger, ModerationLimits limits)
+    : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
+
+absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, const std::string& path,
+                                          v1::ModerateResponse* response) {
+  // One snapshot per post: a reload meanwhile does not affect this post.
+  std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
+  if (catalog == nullptr) return absl::UnavailableError("rules are not loaded yet");
+  absl::StatusOr<Post> post =
+      PostFromProto(request.post(), {limits_.max_post_bytes, /*require_community=*/true}, path);
+  if (!post.ok()) return post.status();
+  absl::StatusOr<Decision> decision = moderation::Moderate(*catalog, *post);
+  if (!decision.ok()) {
+    return absl::Status(decision.status().code(),
+                        absl::StrCat(path, ".community: ", decision.status().message()));
+  }
+  metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
+  // Community labels are bounded by the catalog: unknown ids count as default.
+  const bool known = catalog->communities().count(post->community) > 0;
+  metrics_->RecordDecision(known ? post->community : "", VerdictName(decision->verdict));
+  for (const RuleHit& hit : decision->hits) metrics_->RecordRuleHit(hit.rule_id);
+  for (const RuleHit& hit : decision->shadow_hits) metrics_->RecordRuleHit(hit.rule_id);
+  if (decision->verdict != Verdict::kAllow) Audit(*post, *decision);
+  DecisionToProto(*post, *decision, request.include_redacted(), response);
+  return absl::OkStatus();
+}
+
+void ModerationServiceImpl::Audit(const Post& post, const Decision& decision) {
+  if (audit_ == nullptr) return;
+  AuditRecord record;
+  record.unix_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  record.post_id = post.id;
+  record.community = post.community;
+  record.author_id = post.author.id;
+  record.decision = VerdictName(decision.verdict);
+  record.score = decision.score;
+  for (const RuleHit& hit : decision.hits) record.rule_ids.push_back(hit.rule_id);
+  record.ruleset_id = decision.ruleset_id;
+  record.ruleset_version = decision.ruleset_version;
+  record.ruleset_hash = decision.ruleset_hash;
+  for (const Field& field : post.fields) {
+    if (field.name == "title") record.title = field.text;
+    if (field.name == "body") record.body = field.text;
+    if (field.name == "author_display_name") record.author_display_name = field.text;
+  }
+  audit_->Record(record);
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerContext* context,
+                                                          const v1::ModerateRequest* request,
+                                                          v1::ModerateResponse* response) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status status;
+  if (DeadlinePassed(*context)) {
+    status = absl::DeadlineExceededError("the call's deadline passed before the post was judged");
+  } else if (InFlightSlots slots(this, 1); !slots.ok()) {
+    status = slots.status();
+  } else {
+    status = Judge(*request, "post", response);
+  }
+  metrics_->RecordRequest("Moderate", static_cast<int>(status.code()), SecondsSince(start));
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(grpc::CallbackServerContext* context,
+                                                               const v1::ModerateBatchRequest* request,
+                                                               v1::ModerateBatchResponse* response) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const int n = request->requests_size();
+  absl::Status status;
+  if (n == 0) {
+    status = absl::InvalidArgumentError("requests: at least one post is required");
+  } else if (n > limits_.max_batch) {
+    status = absl::InvalidArgumentError(absl::StrCat("requests: ", n, " posts, over the limit of ",
+                                                     limits_.max_batch, " (--max_batch)"));
+  } else if (DeadlinePassed(*context)) {
+    status = absl::DeadlineExceededError("the call's deadline passed before the posts were judged");
+  } else if (InFlightSlots slots(this, n); !slots.ok()) {
+    status = slots.status();
+  } else {
+    for (int i = 0; i < n && status.ok(); ++i) {
+      status = Judge(request->requests(i), absl::StrCat("requests[", i, "].post"),
+                     response->add_responses());
+    }
+    if (!status.ok()) response->Clear();
+  }
+  metrics_->RecordRequest("ModerateBatch", static_cast<int>(status.code()), SecondsSince(start));
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace moderation::server

@@ -1,0 +1,80 @@
+// moderation.v1.ModerationService on the gRPC callback API.
+//
+// Why: this is the product's hot path. Handlers only translate (see
+// proto_convert.h), take the active rules snapshot from the registry, call
+// the engine, record metrics and the audit log, and answer. They never block:
+// the engine judges a post in microseconds, so evaluation runs inline on the
+// callback thread.
+//
+// Limits: at most max_in_flight posts are judged at once (beyond that,
+// RESOURCE_EXHAUSTED); a call whose deadline has passed gets
+// DEADLINE_EXCEEDED; batches above max_batch get INVALID_ARGUMENT. A stream
+// reads ahead at most kStreamWindow messages beyond the answers it has
+// written, so a client that does not read its answers cannot grow server
+// memory.
+//
+// Thread-safety: gRPC calls the handlers concurrently; the service holds no
+// mutable state except atomic counters.
+#ifndef MODERATION_SERVER_MODERATION_SERVICE_H_
+#define MODERATION_SERVER_MODERATION_SERVICE_H_
+
+#include <atomic>
+
+#include "moderation/v1/moderation.grpc.pb.h"
+#include "server/audit_log.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/proto_convert.h"
+#include "server/rule_registry.h"
+
+namespace moderation::server {
+
+inline constexpr int kStreamWindow = 64;
+
+struct ModerationLimits {
+  int64_t max_post_bytes = 65536;
+  int max_batch = 100;
+  int max_in_flight = 4096;
+};
+
+// absl::Status and grpc::Status codes are the same numbers.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+class ModerationServiceImpl final : public v1::ModerationService::CallbackService {
+ public:
+  // audit may be null (no audit log). All pointers must outlive the service.
+  ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
+                        Logger* logger, ModerationLimits limits);
+
+  grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
+                                     const v1::ModerateRequest* request,
+                                     v1::ModerateResponse* response) override;
+  grpc::ServerUnaryReactor* ModerateBatch(grpc::CallbackServerContext* context,
+                                          const v1::ModerateBatchRequest* request,
+                                          v1::ModerateBatchResponse* response) override;
+  grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse>* ModerateStream(
+      grpc::CallbackServerContext* context) override;
+
+  // Judges one request (used by all three RPCs). `path` names the request in
+  // errors.
+  absl::Status Judge(const v1::ModerateRequest& request, const std::string& path,
+                     v1::ModerateResponse* response);
+
+  Metrics* metrics() const { return metrics_; }
+  int max_in_flight() const { return limits_.max_in_flight; }
+  std::atomic<int>& in_flight() { return in_flight_; }
+
+ private:
+  void Audit(const Post& post, const Decision& decision);
+
+  const RuleRegistry* const registry_;
+  Metrics* const metrics_;
+  AuditLog* const audit_;
+  Logger* const logger_;
+  const ModerationLimits limits_;
+  std::atomic<int> in_flight_{0};
+};
+
+}  // namespace moderation::server
+
+#endif  // MODERATION_SERVER_MODERATION_SERVICE_H_
