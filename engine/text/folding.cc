@@ -2,10 +2,13 @@
 
 #include <utf8proc.h>
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "engine/text/utf8.h"
+#include "engine/text/utf8_internal.h"
 
 namespace moderation::text::internal {
 namespace {
@@ -33,14 +36,38 @@ bool ExtendsCluster(char32_t cp) {
                                      p->category <= UTF8PROC_CATEGORY_ME);
 }
 
+// Whether the code point at raw[pos] attaches to the one before it.
+bool StartsWithMark(std::string_view raw, size_t pos) {
+  int len;
+  return ExtendsCluster(DecodeUtf8Unchecked(raw.data() + pos, &len));
+}
+
+// The end of the run of ASCII bytes that starts at raw[begin], eight bytes
+// at a time: most posts are mostly ASCII.
+size_t AsciiRunEnd(std::string_view raw, size_t begin) {
+  size_t end = begin;
+  while (end + 8 <= raw.size()) {
+    uint64_t word;
+    std::memcpy(&word, raw.data() + end, sizeof(word));
+    const uint64_t high_bits = word & 0x8080808080808080ULL;
+    if (high_bits != 0) {
+      // The first non-ASCII byte is the lowest set high bit (little-endian).
+      return end + static_cast<size_t>(std::countr_zero(high_bits) / 8);
+    }
+    end += 8;
+  }
+  while (end < raw.size() && static_cast<unsigned char>(raw[end]) < 0x80) ++end;
+  return end;
+}
+
 // The end of the cluster that starts at raw[begin].
 size_t ClusterEnd(std::string_view raw, size_t begin) {
   int len = 0;
-  DecodeUtf8(raw, begin, &len);
+  DecodeUtf8Unchecked(raw.data() + begin, &len);
   size_t end = begin + len;
   for (int n = 1; end < raw.size() && n < kMaxClusterCodePoints; ++n) {
     if (static_cast<unsigned char>(raw[end]) < 0x80) break;
-    const char32_t cp = DecodeUtf8(raw, end, &len);
+    const char32_t cp = DecodeUtf8Unchecked(raw.data() + end, &len);
     if (!ExtendsCluster(cp)) break;
     end += len;
   }
@@ -200,32 +227,66 @@ const TwoByteFoldTable& TwoByteFolds() {
   return *table;
 }
 
-// Appends raw[begin, end), all ASCII and none followed by a combining mark:
-// folding is just lower-casing, one byte to one byte.
-void AppendAsciiRun(std::string_view raw, size_t begin, size_t end, FoldedWriter* out) {
-  const size_t n = end - begin;
-  out->Reserve(n);
-  const FoldedWriter::Slots slots = out->Claim(n);
-  // __restrict: the three outputs never alias the input or each other, which
-  // lets the compiler vectorise this loop (the hottest in folding).
-  const char* __restrict const in = raw.data() + begin;
-  char* __restrict const text = slots.text;
-  uint32_t* __restrict const begins = slots.begins;
-  uint32_t* __restrict const ends = slots.ends;
-  const auto first = static_cast<uint32_t>(begin);
-  for (size_t i = 0; i < n; ++i) {
-    const char c = in[i];
-    text[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    begins[i] = first + static_cast<uint32_t>(i);
-    ends[i] = first + static_cast<uint32_t>(i) + 1;
+// Lower-cases eight ASCII bytes at once. A byte b < 0x80 is in 'A'..'Z'
+// when b + (0x80 - 'A') reaches the high bit but b + (0x80 - 'Z' - 1) does
+// not; neither sum carries into the next byte. The high bit, moved down to
+// 0x20, is the case bit.
+uint64_t LowerAscii8(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t at_least_a = word + kOnes * (0x80 - 'A');
+  const uint64_t above_z = word + kOnes * (0x80 - 'Z' - 1);
+  const uint64_t upper = at_least_a & ~above_z & (kOnes * 0x80);
+  return word | (upper >> 2);
+}
+
+// Byte i of an ASCII run starting at original offset `first` maps to
+// [first + i, first + i + 1). count is a multiple of eight, so the
+// vectorised loop never falls into its scalar tail; __restrict (the arrays
+// never overlap) spares it a run-time overlap check.
+// The counter is 32-bit like the offsets, so each vector lane is a plain add.
+void WriteAsciiOffsets(uint32_t* __restrict begins, uint32_t* __restrict ends, uint32_t first,
+                       uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    begins[i] = first + i;
+    ends[i] = first + i + 1;
   }
+}
+
+// Appends raw[begin, end), all ASCII and none followed by a combining mark:
+// folding is just lower-casing, one byte to one byte. Runs are short (a few
+// words between umlauts), so the work goes in fixed chunks of eight bytes
+// rather than a vectorised loop whose set-up and scalar tail would dominate;
+// the offsets of the last chunk may spill past the run into reserved space,
+// which the next append overwrites.
+void AppendAsciiRun(std::string_view raw, size_t begin, size_t end, FoldedWriter* out) {
+  constexpr size_t kChunk = 8;
+  const size_t n = end - begin;
+  const size_t chunks = (n + kChunk - 1) / kChunk;
+  out->Reserve(chunks * kChunk);
+  const FoldedWriter::Slots slots = out->Claim(n);
+  const char* const in = raw.data() + begin;
+  size_t i = 0;
+  // Whole words while they stay inside raw (they may read past the run).
+  for (; i < n && begin + i + kChunk <= raw.size(); i += kChunk) {
+    uint64_t word;
+    std::memcpy(&word, in + i, sizeof(word));
+    word = LowerAscii8(word);
+    std::memcpy(slots.text + i, &word, sizeof(word));
+  }
+  for (; i < n; ++i) {
+    const char c = in[i];
+    slots.text[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  }
+  WriteAsciiOffsets(slots.begins, slots.ends, static_cast<uint32_t>(begin),
+                    static_cast<uint32_t>(chunks * kChunk));
 }
 
 // Appends the fold of raw[begin, end): one code point with no marks after it.
 void AppendLoneCodePoint(std::string_view raw, size_t begin, size_t end, FoldedWriter* out) {
   if (end - begin == 2) {
     int len;
-    const TwoByteFoldTable::Entry& e = TwoByteFolds().Get(DecodeUtf8(raw, begin, &len));
+    const TwoByteFoldTable::Entry& e =
+        TwoByteFolds().Get(DecodeUtf8Unchecked(raw.data() + begin, &len));
     if (e.size != TwoByteFoldTable::kUncached) {
       out->Reserve(e.size);
       for (int i = 0; i < e.size; ++i) {
@@ -255,12 +316,12 @@ void BuildFoldedView(std::string_view raw, View* out) {
   FoldedWriter writer(out, raw.size() + 16);
   size_t i = 0;
   while (i < raw.size()) {
-    if (static_cast<unsigned char>(raw[i]) < 0x80) {
-      // The last ASCII byte before a non-ASCII one may take a combining mark,
-      // so it goes through the cluster path below.
-      size_t j = i;
-      while (j < raw.size() && static_cast<unsigned char>(raw[j]) < 0x80) ++j;
-      const size_t run_end = j < raw.size() ? j - 1 : j;
+    const size_t ascii_end = AsciiRunEnd(raw, i);
+    if (ascii_end > i) {
+      // The last ASCII byte takes any combining marks after it, so it then
+      // goes through the cluster path below.
+      const size_t run_end =
+          ascii_end < raw.size() && StartsWithMark(raw, ascii_end) ? ascii_end - 1 : ascii_end;
       if (run_end > i) {
         AppendAsciiRun(raw, i, run_end, &writer);
         i = run_end;
@@ -268,7 +329,7 @@ void BuildFoldedView(std::string_view raw, View* out) {
       }
     }
     int len;
-    DecodeUtf8(raw, i, &len);
+    DecodeUtf8Unchecked(raw.data() + i, &len);
     const size_t end = ClusterEnd(raw, i);
     if (end == i + static_cast<size_t>(len)) {
       if (len == 1) {

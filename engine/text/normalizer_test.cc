@@ -294,6 +294,34 @@ TEST(SkeletonViewTest, RecordsSoftBoundariesWhereSeparatorsWereRemoved) {
   }
 }
 
+// Plain words take a fast path and everything else a general one; where
+// they meet (a spaced run next to plain words, words in punctuation), the
+// skeleton and its soft boundaries must be what one general pass gives.
+TEST(SkeletonViewTest, PlainWordsNextToOtherTokensAreJoinedAsUsual) {
+  const struct {
+    std::string_view input;
+    std::string_view skeleton;
+    std::vector<size_t> soft;
+  } kCases[] = {
+      {"Du Dumm b a t z, echt", "du dumbatzecht", {6, 7, 8, 9, 10}},
+      {"ein N a z i und so", "einnaziund so", {3, 4, 5, 6, 7}},
+      {"S c h l 4 m p 3! sagt er", "schiampesagt er", {1, 2, 3, 4, 5, 6, 7, 8}},
+      {"z. B. der Bloedmann", "zbder biodman", {1, 2}},
+      {"Haus 4 Maus", "haus maus", {}},
+      {"D.u.m.m.b.4.t.z hallo Welt", "dumbatz haio weit", {1, 2, 3, 4, 5, 6}},
+      {"(Aal) \"Boot\" müell...", "ai bot mui", {}},
+  };
+  for (const auto& c : kCases) {
+    const NormalizedText n = MustNormalize(c.input);
+    ASSERT_EQ(n.skeleton.text, c.skeleton) << c.input;
+    std::vector<size_t> soft;
+    for (size_t i = 0; i < n.skeleton.soft_boundary.size(); ++i) {
+      if (n.skeleton.soft_boundary[i]) soft.push_back(i);
+    }
+    EXPECT_EQ(soft, c.soft) << c.input;
+  }
+}
+
 TEST(SkeletonViewTest, WordStartAndEndIgnoreSoftBoundaries) {
   const NormalizedText n = MustNormalize("Du dumm-batz ok");
   const SkeletonView& s = n.skeleton;

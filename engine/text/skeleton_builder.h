@@ -1,15 +1,19 @@
 // Internal to engine_text: builds the skeleton view from the folded view.
 // See normalizer.h for what the skeleton is and why.
 //
-// Three passes over the output buffers, each in place and allocation-free
-// once *out has grown to twice the size of the text:
-//  1. collect the letters of every token (maximal run of non-whitespace):
-//     letters, look-alikes and diacritics mapped, leetspeak resolved,
-//     separators inside the token dropped with a soft boundary;
-//  2. decide whether lone digit/symbol tokens ("4" in "D u m m b 4 t z") are
-//     letters, then join runs of single-letter tokens and their neighbours;
-//  3. canonicalise each word: l -> i, ae/oe/ue -> a/o/u, collapse repeats,
-//     and give each word separator its original range.
+// One streaming pass over the tokens (maximal runs of non-whitespace), in
+// place and allocation-free once *out has grown to twice the size of the
+// text:
+//  * plain words ("Haus", "wütete,") go straight into final form
+//    (plain_word.h): the common case, and the fast one;
+//  * other tokens are collected in scratch form (skeleton_collect.h):
+//    letters, look-alikes and diacritics mapped, leetspeak resolved,
+//    separators inside the token dropped with a soft boundary;
+//  * scratch is finished by the segment passes (skeleton_scratch.h): lone
+//    digit/symbol tokens ("4" in "D u m m b 4 t z") are resolved, runs of
+//    single-letter tokens joined with their neighbours, and each word
+//    canonicalised (l -> i, ae/oe/ue -> a/o/u, repeats collapsed), with each
+//    word separator given its original range.
 //
 //   SkeletonView s;
 //   BuildSkeletonView(folded_view_of("Du D.u.m.m.b.4.t.z"), &s);

@@ -13,37 +13,8 @@ namespace moderation::text::internal {
 namespace {
 
 constexpr SkeletonChar Make(SkeletonClass cls, char a = 0, char b = 0, char c = 0) {
-  SkeletonChar ch;
-  ch.cls = cls;
-  ch.letters[0] = a;
-  ch.letters[1] = b;
-  ch.letters[2] = c;
-  return ch;
+  return MakeSkeletonChar(cls, a, b, c);
 }
-
-// ASCII is classified by a constant table: it is most of every post.
-constexpr std::array<SkeletonChar, 128> BuildAsciiTable() {
-  std::array<SkeletonChar, 128> t{};
-  for (char c = 'a'; c <= 'z'; ++c) t[c] = Make(SkeletonClass::kLetter, c);
-  for (char c = 'A'; c <= 'Z'; ++c) t[c] = Make(SkeletonClass::kLetter, c - 'A' + 'a');
-  // '2' has no letter it could stand for: it stays a separator.
-  constexpr char kDigitLetters[] = "oi\0easgtbg";
-  for (int d = 0; d < 10; ++d) t['0' + d] = Make(SkeletonClass::kDigit, kDigitLetters[d]);
-  t['@'] = Make(SkeletonClass::kLeet, 'a');
-  t['$'] = Make(SkeletonClass::kLeet, 's');
-  t['!'] = Make(SkeletonClass::kLeet, 'i');
-  t['|'] = Make(SkeletonClass::kLeet, 'i');
-  t['+'] = Make(SkeletonClass::kLeet, 't');
-  for (char c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[c] = Make(SkeletonClass::kWhitespace);
-  return t;
-}
-
-}  // namespace
-
-constexpr std::array<SkeletonChar, 128> kAsciiSkeletonChars = BuildAsciiTable();
-
-namespace {
-
 
 // Letters that carry no decomposable diacritic but that readers (and
 // evaders) treat as plain Latin letters. Both cases, although the folded view

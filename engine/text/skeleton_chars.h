@@ -42,8 +42,39 @@ struct SkeletonChar {
   }
 };
 
-// The classes of ASCII, exposed so the per-character call inlines.
-extern const std::array<SkeletonChar, 128> kAsciiSkeletonChars;
+constexpr SkeletonChar MakeSkeletonChar(SkeletonClass cls, char a = 0, char b = 0, char c = 0) {
+  SkeletonChar ch;
+  ch.cls = cls;
+  ch.letters[0] = a;
+  ch.letters[1] = b;
+  ch.letters[2] = c;
+  return ch;
+}
+
+// ASCII is classified by a constant table: it is most of every post.
+constexpr std::array<SkeletonChar, 128> BuildAsciiSkeletonChars() {
+  std::array<SkeletonChar, 128> t{};
+  for (char c = 'a'; c <= 'z'; ++c) t[c] = MakeSkeletonChar(SkeletonClass::kLetter, c);
+  for (char c = 'A'; c <= 'Z'; ++c) {
+    t[c] = MakeSkeletonChar(SkeletonClass::kLetter, static_cast<char>(c - 'A' + 'a'));
+  }
+  // '2' has no letter it could stand for: it stays a separator.
+  constexpr char kDigitLetters[] = "oi\0easgtbg";
+  for (int d = 0; d < 10; ++d) t['0' + d] = MakeSkeletonChar(SkeletonClass::kDigit, kDigitLetters[d]);
+  t['@'] = MakeSkeletonChar(SkeletonClass::kLeet, 'a');
+  t['$'] = MakeSkeletonChar(SkeletonClass::kLeet, 's');
+  t['!'] = MakeSkeletonChar(SkeletonClass::kLeet, 'i');
+  t['|'] = MakeSkeletonChar(SkeletonClass::kLeet, 'i');
+  t['+'] = MakeSkeletonChar(SkeletonClass::kLeet, 't');
+  for (char c : {' ', '\t', '\n', '\v', '\f', '\r'}) {
+    t[c] = MakeSkeletonChar(SkeletonClass::kWhitespace);
+  }
+  return t;
+}
+
+// The classes of ASCII, a compile-time constant so that the per-character
+// call inlines and other tables can be derived from it.
+inline constexpr std::array<SkeletonChar, 128> kAsciiSkeletonChars = BuildAsciiSkeletonChars();
 
 // The slow path of ClassifyForSkeleton, for cp >= 128.
 SkeletonChar ClassifyNonAsciiForSkeleton(char32_t cp);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
+#include "engine/text/utf8_internal.h"
 
 namespace moderation::text {
 namespace {
@@ -63,22 +64,7 @@ absl::Status ValidateUtf8(std::string_view s) {
 }
 
 char32_t DecodeUtf8(std::string_view s, size_t pos, int* len) {
-  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[pos + i]); };
-  const unsigned char b0 = b(0);
-  if (b0 < 0x80) {
-    *len = 1;
-    return b0;
-  }
-  if (b0 < 0xE0) {
-    *len = 2;
-    return ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
-  }
-  if (b0 < 0xF0) {
-    *len = 3;
-    return ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-  }
-  *len = 4;
-  return ((b0 & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  return internal::DecodeUtf8Unchecked(s.data() + pos, len);
 }
 
 void AppendUtf8(char32_t cp, std::string* out) {

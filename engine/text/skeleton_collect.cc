@@ -1,0 +1,131 @@
+#include "engine/text/skeleton_collect.h"
+
+#include "engine/text/utf8.h"
+
+namespace moderation::text::internal {
+namespace {
+
+char32_t CodePointAt(std::string_view text, size_t pos, int* len) {
+  const auto byte = static_cast<unsigned char>(text[pos]);
+  if (byte < 0x80) {
+    *len = 1;
+    return byte;
+  }
+  return DecodeUtf8(text, pos, len);
+}
+
+bool MapsToLetter(const SkeletonChar& c) {
+  return (c.cls == SkeletonClass::kDigit || c.cls == SkeletonClass::kLeet) && c.letters[0] != 0;
+}
+
+bool IsAsciiPunct(char c) {
+  return c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z');
+}
+
+}  // namespace
+
+TokenCollector::TokenCollector(const View& folded, SkeletonBuffers out)
+    : in_(folded.text),
+      in_begins_(folded.orig_begin.data()),
+      in_ends_(folded.orig_end.data()),
+      out_(out) {}
+
+size_t TokenCollector::Collect(size_t pos, bool separator_pending, size_t* size,
+                               CollectedToken* token) {
+  size_ = *size;
+  held_begin_ = kNone;
+  letters_ = code_points_ = 0;
+  soft_pending_ = tentative_ = false;
+  separator_pending_ = separator_pending;
+  for (; pos < in_.size();) {
+    if (in_[pos] == ' ') break;
+    int len;
+    const SkeletonChar c = ClassifyForSkeleton(CodePointAt(in_, pos, &len));
+    if (c.cls == SkeletonClass::kWhitespace) break;
+    switch (c.cls) {
+      case SkeletonClass::kLetter:
+        ++code_points_;
+        if (held_begin_ != kNone) ResolveHeld(pos);
+        Emit(c, c.LetterCount(), pos);
+        break;
+      case SkeletonClass::kMark:
+        break;  // invisible to words, like the diacritics already dropped
+      default:
+        ++code_points_;
+        if (held_begin_ == kNone) held_begin_ = pos;
+        break;
+    }
+    pos += len;
+  }
+  EndToken(pos);
+  *size = size_;
+  token->letters = letters_;
+  token->tentative = tentative_;
+  return pos;
+}
+
+void TokenCollector::Emit(const SkeletonChar& c, int count, size_t pos) {
+  if (letters_ == 0 && separator_pending_) {
+    out_.text[size_] = ' ';
+    out_.begins[size_] = in_begins_[pos];  // CanonicaliseWords sets the real range
+    out_.ends[size_++] = in_ends_[pos];
+    separator_pending_ = false;
+  }
+  for (int i = 0; i < count; ++i) {
+    const bool soft = i == 0 && soft_pending_ && letters_ > 0;
+    out_.text[size_] = soft ? SoftLetter(c.letters[i]) : c.letters[i];
+    out_.begins[size_] = in_begins_[pos];
+    out_.ends[size_++] = in_ends_[pos];
+  }
+  letters_ += count;
+  soft_pending_ = false;
+}
+
+// A letter follows the held-back run [held_begin_, end): its digits and
+// symbols now stand for letters; anything else separates them.
+void TokenCollector::ResolveHeld(size_t end) {
+  for (size_t pos = held_begin_; pos < end;) {
+    int len;
+    const SkeletonChar c = ClassifyForSkeleton(CodePointAt(in_, pos, &len));
+    if (MapsToLetter(c)) {
+      Emit(c, 1, pos);
+    } else if (c.cls != SkeletonClass::kMark && letters_ > 0) {
+      soft_pending_ = true;  // leading separators are a word edge: ignored
+    }
+    pos += len;
+  }
+  held_begin_ = kNone;
+}
+
+// A token that is one mappable digit or symbol becomes a tentative letter.
+void TokenCollector::EmitTentative() {
+  int unused_len;
+  const SkeletonChar c = ClassifyForSkeleton(CodePointAt(in_, held_begin_, &unused_len));
+  if (!MapsToLetter(c)) return;
+  const SkeletonChar marker{SkeletonClass::kLetter, {Tentative(c.letters[0]), 0, 0}};
+  Emit(marker, 1, held_begin_);
+  tentative_ = true;
+}
+
+// One trailing 0, 3 or 4 after letters is leetspeak for o, e or a
+// ("Schl4mp3", "Sp4ck0"): German words often end in those vowels. Other
+// trailing digits and symbols ("Idiot1", "Idiot!!!") stay word edges.
+void TokenCollector::ResolveTrailing(size_t end) {
+  if (held_begin_ == kNone || letters_ == 0) return;
+  const char d = in_[held_begin_];
+  const bool lone_digit =
+      held_begin_ + 1 == end || in_[held_begin_ + 1] < '0' || in_[held_begin_ + 1] > '9';
+  if ((d == '0' || d == '3' || d == '4') && lone_digit) ResolveHeld(held_begin_ + 1);
+}
+
+void TokenCollector::EndToken(size_t end) {
+  ResolveTrailing(end);
+  // A lone mappable digit or symbol, possibly followed by one punctuation
+  // mark ("3!" ending "S c h l 4 m p 3!"), may be a letter of a spaced run.
+  const bool lone = code_points_ == 1 || (code_points_ == 2 && held_begin_ + 2 == end &&
+                                          IsAsciiPunct(in_[held_begin_ + 1]));
+  // Digits and symbols still held back are a word edge: dropped.
+  if (letters_ == 0 && lone && held_begin_ != kNone) EmitTentative();
+}
+
+}  // namespace moderation::text::internal

@@ -1,0 +1,144 @@
+#include "engine/text/skeleton_scratch.h"
+
+#include <algorithm>
+
+namespace moderation::text::internal {
+namespace {
+
+size_t TokenLength(const char* text, size_t n, size_t start) {
+  size_t end = start;
+  while (end < n && text[end] != ' ') ++end;
+  return end - start;
+}
+
+}  // namespace
+
+size_t ResolveTentativeLetters(SkeletonBuffers s, size_t n) {
+  char* const text = s.text;
+  constexpr char kDrop = '#';
+  bool next_is_single = false;  // the token to the right has one letter
+  for (size_t end = n; end > 0;) {
+    size_t start = end;
+    while (start > 0 && text[start - 1] != ' ') --start;
+    // The token to the left has one letter: this one ends a spaced run.
+    const bool prev_is_single =
+        start >= 2 && text[start - 2] != ' ' && (start == 2 || text[start - 3] == ' ');
+    if (end - start == 1 && IsTentative(text[start])) {
+      // Ending a run, only the vowel digits count (as for a trailing digit
+      // in a word): "S c h l 4 m p 3" yes, "D u m m b a t z !" no.
+      const char letter = Untentative(text[start]);
+      const bool vowel_digit = letter == 'o' || letter == 'e' || letter == 'a';
+      if (next_is_single || (prev_is_single && vowel_digit)) {
+        text[start] = letter;
+      } else {
+        // Dropped: transparent, so next_is_single still describes the token
+        // to its right.
+        text[start] = kDrop;
+        if (start > 0) {
+          text[start - 1] = kDrop;
+        } else if (end < n) {
+          text[end] = kDrop;
+        }
+      }
+    }
+    if (text[start] != kDrop) next_is_single = end - start == 1;
+    end = start > 0 ? start - 1 : 0;
+  }
+  size_t write = 0;
+  for (size_t read = 0; read < n; ++read) {
+    if (text[read] == kDrop) continue;
+    text[write] = text[read];
+    s.begins[write] = s.begins[read];
+    s.ends[write] = s.ends[read];
+    ++write;
+  }
+  return write;
+}
+
+void MarkJoins(char* text, size_t n) {
+  size_t prev_len = 0;  // 0: no previous token, or one outside the segment
+  size_t cur_len = TokenLength(text, n, 0);
+  size_t next_len = cur_len < n ? TokenLength(text, n, cur_len + 1) : 0;
+  for (size_t space = cur_len; space < n;) {
+    // Each token is measured once: next_next becomes next in the next round.
+    const size_t next_next_start = space + next_len + 2;
+    const size_t next_next_len = next_next_start < n ? TokenLength(text, n, next_next_start) : 0;
+    const bool cur_single = cur_len == 1, next_single = next_len == 1;
+    if (cur_single && next_single) {
+      text[space] = kJoin;
+    } else if ((cur_single && prev_len == 1) || (next_single && next_next_len == 1)) {
+      text[space] = kNeighbourJoin;
+    }
+    prev_len = cur_len;
+    cur_len = next_len;
+    next_len = next_next_len;
+    space += cur_len + 1;
+  }
+}
+
+size_t CanonicaliseWords(SkeletonBuffers s, size_t begin, size_t end, size_t* word_start_io,
+                         std::vector<bool>* soft_boundary) {
+  char* const text = s.text;
+  uint32_t* const begins = s.begins;
+  uint32_t* const ends = s.ends;
+  size_t write = begin, word_start = *word_start_io;
+  bool join_pending = false, no_merge_pending = false;
+  for (size_t read = begin; read < end;) {
+    const char raw = text[read];
+    if (raw == kJoin || raw == kNeighbourJoin) {
+      join_pending = true;
+      no_merge_pending = raw == kNeighbourJoin;
+      ++read;
+      continue;
+    }
+    if (raw == ' ') {
+      // Collection never ends the skeleton with ' ' nor starts it with one.
+      WriteSeparator(s, write, begins[read + 1]);
+      word_start = ++write;
+      ++read;
+      continue;
+    }
+    if (raw >= 'b' && raw <= 'z' && raw != 'l' && raw != 'o' && raw != 'u' && !join_pending) {
+      // Hot path: a plain letter that neither changes nor starts a digraph.
+      if (write > word_start && text[write - 1] == raw) {
+        ends[write - 1] = std::max(ends[write - 1], ends[read]);
+      } else {
+        text[write] = raw;
+        begins[write] = begins[read];
+        ends[write] = ends[read];
+        ++write;
+      }
+      ++read;
+      continue;
+    }
+    const bool soft = (join_pending || IsSoftLetter(raw)) && write > word_start;
+    const bool may_merge = !no_merge_pending;
+    join_pending = no_merge_pending = false;
+    char letter = PlainLetter(raw);
+    if (letter == 'l') letter = 'i';
+    const uint32_t letter_begin = begins[read];
+    uint32_t letter_end = ends[read];
+    ++read;
+    if (letter == 'a' || letter == 'o' || letter == 'u') {
+      // The 'e' may sit across a join ("B l o e d").
+      const size_t next = read < end && text[read] == kJoin ? read + 1 : read;
+      if (next < end && PlainLetter(text[next]) == 'e') {
+        letter_end = std::max(letter_end, ends[next]);
+        read = next + 1;
+      }
+    }
+    if (may_merge && write > word_start && text[write - 1] == letter) {
+      ends[write - 1] = std::max(ends[write - 1], letter_end);
+      continue;
+    }
+    text[write] = letter;
+    begins[write] = letter_begin;
+    ends[write] = letter_end;
+    if (soft) (*soft_boundary)[write] = true;
+    ++write;
+  }
+  *word_start_io = word_start;
+  return write;
+}
+
+}  // namespace moderation::text::internal
