@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# The "main job": installs missing Debian packages, builds, and runs the
-# moderation engine on its default rules (rules/).
+# The "main job": installs missing Debian packages, builds, and starts the
+# moderation service (moderationd) on its default rules (rules/), in the
+# foreground: gRPC on 127.0.0.1:50051, /metrics, /healthz and /readyz on
+# 127.0.0.1:9464. Stop it with Ctrl-C (a graceful shutdown). Extra arguments
+# are passed to moderationd (e.g. --listen=0.0.0.0:50051).
 #
-# For now (until the gRPC server exists) it checks two sample posts with
-# `modctl check` and prints the decisions with their explanations. When the
-# server lands, add a "server" case to main_job() below and make it the
-# default; everything before it stays the same.
-#
-#   scripts/run.sh                 build, then check the sample posts
-#   scripts/run.sh "some text"     build, then check the given text(s) instead
+#   scripts/run.sh                         build, then serve
+#   RUN_MODE=check scripts/run.sh          build, then `modctl check` two sample posts
+#   RUN_MODE=check scripts/run.sh "text"   build, then check the given text(s)
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
-# RUN_MODE (default check), and everything scripts/build.sh reads.
+# RUN_MODE (default server), and everything scripts/build.sh reads. The
+# Hyperscan database cache lives in $BUILD_DIR/cache, so only the first start
+# compiles the rules.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,8 @@ cd "$ROOT"
 
 BUILD_DIR="${BUILD_DIR:-build}"
 RULES_DIR="${RULES_DIR:-rules}"
-RUN_MODE="${RUN_MODE:-check}"
+RUN_MODE="${RUN_MODE:-server}"
+MODERATIOND="$BUILD_DIR/server/moderationd"
 MODCTL="$BUILD_DIR/server/modctl/modctl"
 
 SAMPLES=(
@@ -50,10 +52,13 @@ main_job() {
         for text in "${SAMPLES[@]}"; do check_text "$text"; done
       fi
       ;;
-    # server)  # planned: start the gRPC service on the default rules, e.g.
-    #   exec "$BUILD_DIR/server/<server binary>" --rules "$RULES_DIR/" ;;
+    server)
+      echo "run: starting moderationd on $RULES_DIR/ (Ctrl-C stops it)" >&2
+      echo "run: try it: /usr/bin/python3 examples/python_client.py --gen $BUILD_DIR/proto/python --community news-de \"Du Oberblödmann!\"" >&2
+      exec "$MODERATIOND" --rules="$RULES_DIR" --cache_dir="$BUILD_DIR/cache" "$@"
+      ;;
     *)
-      echo "run: unknown RUN_MODE '$RUN_MODE' (supported: check)" >&2
+      echo "run: unknown RUN_MODE '$RUN_MODE' (supported: server, check)" >&2
       return 2
       ;;
   esac

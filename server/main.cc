@@ -208,9 +208,14 @@ void Daemon::Shutdown() {
   shutting_down_ = true;
   UpdateHealth();  // NOT_SERVING: load balancers stop sending new calls
   if (server_ != nullptr) {
-    // Stops accepting calls; those in flight get the grace period, then are
-    // cancelled.
-    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(config_.shutdown_grace));
+    // New calls now get UNAVAILABLE; posts being judged and open streams get
+    // up to the grace period to finish. Then gRPC stops at once: waiting in
+    // Shutdown(deadline) would also wait for idle client connections.
+    moderation_->BeginDrain();
+    const absl::Time deadline = absl::Now() + config_.shutdown_grace;
+    while (!moderation_->Drained() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    logger_.Info("drained", {{"complete", moderation_->Drained()}});
+    server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
   watcher_.reset();

@@ -80,7 +80,9 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::Status status;
-  if (DeadlinePassed(*context)) {
+  if (draining()) {
+    status = absl::UnavailableError("server is shutting down; retry on another replica");
+  } else if (DeadlinePassed(*context)) {
     status = absl::DeadlineExceededError("the call's deadline passed before the post was judged");
   } else if (InFlightSlots slots(this, 1); !slots.ok()) {
     status = slots.status();
@@ -99,7 +101,9 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(grpc::CallbackSer
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const int n = request->requests_size();
   absl::Status status;
-  if (n == 0) {
+  if (draining()) {
+    status = absl::UnavailableError("server is shutting down; retry on another replica");
+  } else if (n == 0) {
     status = absl::InvalidArgumentError("requests: at least one post is required");
   } else if (n > limits_.max_batch) {
     status = absl::InvalidArgumentError(absl::StrCat("requests: ", n, " posts, over the limit of ",

@@ -60,6 +60,17 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   absl::Status Judge(const v1::ModerateRequest& request, const std::string& path,
                      v1::ModerateResponse* response);
 
+  // Graceful shutdown: from now on new calls (and new streams) get
+  // UNAVAILABLE; streams already open keep being served.
+  void BeginDrain() { draining_.store(true); }
+  bool draining() const { return draining_.load(); }
+  // True when no post is being judged and no stream is open: the server can
+  // stop without cancelling anything. (gRPC's own Shutdown(deadline) also
+  // waits for idle client connections to close, which can take the whole
+  // grace period; this tells main when the work, not the connections, ends.)
+  bool Drained() const { return in_flight_.load() == 0 && open_streams_.load() == 0; }
+  std::atomic<int>& open_streams() { return open_streams_; }
+
   Metrics* metrics() const { return metrics_; }
   int max_in_flight() const { return limits_.max_in_flight; }
   std::atomic<int>& in_flight() { return in_flight_; }
@@ -73,6 +84,8 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   Logger* const logger_;
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};
+  std::atomic<int> open_streams_{0};
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace moderation::server

@@ -20,6 +20,12 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ModerateRequest, 
   explicit StreamReactor(ModerationServiceImpl* service)
       : service_(service), start_(std::chrono::steady_clock::now()) {
     service_->metrics()->AddOpenStreams(1);
+    service_->open_streams()++;
+    if (service_->draining()) {
+      refused_ = true;
+      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down; retry on another replica"));
+      return;
+    }
     StartRead(&request_);
   }
 
@@ -74,9 +80,13 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ModerateRequest, 
   void OnDone() override {
     service_->metrics()->AddOpenStreams(-1);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    service_->metrics()->RecordRequest("ModerateStream", broken_ ? static_cast<int>(grpc::StatusCode::CANCELLED) : 0,
-                                       seconds);
+    const grpc::StatusCode code = refused_  ? grpc::StatusCode::UNAVAILABLE
+                                  : broken_ ? grpc::StatusCode::CANCELLED
+                                            : grpc::StatusCode::OK;
+    service_->metrics()->RecordRequest("ModerateStream", static_cast<int>(code), seconds);
+    ModerationServiceImpl* service = service_;
     delete this;
+    service->open_streams()--;  // last: the drain may end the server now
   }
 
  private:
@@ -116,6 +126,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ModerateRequest, 
   bool reads_done_ = false;
   bool broken_ = false;
   bool finished_ = false;
+  bool refused_ = false;  // the server was draining when the stream opened
 };
 
 }  // namespace
