@@ -64,7 +64,8 @@ struct CanonicalWord {
   void Put(uint16_t entry, uint32_t begin, uint32_t end_offset) {
     const char letter = static_cast<char>(entry & 0xFF);
     const bool merges = letter == last || letter == partner;
-    partner = static_cast<char>(entry >> 8);
+    // A digraph's 'e' may be stretched ("Knalltueeete"): keep absorbing e's.
+    if (!(merges && letter == partner)) partner = static_cast<char>(entry >> 8);
     if (merges) {
       out.ends[end - 1] = std::max(out.ends[end - 1], end_offset);
       return;

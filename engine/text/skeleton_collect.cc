@@ -110,12 +110,17 @@ void TokenCollector::EmitTentative() {
 // One trailing 0, 3 or 4 after letters is leetspeak for o, e or a
 // ("Schl4mp3", "Sp4ck0"): German words often end in those vowels. Other
 // trailing digits and symbols ("Idiot1", "Idiot!!!") stay word edges.
+// The digit may follow in-word separators ("K-n-a-l-l-t-ü-t-3").
 void TokenCollector::ResolveTrailing(size_t end) {
   if (held_begin_ == kNone || letters_ == 0) return;
-  const char d = in_[held_begin_];
-  const bool lone_digit =
-      held_begin_ + 1 == end || in_[held_begin_ + 1] < '0' || in_[held_begin_ + 1] > '9';
-  if ((d == '0' || d == '3' || d == '4') && lone_digit) ResolveHeld(held_begin_ + 1);
+  size_t digit = held_begin_;
+  while (digit < end && (in_[digit] == '-' || in_[digit] == '.' || in_[digit] == '_' || in_[digit] == '*')) {
+    ++digit;
+  }
+  if (digit >= end) return;
+  const char d = in_[digit];
+  const bool lone_digit = digit + 1 == end || in_[digit + 1] < '0' || in_[digit + 1] > '9';
+  if ((d == '0' || d == '3' || d == '4') && lone_digit) ResolveHeld(digit + 1);
 }
 
 void TokenCollector::EndToken(size_t end) {

@@ -125,6 +125,13 @@ size_t CanonicaliseWords(SkeletonBuffers s, size_t begin, size_t end, size_t* wo
       if (next < end && PlainLetter(text[next]) == 'e') {
         letter_end = std::max(letter_end, ends[next]);
         read = next + 1;
+        // A stretched digraph 'e' ("t u e e e t e") is absorbed whole.
+        for (;;) {
+          const size_t more = read < end && text[read] == kJoin ? read + 1 : read;
+          if (more >= end || PlainLetter(text[more]) != 'e') break;
+          letter_end = std::max(letter_end, ends[more]);
+          read = more + 1;
+        }
       }
     }
     if (may_merge && write > word_start && text[write - 1] == letter) {
