@@ -70,12 +70,13 @@ std::map<std::string, CompileResult> CompileInParallel(
 // their examples run, so that a moderator sees every problem in one pass.
 void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets, const CompileOptions& options,
                         rules::Diagnostics* problems) {
+  std::vector<std::shared_ptr<const CompiledRuleSet>> compiled;
   for (const rules::RuleSetSource& source : sets) {
     auto set = CompiledRuleSet::Compile({source}, options, problems);
-    if (!set.ok()) continue;
-    for (const ExampleResult& r : RunExamples(**set)) {
-      if (!r.passed) problems->push_back(r.ToDiagnostic());
-    }
+    if (set.ok()) compiled.push_back(*set);
+  }
+  for (const ExampleResult& r : RunExamplesOnce(compiled)) {
+    if (!r.passed) problems->push_back(r.ToDiagnostic());
   }
 }
 
@@ -85,18 +86,17 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
                                                                      const Options& options,
                                                                      rules::Diagnostics* problems) {
   const size_t problems_before = problems->size();
-  rules::LoadedSources loaded_value = rules::LoadRulesPathPartial(path, problems);
+  const rules::LoadedSources loaded = rules::LoadRulesPathPartial(path, problems);
   if (problems->size() > problems_before) {
-    if (options.run_examples) CheckGoodSetsAlone(loaded_value.sets, options.compile, problems);
+    if (options.run_examples) CheckGoodSetsAlone(loaded.sets, options.compile, problems);
     return rules::DiagnosticsToStatus(*problems);
   }
-  const rules::LoadedSources* loaded = &loaded_value;
   absl::flat_hash_map<std::string, const rules::RuleSetSource*> by_id;
-  for (const rules::RuleSetSource& s : loaded->sets) by_id[s.id] = &s;
+  for (const rules::RuleSetSource& s : loaded.sets) by_id[s.id] = &s;
 
   std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
-  catalog->rule_set_count_ = loaded->sets.size();
-  const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(*loaded);
+  catalog->rule_set_count_ = loaded.sets.size();
+  const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(loaded);
   std::map<std::string, std::vector<rules::RuleSetSource>> jobs;  // combination key -> sources
   for (const auto& [community, ids] : by_community) {
     std::vector<rules::RuleSetSource>& sources = jobs[absl::StrJoin(ids, "+")];
@@ -104,24 +104,20 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
     for (const std::string& id : ids) sources.push_back(*by_id.at(id));
   }
   std::map<std::string, CompileResult> compiled = CompileInParallel(std::move(jobs), options.compile);
-  absl::flat_hash_set<std::string> examined_rules;
+  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
   std::set<std::string> warning_texts;
-  for (auto& [key, result] : compiled) {  // in key order: deterministic output
+  for (auto& [key, result] : compiled) {
     problems->insert(problems->end(), result.problems.begin(), result.problems.end());
     if (!result.set.ok()) continue;  // problems recorded; keep checking the rest
-    const CompiledRuleSet& set = **result.set;
-    for (const rules::Diagnostic& w : set.report().warnings) {
+    sets.push_back(*result.set);
+    for (const rules::Diagnostic& w : (*result.set)->report().warnings) {
       if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
     }
-    // A rule fires the same way in every combination (allow lists are per
-    // rule set), so each rule's examples run once.
-    if (options.run_examples) {
-      for (ExampleResult& r : RunExamples(set)) {
-        if (examined_rules.contains(r.rule_id)) continue;
-        if (!r.passed) problems->push_back(r.ToDiagnostic());
-        catalog->example_results_.push_back(std::move(r));
-      }
-      for (size_t i = 0; i < set.rule_count(); ++i) examined_rules.insert(set.rule(i).id);
+  }
+  if (options.run_examples) {
+    catalog->example_results_ = RunExamplesOnce(sets);
+    for (const ExampleResult& r : catalog->example_results_) {
+      if (!r.passed) problems->push_back(r.ToDiagnostic());
     }
   }
   for (const auto& [community, ids] : by_community) {

@@ -173,6 +173,7 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
   CompiledRule compiled;
   compiled.has_pattern = !rule.terms.empty() || rule.regex.has_value();
   compiled.has_condition = !rule.condition.empty();
+  impl_->any_condition |= compiled.has_condition;
   compiled.component = component;
   if (!compiled.has_pattern) impl_->condition_only_rules.push_back(index);
   compiled.rule = std::move(rule);

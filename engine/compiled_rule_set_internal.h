@@ -53,6 +53,7 @@ struct CompiledRuleSet::Impl {
   std::vector<uint32_t> raw_regex_rule;
 
   std::vector<uint32_t> condition_only_rules;
+  bool any_condition = false;  // some rule has a condition (features needed)
   match::ScratchPrototype scratch;
   CompileReport report;
   size_t max_spans_per_rule = 16;

@@ -99,11 +99,11 @@ class FieldScanner {
   absl::Status ScanSkeleton(uint32_t field_index) {
     const text::SkeletonView& sk = b_.normalized.skeleton;
     return set_.literals->Scan(sk.text, scratch_, [&](uint32_t id, size_t begin, size_t end) {
-      const text::ByteRange original = sk.ToOriginal(begin, end);
       for (const LiteralRef& ref : set_.literal_refs[id]) {
         if (ref.rule == LiteralRef::kAllow) {
-          b_.allows.push_back({ref.component, original});
+          b_.allows.push_back({ref.component, sk.ToOriginal(begin, end)});
         } else if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
+          const text::ByteRange original = sk.ToOriginal(begin, end);
           const text::ByteRange span = ReportedSpan(sk, begin, end, ref.attachment, original);
           b_.candidates.push_back(
               {ref.rule, field_index, span.begin, span.end, original.begin, original.end});
@@ -115,18 +115,14 @@ class FieldScanner {
   // view == nullptr: the text is the raw field, offsets are already original.
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
                            std::string_view text, const text::View* view, uint32_t field_index) {
-    b_.regex_ids.clear();
-    if (absl::Status s = db.MatchingIds(text, scratch_, &b_.regex_ids); !s.ok()) return s;
-    for (uint32_t id : b_.regex_ids) {
-      db.FindSpans(id, text, set_.max_spans_per_rule, [&](size_t begin, size_t end) {
-        const text::ByteRange original =
-            view ? view->ToOriginal(begin, end)
-                 : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
-        b_.candidates.push_back({rule_of[id], field_index, original.begin, original.end,
-                                 original.begin, original.end});
-      });
-    }
-    return absl::OkStatus();
+    return db.ForEachMatch(text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
+                           [&](uint32_t id, size_t begin, size_t end) {
+                             const text::ByteRange original =
+                                 view ? view->ToOriginal(begin, end)
+                                      : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+                             b_.candidates.push_back({rule_of[id], field_index, original.begin,
+                                                      original.end, original.begin, original.end});
+                           });
   }
 
   // A hit inside an allowed word of its own rule set is not a hit.
@@ -187,7 +183,9 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
   FieldScanner scanner(set, *scratch, b);
   for (uint32_t f = 0; f < post.fields.size(); ++f) {
     if (absl::Status s = scanner.Scan(f, post.fields[f]); !s.ok()) return s;
-    text::AccumulateFeatures(post.fields[f].text, &features);
+    // Only conditions read the features: skip the extra pass over the text
+    // for rule sets without any.
+    if (set.any_condition) text::AccumulateFeatures(post.fields[f].text, &features);
   }
   std::sort(b.candidates.begin(), b.candidates.end(), [](const Candidate& x, const Candidate& y) {
     return std::tie(x.rule, x.field, x.begin, x.end) < std::tie(y.rule, y.field, y.begin, y.end);

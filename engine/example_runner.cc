@@ -1,5 +1,6 @@
 #include "engine/example_runner.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -44,6 +45,13 @@ ExampleResult Check(const CompiledRuleSet& set, const rules::Rule& rule,
   return result;
 }
 
+
+void RunRuleExamples(const CompiledRuleSet& set, const rules::Rule& rule,
+                     std::vector<ExampleResult>* results) {
+  for (const rules::Example& e : rule.match_examples) results->push_back(Check(set, rule, e, true));
+  for (const rules::Example& e : rule.no_match_examples) results->push_back(Check(set, rule, e, false));
+}
+
 }  // namespace
 
 rules::Diagnostic ExampleResult::ToDiagnostic() const {
@@ -53,10 +61,18 @@ rules::Diagnostic ExampleResult::ToDiagnostic() const {
 
 std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set) {
   std::vector<ExampleResult> results;
-  for (size_t i = 0; i < set.rule_count(); ++i) {
-    const rules::Rule& rule = set.rule(i);
-    for (const rules::Example& e : rule.match_examples) results.push_back(Check(set, rule, e, true));
-    for (const rules::Example& e : rule.no_match_examples) results.push_back(Check(set, rule, e, false));
+  for (size_t i = 0; i < set.rule_count(); ++i) RunRuleExamples(set, set.rule(i), &results);
+  return results;
+}
+
+std::vector<ExampleResult> RunExamplesOnce(const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets) {
+  std::vector<ExampleResult> results;
+  absl::flat_hash_set<std::string> done;
+  for (const auto& set : sets) {
+    for (size_t i = 0; i < set->rule_count(); ++i) {
+      const rules::Rule& rule = set->rule(i);
+      if (done.insert(rule.id).second) RunRuleExamples(*set, rule, &results);
+    }
   }
   return results;
 }

@@ -11,6 +11,7 @@
 #ifndef MODERATION_ENGINE_EXAMPLE_RUNNER_H_
 #define MODERATION_ENGINE_EXAMPLE_RUNNER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct ExampleResult {
 // "text" and the example's author context) and checks whether its rule fired
 // (enforced or shadow).
 std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set);
+
+// The examples of every rule across `sets`, each rule's once (in the first
+// set that holds it). A rule fires the same way in every combination of rule
+// sets it belongs to, because allow lists are per rule set, so running it
+// again in another combination would only repeat the work.
+std::vector<ExampleResult> RunExamplesOnce(const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets);
 
 }  // namespace moderation
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/moderator.h"
 #include "server/inflight.h"
@@ -28,8 +29,17 @@ ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metri
                                              AuditLog* audit, Logger* logger, ModerationLimits limits)
     : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
 
-absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, const std::string& path,
+absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, int batch_index,
                                           v1::ModerateResponse* response) {
+  absl::Status status = JudgePost(request, response);
+  // Field errors ("post.body: ...") get the request's place in the batch.
+  if (status.ok() || batch_index < 0 || !absl::StartsWith(status.message(), "post")) return status;
+  return absl::Status(status.code(), absl::StrCat("requests[", batch_index, "].", status.message()));
+}
+
+absl::Status ModerationServiceImpl::JudgePost(const v1::ModerateRequest& request,
+                                              v1::ModerateResponse* response) {
+  const std::string path = "post";  // short: no allocation (SSO)
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
   if (catalog == nullptr) return absl::UnavailableError("rules are not loaded yet");
@@ -87,7 +97,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   } else if (InFlightSlots slots(this, 1); !slots.ok()) {
     status = slots.status();
   } else {
-    status = Judge(*request, "post", response);
+    status = Judge(*request, /*batch_index=*/-1, response);
   }
   metrics_->RecordRequest("Moderate", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));
@@ -114,8 +124,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(grpc::CallbackSer
     status = slots.status();
   } else {
     for (int i = 0; i < n && status.ok(); ++i) {
-      status = Judge(request->requests(i), absl::StrCat("requests[", i, "].post"),
-                     response->add_responses());
+      status = Judge(request->requests(i), i, response->add_responses());
     }
     if (!status.ok()) response->Clear();
   }

@@ -55,9 +55,10 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse>* ModerateStream(
       grpc::CallbackServerContext* context) override;
 
-  // Judges one request (used by all three RPCs). `path` names the request in
-  // errors.
-  absl::Status Judge(const v1::ModerateRequest& request, const std::string& path,
+  // Judges one request (used by all three RPCs). Errors name the field as
+  // "post.<field>", or "requests[<batch_index>].post.<field>" for a batch
+  // (batch_index >= 0); the prefix is built only when there is an error.
+  absl::Status Judge(const v1::ModerateRequest& request, int batch_index,
                      v1::ModerateResponse* response);
 
   // Graceful shutdown: from now on new calls (and new streams) get
@@ -76,6 +77,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   std::atomic<int>& in_flight() { return in_flight_; }
 
  private:
+  absl::Status JudgePost(const v1::ModerateRequest& request, v1::ModerateResponse* response);
   void Audit(const Post& post, const Decision& decision);
 
   const RuleRegistry* const registry_;

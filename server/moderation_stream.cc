@@ -97,7 +97,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ModerateRequest, 
     if (InFlightSlots slots(service_, 1); !slots.ok()) {
       status = slots.status();
     } else {
-      status = service_->Judge(request_, "post", answer.mutable_response());
+      status = service_->Judge(request_, /*batch_index=*/-1, answer.mutable_response());
     }
     if (!status.ok()) {
       answer.clear_response();

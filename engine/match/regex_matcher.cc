@@ -147,33 +147,53 @@ absl::Status RegexDatabase::BuildFallbackSet(const std::vector<std::string>& pat
   return absl::OkStatus();
 }
 
+absl::Status RegexDatabase::ScanHyperscan(std::string_view text, hs_scratch_t* scratch,
+                                          std::vector<uint32_t>* ids) const {
+  if (hs_db_ == nullptr) return absl::OkStatus();
+  if (scratch == nullptr) return absl::FailedPreconditionError("RegexDatabase: no scratch");
+  // hs_scan rejects a null buffer, which an empty string_view may have.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  const hs_error_t err =
+      hs_scan(hs_db_.get(), data, static_cast<unsigned>(text.size()), 0, scratch, OnHsMatch, ids);
+  if (err != HS_SUCCESS) return HsError("hs_scan", err);
+  return absl::OkStatus();
+}
+
+absl::Status RegexDatabase::ScanFallback(std::string_view text, std::vector<uint32_t>* ids) const {
+  if (fallback_set_ == nullptr) return absl::OkStatus();
+  std::vector<int> matched;
+  RE2::Set::ErrorInfo error_info;
+  if (!fallback_set_->Match(re2::StringPiece(text.data(), text.size()), &matched, &error_info) &&
+      error_info.kind != RE2::Set::kNoError) {
+    // Never miss silently: an out-of-memory DFA would drop matches.
+    return absl::ResourceExhaustedError("RE2::Set match failed (DFA out of memory)");
+  }
+  for (int index : matched) ids->push_back(fallback_ids_[index]);
+  return absl::OkStatus();
+}
+
 absl::Status RegexDatabase::MatchingIds(std::string_view text, hs_scratch_t* scratch,
                                         std::vector<uint32_t>* ids) const {
-  if (hs_db_ != nullptr) {
-    if (scratch == nullptr) return absl::FailedPreconditionError("RegexDatabase: no scratch");
-    const size_t first = ids->size();
-    // hs_scan rejects a null buffer, which an empty string_view may have.
-    const char* data = text.data() != nullptr ? text.data() : "";
-    const hs_error_t err =
-        hs_scan(hs_db_.get(), data, static_cast<unsigned>(text.size()), 0, scratch, OnHsMatch, ids);
-    if (err != HS_SUCCESS) return HsError("hs_scan", err);
-    // Hyperscan follows PCRE where RE2 does not: `$` also matches before a
-    // final "\n" and `\s` also matches "\v". RE2 has the last word, so both
-    // paths report the same ids and a reported id has spans (as the header says).
-    const re2::StringPiece whole(data, text.size());
-    ids->erase(std::remove_if(ids->begin() + static_cast<ptrdiff_t>(first), ids->end(),
-                              [&](uint32_t id) { return !RE2::PartialMatch(whole, *regexes_[id]); }),
-               ids->end());
-  }
-  if (fallback_set_ != nullptr) {
-    std::vector<int> matched;
-    RE2::Set::ErrorInfo error_info;
-    if (!fallback_set_->Match(re2::StringPiece(text.data(), text.size()), &matched, &error_info) &&
-        error_info.kind != RE2::Set::kNoError) {
-      // Never miss silently: an out-of-memory DFA would drop matches.
-      return absl::ResourceExhaustedError("RE2::Set match failed (DFA out of memory)");
-    }
-    for (int index : matched) ids->push_back(fallback_ids_[index]);
+  const size_t first = ids->size();
+  if (absl::Status s = ScanHyperscan(text, scratch, ids); !s.ok()) return s;
+  // Hyperscan follows PCRE where RE2 does not: `$` also matches before a
+  // final "\n" and `\s` also matches "\v". RE2 has the last word, so both
+  // paths report the same ids and a reported id has spans (as the header says).
+  const re2::StringPiece whole(text.data() != nullptr ? text.data() : "", text.size());
+  ids->erase(std::remove_if(ids->begin() + static_cast<ptrdiff_t>(first), ids->end(),
+                            [&](uint32_t id) { return !RE2::PartialMatch(whole, *regexes_[id]); }),
+             ids->end());
+  return ScanFallback(text, ids);
+}
+
+absl::Status RegexDatabase::ForEachMatch(
+    std::string_view text, hs_scratch_t* scratch, size_t max_spans, std::vector<uint32_t>* ids,
+    absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const {
+  ids->clear();
+  if (absl::Status s = ScanHyperscan(text, scratch, ids); !s.ok()) return s;
+  if (absl::Status s = ScanFallback(text, ids); !s.ok()) return s;
+  for (uint32_t id : *ids) {
+    FindSpans(id, text, max_spans, [&](size_t begin, size_t end) { on_span(id, begin, end); });
   }
   return absl::OkStatus();
 }

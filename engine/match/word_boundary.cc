@@ -44,8 +44,8 @@ bool CompoundStartOk(const text::SkeletonView& sk, size_t begin) {
 bool CompoundEndOk(const text::SkeletonView& sk, size_t end) {
   if (sk.IsWordEdge(end)) return true;
   const size_t limit = std::min(sk.text.size(), end + kMaxEndingLength);
+  // A ' ' at q - 1 would make q - 1 a word edge, met one step earlier.
   for (size_t q = end + 1; q <= limit; ++q) {
-    if (q < sk.text.size() + 1 && sk.text[q - 1] == ' ') return false;
     if (sk.IsWordEdge(q)) {
       return IsInflectionEnding(std::string_view(sk.text).substr(end, q - end));
     }

@@ -62,25 +62,7 @@ std::optional<CommunityMap> ParseDocument(YamlReader* reader, const YAML::Node& 
 
 std::optional<CommunityMap> ParseCommunities(std::string_view yaml_text, std::string_view filename,
                                              Diagnostics* diagnostics) {
-  Diagnostics local;
-  if (diagnostics == nullptr) diagnostics = &local;
-  const size_t errors_before = diagnostics->size();
-  try {
-    internal::SourceText source(yaml_text, filename);
-    YamlReader reader(&source, diagnostics);
-    std::optional<YAML::Node> root = reader.Parse();
-    if (!root) return std::nullopt;
-    std::optional<CommunityMap> map = ParseDocument(&reader, *root);
-    internal::SortByLocation(diagnostics, errors_before);
-    if (!map || diagnostics->size() != errors_before) return std::nullopt;
-    return map;
-  } catch (const std::exception& e) {
-    diagnostics->push_back(
-        {{std::string(filename), 0, 0}, absl::StrCat("cannot load: ", e.what())});
-  } catch (...) {
-    diagnostics->push_back({{std::string(filename), 0, 0}, "cannot load: unknown error"});
-  }
-  return std::nullopt;
+  return internal::ParseYamlFile<CommunityMap>(yaml_text, filename, diagnostics, ParseDocument);
 }
 
 }  // namespace moderation::rules

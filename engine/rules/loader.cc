@@ -97,27 +97,10 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const YAML::Node&
 
 std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::string_view filename,
                                           Diagnostics* diagnostics) {
-  Diagnostics local;
-  if (diagnostics == nullptr) diagnostics = &local;
-  const size_t errors_before = diagnostics->size();
-  try {
-    internal::SourceText source(yaml_text, filename);
-    YamlReader reader(&source, diagnostics);
-    std::optional<YAML::Node> root = reader.Parse();
-    if (!root) return std::nullopt;
-    std::optional<RuleSetSource> set = ParseDocument(&reader, *root);
-    internal::SortByLocation(diagnostics, errors_before);
-    // Never a half-loaded set: any problem anywhere discards the whole file.
-    if (!set || diagnostics->size() != errors_before) return std::nullopt;
-    set->content_hash = Sha256Hex(yaml_text);
-    return set;
-  } catch (const std::exception& e) {
-    diagnostics->push_back(
-        {{std::string(filename), 0, 0}, absl::StrCat("cannot load: ", e.what())});
-  } catch (...) {
-    diagnostics->push_back({{std::string(filename), 0, 0}, "cannot load: unknown error"});
-  }
-  return std::nullopt;
+  std::optional<RuleSetSource> set =
+      internal::ParseYamlFile<RuleSetSource>(yaml_text, filename, diagnostics, ParseDocument);
+  if (set) set->content_hash = Sha256Hex(yaml_text);
+  return set;
 }
 
 }  // namespace moderation::rules

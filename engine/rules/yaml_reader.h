@@ -71,6 +71,36 @@ class YamlReader {
 // problems read top to bottom whatever order the checks ran in.
 void SortByLocation(Diagnostics* diagnostics, size_t first);
 
+// Parses one YAML file's text with parse_document(YamlReader*, root), which
+// returns std::optional<T>. Every exception becomes a file-level diagnostic,
+// the file's diagnostics are sorted by location, and any problem yields
+// nullopt: a file is used whole or not at all.
+template <typename T, typename ParseDocumentFn>
+std::optional<T> ParseYamlFile(std::string_view yaml_text, std::string_view filename,
+                               Diagnostics* diagnostics, ParseDocumentFn parse_document) {
+  Diagnostics local;
+  if (diagnostics == nullptr) diagnostics = &local;
+  const size_t errors_before = diagnostics->size();
+  const auto file_problem = [&](std::string message) {
+    diagnostics->push_back({{std::string(filename), 0, 0}, std::move(message)});
+  };
+  try {
+    SourceText source(yaml_text, filename);
+    YamlReader reader(&source, diagnostics);
+    std::optional<YAML::Node> root = reader.Parse();
+    if (!root) return std::nullopt;
+    std::optional<T> parsed = parse_document(&reader, *root);
+    SortByLocation(diagnostics, errors_before);
+    if (!parsed || diagnostics->size() != errors_before) return std::nullopt;
+    return parsed;
+  } catch (const std::exception& e) {
+    file_problem(std::string("cannot load: ") + e.what());
+  } catch (...) {
+    file_problem("cannot load: unknown error");
+  }
+  return std::nullopt;
+}
+
 // One key: value pair of a mapping.
 struct Entry {
   std::string key;

@@ -1,7 +1,6 @@
 // `modctl validate` and `modctl test`.
 #include <cstdlib>
 #include <iostream>
-#include <set>
 
 #include "absl/strings/str_format.h"
 #include "server/modctl/args.h"
@@ -95,19 +94,14 @@ int RunTest(const std::vector<std::string>& args) {
       load_failed = true;
       continue;
     }
-    std::set<std::string> seen_rules;
-    for (const auto& set : catalog->compiled_sets()) {
-      for (const ExampleResult& r : RunExamples(*set)) {
-        if (seen_rules.count(r.rule_id) > 0) continue;
-        if (r.passed) {
-          ++passed;
-          if (parsed->Has("verbose")) std::cout << "PASS " << r.rule_id << ": " << r.text << "\n";
-        } else {
-          ++failed;
-          std::cout << "FAIL " << r.ToDiagnostic().ToString() << "\n";
-        }
+    for (const ExampleResult& r : RunExamplesOnce(catalog->compiled_sets())) {
+      if (r.passed) {
+        ++passed;
+        if (parsed->Has("verbose")) std::cout << "PASS " << r.rule_id << ": " << r.text << "\n";
+      } else {
+        ++failed;
+        std::cout << "FAIL " << r.ToDiagnostic().ToString() << "\n";
       }
-      for (size_t i = 0; i < set->rule_count(); ++i) seen_rules.insert(set->rule(i).id);
     }
   }
   std::cout << absl::StrFormat("examples: %d passed, %d failed\n", passed, failed);
