@@ -2,7 +2,10 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "engine/text/utf8.h"
@@ -89,12 +92,13 @@ size_t SkipToSpace(std::string_view text, size_t pos) {
   return pos;
 }
 
-// Counts links; a link's remaining bytes are skipped so that
+// Counts the links in the token text[begin, end) (no ASCII whitespace
+// inside); a link's remaining bytes are skipped so that
 // "https://www.example.com" counts once.
-int CountLinks(std::string_view text) {
+int CountLinksInToken(std::string_view text, size_t begin, size_t end) {
   int links = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
+  size_t pos = begin;
+  while (pos < end) {
     const auto c = static_cast<unsigned char>(text[pos]);
     if (!IsAsciiAlnum(c) || !AtWordStart(text, pos)) {
       ++pos;
@@ -118,13 +122,48 @@ int CountLinks(std::string_view text) {
   return links;
 }
 
+// Every link contains '.' or ':' ("://", "www.", "example.com"), and no link
+// spans ASCII whitespace, so only the whitespace-delimited tokens holding one
+// of those two bytes need the word-by-word parse. memchr finds them far
+// faster than the parse walks prose.
+int CountLinks(std::string_view text) {
+  const char* const data = text.data();
+  const size_t size = text.size();
+  auto find = [&](char c, size_t from) -> size_t {
+    const void* hit = from < size ? std::memchr(data + from, c, size - from) : nullptr;
+    return hit == nullptr ? size : static_cast<size_t>(static_cast<const char*>(hit) - data);
+  };
+  int links = 0;
+  size_t next_dot = find('.', 0), next_colon = find(':', 0), done = 0;
+  while (true) {
+    if (next_dot < done) next_dot = find('.', done);
+    if (next_colon < done) next_colon = find(':', done);
+    const size_t anchor = std::min(next_dot, next_colon);
+    if (anchor >= size) break;
+    size_t token_begin = anchor;
+    while (token_begin > done && !IsAsciiSpace(static_cast<unsigned char>(data[token_begin - 1]))) {
+      --token_begin;
+    }
+    const size_t token_end = SkipToSpace(text, anchor);
+    links += CountLinksInToken(text, token_begin, token_end);
+    done = token_end;
+  }
+  return links;
+}
+
 int CountMentions(std::string_view text) {
   int mentions = 0;
-  for (size_t pos = 0; pos + 1 < text.size(); ++pos) {
-    if (text[pos] == '@' && AtWordStart(text, pos) &&
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; p < end;) {
+    const void* at = std::memchr(p, '@', static_cast<size_t>(end - p));
+    if (at == nullptr) break;
+    const size_t pos = static_cast<size_t>(static_cast<const char*>(at) - begin);
+    if (pos + 1 < text.size() && AtWordStart(text, pos) &&
         IsNameChar(static_cast<unsigned char>(text[pos + 1]))) {
       ++mentions;
     }
+    p = begin + pos + 1;
   }
   return mentions;
 }
@@ -137,33 +176,105 @@ bool IsWhitespace(char32_t cp) {
          cat == UTF8PROC_CATEGORY_ZP;
 }
 
-// Letters, capitals, code points and the longest run, in one pass.
-void CountCodePoints(std::string_view text, TextFeatures* f) {
-  char32_t run_cp = 0;
-  int run = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    int len = 1;
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    const char32_t cp = byte < 0x80 ? byte : DecodeUtf8(text, pos, &len);
-    pos += len;
-    ++f->code_points;
-    if (cp < 0x80) {
-      const bool upper = cp >= 'A' && cp <= 'Z';
-      if (upper || (cp >= 'a' && cp <= 'z')) ++f->letters;
-      if (upper) ++f->uppercase_letters;
-    } else {
-      const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-      if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++f->letters;
-      if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) ++f->uppercase_letters;
+// Code points and ASCII letters: branch-free, so the compiler vectorises it.
+// Returns whether any byte is non-ASCII.
+bool CountAscii(std::string_view text, TextFeatures* f) {
+  uint32_t code_points = 0, letters = 0, upper = 0;
+  unsigned char any = 0;
+  for (const char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    const auto lower = static_cast<unsigned char>(b | 0x20);
+    code_points += (b & 0xC0) != 0x80;  // every byte but continuation bytes
+    letters += static_cast<unsigned char>(lower - 'a') < 26;
+    upper += static_cast<unsigned char>(b - 'A') < 26;
+    any |= b;
+  }
+  f->code_points += static_cast<int>(code_points);
+  f->letters += static_cast<int>(letters);
+  f->uppercase_letters += static_cast<int>(upper);
+  return (any & 0x80) != 0;
+}
+
+// 1 for an ASCII byte that is not whitespace, else 0; written without
+// short-circuit operators so that loops using it vectorise.
+unsigned char IsRunByte(unsigned char b) {
+  return static_cast<unsigned char>((b < 0x80) & (b != ' ') & (static_cast<unsigned char>(b - '\t') > 4));
+}
+
+bool IsTripleEnd(const unsigned char* bytes, size_t i) {
+  return IsRunByte(bytes[i]) & (bytes[i] == bytes[i - 1]) & (bytes[i] == bytes[i - 2]);
+}
+
+// The longest run of one ASCII character that is not whitespace. A
+// branch-free pass (vectorised) asks whether there is any such character or
+// pair, and which 64-byte blocks hold a triple: without a triple the answer
+// is 0, 1 or 2. Runs of three or more ("!!!", "...", "Haaallo") are measured
+// by walking out from each triple, so a post pays only for its own runs.
+int LongestAsciiRun(std::string_view text) {
+  constexpr size_t kBlock = 64;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  unsigned char any = 0, pair = 0;
+  if (n > 0) any = IsRunByte(bytes[0]);
+  for (size_t i = 1; i < n; ++i) {
+    const unsigned char counts = IsRunByte(bytes[i]);
+    any |= counts;
+    pair |= counts & (bytes[i] == bytes[i - 1]);
+  }
+  int longest = pair ? 2 : any;
+  size_t covered = 0;  // runs before this position are measured
+  for (size_t block = 2; block < n; block += kBlock) {
+    const size_t end = std::min(n, block + kBlock);
+    unsigned char triple = 0;
+    for (size_t i = block; i < end; ++i) triple |= IsTripleEnd(bytes, i);
+    if (!triple) continue;
+    for (size_t i = std::max(block, covered); i < end; ++i) {
+      if (!IsTripleEnd(bytes, i)) continue;
+      size_t first = i - 2, last = i + 1;
+      while (first > 0 && bytes[first - 1] == bytes[i]) --first;
+      while (last < n && bytes[last] == bytes[i]) ++last;
+      longest = std::max(longest, static_cast<int>(last - first));
+      covered = i = last;
     }
+  }
+  return longest;
+}
+
+size_t NextNonAscii(std::string_view text, size_t pos) {
+  while (pos + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + pos, 8);
+    if (word & 0x8080808080808080ULL) break;
+    pos += 8;
+  }
+  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
+  return pos;
+}
+
+// Letters, capitals and the longest run among non-ASCII code points. A run
+// of one code point is all ASCII or all non-ASCII, so together with
+// LongestAsciiRun this gives the exact longest run.
+int CountNonAscii(std::string_view text, TextFeatures* f) {
+  char32_t prev_cp = 0;
+  size_t prev_end = 0;
+  int run = 0, longest = 0;
+  for (size_t pos = NextNonAscii(text, 0); pos < text.size(); pos = NextNonAscii(text, pos)) {
+    int len = 1;
+    const char32_t cp = DecodeUtf8(text, pos, &len);
+    const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++f->letters;
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) ++f->uppercase_letters;
     if (IsWhitespace(cp)) {
       run = 0;  // whitespace neither repeats nor continues a run
-      continue;
+    } else {
+      run = (run > 0 && cp == prev_cp && prev_end == pos) ? run + 1 : 1;
+      longest = std::max(longest, run);
     }
-    run = (run > 0 && cp == run_cp) ? run + 1 : 1;
-    run_cp = cp;
-    if (run > f->longest_repeat) f->longest_repeat = run;
+    prev_cp = cp;
+    pos += static_cast<size_t>(len);
+    prev_end = pos;
   }
+  return longest;
 }
 
 }  // namespace
@@ -175,7 +286,9 @@ double TextFeatures::CapsRatio() const {
 void AccumulateFeatures(std::string_view text, TextFeatures* f) {
   f->links += CountLinks(text);
   f->mentions += CountMentions(text);
-  CountCodePoints(text, f);
+  int longest = LongestAsciiRun(text);
+  if (CountAscii(text, f)) longest = std::max(longest, CountNonAscii(text, f));
+  f->longest_repeat = std::max(f->longest_repeat, longest);
 }
 
 }  // namespace moderation::text

@@ -1,6 +1,12 @@
 #include "engine/text/features.h"
 
+#include <algorithm>
+#include <random>
+#include <string>
 #include <string_view>
+#include <utf8proc.h>
+
+#include "engine/text/utf8.h"
 
 #include "gtest/gtest.h"
 
@@ -44,6 +50,13 @@ TEST(FeaturesTest, CountsLinksWithSchemeWwwOrCommonTld) {
       {"abbreviation", "z.B. usw.", 0},
       {"www_inside_a_word", "awww.example", 0},
       {"no_links", "Du bist ein Dummbatz", 0},
+      {"scheme_without_dot", "http://localhost:8080/x", 1},
+      {"www_followed_by_space", "www. ist kein Link? Doch.", 1},
+      {"link_after_long_prose",
+       "Ein langer Satz ohne Punkt und Komma der nur Woerter hat und dann kommt example.de", 1},
+      {"dotted_words_ending_in_a_tld", "Ende.example.com", 1},
+      {"links_in_neighbouring_tokens", "a.de\tb.de\nc.de", 3},
+      {"decimal_number", "3.5 Liter", 0},
       {"empty", "", 0},
   };
   for (const CountCase& c : kCases) EXPECT_EQ(FeaturesOf(c.text).links, c.expected) << c.name;
@@ -108,6 +121,12 @@ TEST(FeaturesTest, LongestRepeatIgnoresWhitespace) {
       {"multibyte", "😀😀😀", 3},
       {"umlauts", "Blööööd", 4},
       {"case_matters", "aAaA", 1},
+      {"ellipsis", "Na ja... gut", 3},
+      {"pair_only", "Kaffee", 2},
+      {"run_across_64_byte_blocks", std::string_view("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 83},
+      {"run_at_start_and_end", "aaab ccccc", 5},
+      {"non_breaking_space_breaks_a_run", "!!\u00a0!!", 2},
+      {"umlaut_between_ascii_breaks_a_run", "aaäaa", 2},
       {"empty", "", 0},
   };
   for (const CountCase& c : kCases) {
@@ -136,6 +155,58 @@ TEST(FeaturesTest, LongestRepeatTakesTheMaximumAcrossFields) {
   AccumulateFeatures("Haaaaaallo", &f);
   AccumulateFeatures("!!!", &f);
   EXPECT_EQ(f.longest_repeat, 6);
+}
+
+// A plain per-code-point walk, the obvious way to compute these features;
+// AccumulateFeatures takes faster routes (vectorised ASCII passes, runs
+// measured from triples) that must give the same numbers.
+TextFeatures ReferenceCodePointFeatures(std::string_view text) {
+  TextFeatures f;
+  char32_t run_cp = 0;
+  int run = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    int len = 1;
+    const char32_t cp = DecodeUtf8(text, pos, &len);
+    pos += static_cast<size_t>(len);
+    ++f.code_points;
+    const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++f.letters;
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) ++f.uppercase_letters;
+    const bool space = (cp < 0x80 && (cp == ' ' || (cp >= '\t' && cp <= '\r'))) || cp == 0x85 ||
+                       cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+                       cat == UTF8PROC_CATEGORY_ZP;
+    if (space) {
+      run = 0;
+      continue;
+    }
+    run = (run > 0 && cp == run_cp) ? run + 1 : 1;
+    run_cp = cp;
+    f.longest_repeat = std::max(f.longest_repeat, run);
+  }
+  return f;
+}
+
+TEST(FeaturesTest, CodePointFeaturesMatchAPlainWalkOnRandomText) {
+  // Pieces that exercise every path: runs, whitespace of both kinds, case,
+  // umlauts, other scripts, emoji, and block edges (texts up to 300 bytes).
+  const std::string_view kPieces[] = {"a", "A", "b", "!", ".", " ", "\t", "\n", "ä", "Ä", "ß",
+                                      "\u00a0", "\u2003", "\u0085", "ж", "Ж", "😀", "ǅ", "1", "x"};
+  std::mt19937 rng(42);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t target = rng() % 300;
+    while (text.size() < target) {
+      const std::string_view piece = kPieces[rng() % std::size(kPieces)];
+      const int repeat = rng() % 4 == 0 ? static_cast<int>(rng() % 70) : 1;
+      for (int i = 0; i < repeat; ++i) text += piece;
+    }
+    const TextFeatures want = ReferenceCodePointFeatures(text);
+    const TextFeatures got = FeaturesOf(text);
+    ASSERT_EQ(got.code_points, want.code_points) << text;
+    ASSERT_EQ(got.letters, want.letters) << text;
+    ASSERT_EQ(got.uppercase_letters, want.uppercase_letters) << text;
+    ASSERT_EQ(got.longest_repeat, want.longest_repeat) << text;
+  }
 }
 
 }  // namespace
