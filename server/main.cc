@@ -5,7 +5,6 @@
 // listener, and signal handling. SIGHUP reloads the rules; SIGTERM and
 // SIGINT shut down gracefully: health goes NOT_SERVING, no new calls are
 // accepted, calls in flight get up to --shutdown_grace to finish, exit 0.
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
@@ -21,6 +20,7 @@
 #include "server/admin_auth.h"
 #include "server/admin_service.h"
 #include "server/config.h"
+#include "server/grpc_server_options.h"
 #include "server/http_server.h"
 #include "server/moderation_service.h"
 #include "server/reload_watcher.h"
@@ -61,11 +61,6 @@ bool WritePortFile(const std::string& path, int grpc_port, int metrics_port) {
   std::error_code ec;
   std::filesystem::rename(temp, path, ec);
   return !ec;
-}
-
-int MaxMessageBytes(const ServerConfig& config) {
-  const int64_t batch = config.max_post_bytes * config.max_batch + (1 << 20);
-  return static_cast<int>(std::min<int64_t>(std::max<int64_t>(batch, 4 << 20), 1 << 30));
 }
 
 class Daemon {
@@ -124,18 +119,13 @@ bool Daemon::StartGrpc(int* port) {
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  EnableHealthAndReflection();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.listen, *credentials, port);
   builder.RegisterService(moderation_.get());
   builder.RegisterService(admin_.get());
-  builder.SetMaxReceiveMessageSize(MaxMessageBytes(config_));
-  if (config_.threads > 0) {
-    grpc::ResourceQuota quota("moderationd");
-    quota.SetMaxThreads(config_.threads);
-    builder.SetResourceQuota(quota);
-  }
+  ApplyServerOptions(&builder, config_.threads,
+                     MaxMessageBytes(config_.max_post_bytes, config_.max_batch));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || *port == 0) {
     logger_.Error("cannot_listen", {{"address", config_.listen}});
