@@ -1,157 +1,205 @@
-// Engine microbenchmarks: normalisation, full evaluation at 100 to 50,000
-// rules, compile time cold and from the database cache, and a memory-read
-// reference on the same bytes.
+// Engine microbenchmarks: normalisation, scanning and full evaluation at
+// 100 to 50,000 rules and 64 B to 16 KiB posts, the default rules, plain-
+// matching baselines, a memory-bandwidth reference on the same bytes, and
+// compile time and memory cold and from the database cache.
 //
-//   build/bench/engine_bench --benchmark_filter=Evaluate
+//   MODERATION_BENCH_SIZE=small build/bench/engine_bench --benchmark_format=json
+//   build/bench/engine_bench --bench_size=full --benchmark_filter='^evaluate/'
 //
-// Google Benchmark reports means; BM_Evaluate also reports per-post p50 /
-// p99 / p999 latency (ns) from its own timing of every iteration.
+// Options (flag, else environment variable, else default):
+//   --bench_size=small|default|full     MODERATION_BENCH_SIZE (default)
+//       small:   100 and 1,000 terms, 64 B and 1 KiB posts, baselines at 100
+//                terms, compile 100 / 1,000 terms; CI's smoke run (well
+//                under a minute with --benchmark_min_time=0.05).
+//       default: adds 10,000 terms at 64 B / 1 KiB / 16 KiB, the 500-regex
+//                set, 16 KiB posts, baselines at 1,000 and 10,000 terms,
+//                compile 10,000 terms and the 500-regex set.
+//       full:    adds 50,000 terms (evaluate, scan, RE2::Set and find
+//                baselines, compile).
+//   --bench_abusive_rate=R              MODERATION_BENCH_ABUSIVE_RATE (0.05)
+//       share of sentences carrying a rule term, often disguised (leet,
+//       spaced, stretched, upper case); see bench/synthetic_rules.h.
+//   --bench_rules=DIR                   MODERATION_BENCH_RULES (<source>/rules)
+//       rule directory for the default-rules benchmarks.
+// Every other flag goes to Google Benchmark (1.7.1: --benchmark_min_time
+// takes plain seconds, e.g. 0.05).
+//
+// Benchmark names (stable; bench/report.py parses them):
+//   normalize/bytes:B                     text::Normalize
+//   scan/terms:N/bytes:B                  Hyperscan literal scan of the skeleton +
+//   scan/regexes:500/bytes:B                regex scans (folded, raw), views
+//                                           normalised ahead of time
+//   evaluate/terms:N/bytes:B              CompiledRuleSet::Evaluate
+//   evaluate/regexes:500/bytes:B
+//   evaluate/default-rules/bytes:B        rules/ default community (de+en+pii+spam)
+//   baseline_re2set/terms:N/bytes:1024    RE2::Set of the N terms
+//   baseline_find/terms:N/bytes:1024      lower-case + std::string::find per term
+//   baseline_stdregex/terms:N/bytes:1024  one std::regex per term; only N <= 1,000
+//                                           (1,000 take ~40 ms a post, 10,000 ~0.4 s)
+//   memread/bytes:B, memcpy/bytes:B       B in {1024, 16384}
+//   compile/terms:N/cold|cached           parse + Compile, no cache / from cache
+//   compile/regexes:500/cold|cached
+// B is 64, 1024 or 16384; N is 100, 1000, 10000 or 50000. terms:N sets have
+// N word rules, N/200 regex rules and 3 condition rules; regexes:500 has 100
+// word rules, 500 regex rules and the 3 condition rules.
+//
+// Counters (besides Google Benchmark's real_time / cpu_time per post):
+//   bytes_per_second, items_per_second    all post benchmarks (items = posts)
+//   hit_share                             share of the posts measured with >= 1 hit (evaluate:
+//                                           an enforced rule hit; scan: any raw
+//                                           match; baselines: any term found)
+//   p50_ns, p99_ns, p999_ns               evaluate/*: per-post latency from a
+//                                           separate timed loop (latency.h)
+//   database_bytes, rss_growth_bytes,     compile/*: Hyperscan database size,
+//   rss_held_bytes, parse_ms, rules         RSS growth right after compiling and
+//                                           while holding the set (after
+//                                           malloc_trim), YAML parse time per
+//                                           compile, rule count
+// Every post benchmark rotates through the same pool of 256 posts per size.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <chrono>
-#include <filesystem>
-#include <map>
-#include <numeric>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "bench/engine/benchmarks.h"
 #include "bench/synthetic_rules.h"
-#include "engine/rule_set.h"
-#include "engine/rules/loader.h"
-#include "engine/text/normalizer.h"
 
 namespace moderation::bench {
 namespace {
 
-std::shared_ptr<const CompiledRuleSet> CompileSynthetic(size_t terms, size_t regexes,
-                                                        const CompileOptions& options = {}) {
-  rules::Diagnostics problems;
-  auto source = rules::ParseRuleSet(SyntheticRuleYaml({terms, regexes, 1}), "synthetic.yaml", &problems);
-  if (!source) return nullptr;
-  std::vector<rules::RuleSetSource> sources;
-  sources.push_back(std::move(*source));
-  auto set = CompiledRuleSet::Compile(std::move(sources), options, &problems);
-  return set.ok() ? *set : nullptr;
-}
+constexpr std::string_view kUsage =
+    "engine_bench options (besides Google Benchmark's):\n"
+    "  --bench_size=small|default|full   or MODERATION_BENCH_SIZE (default: default)\n"
+    "  --bench_abusive_rate=R            or MODERATION_BENCH_ABUSIVE_RATE (default: 0.05)\n"
+    "  --bench_rules=DIR                 or MODERATION_BENCH_RULES (default: <source>/rules)\n";
 
-// Compiled sets are expensive; build each size once per process.
-std::shared_ptr<const CompiledRuleSet> SetWithTerms(size_t terms) {
-  static std::map<size_t, std::shared_ptr<const CompiledRuleSet>> sets;
-  auto& set = sets[terms];
-  if (set == nullptr) set = CompileSynthetic(terms, terms / 200);
-  return set;
-}
-
-Post PostOf(const std::string& body) {
-  Post post;
-  post.id = "bench";
-  post.fields.push_back({"body", body});
-  return post;
-}
-
-void ReportPercentiles(benchmark::State& state, std::vector<int64_t>& ns) {
-  if (ns.empty()) return;
-  std::sort(ns.begin(), ns.end());
-  auto at = [&](double q) { return static_cast<double>(ns[std::min(ns.size() - 1, size_t(q * ns.size()))]); };
-  state.counters["p50_ns"] = at(0.50);
-  state.counters["p99_ns"] = at(0.99);
-  state.counters["p999_ns"] = at(0.999);
-}
-
-void BM_Normalize(benchmark::State& state) {
-  const std::string text = GermanPost(static_cast<size_t>(state.range(0)), 7);
-  text::NormalizedText out;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(text::Normalize(text, &out));
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
-}
-BENCHMARK(BM_Normalize)->Arg(64)->Arg(1024)->Arg(16384);
-
-// One post of range(1) bytes against range(0) word rules (+ range(0)/200
-// regex rules). The post is clean German text: the common case.
-void BM_Evaluate(benchmark::State& state) {
-  auto set = SetWithTerms(static_cast<size_t>(state.range(0)));
-  if (set == nullptr) {
-    state.SkipWithError("compile failed");
-    return;
-  }
-  const Post post = PostOf(GermanPost(static_cast<size_t>(state.range(1)), 7));
-  std::vector<int64_t> ns;
-  ns.reserve(1 << 20);
-  for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
-    auto decision = set->Evaluate(post);
-    benchmark::DoNotOptimize(decision);
-    if (ns.size() < ns.capacity()) {
-      ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+// The value of --name=value in argv (removed from argv), else of env, else "".
+std::string TakeOption(int* argc, char** argv, std::string_view name, const char* env) {
+  const std::string prefix = "--" + std::string(name) + "=";
+  std::string value;
+  bool found = false;
+  int out = 1;
+  for (int i = 1; i < *argc; ++i) {
+    if (std::string_view(argv[i]).substr(0, prefix.size()) == prefix) {
+      value = argv[i] + prefix.size();
+      found = true;
+    } else {
+      argv[out++] = argv[i];
     }
   }
-  ReportPercentiles(state, ns);
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * post.fields[0].text.size()));
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  *argc = out;
+  if (!found && std::getenv(env) != nullptr) value = std::getenv(env);
+  return value;
 }
-BENCHMARK(BM_Evaluate)
-    ->Args({100, 1024})
-    ->Args({1000, 1024})
-    ->Args({10000, 64})
-    ->Args({10000, 1024})
-    ->Args({10000, 16384})
-    ->Args({50000, 1024});
 
-// The same 1 KiB post with five rule terms mixed in, disguised: the cost of
-// reporting hits (spans, reasons) on top of scanning.
-void BM_EvaluateAbusive(benchmark::State& state) {
-  auto set = SetWithTerms(10000);
-  const std::vector<std::string> terms = SyntheticTerms(10000, 1);
-  std::string body = GermanPost(900, 7);
-  for (size_t i = 0; i < 5; ++i) body += " Du " + terms[i * 997] + "!";
-  const Post post = PostOf(body);
-  for (auto _ : state) {
-    auto decision = set->Evaluate(post);
-    benchmark::DoNotOptimize(decision);
+// Google Benchmark's --benchmark_min_time (left in argv), else its default.
+double MinTime(int argc, char** argv) {
+  constexpr std::string_view kPrefix = "--benchmark_min_time=";
+  double seconds = 0.5;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.substr(0, kPrefix.size()) != kPrefix) continue;
+    arg.remove_prefix(kPrefix.size());
+    if (!arg.empty() && arg.back() == 's') arg.remove_suffix(1);
+    if (!absl::SimpleAtod(absl::string_view(arg.data(), arg.size()), &seconds)) seconds = 0.5;
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+  return seconds;
 }
-BENCHMARK(BM_EvaluateAbusive);
 
-// Reference: reading the same bytes once (a checksum over the post).
-void BM_MemoryRead(benchmark::State& state) {
-  const std::string text = GermanPost(static_cast<size_t>(state.range(0)), 7);
-  for (auto _ : state) {
-    uint64_t sum = std::accumulate(text.begin(), text.end(), uint64_t{0},
-                                   [](uint64_t a, char c) { return a + static_cast<unsigned char>(c); });
-    benchmark::DoNotOptimize(sum);
+bool ParseConfig(int* argc, char** argv, BenchConfig* config) {
+  const std::string size = TakeOption(argc, argv, "bench_size", "MODERATION_BENCH_SIZE");
+  if (size == "small") {
+    config->size = BenchSize::kSmall;
+  } else if (size == "full") {
+    config->size = BenchSize::kFull;
+  } else if (!size.empty() && size != "default") {
+    std::fprintf(stderr, "engine_bench: unknown size '%s'\n%s", size.c_str(), kUsage.data());
+    return false;
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  const std::string rate = TakeOption(argc, argv, "bench_abusive_rate", "MODERATION_BENCH_ABUSIVE_RATE");
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &config->abusive_rate) || config->abusive_rate < 0 ||
+                        config->abusive_rate > 1)) {
+    std::fprintf(stderr, "engine_bench: abusive rate '%s' is not in [0, 1]\n%s", rate.c_str(), kUsage.data());
+    return false;
+  }
+  config->rules_path = TakeOption(argc, argv, "bench_rules", "MODERATION_BENCH_RULES");
+  if (config->rules_path.empty()) config->rules_path = MODERATION_SOURCE_DIR "/rules";
+  config->min_time = MinTime(*argc, argv);
+  return true;
 }
-BENCHMARK(BM_MemoryRead)->Arg(1024)->Arg(16384);
 
-// Compile time: cold (no cache) and from the on-disk database cache.
-void BM_Compile(benchmark::State& state) {
-  const size_t terms = static_cast<size_t>(state.range(0));
-  const bool cached = state.range(1) != 0;
-  CompileOptions options;
-  const auto dir = std::filesystem::temp_directory_path() / "moderation-bench-cache";
-  if (cached) {
-    options.cache_dir = dir.string();
-    CompileSynthetic(terms, terms / 100, options);  // warm the cache
+const char* SizeName(BenchSize size) {
+  switch (size) {
+    case BenchSize::kSmall: return "small";
+    case BenchSize::kDefault: return "default";
+    case BenchSize::kFull: return "full";
   }
-  for (auto _ : state) {
-    auto set = CompileSynthetic(terms, terms / 100, options);
-    if (set == nullptr) state.SkipWithError("compile failed");
-    benchmark::DoNotOptimize(set);
-  }
-  if (cached) std::filesystem::remove_all(dir);
+  return "?";
 }
-BENCHMARK(BM_Compile)
-    ->Args({10000, 0})
-    ->Args({10000, 1})
-    ->Args({50000, 0})
-    ->Args({50000, 1})
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(1);
+
+void RegisterAll(BenchData* data) {
+  const BenchSize size = data->config().size;
+  const bool small = size == BenchSize::kSmall, full = size == BenchSize::kFull;
+  const std::vector<size_t> post_sizes =
+      small ? std::vector<size_t>{64, 1024} : std::vector<size_t>{64, 1024, 16384};
+
+  for (size_t bytes : post_sizes) RegisterNormalize(data, bytes);
+  std::vector<std::pair<SetShape, std::vector<size_t>>> sets = {{TermsShape(100), {64, 1024}},
+                                                                {TermsShape(1000), {64, 1024}}};
+  if (!small) sets.push_back({TermsShape(10000), post_sizes});
+  if (full) sets.push_back({TermsShape(50000), post_sizes});
+  if (!small) sets.push_back({RegexHeavyShape(), post_sizes});
+  for (const auto& [shape, sizes] : sets) {
+    for (size_t bytes : sizes) {
+      RegisterScan(data, shape, bytes);
+      RegisterEvaluate(data, shape, bytes);
+    }
+  }
+  for (size_t bytes : post_sizes) RegisterEvaluateDefaultRules(data, bytes);
+
+  // Baselines on 1 KiB posts. std::regex is capped at 1,000 terms.
+  std::vector<size_t> baseline_terms = {100};
+  if (!small) baseline_terms.insert(baseline_terms.end(), {1000, 10000});
+  if (full) baseline_terms.push_back(50000);
+  for (size_t terms : baseline_terms) {
+    RegisterBaseline(data, Baseline::kRe2Set, terms, 1024);
+    RegisterBaseline(data, Baseline::kFind, terms, 1024);
+    if (terms <= 1000) RegisterBaseline(data, Baseline::kStdRegex, terms, 1024);
+  }
+  for (size_t bytes : {1024, 16384}) RegisterMemoryReference(data, bytes);
+
+  std::vector<SetShape> compiled = {TermsShape(100), TermsShape(1000)};
+  if (!small) compiled.insert(compiled.end(), {TermsShape(10000), RegexHeavyShape()});
+  if (full) compiled.push_back(TermsShape(50000));
+  for (const SetShape& shape : compiled) RegisterCompile(data, shape);
+}
 
 }  // namespace
 }  // namespace moderation::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  using namespace moderation::bench;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0) std::fputs(kUsage.data(), stdout);
+  }
+  BenchConfig config;
+  if (!ParseConfig(&argc, argv, &config)) return 2;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("bench_size", SizeName(config.size));
+  benchmark::AddCustomContext("bench_abusive_rate", absl::StrCat(config.abusive_rate));
+  benchmark::AddCustomContext("bench_post_pool", absl::StrCat(kPoolSize));
+  benchmark::AddCustomContext("bench_text", HaveFortunes() ? "fortunes-de" : "built-in sentences");
+  benchmark::AddCustomContext("bench_rules", config.rules_path);
+  BenchData data(config);
+  RegisterAll(&data);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

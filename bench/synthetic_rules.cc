@@ -29,7 +29,12 @@ std::vector<std::string> FortuneSentences() {
   if (!std::filesystem::is_directory(dir, ec)) return out;
   std::set<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension().empty()) files.insert(entry.path());
+    // Plain names are the UTF-8 files (.u8 are links to them); ASCII art is
+    // not prose.
+    if (entry.is_regular_file() && entry.path().extension().empty() &&
+        entry.path().filename() != "asciiart") {
+      files.insert(entry.path());
+    }
   }
   for (const auto& path : files) {
     std::ifstream in(path);
@@ -58,7 +63,95 @@ std::string AsciiLower(const std::string& word) {
   return out;
 }
 
+const std::vector<std::string>& Fortunes() {
+  static const std::vector<std::string> fortunes = FortuneSentences();
+  return fortunes;
+}
+
+template <typename Rng>
+std::string Sentence(Rng& rng) {
+  const std::vector<std::string>& fortunes = Fortunes();
+  return fortunes.empty() ? std::string(kFallbackSentences[rng() % std::size(kFallbackSentences)])
+                          : fortunes[rng() % fortunes.size()];
+}
+
+// Cuts at a character boundary at or before `bytes`.
+void CutAt(size_t bytes, std::string* post) {
+  if (post->size() <= bytes) return;
+  size_t cut = bytes;
+  while (cut > 0 && (static_cast<unsigned char>((*post)[cut]) & 0xC0) == 0x80) --cut;
+  post->resize(cut);
+}
+
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Insults as moderators see them; {} is the term.
+constexpr const char* kInsultFrames[][2] = {
+    {"Du ", "!"}, {"Was für ein ", "."}, {"Halt die Klappe, du ", "!"}, {"Ihr seid alle ", "."},
+    {"", "!!!"}};
+
 }  // namespace
+
+bool HaveFortunes() { return !Fortunes().empty(); }
+
+std::string DisguiseTerm(const std::string& term, Disguise how) {
+  std::string out;
+  switch (how) {
+    case Disguise::kPlain:
+      return term;
+    case Disguise::kUpper:
+      for (char c : term) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      return out;
+    case Disguise::kLeet:
+      for (char c : term) {
+        switch (c) {
+          case 'a': out += '4'; break;
+          case 'e': out += '3'; break;
+          case 'i': out += '1'; break;
+          case 'o': out += '0'; break;
+          case 's': out += '$'; break;
+          default: out += c;
+        }
+      }
+      return out;
+    case Disguise::kSpaced:
+      for (size_t i = 0; i < term.size(); ++i) {
+        if (i > 0 && !IsContinuation(term[i])) out += ' ';
+        out += term[i];
+      }
+      return out;
+    case Disguise::kStretched: {
+      const size_t vowel = term.find_first_of("aeiou");
+      if (vowel == std::string::npos) return term + term.back() + term.back();
+      out = term;
+      out.insert(vowel, 3, term[vowel]);
+      return out;
+    }
+  }
+  return term;
+}
+
+std::vector<std::string> GermanPosts(const PostPoolSpec& spec) {
+  std::mt19937_64 rng(spec.seed);
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  std::vector<std::string> posts;
+  posts.reserve(spec.count);
+  while (posts.size() < spec.count) {
+    std::string post;
+    while (post.size() < spec.bytes) {
+      if (!post.empty()) post += ' ';
+      if (!spec.terms.empty() && coin(rng) < spec.abusive_rate) {
+        const auto& frame = kInsultFrames[rng() % std::size(kInsultFrames)];
+        const auto how = static_cast<Disguise>(rng() % 5);
+        post += frame[0] + DisguiseTerm(spec.terms[rng() % spec.terms.size()], how) + frame[1] + " ";
+      }
+      post += Sentence(rng);
+    }
+    CutAt(spec.bytes, &post);
+    posts.push_back(std::move(post));
+  }
+  return posts;
+}
 
 std::vector<std::string> SyntheticTerms(size_t count, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -91,24 +184,25 @@ std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
     out << "  - id: r" << i << "\n    category: threat\n    regex: '" << a << "\\w*\\s+(dich|euch)\\s+"
         << b << "(en|t)?\\b'\n    action: flag\n";
   }
+  if (spec.condition_rules) {
+    out << "  - id: c.links.new_account\n    category: spam\n"
+           "    condition: { links_at_least: 2, author_account_age_days_below: 3 }\n    action: flag\n"
+           "  - id: c.mentions.mass\n    category: spam\n"
+           "    condition: { mentions_at_least: 6 }\n    score: 5\n"
+           "  - id: c.shouting\n    category: shouting\n"
+           "    condition: { caps_ratio_at_least: 0.7 }\n    score: 5\n";
+  }
   return out.str();
 }
 
 std::string GermanPost(size_t bytes, uint64_t seed) {
-  static const std::vector<std::string> fortunes = FortuneSentences();
   std::mt19937_64 rng(seed);
   std::string post;
   while (post.size() < bytes) {
-    const std::string& s =
-        fortunes.empty() ? std::string(kFallbackSentences[rng() % std::size(kFallbackSentences)])
-                         : fortunes[rng() % fortunes.size()];
     if (!post.empty()) post += ' ';
-    post += s;
+    post += Sentence(rng);
   }
-  // Cut at a character boundary near the target size.
-  size_t cut = bytes;
-  while (cut > 0 && (static_cast<unsigned char>(post[cut]) & 0xC0) == 0x80) --cut;
-  post.resize(cut);
+  CutAt(bytes, &post);
   return post;
 }
 
