@@ -7,6 +7,7 @@
 #   BUILD_DIR            build directory (default: build)
 #   BUILD_TYPE           CMAKE_BUILD_TYPE (default: RelWithDebInfo)
 #   BUILD_JOBS           parallel jobs (default: nproc)
+#   BUILD_TARGETS        space-separated targets (default: all)
 #   MODERATION_SKIP_DEPS=1  skip scripts/install-deps.sh
 set -euo pipefail
 
@@ -16,6 +17,7 @@ cd "$ROOT"
 BUILD_DIR="${BUILD_DIR:-build}"
 BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}"
 BUILD_JOBS="${BUILD_JOBS:-$(nproc)}"
+read -r -a TARGET_ARGS <<<"${BUILD_TARGETS:+--target $BUILD_TARGETS}"
 
 bash "$ROOT/scripts/install-deps.sh"
 
@@ -23,5 +25,5 @@ echo "build: configuring $BUILD_DIR ($BUILD_TYPE)"
 cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "$@"
 
 echo "build: building with $BUILD_JOBS job(s)"
-cmake --build "$BUILD_DIR" --parallel "$BUILD_JOBS"
+cmake --build "$BUILD_DIR" --parallel "$BUILD_JOBS" ${TARGET_ARGS[@]+"${TARGET_ARGS[@]}"}
 echo "build: ok"

@@ -27,6 +27,13 @@ if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then
   exit 0
 fi
 
+# Tools that may come from outside Debian's archive (a newer Node.js bundles
+# npm, and Debian's npm package would conflict with it): install the Debian
+# package only when the command is missing.
+COMMAND_PACKAGES=(
+  node:nodejs npm:npm # bench/peers: the npm filters we compare against
+)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
@@ -34,9 +41,12 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+for entry in "${COMMAND_PACKAGES[@]}"; do
+  command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
+done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-deps: all ${#PACKAGES[@]} Debian packages already installed"
+  echo "install-deps: all ${#PACKAGES[@]} Debian packages and ${#COMMAND_PACKAGES[@]} tools already installed"
   exit 0
 fi
 
@@ -65,6 +75,9 @@ still_missing=()
 for pkg in "${missing[@]}"; do
   status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
   [[ "$status" == "installed" ]] || still_missing+=("$pkg")
+done
+for entry in "${COMMAND_PACKAGES[@]}"; do
+  command -v "${entry%%:*}" >/dev/null 2>&1 || still_missing+=("${entry%%:*} (command)")
 done
 if [[ ${#still_missing[@]} -ne 0 ]]; then
   echo "install-deps: still missing after apt-get install: ${still_missing[*]}" >&2

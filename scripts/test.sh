@@ -9,6 +9,9 @@
 #   4. modctl test rules/         every rule's embedded examples must pass
 #   5. corpus generator self-test tests/corpus/test_generate_corpus.py
 #   6. corpus smoke evaluation    small generated corpus through modctl scan
+#   7. benchmark smoke            bench/run.sh small on this build: every part of
+#                                 the harness runs and writes its report; timings
+#                                 are never asserted
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
@@ -72,6 +75,9 @@ corpus_smoke() {
     --min-recall "$CORPUS_MIN_RECALL" --max-fp "$CORPUS_MAX_FP"
 }
 
+# The build type scripts/build.sh configured, so the benchmark smoke keeps it.
+build_type() { sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD_DIR/CMakeCache.txt"; }
+
 step "build" bash scripts/build.sh
 if [[ "${results[-1]}" != PASS ]]; then
   # Nothing else can run without a build.
@@ -85,6 +91,10 @@ step "modctl validate $RULES_DIR/" "$MODCTL" validate "$RULES_DIR/"
 step "modctl test $RULES_DIR/" "$MODCTL" test "$RULES_DIR/"
 step "corpus generator self-test" "$PY" tests/corpus/test_generate_corpus.py
 step "corpus smoke evaluation" corpus_smoke
+# The harness builds Release on its own; the smoke run reuses this build so
+# CI compiles once. Its report goes under the build directory, not into git.
+step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
+  BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
 
 summary
 [[ $failed -eq 0 ]]
