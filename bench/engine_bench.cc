@@ -31,7 +31,8 @@
 //                                           normalised ahead of time
 //   evaluate/terms:N/bytes:B              CompiledRuleSet::Evaluate
 //   evaluate/regexes:500/bytes:B
-//   evaluate/default-rules/bytes:B        rules/ default community (de+en+pii+spam)
+//   scan/default-rules/bytes:B            rules/ default community (de+en+pii+spam):
+//   evaluate/default-rules/bytes:B          the scans alone, and Evaluate
 //   baseline_re2set/terms:N/bytes:1024    RE2::Set of the N terms
 //   baseline_find/terms:N/bytes:1024      lower-case + std::string::find per term
 //   baseline_stdregex/terms:N/bytes:1024  one std::regex per term; only N <= 1,000
@@ -161,7 +162,10 @@ void RegisterAll(BenchData* data) {
       RegisterEvaluate(data, shape, bytes);
     }
   }
-  for (size_t bytes : post_sizes) RegisterEvaluateDefaultRules(data, bytes);
+  for (size_t bytes : post_sizes) {
+    RegisterScanDefaultRules(data, bytes);
+    RegisterEvaluateDefaultRules(data, bytes);
+  }
 
   // Baselines on 1 KiB posts. std::regex is capped at 1,000 terms.
   std::vector<size_t> baseline_terms = {100};

@@ -108,8 +108,8 @@ report() {
   "$PY" bench/report.py --run "$RUN_DIR" --out "$OUT_DIR/$name"
 }
 
-part build build
-if [[ ${#failed[@]} -ne 0 ]]; then
+LOG "===== build"
+if ! build </dev/null; then
   echo "bench: the build failed; nothing to measure" >&2
   exit 1
 fi

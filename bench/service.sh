@@ -33,15 +33,18 @@ LOADGEN="$BUILD_DIR/bench/loadgen"
 OUT="$RUN_DIR/service.jsonl"
 : >"$OUT"
 
-pin() {
-  local cpus="$1"
-  shift
-  if command -v taskset >/dev/null 2>&1 && taskset -c "$cpus" true 2>/dev/null; then
-    taskset -c "$cpus" "$@"
-  else
-    "$@"
+# pin_prefix CPUS: prints the taskset command that pins to CPUS, one word
+# per line, or nothing where pinning is impossible (no taskset, one CPU). An
+# array prefix rather than a wrapper function, so that `"${PIN[@]}" server &`
+# puts the server itself in $! (taskset execs it) and cleanup can signal it;
+# a backgrounded function would be a subshell whose child outlives its kill.
+pin_prefix() {
+  if command -v taskset >/dev/null 2>&1 && taskset -c "$1" true 2>/dev/null; then
+    printf '%s\n' taskset -c "$1"
   fi
 }
+mapfile -t SERVER_PIN < <(pin_prefix "$SERVER_CPUS")
+mapfile -t CLIENT_PIN < <(pin_prefix "$CLIENT_CPUS")
 
 pids=()
 cleanup() {
@@ -65,10 +68,10 @@ wait_port() {
 }
 
 rm -f "$RUN_DIR/echo.port" "$RUN_DIR/moderationd.port"
-pin "$SERVER_CPUS" "$BUILD_DIR/bench/echo_server" --listen 127.0.0.1:0 --threads "$THREADS" \
+"${SERVER_PIN[@]}" "$BUILD_DIR/bench/echo_server" --listen 127.0.0.1:0 --threads "$THREADS" \
   --port_file "$RUN_DIR/echo.port" 2>"$RUN_DIR/echo.log" &
 pids+=($!)
-pin "$SERVER_CPUS" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$BUILD_DIR/cache" \
+"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$BUILD_DIR/cache" \
   --listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0 --threads "$THREADS" --log_level warning \
   --port_file "$RUN_DIR/moderationd.port" 2>"$RUN_DIR/moderationd.log" &
 pids+=($!)
@@ -81,9 +84,9 @@ echo "service: echo on :$ECHO_PORT, moderationd on :$MOD_PORT (CPUs $SERVER_CPUS
 load() {
   local scenario="$1" label="$2" port="$3" rep="$4" line
   shift 4
-  line="$(pin "$CLIENT_CPUS" "$LOADGEN" --target "127.0.0.1:$port" --label "$label" \
+  line="$("${CLIENT_PIN[@]}" "$LOADGEN" --target "127.0.0.1:$port" --label "$label" \
     --seconds "$LOAD_SECONDS" --warmup "$WARMUP" --post_bytes "$POST_BYTES" \
-    --abusive_every "$ABUSIVE_EVERY" "$@" | tee /dev/stderr | grep '^RESULT ' | tail -1)"
+    --abusive_every "$ABUSIVE_EVERY" "$@" | tee -a /dev/stderr | grep '^RESULT ' | tail -1)"
   [[ -n "$line" ]] || { echo "service: loadgen printed no RESULT ($scenario, $label)" >&2; return 1; }
   "$PY" -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(scenario=sys.argv[2], rep=int(sys.argv[3])); print(json.dumps(r))' \
     "${line#RESULT }" "$scenario" "$rep" >>"$OUT"

@@ -23,6 +23,7 @@ namespace moderation::bench {
 void RegisterNormalize(BenchData* data, size_t bytes);                    // normalize/bytes:B
 void RegisterScan(BenchData* data, const SetShape& shape, size_t bytes);  // scan/<shape>/bytes:B
 void RegisterEvaluate(BenchData* data, const SetShape& shape, size_t bytes);  // evaluate/<shape>/bytes:B
+void RegisterScanDefaultRules(BenchData* data, size_t bytes);      // scan/default-rules/bytes:B
 void RegisterEvaluateDefaultRules(BenchData* data, size_t bytes);  // evaluate/default-rules/bytes:B
 
 // reference_benchmarks.cc: what the engine is compared against.

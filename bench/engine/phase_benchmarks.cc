@@ -56,8 +56,7 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
   return absl::OkStatus();
 }
 
-void Scan(benchmark::State& state, BenchData* data, const SetShape& shape, size_t bytes) {
-  const SetOrError set = data->Synthetic(shape);
+void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_t bytes) {
   if (!set.ok()) return state.SkipWithError(std::string(set.status().message()).c_str());
   const CompiledRuleSet::Impl& impl = ImplOf(**set);
   const absl::StatusOr<hs_scratch_t*> scratch = impl.scratch.ForThisThread();
@@ -113,14 +112,21 @@ void RegisterNormalize(BenchData* data, size_t bytes) {
 }
 
 void RegisterScan(BenchData* data, const SetShape& shape, size_t bytes) {
-  benchmark::RegisterBenchmark(absl::StrCat("scan/", shape.Label(), "/bytes:", bytes).c_str(),
-                               [=](benchmark::State& state) { Scan(state, data, shape, bytes); });
+  benchmark::RegisterBenchmark(
+      absl::StrCat("scan/", shape.Label(), "/bytes:", bytes).c_str(),
+      [=](benchmark::State& state) { Scan(state, data, data->Synthetic(shape), bytes); });
 }
 
 void RegisterEvaluate(BenchData* data, const SetShape& shape, size_t bytes) {
   benchmark::RegisterBenchmark(
       absl::StrCat("evaluate/", shape.Label(), "/bytes:", bytes).c_str(),
       [=](benchmark::State& state) { Evaluate(state, data, data->Synthetic(shape), bytes); });
+}
+
+void RegisterScanDefaultRules(BenchData* data, size_t bytes) {
+  benchmark::RegisterBenchmark(
+      absl::StrCat("scan/default-rules/bytes:", bytes).c_str(),
+      [=](benchmark::State& state) { Scan(state, data, data->DefaultRules(), bytes); });
 }
 
 void RegisterEvaluateDefaultRules(BenchData* data, size_t bytes) {
