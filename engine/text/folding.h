@@ -24,7 +24,9 @@ namespace moderation::text::internal {
 bool IsInvisibleFormatChar(char32_t cp);
 
 // Fills *out (reusing its buffers) with the folded view of raw, which must be
-// valid UTF-8 (ValidateUtf8).
+// valid UTF-8 (ValidateUtf8). Beyond View's invariants, orig_end is
+// non-decreasing too: clusters are appended in order and each folded byte
+// maps to its whole cluster (the skeleton's block path relies on it).
 void BuildFoldedView(std::string_view raw, View* out);
 
 }  // namespace moderation::text::internal

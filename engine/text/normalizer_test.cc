@@ -471,6 +471,9 @@ TEST(NormalizeInvariantTest, HoldForThousandsOfPseudoRandomMixedTexts) {
     for (int i = length(rng); i > 0; --i) text += kFragments[pick(rng)];
     ASSERT_TRUE(Normalize(text, &n).ok()) << text;
     ExpectViewInvariants(n.folded, text.size(), text);
+    for (size_t i = 1; i < n.folded.orig_end.size(); ++i) {
+      ASSERT_LE(n.folded.orig_end[i - 1], n.folded.orig_end[i]) << text << " at " << i;
+    }
     ExpectSkeletonInvariants(n.skeleton, text.size(), text);
     // Each skeleton word maps back to a non-empty range inside the text.
     for (size_t start = 0; start < n.skeleton.text.size();) {

@@ -5,6 +5,7 @@
 
 #include "engine/text/skeleton_chars.h"
 #include "engine/text/utf8_internal.h"
+#include "engine/text/word_blocks.h"
 
 namespace moderation::text::internal {
 namespace {
@@ -144,7 +145,9 @@ size_t SkipWhitespace(const FoldedInput& in, size_t pos) {
   return pos;
 }
 
-PlainState WritePlainWords(const FoldedInput& in, SkeletonBuffers out, PlainState state) {
+PlainState WritePlainWords(const FoldedInput& in, SkeletonBuffers out, PlainState state,
+                           bool word_blocks) {
+  bool refused = false;  // the block path refused the next token: not again
   for (;;) {
     // Words are mostly one ' ' apart: skip that inline (the NUL at the end
     // stops it) and leave other whitespace to SkipWhitespace.
@@ -153,6 +156,15 @@ PlainState WritePlainWords(const FoldedInput& in, SkeletonBuffers out, PlainStat
     if (AsciiLetter(in.text[token]) == 0) token = SkipWhitespace(in, token);
     state.pos = token;
     if (token >= in.size) break;
+    if (word_blocks && !refused) {
+      const BlockResult blocks = WriteWordBlocks(in, out, state);
+      refused = blocks.refused;
+      if (blocks.state.pos != token) {
+        state = blocks.state;
+        continue;
+      }
+    }
+    refused = false;
     const size_t first_letter = state.separator_pending ? state.size + 1 : state.size;
     const PlainWord word = WritePlainWord(in, out, token, first_letter);
     if (word.token_end == kNotPlain) break;

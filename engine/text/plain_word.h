@@ -44,8 +44,11 @@ struct PlainState {
 
 // Writes the plain words from state.pos on, each with the separator before
 // it, and stops at the start of the first token that is not a plain word, or
-// at the end of the text.
-PlainState WritePlainWords(const FoldedInput& in, SkeletonBuffers out, PlainState state);
+// at the end of the text. word_blocks: take stretches of plain ASCII words
+// through the block path (word_blocks.h); false only in tests, which check
+// that it changes nothing.
+PlainState WritePlainWords(const FoldedInput& in, SkeletonBuffers out, PlainState state,
+                           bool word_blocks = true);
 
 // The first position at or after pos that is not whitespace (the end of the
 // text if there is none).

@@ -27,12 +27,13 @@ namespace {
 // followed by the scratch of the open run, if any.
 class SkeletonWriter {
  public:
-  SkeletonWriter(const View& folded, SkeletonView* out)
+  SkeletonWriter(const View& folded, SkeletonView* out, bool word_blocks)
       : in_{folded.text.c_str(), folded.text.size(), folded.orig_begin.data(),
             folded.orig_end.data()},
         out_{out->text.data(), out->orig_begin.data(), out->orig_end.data()},
         soft_boundary_(&out->soft_boundary),
-        collector_(folded, out_) {}
+        collector_(folded, out_),
+        word_blocks_(word_blocks) {}
 
   // Writes the whole skeleton and returns its size.
   size_t Write() {
@@ -56,6 +57,7 @@ class SkeletonWriter {
   const SkeletonBuffers out_;
   std::vector<bool>* const soft_boundary_;
   TokenCollector collector_;
+  const bool word_blocks_;
 
   size_t size_ = 0;        // end of final output, then of the run's scratch
   size_t word_start_ = 0;  // start of the last finished word
@@ -71,7 +73,7 @@ class SkeletonWriter {
 // returns the start of the next token that needs the general path.
 size_t SkeletonWriter::PlainWords(size_t pos) {
   const PlainState state =
-      WritePlainWords(in_, out_, {pos, size_, word_start_, separator_pending_});
+      WritePlainWords(in_, out_, {pos, size_, word_start_, separator_pending_}, word_blocks_);
   size_ = state.size;
   word_start_ = state.word_start;
   separator_pending_ = state.separator_pending;
@@ -117,7 +119,7 @@ void SkeletonWriter::FinishRun() {
 
 }  // namespace
 
-void BuildSkeletonView(const View& folded, SkeletonView* out) {
+void BuildSkeletonView(const View& folded, SkeletonView* out, bool word_blocks) {
   // One folded byte yields at most 1.5 letters (a 2-byte code point may stand
   // for up to 3) plus at most one token separator per whitespace byte.
   const size_t capacity = 2 * folded.text.size();
@@ -127,7 +129,7 @@ void BuildSkeletonView(const View& folded, SkeletonView* out) {
   // Soft boundaries are rare: clear the bits once, then set only the true
   // ones.
   out->soft_boundary.assign(capacity + 1, false);
-  const size_t size = SkeletonWriter(folded, out).Write();
+  const size_t size = SkeletonWriter(folded, out, word_blocks).Write();
   out->text.resize(size);
   out->orig_begin.resize(size);
   out->orig_end.resize(size);

@@ -5,7 +5,8 @@
 // place and allocation-free once *out has grown to twice the size of the
 // text:
 //  * plain words ("Haus", "wütete,") go straight into final form
-//    (plain_word.h): the common case, and the fast one;
+//    (plain_word.h): the common case, and the fast one; stretches of them
+//    go 64 bytes at a time (word_blocks.h);
 //  * other tokens are collected in scratch form (skeleton_collect.h):
 //    letters, look-alikes and diacritics mapped, leetspeak resolved,
 //    separators inside the token dropped with a soft boundary;
@@ -28,7 +29,9 @@
 namespace moderation::text::internal {
 
 // Fills *out (reusing its buffers) with the skeleton of a folded view.
-void BuildSkeletonView(const View& folded, SkeletonView* out);
+// word_blocks = false turns the block path off (word_blocks.h), for the
+// tests that check it gives the same skeleton.
+void BuildSkeletonView(const View& folded, SkeletonView* out, bool word_blocks = true);
 
 }  // namespace moderation::text::internal
 
