@@ -8,7 +8,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "engine/text/ascii_pass.h"
 #include "engine/text/utf8.h"
+#include "engine/text/utf8_internal.h"
 
 namespace moderation::text {
 namespace {
@@ -122,10 +124,11 @@ int CountLinksInToken(std::string_view text, size_t begin, size_t end) {
   return links;
 }
 
-// Every link contains '.' or ':' ("://", "www.", "example.com"), and no link
-// spans ASCII whitespace, so only the whitespace-delimited tokens holding one
-// of those two bytes need the word-by-word parse. memchr finds them far
-// faster than the parse walks prose.
+// Every link contains ':' ("://") or a '.' that is followed by a letter or
+// digit or ends "www." ("www.", "example.com"), and no link spans ASCII
+// whitespace, so only the whitespace-delimited tokens holding one of those
+// need the word-by-word parse. memchr finds them far faster than the parse
+// walks prose.
 int CountLinks(std::string_view text) {
   const char* const data = text.data();
   const size_t size = text.size();
@@ -133,10 +136,22 @@ int CountLinks(std::string_view text) {
     const void* hit = from < size ? std::memchr(data + from, c, size - from) : nullptr;
     return hit == nullptr ? size : static_cast<size_t>(static_cast<const char*>(hit) - data);
   };
+  // A '.' can only belong to a link if a letter or digit follows it (a host
+  // name: "a.example") or it ends "www.": the full stops of prose, which
+  // most tokens holding a '.' are, skip the parse.
+  auto may_link = [&](size_t dot) {
+    return (dot + 1 < size && IsAsciiAlnum(static_cast<unsigned char>(data[dot + 1]))) ||
+           (dot >= 3 && StartsWithIgnoreCase(text, dot - 3, "www"));
+  };
+  auto find_dot = [&](size_t from) {
+    size_t dot = find('.', from);
+    while (dot < size && !may_link(dot)) dot = find('.', dot + 1);
+    return dot;
+  };
   int links = 0;
-  size_t next_dot = find('.', 0), next_colon = find(':', 0), done = 0;
+  size_t next_dot = find_dot(0), next_colon = find(':', 0), done = 0;
   while (true) {
-    if (next_dot < done) next_dot = find('.', done);
+    if (next_dot < done) next_dot = find_dot(done);
     if (next_colon < done) next_colon = find(':', done);
     const size_t anchor = std::min(next_dot, next_colon);
     if (anchor >= size) break;
@@ -176,52 +191,21 @@ bool IsWhitespace(char32_t cp) {
          cat == UTF8PROC_CATEGORY_ZP;
 }
 
-// Code points and ASCII letters: branch-free, so the compiler vectorises it.
-// Returns whether any byte is non-ASCII.
-bool CountAscii(std::string_view text, TextFeatures* f) {
-  uint32_t code_points = 0, letters = 0, upper = 0;
-  unsigned char any = 0;
-  for (const char ch : text) {
-    const auto b = static_cast<unsigned char>(ch);
-    const auto lower = static_cast<unsigned char>(b | 0x20);
-    code_points += (b & 0xC0) != 0x80;  // every byte but continuation bytes
-    letters += static_cast<unsigned char>(lower - 'a') < 26;
-    upper += static_cast<unsigned char>(b - 'A') < 26;
-    any |= b;
-  }
-  f->code_points += static_cast<int>(code_points);
-  f->letters += static_cast<int>(letters);
-  f->uppercase_letters += static_cast<int>(upper);
-  return (any & 0x80) != 0;
-}
-
-// 1 for an ASCII byte that is not whitespace, else 0; written without
-// short-circuit operators so that loops using it vectorise.
-unsigned char IsRunByte(unsigned char b) {
-  return static_cast<unsigned char>((b < 0x80) & (b != ' ') & (static_cast<unsigned char>(b - '\t') > 4));
-}
-
 bool IsTripleEnd(const unsigned char* bytes, size_t i) {
-  return IsRunByte(bytes[i]) & (bytes[i] == bytes[i - 1]) & (bytes[i] == bytes[i - 2]);
+  return internal::IsRunByte(bytes[i]) & (bytes[i] == bytes[i - 1]) & (bytes[i] == bytes[i - 2]);
 }
 
-// The longest run of one ASCII character that is not whitespace. A
-// branch-free pass (vectorised) asks whether there is any such character or
-// pair, and which 64-byte blocks hold a triple: without a triple the answer
-// is 0, 1 or 2. Runs of three or more ("!!!", "...", "Haaallo") are measured
-// by walking out from each triple, so a post pays only for its own runs.
-int LongestAsciiRun(std::string_view text) {
+// The longest run of one ASCII character that is not whitespace. The ASCII
+// pass says whether there is any such character, pair or triple: without a
+// triple the answer is 0, 1 or 2. Runs of three or more ("!!!", "...",
+// "Haaallo") are measured by walking out from each triple, in the 64-byte
+// blocks that hold one, so a post pays only for its own runs.
+int LongestAsciiRun(std::string_view text, const internal::AsciiPass& pass) {
+  int longest = pass.pair ? 2 : pass.run_byte;
+  if (!pass.triple) return longest;
   constexpr size_t kBlock = 64;
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  unsigned char any = 0, pair = 0;
-  if (n > 0) any = IsRunByte(bytes[0]);
-  for (size_t i = 1; i < n; ++i) {
-    const unsigned char counts = IsRunByte(bytes[i]);
-    any |= counts;
-    pair |= counts & (bytes[i] == bytes[i - 1]);
-  }
-  int longest = pair ? 2 : any;
   size_t covered = 0;  // runs before this position are measured
   for (size_t block = 2; block < n; block += kBlock) {
     const size_t end = std::min(n, block + kBlock);
@@ -240,15 +224,20 @@ int LongestAsciiRun(std::string_view text) {
   return longest;
 }
 
-size_t NextNonAscii(std::string_view text, size_t pos) {
-  while (pos + 8 <= text.size()) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + pos, 8);
-    if (word & 0x8080808080808080ULL) break;
-    pos += 8;
-  }
-  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
-  return pos;
+// What CountNonAscii needs to know of a code point.
+struct CodePointClass {
+  bool letter = false;
+  bool upper = false;  // Lu or Lt
+  bool space = false;
+};
+
+CodePointClass Classify(char32_t cp) {
+  // Latin-1 letters (ä, ö, ü, ß, é, ...) are most of the non-ASCII letters in
+  // German and English posts: answered without asking utf8proc.
+  if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7) return {true, cp < 0xDF, false};
+  const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return {cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO,
+          cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT, IsWhitespace(cp)};
 }
 
 // Letters, capitals and the longest run among non-ASCII code points. A run
@@ -258,13 +247,14 @@ int CountNonAscii(std::string_view text, TextFeatures* f) {
   char32_t prev_cp = 0;
   size_t prev_end = 0;
   int run = 0, longest = 0;
-  for (size_t pos = NextNonAscii(text, 0); pos < text.size(); pos = NextNonAscii(text, pos)) {
+  for (size_t pos = internal::AsciiRunEnd(text, 0); pos < text.size();
+       pos = internal::AsciiRunEnd(text, pos)) {
     int len = 1;
-    const char32_t cp = DecodeUtf8(text, pos, &len);
-    const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++f->letters;
-    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) ++f->uppercase_letters;
-    if (IsWhitespace(cp)) {
+    const char32_t cp = internal::DecodeUtf8Unchecked(text.data() + pos, &len);
+    const CodePointClass c = Classify(cp);
+    f->letters += c.letter;
+    f->uppercase_letters += c.upper;
+    if (c.space) {
       run = 0;  // whitespace neither repeats nor continues a run
     } else {
       run = (run > 0 && cp == prev_cp && prev_end == pos) ? run + 1 : 1;
@@ -286,8 +276,12 @@ double TextFeatures::CapsRatio() const {
 void AccumulateFeatures(std::string_view text, TextFeatures* f) {
   f->links += CountLinks(text);
   f->mentions += CountMentions(text);
-  int longest = LongestAsciiRun(text);
-  if (CountAscii(text, f)) longest = std::max(longest, CountNonAscii(text, f));
+  const internal::AsciiPass pass = internal::ScanAscii(text);
+  f->code_points += static_cast<int>(pass.code_points);
+  f->letters += static_cast<int>(pass.letters);
+  f->uppercase_letters += static_cast<int>(pass.upper);
+  int longest = LongestAsciiRun(text, pass);
+  if (pass.non_ascii) longest = std::max(longest, CountNonAscii(text, f));
   f->longest_repeat = std::max(f->longest_repeat, longest);
 }
 

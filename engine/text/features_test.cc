@@ -57,6 +57,9 @@ TEST(FeaturesTest, CountsLinksWithSchemeWwwOrCommonTld) {
       {"dotted_words_ending_in_a_tld", "Ende.example.com", 1},
       {"links_in_neighbouring_tokens", "a.de\tb.de\nc.de", 3},
       {"decimal_number", "3.5 Liter", 0},
+      {"full_stops_before_a_link", "Ende. Und noch ein Satz... dann example.com.", 1},
+      {"www_after_a_full_stop_in_one_token", "Ende.www.example.de", 1},
+      {"colon_in_prose_then_a_link", "Achtung: www.a.example. Danke.", 1},
       {"empty", "", 0},
   };
   for (const CountCase& c : kCases) EXPECT_EQ(FeaturesOf(c.text).links, c.expected) << c.name;
@@ -184,6 +187,37 @@ TextFeatures ReferenceCodePointFeatures(std::string_view text) {
     f.longest_repeat = std::max(f.longest_repeat, run);
   }
   return f;
+}
+
+TEST(FeaturesTest, EveryLatin1AndNearbyCodePointCountsAsUtf8procSays) {
+  // The features pass answers U+00C0..U+00FF without utf8proc: check each of
+  // them (and the neighbours of that range) alone, twice and inside words.
+  for (char32_t cp = 0x80; cp < 0x180; ++cp) {
+    std::string c;
+    AppendUtf8(cp, &c);
+    for (const std::string& text : {c, c + c, "x" + c + "Y", "Ab " + c + c + c + " cD"}) {
+      const TextFeatures want = ReferenceCodePointFeatures(text);
+      const TextFeatures got = FeaturesOf(text);
+      ASSERT_EQ(got.letters, want.letters) << "U+" << std::hex << static_cast<uint32_t>(cp);
+      ASSERT_EQ(got.uppercase_letters, want.uppercase_letters)
+          << "U+" << std::hex << static_cast<uint32_t>(cp);
+      ASSERT_EQ(got.longest_repeat, want.longest_repeat)
+          << "U+" << std::hex << static_cast<uint32_t>(cp);
+    }
+  }
+}
+
+TEST(FeaturesTest, CountsStayExactOnTextsLongerThanTheVectorCounters) {
+  // The vectorised pass counts in bytes and sums every 255 rounds of 16
+  // bytes: 20,000 bytes of capitals and umlauts take it past several sums.
+  std::string text;
+  while (text.size() < 20000) text += "ABC xyz ÄÖü!! ";
+  const TextFeatures want = ReferenceCodePointFeatures(text);
+  const TextFeatures got = FeaturesOf(text);
+  EXPECT_EQ(got.code_points, want.code_points);
+  EXPECT_EQ(got.letters, want.letters);
+  EXPECT_EQ(got.uppercase_letters, want.uppercase_letters);
+  EXPECT_EQ(got.longest_repeat, want.longest_repeat);
 }
 
 TEST(FeaturesTest, CodePointFeaturesMatchAPlainWalkOnRandomText) {

@@ -2,7 +2,6 @@
 
 #include <utf8proc.h>
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -40,24 +39,6 @@ bool ExtendsCluster(char32_t cp) {
 bool StartsWithMark(std::string_view raw, size_t pos) {
   int len;
   return ExtendsCluster(DecodeUtf8Unchecked(raw.data() + pos, &len));
-}
-
-// The end of the run of ASCII bytes that starts at raw[begin], eight bytes
-// at a time: most posts are mostly ASCII.
-size_t AsciiRunEnd(std::string_view raw, size_t begin) {
-  size_t end = begin;
-  while (end + 8 <= raw.size()) {
-    uint64_t word;
-    std::memcpy(&word, raw.data() + end, sizeof(word));
-    const uint64_t high_bits = word & 0x8080808080808080ULL;
-    if (high_bits != 0) {
-      // The first non-ASCII byte is the lowest set high bit (little-endian).
-      return end + static_cast<size_t>(std::countr_zero(high_bits) / 8);
-    }
-    end += 8;
-  }
-  while (end < raw.size() && static_cast<unsigned char>(raw[end]) < 0x80) ++end;
-  return end;
 }
 
 // The end of the cluster that starts at raw[begin].

@@ -1,15 +1,41 @@
-// Internal to engine_text: an inline UTF-8 decoder for the per-character
-// loops of the normaliser, where a call into utf8.cc per code point would
-// cost more than the decoding itself.
+// Internal to engine_text: an inline UTF-8 decoder and ASCII-run finder for
+// the per-character loops of the normaliser and the features pass, where a
+// call into utf8.cc per code point would cost more than the work itself.
 //
 //   int len;
 //   char32_t cp = DecodeUtf8Unchecked(text.data() + pos, &len);
+//   size_t next_non_ascii = AsciiRunEnd(text, pos);
 //
-// Thread-safety: pure function.
+// Thread-safety: pure functions.
 #ifndef MODERATION_ENGINE_TEXT_UTF8_INTERNAL_H_
 #define MODERATION_ENGINE_TEXT_UTF8_INTERNAL_H_
 
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
 namespace moderation::text::internal {
+
+// The end of the run of ASCII bytes that starts at text[begin] (the first
+// byte >= 0x80 at or after begin, or text.size()), eight bytes at a time:
+// most posts are mostly ASCII.
+inline size_t AsciiRunEnd(std::string_view text, size_t begin) {
+  size_t end = begin;
+  while (end + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + end, sizeof(word));
+    const uint64_t high_bits = word & 0x8080808080808080ULL;
+    if (high_bits != 0) {
+      // The first non-ASCII byte is the lowest set high bit (little-endian).
+      return end + static_cast<size_t>(std::countr_zero(high_bits) / 8);
+    }
+    end += 8;
+  }
+  while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80) ++end;
+  return end;
+}
 
 // Decodes the code point at p, which must start a sequence of text that
 // ValidateUtf8 accepted (so no bounds or continuation checks are needed).
