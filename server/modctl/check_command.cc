@@ -142,7 +142,7 @@ int RunCheck(const std::vector<std::string>& args) {
     return kExitProblems;
   }
   if (parsed->Has("json")) {
-    std::cout << DumpLine(DecisionToJson(post->id, *decision)) << "\n";
+    std::cout << DecisionLine(post->id, *decision) << "\n";
   } else {
     PrintExplanation(*post, *decision);
   }

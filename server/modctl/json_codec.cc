@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "engine/text/utf8.h"
 
 namespace moderation::modctl {
 namespace {
@@ -75,6 +76,79 @@ json SpansToJson(const std::vector<RuleHit>& hits) {
   return out;
 }
 
+// A JSON string exactly as DumpLine writes it: '"', '\\' and control
+// characters escaped (the named ones as \n etc., the rest as \u00xx), all
+// else as is. Text that is not valid UTF-8 (never in our own decisions) goes
+// through DumpLine, for its replacement characters.
+void AppendString(std::string_view s, std::string* out) {
+  if (!text::ValidateUtf8(s).ok()) {
+    *out += DumpLine(json(std::string(s)));
+    return;
+  }
+  out->push_back('"');
+  size_t clean = 0;  // s[clean, i) needs no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + clean, i - clean);
+    clean = i + 1;
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  out->append(s.data() + clean, s.size() - clean);
+  out->push_back('"');
+}
+
+void AppendKey(const char* key, std::string* out) {
+  absl::StrAppend(out, "\"", key, "\":");
+}
+
+void AppendSpans(const std::vector<RuleHit>& hits, std::string* out) {
+  out->push_back('[');
+  bool first = true;
+  for (const RuleHit& hit : hits) {
+    for (const MatchSpan& span : hit.spans) {
+      if (!first) out->push_back(',');
+      first = false;
+      // DumpLine's key order: nlohmann::json objects keep their keys sorted.
+      out->push_back('{');
+      AppendKey("category", out);
+      AppendString(hit.category, out);
+      absl::StrAppend(out, ",\"end\":", span.end, ",");
+      AppendKey("field", out);
+      AppendString(span.field, out);
+      out->push_back(',');
+      AppendKey("rule", out);
+      AppendString(hit.rule_id, out);
+      absl::StrAppend(out, ",\"start\":", span.start, ",");
+      AppendKey("text", out);
+      AppendString(span.text, out);
+      out->push_back('}');
+    }
+  }
+  out->push_back(']');
+}
+
+template <typename Range, typename Text>
+void AppendStrings(const Range& items, Text text_of, std::string* out) {
+  out->push_back('[');
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendString(text_of(item), out);
+  }
+  out->push_back(']');
+}
+
 }  // namespace
 
 absl::StatusOr<Post> PostFromJsonLine(std::string_view line, json* id) {
@@ -114,6 +188,42 @@ json DecisionToJson(const json& id, const Decision& d) {
           {"ruleset_id", d.ruleset_id},
           {"ruleset_version", d.ruleset_version},
           {"ruleset_hash", d.ruleset_hash}};
+}
+
+std::string DecisionLine(const json& id, const Decision& d) {
+  const auto rule_id = [](const RuleHit& hit) -> const std::string& { return hit.rule_id; };
+  const auto itself = [](const std::string& text) -> const std::string& { return text; };
+  std::string out;
+  out.reserve(256);
+  // Keys in DumpLine's (sorted) order.
+  out += "{\"decision\":\"";
+  out += VerdictName(d.verdict);
+  out += "\",\"id\":";
+  if (id.is_string()) {
+    AppendString(id.get_ref<const std::string&>(), &out);
+  } else {
+    out += DumpLine(id);
+  }
+  out += ",\"matches\":";
+  AppendSpans(d.hits, &out);
+  out += ",\"reasons\":";
+  AppendStrings(d.reasons, itself, &out);
+  out += ",\"rules\":";
+  AppendStrings(d.hits, rule_id, &out);
+  out += ",\"ruleset_hash\":";
+  AppendString(d.ruleset_hash, &out);
+  out += ",\"ruleset_id\":";
+  AppendString(d.ruleset_id, &out);
+  out += ",\"ruleset_version\":";
+  AppendString(d.ruleset_version, &out);
+  out += ",\"score\":";
+  out += DumpLine(json(d.score));  // nlohmann's number format, whatever the value
+  out += ",\"shadow\":";
+  AppendSpans(d.shadow_hits, &out);
+  out += ",\"shadow_rules\":";
+  AppendStrings(d.shadow_hits, rule_id, &out);
+  out += '}';
+  return out;
 }
 
 json ErrorToJson(const json& id, size_t line_number, const std::string& message) {

@@ -35,6 +35,11 @@ absl::StatusOr<Post> PostFromJsonLine(std::string_view line, nlohmann::json* id)
 
 nlohmann::json DecisionToJson(const nlohmann::json& id, const Decision& decision);
 
+// DumpLine(DecisionToJson(id, decision)), byte for byte, written directly:
+// building the JSON tree and dumping it cost several times more than judging
+// a short post. The line `modctl scan` and `check --json` write.
+std::string DecisionLine(const nlohmann::json& id, const Decision& decision);
+
 nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number, const std::string& message);
 
 // One compact line, invalid UTF-8 replaced (it cannot occur in our own output,

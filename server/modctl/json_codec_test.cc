@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -217,6 +218,37 @@ TEST(DecisionToJsonTest, AllowWithoutHitsHasEmptyArraysNotNulls) {
   EXPECT_EQ(out["decision"], "ALLOW");
   for (const char* key : {"matches", "shadow", "rules", "shadow_rules", "reasons"}) {
     EXPECT_TRUE(out[key].is_array() && out[key].empty()) << key << ": " << out[key].dump();
+  }
+}
+
+// DecisionLine is DumpLine(DecisionToJson(...)) written by hand: it must give
+// the same bytes for every value, so consumers of the contract never notice.
+TEST(DecisionLineTest, IsByteForByteTheDumpOfDecisionToJson) {
+  std::vector<std::pair<json, Decision>> cases;
+  cases.emplace_back("p1", SampleDecision());
+  cases.emplace_back(7, SampleDecision());
+  cases.emplace_back(json(std::numeric_limits<uint64_t>::max()), Decision{});
+  cases.emplace_back(-12, Decision{});
+  std::string every_control;
+  for (int c = 0; c < 0x20; ++c) every_control += static_cast<char>(c);
+  const std::string kTexts[] = {every_control, "quote \" and backslash \\ and slash /",
+                                "del \x7f", "Blödmann – „Zitat“ 😀", "bad \xc3 utf8 \xff",
+                                "", "\u2028\u2029"};
+  for (const std::string& text : kTexts) {
+    Decision d = SampleDecision();
+    d.hits[0].spans[0].text = text;
+    d.hits[0].category = text;
+    d.reasons = {text, "ok"};
+    d.ruleset_version = text;
+    cases.emplace_back(text, d);  // the id too
+  }
+  for (const double score : {0.0, 6.5, 0.1 + 0.2, -3.0, 1e20, 1e-7, 1e300, 123456789.125}) {
+    Decision d = SampleDecision();
+    d.score = score;
+    cases.emplace_back("s", d);
+  }
+  for (const auto& [id, decision] : cases) {
+    EXPECT_EQ(DecisionLine(id, decision), DumpLine(DecisionToJson(id, decision))) << id.dump();
   }
 }
 
