@@ -6,9 +6,10 @@
 #
 #   bench/run.sh [small|default|full]        (default: default)
 #
-#   small    ~3 min on 2 cores; what CI runs as a smoke test (never asserts timings)
-#   default  ~15 min: up to 10,000 rules, 5 repetitions, 5 s load runs
-#   full     ~35 min: adds 50,000 rules, 10 s load runs, the 50,000-post corpus
+#   small    about 1 min on 2 cores; what CI runs as a smoke test (never asserts timings)
+#   default  about 9 min: up to 10,000 rules, 5 repetitions, 5 s load runs
+#   full     about 19 min: adds 50,000 rules, 10 s load runs, the 50,000-post corpus
+# (times measured on an existing Release build; the first run also builds it).
 #
 # Environment:
 #   BENCH_BUILD_DIR    build directory (default build-release)
