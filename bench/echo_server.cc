@@ -17,10 +17,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -29,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "server/grpc_server_options.h"
+#include "server/windowed_stream.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
           "gRPC listen address (host:port; port 0 = any free port)");
@@ -41,9 +38,6 @@ ABSL_FLAG(std::string, port_file, "",
 namespace moderation::bench {
 namespace {
 
-// moderationd's stream read-ahead (server::kStreamWindow).
-constexpr size_t kStreamWindow = 64;
-
 // What moderationd puts in an ALLOW answer, with strings of the same length.
 void Answer(const v1::ModerateRequest& request, v1::ModerateResponse* response) {
   response->set_post_id(request.post().post_id());
@@ -55,82 +49,21 @@ void Answer(const v1::ModerateRequest& request, v1::ModerateResponse* response) 
   response->mutable_evaluation_time()->set_nanos(1);
 }
 
-// ModerateStream, with moderationd's flow (server/moderation_stream.cc):
-// answers are queued as messages arrive and written one at a time; reading
-// pauses while kStreamWindow answers wait to be written.
-class EchoStream final
-    : public grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse> {
+// ModerateStream with moderationd's own flow control (windowed_stream.h).
+class EchoStream final : public server::WindowedStream {
  public:
-  EchoStream() { StartRead(&request_); }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      std::unique_lock<std::mutex> lock(mu_);
-      reads_done_ = true;
-      MaybeFinishLocked(lock);
-      return;
-    }
-    v1::ModerateStreamResponse answer;
-    answer.set_post_id(request_.post().post_id());
-    Answer(request_, answer.mutable_response());
-    std::unique_lock<std::mutex> lock(mu_);
-    if (broken_) {
-      StartRead(&request_);  // drain until the read side ends
-      return;
-    }
-    pending_.push_back(std::move(answer));
-    const bool start_write = !writing_;
-    writing_ = true;
-    const bool read_more = pending_.size() < kStreamWindow;
-    read_paused_ = !read_more;
-    v1::ModerateStreamResponse* to_write = start_write ? &pending_.front() : nullptr;
-    lock.unlock();
-    if (to_write != nullptr) StartWrite(to_write);
-    if (read_more) StartRead(&request_);
-  }
-
-  void OnWriteDone(bool ok) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    pending_.pop_front();
-    if (!ok) {
-      broken_ = true;
-      pending_.clear();
-    }
-    v1::ModerateStreamResponse* next = pending_.empty() ? nullptr : &pending_.front();
-    writing_ = next != nullptr;
-    const bool resume_read =
-        read_paused_ && !reads_done_ && (broken_ || pending_.size() < kStreamWindow);
-    if (resume_read) read_paused_ = false;
-    if (next == nullptr) {
-      MaybeFinishLocked(lock);
-      if (resume_read) StartRead(&request_);
-      return;
-    }
-    lock.unlock();
-    StartWrite(next);
-    if (resume_read) StartRead(&request_);
-  }
+  EchoStream() { StartReading(); }
 
   // gRPC's reactor contract: the reactor owns itself until OnDone.
   void OnDone() override { delete this; }
 
  private:
-  void MaybeFinishLocked(std::unique_lock<std::mutex>& lock) {
-    if (finished_ || !reads_done_ || writing_ || !pending_.empty()) return;
-    finished_ = true;
-    lock.unlock();
-    Finish(grpc::Status::OK);
+  v1::ModerateStreamResponse Answer(const v1::ModerateRequest& request) override {
+    v1::ModerateStreamResponse answer;
+    answer.set_post_id(request.post().post_id());
+    bench::Answer(request, answer.mutable_response());
+    return answer;
   }
-
-  v1::ModerateRequest request_;  // the read buffer; reads are sequential
-
-  std::mutex mu_;  // read and write completions may run on different threads
-  std::deque<v1::ModerateStreamResponse> pending_;  // front() is being written
-  bool writing_ = false;
-  bool read_paused_ = false;
-  bool reads_done_ = false;
-  bool broken_ = false;
-  bool finished_ = false;
 };
 
 class EchoService final : public v1::ModerationService::CallbackService {
@@ -160,18 +93,6 @@ class EchoService final : public v1::ModerationService::CallbackService {
   }
 };
 
-bool WritePortFile(const std::string& path, int port) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << "{\"grpc\":" << port << "}\n";
-    if (!out.flush()) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  return !ec;
-}
-
 int Main() {
   // Handled by sigwait below; blocked before gRPC starts its threads.
   sigset_t signals;
@@ -195,7 +116,8 @@ int Main() {
     return 1;
   }
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
-  if (!port_file.empty() && !WritePortFile(port_file, port)) {
+  if (!port_file.empty() &&
+      !server::WriteFileAtomically(port_file, "{\"grpc\":" + std::to_string(port) + "}\n")) {
     std::fprintf(stderr, "echo_server: cannot write %s\n", port_file.c_str());
     grpc_server->Shutdown(std::chrono::system_clock::now());
     return 1;

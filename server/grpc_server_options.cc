@@ -5,6 +5,9 @@
 #include <grpcpp/resource_quota.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
 
 namespace moderation::server {
 
@@ -25,6 +28,18 @@ void ApplyServerOptions(grpc::ServerBuilder* builder, int threads, int max_messa
     quota.SetMaxThreads(threads);
     builder->SetResourceQuota(quota);
   }
+}
+
+bool WriteFileAtomically(const std::string& path, const std::string& contents) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << contents;
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  return !ec;
 }
 
 }  // namespace moderation::server

@@ -53,15 +53,8 @@ std::string WatchDirectory(const std::string& rules) {
 }
 
 bool WritePortFile(const std::string& path, int grpc_port, int metrics_port) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << nlohmann::json{{"grpc", grpc_port}, {"metrics", metrics_port}}.dump() << "\n";
-    if (!out.flush()) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  return !ec;
+  return WriteFileAtomically(
+      path, nlohmann::json{{"grpc", grpc_port}, {"metrics", metrics_port}}.dump() + "\n");
 }
 
 class Daemon {

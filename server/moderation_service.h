@@ -10,8 +10,8 @@
 // RESOURCE_EXHAUSTED); a call whose deadline has passed gets
 // DEADLINE_EXCEEDED; batches above max_batch get INVALID_ARGUMENT. A stream
 // reads ahead at most kStreamWindow messages beyond the answers it has
-// written, so a client that does not read its answers cannot grow server
-// memory.
+// written (windowed_stream.h), so a client that does not read its answers
+// cannot grow server memory.
 //
 // Thread-safety: gRPC calls the handlers concurrently; the service holds no
 // mutable state except atomic counters.
@@ -28,8 +28,6 @@
 #include "server/rule_registry.h"
 
 namespace moderation::server {
-
-inline constexpr int kStreamWindow = 64;
 
 struct ModerationLimits {
   int64_t max_post_bytes = 65536;
