@@ -91,6 +91,9 @@ class CompiledRuleSet {
   const rules::Rule& rule(size_t index) const;
 
   struct Impl;  // defined in compiled_rule_set_internal.h
+  // The compiled state, for engine internals and the scan-phase benchmark;
+  // only usable with compiled_rule_set_internal.h, which is not public API.
+  const Impl& impl() const { return *impl_; }
 
  private:
   explicit CompiledRuleSet(std::unique_ptr<const Impl> impl);

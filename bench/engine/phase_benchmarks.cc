@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/engine/benchmarks.h"
-#include "bench/engine/impl_access.h"
 #include "bench/engine/latency.h"
+#include "engine/compiled_rule_set_internal.h"
 #include "engine/text/normalizer.h"
 
 namespace moderation::bench {
@@ -58,7 +58,7 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
 
 void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_t bytes) {
   if (!set.ok()) return state.SkipWithError(std::string(set.status().message()).c_str());
-  const CompiledRuleSet::Impl& impl = ImplOf(**set);
+  const CompiledRuleSet::Impl& impl = (*set)->impl();
   const absl::StatusOr<hs_scratch_t*> scratch = impl.scratch.ForThisThread();
   const std::vector<ScanInput>& inputs = data->Normalized(bytes);
   if (!scratch.ok() || inputs.empty()) return state.SkipWithError("no scratch or posts do not normalise");
