@@ -109,12 +109,7 @@ def fmt_time_ns(ns):
 
 
 def fmt_spread_time(s):
-    if not s:
-        return "–"
-    if s["n"] == 1 or s["min"] == s["max"]:
-        return fmt_time_ns(s["median"])
-    return "%s (%s–%s)" % (fmt_time_ns(s["median"]), fmt_time_ns(s["min"]),
-                           fmt_time_ns(s["max"]))
+    return fmt_spread(s, fmt_time_ns)
 
 
 def fmt_rate(v, unit=""):
@@ -392,12 +387,8 @@ def fmt_spread(s, fmt):
 
 
 def fmt_us(s):
-    if not s:
-        return "–"
-    def one(v):
-        return "%.2f ms" % (v / 1000) if v >= 1000 else "%.0f µs" % v
-    return one(s["median"]) if s["n"] == 1 or s["min"] == s["max"] else "%s (%s–%s)" % (
-        one(s["median"]), one(s["min"]), one(s["max"]))
+    """A spread of latencies in µs, as loadgen reports them."""
+    return fmt_spread(s, lambda v: "%.2f ms" % (v / 1000) if v >= 1000 else "%.0f µs" % v)
 
 
 # ---------------------------------------------------------------- peers

@@ -64,16 +64,9 @@ part() { # part NAME function: runs a part, records a failure, never aborts
   fi
 }
 
-# Pinning needs taskset and a CPU to pin to; on a 1-CPU host run unpinned.
-pin() { # pin CPUS command...
-  local cpus="$1"
-  shift
-  if command -v taskset >/dev/null 2>&1 && taskset -c "$cpus" true 2>/dev/null; then
-    taskset -c "$cpus" "$@"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=bench/pin.sh
+source "$ROOT/bench/pin.sh"
+mapfile -t ENGINE_PIN < <(pin_prefix "$SERVER_CPUS")
 
 build() {
   BUILD_DIR="$BUILD_DIR" BUILD_TYPE="$BUILD_TYPE" \
@@ -86,7 +79,7 @@ machine_info() {
 }
 
 engine() {
-  MODERATION_BENCH_SIZE="$SIZE" pin "$SERVER_CPUS" "$BUILD_DIR/bench/engine_bench" \
+  MODERATION_BENCH_SIZE="$SIZE" "${ENGINE_PIN[@]}" "$BUILD_DIR/bench/engine_bench" \
     --benchmark_repetitions="$REPS" --benchmark_min_time="$MIN_TIME" \
     --benchmark_out="$RUN_DIR/engine.json" --benchmark_out_format=json
 }

@@ -33,16 +33,8 @@ LOADGEN="$BUILD_DIR/bench/loadgen"
 OUT="$RUN_DIR/service.jsonl"
 : >"$OUT"
 
-# pin_prefix CPUS: prints the taskset command that pins to CPUS, one word
-# per line, or nothing where pinning is impossible (no taskset, one CPU). An
-# array prefix rather than a wrapper function, so that `"${PIN[@]}" server &`
-# puts the server itself in $! (taskset execs it) and cleanup can signal it;
-# a backgrounded function would be a subshell whose child outlives its kill.
-pin_prefix() {
-  if command -v taskset >/dev/null 2>&1 && taskset -c "$1" true 2>/dev/null; then
-    printf '%s\n' taskset -c "$1"
-  fi
-}
+# shellcheck source=bench/pin.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pin.sh"
 mapfile -t SERVER_PIN < <(pin_prefix "$SERVER_CPUS")
 mapfile -t CLIENT_PIN < <(pin_prefix "$CLIENT_CPUS")
 

@@ -111,7 +111,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::Synthetic(cons
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::DefaultRules() {
-  if (default_rules_ == nullptr) {
+  if (!default_rules_) {
     RuleCatalog::Options options;
     options.run_examples = false;  // tests check them; the benchmark only needs the set
     rules::Diagnostics problems;
@@ -119,7 +119,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::DefaultRules()
     absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
         catalog.ok() ? (*catalog)->ForCommunity("")
                      : DiagnosticsStatus(("cannot load " + config_.rules_path).c_str(), problems);
-    default_rules_ = std::make_unique<absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>>(std::move(set));
+    default_rules_ = std::move(set);
   }
   return *default_rules_;
 }

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -114,7 +115,7 @@ class BenchData {
   std::map<size_t, std::vector<std::string>> terms_;
   std::map<SetShape, std::string> yaml_;
   std::map<SetShape, absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>> sets_;
-  std::unique_ptr<absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>> default_rules_;
+  std::optional<absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>> default_rules_;
   std::map<size_t, absl::StatusOr<std::unique_ptr<const StdRegexBaseline>>> std_regex_;
   std::map<size_t, absl::StatusOr<std::unique_ptr<const Re2SetBaseline>>> re2_set_;
   std::map<size_t, std::unique_ptr<FindBaseline>> find_;
