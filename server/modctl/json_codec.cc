@@ -65,17 +65,6 @@ absl::Status ReadTextFields(const json& object, Post* post) {
   return absl::OkStatus();
 }
 
-json SpansToJson(const std::vector<RuleHit>& hits) {
-  json out = json::array();
-  for (const RuleHit& hit : hits) {
-    for (const MatchSpan& span : hit.spans) {
-      out.push_back({{"rule", hit.rule_id}, {"category", hit.category}, {"field", span.field},
-                     {"start", span.start}, {"end", span.end}, {"text", span.text}});
-    }
-  }
-  return out;
-}
-
 // A JSON string exactly as DumpLine writes it: '"', '\\' and control
 // characters escaped (the named ones as \n etc., the rest as \u00xx), all
 // else as is. Text that is not valid UTF-8 (never in our own decisions) goes
@@ -107,9 +96,25 @@ void AppendString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendKey(const char* key, std::string* out) {
-  absl::StrAppend(out, "\"", key, "\":");
-}
+// Writes one JSON object; the caller gives the keys in DumpLine's order,
+// which is sorted (nlohmann::json objects keep their keys in a std::map).
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
+  // Writes the key and returns the output, for the value to be appended.
+  std::string* Key(const char* key) {
+    absl::StrAppend(out_, first_ ? "\"" : ",\"", key, "\":");
+    first_ = false;
+    return out_;
+  }
+  void String(const char* key, std::string_view value) { AppendString(value, Key(key)); }
+  void Number(const char* key, uint32_t value) { absl::StrAppend(Key(key), value); }
+  void Close() { out_->push_back('}'); }
+
+ private:
+  std::string* const out_;
+  bool first_ = true;
+};
 
 void AppendSpans(const std::vector<RuleHit>& hits, std::string* out) {
   out->push_back('[');
@@ -118,20 +123,14 @@ void AppendSpans(const std::vector<RuleHit>& hits, std::string* out) {
     for (const MatchSpan& span : hit.spans) {
       if (!first) out->push_back(',');
       first = false;
-      // DumpLine's key order: nlohmann::json objects keep their keys sorted.
-      out->push_back('{');
-      AppendKey("category", out);
-      AppendString(hit.category, out);
-      absl::StrAppend(out, ",\"end\":", span.end, ",");
-      AppendKey("field", out);
-      AppendString(span.field, out);
-      out->push_back(',');
-      AppendKey("rule", out);
-      AppendString(hit.rule_id, out);
-      absl::StrAppend(out, ",\"start\":", span.start, ",");
-      AppendKey("text", out);
-      AppendString(span.text, out);
-      out->push_back('}');
+      ObjectWriter match(out);
+      match.String("category", hit.category);
+      match.Number("end", span.end);
+      match.String("field", span.field);
+      match.String("rule", hit.rule_id);
+      match.Number("start", span.start);
+      match.String("text", span.text);
+      match.Close();
     }
   }
   out->push_back(']');
@@ -172,57 +171,29 @@ absl::StatusOr<Post> PostFromJsonLine(std::string_view line, json* id) {
   return post;
 }
 
-json DecisionToJson(const json& id, const Decision& d) {
-  json rules = json::array();
-  for (const RuleHit& hit : d.hits) rules.push_back(hit.rule_id);
-  json shadow_rules = json::array();
-  for (const RuleHit& hit : d.shadow_hits) shadow_rules.push_back(hit.rule_id);
-  return {{"id", id},
-          {"decision", VerdictName(d.verdict)},
-          {"score", d.score},
-          {"matches", SpansToJson(d.hits)},
-          {"shadow", SpansToJson(d.shadow_hits)},
-          {"rules", rules},
-          {"shadow_rules", shadow_rules},
-          {"reasons", d.reasons},
-          {"ruleset_id", d.ruleset_id},
-          {"ruleset_version", d.ruleset_version},
-          {"ruleset_hash", d.ruleset_hash}};
-}
-
 std::string DecisionLine(const json& id, const Decision& d) {
   const auto rule_id = [](const RuleHit& hit) -> const std::string& { return hit.rule_id; };
   const auto itself = [](const std::string& text) -> const std::string& { return text; };
   std::string out;
   out.reserve(256);
-  // Keys in DumpLine's (sorted) order.
-  out += "{\"decision\":\"";
-  out += VerdictName(d.verdict);
-  out += "\",\"id\":";
+  ObjectWriter decision(&out);
+  decision.String("decision", VerdictName(d.verdict));
+  // A string or an integer, as it came.
   if (id.is_string()) {
-    AppendString(id.get_ref<const std::string&>(), &out);
+    decision.String("id", id.get_ref<const std::string&>());
   } else {
-    out += DumpLine(id);
+    *decision.Key("id") += DumpLine(id);
   }
-  out += ",\"matches\":";
-  AppendSpans(d.hits, &out);
-  out += ",\"reasons\":";
-  AppendStrings(d.reasons, itself, &out);
-  out += ",\"rules\":";
-  AppendStrings(d.hits, rule_id, &out);
-  out += ",\"ruleset_hash\":";
-  AppendString(d.ruleset_hash, &out);
-  out += ",\"ruleset_id\":";
-  AppendString(d.ruleset_id, &out);
-  out += ",\"ruleset_version\":";
-  AppendString(d.ruleset_version, &out);
-  out += ",\"score\":";
-  out += DumpLine(json(d.score));  // nlohmann's number format, whatever the value
-  out += ",\"shadow\":";
-  AppendSpans(d.shadow_hits, &out);
-  out += ",\"shadow_rules\":";
-  AppendStrings(d.shadow_hits, rule_id, &out);
-  out += '}';
+  AppendSpans(d.hits, decision.Key("matches"));
+  AppendStrings(d.reasons, itself, decision.Key("reasons"));
+  AppendStrings(d.hits, rule_id, decision.Key("rules"));
+  decision.String("ruleset_hash", d.ruleset_hash);
+  decision.String("ruleset_id", d.ruleset_id);
+  decision.String("ruleset_version", d.ruleset_version);
+  *decision.Key("score") += DumpLine(json(d.score));  // nlohmann's number format
+  AppendSpans(d.shadow_hits, decision.Key("shadow"));
+  AppendStrings(d.shadow_hits, rule_id, decision.Key("shadow_rules"));
+  decision.Close();
   return out;
 }
 

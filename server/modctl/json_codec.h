@@ -33,11 +33,11 @@ namespace moderation::modctl {
 // read (else stays empty) and the status message names the offending field.
 absl::StatusOr<Post> PostFromJsonLine(std::string_view line, nlohmann::json* id);
 
-nlohmann::json DecisionToJson(const nlohmann::json& id, const Decision& decision);
-
-// DumpLine(DecisionToJson(id, decision)), byte for byte, written directly:
-// building the JSON tree and dumping it cost several times more than judging
-// a short post. The line `modctl scan` and `check --json` write.
+// The output line for a decision (without '\n'): the line `modctl scan` and
+// `check --json` write. It is exactly what DumpLine would write for the same
+// object (sorted keys, nlohmann's escaping and number format), but written
+// directly: building a JSON tree and dumping it cost several times more than
+// judging a short post. `id` is the line's id as read (string or integer).
 std::string DecisionLine(const nlohmann::json& id, const Decision& decision);
 
 nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number, const std::string& message);
