@@ -77,7 +77,8 @@ absl::StatusOr<size_t> Re2SetBaseline::CountMatchingTerms(std::string_view text)
   if (!set_.Match(re2::StringPiece(text.data(), text.size()), &ids, &error) &&
       error.kind != RE2::Set::kNoError) {
     return error.kind == RE2::Set::kOutOfMemory
-               ? absl::ResourceExhaustedError("RE2::Set::Match: DFA out of memory (max_mem 256 MiB)")
+               ? absl::ResourceExhaustedError(
+                     "RE2::Set::Match: DFA out of memory (max_mem 256 MiB)")
                : absl::InternalError(absl::StrCat("RE2::Set::Match failed, kind ", error.kind));
   }
   return ids.size();

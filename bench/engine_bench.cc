@@ -123,10 +123,12 @@ bool ParseConfig(int* argc, char** argv, BenchConfig* config) {
     std::fprintf(stderr, "engine_bench: unknown size '%s'\n%s", size.c_str(), kUsage.data());
     return false;
   }
-  const std::string rate = TakeOption(argc, argv, "bench_abusive_rate", "MODERATION_BENCH_ABUSIVE_RATE");
-  if (!rate.empty() && (!absl::SimpleAtod(rate, &config->abusive_rate) || config->abusive_rate < 0 ||
-                        config->abusive_rate > 1)) {
-    std::fprintf(stderr, "engine_bench: abusive rate '%s' is not in [0, 1]\n%s", rate.c_str(), kUsage.data());
+  const std::string rate =
+      TakeOption(argc, argv, "bench_abusive_rate", "MODERATION_BENCH_ABUSIVE_RATE");
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &config->abusive_rate) ||
+                        config->abusive_rate < 0 || config->abusive_rate > 1)) {
+    std::fprintf(stderr, "engine_bench: abusive rate '%s' is not in [0, 1]\n%s", rate.c_str(),
+                 kUsage.data());
     return false;
   }
   config->rules_path = TakeOption(argc, argv, "bench_rules", "MODERATION_BENCH_RULES");
@@ -137,9 +139,12 @@ bool ParseConfig(int* argc, char** argv, BenchConfig* config) {
 
 const char* SizeName(BenchSize size) {
   switch (size) {
-    case BenchSize::kSmall: return "small";
-    case BenchSize::kDefault: return "default";
-    case BenchSize::kFull: return "full";
+    case BenchSize::kSmall:
+      return "small";
+    case BenchSize::kDefault:
+      return "default";
+    case BenchSize::kFull:
+      return "full";
   }
   return "?";
 }

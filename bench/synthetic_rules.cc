@@ -10,9 +10,9 @@ namespace moderation::bench {
 namespace {
 
 constexpr const char* kSyllables[] = {
-    "ka", "lo", "mer", "tisch", "bro", "dü", "fen", "gra", "hu", "jä", "kel", "lin", "mon",
-    "nö", "pra", "quo", "rü", "sta", "tor", "ul", "vak", "wes", "zun", "bal", "dor", "fi",
-    "gel", "hö", "ink", "jor", "kur", "lat", "mi", "nab", "opt", "pel", "rad", "sen", "tum"};
+    "ka",  "lo",  "mer", "tisch", "bro", "dü",  "fen", "gra", "hu",  "jä",  "kel", "lin", "mon",
+    "nö",  "pra", "quo", "rü",    "sta", "tor", "ul",  "vak", "wes", "zun", "bal", "dor", "fi",
+    "gel", "hö",  "ink", "jor",   "kur", "lat", "mi",  "nab", "opt", "pel", "rad", "sen", "tum"};
 
 constexpr const char* kFallbackSentences[] = {
     "Die Regierung hat in dieser Frage leider versagt, und das sollte man offen sagen.",
@@ -57,8 +57,10 @@ std::vector<std::string> FortuneSentences() {
 std::string AsciiLower(const std::string& word) {
   std::string out;
   for (char c : word) {
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else if (c >= 'a' && c <= 'z') out += c;
+    if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else if (c >= 'a' && c <= 'z')
+      out += c;
   }
   return out;
 }
@@ -86,9 +88,11 @@ void CutAt(size_t bytes, std::string* post) {
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // Insults as moderators see them; {} is the term.
-constexpr const char* kInsultFrames[][2] = {
-    {"Du ", "!"}, {"Was für ein ", "."}, {"Halt die Klappe, du ", "!"}, {"Ihr seid alle ", "."},
-    {"", "!!!"}};
+constexpr const char* kInsultFrames[][2] = {{"Du ", "!"},
+                                            {"Was für ein ", "."},
+                                            {"Halt die Klappe, du ", "!"},
+                                            {"Ihr seid alle ", "."},
+                                            {"", "!!!"}};
 
 }  // namespace
 
@@ -105,12 +109,23 @@ std::string DisguiseTerm(const std::string& term, Disguise how) {
     case Disguise::kLeet:
       for (char c : term) {
         switch (c) {
-          case 'a': out += '4'; break;
-          case 'e': out += '3'; break;
-          case 'i': out += '1'; break;
-          case 'o': out += '0'; break;
-          case 's': out += '$'; break;
-          default: out += c;
+          case 'a':
+            out += '4';
+            break;
+          case 'e':
+            out += '3';
+            break;
+          case 'i':
+            out += '1';
+            break;
+          case 'o':
+            out += '0';
+            break;
+          case 's':
+            out += '$';
+            break;
+          default:
+            out += c;
         }
       }
       return out;
@@ -143,7 +158,8 @@ std::vector<std::string> GermanPosts(const PostPoolSpec& spec) {
       if (!spec.terms.empty() && coin(rng) < spec.abusive_rate) {
         const auto& frame = kInsultFrames[rng() % std::size(kInsultFrames)];
         const auto how = static_cast<Disguise>(rng() % 5);
-        post += frame[0] + DisguiseTerm(spec.terms[rng() % spec.terms.size()], how) + frame[1] + " ";
+        post +=
+            frame[0] + DisguiseTerm(spec.terms[rng() % spec.terms.size()], how) + frame[1] + " ";
       }
       post += Sentence(rng);
     }
@@ -181,12 +197,13 @@ std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
     // the typical shape of threat and harassment regexes.
     std::string a = AsciiLower(terms[spec.terms + i]), b = a.substr(a.size() / 2);
     a.resize(a.size() / 2);
-    out << "  - id: r" << i << "\n    category: threat\n    regex: '" << a << "\\w*\\s+(dich|euch)\\s+"
-        << b << "(en|t)?\\b'\n    action: flag\n";
+    out << "  - id: r" << i << "\n    category: threat\n    regex: '" << a
+        << "\\w*\\s+(dich|euch)\\s+" << b << "(en|t)?\\b'\n    action: flag\n";
   }
   if (spec.condition_rules) {
     out << "  - id: c.links.new_account\n    category: spam\n"
-           "    condition: { links_at_least: 2, author_account_age_days_below: 3 }\n    action: flag\n"
+           "    condition: { links_at_least: 2, author_account_age_days_below: 3 }\n    action: "
+           "flag\n"
            "  - id: c.mentions.mass\n    category: spam\n"
            "    condition: { mentions_at_least: 6 }\n    score: 5\n"
            "  - id: c.shouting\n    category: shouting\n"

@@ -24,8 +24,8 @@
 namespace moderation::bench {
 
 struct SyntheticSpec {
-  size_t terms = 1000;       // word-list terms, one rule per term
-  size_t regexes = 0;        // regex rules
+  size_t terms = 1000;  // word-list terms, one rule per term
+  size_t regexes = 0;   // regex rules
   uint64_t seed = 1;
   // Also add three condition rules shaped like rules/spam.yaml and the
   // shouting rule of rules/de.yaml (links + new account, mass mentions, caps

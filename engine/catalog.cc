@@ -23,7 +23,8 @@ std::vector<std::string> Canonical(std::vector<std::string> ids) {
 }
 
 // community id ("" = default) -> combination of set ids.
-std::map<std::string, std::vector<std::string>> CombinationsFor(const rules::LoadedSources& loaded) {
+std::map<std::string, std::vector<std::string>> CombinationsFor(
+    const rules::LoadedSources& loaded) {
   std::map<std::string, std::vector<std::string>> out;
   if (!loaded.communities) {
     std::vector<std::string> all;
@@ -32,7 +33,8 @@ std::map<std::string, std::vector<std::string>> CombinationsFor(const rules::Loa
     return out;
   }
   if (loaded.communities->default_sets) out[""] = Canonical(*loaded.communities->default_sets);
-  for (const auto& [community, ids] : loaded.communities->communities) out[community] = Canonical(ids);
+  for (const auto& [community, ids] : loaded.communities->communities)
+    out[community] = Canonical(ids);
   return out;
 }
 
@@ -49,7 +51,8 @@ std::map<std::string, CompileResult> CompileInParallel(
   std::vector<std::pair<const std::string, std::vector<rules::RuleSetSource>>*> queue;
   for (auto& job : jobs) queue.push_back(&job);
   std::map<std::string, CompileResult> results;
-  for (const auto& [key, sources] : jobs) results[key];  // fixed slots: no rehashing while threads run
+  for (const auto& [key, sources] : jobs)
+    results[key];  // fixed slots: no rehashing while threads run
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < queue.size(); i = next++) {
@@ -68,8 +71,8 @@ std::map<std::string, CompileResult> CompileInParallel(
 
 // When some file is broken, the sets that did load are still compiled and
 // their examples run, so that a moderator sees every problem in one pass.
-void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets, const CompileOptions& options,
-                        rules::Diagnostics* problems) {
+void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets,
+                        const CompileOptions& options, rules::Diagnostics* problems) {
   std::vector<std::shared_ptr<const CompiledRuleSet>> compiled;
   for (const rules::RuleSetSource& source : sets) {
     auto set = CompiledRuleSet::Compile({source}, options, problems);
@@ -103,7 +106,8 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
     if (!sources.empty()) continue;
     for (const std::string& id : ids) sources.push_back(*by_id.at(id));
   }
-  std::map<std::string, CompileResult> compiled = CompileInParallel(std::move(jobs), options.compile);
+  std::map<std::string, CompileResult> compiled =
+      CompileInParallel(std::move(jobs), options.compile);
   std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
   std::set<std::string> warning_texts;
   for (auto& [key, result] : compiled) {
@@ -130,10 +134,11 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> RuleCatalog::ForCommunity(
     std::string_view community) const {
-  if (auto it = communities_.find(std::string(community)); it != communities_.end()) return it->second;
+  if (auto it = communities_.find(std::string(community)); it != communities_.end())
+    return it->second;
   if (auto it = communities_.find(""); it != communities_.end()) return it->second;
-  return absl::NotFoundError(
-      absl::StrCat("unknown community '", std::string(community), "' and no default rule sets are configured"));
+  return absl::NotFoundError(absl::StrCat("unknown community '", std::string(community),
+                                          "' and no default rule sets are configured"));
 }
 
 std::vector<std::shared_ptr<const CompiledRuleSet>> RuleCatalog::compiled_sets() const {

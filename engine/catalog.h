@@ -44,7 +44,8 @@ class RuleCatalog {
                                                                  rules::Diagnostics* problems);
 
   // The set for `community`: its own, else the default, else NotFound.
-  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> ForCommunity(std::string_view community) const;
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> ForCommunity(
+      std::string_view community) const;
 
   // Every distinct compiled set (one per combination of rule sets in use).
   std::vector<std::shared_ptr<const CompiledRuleSet>> compiled_sets() const;

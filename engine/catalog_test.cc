@@ -124,15 +124,21 @@ rules:
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].location.file.substr(problems[0].location.file.size() - 8), "bad.yaml");
   EXPECT_EQ(problems[0].location.line, 9);
-  EXPECT_NE(problems[0].message.find("\"Du Depp\" failed: the rule did not fire"), std::string::npos)
+  EXPECT_NE(problems[0].message.find("\"Du Depp\" failed: the rule did not fire"),
+            std::string::npos)
       << problems[0].message;
 }
 
 TEST_F(CatalogTest, ProblemsInSeveralFilesAreAllReported) {
-  Write("a.yaml", "ruleset: a\nversion: \"1\"\nrules:\n  - id: x\n    category: c\n    words: [ab]\n    score: 1\n");
-  Write("b.yaml", "ruleset: b\nversion: \"1\"\nrules:\n  - id: y\n    categroy: c\n    words: [Trottel]\n    score: 1\n");
-  Write("c.yaml", "ruleset: c\nversion: \"1\"\nrules:\n  - id: z\n    category: c\n    words: [Trottel]\n"
-                  "    score: 1\n    examples:\n      match: [\"Du Depp\"]\n");
+  Write("a.yaml",
+        "ruleset: a\nversion: \"1\"\nrules:\n  - id: x\n    category: c\n    words: [ab]\n    "
+        "score: 1\n");
+  Write("b.yaml",
+        "ruleset: b\nversion: \"1\"\nrules:\n  - id: y\n    categroy: c\n    words: [Trottel]\n    "
+        "score: 1\n");
+  Write("c.yaml",
+        "ruleset: c\nversion: \"1\"\nrules:\n  - id: z\n    category: c\n    words: [Trottel]\n"
+        "    score: 1\n    examples:\n      match: [\"Du Depp\"]\n");
   rules::Diagnostics problems;
   auto catalog = Load(&problems);
   ASSERT_FALSE(catalog.ok());

@@ -19,11 +19,16 @@ using rules::MatchMode;
 
 match::Attachment AttachmentFor(MatchMode mode) {
   switch (mode) {
-    case MatchMode::kWord: return match::Attachment::kWord;
-    case MatchMode::kPrefix: return match::Attachment::kPrefix;
-    case MatchMode::kSuffix: return match::Attachment::kSuffix;
-    case MatchMode::kCompound: return match::Attachment::kCompound;
-    case MatchMode::kSubstring: return match::Attachment::kSubstring;
+    case MatchMode::kWord:
+      return match::Attachment::kWord;
+    case MatchMode::kPrefix:
+      return match::Attachment::kPrefix;
+    case MatchMode::kSuffix:
+      return match::Attachment::kSuffix;
+    case MatchMode::kCompound:
+      return match::Attachment::kCompound;
+    case MatchMode::kSubstring:
+      return match::Attachment::kSubstring;
   }
   return match::Attachment::kCompound;
 }
@@ -49,7 +54,8 @@ class LiteralTable {
   // ("Heil Hitler" -> "heiihitier"), the form "H e i l H i t l e r" takes.
   void AddWithJoinedVariant(const std::string& skeleton, LiteralRef ref) {
     Add(skeleton, ref);
-    if (skeleton.find(' ') != std::string::npos) Add(absl::StrReplaceAll(skeleton, {{" ", ""}}), ref);
+    if (skeleton.find(' ') != std::string::npos)
+      Add(absl::StrReplaceAll(skeleton, {{" ", ""}}), ref);
   }
   std::vector<std::string>& literals() { return literals_; }
   std::vector<std::vector<LiteralRef>>& refs() { return refs_; }
@@ -90,7 +96,8 @@ class Compiler {
   Compiler(const CompileOptions& options, Diagnostics* problems)
       : options_(options), problems_(problems), cache_(options.cache_dir) {}
 
-  absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Run(std::vector<rules::RuleSetSource> sources);
+  absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Run(
+      std::vector<rules::RuleSetSource> sources);
 
  private:
   void AddComponents(std::vector<rules::RuleSetSource>& sources);
@@ -143,15 +150,17 @@ void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t comp
     rules::Term as_word = term;
     as_word.mode = MatchMode::kWord;  // allow entries may be short whole words
     if (!TermSkeleton(as_word, "allow entry", &skeleton, problems_)) continue;
-    literals_.AddWithJoinedVariant(skeleton, {LiteralRef::kAllow, component, match::Attachment::kSubstring});
+    literals_.AddWithJoinedVariant(skeleton,
+                                   {LiteralRef::kAllow, component, match::Attachment::kSubstring});
   }
 }
 
 void Compiler::AddRule(rules::Rule rule, uint32_t component) {
   auto [it, inserted] = rule_ids_.try_emplace(rule.id, rule.location);
   if (!inserted) {
-    problems_->push_back({rule.location, absl::StrFormat("duplicate rule id '%s' (first defined at %s:%d)",
-                                                         rule.id, it->second.file, it->second.line)});
+    problems_->push_back(
+        {rule.location, absl::StrFormat("duplicate rule id '%s' (first defined at %s:%d)", rule.id,
+                                        it->second.file, it->second.line)});
     return;
   }
   const uint32_t index = static_cast<uint32_t>(impl_->rules.size());
@@ -211,11 +220,13 @@ absl::Status Compiler::BuildDatabases() {
   impl_->report.database_bytes += (*literal_db)->build_info().bytes;
   impl_->literals = std::move(*literal_db);
   impl_->literal_refs = std::move(literals_.refs());
-  if (absl::Status s = BuildRegexes(folded_patterns_, impl_->folded_regex_rule, &impl_->folded_regexes);
+  if (absl::Status s =
+          BuildRegexes(folded_patterns_, impl_->folded_regex_rule, &impl_->folded_regexes);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = BuildRegexes(raw_patterns_, impl_->raw_regex_rule, &impl_->raw_regexes); !s.ok()) {
+  if (absl::Status s = BuildRegexes(raw_patterns_, impl_->raw_regex_rule, &impl_->raw_regexes);
+      !s.ok()) {
     return s;
   }
   auto scratch = match::ScratchPrototype::Create(

@@ -24,8 +24,8 @@ namespace moderation {
 // mode), or an allow-list entry of one component.
 struct LiteralRef {
   static constexpr uint32_t kAllow = std::numeric_limits<uint32_t>::max();
-  uint32_t rule = kAllow;        // rule index, or kAllow
-  uint32_t component = 0;        // for allow entries: whose allow list
+  uint32_t rule = kAllow;  // rule index, or kAllow
+  uint32_t component = 0;  // for allow entries: whose allow list
   match::Attachment attachment = match::Attachment::kCompound;
 };
 

@@ -51,13 +51,13 @@ struct RuleSetRef {
 
 struct Decision {
   Verdict verdict = Verdict::kAllow;
-  double score = 0;                   // sum of the scores of enforced rules that fired
-  std::vector<RuleHit> hits;          // enforced rules that fired
-  std::vector<RuleHit> shadow_hits;   // shadow rules that fired (never enforced)
-  std::vector<std::string> reasons;   // distinct author-facing reasons of `hits`
-  std::string ruleset_id;             // e.g. "de+pii+spam"
-  std::string ruleset_version;        // e.g. "de@2026-11-22.1,pii@2026-11-22.1"
-  std::string ruleset_hash;           // "sha256:..." over the component hashes
+  double score = 0;                  // sum of the scores of enforced rules that fired
+  std::vector<RuleHit> hits;         // enforced rules that fired
+  std::vector<RuleHit> shadow_hits;  // shadow rules that fired (never enforced)
+  std::vector<std::string> reasons;  // distinct author-facing reasons of `hits`
+  std::string ruleset_id;            // e.g. "de+pii+spam"
+  std::string ruleset_version;       // e.g. "de@2026-11-22.1,pii@2026-11-22.1"
+  std::string ruleset_hash;          // "sha256:..." over the component hashes
   // (Each component's id, version and hash: CompiledRuleSet::components().
   // Not copied into every decision, which would cost allocations per post.)
   int64_t evaluation_ns = 0;

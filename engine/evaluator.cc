@@ -85,8 +85,8 @@ class FieldScanner {
       }
     }
     if (set_.raw_regexes) {
-      if (absl::Status s = ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, field.text, nullptr,
-                                       field_index);
+      if (absl::Status s =
+              ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, field.text, nullptr, field_index);
           !s.ok()) {
         return s;
       }
@@ -119,7 +119,8 @@ class FieldScanner {
                            [&](uint32_t id, size_t begin, size_t end) {
                              const text::ByteRange original =
                                  view ? view->ToOriginal(begin, end)
-                                      : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+                                      : text::ByteRange{static_cast<uint32_t>(begin),
+                                                        static_cast<uint32_t>(end)};
                              b_.candidates.push_back({rule_of[id], field_index, original.begin,
                                                       original.end, original.begin, original.end});
                            });
@@ -131,14 +132,16 @@ class FieldScanner {
     auto suppressed = [&](const Candidate& c) {
       const uint32_t component = set_.rules[c.rule].component;
       for (const AllowSpan& a : b_.allows) {
-        if (a.component == component && a.range.begin <= c.term_begin && c.term_end <= a.range.end) {
+        if (a.component == component && a.range.begin <= c.term_begin &&
+            c.term_end <= a.range.end) {
           return true;
         }
       }
       return false;
     };
     auto first = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
-    b_.candidates.erase(std::remove_if(first, b_.candidates.end(), suppressed), b_.candidates.end());
+    b_.candidates.erase(std::remove_if(first, b_.candidates.end(), suppressed),
+                        b_.candidates.end());
   }
 
   const CompiledRuleSet::Impl& set_;
@@ -190,9 +193,10 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
   std::sort(b.candidates.begin(), b.candidates.end(), [](const Candidate& x, const Candidate& y) {
     return std::tie(x.rule, x.field, x.begin, x.end) < std::tie(y.rule, y.field, y.begin, y.end);
   });
-  b.candidates.erase(std::unique(b.candidates.begin(), b.candidates.end(),
-                                 [](const Candidate& x, const Candidate& y) { return x.SameSpan(y); }),
-                     b.candidates.end());
+  b.candidates.erase(
+      std::unique(b.candidates.begin(), b.candidates.end(),
+                  [](const Candidate& x, const Candidate& y) { return x.SameSpan(y); }),
+      b.candidates.end());
 
   Decision decision;
   // Few communities combine more than a handful of sets: no heap allocation.
@@ -210,8 +214,8 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
       return;
     }
     tallies[compiled.component].Add(compiled.rule.action, compiled.rule.score);
-    if (!hit.reason.empty() &&
-        std::find(decision.reasons.begin(), decision.reasons.end(), hit.reason) == decision.reasons.end()) {
+    if (!hit.reason.empty() && std::find(decision.reasons.begin(), decision.reasons.end(),
+                                         hit.reason) == decision.reasons.end()) {
       decision.reasons.push_back(hit.reason);
     }
     decision.hits.push_back(std::move(hit));
@@ -227,14 +231,15 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
 
   for (size_t c = 0; c < tallies.size(); ++c) {
     decision.score += tallies[c].score;
-    decision.verdict = policy::Stricter(decision.verdict, policy::Judge(set.thresholds[c], tallies[c]));
+    decision.verdict =
+        policy::Stricter(decision.verdict, policy::Judge(set.thresholds[c], tallies[c]));
   }
   decision.ruleset_id = set.id;
   decision.ruleset_version = set.version;
   decision.ruleset_hash = set.content_hash;
-  decision.evaluation_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::steady_clock::now() - start)
-                               .count();
+  decision.evaluation_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count();
   return decision;
 }
 

@@ -45,11 +45,11 @@ ExampleResult Check(const CompiledRuleSet& set, const rules::Rule& rule,
   return result;
 }
 
-
 void RunRuleExamples(const CompiledRuleSet& set, const rules::Rule& rule,
                      std::vector<ExampleResult>* results) {
   for (const rules::Example& e : rule.match_examples) results->push_back(Check(set, rule, e, true));
-  for (const rules::Example& e : rule.no_match_examples) results->push_back(Check(set, rule, e, false));
+  for (const rules::Example& e : rule.no_match_examples)
+    results->push_back(Check(set, rule, e, false));
 }
 
 }  // namespace
@@ -65,7 +65,8 @@ std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set) {
   return results;
 }
 
-std::vector<ExampleResult> RunExamplesOnce(const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets) {
+std::vector<ExampleResult> RunExamplesOnce(
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets) {
   std::vector<ExampleResult> results;
   absl::flat_hash_set<std::string> done;
   for (const auto& set : sets) {

@@ -40,7 +40,8 @@ std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set);
 // set that holds it). A rule fires the same way in every combination of rule
 // sets it belongs to, because allow lists are per rule set, so running it
 // again in another combination would only repeat the work.
-std::vector<ExampleResult> RunExamplesOnce(const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets);
+std::vector<ExampleResult> RunExamplesOnce(
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets);
 
 }  // namespace moderation
 

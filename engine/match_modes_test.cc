@@ -13,8 +13,8 @@ using testing::CompileYaml;
 using testing::Judge;
 
 std::string RuleFile(const std::string& words, const std::string& mode) {
-  return "ruleset: modes\nversion: \"1\"\nrules:\n  - id: r\n    category: insult\n    words: [" + words +
-         "]\n    match: " + mode + "\n    action: flag\n";
+  return "ruleset: modes\nversion: \"1\"\nrules:\n  - id: r\n    category: insult\n    words: [" +
+         words + "]\n    match: " + mode + "\n    action: flag\n";
 }
 
 struct ModeCase {
@@ -62,14 +62,15 @@ TEST(MatchModeTest, WildcardsOverrideTheRulesMode) {
     bool fires;
   };
   const std::vector<Case> cases = {
-      {"\"Blöd*\"", "Blödheit", true},      {"\"Blöd*\"", "Oberblöd", false},
-      {"\"*mann\"", "Blödmann", true},      {"\"*mann\"", "Mannschaft", false},
-      {"\"*idiot*\"", "Xidiotx", true},     {"\"*idiot*\"", "Idee", false},
+      {"\"Blöd*\"", "Blödheit", true},  {"\"Blöd*\"", "Oberblöd", false},
+      {"\"*mann\"", "Blödmann", true},  {"\"*mann\"", "Mannschaft", false},
+      {"\"*idiot*\"", "Xidiotx", true}, {"\"*idiot*\"", "Idee", false},
   };
   for (const Case& c : cases) {
     auto rules = CompileYaml(RuleFile(c.term, "word"));
     ASSERT_NE(rules, nullptr) << c.term;
-    EXPECT_EQ(Judge(*rules, c.text).verdict == Verdict::kFlag, c.fires) << c.term << " on " << c.text;
+    EXPECT_EQ(Judge(*rules, c.text).verdict == Verdict::kFlag, c.fires)
+        << c.term << " on " << c.text;
   }
 }
 

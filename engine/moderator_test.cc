@@ -107,7 +107,8 @@ TEST_F(ModeratorTest, ConditionOnlyRulesUseAuthorContextAndUnknownValuesNeverHol
   newbie.account_age_days = 1;
   Author veteran;
   veteran.account_age_days = 400;
-  EXPECT_EQ(FiredRules(Judge(*rules_, two_links, newbie)), std::vector<std::string>{"newbie.links"});
+  EXPECT_EQ(FiredRules(Judge(*rules_, two_links, newbie)),
+            std::vector<std::string>{"newbie.links"});
   EXPECT_EQ(Judge(*rules_, two_links, newbie).verdict, Verdict::kFlag);
   EXPECT_EQ(Judge(*rules_, two_links, veteran).verdict, Verdict::kAllow);
   EXPECT_EQ(Judge(*rules_, two_links, Author{}).verdict, Verdict::kAllow);
@@ -127,7 +128,8 @@ TEST_F(ModeratorTest, DecisionNamesRuleSetVersionHashAndReasons) {
 
 TEST_F(ModeratorTest, SpansAreByteOffsetsIntoTheOriginalFieldTheyCameFrom) {
   Post post;
-  post.fields = {{"title", "Ärger mit dem Blödmann"}, {"body", "Der ＢＬÖＤＭＡＮＮ ist wieder da"}};
+  post.fields = {{"title", "Ärger mit dem Blödmann"},
+                 {"body", "Der ＢＬÖＤＭＡＮＮ ist wieder da"}};
   absl::StatusOr<Decision> d = rules_->Evaluate(post);
   ASSERT_TRUE(d.ok()) << d.status();
   ASSERT_EQ(d->hits.size(), 1u);
@@ -151,7 +153,8 @@ TEST_F(ModeratorTest, RegexSpansOnTheFoldedViewMapBackToTheOriginalBytes) {
   ASSERT_EQ(FiredRules(d), std::vector<std::string>{"threat"});
   ASSERT_EQ(d.hits[0].spans.size(), 1u);
   EXPECT_EQ(d.hits[0].spans[0].start, 5u);
-  EXPECT_EQ(d.hits[0].spans[0].text.rfind("ICH\u200B BRING DICH UM", 0), 0u) << d.hits[0].spans[0].text;
+  EXPECT_EQ(d.hits[0].spans[0].text.rfind("ICH\u200B BRING DICH UM", 0), 0u)
+      << d.hits[0].spans[0].text;
 }
 
 TEST_F(ModeratorTest, AllowListSuppressesHitsInsideAllowedWordsOnly) {
@@ -194,19 +197,21 @@ TEST(MultiSetTest, EachSetJudgesWithItsOwnThresholdsAndTheStrictestWins) {
     return *rules::ParseRuleSet(yaml, file, &problems);
   };
   std::vector<rules::RuleSetSource> sources;
-  sources.push_back(parse("ruleset: lenient\nversion: \"1\"\nthresholds: {flag: 50, block: 100}\n"
-                          "rules:\n  - id: a\n    category: x\n    words: [Trottel]\n    score: 6\n",
-                          "lenient.yaml"));
-  sources.push_back(parse("ruleset: strict\nversion: \"2\"\nthresholds: {flag: 1, block: 2}\n"
-                          "rules:\n  - id: b\n    category: x\n    words: [Pappnase]\n    score: 1\n",
-                          "strict.yaml"));
+  sources.push_back(
+      parse("ruleset: lenient\nversion: \"1\"\nthresholds: {flag: 50, block: 100}\n"
+            "rules:\n  - id: a\n    category: x\n    words: [Trottel]\n    score: 6\n",
+            "lenient.yaml"));
+  sources.push_back(
+      parse("ruleset: strict\nversion: \"2\"\nthresholds: {flag: 1, block: 2}\n"
+            "rules:\n  - id: b\n    category: x\n    words: [Pappnase]\n    score: 1\n",
+            "strict.yaml"));
   ASSERT_TRUE(problems.empty());
   auto set = CompiledRuleSet::Compile(std::move(sources), {}, &problems);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ((*set)->id(), "lenient+strict");
   EXPECT_EQ((*set)->version(), "lenient@1,strict@2");
   EXPECT_EQ(Judge(**set, "Trottel").verdict, Verdict::kAllow);  // 6 < lenient flag 50
-  EXPECT_EQ(Judge(**set, "Pappnase").verdict, Verdict::kFlag);   // 1 >= strict flag 1
+  EXPECT_EQ(Judge(**set, "Pappnase").verdict, Verdict::kFlag);  // 1 >= strict flag 1
   EXPECT_EQ(Judge(**set, "Trottel Pappnase").score, 7);
 }
 
@@ -214,16 +219,18 @@ TEST(MultiSetTest, DuplicateRuleIdsAcrossSetsAreAnError) {
   rules::Diagnostics problems;
   std::vector<rules::RuleSetSource> sources;
   for (const char* id : {"one", "two"}) {
-    sources.push_back(*rules::ParseRuleSet(std::string("ruleset: ") + id +
-                                               "\nversion: \"1\"\nrules:\n  - id: same\n    category: x\n"
-                                               "    words: [Trottel]\n    score: 1\n",
-                                           std::string(id) + ".yaml", &problems));
+    sources.push_back(
+        *rules::ParseRuleSet(std::string("ruleset: ") + id +
+                                 "\nversion: \"1\"\nrules:\n  - id: same\n    category: x\n"
+                                 "    words: [Trottel]\n    score: 1\n",
+                             std::string(id) + ".yaml", &problems));
   }
   auto set = CompiledRuleSet::Compile(std::move(sources), {}, &problems);
   EXPECT_FALSE(set.ok());
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].location.file, "two.yaml");
-  EXPECT_NE(problems[0].message.find("duplicate rule id 'same'"), std::string::npos) << problems[0].message;
+  EXPECT_NE(problems[0].message.find("duplicate rule id 'same'"), std::string::npos)
+      << problems[0].message;
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ TEST(RegexFallbackTest, HyperscanRejectedRegexesAreReportedAndRunOnRe2) {
   EXPECT_EQ(report.regexes, 6u);
   EXPECT_EQ(report.regexes_on_re2, 2u);
   ASSERT_EQ(report.warnings.size(), 2u);
-  EXPECT_NE(report.warnings[0].message.find("rule 'ungreedy': Hyperscan rejected"), std::string::npos)
+  EXPECT_NE(report.warnings[0].message.find("rule 'ungreedy': Hyperscan rejected"),
+            std::string::npos)
       << report.warnings[0].message;
   EXPECT_EQ(report.warnings[0].location.line, 24);  // the regex line of rule 'ungreedy'
   EXPECT_NE(report.warnings[1].message.find("rule 'zero_repeat'"), std::string::npos);

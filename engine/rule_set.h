@@ -52,8 +52,8 @@ struct CompileOptions {
 struct CompileReport {
   rules::Diagnostics warnings;  // e.g. regexes Hyperscan rejected (RE2 runs them)
   size_t rules = 0;
-  size_t terms = 0;           // word-list terms after @list expansion
-  size_t literals = 0;        // distinct skeleton literals in the Hyperscan database
+  size_t terms = 0;     // word-list terms after @list expansion
+  size_t literals = 0;  // distinct skeleton literals in the Hyperscan database
   size_t regexes = 0;
   size_t regexes_on_re2 = 0;  // of which Hyperscan rejected (or force_re2)
   bool literals_from_cache = false;

@@ -109,7 +109,8 @@ void Print(const v1::ModerateResponse& response) {
   std::string decision = v1::Decision_Name(response.decision());
   if (decision.rfind("DECISION_", 0) == 0) decision = decision.substr(9);
   std::cout << "decision: " << decision << "   score: " << response.score()
-            << "   rules: " << response.ruleset().id() << " (" << response.ruleset().version() << ")\n";
+            << "   rules: " << response.ruleset().id() << " (" << response.ruleset().version()
+            << ")\n";
   if (response.reasons_size() > 0) {
     std::cout << "reasons:\n";
     for (const std::string& reason : response.reasons()) std::cout << "  - " << reason << "\n";
@@ -119,8 +120,9 @@ void Print(const v1::ModerateResponse& response) {
     for (const v1::Match& match : hit.matches()) {
       if (!header) std::cout << "matches:\n";
       header = true;
-      std::cout << "  - " << hit.rule_id() << " [" << hit.category() << "] " << FieldName(match.field())
-                << " bytes " << match.start() << ".." << match.end() << ": \"" << match.text() << "\"\n";
+      std::cout << "  - " << hit.rule_id() << " [" << hit.category() << "] "
+                << FieldName(match.field()) << " bytes " << match.start() << ".." << match.end()
+                << ": \"" << match.text() << "\"\n";
     }
   }
 }
@@ -133,18 +135,21 @@ int main(int argc, char** argv) {
     Usage(std::cerr);
     return 2;
   }
-  auto stub = v1::ModerationService::NewStub(grpc::CreateChannel(options.target, Credentials(options)));
+  auto stub =
+      v1::ModerationService::NewStub(grpc::CreateChannel(options.target, Credentials(options)));
   v1::ModerateRequest request;
   request.mutable_post()->set_post_id("cpp-client");
   request.mutable_post()->set_community(options.community);
   request.mutable_post()->set_body(options.text);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
   v1::ModerateResponse response;
   const grpc::Status status = stub->Moderate(&context, request, &response);
   if (!status.ok()) {
-    std::cerr << "error: grpc status " << status.error_code() << ": " << status.error_message() << "\n";
+    std::cerr << "error: grpc status " << status.error_code() << ": " << status.error_message()
+              << "\n";
     return 1;
   }
   Print(response);

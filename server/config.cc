@@ -13,10 +13,12 @@
 #include "server/log.h"
 
 // Defaults come from ServerConfig's initialisers, documented in config.h.
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port; port 0 = any free port)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC listen address (host:port; port 0 = any free port)");
 ABSL_FLAG(std::string, rules, "rules", "rules directory or file");
 ABSL_FLAG(std::string, cache_dir, "", "Hyperscan database cache directory (\"\" = off)");
-ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464", "HTTP address for /metrics, /healthz, /readyz (\"\" = off)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "HTTP address for /metrics, /healthz, /readyz (\"\" = off)");
 ABSL_FLAG(int, threads, 0, "upper bound on gRPC server threads (0 = one per core)");
 ABSL_FLAG(int64_t, max_post_bytes, 65536, "largest post (all content fields) in bytes");
 ABSL_FLAG(int, max_batch, 100, "most posts per ModerateBatch call");
@@ -29,18 +31,24 @@ ABSL_FLAG(std::string, audit_log, "", "JSON Lines audit log of FLAG/BLOCK decisi
 ABSL_FLAG(bool, audit_include_text, false, "also record post text in the audit log");
 ABSL_FLAG(bool, watch_rules, true, "reload when files in the rules directory change (inotify)");
 ABSL_FLAG(absl::Duration, reload_debounce, absl::Milliseconds(300), "quiet time before a reload");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10), "how long shutdown waits for calls in flight");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "how long shutdown waits for calls in flight");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "", "write the bound ports here as JSON once serving");
 
 namespace moderation::server {
 namespace {
 
-constexpr std::string_view kFlagNames[] = {
-    "listen", "rules", "cache_dir", "metrics_listen", "threads", "max_post_bytes", "max_batch",
-    "max_in_flight", "tls_cert", "tls_key", "tls_client_ca", "admin_token_file", "audit_log",
-    "audit_include_text", "watch_rules", "reload_debounce", "shutdown_grace", "log_level",
-    "port_file"};
+constexpr std::string_view kFlagNames[] = {"listen",         "rules",
+                                           "cache_dir",      "metrics_listen",
+                                           "threads",        "max_post_bytes",
+                                           "max_batch",      "max_in_flight",
+                                           "tls_cert",       "tls_key",
+                                           "tls_client_ca",  "admin_token_file",
+                                           "audit_log",      "audit_include_text",
+                                           "watch_rules",    "reload_debounce",
+                                           "shutdown_grace", "log_level",
+                                           "port_file"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -107,7 +115,8 @@ ServerConfig FromFlags() {
 }
 
 absl::Status Invalid(std::string_view flag, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat("--", std::string(flag), ": ", std::string(problem)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", std::string(flag), ": ", std::string(problem)));
 }
 
 absl::Status Validate(const ServerConfig& c) {
@@ -118,7 +127,8 @@ absl::Status Validate(const ServerConfig& c) {
   if (c.max_batch <= 0) return Invalid("max_batch", "must be > 0");
   if (c.max_in_flight <= 0) return Invalid("max_in_flight", "must be > 0");
   if (c.tls_cert.empty() != c.tls_key.empty()) {
-    return Invalid(c.tls_cert.empty() ? "tls_cert" : "tls_key", "--tls_cert and --tls_key go together");
+    return Invalid(c.tls_cert.empty() ? "tls_cert" : "tls_key",
+                   "--tls_cert and --tls_key go together");
   }
   if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
     return Invalid("tls_client_ca", "needs --tls_cert and --tls_key (mTLS is on top of TLS)");
@@ -126,7 +136,8 @@ absl::Status Validate(const ServerConfig& c) {
   if (c.reload_debounce < absl::ZeroDuration()) return Invalid("reload_debounce", "must be >= 0");
   if (c.shutdown_grace < absl::ZeroDuration()) return Invalid("shutdown_grace", "must be >= 0");
   LogLevel level;
-  if (!ParseLogLevel(c.log_level, &level)) return Invalid("log_level", "must be debug, info, warning or error");
+  if (!ParseLogLevel(c.log_level, &level))
+    return Invalid("log_level", "must be debug, info, warning or error");
   return absl::OkStatus();
 }
 
@@ -145,8 +156,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv) {
   if (absl::Status s = ApplyEnvironment(); !s.ok()) return s;
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
-    return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", positional[1],
-                                                   "' (options are --flag=value)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", positional[1], "' (options are --flag=value)"));
   }
   ServerConfig config = FromFlags();
   if (absl::Status s = Validate(config); !s.ok()) return s;

@@ -64,7 +64,8 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
     absl::StatusOr<ServerConfig> config = Parse(c.args);
     ASSERT_FALSE(config.ok()) << c.args[0];
     EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_NE(std::string(config.status().message()).find(c.message), std::string::npos) << config.status();
+    EXPECT_NE(std::string(config.status().message()).find(c.message), std::string::npos)
+        << config.status();
   }
 }
 
@@ -73,7 +74,8 @@ TEST(ServerConfigTest, ABadEnvironmentValueNamesTheVariable) {
   absl::StatusOr<ServerConfig> c = Parse({});
   unsetenv("MODERATIOND_MAX_BATCH");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(std::string(c.status().message()).find("MODERATIOND_MAX_BATCH"), std::string::npos) << c.status();
+  EXPECT_NE(std::string(c.status().message()).find("MODERATIOND_MAX_BATCH"), std::string::npos)
+      << c.status();
 }
 
 }  // namespace

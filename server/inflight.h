@@ -24,8 +24,9 @@ class InFlightSlots {
     const int now = service_->in_flight().fetch_add(n_, std::memory_order_relaxed) + n_;
     if (now > service_->max_in_flight()) {
       service_->in_flight().fetch_sub(n_, std::memory_order_relaxed);
-      status_ = absl::ResourceExhaustedError(absl::StrCat(
-          "overloaded: ", service_->max_in_flight(), " posts are being judged (--max_in_flight); retry later"));
+      status_ = absl::ResourceExhaustedError(
+          absl::StrCat("overloaded: ", service_->max_in_flight(),
+                       " posts are being judged (--max_in_flight); retry later"));
       n_ = 0;
       return;
     }

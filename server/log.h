@@ -6,7 +6,8 @@
 // counts and versions only.
 //
 //   logger.Info("rules_loaded", {{"version", "de@1"}, {"seconds", 0.12}});
-//   // {"ts":"2026-11-22T03:10:00.123Z","level":"info","event":"rules_loaded","version":"de@1","seconds":0.12}
+//   //
+//   {"ts":"2026-11-22T03:10:00.123Z","level":"info","event":"rules_loaded","version":"de@1","seconds":0.12}
 //
 // Thread-safety: every method may be called from any thread; lines never
 // interleave.
@@ -15,10 +16,9 @@
 
 #include <cstdio>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace moderation::server {
 
@@ -32,7 +32,8 @@ class Logger {
   // Writes to `out` (stderr by default; tests pass a temporary file).
   explicit Logger(LogLevel min_level = LogLevel::kInfo, std::FILE* out = stderr);
 
-  void Log(LogLevel level, std::string_view event, nlohmann::json fields = nlohmann::json::object());
+  void Log(LogLevel level, std::string_view event,
+           nlohmann::json fields = nlohmann::json::object());
   void Debug(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
     Log(LogLevel::kDebug, event, std::move(fields));
   }

@@ -16,8 +16,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "absl/time/clock.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "server/admin_auth.h"
 #include "server/admin_service.h"
 #include "server/config.h"
@@ -30,7 +30,8 @@
 namespace moderation::server {
 namespace {
 
-constexpr const char* kServices[] = {"", "moderation.v1.ModerationService", "moderation.v1.RuleAdminService"};
+constexpr const char* kServices[] = {"", "moderation.v1.ModerationService",
+                                     "moderation.v1.RuleAdminService"};
 
 // Signals are handled synchronously by main's sigwait loop: blocked here,
 // before any thread starts, so every thread inherits the mask.
@@ -76,7 +77,8 @@ class Daemon {
   void UpdateHealth() {
     if (server_ == nullptr) return;
     const bool serving = Ready();
-    for (const char* service : kServices) server_->GetHealthCheckService()->SetServingStatus(service, serving);
+    for (const char* service : kServices)
+      server_->GetHealthCheckService()->SetServingStatus(service, serving);
   }
   bool StartGrpc(int* port);
   void Shutdown();
@@ -96,7 +98,8 @@ class Daemon {
 };
 
 bool Daemon::StartGrpc(int* port) {
-  auto credentials = MakeServerCredentials(config_.tls_cert, config_.tls_key, config_.tls_client_ca);
+  auto credentials =
+      MakeServerCredentials(config_.tls_cert, config_.tls_key, config_.tls_client_ca);
   if (!credentials.ok()) {
     logger_.Error("bad_tls_config", {{"error", std::string(credentials.status().message())}});
     return false;
@@ -144,9 +147,9 @@ int Daemon::Run(const sigset_t& signals) {
   int grpc_port = 0;
   if (!StartGrpc(&grpc_port)) return 1;
   UpdateHealth();
-  auto watcher = ReloadWatcher::Start(WatchDirectory(config_.rules), config_.reload_debounce,
-                                      config_.watch_rules,
-                                      [this](std::string_view reason) { registry_.Reload(reason); }, &logger_);
+  auto watcher = ReloadWatcher::Start(
+      WatchDirectory(config_.rules), config_.reload_debounce, config_.watch_rules,
+      [this](std::string_view reason) { registry_.Reload(reason); }, &logger_);
   if (!watcher.ok()) {
     logger_.Error("cannot_watch_rules", {{"error", std::string(watcher.status().message())}});
     Shutdown();
@@ -197,7 +200,8 @@ void Daemon::Shutdown() {
     // Shutdown(deadline) would also wait for idle client connections.
     moderation_->BeginDrain();
     const absl::Time deadline = absl::Now() + config_.shutdown_grace;
-    while (!moderation_->Drained() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    while (!moderation_->Drained() && absl::Now() < deadline)
+      absl::SleepFor(absl::Milliseconds(10));
     logger_.Info("drained", {{"complete", moderation_->Drained()}});
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();

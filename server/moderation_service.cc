@@ -26,7 +26,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }
 
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
-                                             AuditLog* audit, Logger* logger, ModerationLimits limits)
+                                             AuditLog* audit, Logger* logger,
+                                             ModerationLimits limits)
     : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
 
 absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, int batch_index,
@@ -34,7 +35,8 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, in
   absl::Status status = JudgePost(request, response);
   // Field errors ("post.body: ...") get the request's place in the batch.
   if (status.ok() || batch_index < 0 || !absl::StartsWith(status.message(), "post")) return status;
-  return absl::Status(status.code(), absl::StrCat("requests[", batch_index, "].", status.message()));
+  return absl::Status(status.code(),
+                      absl::StrCat("requests[", batch_index, "].", status.message()));
 }
 
 absl::Status ModerationServiceImpl::JudgePost(const v1::ModerateRequest& request,
@@ -104,9 +106,9 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   return reactor;
 }
 
-grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(grpc::CallbackServerContext* context,
-                                                               const v1::ModerateBatchRequest* request,
-                                                               v1::ModerateBatchResponse* response) {
+grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
+    grpc::CallbackServerContext* context, const v1::ModerateBatchRequest* request,
+    v1::ModerateBatchResponse* response) {
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const int n = request->requests_size();

@@ -18,7 +18,8 @@ class StreamReactor final : public WindowedStream {
     service_->open_streams()++;
     if (service_->draining()) {
       refused_ = true;
-      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down; retry on another replica"));
+      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "server is shutting down; retry on another replica"));
       return;
     }
     StartReading();
@@ -26,10 +27,11 @@ class StreamReactor final : public WindowedStream {
 
   void OnDone() override {
     service_->metrics()->AddOpenStreams(-1);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const grpc::StatusCode code = refused_    ? grpc::StatusCode::UNAVAILABLE
-                                  : broken()  ? grpc::StatusCode::CANCELLED
-                                              : grpc::StatusCode::OK;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const grpc::StatusCode code = refused_   ? grpc::StatusCode::UNAVAILABLE
+                                  : broken() ? grpc::StatusCode::CANCELLED
+                                             : grpc::StatusCode::OK;
     service_->metrics()->RecordRequest("ModerateStream", static_cast<int>(code), seconds);
     ModerationServiceImpl* service = service_;
     delete this;

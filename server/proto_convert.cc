@@ -15,11 +15,13 @@ struct ContentField {
 };
 
 std::vector<ContentField> ContentFields(const v1::Post& proto) {
-  return {{"title", &proto.title()}, {"body", &proto.body()},
+  return {{"title", &proto.title()},
+          {"body", &proto.body()},
           {"author_display_name", &proto.author_display_name()}};
 }
 
-absl::Status CheckContent(const v1::Post& proto, const PostLimits& limits, const std::string& path) {
+absl::Status CheckContent(const v1::Post& proto, const PostLimits& limits,
+                          const std::string& path) {
   size_t total = 0;
   bool any = false;
   for (const ContentField& f : ContentFields(proto)) {
@@ -39,9 +41,9 @@ absl::Status CheckContent(const v1::Post& proto, const PostLimits& limits, const
         absl::StrCat(path, ": empty post: title, body and author_display_name are all empty"));
   }
   if (static_cast<int64_t>(total) > limits.max_post_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": title + body + author_display_name are ", total, " bytes, over the limit of ",
-        limits.max_post_bytes, " (--max_post_bytes)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": title + body + author_display_name are ", total,
+                     " bytes, over the limit of ", limits.max_post_bytes, " (--max_post_bytes)"));
   }
   return absl::OkStatus();
 }
@@ -57,18 +59,24 @@ Author AuthorFromProto(const v1::Author& proto) {
 
 v1::Decision DecisionEnum(Verdict v) {
   switch (v) {
-    case Verdict::kAllow: return v1::DECISION_ALLOW;
-    case Verdict::kFlag: return v1::DECISION_FLAG;
-    case Verdict::kBlock: return v1::DECISION_BLOCK;
+    case Verdict::kAllow:
+      return v1::DECISION_ALLOW;
+    case Verdict::kFlag:
+      return v1::DECISION_FLAG;
+    case Verdict::kBlock:
+      return v1::DECISION_BLOCK;
   }
   return v1::DECISION_UNSPECIFIED;
 }
 
 v1::Action ActionEnum(rules::Action a) {
   switch (a) {
-    case rules::Action::kScore: return v1::ACTION_SCORE;
-    case rules::Action::kFlag: return v1::ACTION_FLAG;
-    case rules::Action::kBlock: return v1::ACTION_BLOCK;
+    case rules::Action::kScore:
+      return v1::ACTION_SCORE;
+    case rules::Action::kFlag:
+      return v1::ACTION_FLAG;
+    case rules::Action::kBlock:
+      return v1::ACTION_BLOCK;
   }
   return v1::ACTION_UNSPECIFIED;
 }
@@ -171,7 +179,8 @@ void DecisionToProto(const Post& post, const Decision& decision, bool include_re
   ruleset->set_version(decision.ruleset_version);
   ruleset->set_content_hash(decision.ruleset_hash);
   out->mutable_evaluation_time()->set_seconds(decision.evaluation_ns / 1000000000);
-  out->mutable_evaluation_time()->set_nanos(static_cast<int32_t>(decision.evaluation_ns % 1000000000));
+  out->mutable_evaluation_time()->set_nanos(
+      static_cast<int32_t>(decision.evaluation_ns % 1000000000));
   if (include_redacted) RedactedToProto(post, decision, out->mutable_redacted());
 }
 

@@ -27,7 +27,10 @@ std::vector<RuleSetInfoLabels> InfoLabels(const RuleCatalog& catalog) {
 
 RuleRegistry::RuleRegistry(std::string rules_path, RuleCatalog::Options options, Logger* logger,
                            Metrics* metrics)
-    : rules_path_(std::move(rules_path)), options_(std::move(options)), logger_(logger), metrics_(metrics) {}
+    : rules_path_(std::move(rules_path)),
+      options_(std::move(options)),
+      logger_(logger),
+      metrics_(metrics) {}
 
 ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
@@ -36,7 +39,8 @@ ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::shared_ptr<const RuleCatalog>> loaded =
       RuleCatalog::Load(rules_path_, options_, &outcome.errors);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!loaded.ok() && outcome.errors.empty()) {
     outcome.errors.push_back({{rules_path_, 0, 0}, std::string(loaded.status().message())});
   }

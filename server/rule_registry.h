@@ -34,8 +34,8 @@ namespace moderation::server {
 
 struct ReloadOutcome {
   bool ok = false;
-  rules::Diagnostics errors;                      // every problem, when !ok
-  std::shared_ptr<const RuleCatalog> active;      // what serves now (may be null)
+  rules::Diagnostics errors;                  // every problem, when !ok
+  std::shared_ptr<const RuleCatalog> active;  // what serves now (may be null)
   double attempted_unix_seconds = 0;
 };
 
@@ -51,21 +51,26 @@ struct RegistryStatus {
 
 class RuleRegistry {
  public:
-  RuleRegistry(std::string rules_path, RuleCatalog::Options options, Logger* logger, Metrics* metrics);
+  RuleRegistry(std::string rules_path, RuleCatalog::Options options, Logger* logger,
+               Metrics* metrics);
 
   // Loads the rules path now; `reason` ("startup", "inotify", "SIGHUP",
   // "admin") goes to the log.
   ReloadOutcome Reload(std::string_view reason);
 
   // The active catalog, or null before the first successful load.
-  std::shared_ptr<const RuleCatalog> Current() const { return active_.load(std::memory_order_acquire); }
+  std::shared_ptr<const RuleCatalog> Current() const {
+    return active_.load(std::memory_order_acquire);
+  }
 
   RegistryStatus Status() const;
 
   // Called after every reload attempt (from the reloading thread, outside
   // the registry's locks), e.g. to flip gRPC health once rules exist. Set
   // before the first Reload; not thread-safe against concurrent reloads.
-  void SetListener(std::function<void(const ReloadOutcome&)> listener) { listener_ = std::move(listener); }
+  void SetListener(std::function<void(const ReloadOutcome&)> listener) {
+    listener_ = std::move(listener);
+  }
 
  private:
   const std::string rules_path_;

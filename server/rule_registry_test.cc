@@ -15,8 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string RuleFile(const std::string& version, const std::string& word) {
-  return "ruleset: t\nversion: \"" + version + "\"\nrules:\n  - id: r\n    category: insult\n    words: [" +
-         word + "]\n    action: block\n";
+  return "ruleset: t\nversion: \"" + version +
+         "\"\nrules:\n  - id: r\n    category: insult\n    words: [" + word +
+         "]\n    action: block\n";
 }
 
 class RuleRegistryTest : public ::testing::Test {
@@ -27,7 +28,8 @@ class RuleRegistryTest : public ::testing::Test {
     dir_ = pattern;
     log_ = std::tmpfile();
     logger_ = std::make_unique<Logger>(LogLevel::kInfo, log_);
-    registry_ = std::make_unique<RuleRegistry>(dir_, RuleCatalog::Options{}, logger_.get(), &metrics_);
+    registry_ =
+        std::make_unique<RuleRegistry>(dir_, RuleCatalog::Options{}, logger_.get(), &metrics_);
   }
   void TearDown() override {
     registry_.reset();
@@ -66,7 +68,8 @@ TEST_F(RuleRegistryTest, AGoodLoadPublishesAndABrokenOneKeepsTheLastGoodRules) {
   const RegistryStatus status = registry_->Status();
   EXPECT_FALSE(status.last_attempt_ok);
   ASSERT_FALSE(status.last_errors.empty());
-  EXPECT_NE(status.last_errors[0].ToString().find("t.yaml:8:5: unknown key 'scroe'"), std::string::npos)
+  EXPECT_NE(status.last_errors[0].ToString().find("t.yaml:8:5: unknown key 'scroe'"),
+            std::string::npos)
       << status.last_errors[0].ToString();
   Write(RuleFile("v3", "Trottel"));
   EXPECT_TRUE(registry_->Reload("SIGHUP").ok);
@@ -84,7 +87,8 @@ TEST_F(RuleRegistryTest, ASnapshotTakenBeforeAReloadKeepsJudgingWithItsOwnRules)
   Post post;
   post.fields.push_back({"body", "Du Trottel"});
   EXPECT_EQ(before->ForCommunity("").value()->Evaluate(post)->verdict, Verdict::kBlock);
-  EXPECT_EQ(registry_->Current()->ForCommunity("").value()->Evaluate(post)->verdict, Verdict::kAllow);
+  EXPECT_EQ(registry_->Current()->ForCommunity("").value()->Evaluate(post)->verdict,
+            Verdict::kAllow);
 }
 
 TEST_F(RuleRegistryTest, TheListenerHearsEveryAttemptAndMetricsCountThem) {

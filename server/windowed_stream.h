@@ -59,11 +59,11 @@ class WindowedStream
 
   mutable std::mutex mu_;
   std::deque<v1::ModerateStreamResponse> pending_;  // guarded by mu_; front() is being written
-  bool writing_ = false;      // guarded by mu_
-  bool read_paused_ = false;  // guarded by mu_
-  bool reads_done_ = false;   // guarded by mu_
-  bool broken_ = false;       // guarded by mu_
-  bool finished_ = false;     // guarded by mu_
+  bool writing_ = false;                            // guarded by mu_
+  bool read_paused_ = false;                        // guarded by mu_
+  bool reads_done_ = false;                         // guarded by mu_
+  bool broken_ = false;                             // guarded by mu_
+  bool finished_ = false;                           // guarded by mu_
 };
 
 }  // namespace moderation::server

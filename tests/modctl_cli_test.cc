@@ -5,18 +5,17 @@
 // Runs against the default rules use a Hyperscan cache in the build tree
 // (MODCTL_CACHE_DIR); runs against temporary rule files disable the cache.
 // Nothing is written to $HOME.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -25,12 +24,12 @@
 namespace moderation::testing {
 namespace {
 
+using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
-using nlohmann::json;
 
 const std::string kModctl = MODCTL_PATH;
 const std::string kRules = std::string(REPO_ROOT) + "/rules";
@@ -64,7 +63,8 @@ class TempDir {
  public:
   TempDir() {
     const char* tmp = getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/modctl_cli_XXXXXX";
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/modctl_cli_XXXXXX";
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {
@@ -128,22 +128,38 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{"top_level_help", {"--help"}, 0, true, "usage: modctl COMMAND"},
         UsageCase{"unknown_command", {"frobnicate"}, 2, false, "unknown command 'frobnicate'"},
         UsageCase{"validate_without_path", {"validate"}, 2, false, "usage: modctl validate"},
-        UsageCase{"validate_unknown_option", {"validate", "--bogus", kRules}, 2, false, "unknown option --bogus"},
+        UsageCase{"validate_unknown_option",
+                  {"validate", "--bogus", kRules},
+                  2,
+                  false,
+                  "unknown option --bogus"},
         UsageCase{"validate_help", {"validate", "--help"}, 0, true, "usage: modctl validate"},
         UsageCase{"test_without_path", {"test"}, 2, false, "usage: modctl test"},
-        UsageCase{"test_unknown_option", {"test", "--fast", kRules}, 2, false, "unknown option --fast"},
+        UsageCase{
+            "test_unknown_option", {"test", "--fast", kRules}, 2, false, "unknown option --fast"},
         UsageCase{"test_help", {"test", "--help"}, 0, true, "usage: modctl test"},
         UsageCase{"check_without_rules", {"check", "Hallo"}, 2, false, "needs --rules PATH"},
-        UsageCase{"check_with_two_texts", {"check", "--rules", kRules, "a", "b"}, 2, false, "exactly one TEXT"},
+        UsageCase{"check_with_two_texts",
+                  {"check", "--rules", kRules, "a", "b"},
+                  2,
+                  false,
+                  "exactly one TEXT"},
         UsageCase{"check_with_non_integer_age",
                   {"check", "--rules", kRules, "--account-age-days", "old", "Hallo"},
                   2,
                   false,
                   "--account-age-days expects an integer, got 'old'"},
-        UsageCase{"check_option_without_value", {"check", "Hallo", "--rules"}, 2, false, "--rules needs a value"},
+        UsageCase{"check_option_without_value",
+                  {"check", "Hallo", "--rules"},
+                  2,
+                  false,
+                  "--rules needs a value"},
         UsageCase{"check_help", {"check", "--help"}, 0, true, "usage: modctl check --rules PATH"},
         UsageCase{"scan_without_rules", {"scan"}, 2, false, "usage: modctl scan --rules PATH"},
-        UsageCase{"scan_with_positional_argument", {"scan", "--rules", kRules, "posts.jsonl"}, 2, false,
+        UsageCase{"scan_with_positional_argument",
+                  {"scan", "--rules", kRules, "posts.jsonl"},
+                  2,
+                  false,
                   "usage: modctl scan"},
         UsageCase{"scan_help", {"scan", "--help"}, 0, true, "usage: modctl scan --rules PATH"}),
     [](const ::testing::TestParamInfo<UsageCase>& info) { return info.param.name; });
@@ -210,7 +226,8 @@ const BrokenFileCase kFailingExample{"failing_example",
                                      "    score: 6\n"
                                      "    examples:\n"
                                      "      match: [\"Du Trottel\", \"Du Hampelmann\"]\n",
-                                     9, 29, "rule 'ex.fails': match example \"Du Hampelmann\" failed"};
+                                     9, 29,
+                                     "rule 'ex.fails': match example \"Du Hampelmann\" failed"};
 
 class ModctlValidateBrokenFileTest : public ::testing::TestWithParam<BrokenFileCase> {};
 
@@ -226,8 +243,11 @@ TEST_P(ModctlValidateBrokenFileTest, PointsAtTheProblemAsFileLineColumnAndExitsO
 }
 
 INSTANTIATE_TEST_SUITE_P(Problems, ModctlValidateBrokenFileTest,
-                         ::testing::Values(kYamlSyntaxError, kMisspelledKey, kDuplicateId, kFailingExample),
-                         [](const ::testing::TestParamInfo<BrokenFileCase>& info) { return info.param.name; });
+                         ::testing::Values(kYamlSyntaxError, kMisspelledKey, kDuplicateId,
+                                           kFailingExample),
+                         [](const ::testing::TestParamInfo<BrokenFileCase>& info) {
+                           return info.param.name;
+                         });
 
 // Source problems (syntax, keys, ids) of all files are reported in one run.
 // Examples only run once every file loads, so a failing example is covered by
@@ -288,8 +308,9 @@ TEST(ModctlTestCommandTest, ReportsAFailingExampleWithItsRuleAndLocationAndExits
   ExpectRanToCompletion(r);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(Lines(r.out),
-              ElementsAre(absl::StrCat("FAIL ", file, ":9:29: rule 'ex.fails': match example \"Du Hampelmann\" "
-                                                      "failed: the rule did not fire"),
+              ElementsAre(absl::StrCat("FAIL ", file,
+                                       ":9:29: rule 'ex.fails': match example \"Du Hampelmann\" "
+                                       "failed: the rule did not fire"),
                           "examples: 1 passed, 1 failed"));
 }
 
@@ -324,14 +345,15 @@ INSTANTIATE_TEST_SUITE_P(
     Texts, ModctlCheckTest,
     ::testing::Values(
         // stdout is a file here, so spans are bracketed rather than coloured.
-        CheckCase{"german_insult_and_threat_is_blocked",
-                  {},
-                  kAbusiveGerman,
-                  "BLOCK",
-                  {"body:     Du [[Oberbl0edm@nn]], [[ich bring dich um!]]", "de.insult.common [insult]",
-                   "de.threat.kill [threat] block", "body bytes 3..16: \"Oberbl0edm@nn\"",
-                   "body bytes 18..36: \"ich bring dich um!\"", "legal ground: StGB §241"},
-                  {"\x1b["}},
+        CheckCase{
+            "german_insult_and_threat_is_blocked",
+            {},
+            kAbusiveGerman,
+            "BLOCK",
+            {"body:     Du [[Oberbl0edm@nn]], [[ich bring dich um!]]", "de.insult.common [insult]",
+             "de.threat.kill [threat] block", "body bytes 3..16: \"Oberbl0edm@nn\"",
+             "body bytes 18..36: \"ich bring dich um!\"", "legal ground: StGB §241"},
+            {"\x1b["}},
         // Offsets count bytes: "ö" takes two.
         CheckCase{"offsets_are_bytes_not_characters",
                   {},
@@ -339,13 +361,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "FLAG",
                   {"body bytes 3..16: \"Oberblödmann\"", "[[Oberblödmann]]!"},
                   {}},
-        CheckCase{"civil_criticism_is_allowed", {}, kCivilGerman, "ALLOW", {"no rule fired"}, {"[["}},
-        CheckCase{"title_is_judged_and_highlighted",
-                  {"--title", "Du Dummb4tz"},
-                  "Hallo",
-                  "FLAG",
-                  {"title:    Du [[Dummb4tz]]", "body:     Hallo\n", "title bytes 3..11: \"Dummb4tz\""},
-                  {}},
+        CheckCase{
+            "civil_criticism_is_allowed", {}, kCivilGerman, "ALLOW", {"no rule fired"}, {"[["}},
+        CheckCase{
+            "title_is_judged_and_highlighted",
+            {"--title", "Du Dummb4tz"},
+            "Hallo",
+            "FLAG",
+            {"title:    Du [[Dummb4tz]]", "body:     Hallo\n", "title bytes 3..11: \"Dummb4tz\""},
+            {}},
         CheckCase{"new_account_posting_links_is_flagged",
                   {"--account-age-days", "1"},
                   kTwoLinks,
@@ -358,7 +382,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "ALLOW",
                   {},
                   {"spam.links.new_account"}},
-        CheckCase{"links_without_account_age_are_allowed", {}, kTwoLinks, "ALLOW", {}, {"spam.links.new_account"}},
+        CheckCase{"links_without_account_age_are_allowed",
+                  {},
+                  kTwoLinks,
+                  "ALLOW",
+                  {},
+                  {"spam.links.new_account"}},
         CheckCase{"german_insult_is_allowed_in_an_english_community",
                   {"--community", "gaming-en"},
                   "Du Oberblödmann!",
@@ -387,7 +416,8 @@ TEST(ModctlCheckJsonTest, PrintsOneJsonObjectInTheScanFormat) {
 
 TEST(ModctlCheckTest, ExitsOneWhenTheRulesCannotBeLoaded) {
   TempDir dir;
-  const ProcessResult r = Modctl({"check", "--rules", dir.path() + "/missing", "--cache-dir", "", "Hallo"});
+  const ProcessResult r =
+      Modctl({"check", "--rules", dir.path() + "/missing", "--cache-dir", "", "Hallo"});
   ExpectRanToCompletion(r);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(dir.path() + "/missing: "));
@@ -407,9 +437,9 @@ struct ScanLine {
   std::string rule;      // for a decision: a rule that must have fired
 };
 
-const std::set<std::string> kDecisionKeys = {"id",           "decision", "score",      "matches",
-                                             "shadow",       "rules",    "shadow_rules", "reasons",
-                                             "ruleset_id",   "ruleset_version", "ruleset_hash"};
+const std::set<std::string> kDecisionKeys = {
+    "id",           "decision", "score",      "matches",         "shadow",      "rules",
+    "shadow_rules", "reasons",  "ruleset_id", "ruleset_version", "ruleset_hash"};
 const std::set<std::string> kMatchKeys = {"rule", "category", "field", "start", "end", "text"};
 const std::set<std::string> kErrorKeys = {"id", "line", "error"};
 
@@ -425,7 +455,8 @@ void ExpectSpansQuoteTheInput(const json& spans, const json& post) {
   for (const json& m : spans) {
     EXPECT_EQ(Keys(m), kMatchKeys) << m;
     const std::string field = m.value("field", "");
-    ASSERT_TRUE(post.contains(field) && post[field].is_string()) << "no input field " << field << ": " << m;
+    ASSERT_TRUE(post.contains(field) && post[field].is_string())
+        << "no input field " << field << ": " << m;
     const std::string text = post[field];
     const size_t start = m["start"], end = m["end"];
     ASSERT_LE(start, end);
@@ -436,21 +467,26 @@ void ExpectSpansQuoteTheInput(const json& spans, const json& post) {
 
 TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
   const std::vector<ScanLine> table = {
-      {R"({"id":"p1","text":"Du Oberbl0edm@nn, ich bring dich um!"})", false, "p1", "BLOCK", "", "de.threat.kill"},
-      {R"({"id":2,"title":"Frage an Dummb4tz","body":"Du Oberblödmann!"})", false, 2, "FLAG", "", "de.insult.common"},
+      {R"({"id":"p1","text":"Du Oberbl0edm@nn, ich bring dich um!"})", false, "p1", "BLOCK", "",
+       "de.threat.kill"},
+      {R"({"id":2,"title":"Frage an Dummb4tz","body":"Du Oberblödmann!"})", false, 2, "FLAG", "",
+       "de.insult.common"},
       {R"({"id":"p3","text":"Die Regierung hat versagt."})", false, "p3", "ALLOW", "", ""},
       {R"({"id":"p4","text":"Super Angebot: https://a.example https://b.example",)"
        R"("author":{"id":"u1","account_age_days":1,"trust_level":0,"prior_violations":0}})",
        false, "p4", "FLAG", "", "spam.links.new_account"},
-      {R"({"id":"p5","text":"Du Oberblödmann!","community":"gaming-en"})", false, "p5", "ALLOW", "", ""},
+      {R"({"id":"p5","text":"Du Oberblödmann!","community":"gaming-en"})", false, "p5", "ALLOW", "",
+       ""},
       {R"({"id":"p6","text":)", false, nullptr, "", "not valid JSON", ""},
       {R"({"id":"p7","author":{"id":"u7"}})", false, "p7", "", "missing field 'text'", ""},
       {"{\"id\":\"p8\",\"text\":\"bad \xff\xfe bytes\"}", false, nullptr, "", "UTF-8", ""},
       {"", true, nullptr, "", "", ""},
       {"  \t", true, nullptr, "", "", ""},
       {R"({"id":"p11","text":42})", false, "p11", "", "field 'text' must be a string", ""},
-      {R"({"id":18446744073709551615,"text":"Hallo"})", false, json(18446744073709551615ull), "ALLOW", "", ""},
-      {"{\"id\":\"crlf\",\"text\":\"Du Dummb4tz\"}\r", false, "crlf", "FLAG", "", "de.insult.common"},
+      {R"({"id":18446744073709551615,"text":"Hallo"})", false, json(18446744073709551615ull),
+       "ALLOW", "", ""},
+      {"{\"id\":\"crlf\",\"text\":\"Du Dummb4tz\"}\r", false, "crlf", "FLAG", "",
+       "de.insult.common"},
       {R"(["not", "an", "object"])", false, nullptr, "", "must be a JSON object", ""},
       {R"({"id":"last","text":"Hallo"})", false, "last", "ALLOW", "", ""},  // no final newline
   };
@@ -462,10 +498,12 @@ TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
     if (!table[i].blank) ++judged;
     if (!table[i].blank && table[i].decision.empty()) ++errors;
   }
-  const ProcessResult r = Modctl({"scan", "--rules", kRules, "--cache-dir", kCacheDir}, WithStdin(input));
+  const ProcessResult r =
+      Modctl({"scan", "--rules", kRules, "--cache-dir", kCacheDir}, WithStdin(input));
   ExpectRanToCompletion(r);
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("modctl scan: ", judged, " lines judged, ", errors, " errors")));
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("modctl scan: ", judged, " lines judged, ", errors,
+                                            " errors")));
 
   const std::vector<std::string> out = Lines(r.out);
   ASSERT_EQ(out.size(), judged) << r.out;
@@ -492,7 +530,8 @@ TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
     ExpectSpansQuoteTheInput(got["shadow"], post);
     std::set<std::string> fired;
     for (const json& rule : got["rules"]) fired.insert(rule.get<std::string>());
-    for (const json& m : got["matches"]) EXPECT_TRUE(fired.count(m.value("rule", ""))) << m << " not in rules";
+    for (const json& m : got["matches"])
+      EXPECT_TRUE(fired.count(m.value("rule", ""))) << m << " not in rules";
     if (!want.rule.empty()) {
       EXPECT_TRUE(fired.count(want.rule)) << got["rules"];
     }
@@ -530,41 +569,44 @@ TEST_P(ModctlScanCommunityTest, JudgesWithTheCommunitysRuleSets) {
 
 INSTANTIATE_TEST_SUITE_P(
     Communities, ModctlScanCommunityTest,
-    ::testing::Values(
-        CommunityCase{"german_insult_in_default", {}, R"({"id":1,"text":"Du Oberblödmann!"})", "FLAG",
-                      "de+en+pii+spam"},
-        CommunityCase{"german_insult_in_gaming_en",
-                      {"--community", "gaming-en"},
-                      R"({"id":1,"text":"Du Oberblödmann!"})",
-                      "ALLOW",
-                      "en+spam"},
-        CommunityCase{"english_insult_in_gaming_en",
-                      {"--community", "gaming-en"},
-                      R"({"id":1,"text":"You absolute moron"})",
-                      "FLAG",
-                      "en+spam"},
-        CommunityCase{"english_insult_in_news_de",
-                      {"--community", "news-de"},
-                      R"({"id":1,"text":"You absolute moron"})",
-                      "ALLOW",
-                      "de+pii+spam"},
-        CommunityCase{"line_community_overrides_the_option",
-                      {"--community", "news-de"},
-                      R"({"id":1,"text":"Du Oberblödmann!","community":"gaming-en"})",
-                      "ALLOW",
-                      "en+spam"},
-        CommunityCase{"unknown_community_gets_the_default_sets",
-                      {"--community", "no-such-community"},
-                      R"({"id":1,"text":"Du Oberblödmann!"})",
-                      "FLAG",
-                      "de+en+pii+spam"}),
+    ::testing::Values(CommunityCase{"german_insult_in_default",
+                                    {},
+                                    R"({"id":1,"text":"Du Oberblödmann!"})",
+                                    "FLAG",
+                                    "de+en+pii+spam"},
+                      CommunityCase{"german_insult_in_gaming_en",
+                                    {"--community", "gaming-en"},
+                                    R"({"id":1,"text":"Du Oberblödmann!"})",
+                                    "ALLOW",
+                                    "en+spam"},
+                      CommunityCase{"english_insult_in_gaming_en",
+                                    {"--community", "gaming-en"},
+                                    R"({"id":1,"text":"You absolute moron"})",
+                                    "FLAG",
+                                    "en+spam"},
+                      CommunityCase{"english_insult_in_news_de",
+                                    {"--community", "news-de"},
+                                    R"({"id":1,"text":"You absolute moron"})",
+                                    "ALLOW",
+                                    "de+pii+spam"},
+                      CommunityCase{"line_community_overrides_the_option",
+                                    {"--community", "news-de"},
+                                    R"({"id":1,"text":"Du Oberblödmann!","community":"gaming-en"})",
+                                    "ALLOW",
+                                    "en+spam"},
+                      CommunityCase{"unknown_community_gets_the_default_sets",
+                                    {"--community", "no-such-community"},
+                                    R"({"id":1,"text":"Du Oberblödmann!"})",
+                                    "FLAG",
+                                    "de+en+pii+spam"}),
     [](const ::testing::TestParamInfo<CommunityCase>& info) { return info.param.name; });
 
 // Writes `count` posts, mostly short clean ones and every tenth abusive.
 std::string WritePosts(const TempDir& dir, const std::string& name, size_t count) {
-  static const char* const kClean[] = {"Die Regierung hat versagt.", "Schönes Wetter heute in Berlin",
-                                       "Ich finde den Artikel gut geschrieben", "Wann fährt der nächste Zug?",
-                                       "Danke für die Info!"};
+  static const char* const kClean[] = {"Die Regierung hat versagt.",
+                                       "Schönes Wetter heute in Berlin",
+                                       "Ich finde den Artikel gut geschrieben",
+                                       "Wann fährt der nächste Zug?", "Danke für die Info!"};
   static const char* const kAbusive[] = {"Du Oberblödmann!", "Du Dummb4tz", "ich bring dich um"};
   const std::string path = dir.path() + "/" + name;
   std::ofstream out(path, std::ios::binary);
@@ -605,8 +647,8 @@ TEST(ModctlScanTest, KeepsMemoryFlatWhenTheInputGrowsAHundredfold) {
     EXPECT_EQ(lines, count);
     EXPECT_THAT(last, StartsWith(absl::StrCat("{\"decision\":\"ALLOW\",\"id\":", count - 1, ",")));
     rss_kib[count == kLarge ? 1 : 0] = r.max_rss_kib;
-    std::cout << "scan of " << count << " lines: " << r.wall_seconds << " s, max RSS " << r.max_rss_kib
-              << " KiB\n";
+    std::cout << "scan of " << count << " lines: " << r.wall_seconds << " s, max RSS "
+              << r.max_rss_kib << " KiB\n";
   }
   ASSERT_GT(rss_kib[0], 0);
   EXPECT_LT(rss_kib[1], rss_kib[0] + 20 * 1024) << "memory grows with the input";
@@ -621,11 +663,12 @@ TEST(ModctlScanTest, AnswersEachLineBeforeTheNextOneIsWritten) {
       {"a", "Du Dummb4tz"}, {"b", "Die Regierung hat versagt."}, {"c", "ich bring dich um"}};
   const std::vector<std::string> decisions = {"FLAG", "ALLOW", "BLOCK"};
   for (size_t i = 0; i < posts.size(); ++i) {
-    ASSERT_TRUE(scan.WriteLine(absl::StrCat(R"({"id":")", posts[i].first, R"(","text":")", posts[i].second,
-                                            R"("})")));
+    ASSERT_TRUE(scan.WriteLine(
+        absl::StrCat(R"({"id":")", posts[i].first, R"(","text":")", posts[i].second, R"("})")));
     // The first answer waits for the rules to load.
     const std::optional<std::string> answer = scan.ReadLine(std::chrono::seconds(i == 0 ? 45 : 10));
-    ASSERT_TRUE(answer.has_value()) << "no answer to line " << i + 1 << " while modctl waits for input";
+    ASSERT_TRUE(answer.has_value())
+        << "no answer to line " << i + 1 << " while modctl waits for input";
     const json got = json::parse(*answer, nullptr, /*allow_exceptions=*/false);
     EXPECT_EQ(got.value("id", ""), posts[i].first);
     EXPECT_EQ(got.value("decision", ""), decisions[i]);
@@ -643,7 +686,9 @@ TEST(ModctlScanTest, AnswersEachLineBeforeTheNextOneIsWritten) {
 TEST(ModctlScanTest, AnswersACompleteLineWhileTheNextOneIsHalfWritten) {
   InteractiveProcess scan({kModctl, "scan", "--rules", kRules, "--cache-dir", kCacheDir});
   ASSERT_THAT(scan.spawn_error(), IsEmpty());
-  ASSERT_TRUE(scan.Write(R"({"id":"whole","text":"Du Dummb4tz"})" "\n" R"({"id":"half","te)"));
+  ASSERT_TRUE(scan.Write(R"({"id":"whole","text":"Du Dummb4tz"})"
+                         "\n"
+                         R"({"id":"half","te)"));
   const std::optional<std::string> first = scan.ReadLine(std::chrono::seconds(45));
   ASSERT_TRUE(first.has_value()) << "the complete line was not answered";
   EXPECT_THAT(*first, HasSubstr(R"("id":"whole")"));

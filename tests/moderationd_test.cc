@@ -6,6 +6,10 @@
 //
 // Every RPC carries a deadline and every wait a timeout, so a broken server
 // fails a test instead of hanging it.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -15,16 +19,11 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/security/credentials.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -40,21 +39,21 @@ namespace moderation::testing {
 namespace {
 
 namespace v1 = ::moderation::v1;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
-using nlohmann::json;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
 // The three kinds of post most tests use, and what the shipped rules decide.
 constexpr char kAbusive[] = "Du Oberbl0edm@nn, ich bring dich um!";  // BLOCK
-constexpr char kCivil[] = "Die Regierung hat versagt.";               // ALLOW
-constexpr char kInsult[] = "Du Blödmann.";                            // FLAG (score 5)
+constexpr char kCivil[] = "Die Regierung hat versagt.";              // ALLOW
+constexpr char kInsult[] = "Du Blödmann.";                           // FLAG (score 5)
 constexpr char kShippedDeVersion[] = "2026-11-22.1";
 
 // Stream post i's text and the decision expected for it.
@@ -63,7 +62,8 @@ const char* TextFor(int64_t i) {
   return kTexts[i % 3];
 }
 v1::Decision ExpectedFor(int64_t i) {
-  static const v1::Decision kExpected[] = {v1::DECISION_BLOCK, v1::DECISION_ALLOW, v1::DECISION_FLAG};
+  static const v1::Decision kExpected[] = {v1::DECISION_BLOCK, v1::DECISION_ALLOW,
+                                           v1::DECISION_FLAG};
   return kExpected[i % 3];
 }
 
@@ -71,15 +71,15 @@ std::string Describe(const grpc::Status& status) {
   return absl::StrCat("grpc status ", status.error_code(), ": ", status.error_message());
 }
 
-#define ASSERT_RPC_OK(expr)                                    \
-  do {                                                         \
-    const grpc::Status rpc_status_ = (expr);                   \
-    ASSERT_TRUE(rpc_status_.ok()) << Describe(rpc_status_);    \
+#define ASSERT_RPC_OK(expr)                                 \
+  do {                                                      \
+    const grpc::Status rpc_status_ = (expr);                \
+    ASSERT_TRUE(rpc_status_.ok()) << Describe(rpc_status_); \
   } while (0)
-#define EXPECT_RPC_OK(expr)                                    \
-  do {                                                         \
-    const grpc::Status rpc_status_ = (expr);                   \
-    EXPECT_TRUE(rpc_status_.ok()) << Describe(rpc_status_);    \
+#define EXPECT_RPC_OK(expr)                                 \
+  do {                                                      \
+    const grpc::Status rpc_status_ = (expr);                \
+    EXPECT_TRUE(rpc_status_.ok()) << Describe(rpc_status_); \
   } while (0)
 
 void SetTimeout(grpc::ClientContext* context, milliseconds timeout = seconds(10)) {
@@ -110,11 +110,13 @@ std::string WithVersion(const std::string& de_yaml, const std::string& version) 
   const size_t start = de_yaml.find("\nversion:");
   if (start == std::string::npos) return de_yaml;
   const size_t end = de_yaml.find('\n', start + 1);
-  return absl::StrCat(de_yaml.substr(0, start + 1), "version: \"", version, "\"", de_yaml.substr(end));
+  return absl::StrCat(de_yaml.substr(0, start + 1), "version: \"", version, "\"",
+                      de_yaml.substr(end));
 }
 
 // `text` with the bytes of each span replaced by one '*' per code point.
-std::string Redacted(const std::string& text, const std::vector<std::pair<uint32_t, uint32_t>>& spans) {
+std::string Redacted(const std::string& text,
+                     const std::vector<std::pair<uint32_t, uint32_t>>& spans) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     const bool masked = std::any_of(spans.begin(), spans.end(),
@@ -151,7 +153,7 @@ struct StreamOutcome {
   int64_t missing = 0;     // sent but never answered
   int64_t duplicates = 0;  // answered more than once
   int64_t unknown_ids = 0;
-  int64_t errors = 0;      // answers with `error` set
+  int64_t errors = 0;  // answers with `error` set
   std::string first_error;
   int64_t wrong_decisions = 0;
   std::set<std::string> versions;  // ruleset.version values seen
@@ -160,12 +162,13 @@ struct StreamOutcome {
 constexpr int64_t kMaxStreamPosts = 3'000'000;
 
 StreamOutcome StreamPosts(v1::ModerationService::Stub* stub, int64_t min_posts,
-                          const std::function<bool()>& keep_going, int window, milliseconds timeout) {
+                          const std::function<bool()>& keep_going, int window,
+                          milliseconds timeout) {
   StreamOutcome outcome;
   grpc::ClientContext context;
   SetTimeout(&context, timeout);
-  std::unique_ptr<grpc::ClientReaderWriter<v1::ModerateRequest, v1::ModerateStreamResponse>> stream =
-      stub->ModerateStream(&context);
+  std::unique_ptr<grpc::ClientReaderWriter<v1::ModerateRequest, v1::ModerateStreamResponse>>
+      stream = stub->ModerateStream(&context);
   std::vector<uint8_t> answers(kMaxStreamPosts, 0);
   std::mutex mu;
   std::condition_variable cv;
@@ -185,7 +188,8 @@ StreamOutcome StreamPosts(v1::ModerationService::Stub* stub, int64_t min_posts,
       }
       if (response.has_error()) {
         if (outcome.errors++ == 0) {
-          outcome.first_error = absl::StrCat(response.error().code(), ": ", response.error().message());
+          outcome.first_error =
+              absl::StrCat(response.error().code(), ": ", response.error().message());
         }
       } else {
         if (id >= 0 && response.response().decision() != ExpectedFor(id)) ++outcome.wrong_decisions;
@@ -268,14 +272,16 @@ class ModerationdTest : public ::testing::Test {
     return stub_->Moderate(&context, request, response);
   }
 
-  grpc::Status ModerateBatch(const v1::ModerateBatchRequest& request, v1::ModerateBatchResponse* response) {
+  grpc::Status ModerateBatch(const v1::ModerateBatchRequest& request,
+                             v1::ModerateBatchResponse* response) {
     grpc::ClientContext context;
     SetTimeout(&context);
     return stub_->ModerateBatch(&context, request, response);
   }
 
   // Admin calls with the server's token ("" = no authorization metadata).
-  grpc::Status ListRuleSets(v1::ListRuleSetsResponse* response, const std::string& token = "<server>") {
+  grpc::Status ListRuleSets(v1::ListRuleSetsResponse* response,
+                            const std::string& token = "<server>") {
     grpc::ClientContext context;
     SetTimeout(&context);
     AddToken(&context, token);
@@ -333,7 +339,8 @@ TEST_F(ModerationdTest, ModerateBlocksAnAbusiveGermanPostWithReasonsAndSpansInTh
       EXPECT_EQ(match.field(), v1::FIELD_BODY);
       ASSERT_LT(match.start(), match.end()) << hit.rule_id();
       ASSERT_LE(match.end(), body.size()) << hit.rule_id();
-      EXPECT_EQ(body.substr(match.start(), match.end() - match.start()), match.text()) << hit.rule_id();
+      EXPECT_EQ(body.substr(match.start(), match.end() - match.start()), match.text())
+          << hit.rule_id();
       matched.push_back(match.text());
     }
     if (hit.rule_id() == "de.threat.kill") {
@@ -395,7 +402,8 @@ TEST_F(ModerationdTest, ModerateBatchAnswersEveryPostInRequestOrder) {
   const std::string texts[] = {kAbusive, kCivil, kInsult};
   const v1::Decision expected[] = {v1::DECISION_BLOCK, v1::DECISION_ALLOW, v1::DECISION_FLAG};
   v1::ModerateBatchRequest batch;
-  for (int i = 0; i < 50; ++i) *batch.add_requests() = Request(absl::StrCat("b-", i), texts[(i * 7) % 3]);
+  for (int i = 0; i < 50; ++i)
+    *batch.add_requests() = Request(absl::StrCat("b-", i), texts[(i * 7) % 3]);
   v1::ModerateBatchResponse response;
   ASSERT_RPC_OK(ModerateBatch(batch, &response));
   ASSERT_EQ(response.responses_size(), 50);
@@ -407,7 +415,8 @@ TEST_F(ModerationdTest, ModerateBatchAnswersEveryPostInRequestOrder) {
 
 TEST_F(ModerationdTest, ModerateStreamAnswersEachOfFiveThousandPostsExactlyOnce) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  const StreamOutcome outcome = StreamPosts(stub_.get(), 5000, [] { return false; }, 512, seconds(60));
+  const StreamOutcome outcome = StreamPosts(
+      stub_.get(), 5000, [] { return false; }, 512, seconds(60));
   EXPECT_RPC_OK(outcome.status);
   EXPECT_EQ(outcome.sent, 5000);
   EXPECT_EQ(outcome.answered, 5000);
@@ -576,18 +585,17 @@ TEST_F(ModerationdTest, OverloadAnswersResourceExhaustedAndNothingElse) {
       calls.push_back(std::make_unique<Call>());
       Call* call = calls.back().get();
       SetTimeout(&call->context, seconds(30));
-      stubs[i % stubs.size()]->async()->Moderate(&call->context, &request, &call->response,
-                                                 [&](grpc::Status status) {
-                                                   std::lock_guard<std::mutex> lock(mu);
-                                                   ++codes[status.error_code()];
-                                                   if (status.error_code() != grpc::StatusCode::OK &&
-                                                       status.error_code() !=
-                                                           grpc::StatusCode::RESOURCE_EXHAUSTED) {
-                                                     other_error = Describe(status);
-                                                   }
-                                                   ++done;
-                                                   cv.notify_one();
-                                                 });
+      stubs[i % stubs.size()]->async()->Moderate(
+          &call->context, &request, &call->response, [&](grpc::Status status) {
+            std::lock_guard<std::mutex> lock(mu);
+            ++codes[status.error_code()];
+            if (status.error_code() != grpc::StatusCode::OK &&
+                status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+              other_error = Describe(status);
+            }
+            ++done;
+            cv.notify_one();
+          });
     }
     std::unique_lock<std::mutex> lock(mu);
     if (!cv.wait_for(lock, seconds(40), [&] { return done == kCalls; })) {
@@ -656,7 +664,8 @@ TEST_F(ModerationdTest, TlsServesModerateOverSslAndRefusesPlaintext) {
   std::string error;
   ASSERT_TRUE(MakeTestCertificates(certs.path(), &error)) << error;
   ServerOptions options;
-  options.flags = {"--tls_cert=" + certs.path() + "/server.pem", "--tls_key=" + certs.path() + "/server.key"};
+  options.flags = {"--tls_cert=" + certs.path() + "/server.pem",
+                   "--tls_key=" + certs.path() + "/server.key"};
   ASSERT_NO_FATAL_FAILURE(StartServer(options, /*connect=*/false));
 
   grpc::SslCredentialsOptions ssl;
@@ -673,7 +682,8 @@ TEST_F(ModerationdTest, TlsServesModerateOverSslAndRefusesPlaintext) {
       grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext plain_context;
   SetTimeout(&plain_context, seconds(3));
-  const grpc::Status plain = plain_stub->Moderate(&plain_context, Request("plain-1", kAbusive), &response);
+  const grpc::Status plain =
+      plain_stub->Moderate(&plain_context, Request("plain-1", kAbusive), &response);
   EXPECT_FALSE(plain.ok()) << "a plaintext call to a TLS server succeeded";
 
   // A client that does not trust the server's CA is refused too.
@@ -683,7 +693,8 @@ TEST_F(ModerationdTest, TlsServesModerateOverSslAndRefusesPlaintext) {
       grpc::CreateChannel(server_->target(), grpc::SslCredentials(wrong_ca)));
   grpc::ClientContext untrusting_context;
   SetTimeout(&untrusting_context, seconds(3));
-  EXPECT_FALSE(untrusting_stub->Moderate(&untrusting_context, Request("tls-2", kAbusive), &response).ok());
+  EXPECT_FALSE(
+      untrusting_stub->Moderate(&untrusting_context, Request("tls-2", kAbusive), &response).ok());
 }
 
 TEST_F(ModerationdTest, AMutualTlsClientCertificateIsAnAdminCredential) {
@@ -692,14 +703,16 @@ TEST_F(ModerationdTest, AMutualTlsClientCertificateIsAnAdminCredential) {
   ASSERT_TRUE(MakeTestCertificates(certs.path(), &error)) << error;
   ServerOptions options;
   options.admin_token = false;
-  options.flags = {"--tls_cert=" + certs.path() + "/server.pem", "--tls_key=" + certs.path() + "/server.key",
+  options.flags = {"--tls_cert=" + certs.path() + "/server.pem",
+                   "--tls_key=" + certs.path() + "/server.key",
                    "--tls_client_ca=" + certs.path() + "/ca.pem"};
   ASSERT_NO_FATAL_FAILURE(StartServer(options, /*connect=*/false));
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = ReadFile(certs.path() + "/ca.pem");
   ssl.pem_cert_chain = ReadFile(certs.path() + "/client.pem");
   ssl.pem_private_key = ReadFile(certs.path() + "/client.key");
-  auto admin = v1::RuleAdminService::NewStub(grpc::CreateChannel(server_->target(), grpc::SslCredentials(ssl)));
+  auto admin = v1::RuleAdminService::NewStub(
+      grpc::CreateChannel(server_->target(), grpc::SslCredentials(ssl)));
   grpc::ClientContext context;
   SetTimeout(&context);
   v1::ListRuleSetsResponse response;
@@ -714,7 +727,8 @@ TEST_F(ModerationdTest, AMutualTlsClientCertificateIsAnAdminCredential) {
   grpc::ClientContext anonymous_context;
   SetTimeout(&anonymous_context, seconds(3));
   v1::ModerateResponse moderate_response;
-  EXPECT_FALSE(stub->Moderate(&anonymous_context, Request("anon", kCivil), &moderate_response).ok());
+  EXPECT_FALSE(
+      stub->Moderate(&anonymous_context, Request("anon", kCivil), &moderate_response).ok());
 }
 
 TEST_F(ModerationdTest, AdminCallsNeedTheRightBearerToken) {
@@ -757,8 +771,10 @@ TEST_F(ModerationdTest, AdminCallsAreRefusedWhenNoAdminCredentialIsConfigured) {
 TEST_F(ModerationdTest, EditingARuleFileActivatesTheNewVersionWithinSeconds) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   ASSERT_THAT(ServingVersion(), HasSubstr(kShippedDeVersion));
-  ASSERT_TRUE(server_->WriteRuleFile("de.yaml", WithVersion(server_->ReadRuleFile("de.yaml"), "watched-2")));
-  EXPECT_TRUE(Eventually([&] { return absl::StrContains(ServingVersion(), "watched-2"); }, seconds(10)))
+  ASSERT_TRUE(server_->WriteRuleFile("de.yaml",
+                                     WithVersion(server_->ReadRuleFile("de.yaml"), "watched-2")));
+  EXPECT_TRUE(
+      Eventually([&] { return absl::StrContains(ServingVersion(), "watched-2"); }, seconds(10)))
       << "still serving " << ServingVersion();
   v1::ListRuleSetsResponse list;
   ASSERT_RPC_OK(ListRuleSets(&list));
@@ -767,7 +783,8 @@ TEST_F(ModerationdTest, EditingARuleFileActivatesTheNewVersionWithinSeconds) {
   // An in-place edit (truncate and write, as many editors do) works too.
   ASSERT_TRUE(WriteFile(server_->rules_dir() + "/de.yaml",
                         WithVersion(server_->ReadRuleFile("de.yaml"), "watched-3")));
-  EXPECT_TRUE(Eventually([&] { return absl::StrContains(ServingVersion(), "watched-3"); }, seconds(10)))
+  EXPECT_TRUE(
+      Eventually([&] { return absl::StrContains(ServingVersion(), "watched-3"); }, seconds(10)))
       << "still serving " << ServingVersion();
 }
 
@@ -779,11 +796,13 @@ TEST_F(ModerationdTest, ABrokenRuleFileKeepsTheOldRulesServingAndIsReportedWithF
   ASSERT_NE(version_line, std::string::npos);
   const size_t insert_at = broken.find('\n', version_line + 1) + 1;
   broken.insert(insert_at, "bogus_key: true\n");
-  const int bogus_line = static_cast<int>(std::count(broken.begin(), broken.begin() + insert_at, '\n')) + 1;
+  const int bogus_line =
+      static_cast<int>(std::count(broken.begin(), broken.begin() + insert_at, '\n')) + 1;
   ASSERT_TRUE(server_->WriteRuleFile("de.yaml", broken));
 
   v1::ListRuleSetsResponse list;
-  EXPECT_TRUE(Eventually([&] { return ListRuleSets(&list).ok() && !list.last_attempt_ok(); }, seconds(10)))
+  EXPECT_TRUE(
+      Eventually([&] { return ListRuleSets(&list).ok() && !list.last_attempt_ok(); }, seconds(10)))
       << "ListRuleSets never showed the failed reload: " << list.DebugString();
   bool located = false;
   for (const v1::Diagnostic& d : list.last_errors()) {
@@ -810,7 +829,8 @@ TEST_F(ModerationdTest, ABrokenRuleFileKeepsTheOldRulesServingAndIsReportedWithF
 
   // Fixing the file recovers.
   ASSERT_TRUE(server_->WriteRuleFile("de.yaml", WithVersion(good, "fixed-2")));
-  EXPECT_TRUE(Eventually([&] { return absl::StrContains(ServingVersion(), "fixed-2"); }, seconds(10)));
+  EXPECT_TRUE(
+      Eventually([&] { return absl::StrContains(ServingVersion(), "fixed-2"); }, seconds(10)));
   ASSERT_RPC_OK(ListRuleSets(&list));
   EXPECT_TRUE(list.last_attempt_ok());
   EXPECT_THAT(list.last_errors(), IsEmpty());
@@ -820,9 +840,11 @@ TEST_F(ModerationdTest, SighupReloadsTheRules) {
   ServerOptions options;
   options.flags = {"--watch_rules=false"};
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
-  ASSERT_TRUE(server_->WriteRuleFile("de.yaml", WithVersion(server_->ReadRuleFile("de.yaml"), "hup-3")));
+  ASSERT_TRUE(
+      server_->WriteRuleFile("de.yaml", WithVersion(server_->ReadRuleFile("de.yaml"), "hup-3")));
   std::this_thread::sleep_for(milliseconds(700));
-  ASSERT_THAT(ServingVersion(), HasSubstr(kShippedDeVersion)) << "reloaded without a file watch or signal";
+  ASSERT_THAT(ServingVersion(), HasSubstr(kShippedDeVersion))
+      << "reloaded without a file watch or signal";
   ASSERT_TRUE(server_->Signal(SIGHUP));
   EXPECT_TRUE(Eventually([&] { return absl::StrContains(ServingVersion(), "hup-3"); }, seconds(10)))
       << "still serving " << ServingVersion();
@@ -832,7 +854,8 @@ TEST_F(ModerationdTest, TheReloadRulesCallActivatesNewRulesBeforeItReturns) {
   ServerOptions options;
   options.flags = {"--watch_rules=false"};
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
-  ASSERT_TRUE(server_->WriteRuleFile("de.yaml", WithVersion(server_->ReadRuleFile("de.yaml"), "rpc-4")));
+  ASSERT_TRUE(
+      server_->WriteRuleFile("de.yaml", WithVersion(server_->ReadRuleFile("de.yaml"), "rpc-4")));
   v1::ReloadRulesResponse reload;
   ASSERT_RPC_OK(ReloadRules(&reload));
   EXPECT_TRUE(reload.ok());
@@ -853,7 +876,8 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
   std::atomic<bool> reloading{true};
   StreamOutcome outcome;
   std::thread streamer([&] {
-    outcome = StreamPosts(stub_.get(), 20000, [&] { return reloading.load(); }, 256, seconds(100));
+    outcome = StreamPosts(
+        stub_.get(), 20000, [&] { return reloading.load(); }, 256, seconds(100));
   });
   std::vector<std::string> reload_failures;
   for (int k = 1; k <= 50; ++k) {
@@ -864,7 +888,8 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
     v1::ReloadRulesResponse reload;
     const grpc::Status status = ReloadRules(&reload);
     if (!status.ok() || !reload.ok()) {
-      reload_failures.push_back(absl::StrCat("reload ", k, ": ", Describe(status), " ", reload.DebugString()));
+      reload_failures.push_back(
+          absl::StrCat("reload ", k, ": ", Describe(status), " ", reload.DebugString()));
     }
   }
   reloading = false;
@@ -905,7 +930,8 @@ TEST_F(ModerationdTest, SigtermLetsAStreamInFlightFinishReportsNotServingAndExit
     v1::ModerateStreamResponse response;
     while (stream->Read(&response)) {
       int id = -1;
-      if (absl::SimpleAtoi(response.post_id().substr(2), &id) && id >= 0 && id < kPosts) ++answers[id];
+      if (absl::SimpleAtoi(response.post_id().substr(2), &id) && id >= 0 && id < kPosts)
+        ++answers[id];
       if (response.has_error()) ++errors;
       ++received;
     }
@@ -919,19 +945,22 @@ TEST_F(ModerationdTest, SigtermLetsAStreamInFlightFinishReportsNotServingAndExit
   const auto sigterm_at = Clock::now();
   // While draining, health says NOT_SERVING.
   EXPECT_TRUE(health.WaitFor(2, seconds(3)))
-      << "Watch after SIGTERM: statuses " << absl::StrJoin(health.statuses(), ",") << "; " << health.ended();
+      << "Watch after SIGTERM: statuses " << absl::StrJoin(health.statuses(), ",") << "; "
+      << health.ended();
 
   stream->WritesDone();
   reader.join();
   const grpc::Status status = stream->Finish();
-  const int64_t duplicates = std::count_if(answers.begin(), answers.end(), [](int n) { return n > 1; });
+  const int64_t duplicates =
+      std::count_if(answers.begin(), answers.end(), [](int n) { return n > 1; });
   const int64_t missing = std::count(answers.begin(), answers.end(), 0);
   EXPECT_EQ(duplicates, 0);
   EXPECT_EQ(errors.load(), 0);
   if (status.ok()) {
     EXPECT_EQ(missing, 0) << "the stream ended OK but left posts unanswered";
   } else {
-    EXPECT_THAT(status.error_code(), AnyOf(grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED))
+    EXPECT_THAT(status.error_code(),
+                AnyOf(grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED))
         << Describe(status);
   }
   const ExitInfo exit = server_->WaitForExit(seconds(10));
@@ -974,7 +1003,8 @@ TEST_F(ModerationdTest, ShutdownDoesNotWaitTheGracePeriodForAnIdleConnection) {
   ASSERT_TRUE(server_->Signal(SIGTERM));
   const ExitInfo exit = server_->WaitForExit(seconds(15));
   EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
-  EXPECT_LT(exit.seconds, 3.0) << "nothing was in flight, yet shutdown took " << exit.seconds << " s";
+  EXPECT_LT(exit.seconds, 3.0) << "nothing was in flight, yet shutdown took " << exit.seconds
+                               << " s";
 }
 
 // ---- operations: metrics, probes, audit log, logs --------------------------------
@@ -985,16 +1015,17 @@ TEST_F(ModerationdTest, MetricsPassPromtoolAndTheProbesAnswer) {
   EXPECT_RPC_OK(Moderate(Request("m-1", kAbusive), &response));
   EXPECT_RPC_OK(Moderate(Request("m-2", kCivil), &response));
   EXPECT_FALSE(Moderate(Request("m-3", ""), &response).ok());
-  StreamPosts(stub_.get(), 10, [] { return false; }, 8, seconds(10));
+  StreamPosts(
+      stub_.get(), 10, [] { return false; }, 8, seconds(10));
 
   const HttpResponse metrics = HttpGet(server_->metrics_port(), "/metrics");
   ASSERT_EQ(metrics.status, 200) << metrics.error;
   EXPECT_THAT(metrics.headers, HasSubstr("text/plain"));
-  for (const char* series : {"moderation_requests_total", "moderation_decisions_total",
-                             "moderation_rule_hits_total", "moderation_engine_latency_seconds_bucket",
-                             "moderation_rpc_latency_seconds_bucket", "moderation_in_flight_requests",
-                             "moderation_open_streams", "moderation_ruleset_info", "moderation_reloads_total",
-                             "moderation_last_reload_success 1"}) {
+  for (const char* series :
+       {"moderation_requests_total", "moderation_decisions_total", "moderation_rule_hits_total",
+        "moderation_engine_latency_seconds_bucket", "moderation_rpc_latency_seconds_bucket",
+        "moderation_in_flight_requests", "moderation_open_streams", "moderation_ruleset_info",
+        "moderation_reloads_total", "moderation_last_reload_success 1"}) {
     EXPECT_THAT(metrics.body, HasSubstr(series));
   }
   EXPECT_THAT(metrics.body, HasSubstr("de.threat.kill"));
@@ -1005,7 +1036,8 @@ TEST_F(ModerationdTest, MetricsPassPromtoolAndTheProbesAnswer) {
   ProcessOptions promtool_options;
   promtool_options.stdin_file = file;
   promtool_options.timeout = seconds(30);
-  const ProcessResult promtool = RunProcess({"/usr/bin/promtool", "check", "metrics"}, promtool_options);
+  const ProcessResult promtool =
+      RunProcess({"/usr/bin/promtool", "check", "metrics"}, promtool_options);
   EXPECT_EQ(promtool.exit_code, 0) << promtool.spawn_error << promtool.out << promtool.err;
 
   const HttpResponse healthz = HttpGet(server_->metrics_port(), "/healthz");
@@ -1040,8 +1072,8 @@ TEST_F(ModerationdTest, TheAuditLogRecordsABlockWithRulesAndHashButNoPostText) {
   ASSERT_RPC_OK(Moderate(Request("audit-allow-2", kCivil), &allowed));
 
   std::string text;
-  EXPECT_TRUE(Eventually([&] { return absl::StrContains(text = ReadFile(audit_path), "audit-block-1"); },
-                         seconds(5)))
+  EXPECT_TRUE(Eventually(
+      [&] { return absl::StrContains(text = ReadFile(audit_path), "audit-block-1"); }, seconds(5)))
       << "audit log: " << text;
   EXPECT_THAT(text, Not(HasSubstr("Oberbl0edm")));
   EXPECT_THAT(text, Not(HasSubstr("bring dich um")));
@@ -1091,10 +1123,10 @@ TEST_F(ModerationdTest, ThePythonExampleClientPrintsTheDecisionAndMatchedSpans) 
   ASSERT_NO_FATAL_FAILURE(StartServer());
   ProcessOptions options;
   options.timeout = seconds(30);
-  const ProcessResult r = RunProcess({"/usr/bin/python3", std::string(REPO_ROOT) + "/examples/python_client.py",
-                                      "--gen", PYTHON_GEN_DIR, "--target", server_->target(), "--community",
-                                      "news-de", kAbusive},
-                                     options);
+  const ProcessResult r = RunProcess(
+      {"/usr/bin/python3", std::string(REPO_ROOT) + "/examples/python_client.py", "--gen",
+       PYTHON_GEN_DIR, "--target", server_->target(), "--community", "news-de", kAbusive},
+      options);
   EXPECT_EQ(r.exit_code, 0) << r.spawn_error << r.err;
   EXPECT_THAT(r.out, HasSubstr("BLOCK"));
   EXPECT_THAT(r.out, HasSubstr("de.threat.kill"));

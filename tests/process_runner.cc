@@ -100,9 +100,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_TRUNC,
+                                   0);
   std::vector<char*> args = ArgvPointers(argv);
   const auto start = Clock::now();
   pid_t pid = -1;
@@ -140,7 +141,8 @@ InteractiveProcess::InteractiveProcess(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(), O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(),
+                                   O_WRONLY | O_TRUNC, 0);
   std::vector<char*> args = ArgvPointers(argv);
   const int spawn_status = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -184,7 +186,8 @@ std::optional<std::string> InteractiveProcess::ReadLine(std::chrono::millisecond
       pending_.erase(0, newline + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (stdout_fd_ < 0 || left.count() <= 0) return std::nullopt;
     pollfd fd{stdout_fd_, POLLIN, 0};
     const int ready = poll(&fd, 1, static_cast<int>(left.count()));
@@ -208,7 +211,8 @@ ProcessResult InteractiveProcess::Finish(std::chrono::milliseconds timeout) {
     // Drain stdout while waiting, so a child with much left to say never
     // blocks on a full pipe.
     while (stdout_fd_ >= 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) break;
       pollfd fd{stdout_fd_, POLLIN, 0};
       if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) break;

@@ -40,12 +40,12 @@ struct ProcessOptions {
 };
 
 struct ProcessResult {
-  int exit_code = -1;     // -1 if the child did not exit normally
-  int term_signal = 0;    // the signal that ended the child, if any
-  bool timed_out = false; // killed because it exceeded the timeout
-  std::string out;        // everything written to stdout
-  std::string err;        // everything written to stderr
-  long max_rss_kib = 0;   // the child's peak resident set size (wait4 ru_maxrss)
+  int exit_code = -1;      // -1 if the child did not exit normally
+  int term_signal = 0;     // the signal that ended the child, if any
+  bool timed_out = false;  // killed because it exceeded the timeout
+  std::string out;         // everything written to stdout
+  std::string err;         // everything written to stderr
+  long max_rss_kib = 0;    // the child's peak resident set size (wait4 ru_maxrss)
   double wall_seconds = 0;
   std::string spawn_error;  // non-empty if the child could not be started
 };

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <google/protobuf/unknown_field_set.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,12 +18,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <google/protobuf/unknown_field_set.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -65,13 +64,15 @@ std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
   if (!buffer.Dump(&slices).ok()) return out;
-  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
 }
 
 // Waits for the next completion-queue event until deadline; false on timeout
 // or when the operation failed.
-bool Await(grpc::CompletionQueue* cq, void* expected_tag, std::chrono::system_clock::time_point deadline) {
+bool Await(grpc::CompletionQueue* cq, void* expected_tag,
+           std::chrono::system_clock::time_point deadline) {
   void* tag = nullptr;
   bool ok = false;
   const auto status = cq->AsyncNext(&tag, &ok, deadline);
@@ -111,7 +112,8 @@ bool WriteFile(const std::string& path, const std::string& text) {
 
 std::string MakeTempDir(const std::string& tag) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/", tag, "_XXXXXX");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/", tag, "_XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) return "";
   return pattern;
 }
@@ -125,7 +127,8 @@ std::string ExitInfo::Describe() const {
 
 // ---- ServerProcess -------------------------------------------------------------
 
-std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options, std::string* error) {
+std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options,
+                                                    std::string* error) {
   signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->temp_dir_ = MakeTempDir("moderationd_test");
@@ -218,7 +221,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     }
     const std::string ports = ReadFile(port_file);
     if (!ports.empty()) {
-      const nlohmann::json parsed = nlohmann::json::parse(ports, nullptr, /*allow_exceptions=*/false);
+      const nlohmann::json parsed =
+          nlohmann::json::parse(ports, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_object() && parsed.contains("grpc") && parsed["grpc"].is_number_integer() &&
           parsed.contains("metrics") && parsed["metrics"].is_number_integer()) {
         server->grpc_port_ = parsed["grpc"].get<int>();
@@ -329,7 +333,8 @@ grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service, int
   void* got = nullptr;
   bool ok = false;
   // The context deadline bounds the call; the extra second bounds the wait.
-  if (cq.AsyncNext(&got, &ok, deadline + std::chrono::seconds(1)) != grpc::CompletionQueue::GOT_EVENT) {
+  if (cq.AsyncNext(&got, &ok, deadline + std::chrono::seconds(1)) !=
+      grpc::CompletionQueue::GOT_EVENT) {
     context.TryCancel();
     DrainAndShutdown(&cq);
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "health check did not complete");
@@ -342,7 +347,8 @@ grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service, int
     return grpc::Status(grpc::StatusCode::INTERNAL, "unparsable HealthCheckResponse");
   }
   for (int i = 0; i < fields.field_count(); ++i) {
-    if (fields.field(i).number() == 1 && fields.field(i).type() == google::protobuf::UnknownField::TYPE_VARINT) {
+    if (fields.field(i).number() == 1 &&
+        fields.field(i).type() == google::protobuf::UnknownField::TYPE_VARINT) {
       *serving_status = static_cast<int>(fields.field(i).varint());
     }
   }
@@ -403,14 +409,16 @@ void HealthWatch::Run(std::string service, std::chrono::milliseconds timeout) {
   }
   DrainAndShutdown(&cq);
   std::lock_guard<std::mutex> lock(mu_);
-  ended_ = absl::StrCat("ended with grpc status ", status.error_code(), ": ", status.error_message());
+  ended_ =
+      absl::StrCat("ended with grpc status ", status.error_code(), ": ", status.error_message());
   cv_.notify_all();
 }
 
 bool HealthWatch::WaitFor(int status, std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, timeout, [&] {
-    return std::find(statuses_.begin(), statuses_.end(), status) != statuses_.end() || !ended_.empty();
+    return std::find(statuses_.begin(), statuses_.end(), status) != statuses_.end() ||
+           !ended_.empty();
   }) && std::find(statuses_.begin(), statuses_.end(), status) != statuses_.end();
 }
 
@@ -433,8 +441,8 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel, std::vector<std::s
   const auto deadline = std::chrono::system_clock::now() + timeout;
   context.set_deadline(deadline);
   const auto wait_until = deadline + std::chrono::seconds(1);
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   int start_tag, write_tag, done_tag, read_tag, finish_tag;
   grpc::ByteBuffer response;
   std::string failure;
@@ -462,8 +470,9 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel, std::vector<std::s
   Await(&cq, &finish_tag, wait_until);
   DrainAndShutdown(&cq);
   if (!failure.empty()) {
-    return status.ok() ? grpc::Status(grpc::StatusCode::UNKNOWN, "reflection stream failed at " + failure)
-                       : status;
+    return status.ok()
+               ? grpc::Status(grpc::StatusCode::UNKNOWN, "reflection stream failed at " + failure)
+               : status;
   }
   if (!status.ok()) return status;
   // ServerReflectionResponse{list_services_response (6):
@@ -482,9 +491,11 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel, std::vector<std::s
       if (list.field(j).number() != 1) continue;
       google::protobuf::UnknownFieldSet service;
       const std::string& service_bytes = list.field(j).length_delimited();
-      if (!service.ParseFromArray(service_bytes.data(), static_cast<int>(service_bytes.size()))) continue;
+      if (!service.ParseFromArray(service_bytes.data(), static_cast<int>(service_bytes.size())))
+        continue;
       for (int k = 0; k < service.field_count(); ++k) {
-        if (service.field(k).number() == 1) services->push_back(service.field(k).length_delimited());
+        if (service.field(k).number() == 1)
+          services->push_back(service.field(k).length_delimited());
       }
     }
   }
@@ -532,14 +543,16 @@ HttpResponse HttpGet(int port, const std::string& path, std::chrono::millisecond
   }
   const std::string request =
       absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
     result.error = "send failed";
     close(fd);
     return result;
   }
   std::string raw;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       result.error = "timed out reading the response";
       close(fd);
@@ -564,13 +577,15 @@ HttpResponse HttpGet(int port, const std::string& path, std::chrono::millisecond
   result.headers = raw.substr(0, header_end);
   result.body = raw.substr(header_end + 4);
   const size_t space = result.headers.find(' ');
-  if (space == std::string::npos || !absl::SimpleAtoi(result.headers.substr(space + 1, 3), &result.status)) {
+  if (space == std::string::npos ||
+      !absl::SimpleAtoi(result.headers.substr(space + 1, 3), &result.status)) {
     result.error = "malformed status line";
     result.status = 0;
   }
   std::string lower_headers = result.headers;
   for (char& c : lower_headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (absl::StrContains(lower_headers, "transfer-encoding: chunked")) result.body = Unchunk(result.body);
+  if (absl::StrContains(lower_headers, "transfer-encoding: chunked"))
+    result.body = Unchunk(result.body);
   return result;
 }
 
@@ -597,7 +612,8 @@ bool MakeTestCertificates(const std::string& dir, std::string* error) {
       {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
        dir + "/server.key", "-out", dir + "/server.csr"},
       {openssl, "x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.pem", "-CAkey",
-       dir + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", dir + "/server.pem"},
+       dir + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", ext, "-out",
+       dir + "/server.pem"},
       {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=test admin", "-keyout",
        dir + "/client.key", "-out", dir + "/client.csr"},
       {openssl, "x509", "-req", "-in", dir + "/client.csr", "-CA", dir + "/ca.pem", "-CAkey",
@@ -609,7 +625,8 @@ bool MakeTestCertificates(const std::string& dir, std::string* error) {
     options.timeout = std::chrono::seconds(30);
     const ProcessResult r = RunProcess(step, options);
     if (r.exit_code != 0) {
-      *error = absl::StrCat("openssl ", step[1], " failed (", r.exit_code, "): ", r.spawn_error, r.err);
+      *error =
+          absl::StrCat("openssl ", step[1], " failed (", r.exit_code, "): ", r.spawn_error, r.err);
       return false;
     }
   }

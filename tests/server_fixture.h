@@ -63,7 +63,7 @@ struct ServerOptions {
 
 // How a child ended.
 struct ExitInfo {
-  bool exited = false;     // exited normally (then `code` holds the status)
+  bool exited = false;  // exited normally (then `code` holds the status)
   int code = -1;
   int signal = 0;          // the signal that ended it, if any
   bool timed_out = false;  // had to be SIGKILLed
@@ -172,10 +172,10 @@ grpc::Status ListServicesByReflection(grpc::Channel* channel, std::vector<std::s
                                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 struct HttpResponse {
-  int status = 0;           // 0 if the request failed
-  std::string headers;      // the raw header block
+  int status = 0;       // 0 if the request failed
+  std::string headers;  // the raw header block
   std::string body;
-  std::string error;        // why it failed
+  std::string error;  // why it failed
 };
 // GET http://127.0.0.1:<port><path> (HTTP/1.0, Connection: close).
 HttpResponse HttpGet(int port, const std::string& path,

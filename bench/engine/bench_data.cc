@@ -22,7 +22,8 @@ constexpr size_t kAbusiveTerms = 100;
 
 absl::Status DiagnosticsStatus(const char* what, const rules::Diagnostics& problems) {
   std::string text = what;
-  for (size_t i = 0; i < problems.size() && i < 3; ++i) absl::StrAppend(&text, "; ", problems[i].ToString());
+  for (size_t i = 0; i < problems.size() && i < 3; ++i)
+    absl::StrAppend(&text, "; ", problems[i].ToString());
   return absl::InvalidArgumentError(text);
 }
 
@@ -38,12 +39,14 @@ SetShape RegexHeavyShape() { return {100, 500}; }
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompileYaml(const std::string& yaml,
                                                                    const CompileOptions& options) {
   rules::Diagnostics problems;
-  std::optional<rules::RuleSetSource> source = rules::ParseRuleSet(yaml, "synthetic.yaml", &problems);
+  std::optional<rules::RuleSetSource> source =
+      rules::ParseRuleSet(yaml, "synthetic.yaml", &problems);
   if (!source) return DiagnosticsStatus("synthetic rules do not parse", problems);
   std::vector<rules::RuleSetSource> sources;
   sources.push_back(std::move(*source));
   auto set = CompiledRuleSet::Compile(std::move(sources), options, &problems);
-  if (!set.ok() && !problems.empty()) return DiagnosticsStatus("synthetic rules do not compile", problems);
+  if (!set.ok() && !problems.empty())
+    return DiagnosticsStatus("synthetic rules do not compile", problems);
   return set;
 }
 
@@ -99,14 +102,16 @@ const std::vector<std::string>& BenchData::Terms(size_t count) {
 const std::string& BenchData::Yaml(const SetShape& shape) {
   auto [it, inserted] = yaml_.try_emplace(shape);
   if (inserted) {
-    it->second = SyntheticRuleYaml({.terms = shape.terms, .regexes = shape.regexes, .seed = kTermSeed});
+    it->second =
+        SyntheticRuleYaml({.terms = shape.terms, .regexes = shape.regexes, .seed = kTermSeed});
   }
   return it->second;
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::Synthetic(const SetShape& shape) {
   auto it = sets_.find(shape);
-  if (it == sets_.end()) it = sets_.emplace(shape, CompileYaml(Yaml(shape), CompileOptions{})).first;
+  if (it == sets_.end())
+    it = sets_.emplace(shape, CompileYaml(Yaml(shape), CompileOptions{})).first;
   return it->second;
 }
 
@@ -126,14 +131,16 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::DefaultRules()
 
 absl::StatusOr<const StdRegexBaseline*> BenchData::StdRegex(size_t terms) {
   auto it = std_regex_.find(terms);
-  if (it == std_regex_.end()) it = std_regex_.emplace(terms, StdRegexBaseline::Create(Terms(terms))).first;
+  if (it == std_regex_.end())
+    it = std_regex_.emplace(terms, StdRegexBaseline::Create(Terms(terms))).first;
   if (!it->second.ok()) return it->second.status();
   return it->second->get();
 }
 
 absl::StatusOr<const Re2SetBaseline*> BenchData::Re2Set(size_t terms) {
   auto it = re2_set_.find(terms);
-  if (it == re2_set_.end()) it = re2_set_.emplace(terms, Re2SetBaseline::Create(Terms(terms))).first;
+  if (it == re2_set_.end())
+    it = re2_set_.emplace(terms, Re2SetBaseline::Create(Terms(terms))).first;
   if (!it->second.ok()) return it->second.status();
   return it->second->get();
 }
@@ -146,7 +153,8 @@ FindBaseline* BenchData::Find(size_t terms) {
 
 const std::string& BenchData::CacheDir() {
   if (cache_dir_.empty()) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "moderation-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "moderation-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) != nullptr) cache_dir_ = pattern;
   }
   return cache_dir_;

@@ -22,7 +22,8 @@ namespace moderation::bench {
 // phase_benchmarks.cc: the engine, by phase and whole.
 void RegisterNormalize(BenchData* data, size_t bytes);                    // normalize/bytes:B
 void RegisterScan(BenchData* data, const SetShape& shape, size_t bytes);  // scan/<shape>/bytes:B
-void RegisterEvaluate(BenchData* data, const SetShape& shape, size_t bytes);  // evaluate/<shape>/bytes:B
+void RegisterEvaluate(BenchData* data, const SetShape& shape,
+                      size_t bytes);                               // evaluate/<shape>/bytes:B
 void RegisterScanDefaultRules(BenchData* data, size_t bytes);      // scan/default-rules/bytes:B
 void RegisterEvaluateDefaultRules(BenchData* data, size_t bytes);  // evaluate/default-rules/bytes:B
 

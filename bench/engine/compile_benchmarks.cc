@@ -41,7 +41,8 @@ void Compile(benchmark::State& state, BenchData* data, const SetShape& shape, bo
   CompileOptions options;
   if (cached) {
     options.cache_dir = data->CacheDir();
-    if (options.cache_dir.empty()) return state.SkipWithError("cannot create a temporary cache directory");
+    if (options.cache_dir.empty())
+      return state.SkipWithError("cannot create a temporary cache directory");
     if (auto warm = CompileYaml(yaml, options); !warm.ok()) {
       return state.SkipWithError(std::string(warm.status().message()).c_str());
     }
@@ -57,10 +58,12 @@ void Compile(benchmark::State& state, BenchData* data, const SetShape& shape, bo
     state.ResumeTiming();
     absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = CompileYaml(yaml, options);
     state.PauseTiming();
-    parse_and_compile_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    parse_and_compile_s +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!set.ok() || (cached && !(*set)->report().literals_from_cache)) {
       state.ResumeTiming();
-      state.SkipWithError(set.ok() ? "the database cache was not used" : std::string(set.status().message()).c_str());
+      state.SkipWithError(set.ok() ? "the database cache was not used"
+                                   : std::string(set.status().message()).c_str());
       break;
     }
     rss_growth = std::max(rss_growth, ResidentBytes() - before);

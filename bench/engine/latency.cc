@@ -16,7 +16,8 @@ void ReportLatency(benchmark::State& state, size_t samples, absl::FunctionRef<vo
   for (size_t i = 0; i < samples; ++i) {
     const auto start = std::chrono::steady_clock::now();
     eval(i);
-    ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+    ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
                 .count();
   }
   std::sort(ns.begin(), ns.end());

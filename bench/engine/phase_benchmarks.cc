@@ -45,7 +45,8 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
   auto count = [&](uint32_t, size_t, size_t) { ++*matches; };
   if (absl::Status s = impl.literals->Scan(in.skeleton, scratch, count); !s.ok()) return s;
   if (impl.folded_regexes) {
-    if (absl::Status s = impl.folded_regexes->ForEachMatch(in.folded, scratch, impl.max_spans_per_rule, ids, count);
+    if (absl::Status s = impl.folded_regexes->ForEachMatch(in.folded, scratch,
+                                                           impl.max_spans_per_rule, ids, count);
         !s.ok()) {
       return s;
     }
@@ -61,7 +62,8 @@ void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_
   const CompiledRuleSet::Impl& impl = (*set)->impl();
   const absl::StatusOr<hs_scratch_t*> scratch = impl.scratch.ForThisThread();
   const std::vector<ScanInput>& inputs = data->Normalized(bytes);
-  if (!scratch.ok() || inputs.empty()) return state.SkipWithError("no scratch or posts do not normalise");
+  if (!scratch.ok() || inputs.empty())
+    return state.SkipWithError("no scratch or posts do not normalise");
   std::vector<uint32_t> ids;
   size_t i = 0, bytes_done = 0, with_hits = 0;
   for (auto _ : state) {
@@ -75,7 +77,8 @@ void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_
     if (++i == inputs.size()) i = 0;
   }
   SetThroughput(state, bytes_done);
-  state.counters["hit_share"] = static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
+  state.counters["hit_share"] =
+      static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
 }
 
 void Evaluate(benchmark::State& state, BenchData* data, const SetOrError& set_or, size_t bytes) {
@@ -95,7 +98,8 @@ void Evaluate(benchmark::State& state, BenchData* data, const SetOrError& set_or
     if (++i == posts.size()) i = 0;
   }
   SetThroughput(state, bytes_done);
-  state.counters["hit_share"] = static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
+  state.counters["hit_share"] =
+      static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
   if (LooksLikeFinalRun(watch, data->config().min_time)) {
     ReportLatency(state, LatencySamples(bytes), [&](size_t k) {
       absl::StatusOr<Decision> decision = set.Evaluate(posts[k % posts.size()]);

@@ -74,34 +74,42 @@ void RunBaseline(benchmark::State& state, BenchData* data, size_t bytes, Count c
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes_done));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.counters["hit_share"] = static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
+  state.counters["hit_share"] =
+      static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
 }
 
-void RunBaseline(benchmark::State& state, BenchData* data, Baseline kind, size_t terms, size_t bytes) {
+void RunBaseline(benchmark::State& state, BenchData* data, Baseline kind, size_t terms,
+                 size_t bytes) {
   switch (kind) {
     case Baseline::kStdRegex: {
       absl::StatusOr<const StdRegexBaseline*> m = data->StdRegex(terms);
       if (!m.ok()) return state.SkipWithError(std::string(m.status().message()).c_str());
-      return RunBaseline(state, data, bytes, [&](const std::string& t) { return (*m)->CountMatchingTerms(t); });
+      return RunBaseline(state, data, bytes,
+                         [&](const std::string& t) { return (*m)->CountMatchingTerms(t); });
     }
     case Baseline::kRe2Set: {
       absl::StatusOr<const Re2SetBaseline*> m = data->Re2Set(terms);
       if (!m.ok()) return state.SkipWithError(std::string(m.status().message()).c_str());
-      return RunBaseline(state, data, bytes, [&](const std::string& t) { return (*m)->CountMatchingTerms(t); });
+      return RunBaseline(state, data, bytes,
+                         [&](const std::string& t) { return (*m)->CountMatchingTerms(t); });
     }
     case Baseline::kFind: {
       FindBaseline* m = data->Find(terms);
-      return RunBaseline(state, data, bytes,
-                         [&](const std::string& t) { return absl::StatusOr<size_t>(m->CountMatchingTerms(t)); });
+      return RunBaseline(state, data, bytes, [&](const std::string& t) {
+        return absl::StatusOr<size_t>(m->CountMatchingTerms(t));
+      });
     }
   }
 }
 
 const char* BaselineName(Baseline kind) {
   switch (kind) {
-    case Baseline::kStdRegex: return "baseline_stdregex";
-    case Baseline::kRe2Set: return "baseline_re2set";
-    case Baseline::kFind: return "baseline_find";
+    case Baseline::kStdRegex:
+      return "baseline_stdregex";
+    case Baseline::kRe2Set:
+      return "baseline_re2set";
+    case Baseline::kFind:
+      return "baseline_find";
   }
   return "baseline_unknown";
 }

@@ -47,7 +47,8 @@ absl::Status DbCache::Store(const std::string& key, const hs_database_t* db) con
   if (!enabled() || db == nullptr) return absl::OkStatus();
   std::error_code ec;
   std::filesystem::create_directories(directory_, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", directory_, ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("cannot create ", directory_, ": ", ec.message()));
   char* raw = nullptr;
   size_t length = 0;
   if (hs_error_t err = hs_serialize_database(db, &raw, &length); err != HS_SUCCESS) {

@@ -54,11 +54,12 @@ std::vector<std::pair<unsigned, unsigned long long>> ScanRaw(const hs_database_t
   HsScratchPtr scratch(raw_scratch);
   auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned,
                      void* context) {
-    static_cast<std::vector<std::pair<unsigned, unsigned long long>>*>(context)->emplace_back(id, to);
+    static_cast<std::vector<std::pair<unsigned, unsigned long long>>*>(context)->emplace_back(id,
+                                                                                              to);
     return 0;
   };
-  EXPECT_EQ(hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.get(),
-                    on_match, &hits),
+  EXPECT_EQ(hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.get(), on_match,
+                    &hits),
             HS_SUCCESS);
   return hits;
 }

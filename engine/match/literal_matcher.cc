@@ -11,7 +11,8 @@ namespace {
 // Everything that determines the compiled bytes goes into the key.
 std::string CacheKey(const std::vector<std::string>& literals) {
   std::string material = absl::StrCat("literal-db-v1\n", hs_version(), "\n", literals.size(), "\n");
-  for (const std::string& literal : literals) absl::StrAppend(&material, literal.size(), ":", literal);
+  for (const std::string& literal : literals)
+    absl::StrAppend(&material, literal.size(), ":", literal);
   return rules::Sha256Hex(material);
 }
 
@@ -28,9 +29,9 @@ absl::StatusOr<HsDatabasePtr> CompileLiterals(const std::vector<std::string>& li
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
-  const hs_error_t err =
-      hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
-                           static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr, &db, &error);
+  const hs_error_t err = hs_compile_lit_multi(
+      expressions.data(), flags.data(), ids.data(), lengths.data(),
+      static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr, &db, &error);
   HsCompileErrorPtr error_owner(error);
   if (err != HS_SUCCESS) {
     return absl::InternalError(absl::StrCat("hs_compile_lit_multi: ",

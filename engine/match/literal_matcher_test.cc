@@ -89,7 +89,9 @@ TEST(LiteralDatabaseTest, ReportsEveryOccurrenceWithItsByteRange) {
        "ushers",
        {{1, 1, 4}, {0, 2, 4}, {2, 2, 6}}},
       {"a literal inside another", {"biodman", "bio"}, "biodman", {{1, 0, 3}, {0, 0, 7}}},
-      {"duplicates are reported under each id", {"arsch", "x", "arsch"}, "du arsch",
+      {"duplicates are reported under each id",
+       {"arsch", "x", "arsch"},
+       "du arsch",
        {{0, 3, 8}, {2, 3, 8}}},
       {"no occurrence", {"idiot", "dumbatz"}, "hallo welt", {}},
       {"matching is case-sensitive (the skeleton is lower case)", {"idiot"}, "IDIOT", {}},
@@ -123,9 +125,8 @@ TEST(LiteralDatabaseTest, EmptyListNeverMatches) {
   EXPECT_EQ(db->db(), nullptr);
   // No database means no scratch is needed either.
   bool called = false;
-  EXPECT_TRUE(db->Scan("anything at all", nullptr, [&](uint32_t, size_t, size_t) {
-                  called = true;
-                }).ok());
+  EXPECT_TRUE(
+      db->Scan("anything at all", nullptr, [&](uint32_t, size_t, size_t) { called = true; }).ok());
   EXPECT_FALSE(called);
 }
 
@@ -156,7 +157,8 @@ TEST(LiteralDatabaseTest, FindsTheRightOnesAmongFiveThousandLiterals) {
   EXPECT_GT(db->build_info().bytes, 0u);
   // "kw5000z" and the unterminated "kw00017" are not in the list.
   const std::string text = "xxx kw00017z, kw04999z kw02500z kw5000z kw00017";
-  EXPECT_THAT(ScanAll(*db, text), ElementsAre(Hit{17, 4, 12}, Hit{4999, 14, 22}, Hit{2500, 23, 31}));
+  EXPECT_THAT(ScanAll(*db, text),
+              ElementsAre(Hit{17, 4, 12}, Hit{4999, 14, 22}, Hit{2500, 23, 31}));
 }
 
 TEST(LiteralDatabaseTest, SecondCompileLoadsFromTheCacheAndFindsTheSameMatches) {

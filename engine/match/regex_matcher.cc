@@ -15,7 +15,8 @@ constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SIN
 
 std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
   std::string material = absl::StrCat("regex-db-v1\n", hs_version(), "\n", kHsRegexFlags, "\n");
-  for (uint32_t id : ids) absl::StrAppend(&material, id, ":", patterns[id].size(), ":", patterns[id]);
+  for (uint32_t id : ids)
+    absl::StrAppend(&material, id, ":", patterns[id].size(), ":", patterns[id]);
   return rules::Sha256Hex(material);
 }
 
@@ -33,9 +34,9 @@ HsCompileOutcome TryHsCompile(const std::vector<std::string>& patterns,
   for (uint32_t id : ids) expressions.push_back(patterns[id].c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
-  const hs_error_t err = hs_compile_multi(expressions.data(), flags.data(), hs_ids.data(),
-                                          static_cast<unsigned>(ids.size()), HS_MODE_BLOCK, nullptr,
-                                          &db, &error);
+  const hs_error_t err =
+      hs_compile_multi(expressions.data(), flags.data(), hs_ids.data(),
+                       static_cast<unsigned>(ids.size()), HS_MODE_BLOCK, nullptr, &db, &error);
   HsCompileErrorPtr error_owner(error);
   HsCompileOutcome outcome;
   if (err == HS_SUCCESS) {

@@ -70,9 +70,9 @@ class RegexDatabase {
   // FindSpans) of every pattern that matches text. RE2's span search is
   // itself the confirmation of a Hyperscan hit, so no pattern is run twice.
   // *ids is a caller-owned buffer, reused to avoid allocating per post.
-  absl::Status ForEachMatch(std::string_view text, hs_scratch_t* scratch, size_t max_spans,
-                            std::vector<uint32_t>* ids,
-                            absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const;
+  absl::Status ForEachMatch(
+      std::string_view text, hs_scratch_t* scratch, size_t max_spans, std::vector<uint32_t>* ids,
+      absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const;
 
   // Calls on_span(begin, end) for each leftmost-first, non-overlapping match
   // of pattern id in text, at most max_spans times.
@@ -92,14 +92,15 @@ class RegexDatabase {
   absl::Status BuildFallbackSet(const std::vector<std::string>& patterns, const Options& options);
   // Candidate ids: what Hyperscan reports (not yet confirmed by RE2), then
   // what the fallback RE2::Set reports.
-  absl::Status ScanHyperscan(std::string_view text, hs_scratch_t* scratch, std::vector<uint32_t>* ids) const;
+  absl::Status ScanHyperscan(std::string_view text, hs_scratch_t* scratch,
+                             std::vector<uint32_t>* ids) const;
   absl::Status ScanFallback(std::string_view text, std::vector<uint32_t>* ids) const;
 
   std::vector<std::unique_ptr<RE2>> regexes_;  // per id, for spans
   HsDatabasePtr hs_db_;                        // patterns Hyperscan accepted; may be null
   std::vector<RegexFallback> fallbacks_;
-  std::unique_ptr<RE2::Set> fallback_set_;     // may be null
-  std::vector<uint32_t> fallback_ids_;         // set index -> pattern id
+  std::unique_ptr<RE2::Set> fallback_set_;  // may be null
+  std::vector<uint32_t> fallback_ids_;      // set index -> pattern id
   DbBuildInfo build_info_;
 };
 

@@ -144,9 +144,14 @@ TEST(RegexDatabaseTest, FindSpansGivesLeftmostFirstNonOverlappingSpans) {
 TEST(RegexDatabaseTest, MatchesCaseInsensitivelyIncludingNonAsciiLetters) {
   for (bool force_re2 : {false, true}) {
     SCOPED_TRACE(force_re2 ? "RE2" : "Hyperscan");
-    const Compiled c = CompileOrDie({"dummkopf", "\xC3\xA4rger", "BL\xC3\x96" "DMANN"}, force_re2);
+    const Compiled c = CompileOrDie({"dummkopf", "\xC3\xA4rger",
+                                     "BL\xC3\x96"
+                                     "DMANN"},
+                                    force_re2);
     ASSERT_NE(c.db, nullptr);
-    const std::string text = "DUMMKOPF, \xC3\x84RGER, bl\xC3\xB6" "dmann";  // ÄRGER, blödmann
+    const std::string text =
+        "DUMMKOPF, \xC3\x84RGER, bl\xC3\xB6"
+        "dmann";  // ÄRGER, blödmann
     EXPECT_THAT(c.MatchingIds(text), ElementsAre(0, 1, 2));
     EXPECT_THAT(c.Spans(0, text), ElementsAre(Span{0, 8}));
     EXPECT_THAT(c.Spans(1, text), ElementsAre(Span{10, 16}));
@@ -160,7 +165,9 @@ TEST(RegexDatabaseTest, TreatsTextAsUtf8) {
     // "." is one code point, so "gr..e" matches "grüße" only in UTF-8 mode.
     const Compiled c = CompileOrDie({"gr..e\\b", "\\p{Cyrillic}+"}, force_re2);
     ASSERT_NE(c.db, nullptr);
-    const std::string text = "gr\xC3\xBC\xC3\x9F" "e \xD0\xB4\xD1\x83\xD0\xBC";  // grüße дум
+    const std::string text =
+        "gr\xC3\xBC\xC3\x9F"
+        "e \xD0\xB4\xD1\x83\xD0\xBC";  // grüße дум
     EXPECT_THAT(c.MatchingIds(text), ElementsAre(0, 1));
     EXPECT_THAT(c.Spans(0, text), ElementsAre(Span{0, 7}));
     EXPECT_THAT(c.Spans(1, text), ElementsAre(Span{8, 14}));
@@ -177,9 +184,10 @@ TEST(RegexDatabaseTest, ForcedRe2GivesTheSameAnswersAsHyperscan) {
       "welt$",
       "a.c",
       "(?:ab|cd)+e",
-      "gr\xC3\xB6\xC3\x9F" "e",  // größe
-      "stra(ss|\xC3\x9F)e",      // stra(ss|ß)e
-      "\\d+ ?\xE2\x82\xAC",     // 10 €
+      "gr\xC3\xB6\xC3\x9F"
+      "e",                   // größe
+      "stra(ss|\xC3\x9F)e",  // stra(ss|ß)e
+      "\\d+ ?\xE2\x82\xAC",  // 10 €
       "(?i)k+i+l+",
       "\\w+@\\w+\\.(?:com|de)",
   };
@@ -193,13 +201,18 @@ TEST(RegexDatabaseTest, ForcedRe2GivesTheSameAnswersAsHyperscan) {
       "so ein Idiot!",
       "call 0123456 or 12",
       "hallo welt",
-      "hallo welt\n",       // $ must not match before a final newline (RE2)
-      "ich\x0b" "bring dich um",  // \s must not match a vertical tab (RE2)
+      "hallo welt\n",  // $ must not match before a final newline (RE2)
+      "ich\x0b"
+      "bring dich um",  // \s must not match a vertical tab (RE2)
       "sag hallo zur welt!",
-      "abc aXc a\xC3\xA4" "c",
+      "abc aXc a\xC3\xA4"
+      "c",
       "ababe cdcde abcde",
-      "GR\xC3\x96\xC3\x9F" "E und gr\xC3\xB6sse",
-      "Stra\xC3\x9F" "e, STRASSE, stra\xE1\xBA\x9E" "e",  // Straße, STRASSE, straẞe
+      "GR\xC3\x96\xC3\x9F"
+      "E und gr\xC3\xB6sse",
+      "Stra\xC3\x9F"
+      "e, STRASSE, stra\xE1\xBA\x9E"
+      "e",  // Straße, STRASSE, straẞe
       "10 \xE2\x82\xAC, 20\xE2\x82\xAC",
       "KKiiiLL kill",
       "mail me: foo@bar.de or x@y.com",
@@ -236,7 +249,9 @@ TEST(RegexDatabaseTest, HyperscanPathFollowsRe2WherePcreSemanticsDiffer) {
   ASSERT_NE(c.db->db(), nullptr);
   // PCRE (and Hyperscan) would match both; RE2, which reports the spans, neither.
   EXPECT_THAT(c.MatchingIds("hallo welt\n"), IsEmpty());
-  EXPECT_THAT(c.MatchingIds("ich\x0b" "bring"), IsEmpty());
+  EXPECT_THAT(c.MatchingIds("ich\x0b"
+                            "bring"),
+              IsEmpty());
   EXPECT_THAT(c.MatchingIds("hallo welt"), ElementsAre(0));
   EXPECT_THAT(c.MatchingIds("ich bring"), ElementsAre(1));
 }

@@ -57,8 +57,8 @@ bool CompoundEndOk(const text::SkeletonView& sk, size_t end) {
 
 bool IsInflectionEnding(std::string_view ending) {
   // Skeleton spelling: "innen" collapses to "inen"; "l" never occurs (-> "i").
-  static constexpr std::array<std::string_view, 9> kEndings = {"e",  "en", "er", "ern", "es",
-                                                               "s",  "n",  "in", "inen"};
+  static constexpr std::array<std::string_view, 9> kEndings = {"e", "en", "er", "ern", "es",
+                                                               "s", "n",  "in", "inen"};
   for (std::string_view e : kEndings) {
     if (ending == e) return true;
   }

@@ -12,11 +12,16 @@ namespace {
 
 const char* AttachmentName(Attachment a) {
   switch (a) {
-    case Attachment::kWord: return "word";
-    case Attachment::kPrefix: return "prefix";
-    case Attachment::kSuffix: return "suffix";
-    case Attachment::kCompound: return "compound";
-    case Attachment::kSubstring: return "substring";
+    case Attachment::kWord:
+      return "word";
+    case Attachment::kPrefix:
+      return "prefix";
+    case Attachment::kSuffix:
+      return "suffix";
+    case Attachment::kCompound:
+      return "compound";
+    case Attachment::kSubstring:
+      return "substring";
   }
   return "?";
 }
@@ -48,7 +53,8 @@ void ExpectBoundaryCase(const BoundaryCase& c) {
   for (int i = 0; i < c.occurrence && begin != std::string::npos; ++i) {
     begin = skeleton.find(term, begin + 1);
   }
-  ASSERT_NE(begin, std::string::npos) << "term skeleton \"" << term << "\" not in \"" << skeleton << "\"";
+  ASSERT_NE(begin, std::string::npos)
+      << "term skeleton \"" << term << "\" not in \"" << skeleton << "\"";
   EXPECT_EQ(AcceptsMatch(normalized.skeleton, begin, begin + term.size(), c.attachment), c.accepted)
       << "skeleton \"" << skeleton << "\", span [" << begin << ", " << begin + term.size() << ")";
 }
@@ -57,29 +63,29 @@ class AcceptsMatchTest : public testing::TestWithParam<BoundaryCase> {};
 
 TEST_P(AcceptsMatchTest, DecidesWhetherTheOccurrenceCounts) { ExpectBoundaryCase(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(
-    BasicModes, AcceptsMatchTest,
-    testing::Values(
-        // word: both ends on an edge.
-        BoundaryCase{"du idiot", "idiot", Attachment::kWord, true},
-        BoundaryCase{"Idiot!", "idiot", Attachment::kWord, true},
-        BoundaryCase{"idiotisch", "idiot", Attachment::kWord, false},
-        BoundaryCase{"superidiot", "idiot", Attachment::kWord, false},
-        BoundaryCase{"Dumm-Batz", "batz", Attachment::kWord, true},  // soft edge
-        // prefix: start on an edge, anything may follow.
-        BoundaryCase{"idiotisch", "idiot", Attachment::kPrefix, true},
-        BoundaryCase{"superidiot", "idiot", Attachment::kPrefix, false},
-        BoundaryCase{"du idiot", "idiot", Attachment::kPrefix, true},
-        // suffix: end on an edge, anything may precede.
-        BoundaryCase{"superidiot", "idiot", Attachment::kSuffix, true},
-        BoundaryCase{"idiotisch", "idiot", Attachment::kSuffix, false},
-        BoundaryCase{"du idiot", "idiot", Attachment::kSuffix, true},
-        // substring: anywhere.
-        BoundaryCase{"superidiotisch", "idiot", Attachment::kSubstring, true},
-        BoundaryCase{"Nachbarschaft", "arsch", Attachment::kSubstring, true},
-        // The second occurrence is judged on its own surroundings.
-        BoundaryCase{"idiotisch idiot", "idiot", Attachment::kWord, false, 0},
-        BoundaryCase{"idiotisch idiot", "idiot", Attachment::kWord, true, 1}));
+INSTANTIATE_TEST_SUITE_P(BasicModes, AcceptsMatchTest,
+                         testing::Values(
+                             // word: both ends on an edge.
+                             BoundaryCase{"du idiot", "idiot", Attachment::kWord, true},
+                             BoundaryCase{"Idiot!", "idiot", Attachment::kWord, true},
+                             BoundaryCase{"idiotisch", "idiot", Attachment::kWord, false},
+                             BoundaryCase{"superidiot", "idiot", Attachment::kWord, false},
+                             BoundaryCase{"Dumm-Batz", "batz", Attachment::kWord,
+                                          true},  // soft edge
+                             // prefix: start on an edge, anything may follow.
+                             BoundaryCase{"idiotisch", "idiot", Attachment::kPrefix, true},
+                             BoundaryCase{"superidiot", "idiot", Attachment::kPrefix, false},
+                             BoundaryCase{"du idiot", "idiot", Attachment::kPrefix, true},
+                             // suffix: end on an edge, anything may precede.
+                             BoundaryCase{"superidiot", "idiot", Attachment::kSuffix, true},
+                             BoundaryCase{"idiotisch", "idiot", Attachment::kSuffix, false},
+                             BoundaryCase{"du idiot", "idiot", Attachment::kSuffix, true},
+                             // substring: anywhere.
+                             BoundaryCase{"superidiotisch", "idiot", Attachment::kSubstring, true},
+                             BoundaryCase{"Nachbarschaft", "arsch", Attachment::kSubstring, true},
+                             // The second occurrence is judged on its own surroundings.
+                             BoundaryCase{"idiotisch idiot", "idiot", Attachment::kWord, false, 0},
+                             BoundaryCase{"idiotisch idiot", "idiot", Attachment::kWord, true, 1}));
 
 INSTANTIATE_TEST_SUITE_P(
     CompoundAccepts, AcceptsMatchTest,
@@ -113,10 +119,25 @@ struct EndingCase {
 
 TEST(IsInflectionEndingTest, AcceptsExactlyTheListedEndings) {
   const EndingCase kCases[] = {
-      {"e", true},     {"en", true},    {"er", true},   {"ern", true},  {"es", true},
-      {"s", true},     {"n", true},     {"in", true},   {"inen", true},  // "innen" in skeleton spelling
-      {"", false},     {"t", false},    {"aft", false}, {"amen", false}, {"ung", false},
-      {"chen", false}, {"ens", false},  {"ers", false}, {"x", false},
+      {"e", true},
+      {"en", true},
+      {"er", true},
+      {"ern", true},
+      {"es", true},
+      {"s", true},
+      {"n", true},
+      {"in", true},
+      {"inen", true},  // "innen" in skeleton
+                       // spelling
+      {"", false},
+      {"t", false},
+      {"aft", false},
+      {"amen", false},
+      {"ung", false},
+      {"chen", false},
+      {"ens", false},
+      {"ers", false},
+      {"x", false},
   };
   for (const EndingCase& c : kCases) {
     EXPECT_EQ(IsInflectionEnding(c.ending), c.accepted) << "ending \"" << c.ending << "\"";

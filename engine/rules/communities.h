@@ -37,8 +37,7 @@ struct CommunityMap {
 
 // Parses communities.yaml text; appends problems to *diagnostics and returns
 // nullopt if there were any.
-std::optional<CommunityMap> ParseCommunities(std::string_view yaml_text,
-                                             std::string_view filename,
+std::optional<CommunityMap> ParseCommunities(std::string_view yaml_text, std::string_view filename,
                                              Diagnostics* diagnostics);
 
 }  // namespace moderation::rules

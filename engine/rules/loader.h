@@ -33,8 +33,7 @@ namespace moderation::rules {
 // Parses one rule file's text. `filename` is used in diagnostics and as the
 // location's file. Appends problems to *diagnostics; returns nullopt if there
 // was any.
-std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text,
-                                          std::string_view filename,
+std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::string_view filename,
                                           Diagnostics* diagnostics);
 
 // Everything found under a rules path.

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
-#include "gtest/gtest.h"
 #include "engine/rules/loader.h"
+#include "gtest/gtest.h"
 
 namespace moderation::testing {
 
-std::shared_ptr<const CompiledRuleSet> CompileYaml(const std::string& yaml, const CompileOptions& options) {
+std::shared_ptr<const CompiledRuleSet> CompileYaml(const std::string& yaml,
+                                                   const CompileOptions& options) {
   rules::Diagnostics problems;
   std::optional<rules::RuleSetSource> source = rules::ParseRuleSet(yaml, "test.yaml", &problems);
   if (source) {

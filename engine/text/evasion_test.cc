@@ -13,10 +13,9 @@
 namespace moderation::text {
 namespace {
 
-constexpr std::string_view kTerms[] = {"Dummbatz",  "Blödmann",   "Knalltüte",
-                                       "Lackaffe",  "Vollidiot",  "Schlampe",
-                                       "Hurensohn", "Missgeburt", "Spast",
-                                       "Hackfresse"};
+constexpr std::string_view kTerms[] = {"Dummbatz",  "Blödmann",  "Knalltüte", "Lackaffe",
+                                       "Vollidiot", "Schlampe",  "Hurensohn", "Missgeburt",
+                                       "Spast",     "Hackfresse"};
 
 std::vector<char32_t> CodePoints(std::string_view s) {
   std::vector<char32_t> cps;
@@ -57,8 +56,8 @@ char32_t Upper(char32_t cp) {
 std::function<std::u32string(char32_t, size_t, size_t)> Substitute(std::u32string_view from,
                                                                    std::u32string_view to,
                                                                    bool keep_last = false) {
-  return [from = std::u32string(from), to = std::u32string(to), keep_last](
-             char32_t cp, size_t i, size_t n) {
+  return [from = std::u32string(from), to = std::u32string(to), keep_last](char32_t cp, size_t i,
+                                                                           size_t n) {
     const size_t k = from.find(Lower(cp));
     if (k == std::u32string::npos || (keep_last && i + 1 == n)) return One(cp);
     return One(to[k]);
@@ -84,38 +83,42 @@ struct Evasion {
 std::vector<Evasion> Evasions() {
   return {
       // Case.
-      {"upper_case", [](std::string_view t) {
+      {"upper_case",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) { return One(Upper(c)); });
        }},
-      {"alternating_case", [](std::string_view t) {
-         return MapCodePoints(t, [](char32_t c, size_t i, size_t) {
-           return One(i % 2 ? Upper(c) : Lower(c));
-         });
+      {"alternating_case",
+       [](std::string_view t) {
+         return MapCodePoints(
+             t, [](char32_t c, size_t i, size_t) { return One(i % 2 ? Upper(c) : Lower(c)); });
        }},
       // Leetspeak and symbols (the last letter stays a letter: a trailing
       // digit is punctuation, not a letter).
-      {"leet_digits", [](std::string_view t) {
+      {"leet_digits",
+       [](std::string_view t) {
          return MapCodePoints(t, Substitute(U"aeiost", U"431057", /*keep_last=*/true));
        }},
-      {"leet_symbols", [](std::string_view t) {
+      {"leet_symbols",
+       [](std::string_view t) {
          return MapCodePoints(t, Substitute(U"aesil", U"@€$!£", /*keep_last=*/true));
        }},
-      {"leet_pipe_and_plus", [](std::string_view t) {
+      {"leet_pipe_and_plus",
+       [](std::string_view t) {
          return MapCodePoints(t, Substitute(U"it", U"|+", /*keep_last=*/true));
        }},
       // Look-alike letters from other scripts and compatibility forms.
-      {"cyrillic_lookalikes", [](std::string_view t) {
-         return MapCodePoints(t, Substitute(U"aeopcxsih", U"аеорсхѕіһ"));
-       }},
-      {"greek_lookalikes", [](std::string_view t) {
-         return MapCodePoints(t, Substitute(U"oa", U"οα"));
-       }},
-      {"fullwidth", [](std::string_view t) {
+      {"cyrillic_lookalikes",
+       [](std::string_view t) { return MapCodePoints(t, Substitute(U"aeopcxsih", U"аеорсхѕіһ")); }},
+      {"greek_lookalikes",
+       [](std::string_view t) { return MapCodePoints(t, Substitute(U"oa", U"οα")); }},
+      {"fullwidth",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) {
            return One(c < 0x80 && c > 0x20 ? c - 0x21 + 0xFF01 : c);
          });
        }},
-      {"math_bold", [](std::string_view t) {
+      {"math_bold",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) {
            if (c >= 'a' && c <= 'z') return One(0x1D41A + (c - 'a'));
            if (c >= 'A' && c <= 'Z') return One(0x1D400 + (c - 'A'));
@@ -136,7 +139,8 @@ std::vector<Evasion> Evasions() {
       {"dashes", [](std::string_view t) { return Interleave(t, U"-"); }},
       {"stars", [](std::string_view t) { return Interleave(t, U"*"); }},
       {"underscores", [](std::string_view t) { return Interleave(t, U"_"); }},
-      {"one_dash_in_the_middle", [](std::string_view t) {
+      {"one_dash_in_the_middle",
+       [](std::string_view t) {
          const size_t half = CodePoints(t).size() / 2;
          return MapCodePoints(t, [half](char32_t c, size_t i, size_t) {
            std::u32string out = i == half ? U"-" : U"";
@@ -145,65 +149,80 @@ std::vector<Evasion> Evasions() {
          });
        }},
       // Stretched letters.
-      {"stretched_vowels", [](std::string_view t) {
+      {"stretched_vowels",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) {
            return std::u32string_view(U"aeiouäöü").find(Lower(c)) != std::u32string_view::npos
                       ? std::u32string(5, c)
                       : One(c);
          });
        }},
-      {"every_letter_doubled", [](std::string_view t) {
+      {"every_letter_doubled",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) { return std::u32string(2, c); });
        }},
       // Diacritics and transliteration.
-      {"umlauts_transliterated", [](std::string_view t) {
+      {"umlauts_transliterated",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) -> std::u32string {
            switch (c) {
-             case U'ä': return U"ae";
-             case U'ö': return U"oe";
-             case U'ü': return U"ue";
-             default: return One(c);
+             case U'ä':
+               return U"ae";
+             case U'ö':
+               return U"oe";
+             case U'ü':
+               return U"ue";
+             default:
+               return One(c);
            }
          });
        }},
-      {"umlauts_dropped", [](std::string_view t) {
-         return MapCodePoints(t, Substitute(U"äöü", U"aou"));
-       }},
-      {"combining_diaeresis", [](std::string_view t) {
+      {"umlauts_dropped",
+       [](std::string_view t) { return MapCodePoints(t, Substitute(U"äöü", U"aou")); }},
+      {"combining_diaeresis",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) -> std::u32string {
            switch (c) {
-             case U'ä': return U"a\u0308";
-             case U'ö': return U"o\u0308";
-             case U'ü': return U"u\u0308";
-             default: return One(c);
+             case U'ä':
+               return U"a\u0308";
+             case U'ö':
+               return U"o\u0308";
+             case U'ü':
+               return U"u\u0308";
+             default:
+               return One(c);
            }
          });
        }},
-      {"accents_on_vowels", [](std::string_view t) {
-         return MapCodePoints(t, Substitute(U"aeiou", U"àéîõú"));
-       }},
-      {"combining_accents_on_every_letter", [](std::string_view t) {
+      {"accents_on_vowels",
+       [](std::string_view t) { return MapCodePoints(t, Substitute(U"aeiou", U"àéîõú")); }},
+      {"combining_accents_on_every_letter",
+       [](std::string_view t) {
          return MapCodePoints(t, [](char32_t c, size_t, size_t) { return One(c) + U"\u0301"; });
        }},
       // Combinations.
-      {"leet_cyrillic_and_zero_width", [](std::string_view t) {
+      {"leet_cyrillic_and_zero_width",
+       [](std::string_view t) {
          const std::string leet = MapCodePoints(t, Substitute(U"ai", U"41", true));
          return Interleave(MapCodePoints(leet, Substitute(U"oec", U"оес")), U"\u200B");
        }},
-      {"upper_dots_and_stretch", [](std::string_view t) {
+      {"upper_dots_and_stretch",
+       [](std::string_view t) {
          const std::string stretched = MapCodePoints(t, [](char32_t c, size_t i, size_t) {
            return i == 1 ? std::u32string(4, Upper(c)) : One(Upper(c));
          });
          return Interleave(stretched, U".");
        }},
-      {"fullwidth_soft_hyphen_and_greek", [](std::string_view t) {
+      {"fullwidth_soft_hyphen_and_greek",
+       [](std::string_view t) {
          const std::string greek = MapCodePoints(t, Substitute(U"o", U"ο"));
          const std::string wide = MapCodePoints(greek, [](char32_t c, size_t, size_t) {
            return One(c >= 'a' && c <= 'z' ? c - 'a' + 0xFF41 : c);
          });
          return Interleave(wide, U"\u00AD");
        }},
-      {"spaces_with_symbols_and_combining_marks", [](std::string_view t) {
+      {"spaces_with_symbols_and_combining_marks",
+       [](std::string_view t) {
          const std::string marked = MapCodePoints(t, Substitute(U"äöüs", U"aou$", true));
          return Interleave(marked, U" ");
        }},
@@ -228,12 +247,10 @@ TEST(EvasionTest, EveryDisguiseOfEveryTermStillMatchesOnTheTypedBytes) {
       NormalizedText n;
       ASSERT_TRUE(Normalize(post, &n).ok()) << post;
       const size_t pos = n.skeleton.text.find(skeleton);
-      ASSERT_NE(pos, std::string::npos)
-          << evasion.name << ": \"" << variant << "\" -> \"" << n.skeleton.text
-          << "\" lacks \"" << skeleton << "\"";
+      ASSERT_NE(pos, std::string::npos) << evasion.name << ": \"" << variant << "\" -> \""
+                                        << n.skeleton.text << "\" lacks \"" << skeleton << "\"";
       const ByteRange r = n.skeleton.ToOriginal(pos, pos + skeleton.size());
-      EXPECT_EQ(post.substr(r.begin, r.end - r.begin), variant)
-          << evasion.name << " for " << term;
+      EXPECT_EQ(post.substr(r.begin, r.end - r.begin), variant) << evasion.name << " for " << term;
       ++checked;
     }
   }
@@ -256,9 +273,14 @@ TEST(EvasionTest, AStandaloneDisguiseHasExactlyTheTermsSkeleton) {
 
 TEST(EvasionTest, HarmlessWordsKeepTheirOwnSkeletons) {
   const std::string_view kBadTerms[] = {"Arsch", "Schlampe", "Sex", "Nazi", "Spast", "Hure"};
-  const std::string_view kHarmless[] = {"Nachbarschaft", "Tischlampe", "Staatsexamen",
-                                        "Sextett",       "Hurensohnland", "Tisch lampe",
-                                        "Die Tischlampe ist kaputt", "Knall auf Fall"};
+  const std::string_view kHarmless[] = {"Nachbarschaft",
+                                        "Tischlampe",
+                                        "Staatsexamen",
+                                        "Sextett",
+                                        "Hurensohnland",
+                                        "Tisch lampe",
+                                        "Die Tischlampe ist kaputt",
+                                        "Knall auf Fall"};
   std::vector<std::string> bad;
   for (std::string_view t : kBadTerms) bad.push_back(TermSkeleton(t));
   for (std::string_view text : kHarmless) {
@@ -282,8 +304,8 @@ TEST(EvasionTest, PlainTermSkeletonsAreStable) {
   const struct {
     std::string_view term;
     std::string_view skeleton;
-  } kCases[] = {{"Dummbatz", "dumbatz"},   {"Blödmann", "biodman"},     {"Knalltüte", "knaitute"},
-                {"Lackaffe", "iackafe"},   {"Vollidiot", "voidiot"},    {"Schlampe", "schiampe"},
+  } kCases[] = {{"Dummbatz", "dumbatz"},    {"Blödmann", "biodman"},     {"Knalltüte", "knaitute"},
+                {"Lackaffe", "iackafe"},    {"Vollidiot", "voidiot"},    {"Schlampe", "schiampe"},
                 {"Hurensohn", "hurensohn"}, {"Missgeburt", "misgeburt"}, {"Spast", "spast"},
                 {"Hackfresse", "hackfrese"}};
   for (const auto& c : kCases) EXPECT_EQ(TermSkeleton(c.term), c.skeleton) << c.term;

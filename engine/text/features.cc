@@ -17,9 +17,9 @@ namespace {
 
 // Top-level domains common enough in posts that "example.com" without a
 // scheme is taken as a link. Lower case.
-constexpr std::array<std::string_view, 17> kCommonTlds = {
-    "com", "net", "org", "de", "at", "ch", "eu", "info", "io",
-    "co",  "uk",  "ru",  "biz", "xyz", "top", "me", "tv"};
+constexpr std::array<std::string_view, 17> kCommonTlds = {"com", "net",  "org", "de", "at", "ch",
+                                                          "eu",  "info", "io",  "co", "uk", "ru",
+                                                          "biz", "xyz",  "top", "me", "tv"};
 
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -187,8 +187,7 @@ bool IsWhitespace(char32_t cp) {
   if (cp < 0x80) return IsAsciiSpace(static_cast<unsigned char>(cp));
   if (cp == 0x85) return true;
   const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
-         cat == UTF8PROC_CATEGORY_ZP;
+  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 bool IsTripleEnd(const unsigned char* bytes, size_t i) {

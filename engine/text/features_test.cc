@@ -1,13 +1,13 @@
 #include "engine/text/features.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
-#include <utf8proc.h>
 
 #include "engine/text/utf8.h"
-
 #include "gtest/gtest.h"
 
 namespace moderation::text {
@@ -126,7 +126,10 @@ TEST(FeaturesTest, LongestRepeatIgnoresWhitespace) {
       {"case_matters", "aAaA", 1},
       {"ellipsis", "Na ja... gut", 3},
       {"pair_only", "Kaffee", 2},
-      {"run_across_64_byte_blocks", std::string_view("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 83},
+      {"run_across_64_byte_blocks",
+       std::string_view(
+           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+       83},
       {"run_at_start_and_end", "aaab ccccc", 5},
       {"non_breaking_space_breaks_a_run", "!!\u00a0!!", 2},
       {"umlaut_between_ascii_breaks_a_run", "aaäaa", 2},
@@ -139,9 +142,9 @@ TEST(FeaturesTest, LongestRepeatIgnoresWhitespace) {
 
 TEST(FeaturesTest, AccumulatesFieldsOfOnePost) {
   TextFeatures f;
-  AccumulateFeatures("TITEL MIT @anna", &f);                    // 1 mention
+  AccumulateFeatures("TITEL MIT @anna", &f);                  // 1 mention
   AccumulateFeatures("body with https://a.example!!!!", &f);  // 1 link
-  AccumulateFeatures("noch www.b.example und @bob", &f);        // 1 link, 1 mention
+  AccumulateFeatures("noch www.b.example und @bob", &f);      // 1 link, 1 mention
   EXPECT_EQ(f.links, 2);
   EXPECT_EQ(f.mentions, 2);
   EXPECT_EQ(f.code_points, 15 + 31 + 27);
@@ -223,8 +226,9 @@ TEST(FeaturesTest, CountsStayExactOnTextsLongerThanTheVectorCounters) {
 TEST(FeaturesTest, CodePointFeaturesMatchAPlainWalkOnRandomText) {
   // Pieces that exercise every path: runs, whitespace of both kinds, case,
   // umlauts, other scripts, emoji, and block edges (texts up to 300 bytes).
-  const std::string_view kPieces[] = {"a", "A", "b", "!", ".", " ", "\t", "\n", "ä", "Ä", "ß",
-                                      "\u00a0", "\u2003", "\u0085", "ж", "Ж", "😀", "ǅ", "1", "x"};
+  const std::string_view kPieces[] = {"a",  "A", "b", "!", ".",      " ",      "\t",
+                                      "\n", "ä", "Ä", "ß", "\u00a0", "\u2003", "\u0085",
+                                      "ж",  "Ж", "😀", "ǅ", "1",      "x"};
   std::mt19937 rng(42);
   for (int round = 0; round < 3000; ++round) {
     std::string text;

@@ -31,8 +31,8 @@ bool ExtendsCluster(char32_t cp) {
   if (cp < 0x300) return false;  // nothing below U+0300 combines
   if (cp >= 0x1160 && cp <= 0x11FF) return true;
   const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
-  return p->combining_class != 0 || (p->category >= UTF8PROC_CATEGORY_MN &&
-                                     p->category <= UTF8PROC_CATEGORY_ME);
+  return p->combining_class != 0 ||
+         (p->category >= UTF8PROC_CATEGORY_MN && p->category <= UTF8PROC_CATEGORY_ME);
 }
 
 // Whether the code point at raw[pos] attaches to the one before it.
@@ -60,9 +60,7 @@ size_t ClusterEnd(std::string_view raw, size_t begin) {
 // than three push_backs.
 class FoldedWriter {
  public:
-  explicit FoldedWriter(View* out, size_t expected_size) : out_(out) {
-    Resize(expected_size);
-  }
+  explicit FoldedWriter(View* out, size_t expected_size) : out_(out) { Resize(expected_size); }
 
   // Makes room for n more bytes.
   void Reserve(size_t n) {

@@ -48,9 +48,9 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"

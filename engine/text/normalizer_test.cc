@@ -458,10 +458,12 @@ TEST(NormalizeTest, TermSkeletonEqualsTheSkeletonOfAPostSpellingItPlainly) {
 
 TEST(NormalizeInvariantTest, HoldForThousandsOfPseudoRandomMixedTexts) {
   const std::string_view kFragments[] = {
-      "a",  "B", "z",  "e",  "l",  "I", " ",  "  ", "\t", "\n", ".",  "-",  "*", "_", "!",
-      "1",  "4", "0",  "2",  "@",  "$", "€",  "|",  "ä",  "Ö",  "ü",  "ß",  "ẞ", "é", "а",
-      "о",  "е", "р",  "Ж",  "ο",  "α", "😀", "👋🏽", "\u200B", "\u200D", "\u00AD", "\u202E",
-      "\uFE0F", "\u0308", "\u0336", "ﬃ", "Ｄ", "𝐝", "\uFDFA", "æ", "þ", "\u3000", "\u00A0"};
+      "a",  "B",        "z",      "e",      "l",      "I",      " ",      "  ",     "\t",
+      "\n", ".",        "-",      "*",      "_",      "!",      "1",      "4",      "0",
+      "2",  "@",        "$",      "€",      "|",      "ä",      "Ö",      "ü",      "ß",
+      "ẞ",  "é",        "а",      "о",      "е",      "р",      "Ж",      "ο",      "α",
+      "😀",  "👋🏽", "\u200B", "\u200D", "\u00AD", "\u202E", "\uFE0F", "\u0308", "\u0336",
+      "ﬃ",  "Ｄ",       "𝐝",      "\uFDFA", "æ",      "þ",      "\u3000", "\u00A0"};
   std::mt19937 rng(20261121);
   std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
   std::uniform_int_distribution<int> length(0, 40);

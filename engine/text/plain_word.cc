@@ -96,7 +96,7 @@ PlainWord WritePlainWord(const FoldedInput& in, SkeletonBuffers out, size_t pos,
   const uint32_t* const ends = in.ends;
   while (pos < n && IsAsciiPunct(text[pos])) ++pos;  // a word edge: skipped
   CanonicalWord word{out, first_letter};
-  size_t letters = 0;  // before canonicalisation: a lone letter is no plain word
+  size_t letters = 0;     // before canonicalisation: a lone letter is no plain word
   bool at_space = false;  // stopped on non-ASCII whitespace
   for (;;) {
     const size_t run_start = pos;

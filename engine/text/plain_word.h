@@ -36,9 +36,9 @@ struct FoldedInput {
 
 // Where the skeleton builder stands between two tokens.
 struct PlainState {
-  size_t pos = 0;          // in the folded text
-  size_t size = 0;         // skeleton bytes written, all final
-  size_t word_start = 0;   // start of the last word written
+  size_t pos = 0;                  // in the folded text
+  size_t size = 0;                 // skeleton bytes written, all final
+  size_t word_start = 0;           // start of the last word written
   bool separator_pending = false;  // a word was written: the next needs a ' '
 };
 

@@ -22,14 +22,37 @@ constexpr SkeletonChar Make(SkeletonClass cls, char a = 0, char b = 0, char c = 
 bool ExplicitLetters(char32_t cp, SkeletonChar* out) {
   const char* s = nullptr;
   switch (cp) {
-    case U'æ': case U'Æ': s = "ae"; break;
-    case U'œ': case U'Œ': s = "oe"; break;
-    case U'ø': case U'Ø': s = "o"; break;
-    case U'ł': case U'Ł': s = "l"; break;
-    case U'đ': case U'Đ': case U'ð': case U'Ð': s = "d"; break;
-    case U'þ': case U'Þ': s = "th"; break;
-    case U'ı': s = "i"; break;
-    default: return false;
+    case U'æ':
+    case U'Æ':
+      s = "ae";
+      break;
+    case U'œ':
+    case U'Œ':
+      s = "oe";
+      break;
+    case U'ø':
+    case U'Ø':
+      s = "o";
+      break;
+    case U'ł':
+    case U'Ł':
+      s = "l";
+      break;
+    case U'đ':
+    case U'Đ':
+    case U'ð':
+    case U'Ð':
+      s = "d";
+      break;
+    case U'þ':
+    case U'Þ':
+      s = "th";
+      break;
+    case U'ı':
+      s = "i";
+      break;
+    default:
+      return false;
   }
   *out = Make(SkeletonClass::kLetter, s[0], s[1], s[1] == 0 ? 0 : s[2]);
   return true;
@@ -73,11 +96,12 @@ bool AppendBaseLetters(char32_t cp, SkeletonChar* out, int* n) {
     if (kAsciiSkeletonChars[cp].cls != SkeletonClass::kLetter) return false;
     buf[len++] = kAsciiSkeletonChars[cp].letters[0];
   } else if (ExplicitLetters(cp, &explicit_letters)) {
-    for (int i = 0; i < explicit_letters.LetterCount(); ++i) buf[len++] = explicit_letters.letters[i];
+    for (int i = 0; i < explicit_letters.LetterCount(); ++i)
+      buf[len++] = explicit_letters.letters[i];
   } else if (const char c = ConfusableLetter(cp); c != 0) {
     buf[len++] = c;
-  } else if (const char upper = ConfusableLetter(static_cast<char32_t>(utf8proc_toupper(
-                 static_cast<utf8proc_int32_t>(cp))));
+  } else if (const char upper = ConfusableLetter(
+                 static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(cp))));
              upper != 0) {
     // Case folding already turned a capital look-alike into its small form,
     // which may not look Latin at all: Cyrillic М (M) folds to м, Н (H) to н,
@@ -103,10 +127,14 @@ bool IsMarkCategory(utf8proc_category_t cat) {
 SkeletonChar ClassifyNonAscii(char32_t cp) {
   if (u_isUWhiteSpace(static_cast<UChar32>(cp))) return Make(SkeletonClass::kWhitespace);
   switch (cp) {
-    case U'€': return Make(SkeletonClass::kLeet, 'e');
-    case U'£': return Make(SkeletonClass::kLeet, 'l');
-    case U'¡': return Make(SkeletonClass::kLeet, 'i');
-    default: break;
+    case U'€':
+      return Make(SkeletonClass::kLeet, 'e');
+    case U'£':
+      return Make(SkeletonClass::kLeet, 'l');
+    case U'¡':
+      return Make(SkeletonClass::kLeet, 'i');
+    default:
+      break;
   }
   const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
   if (IsMarkCategory(cat)) return Make(SkeletonClass::kMark);

@@ -60,7 +60,8 @@ constexpr std::array<SkeletonChar, 128> BuildAsciiSkeletonChars() {
   }
   // '2' has no letter it could stand for: it stays a separator.
   constexpr char kDigitLetters[] = "oi\0easgtbg";
-  for (int d = 0; d < 10; ++d) t['0' + d] = MakeSkeletonChar(SkeletonClass::kDigit, kDigitLetters[d]);
+  for (int d = 0; d < 10; ++d)
+    t['0' + d] = MakeSkeletonChar(SkeletonClass::kDigit, kDigitLetters[d]);
   t['@'] = MakeSkeletonChar(SkeletonClass::kLeet, 'a');
   t['$'] = MakeSkeletonChar(SkeletonClass::kLeet, 's');
   t['!'] = MakeSkeletonChar(SkeletonClass::kLeet, 'i');

@@ -114,7 +114,8 @@ void TokenCollector::EmitTentative() {
 void TokenCollector::ResolveTrailing(size_t end) {
   if (held_begin_ == kNone || letters_ == 0) return;
   size_t digit = held_begin_;
-  while (digit < end && (in_[digit] == '-' || in_[digit] == '.' || in_[digit] == '_' || in_[digit] == '*')) {
+  while (digit < end &&
+         (in_[digit] == '-' || in_[digit] == '.' || in_[digit] == '_' || in_[digit] == '*')) {
     ++digit;
   }
   if (digit >= end) return;

@@ -49,9 +49,7 @@ inline char Untentative(char c) {
 
 inline bool IsSoftLetter(char c) { return c >= 'A' && c <= 'Z'; }
 inline char SoftLetter(char c) { return static_cast<char>(c - ('a' - 'A')); }
-inline char PlainLetter(char c) {
-  return IsSoftLetter(c) ? static_cast<char>(c + ('a' - 'A')) : c;
-}
+inline char PlainLetter(char c) { return IsSoftLetter(c) ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 // The skeleton's three arrays as raw pointers: BuildSkeletonView sizes them
 // once for the worst case, and every pass writes them in place.

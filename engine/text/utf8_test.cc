@@ -49,7 +49,10 @@ TEST(ValidateUtf8Test, RejectsMalformedTextNamingTheFirstBadByte) {
       {"lead_byte_f5", "abc\xF5\x80\x80\x80", "invalid UTF-8 at byte 3"},
       {"above_max_code_point", "\xF4\x90\x80\x80", "invalid UTF-8 at byte 0"},
       {"byte_ff", "ok\xFF", "invalid UTF-8 at byte 2"},
-      {"lone_continuation_byte", "Dumm\x80" "batz", "invalid UTF-8 at byte 4"},
+      {"lone_continuation_byte",
+       "Dumm\x80"
+       "batz",
+       "invalid UTF-8 at byte 4"},
       {"truncated_two_byte_at_end", "Bl\xC3", "invalid UTF-8 at byte 2"},
       {"truncated_three_byte_at_end", "\xE2\x82", "invalid UTF-8 at byte 0"},
       {"truncated_four_byte_before_ascii", "\xF0\x9F\x98 x", "invalid UTF-8 at byte 0"},
@@ -64,9 +67,8 @@ TEST(ValidateUtf8Test, RejectsMalformedTextNamingTheFirstBadByte) {
 }
 
 TEST(Utf8CodecTest, DecodeInvertsAppendAcrossAllEncodingLengths) {
-  const char32_t kCodePoints[] = {0x00,   0x41,   0x7F,    0x80,    0xE4,    0x7FF,
-                                  0x800,  0x430,  0x20AC,  0xFFFD,  0xFFFF,  0x10000,
-                                  0x1D41D, 0x1F600, 0x10FFFF};
+  const char32_t kCodePoints[] = {0x00,   0x41,   0x7F,   0x80,    0xE4,    0x7FF,   0x800,   0x430,
+                                  0x20AC, 0xFFFD, 0xFFFF, 0x10000, 0x1D41D, 0x1F600, 0x10FFFF};
   for (char32_t cp : kCodePoints) {
     std::string encoded;
     AppendUtf8(cp, &encoded);

@@ -70,10 +70,10 @@ struct BlockMasks {
   uint64_t letter = 0;
   // The first byte of ä, ö or ü: a single letter in two bytes (ß is two).
   uint64_t umlaut = 0;
-  uint64_t space = 0;   // ASCII whitespace
-  uint64_t other = 0;   // neither: punctuation, digits, capitals, control, other non-ASCII
-  uint64_t e = 0;       // 'e'
-  uint64_t aou = 0;     // a, o or u (with umlauts): an 'e' after one merges (ae -> a)
+  uint64_t space = 0;  // ASCII whitespace
+  uint64_t other = 0;  // neither: punctuation, digits, capitals, control, other non-ASCII
+  uint64_t e = 0;      // 'e'
+  uint64_t aou = 0;    // a, o or u (with umlauts): an 'e' after one merges (ae -> a)
   // The canonical letter (l -> i) equals the one of the byte before; only
   // meaningful where both are letters.
   uint64_t same = 0;
@@ -119,24 +119,23 @@ BlockMasks Classify(const char* text) {
     previous_raw = raw;
     const __m128i ascii = InRange(raw, 'a', 26);
     const __m128i is_l = _mm_cmpeq_epi8(raw, Splat('l'));
-    const __m128i ascii_canonical =
-        _mm_and_si128(ascii, _mm_or_si128(_mm_andnot_si128(is_l, raw), _mm_and_si128(is_l, Splat('i'))));
-    const __m128i lead_letter =
-        _mm_and_si128(_mm_cmpeq_epi8(raw, Splat(0xC3)), UmlautLetter(next));
+    const __m128i ascii_canonical = _mm_and_si128(
+        ascii, _mm_or_si128(_mm_andnot_si128(is_l, raw), _mm_and_si128(is_l, Splat('i'))));
+    const __m128i lead_letter = _mm_and_si128(_mm_cmpeq_epi8(raw, Splat(0xC3)), UmlautLetter(next));
     const __m128i second_letter =
         _mm_and_si128(_mm_cmpeq_epi8(raw_before, Splat(0xC3)), UmlautLetter(raw));
     const __m128i umlaut_letter = _mm_or_si128(lead_letter, second_letter);
-    const __m128i letter = _mm_or_si128(ascii, _mm_cmpgt_epi8(_mm_min_epu8(umlaut_letter, Splat(1)), zero));
+    const __m128i letter =
+        _mm_or_si128(ascii, _mm_cmpgt_epi8(_mm_min_epu8(umlaut_letter, Splat(1)), zero));
     const __m128i canonical = _mm_or_si128(_mm_or_si128(ascii_canonical, umlaut_letter),
                                            _mm_andnot_si128(letter, Splat(' ')));
-    const __m128i before =
-        _mm_or_si128(_mm_slli_si128(canonical, 1), _mm_srli_si128(previous, 15));
+    const __m128i before = _mm_or_si128(_mm_slli_si128(canonical, 1), _mm_srli_si128(previous, 15));
     previous = canonical;
     _mm_store_si128(reinterpret_cast<__m128i*>(m.canonical + 16 * chunk), canonical);
     const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(raw, Splat(' ')), InRange(raw, '\t', 5));
-    const __m128i aou = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(canonical, Splat('a')),
-                                                  _mm_cmpeq_epi8(canonical, Splat('o'))),
-                                     _mm_cmpeq_epi8(canonical, Splat('u')));
+    const __m128i aou = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(canonical, Splat('a')), _mm_cmpeq_epi8(canonical, Splat('o'))),
+        _mm_cmpeq_epi8(canonical, Splat('u')));
     const __m128i umlaut =
         _mm_and_si128(_mm_cmpgt_epi8(_mm_min_epu8(lead_letter, Splat(1)), zero),
                       _mm_xor_si128(_mm_cmpeq_epi8(lead_letter, Splat('s')), _mm_set1_epi8(-1)));
@@ -194,8 +193,8 @@ int FirstRefusedByte(const BlockMasks& m, uint64_t punct, uint64_t stop) {
 // Packs the bytes of canonical[] under `mask` (no bits from `bytes` on) to
 // out; returns how many. Writes up to 7 bytes beyond them, which later output
 // overwrites.
-__attribute__((target("ssse3"))) size_t PackBytes(const char* canonical, uint64_t mask,
-                                                   int bytes, char* out) {
+__attribute__((target("ssse3"))) size_t PackBytes(const char* canonical, uint64_t mask, int bytes,
+                                                  char* out) {
   size_t n = 0;
   for (int group = 0; group < (bytes + 7) / 8; ++group) {
     const unsigned bits = static_cast<unsigned>(mask >> (8 * group)) & 0xFF;
@@ -209,8 +208,8 @@ __attribute__((target("ssse3"))) size_t PackBytes(const char* canonical, uint64_
 }
 
 // The same for uint32 offsets; writes up to 3 values beyond.
-__attribute__((target("ssse3"))) void PackOffsets(const uint32_t* source, uint64_t mask,
-                                                   int bytes, uint32_t* out) {
+__attribute__((target("ssse3"))) void PackOffsets(const uint32_t* source, uint64_t mask, int bytes,
+                                                  uint32_t* out) {
   size_t n = 0;
   for (int group = 0; group < (bytes + 3) / 4; ++group) {
     const unsigned bits = static_cast<unsigned>(mask >> (4 * group)) & 0xF;
@@ -232,8 +231,8 @@ __attribute__((target("ssse3"))) void PackOffsets(const uint32_t* source, uint64
 // (folded ends never decrease, so the last one is the group's end). A
 // separator's offsets are then set from its neighbours, as WriteSeparator
 // does everywhere else.
-PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const BlockMasks& m,
-                       int cut, SkeletonBuffers out, PlainState s) {
+PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const BlockMasks& m, int cut,
+                       SkeletonBuffers out, PlainState s) {
   const uint64_t region = Below(cut);
   const uint64_t after_letter = m.letter << 1;
   const uint64_t merges = m.letter & after_letter & (m.same | (m.e & (m.aou << 1)));
@@ -258,7 +257,8 @@ PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const Block
   // Separator offsets, left to right: each needs the final letter before it.
   size_t last_separator = 0;
   for (size_t chunk = 0; chunk < n; chunk += 16) {
-    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(out.text + start + chunk));
+    const __m128i packed =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(out.text + start + chunk));
     uint64_t spaces = static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(packed, Splat(' '))));
     spaces &= Below(static_cast<int>(n - chunk));
     for (; spaces != 0; spaces &= spaces - 1) {

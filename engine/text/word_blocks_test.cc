@@ -57,14 +57,75 @@ std::string Filler(size_t bytes) {
 // Tokens where the block path must stop, or where canonical form depends on
 // more than two neighbouring letters, or that it takes in two bytes.
 const char* const kHardTokens[] = {
-    "neue", "oeo", "aeea", "ueu", "uaeu", "bauer", "Bauer", "Steuer", "Seeelefant",
-    "Kaffee", "Idee", "Zoo", "Moos", "Stil", "viel", "Knalltüteeee", "Blöödmann",
-    "Straße", "ßs", "ß", "Fußball", "Müll", "Ärger", "Öl", "über", "ä", "ö", "äe",
-    "öeö", "a", "I", "x", "aa", "ll", "(Musik)", "\"Hex\"", "wütete,", "(a)", "a.",
-    "geht's", "a.r.s.c.h", "dumm-batz", "D u m m b a t z", "Dumm b a t z", "ein N a z i",
-    "Bl00dmann", "V0ll1d10t", "x1", "Kn@lltüte", "Haus!", "Haus?", "Haus.Das",
-    "éclair", "naïve", "„Zitat“", "–", "...", "-", "  ", "\t\n", "\u00A0", "Zu\u200Bsammen",
-    "A\u0308rger", "ﬁnden", "ＤＵＭＭ", "Ⅻ", "ǅ", "İstanbul", "Lаckaffe",
+    "neue",
+    "oeo",
+    "aeea",
+    "ueu",
+    "uaeu",
+    "bauer",
+    "Bauer",
+    "Steuer",
+    "Seeelefant",
+    "Kaffee",
+    "Idee",
+    "Zoo",
+    "Moos",
+    "Stil",
+    "viel",
+    "Knalltüteeee",
+    "Blöödmann",
+    "Straße",
+    "ßs",
+    "ß",
+    "Fußball",
+    "Müll",
+    "Ärger",
+    "Öl",
+    "über",
+    "ä",
+    "ö",
+    "äe",
+    "öeö",
+    "a",
+    "I",
+    "x",
+    "aa",
+    "ll",
+    "(Musik)",
+    "\"Hex\"",
+    "wütete,",
+    "(a)",
+    "a.",
+    "geht's",
+    "a.r.s.c.h",
+    "dumm-batz",
+    "D u m m b a t z",
+    "Dumm b a t z",
+    "ein N a z i",
+    "Bl00dmann",
+    "V0ll1d10t",
+    "x1",
+    "Kn@lltüte",
+    "Haus!",
+    "Haus?",
+    "Haus.Das",
+    "éclair",
+    "naïve",
+    "„Zitat“",
+    "–",
+    "...",
+    "-",
+    "  ",
+    "\t\n",
+    "\u00A0",
+    "Zu\u200Bsammen",
+    "A\u0308rger",
+    "ﬁnden",
+    "ＤＵＭＭ",
+    "Ⅻ",
+    "ǅ",
+    "İstanbul",
+    "Lаckaffe",
 };
 
 TEST(WordBlocksTest, HardTokensAtEveryBlockOffsetGiveTheSameSkeleton) {
@@ -80,12 +141,12 @@ TEST(WordBlocksTest, HardTokensAtEveryBlockOffsetGiveTheSameSkeleton) {
 
 TEST(WordBlocksTest, ThousandsOfRandomTextsGiveTheSameSkeleton) {
   const std::string_view kFragments[] = {
-      "die",   "regierung", "hat",  "Versagt", "ich",  "bring", "dich", "um",    "neue", "Bauer",
-      "Tee",   "Kaffee",    "viel", "alle",    "soll", "für",   "über", "Straße", "Öl",  "ä",
-      "äe",    "oeo",       "ß",    "a",       "I",    "x",     ",",    ".",      "!",   "?",
-      "(",     ")",         "-",    "'",       "\"",   ":",     ";",    "4",      "0",   "@",
-      "$",     " ",         " ",    " ",       " ",    "  ",    "\t",   "\n",     "é",   "„",
-      "–",     "\u200B",    "\u00AD", "а",     "ﬁ",    "D u m m", "..."};
+      "die", "regierung", "hat",    "Versagt", "ich",  "bring",   "dich", "um",     "neue", "Bauer",
+      "Tee", "Kaffee",    "viel",   "alle",    "soll", "für",     "über", "Straße", "Öl",   "ä",
+      "äe",  "oeo",       "ß",      "a",       "I",    "x",       ",",    ".",      "!",    "?",
+      "(",   ")",         "-",      "'",       "\"",   ":",       ";",    "4",      "0",    "@",
+      "$",   " ",         " ",      " ",       " ",    "  ",      "\t",   "\n",     "é",    "„",
+      "–",   "\u200B",    "\u00AD", "а",       "ﬁ",    "D u m m", "..."};
   std::mt19937 rng(20261201);
   std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
   std::uniform_int_distribution<int> length(20, 200);
@@ -158,12 +219,13 @@ TEST(WordBlocksTest, StopsBeforeATokenItMustNotTake) {
   std::vector<uint32_t> begins(chars.size()), ends(chars.size());
   const FoldedInput in{folded.text.c_str(), folded.text.size(), folded.orig_begin.data(),
                        folded.orig_end.data()};
-  const BlockResult result = WriteWordBlocks(in, {chars.data(), begins.data(), ends.data()},
-                                             PlainState{});
+  const BlockResult result =
+      WriteWordBlocks(in, {chars.data(), begins.data(), ends.data()}, PlainState{});
   if (!BlockPathRuns()) GTEST_SKIP() << "the block path needs SSSE3";
   EXPECT_TRUE(result.refused);
   EXPECT_EQ(folded.text.substr(result.state.pos, 5), "d.u.m");
-  EXPECT_EQ(std::string(chars.data(), result.state.size), "die regierung hat versagt und zwar auf ganzer");
+  EXPECT_EQ(std::string(chars.data(), result.state.size),
+            "die regierung hat versagt und zwar auf ganzer");
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ absl::StatusOr<std::optional<int>> ParsedArgs::GetInt(const std::string& name) c
   if (!value) return std::optional<int>();
   int parsed = 0;
   if (!absl::SimpleAtoi(*value, &parsed)) {
-    return absl::InvalidArgumentError(absl::StrCat("--", name, " expects an integer, got '", *value, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " expects an integer, got '", *value, "'"));
   }
   return std::optional<int>(parsed);
 }
@@ -46,7 +47,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
       parsed.switches.insert(name);
     } else if (with_value.count(name) > 0) {
       if (!value) {
-        if (i + 1 >= args.size()) return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        if (i + 1 >= args.size())
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
         value = args[++i];
       }
       parsed.options[name] = *value;

@@ -40,8 +40,15 @@ TEST(ParseArgsTest, SplitsOptionsSwitchesAndPositionals) {
        {{"rules", "r.yaml"}},
        {"verbose"},
        {"a.yaml", "b.yaml", "c.yaml"}},
-      {"single dash and short forms are positional", {"-", "-v", "-xy"}, {}, {}, {"-", "-v", "-xy"}},
-      {"-- ends options", {"--verbose", "--", "--rules", "--bogus"}, {}, {"verbose"},
+      {"single dash and short forms are positional",
+       {"-", "-v", "-xy"},
+       {},
+       {},
+       {"-", "-v", "-xy"}},
+      {"-- ends options",
+       {"--verbose", "--", "--rules", "--bogus"},
+       {},
+       {"verbose"},
        {"--rules", "--bogus"}},
       {"-- after -- is positional", {"a", "--", "--"}, {}, {}, {"a", "--"}},
   };
@@ -56,7 +63,8 @@ TEST(ParseArgsTest, SplitsOptionsSwitchesAndPositionals) {
 }
 
 TEST(ParseArgsTest, GetAndHasAnswerForPresentAndAbsentOptions) {
-  absl::StatusOr<ParsedArgs> parsed = ParseArgs({"--rules=r.yaml", "--help"}, kWithValue, kSwitches);
+  absl::StatusOr<ParsedArgs> parsed =
+      ParseArgs({"--rules=r.yaml", "--help"}, kWithValue, kSwitches);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->Get("rules"), "r.yaml");
   EXPECT_EQ(parsed->Get("community"), std::nullopt);
@@ -92,8 +100,14 @@ TEST(ParsedArgsTest, GetIntParsesIntegersAndNamesTheOptionWhenMalformed) {
     const char* value;
     std::optional<int> expected;  // nullopt: an error
   } kCases[] = {
-      {"12", 12}, {"0", 0}, {"-3", -3}, {"2147483647", 2147483647},
-      {"abc", std::nullopt}, {"1.5", std::nullopt}, {"12abc", std::nullopt}, {"", std::nullopt},
+      {"12", 12},
+      {"0", 0},
+      {"-3", -3},
+      {"2147483647", 2147483647},
+      {"abc", std::nullopt},
+      {"1.5", std::nullopt},
+      {"12abc", std::nullopt},
+      {"", std::nullopt},
       {"2147483648", std::nullopt},  // does not fit an int
   };
   for (const auto& c : kCases) {

@@ -71,10 +71,11 @@ std::string HighlightField(const Field& field, const Decision& d, const Highligh
 void PrintHit(const RuleHit& hit, bool shadow) {
   std::string effect = hit.action == rules::Action::kScore ? absl::StrFormat("score %g", hit.score)
                                                            : rules::ActionName(hit.action);
-  std::cout << absl::StrFormat("  - %s [%s] %s%s (rule set %s)\n", hit.rule_id, hit.category, effect,
-                               shadow ? ", SHADOW: not enforced" : "", hit.ruleset_id);
+  std::cout << absl::StrFormat("  - %s [%s] %s%s (rule set %s)\n", hit.rule_id, hit.category,
+                               effect, shadow ? ", SHADOW: not enforced" : "", hit.ruleset_id);
   for (const MatchSpan& s : hit.spans) {
-    std::cout << absl::StrFormat("      %s bytes %d..%d: \"%s\"\n", s.field, s.start, s.end, s.text);
+    std::cout << absl::StrFormat("      %s bytes %d..%d: \"%s\"\n", s.field, s.start, s.end,
+                                 s.text);
   }
   if (hit.spans.empty()) std::cout << "      (condition rule: no text span)\n";
   if (!hit.reason.empty()) std::cout << "      reason: " << hit.reason << "\n";
@@ -83,8 +84,8 @@ void PrintHit(const RuleHit& hit, bool shadow) {
 }
 
 void PrintExplanation(const Post& post, const Decision& d) {
-  std::cout << absl::StrFormat("decision: %s   score: %g   rule sets: %s (%s)\n", VerdictName(d.verdict),
-                               d.score, d.ruleset_id, d.ruleset_version);
+  std::cout << absl::StrFormat("decision: %s   score: %g   rule sets: %s (%s)\n",
+                               VerdictName(d.verdict), d.score, d.ruleset_id, d.ruleset_version);
   std::cout << "hash:     " << d.ruleset_hash << "\n";
   const Highlight h = ChooseHighlight();
   for (const Field& field : post.fields) {
@@ -117,13 +118,15 @@ absl::StatusOr<Post> PostFromArgs(const ParsedArgs& args) {
 }  // namespace
 
 int RunCheck(const std::vector<std::string>& args) {
-  auto parsed = ParseArgs(
-      args, {"rules", "community", "title", "account-age-days", "trust-level", "prior-violations", "cache-dir"},
-      {"help", "json"});
+  auto parsed = ParseArgs(args,
+                          {"rules", "community", "title", "account-age-days", "trust-level",
+                           "prior-violations", "cache-dir"},
+                          {"help", "json"});
   const bool help = parsed.ok() && parsed->Has("help");
   if (!parsed.ok() || help || !parsed->Get("rules") || parsed->positional.size() != 1) {
     if (!parsed.ok()) std::cerr << "modctl check: " << parsed.status().message() << "\n";
-    if (!help && parsed.ok()) std::cerr << "modctl check: needs --rules PATH and exactly one TEXT\n";
+    if (!help && parsed.ok())
+      std::cerr << "modctl check: needs --rules PATH and exactly one TEXT\n";
     (help ? std::cout : std::cerr) << kCheckHelp;
     return help ? kExitOk : kExitUsage;
   }

@@ -11,7 +11,8 @@ namespace {
 using nlohmann::json;
 
 absl::Status FieldError(std::string_view field, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat("field '", std::string(field), "' ", std::string(problem)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("field '", std::string(field), "' ", std::string(problem)));
 }
 
 // The decimal text of a JSON integer; unsigned values above INT64_MAX would
@@ -25,11 +26,13 @@ absl::Status ReadOptionalInt(const json& object, const char* key, std::string_vi
                              std::optional<int>* out) {
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) return absl::OkStatus();
-  if (!it->is_number_integer()) return FieldError(absl::StrCat(std::string(path), key), "must be an integer");
+  if (!it->is_number_integer())
+    return FieldError(absl::StrCat(std::string(path), key), "must be an integer");
   const bool too_big = it->is_number_unsigned() &&
                        it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int>::max());
   const auto value = too_big ? int64_t{0} : it->get<int64_t>();
-  if (too_big || value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+  if (too_big || value < std::numeric_limits<int>::min() ||
+      value > std::numeric_limits<int>::max()) {
     return FieldError(absl::StrCat(std::string(path), key), "is out of range");
   }
   *out = static_cast<int>(value);
@@ -49,8 +52,11 @@ absl::Status ReadAuthor(const json& object, Author* author) {
       return FieldError("author.id", "must be a string or an integer");
     }
   }
-  if (auto s = ReadOptionalInt(*it, "account_age_days", "author.", &author->account_age_days); !s.ok()) return s;
-  if (auto s = ReadOptionalInt(*it, "trust_level", "author.", &author->trust_level); !s.ok()) return s;
+  if (auto s = ReadOptionalInt(*it, "account_age_days", "author.", &author->account_age_days);
+      !s.ok())
+    return s;
+  if (auto s = ReadOptionalInt(*it, "trust_level", "author.", &author->trust_level); !s.ok())
+    return s;
   return ReadOptionalInt(*it, "prior_violations", "author.", &author->prior_violations);
 }
 
@@ -61,7 +67,8 @@ absl::Status ReadTextFields(const json& object, Post* post) {
     if (!it->is_string()) return FieldError(key, "must be a string");
     post->fields.push_back({key, it->get<std::string>()});
   }
-  if (post->fields.empty()) return absl::InvalidArgumentError("missing field 'text' (or 'title' / 'body')");
+  if (post->fields.empty())
+    return absl::InvalidArgumentError("missing field 'text' (or 'title' / 'body')");
   return absl::OkStatus();
 }
 
@@ -82,14 +89,29 @@ void AppendString(std::string_view s, std::string* out) {
     out->append(s.data() + clean, i - clean);
     clean = i + 1;
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default: absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      default:
+        absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
     }
   }
   out->append(s.data() + clean, s.size() - clean);
@@ -152,11 +174,13 @@ void AppendStrings(const Range& items, Text text_of, std::string* out) {
 
 absl::StatusOr<Post> PostFromJsonLine(std::string_view line, json* id) {
   json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded()) return absl::InvalidArgumentError("not valid JSON (or not valid UTF-8)");
+  if (object.is_discarded())
+    return absl::InvalidArgumentError("not valid JSON (or not valid UTF-8)");
   if (!object.is_object()) return absl::InvalidArgumentError("a line must be a JSON object");
   Post post;
   auto id_it = object.find("id");
-  if (id_it == object.end() || id_it->is_null()) return absl::InvalidArgumentError("missing field 'id'");
+  if (id_it == object.end() || id_it->is_null())
+    return absl::InvalidArgumentError("missing field 'id'");
   if (!id_it->is_string() && !id_it->is_number_integer()) {
     return FieldError("id", "must be a string or an integer");
   }

@@ -19,7 +19,6 @@
 #define MODERATION_SERVER_MODCTL_JSON_CODEC_H_
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -40,7 +39,8 @@ absl::StatusOr<Post> PostFromJsonLine(std::string_view line, nlohmann::json* id)
 // judging a short post. `id` is the line's id as read (string or integer).
 std::string DecisionLine(const nlohmann::json& id, const Decision& decision);
 
-nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number, const std::string& message);
+nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number,
+                           const std::string& message);
 
 // One compact line, invalid UTF-8 replaced (it cannot occur in our own output,
 // but a dump must never throw).

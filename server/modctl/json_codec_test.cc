@@ -49,7 +49,9 @@ TEST(PostFromJsonLineTest, ReadsValidLines) {
          EXPECT_EQ(FieldsOf(p), (Fields{{"title", "T"}, {"text", "X"}, {"body", "B"}}));
        }},
       {"empty text is still a text", R"({"id": "p", "text": ""})", "p",
-       [](const Post& p) { EXPECT_EQ(FieldsOf(p), (Fields{{"text", ""}})); }},
+       [](const Post& p) {
+         EXPECT_EQ(FieldsOf(p), (Fields{{"text", ""}}));
+       }},
       {"community", R"({"id": "p", "text": "x", "community": "news-de"})", "p",
        [](const Post& p) { EXPECT_EQ(p.community, "news-de"); }},
       {"author fields",
@@ -185,8 +187,8 @@ json DecisionOf(const json& id, const Decision& d) { return json::parse(Decision
 TEST(DecisionLineTest, HasExactlyTheDocumentedKeys) {
   const json out = DecisionOf("p1", SampleDecision());
   EXPECT_EQ(KeysOf(out), (std::set<std::string>{"id", "decision", "score", "matches", "shadow",
-                                                 "rules", "shadow_rules", "reasons", "ruleset_id",
-                                                 "ruleset_version", "ruleset_hash"}));
+                                                "rules", "shadow_rules", "reasons", "ruleset_id",
+                                                "ruleset_version", "ruleset_hash"}));
   EXPECT_EQ(out["id"], "p1");
   EXPECT_EQ(out["decision"], "FLAG");
   EXPECT_EQ(out["score"], 6.5);
@@ -201,14 +203,26 @@ TEST(DecisionLineTest, HasExactlyTheDocumentedKeys) {
 TEST(DecisionLineTest, FlattensTheSpansOfHitsAndShadowHits) {
   const json out = DecisionOf(7, SampleDecision());
   const json expected_matches = json::array({
-      {{"rule", "de.insult.blodmann"}, {"category", "insult"}, {"field", "body"}, {"start", 3},
-       {"end", 12}, {"text", "Blödmann"}},
-      {{"rule", "de.insult.blodmann"}, {"category", "insult"}, {"field", "title"}, {"start", 0},
-       {"end", 5}, {"text", "Idiot"}},
+      {{"rule", "de.insult.blodmann"},
+       {"category", "insult"},
+       {"field", "body"},
+       {"start", 3},
+       {"end", 12},
+       {"text", "Blödmann"}},
+      {{"rule", "de.insult.blodmann"},
+       {"category", "insult"},
+       {"field", "title"},
+       {"start", 0},
+       {"end", 5},
+       {"text", "Idiot"}},
   });
   const json expected_shadow = json::array({
-      {{"rule", "de.threat.trial"}, {"category", "threat"}, {"field", "body"}, {"start", 20},
-       {"end", 31}, {"text", "bring dich"}},
+      {{"rule", "de.threat.trial"},
+       {"category", "threat"},
+       {"field", "body"},
+       {"start", 20},
+       {"end", 31},
+       {"text", "bring dich"}},
   });
   EXPECT_EQ(out["matches"], expected_matches);
   EXPECT_EQ(out["shadow"], expected_shadow);
@@ -236,9 +250,10 @@ TEST(DecisionLineTest, IsExactlyWhatDumpLineWritesForItsValues) {
   cases.emplace_back(-12, Decision{});
   std::string every_control;
   for (int c = 0; c < 0x20; ++c) every_control += static_cast<char>(c);
-  const std::string kTexts[] = {every_control, "quote \" and backslash \\ and slash /",
-                                "del \x7f", "Blödmann – „Zitat“ 😀", "bad \xc3 utf8 \xff",
-                                "", "\u2028\u2029"};
+  const std::string kTexts[] = {every_control,        "quote \" and backslash \\ and slash /",
+                                "del \x7f",           "Blödmann – „Zitat“ 😀",
+                                "bad \xc3 utf8 \xff", "",
+                                "\u2028\u2029"};
   for (const std::string& text : kTexts) {
     Decision d = SampleDecision();
     d.hits[0].spans[0].text = text;
@@ -291,7 +306,7 @@ TEST(DumpLineTest, ReplacesInvalidUtf8InsteadOfThrowing) {
   std::string line;
   ASSERT_NO_THROW(line = DumpLine(value));
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  const json parsed = json::parse(line);  // valid JSON again
+  const json parsed = json::parse(line);     // valid JSON again
   EXPECT_EQ(parsed["id"], "p\xEF\xBF\xBD");  // U+FFFD
 }
 

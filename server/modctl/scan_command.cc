@@ -19,7 +19,8 @@
 namespace moderation::modctl {
 namespace {
 
-constexpr char kScanHelp[] = R"(usage: modctl scan --rules PATH [--community ID] [--cache-dir DIR] < posts.jsonl > decisions.jsonl
+constexpr char kScanHelp[] =
+    R"(usage: modctl scan --rules PATH [--community ID] [--cache-dir DIR] < posts.jsonl > decisions.jsonl
 
 Judges one post per input line and writes one decision per output line, in
 order. Input: {"id", "text" | "title"/"body", "community"?, "author"?:
@@ -57,7 +58,8 @@ int RunScan(const std::vector<std::string>& args, std::istream& in, std::ostream
   const bool help = parsed.ok() && parsed->Has("help");
   if (!parsed.ok() || help || !parsed->Get("rules") || !parsed->positional.empty()) {
     if (!parsed.ok()) std::cerr << "modctl scan: " << parsed.status().message() << "\n";
-    if (!help && parsed.ok()) std::cerr << "modctl scan: needs --rules PATH and no positional arguments\n";
+    if (!help && parsed.ok())
+      std::cerr << "modctl scan: needs --rules PATH and no positional arguments\n";
     (help ? std::cout : std::cerr) << kScanHelp;
     return help ? kExitOk : kExitUsage;
   }

@@ -36,8 +36,10 @@ void PrintWarnings(const RuleCatalog& catalog) {
 
 std::string DefaultCacheDir() {
   if (const char* dir = std::getenv("MODERATION_CACHE_DIR")) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/moderation";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/moderation";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/moderation";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/moderation";
   return "";
 }
 
@@ -69,8 +71,8 @@ int RunValidate(const std::vector<std::string>& args) {
       continue;
     }
     PrintWarnings(*catalog);
-    std::cout << absl::StrFormat("%s: OK (%d rule set(s), %d communities, %d examples passed)\n", path,
-                                 catalog->rule_set_count(), catalog->communities().size(),
+    std::cout << absl::StrFormat("%s: OK (%d rule set(s), %d communities, %d examples passed)\n",
+                                 path, catalog->rule_set_count(), catalog->communities().size(),
                                  catalog->example_results().size());
   }
   return exit_code;
