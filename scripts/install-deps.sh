@@ -20,6 +20,8 @@ PACKAGES=(
   python3-grpcio python3-protobuf # the Python example client and its integration test
   prometheus # promtool, to check the /metrics exposition in tests
   openssl # test certificates for the TLS integration tests
+  ccache # repeated builds (CI, sanitizer and fuzz builds) reuse object files
+  clang-format # scripts/check-format.sh
 )
 
 if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then

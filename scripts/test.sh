@@ -4,6 +4,7 @@
 #
 # Steps (each reported in the summary at the end):
 #   1. build                      scripts/build.sh
+#      format check               scripts/check-format.sh (clang-format 14)
 #   2. ctest                      every C++ unit test
 #   3. modctl validate rules/     the default rule sets must load cleanly
 #   4. modctl test rules/         every rule's embedded examples must pass
@@ -85,6 +86,7 @@ if [[ "${results[-1]}" != PASS ]]; then
   exit 1
 fi
 
+step "format check" bash scripts/check-format.sh
 step "ctest" ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --timeout 300 \
   --no-tests=error
 step "modctl validate $RULES_DIR/" "$MODCTL" validate "$RULES_DIR/"
