@@ -11,6 +11,20 @@ size_t TokenLength(const char* text, size_t n, size_t start) {
   return end - start;
 }
 
+// The segment's first token is dropped: the separator that now leads the
+// segment goes too. Tokens to its right that were dropped already took their
+// own left separator, so it is the first separator not yet dropped ("+ + zz":
+// the second '+' took the first ' ', the first '+' must take the second).
+void DropFirstSeparatorFrom(char* text, size_t n, size_t from, char drop) {
+  for (size_t i = from; i < n; ++i) {
+    if (text[i] == ' ') {
+      text[i] = drop;
+      return;
+    }
+    if (text[i] != drop) return;  // a kept letter: no separator leads
+  }
+}
+
 }  // namespace
 
 size_t ResolveTentativeLetters(SkeletonBuffers s, size_t n) {
@@ -36,8 +50,8 @@ size_t ResolveTentativeLetters(SkeletonBuffers s, size_t n) {
         text[start] = kDrop;
         if (start > 0) {
           text[start - 1] = kDrop;
-        } else if (end < n) {
-          text[end] = kDrop;
+        } else {
+          DropFirstSeparatorFrom(text, n, end, kDrop);
         }
       }
     }
@@ -92,7 +106,14 @@ size_t CanonicaliseWords(SkeletonBuffers s, size_t begin, size_t end, size_t* wo
       continue;
     }
     if (raw == ' ') {
-      // Collection never ends the skeleton with ' ' nor starts it with one.
+      // A separator needs a word before it. ResolveTentativeLetters keeps
+      // the scratch free of leading and doubled separators; this guard keeps
+      // a slip there from reading before the buffer (WriteSeparator reads
+      // the previous letter) or from writing an empty word.
+      if (write == word_start) {
+        ++read;
+        continue;
+      }
       WriteSeparator(s, write, begins[read + 1]);
       word_start = ++write;
       ++read;

@@ -66,8 +66,9 @@ struct SkeletonBuffers {
 // Writes the ' ' at s[at] between two words: it maps to the original bytes
 // between them, or, when both come from one original cluster (a ligature of
 // words) and nothing lies between, to the previous word's last range.
-// s[at - 1] must be the previous word's final last letter; next_begin is
-// where the next word's first letter begins.
+// s[at - 1] must be the previous word's final last letter (at > 0; the
+// caller checks that a word was written); next_begin is where the next word's
+// first letter begins.
 inline void WriteSeparator(SkeletonBuffers s, size_t at, uint32_t next_begin) {
   const uint32_t prev_begin = s.begins[at - 1], prev_end = s.ends[at - 1];
   const bool gap = prev_end < next_begin;
