@@ -10,7 +10,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libhyperscan-dev libre2-dev libabsl-dev libyaml-cpp-dev libicu-dev
+  libhyperscan-dev libre2-dev libabsl-dev libfyaml-dev libicu-dev
   libutf8proc-dev libssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc

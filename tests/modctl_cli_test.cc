@@ -194,6 +194,8 @@ const BrokenFileCase kYamlSyntaxError{"yaml_syntax_error",
                                       "    score: 6\n"
                                       "  - id: syn.two: oops\n",
                                       8, 16, "YAML syntax error"};
+// yaml-cpp 0.7 never returned from LoadAll(",") and allocated until killed.
+const BrokenFileCase kLoneComma{"lone_comma", ",", 1, 1, "YAML syntax error"};
 const BrokenFileCase kMisspelledKey{"misspelled_key",
                                     "ruleset: typo\n"
                                     "version: \"1\"\n"
@@ -243,8 +245,8 @@ TEST_P(ModctlValidateBrokenFileTest, PointsAtTheProblemAsFileLineColumnAndExitsO
 }
 
 INSTANTIATE_TEST_SUITE_P(Problems, ModctlValidateBrokenFileTest,
-                         ::testing::Values(kYamlSyntaxError, kMisspelledKey, kDuplicateId,
-                                           kFailingExample),
+                         ::testing::Values(kYamlSyntaxError, kLoneComma, kMisspelledKey,
+                                           kDuplicateId, kFailingExample),
                          [](const ::testing::TestParamInfo<BrokenFileCase>& info) {
                            return info.param.name;
                          });

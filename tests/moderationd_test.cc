@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -834,6 +835,43 @@ TEST_F(ModerationdTest, ABrokenRuleFileKeepsTheOldRulesServingAndIsReportedWithF
   ASSERT_RPC_OK(ListRuleSets(&list));
   EXPECT_TRUE(list.last_attempt_ok());
   EXPECT_THAT(list.last_errors(), IsEmpty());
+}
+
+// Resident memory of a process in KiB, from /proc (0 if unreadable).
+long ResidentKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+// A file holding a single ',' once made a reload allocate gigabytes (yaml-cpp
+// 0.7's LoadAll never returned). Now it is a syntax error at zz.yaml:1:1, the
+// rules in service keep answering, and memory stays where it was.
+TEST_F(ModerationdTest, ARuleFileHoldingOnlyACommaFailsTheReloadWithoutEatingMemory) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const long rss_before = ResidentKib(server_->pid());
+  ASSERT_GT(rss_before, 0);
+  ASSERT_TRUE(server_->WriteRuleFile("zz.yaml", ","));
+  v1::ListRuleSetsResponse list;
+  EXPECT_TRUE(
+      Eventually([&] { return ListRuleSets(&list).ok() && !list.last_attempt_ok(); }, seconds(10)))
+      << "ListRuleSets never showed the failed reload: " << list.DebugString();
+  bool located = false;
+  for (const v1::Diagnostic& d : list.last_errors()) {
+    if (absl::EndsWith(d.file(), "zz.yaml") && d.line() == 1 &&
+        absl::StrContains(d.message(), "YAML syntax error")) {
+      located = true;
+    }
+  }
+  EXPECT_TRUE(located) << list.DebugString();
+  v1::ModerateResponse response;
+  ASSERT_RPC_OK(Moderate(Request("comma-1", kAbusive), &response));
+  EXPECT_EQ(response.decision(), v1::DECISION_BLOCK);
+  EXPECT_LT(ResidentKib(server_->pid()), rss_before + 100 * 1024)
+      << "resident memory grew by more than 100 MiB";
 }
 
 TEST_F(ModerationdTest, SighupReloadsTheRules) {

@@ -11,6 +11,7 @@ namespace {
 
 using internal::Entry;
 using internal::MapReader;
+using internal::YamlNode;
 using internal::YamlReader;
 
 // A non-empty list of rule-set ids; records where each id is referenced so
@@ -21,7 +22,7 @@ std::vector<std::string> ParseSetList(YamlReader* reader, const Entry& entry, Co
     map->references.emplace_back(item.text, item.location);
     sets.push_back(std::move(item.text));
   }
-  if (entry.value.IsSequence() && entry.value.size() == 0) {
+  if (entry.value->IsSequence() && entry.value->size() == 0) {
     reader->Error(entry.value_location,
                   absl::StrCat("'", entry.key, "' must name at least one rule set"));
   }
@@ -29,7 +30,7 @@ std::vector<std::string> ParseSetList(YamlReader* reader, const Entry& entry, Co
 }
 
 void ParseCommunityEntries(YamlReader* reader, const Entry& entry, CommunityMap* map) {
-  MapReader communities(reader, entry.value, "communities", std::nullopt, "community");
+  MapReader communities(reader, *entry.value, "communities", std::nullopt, "community");
   for (const Entry& community : communities.entries()) {
     if (!internal::IsValidId(community.key)) {
       reader->Error(community.key_location,
@@ -40,7 +41,7 @@ void ParseCommunityEntries(YamlReader* reader, const Entry& entry, CommunityMap*
   }
 }
 
-std::optional<CommunityMap> ParseDocument(YamlReader* reader, const YAML::Node& root) {
+std::optional<CommunityMap> ParseDocument(YamlReader* reader, const YamlNode& root) {
   MapReader top(reader, root, "communities file",
                 std::vector<std::string_view>{"default", "communities"});
   if (!top.is_map()) return std::nullopt;

@@ -82,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
                        2, 3},
         BadCommunities{"NotAMapping", "- a\n", "'communities file' must be a mapping", 1, 1},
         BadCommunities{"NothingInside", "{}\n", "needs 'default' or 'communities'", 1, 1},
-        BadCommunities{"SyntaxError", "default: [a\n", "YAML syntax error", 2, 1}),
+        BadCommunities{"SyntaxError", "default: [a\n", "YAML syntax error", 1, 10}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

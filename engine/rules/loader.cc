@@ -40,7 +40,8 @@ void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
 
 void ParseThresholds(YamlReader* reader, const Entry* entry, Thresholds* thresholds) {
   if (entry == nullptr) return;
-  MapReader map(reader, entry->value, "thresholds", std::vector<std::string_view>{"flag", "block"});
+  MapReader map(reader, *entry->value, "thresholds",
+                std::vector<std::string_view>{"flag", "block"});
   const std::optional<double> flag = map.Number("flag", kOptional);
   const std::optional<double> block = map.Number("block", kOptional);
   if (flag) thresholds->flag = *flag;
@@ -55,14 +56,14 @@ void ParseThresholds(YamlReader* reader, const Entry* entry, Thresholds* thresho
 void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTable& lists,
                 RuleSetSource* set) {
   if (entry == nullptr) return;
-  if (!entry->value.IsSequence()) {
+  if (!entry->value->IsSequence()) {
     reader->Error(entry->value_location, "'rules' must be a list of rules");
     return;
   }
   std::map<std::string, SourceLocation> first_seen;
-  for (const YAML::Node& node : entry->value) {
+  for (const internal::YamlNode* node : entry->value->items()) {
     SourceLocation id_location;
-    std::optional<Rule> rule = internal::ParseRule(reader, node, lists, &id_location);
+    std::optional<Rule> rule = internal::ParseRule(reader, *node, lists, &id_location);
     if (!rule) continue;
     if (!rule->id.empty()) {
       const auto [first, inserted] = first_seen.emplace(rule->id, id_location);
@@ -76,7 +77,7 @@ void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTabl
   }
 }
 
-std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const YAML::Node& root) {
+std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::YamlNode& root) {
   MapReader top(reader, root, "rule file", kTopKeys);
   if (!top.is_map()) return std::nullopt;
   RuleSetSource set;

@@ -56,8 +56,11 @@ std::vector<BadCase> BadCases() {
        2, 12},
       {"InvalidUtf8ColumnCountsCharacters", "ruleset: t\nversion: \"\xc3\xb6\xff\"\n",
        "not valid UTF-8", 2, 12},
-      {"YamlSyntaxErrorHasItsPosition", "ruleset: t\nversion: [1, 2\nrules: []\n",
-       "YAML syntax error", 3, 6},
+      // Reported where the unclosed '[' opens, not where the parser gave up.
+      {"YamlSyntaxErrorPointsAtWhereTheProblemStarts", "ruleset: t\nversion: [1, 2\nrules: []\n",
+       "YAML syntax error: flow sequence without a closing bracket", 2, 10},
+      {"LoneCommaIsASyntaxErrorNotAHang", ",", "YAML syntax error", 1, 1},
+      {"AliasesAreRefused", "ruleset: &id t\nversion: *id\nrules: []\n", "aliases", 2, 10},
       {"FileMustBeAMapping", "- just\n- a list\n", "'rule file' must be a mapping", 1, 1},
       {"UnknownTopLevelKeySuggestsTheRightOne", absl::StrCat(kHead, "descripton: x\n"),
        "unknown key 'descripton' in rule file (did you mean 'description'?)", 4, 1},
@@ -154,6 +157,22 @@ std::vector<BadCase> BadCases() {
        "'*' is only allowed at the start or end of a term", 6, 16},
       {"RegexRejectedByRe2QuotesItsError", WithRule("regex: '(ab'\nscore: 1"),
        "invalid regex: missing ): (ab", 6, 12},
+      {"RegexOverTheLengthLimit",
+       WithRule(absl::StrCat("regex: '", std::string(9000, 'a'), "'\nscore: 1")),
+       "regex is 9000 bytes long; at most 8192", 6, 12},
+      // 1,000 terms referenced 600 times would be 600,000 terms: the budget
+      // stops @list expansion from multiplying a file (a "billion laughs"
+      // made of lists).
+      {"ListExpansionOverTheTermBudget",
+       [] {
+         std::string list, refs;
+         for (int i = 0; i < 1000; ++i) absl::StrAppend(&list, i == 0 ? "" : ", ", "wort", i);
+         for (int i = 0; i < 600; ++i) absl::StrAppend(&refs, i == 0 ? "" : ", ", "\"@big\"");
+         return absl::StrCat("ruleset: t\nversion: \"1\"\nlists:\n  big: [", list,
+                             "]\nrules:\n  - id: r.1\n    category: insult\n    words: [", refs,
+                             "]\n    score: 1\n");
+       }(),
+       "expands to more than 500000 terms", 8, 13 + 8 * 500},  // the 501st reference
       {"RegexMatchingEmptyString", WithRule("regex: 'a*'\nscore: 1"),
        "regex matches the empty string", 6, 12},
       {"RegexMatchingOnlyAWordBoundary", WithRule("regex: '\\b'\nscore: 1"),

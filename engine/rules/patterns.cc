@@ -74,6 +74,10 @@ std::optional<TermSpec> ParseTermSpec(std::string_view raw, std::string* error) 
 }
 
 std::optional<std::string> RegexProblem(const std::string& pattern) {
+  if (pattern.size() > kMaxRegexBytes) {
+    return absl::StrCat("regex is ", pattern.size(), " bytes long; at most ", kMaxRegexBytes,
+                        " are allowed (use a word list for long alternations)");
+  }
   RE2::Options options;
   options.set_encoding(RE2::Options::EncodingUTF8);
   options.set_case_sensitive(false);

@@ -26,8 +26,12 @@ struct TermSpec {
 // term returns nullopt and sets *error.
 std::optional<TermSpec> ParseTermSpec(std::string_view raw, std::string* error);
 
-// The problem with a rule regex (RE2 rejects it, or it can match the empty
-// string), or nullopt if it is fine.
+// The longest regex a rule may have. Hyperscan's compile time and memory grow
+// with pattern size; word lists are the tool for long alternations.
+inline constexpr size_t kMaxRegexBytes = 8192;
+
+// The problem with a rule regex (too long, RE2 rejects it, or it can match
+// the empty string), or nullopt if it is fine.
 std::optional<std::string> RegexProblem(const std::string& pattern);
 
 }  // namespace moderation::rules::internal

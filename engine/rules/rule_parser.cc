@@ -91,7 +91,7 @@ void ParseOutcome(YamlReader* reader, MapReader* map, Rule* rule) {
 
 }  // namespace
 
-std::optional<Rule> ParseRule(YamlReader* reader, const YAML::Node& node, const ListTable& lists,
+std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const ListTable& lists,
                               SourceLocation* id_location) {
   MapReader map(reader, node, "rule", kRuleKeys);
   if (!map.is_map()) return std::nullopt;

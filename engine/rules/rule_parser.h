@@ -20,7 +20,7 @@ namespace moderation::rules::internal {
 // Sets *id_location to where the id is written (for duplicate-id messages).
 // Returns nullopt only when the item is not a mapping; the caller must still
 // discard the rule if any diagnostic was reported.
-std::optional<Rule> ParseRule(YamlReader* reader, const YAML::Node& node, const ListTable& lists,
+std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const ListTable& lists,
                               SourceLocation* id_location);
 
 // Parses `condition:`.

@@ -54,14 +54,14 @@ const std::vector<std::string_view> kAuthorKeys = {"account_age_days", "trust_le
                                                    "prior_violations"};
 
 void ParseAuthor(YamlReader* reader, const Entry& entry, Author* author) {
-  MapReader map(reader, entry.value, "author", kAuthorKeys);
+  MapReader map(reader, *entry.value, "author", kAuthorKeys);
   author->account_age_days = map.Int("account_age_days", kOptional);
   author->trust_level = map.Int("trust_level", kOptional);
   author->prior_violations = map.Int("prior_violations", kOptional);
 }
 
 // A plain string, or {text, author} for rules with author conditions.
-std::optional<Example> ParseExample(YamlReader* reader, const YAML::Node& node) {
+std::optional<Example> ParseExample(YamlReader* reader, const YamlNode& node) {
   Example example;
   example.location = reader->Loc(node);
   if (node.IsScalar()) {
@@ -83,13 +83,13 @@ std::optional<Example> ParseExample(YamlReader* reader, const YAML::Node& node) 
 
 void ParseExampleList(YamlReader* reader, const Entry* entry, std::vector<Example>* out) {
   if (entry == nullptr) return;
-  if (!entry->value.IsSequence()) {
+  if (!entry->value->IsSequence()) {
     reader->Error(entry->value_location,
                   absl::StrCat("'", entry->key, "' must be a list of examples"));
     return;
   }
-  for (const YAML::Node& item : entry->value) {
-    if (std::optional<Example> example = ParseExample(reader, item)) {
+  for (const YamlNode* item : entry->value->items()) {
+    if (std::optional<Example> example = ParseExample(reader, *item)) {
       out->push_back(std::move(*example));
     }
   }
@@ -101,7 +101,7 @@ Condition ParseCondition(YamlReader* reader, const Entry& entry) {
   static const std::vector<std::string_view> kKeys = ConditionKeys();
   Condition condition;
   condition.location = entry.value_location;
-  MapReader map(reader, entry.value, "condition", kKeys);
+  MapReader map(reader, *entry.value, "condition", kKeys);
   if (!map.is_map()) return condition;
   for (const IntConditionKey& k : kIntConditionKeys) {
     condition.*k.field = map.Int(k.key, kOptional);
@@ -111,7 +111,7 @@ Condition ParseCondition(YamlReader* reader, const Entry& entry) {
     }
   }
   ParseCaps(reader, &map, &condition);
-  if (entry.value.size() == 0) {
+  if (entry.value->size() == 0) {
     reader->Error(condition.location, "empty condition: give at least one test");
   } else if (map.Has("caps_min_letters") && !map.Has("caps_ratio_at_least")) {
     reader->Error(map.Find("caps_min_letters")->key_location,
@@ -121,7 +121,7 @@ Condition ParseCondition(YamlReader* reader, const Entry& entry) {
 }
 
 void ParseExamples(YamlReader* reader, const Entry& entry, Rule* rule) {
-  MapReader map(reader, entry.value, "examples",
+  MapReader map(reader, *entry.value, "examples",
                 std::vector<std::string_view>{"match", "no_match"});
   ParseExampleList(reader, map.Find("match"), &rule->match_examples);
   ParseExampleList(reader, map.Find("no_match"), &rule->no_match_examples);

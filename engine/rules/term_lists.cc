@@ -35,7 +35,7 @@ std::vector<LocatedTerm> ParseTerms(YamlReader* reader, const Entry& entry, bool
     }
     terms.push_back({std::move(*spec), std::move(item.location)});
   }
-  if (entry.value.IsSequence() && entry.value.size() == 0) {
+  if (entry.value->IsSequence() && entry.value->size() == 0) {
     reader->Error(entry.value_location, absl::StrCat("'", entry.key, "' must not be empty"));
   }
   return terms;
@@ -44,7 +44,7 @@ std::vector<LocatedTerm> ParseTerms(YamlReader* reader, const Entry& entry, bool
 ListTable ParseLists(YamlReader* reader, const Entry* entry) {
   ListTable lists;
   if (entry == nullptr) return lists;
-  MapReader map(reader, entry->value, "lists", std::nullopt, "list");
+  MapReader map(reader, *entry->value, "lists", std::nullopt, "list");
   for (const Entry& list : map.entries()) {
     lists[list.key] = ParseTerms(reader, list, /*allow_references=*/false);
   }
@@ -59,6 +59,7 @@ std::vector<Term> ExpandTerms(YamlReader* reader, const std::vector<LocatedTerm>
   };
   for (const LocatedTerm& term : terms) {
     if (!term.spec.is_list_reference) {
+      if (!reader->ChargeTerms(1, term.location)) break;
       add(term);
       continue;
     }
@@ -67,6 +68,7 @@ std::vector<Term> ExpandTerms(YamlReader* reader, const std::vector<LocatedTerm>
       reader->Error(term.location, UnknownListMessage(term.spec.text, lists));
       continue;
     }
+    if (!reader->ChargeTerms(list->second.size(), term.location)) break;
     for (const LocatedTerm& item : list->second) add(item);
   }
   return expanded;

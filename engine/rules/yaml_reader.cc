@@ -26,6 +26,19 @@ std::optional<size_t> BadByteOffset(const absl::Status& status) {
   return offset;
 }
 
+// SimpleAtod/SimpleAtoi also take surrounding blanks, "inf" and "nan";
+// a number in a rule file is written with digits and nothing around them.
+bool IsNumberText(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!(absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' ||
+          c == 'e' || c == 'E')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // absl::StrJoin does not take std::string_view in this Abseil build.
@@ -52,17 +65,12 @@ SourceLocation SourceText::AtLineByte(size_t line, size_t byte_in_line) const {
   if (line >= line_starts_.size()) return {filename_, static_cast<int>(line) + 1, 1};
   const size_t start = line_starts_[line];
   const size_t end = std::min(text_.size(), start + byte_in_line);
-  // Editors count characters, yaml-cpp counts bytes: count lead bytes only.
+  // Editors count characters, offsets count bytes: count lead bytes only.
   int column = 1;
   for (size_t i = start; i < end; ++i) {
     if (!IsContinuationByte(text_[i])) ++column;
   }
   return {filename_, static_cast<int>(line) + 1, column};
-}
-
-SourceLocation SourceText::At(const YAML::Mark& mark) const {
-  if (mark.is_null() || mark.line < 0 || mark.column < 0) return WholeFile();
-  return AtLineByte(static_cast<size_t>(mark.line), static_cast<size_t>(mark.column));
 }
 
 SourceLocation SourceText::AtOffset(size_t offset) const {
@@ -71,33 +79,43 @@ SourceLocation SourceText::AtOffset(size_t offset) const {
   return AtLineByte(line, offset - line_starts_[line]);
 }
 
-std::optional<YAML::Node> YamlReader::Parse() {
+const YamlNode* YamlReader::Parse(const YamlLimits& limits) {
   const absl::Status utf8 = text::ValidateUtf8(source_->text());
   if (!utf8.ok()) {
     const std::optional<size_t> offset = BadByteOffset(utf8);
     Error(offset ? source_->AtOffset(*offset) : source_->WholeFile(),
           "file is not valid UTF-8 (the file must be saved as UTF-8)");
-    return std::nullopt;
+    return nullptr;
   }
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(source_->text()));
-    if (documents.size() > 1) {
-      Error(documents[1], "a file holds one YAML document; remove the '---' separator");
-      return std::nullopt;
+  YamlParseError error;
+  document_ = YamlDocument::Parse(source_->text(), limits, &error);
+  if (document_ == nullptr) {
+    SourceLocation where = source_->WholeFile();
+    if (error.offset != YamlParseError::kNoOffset) {
+      where = source_->AtOffset(error.offset);
+    } else if (error.line > 0) {
+      where = {source_->filename(), error.line, error.column};
     }
-    if (documents.empty()) return YAML::Node();
-    return documents[0];
-  } catch (const YAML::Exception& e) {
-    Error(source_->At(e.mark), absl::StrCat("YAML syntax error: ", e.msg));
-  } catch (const std::exception& e) {
-    Error(source_->WholeFile(), absl::StrCat("cannot parse YAML: ", e.what()));
+    Error(where, std::move(error.message));
+    return nullptr;
   }
-  return std::nullopt;
+  return &document_->root();
 }
 
-SourceLocation YamlReader::Loc(const YAML::Node& node) const {
-  if (!node.IsDefined()) return source_->WholeFile();
-  return source_->At(node.Mark());
+bool YamlReader::ChargeTerms(size_t n, const SourceLocation& at) {
+  if (over_term_budget_) return false;
+  terms_ += n;
+  if (terms_ <= kMaxTermsPerFile) return true;
+  over_term_budget_ = true;
+  Error(at,
+        absl::StrCat("the file expands to more than ", kMaxTermsPerFile,
+                     " terms (counting every @list reference); split it into several rule sets"));
+  return false;
+}
+
+SourceLocation YamlReader::Loc(const YamlNode& node) const {
+  if (node.offset() == YamlNode::kNoOffset) return source_->WholeFile();
+  return source_->AtOffset(node.offset());
 }
 
 void YamlReader::Error(const SourceLocation& location, std::string message) {
@@ -112,26 +130,30 @@ void SortByLocation(Diagnostics* diagnostics, size_t first) {
                    });
 }
 
-std::optional<std::string> ScalarText(const YAML::Node& node) {
+std::optional<std::string> ScalarText(const YamlNode& node) {
   if (!node.IsScalar()) return std::nullopt;
   return node.Scalar();
 }
 
-std::optional<double> ScalarNumber(const YAML::Node& node) {
+std::optional<double> ScalarNumber(const YamlNode& node) {
   double value = 0;
-  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+  if (!node.IsScalar() || !IsNumberText(node.Scalar()) ||
+      !absl::SimpleAtod(node.Scalar(), &value) || !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<int> ScalarInt(const YAML::Node& node) {
+std::optional<int> ScalarInt(const YamlNode& node) {
   int value = 0;
-  if (!node.IsScalar() || !YAML::convert<int>::decode(node, value)) return std::nullopt;
+  if (!node.IsScalar() || !IsNumberText(node.Scalar()) ||
+      !absl::SimpleAtoi(node.Scalar(), &value)) {
+    return std::nullopt;
+  }
   return value;
 }
 
-MapReader::MapReader(YamlReader* reader, const YAML::Node& node, std::string_view what,
+MapReader::MapReader(YamlReader* reader, const YamlNode& node, std::string_view what,
                      std::optional<std::vector<std::string_view>> allowed,
                      std::string_view key_noun)
     : reader_(reader), location_(reader->Loc(node)) {
@@ -140,10 +162,11 @@ MapReader::MapReader(YamlReader* reader, const YAML::Node& node, std::string_vie
     return;
   }
   is_map_ = true;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    Entry entry{"", it->first, it->second, reader_->Loc(it->first), {}};
-    entry.value_location = it->second.IsNull() ? entry.key_location : reader_->Loc(it->second);
-    std::optional<std::string> key = ScalarText(it->first);
+  for (const auto& [key_node, value_node] : node.entries()) {
+    Entry entry{"", key_node, value_node, reader_->Loc(*key_node), {}};
+    entry.value_location = value_node->offset() == YamlNode::kNoOffset ? entry.key_location
+                                                                       : reader_->Loc(*value_node);
+    std::optional<std::string> key = ScalarText(*key_node);
     if (!key) {
       reader_->Error(entry.key_location,
                      absl::StrCat("keys in ", Quoted(what), " must be strings"));
@@ -186,7 +209,7 @@ const Entry* MapReader::Get(std::string_view key, bool required) {
 std::optional<std::string> MapReader::String(std::string_view key, bool required) {
   const Entry* entry = Get(key, required);
   if (!entry) return std::nullopt;
-  std::optional<std::string> value = ScalarText(entry->value);
+  std::optional<std::string> value = ScalarText(*entry->value);
   if (!value) reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be a string"));
   return value;
 }
@@ -194,7 +217,7 @@ std::optional<std::string> MapReader::String(std::string_view key, bool required
 std::optional<double> MapReader::Number(std::string_view key, bool required) {
   const Entry* entry = Get(key, required);
   if (!entry) return std::nullopt;
-  std::optional<double> value = ScalarNumber(entry->value);
+  std::optional<double> value = ScalarNumber(*entry->value);
   if (!value) reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be a number"));
   return value;
 }
@@ -202,7 +225,7 @@ std::optional<double> MapReader::Number(std::string_view key, bool required) {
 std::optional<int> MapReader::Int(std::string_view key, bool required) {
   const Entry* entry = Get(key, required);
   if (!entry) return std::nullopt;
-  std::optional<int> value = ScalarInt(entry->value);
+  std::optional<int> value = ScalarInt(*entry->value);
   if (!value) {
     reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be an integer"));
   }
@@ -227,17 +250,19 @@ std::optional<size_t> MapReader::Enum(std::string_view key,
 std::vector<LocatedString> StringList(YamlReader* reader, const Entry& entry) {
   const std::string message = absl::StrCat(Quoted(entry.key), " must be a list of strings");
   std::vector<LocatedString> items;
-  if (!entry.value.IsSequence()) {
+  if (!entry.value->IsSequence()) {
     reader->Error(entry.value_location, message);
     return items;
   }
-  for (const YAML::Node& item : entry.value) {
-    std::optional<std::string> text = ScalarText(item);
+  for (const YamlNode* item : entry.value->items()) {
+    std::optional<std::string> text = ScalarText(*item);
     if (!text) {
-      reader->Error(item.IsNull() ? entry.value_location : reader->Loc(item), message);
+      reader->Error(
+          item->offset() == YamlNode::kNoOffset ? entry.value_location : reader->Loc(*item),
+          message);
       continue;
     }
-    items.push_back({std::move(*text), reader->Loc(item)});
+    items.push_back({std::move(*text), reader->Loc(*item)});
   }
   return items;
 }
