@@ -66,10 +66,19 @@ SourceLocation SourceText::AtLineByte(size_t line, size_t byte_in_line) const {
   const size_t start = line_starts_[line];
   const size_t end = std::min(text_.size(), start + byte_in_line);
   // Editors count characters, offsets count bytes: count lead bytes only.
+  // Locations are asked for mostly in file order, so counting resumes from
+  // the last answer on the same line: a flow list of a million items on one
+  // line costs linear time, not quadratic.
+  size_t from = start;
   int column = 1;
-  for (size_t i = start; i < end; ++i) {
+  if (column_cache_.line == line && column_cache_.byte <= end) {
+    from = column_cache_.byte;
+    column = column_cache_.column;
+  }
+  for (size_t i = from; i < end; ++i) {
     if (!IsContinuationByte(text_[i])) ++column;
   }
+  column_cache_ = {line, end, column};
   return {filename_, static_cast<int>(line) + 1, column};
 }
 
