@@ -82,9 +82,17 @@ class EvalError(Exception):
         self.stderr = stderr
 
 
-def run_scan(modctl, rules, rows, timeout):
-    """Streams rows through modctl scan; returns (answers, timings, stderr)."""
-    cmd = [modctl, "scan", "--rules", rules]
+def scan_input(row):
+    """The modctl scan input line of a corpus row: its id and text only."""
+    return {"id": row["id"], "text": row["text"]}
+
+
+def run_scan(modctl, rules, rows, timeout, to_input=scan_input, extra_args=()):
+    """Streams rows through modctl scan; returns (answers, rc, timings, stderr).
+
+    to_input(row) builds the JSON object sent for a row; extra_args are added
+    to the modctl scan command line (e.g. ["--community", "news-de"])."""
+    cmd = [modctl, "scan", "--rules", rules] + list(extra_args)
     errf = tempfile.TemporaryFile()
     t_start = time.monotonic()
     try:
@@ -97,8 +105,7 @@ def run_scan(modctl, rules, rows, timeout):
     def feed():
         try:
             for row in rows:
-                line = json.dumps({"id": row["id"], "text": row["text"]},
-                                  ensure_ascii=False) + "\n"
+                line = json.dumps(to_input(row), ensure_ascii=False) + "\n"
                 proc.stdin.write(line.encode("utf-8"))
             proc.stdin.close()
         except (BrokenPipeError, OSError):
@@ -134,6 +141,7 @@ def run_scan(modctl, rules, rows, timeout):
     finally:
         watchdog.cancel()
         writer.join(timeout=5)
+        proc.stdout.close()
     t_end = time.monotonic()
     errf.seek(0)
     stderr = errf.read().decode("utf-8", "replace")
@@ -141,6 +149,27 @@ def run_scan(modctl, rules, rows, timeout):
     if killed:
         raise EvalError("modctl scan did not finish within %ds" % timeout, stderr)
     return answers, rc, (t_start, t_first, t_end), stderr
+
+
+def answer_problems(rows, answers, rc):
+    """Why a scan's answers cannot be evaluated (empty list if they can).
+
+    Exit status 0 and 1 are accepted as such: modctl scan exits 1 when the
+    rules failed to load, and then the missing answers are the problem
+    reported. Any other status, a missing answer or a reordered one is fatal."""
+    problems = []
+    if rc not in (0, 1):
+        problems.append("modctl scan exited with status %d" % rc)
+    if len(answers) != len(rows):
+        problems.append("modctl scan answered %d of %d posts"
+                        % (len(answers), len(rows)))
+    else:
+        for row, ans in zip(rows, answers):
+            if ans.get("id") != row["id"] and "error" not in ans:
+                problems.append("answer order broken: expected id %r, got %r"
+                                % (row["id"], ans.get("id")))
+                break
+    return problems
 
 
 def main(argv=None):
@@ -177,19 +206,7 @@ def main(argv=None):
             print("--- modctl stderr (tail) ---\n" + e.stderr[-4000:], file=sys.stderr)
         return 2
 
-    # modctl scan may exit 1 when it found problems in posts; 2+ is a failure.
-    problems = []
-    if rc not in (0, 1):
-        problems.append("modctl scan exited with status %d" % rc)
-    if len(answers) != len(rows):
-        problems.append("modctl scan answered %d of %d posts"
-                        % (len(answers), len(rows)))
-    else:
-        for row, ans in zip(rows, answers):
-            if ans.get("id") != row["id"] and "error" not in ans:
-                problems.append("answer order broken: expected id %r, got %r"
-                                % (row["id"], ans.get("id")))
-                break
+    problems = answer_problems(rows, answers, rc)
     if problems:
         for msg in problems:
             print("evaluate: " + msg, file=sys.stderr)
