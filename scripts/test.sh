@@ -13,6 +13,9 @@
 #   7. benchmark smoke            bench/run.sh small on this build: every part of
 #                                 the harness runs and writes its report; timings
 #                                 are never asserted
+#   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py
+#   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
+#                                 through modctl scan, held to the floors below
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
@@ -32,6 +35,25 @@ CORPUS_SIZE="${CORPUS_SIZE:-small}"
 CORPUS_MIN_RECALL="${CORPUS_MIN_RECALL:-0.9}"
 CORPUS_MAX_FP="${CORPUS_MAX_FP:-0.02}"
 CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
+
+# Floors of the realistic set (tests/corpus/realistic/README.md) per split:
+# what rules/ reached when they were set, rounded down (recall) or up (civil
+# shares) a little. Raise them as the rules improve; the issue 10 targets are
+# recall 0.95, every category 0.90, civil flagged 0.03, civil blocked 0.01.
+REALISTIC_DEV_FLOORS=(--min-recall 0.35
+  --min-category-recall insult=0.75 --min-category-recall threat=0.10
+  --min-category-recall harm_wish=0.15 --min-category-recall incitement=0.00
+  --min-category-recall hate=0.25 --min-category-recall extremism=0.65
+  --min-category-recall sexual=0.20 --min-category-recall selfharm=0.55
+  --min-category-recall spam=0.35 --min-category-recall pii=0.50
+  --max-civil-flagged 0.08 --max-civil-blocked 0.05)
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.35
+  --min-category-recall insult=0.65 --min-category-recall threat=0.20
+  --min-category-recall harm_wish=0.00 --min-category-recall incitement=0.00
+  --min-category-recall hate=0.60 --min-category-recall extremism=0.60
+  --min-category-recall sexual=0.05 --min-category-recall selfharm=0.65
+  --min-category-recall spam=0.05 --min-category-recall pii=0.60
+  --max-civil-flagged 0.04 --max-civil-blocked 0.03)
 
 names=()
 results=()
@@ -76,6 +98,20 @@ corpus_smoke() {
     --min-recall "$CORPUS_MIN_RECALL" --max-fp "$CORPUS_MAX_FP"
 }
 
+# Both splits always run, so one failing does not hide the other's figures.
+realistic_evaluation() {
+  local rc=0
+  mkdir -p "$BUILD_DIR/corpus"
+  "$PY" tests/corpus/realistic_corpus.py check || rc=1
+  "$PY" tests/corpus/evaluate_realistic.py --modctl "$MODCTL" --rules "$RULES_DIR/" \
+    --split dev --json "$BUILD_DIR/corpus/realistic-dev.json" \
+    "${REALISTIC_DEV_FLOORS[@]}" || rc=1
+  "$PY" tests/corpus/evaluate_realistic.py --modctl "$MODCTL" --rules "$RULES_DIR/" \
+    --split validation --json "$BUILD_DIR/corpus/realistic-validation.json" \
+    "${REALISTIC_VALIDATION_FLOORS[@]}" || rc=1
+  return $rc
+}
+
 # The build type scripts/build.sh configured, so the benchmark smoke keeps it.
 build_type() { sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD_DIR/CMakeCache.txt"; }
 
@@ -97,6 +133,8 @@ step "corpus smoke evaluation" corpus_smoke
 # CI compiles once. Its report goes under the build directory, not into git.
 step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
   BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
+step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
+step "realistic set evaluation" realistic_evaluation
 
 summary
 [[ $failed -eq 0 ]]
