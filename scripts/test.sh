@@ -46,13 +46,13 @@ REALISTIC_DEV_FLOORS=(--min-recall 0.35
   --min-category-recall hate=0.25 --min-category-recall extremism=0.65
   --min-category-recall sexual=0.20 --min-category-recall selfharm=0.55
   --min-category-recall spam=0.35 --min-category-recall pii=0.50
-  --max-civil-flagged 0.08 --max-civil-blocked 0.05)
+  --max-civil-flagged 0.08 --max-civil-blocked 0.06)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.35
   --min-category-recall insult=0.65 --min-category-recall threat=0.20
   --min-category-recall harm_wish=0.00 --min-category-recall incitement=0.00
-  --min-category-recall hate=0.60 --min-category-recall extremism=0.60
+  --min-category-recall hate=0.60 --min-category-recall extremism=0.65
   --min-category-recall sexual=0.05 --min-category-recall selfharm=0.65
-  --min-category-recall spam=0.05 --min-category-recall pii=0.60
+  --min-category-recall spam=0.15 --min-category-recall pii=0.60
   --max-civil-flagged 0.04 --max-civil-blocked 0.03)
 
 names=()
