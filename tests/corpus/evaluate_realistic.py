@@ -329,10 +329,15 @@ def main(argv=None):
         failures += split_failures
         results[split] = dict(summary(stats, split == LISTED_SPLIT), failures=split_failures)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"rules": args.rules, "community": args.community, "floors": floors,
-                       "splits": results, "failures": failures}, f,
-                      ensure_ascii=False, indent=1)
+        try:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump({"rules": args.rules, "community": args.community,
+                           "floors": floors, "splits": results, "failures": failures},
+                          f, ensure_ascii=False, indent=1)
+        except OSError as e:
+            print("evaluate_realistic: cannot write %s: %s" % (args.json, e.strerror),
+                  file=sys.stderr)
+            return 2
     if failures:
         print("\nevaluate_realistic: FAILED: " + "; ".join(failures))
         return 1

@@ -257,6 +257,12 @@ class FakeScanTest(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("dev.jsonl:13: abusive posts need a category", out)
 
+    def test_unwritable_json_file_fails_the_evaluation(self):
+        self.out_json = os.path.join(self.tmp, "no-such-dir", "out.json")
+        code, out, _ = self.run_eval("--split", "dev")
+        self.assertEqual(code, 2)
+        self.assertIn("cannot write", out)
+
     def test_floor_outside_zero_to_one_is_a_usage_error(self):
         with self.assertRaises(SystemExit) as cm, \
                 contextlib.redirect_stderr(io.StringIO()):
