@@ -22,6 +22,9 @@ PACKAGES=(
   openssl # test certificates for the TLS integration tests
   ccache # repeated builds (CI, sanitizer and fuzz builds) reuse object files
   clang-format # scripts/check-format.sh
+  systemd # systemd-analyze verify/security for deploy/systemd
+  haproxy # the L7 gRPC load balancer of the fleet test (tests/fleet)
+  mmdebstrap podman runc # the container image from Debian's archive (deploy/container)
 )
 
 if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then

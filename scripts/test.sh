@@ -16,6 +16,13 @@
 #   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py
 #   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
 #                                 through modctl scan, held to the floors below
+#  10. deploy/: kubernetes manifests (kubectl kustomize + offline schema,
+#      field and wiring checks, the server on the rendered flags), systemd
+#      unit (systemd-analyze verify/security), Debian package (cpack + dpkg-deb),
+#      container image (mmdebstrap + podman, run read-only as in Kubernetes)
+#  11. fleet                      3 replicas behind HAProxy under load: SIGKILL,
+#                                 rolling rule change, SIGTERM drain; zero lost
+#                                 posts (tests/fleet/run.sh short)
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
@@ -135,6 +142,17 @@ step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(buil
   BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
 step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
 step "realistic set evaluation" realistic_evaluation
+
+# Deployment and the fleet (issue 14). Each script takes the build directory
+# as an absolute path and the server from it.
+ABS_BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
+step "deploy: kubernetes manifests" env MODERATIOND="$ABS_BUILD_DIR/server/moderationd" \
+  MODERATIOND_CACHE_DIR="$ABS_BUILD_DIR/tests/moderationd_test_cache" bash deploy/kubernetes/test/check.sh
+step "deploy: systemd unit" env MODERATIOND="$ABS_BUILD_DIR/server/moderationd" \
+  bash deploy/systemd/test-unit.sh
+step "deploy: debian package" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/packaging/test-deb.sh
+step "deploy: container image" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/container/test-image.sh
+step "fleet: 3 replicas behind haproxy" env BUILD_DIR="$ABS_BUILD_DIR" bash tests/fleet/run.sh short
 
 summary
 [[ $failed -eq 0 ]]

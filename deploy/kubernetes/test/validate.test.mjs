@@ -1,0 +1,203 @@
+// Tests of the Kubernetes manifests, run by `node --test` (check.sh):
+//   - the base and the example overlay render with `kubectl kustomize` and
+//     pass every check of checks.mjs;
+//   - each kind of check rejects a manifest broken in its way, so a pass
+//     means something;
+//   - with MODERATIOND set: the real server starts with the Deployment's own
+//     flags on the rendered ConfigMap, laid out as the kubelet lays it out,
+//     and reloads when the kubelet's `..data` link swap delivers new rules.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import yaml from "js-yaml";
+
+import {
+  rulesProblems, schemaProblems, strictFieldProblems, validateObjects,
+} from "./checks.mjs";
+import { checkWiring } from "./wiring.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../../..");
+const rulesDir = join(repo, "rules");
+const kubectl = process.env.KUBECTL || "kubectl";
+
+function render(dir, ...flags) {
+  const out = execFileSync(kubectl, ["kustomize", ...flags, join(here, "..", dir)], {
+    encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+  });
+  return yaml.loadAll(out).filter((o) => o != null);
+}
+
+// Rendered once; each test gets its own copy to break.
+let rendered;
+function overlay() {
+  rendered ??= render("overlays/example", "--load-restrictor", "LoadRestrictionsNone");
+  return structuredClone(rendered);
+}
+const find = (objects, kind) => objects.find((o) => o.kind === kind);
+const deploymentContainer = (objects) => find(objects, "Deployment").spec.template.spec.containers[0];
+const mentions = (problems, text) => problems.some((p) => p.includes(text));
+
+test("the base renders and passes every check", () => {
+  const objects = render("base");
+  assert.deepEqual(validateObjects(objects), []);
+  assert.deepEqual(objects.map((o) => o.kind).sort(), [
+    "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service",
+    "Service", "ServiceAccount"]);
+});
+
+test("the example overlay renders and passes every check, with the repository's rules", () => {
+  const objects = overlay();
+  assert.deepEqual(validateObjects(objects, { rulesDir }), []);
+  for (const o of objects.filter((o) => o.kind !== "Namespace"))
+    assert.equal(o.metadata.namespace, "moderation", `${o.kind}/${o.metadata.name}`);
+  assert.ok(find(objects, "PodMonitor"), "the Prometheus Operator component is included");
+});
+
+test("a misspelt or unknown field is rejected", () => {
+  const objects = overlay();
+  const c = deploymentContainer(objects);
+  c.readinesProbe = c.readinessProbe;
+  delete c.readinessProbe;
+  const problems = strictFieldProblems(objects);
+  assert.ok(mentions(problems, "readinesProbe"), problems.join("\n"));
+  assert.ok(mentions(problems, "Deployment/moderationd"), problems.join("\n"));
+});
+
+test("a value of the wrong type is rejected by the schema", () => {
+  const objects = overlay();
+  deploymentContainer(objects).startupProbe.periodSeconds = "2";
+  const problems = schemaProblems(objects);
+  assert.ok(mentions(problems, "Deployment/moderationd: schema"), problems.join("\n"));
+});
+
+test("an object of an unknown kind is not passed unchecked", () => {
+  const problems = schemaProblems([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }]);
+  assert.ok(mentions(problems, "no schema known"), problems.join("\n"));
+});
+
+test("the wiring checks catch what no schema sees", () => {
+  const cases = [
+    ["a writable root filesystem", (o) => { deploymentContainer(o).securityContext.readOnlyRootFilesystem = false; },
+      "readOnlyRootFilesystem"],
+    ["an HTTP readiness probe", (o) => {
+      deploymentContainer(o).readinessProbe = { httpGet: { path: "/readyz", port: 9464 } };
+    }, "readinessProbe must be a native grpc probe"],
+    ["a probe on the wrong port", (o) => { deploymentContainer(o).livenessProbe.grpc.port = 50052; },
+      "livenessProbe probes port 50052"],
+    ["too short a startup budget", (o) => { deploymentContainer(o).startupProbe.failureThreshold = 5; },
+      "cold compile"],
+    ["a policy selecting other pods", (o) => {
+      find(o, "NetworkPolicy").spec.podSelector.matchLabels["app.kubernetes.io/name"] = "other";
+    }, "NetworkPolicy/moderationd: selects no"],
+    ["a Service naming a missing port", (o) => { find(o, "Service").spec.ports[0].targetPort = "gprc"; },
+      "names port gprc"],
+    ["--rules off the ConfigMap mount", (o) => {
+      const c = deploymentContainer(o);
+      c.args = c.args.map((a) => (a.startsWith("--rules=") ? "--rules=/rules" : a));
+    }, "--rules=/rules is not a ConfigMap mount"],
+    ["a grace period shorter than the drain", (o) => {
+      find(o, "Deployment").spec.template.spec.terminationGracePeriodSeconds = 12;
+    }, "terminationGracePeriodSeconds"],
+    ["an HPA on another target", (o) => { find(o, "HorizontalPodAutoscaler").spec.scaleTargetRef.name = "x"; },
+      "scales Deployment/x"],
+  ];
+  for (const [what, mutate, expected] of cases) {
+    const objects = overlay();
+    assert.deepEqual(checkWiring(objects), [], "unchanged manifests pass");
+    mutate(objects);
+    const problems = checkWiring(objects);
+    assert.ok(mentions(problems, expected), `${what}: expected "${expected}" in:\n${problems.join("\n")}`);
+  }
+});
+
+test("the rules ConfigMap must hold exactly the rule files, unchanged", () => {
+  const objects = overlay();
+  const cm = objects.find((o) => o.kind === "ConfigMap");
+  delete cm.data["spam.yaml"];
+  cm.data["de.yaml"] += "\n# edited\n";
+  const problems = rulesProblems(objects, rulesDir);
+  assert.ok(mentions(problems, "lacks spam.yaml"), problems.join("\n"));
+  assert.ok(mentions(problems, "de.yaml differs"), problems.join("\n"));
+});
+
+// --- the real server on the rendered Deployment and ConfigMap -------------
+
+// Writes the ConfigMap as the kubelet does: files in a timestamped directory,
+// `..data` pointing at it, and one link per key through `..data`.
+function writeKubeletConfigMap(dir, data, generation) {
+  const stamp = `..2026_12_02_00_00_0${generation}.000000000`;
+  mkdirSync(join(dir, stamp));
+  for (const [key, value] of Object.entries(data)) writeFileSync(join(dir, stamp, key), value);
+  symlinkSync(stamp, join(dir, "..data_tmp"));
+  renameSync(join(dir, "..data_tmp"), join(dir, "..data"));  // the atomic swap
+  for (const key of Object.keys(data)) {
+    if (!existsSync(join(dir, key))) symlinkSync(join("..data", key), join(dir, key));
+  }
+}
+
+// The container's flags with the in-container paths mapped to local ones and
+// listeners on loopback with ephemeral ports.
+function localFlags(container, paths, portFile) {
+  const args = container.args.map((arg) => {
+    const [flag, value] = arg.split(/=(.*)/s);
+    if (flag === "--listen" || flag === "--metrics_listen") return `${flag}=127.0.0.1:0`;
+    return paths[value] ? `${flag}=${paths[value]}` : arg;
+  });
+  return [...args, `--port_file=${portFile}`, "--reload_debounce=100ms"];
+}
+
+function waitFor(predicate, what, ms) {
+  return new Promise((resolvePromise, reject) => {
+    const deadline = Date.now() + ms;
+    const poll = () => {
+      if (predicate()) return resolvePromise();
+      if (Date.now() > deadline) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+test("moderationd starts with the Deployment's flags and reloads on a ConfigMap swap",
+  { skip: !process.env.MODERATIOND && "set MODERATIOND to the server binary", timeout: 120000 },
+  async () => {
+    const objects = overlay();
+    const container = deploymentContainer(objects);
+    const cm = objects.find((o) => o.kind === "ConfigMap");
+    const work = mkdtempSync(join(tmpdir(), "k8s-pod-"));
+    const rules = join(work, "rules");
+    mkdirSync(rules);
+    writeKubeletConfigMap(rules, cm.data, 1);
+    const cache = process.env.MODERATIOND_CACHE_DIR || join(work, "cache");
+    mkdirSync(cache, { recursive: true });
+    const mounts = Object.fromEntries(container.volumeMounts.map((m) => [m.mountPath, m.name]));
+    const paths = {};
+    for (const [mountPath, name] of Object.entries(mounts)) paths[mountPath] = name === "rules" ? rules : cache;
+    const portFile = join(work, "ports.json");
+    const server = spawn(process.env.MODERATIOND, localFlags(container, paths, portFile),
+      { stdio: ["ignore", "ignore", "pipe"] });
+    let log = "";
+    server.stderr.on("data", (chunk) => { log += chunk; });
+    const exited = new Promise((r) => server.on("exit", (code, signal) => r({ code, signal })));
+    try {
+      await waitFor(() => /"event":"serving"/.test(log), "the serving event", 90000);
+      assert.match(log, /"event":"serving".*"ready":true/);
+      const next = { ...cm.data, "spam.yaml": cm.data["spam.yaml"].replace(/^version: .*$/m, 'version: "k8s-swap"') };
+      writeKubeletConfigMap(rules, next, 2);
+      await waitFor(() => /"event":"rules_loaded"[^\n]*spam@k8s-swap/.test(log), "a reload with the new spam version", 60000);
+      server.kill("SIGTERM");
+      assert.deepEqual(await exited, { code: 0, signal: null });
+    } finally {
+      server.kill("SIGKILL");
+      rmSync(work, { recursive: true, force: true });
+      if (!existsSync(portFile) && !/"event":"serving"/.test(log)) console.error(log);
+    }
+  });
