@@ -67,7 +67,7 @@ mmdebstrap --mode=root --variant=essential --format=tar \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/moderationd/*' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
-  --include="$deb" \
+  --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount --include="$deb" \
   --customize-hook='echo "moderationd:x:65532:65532:moderationd:/nonexistent:/usr/sbin/nologin" >>"$1/etc/passwd"' \
   --customize-hook='echo "moderationd:x:65532:" >>"$1/etc/group"' \
   --customize-hook='mkdir -p "$1/var/cache/moderationd" && chown 65532:65532 "$1/var/cache/moderationd"' \

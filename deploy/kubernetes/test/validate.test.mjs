@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import {
-  existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -195,9 +195,11 @@ test("moderationd starts with the Deployment's flags and reloads on a ConfigMap 
       await waitFor(() => /"event":"rules_loaded"[^\n]*spam@k8s-swap/.test(log), "a reload with the new spam version", 60000);
       server.kill("SIGTERM");
       assert.deepEqual(await exited, { code: 0, signal: null });
+    } catch (error) {
+      console.error(`moderationd's log:\n${log}`);
+      throw error;
     } finally {
       server.kill("SIGKILL");
       rmSync(work, { recursive: true, force: true });
-      if (!existsSync(portFile) && !/"event":"serving"/.test(log)) console.error(log);
     }
   });
