@@ -8,7 +8,8 @@
 # short (CI, scripts/test.sh): one round, 1 s of load between events, about
 #   15-25 s in all.
 # full: 6 rounds (each replica killed and drained twice, 6 rollouts), 5 s of
-#   load between events, more clients; about 2-3 minutes.
+#   load between events, more clients; about 4 minutes (359,062 posts in one
+#   run on the shared 2-core machine).
 #
 # Environment: BUILD_DIR (default build), HAPROXY (default haproxy).
 set -euo pipefail
