@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Builds the moderationd container image from Debian's archive, without a
-# registry base image and without a Docker engine:
-#   1. mmdebstrap makes a Debian 12 root file system: the Essential packages,
-#      the moderationd .deb (deploy/packaging) and exactly the libraries its
-#      Depends name, resolved by apt; documentation and locales left out;
-#   2. hooks add the unprivileged user 65532 ("moderationd") and the cache
+# registry base image and without a Docker engine, in the "distroless" way:
+#   1. the packages the image needs are the moderationd .deb
+#      (deploy/packaging) and the Debian packages that own every shared
+#      library its binaries load (ldd, then dpkg -S on this Debian 12 host),
+#      plus base-files;
+#   2. mmdebstrap --variant=extract unpacks those, and what apt says they
+#      depend on, from the archive, and a hook unpacks the .deb: no
+#      Essential set, no maintainer scripts run, no package database; about
+#      100 MB, most of it ICU data;
+#   3. hooks add the unprivileged user 65532 ("moderationd") and the cache
 #      directory it may write, and run the packaged modctl on the packaged
 #      rules inside the new root (every library present, the rules valid);
-#   3. `podman import` turns the tarball into an image with the entrypoint,
+#   4. `podman import` turns the tarball into an image with the entrypoint,
 #      default flags, user and ports (the OCI config a Dockerfile would set).
 #
 #   bash deploy/container/build-image.sh [--deb FILE] [--tag NAME] [--tar FILE]
@@ -15,8 +20,8 @@
 # --deb: the package (default: the one in $BUILD_DIR/package, built with
 # `cpack -G DEB` when missing). --tag: image name (default
 # localhost/moderationd:<package version>). --tar: keep the root file system
-# tarball there. Needs root (mmdebstrap --mode=root) and network access to a
-# Debian mirror (the host's apt sources), podman for the import.
+# tarball there. Needs root (mmdebstrap --mode=root), network access to a
+# Debian mirror (the host's apt sources), and podman for the import.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -60,18 +65,27 @@ sources="$work/sources.list"
 cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null >"$sources" || true
 [[ -s "$sources" ]] || die "no apt sources found on this host"
 
-echo "build-image: mmdebstrap bookworm + $(basename "$deb")"
+# The packages that own the libraries the binaries load, transitively.
+dpkg-deb -x "$deb" "$work/pkg"
+for binary in "$work"/pkg/usr/bin/*; do
+  ldd "$binary" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | sort -u >"$work/libs"
+while read -r lib; do
+  real="$(readlink -f "$lib")"
+  printf '%s\n%s\n%s\n' "$lib" "$real" "${real#/usr}"
+done <"$work/libs" | sort -u | { xargs dpkg -S 2>/dev/null || true; } | sed -n 's/^\([^:,]*\)\(:[a-z0-9]*\)\?: .*/\1/p' |
+  sort -u >"$work/packages"
+[[ -s "$work/packages" ]] || die "found no packages for the libraries of $(basename "$deb")"
+packages="base-files,$(paste -sd, "$work/packages")"
+
+echo "build-image: mmdebstrap --variant=extract bookworm: $(basename "$deb") + $packages"
 start=$SECONDS
-mmdebstrap --mode=root --variant=essential --format=tar \
-  --aptopt='APT::Install-Recommends "false"' \
-  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/moderationd/*' \
-  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-  --dpkgopt='path-exclude=/usr/share/info/*' \
-  --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount --include="$deb" \
-  --customize-hook='echo "moderationd:x:65532:65532:moderationd:/nonexistent:/usr/sbin/nologin" >>"$1/etc/passwd"' \
-  --customize-hook='echo "moderationd:x:65532:" >>"$1/etc/group"' \
-  --customize-hook='mkdir -p "$1/var/cache/moderationd" && chown 65532:65532 "$1/var/cache/moderationd"' \
-  --customize-hook='chroot "$1" /usr/bin/modctl validate /etc/moderationd/rules/ >/dev/null' \
+mmdebstrap --mode=root --variant=extract --format=tar --include="$packages" \
+  --extract-hook="dpkg-deb -x '$deb' \"\$1\"" \
+  --extract-hook='printf "root:x:0:0:root:/root:/usr/sbin/nologin\nmoderationd:x:65532:65532:moderationd:/nonexistent:/usr/sbin/nologin\n" >"$1/etc/passwd"' \
+  --extract-hook='printf "root:x:0:\nmoderationd:x:65532:\n" >"$1/etc/group"' \
+  --extract-hook='mkdir -p "$1/var/cache/moderationd" "$1/tmp" && chown 65532:65532 "$1/var/cache/moderationd" && chmod 1777 "$1/tmp"' \
+  --extract-hook='chroot "$1" /usr/bin/modctl validate /etc/moderationd/rules/ >/dev/null' \
   bookworm "$rootfs" - <"$sources"
 echo "build-image: root file system $(du -h "$rootfs" | cut -f1) in $((SECONDS - start)) s"
 
