@@ -166,18 +166,24 @@ class Load:
             outstanding = {}
             window = threading.Semaphore(STREAM_WINDOW)
             lock = threading.Lock()
+            # Set under `lock` once this stream is over: gRPC may still call
+            # its request generator once, which must then take nothing, or
+            # the post it took would be neither answered nor sent again.
+            done = threading.Event()
 
             def requests():
                 # After stop(): only what is still pending, then half-close.
                 nonlocal n
                 while True:
-                    if self._abandon.is_set():
+                    if self._abandon.is_set() or done.is_set():
                         return
                     if not window.acquire(timeout=0.1):
                         if self._stop.is_set() and not pending:
                             return
                         continue
                     with lock:
+                        if done.is_set():
+                            return
                         if pending:
                             record = pending.pop(0)
                         elif self._stop.is_set():
@@ -217,6 +223,7 @@ class Load:
                 with self._lock:
                     self._calls.discard(call)
             with lock:
+                done.set()
                 pending = sorted(outstanding.values(), key=lambda r: r.sent_at) + pending
             if (self._stop.is_set() and not pending) or self._abandon.is_set():
                 return
