@@ -205,7 +205,7 @@ def print_civil_table(title, tallies):
 
 def print_split(split, stats, list_posts):
     ab, cv = stats["abusive"], stats["civil"]
-    print("\n===== %s: %d posts (%d abusive, %d civil), %d errors" % (
+    print("\n--- %s: %d posts (%d abusive, %d civil), %d errors" % (
         split, stats["posts"], ab["n"], cv["n"], stats["errors"]))
     print("abusive: recall %s (%d of %d caught)" % (pct(ab["recall"]), ab["caught"], ab["n"]))
     print_abusive_table("category", dict(ab["by_category"], ALL=ab))
