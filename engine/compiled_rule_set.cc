@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/compiled_rule_set_internal.h"
-#include "engine/rules/content_hash.h"
 #include "engine/text/normalizer.h"
+#include "engine/util/sha256.h"
 
 namespace moderation {
 namespace {
@@ -250,7 +250,7 @@ void Compiler::SetIdentity() {
     impl_->content_hash = impl_->components[0].content_hash;
   } else {
     impl_->version = absl::StrJoin(versions, ",");
-    impl_->content_hash = rules::Sha256Hex(absl::StrJoin(hashes, "\n"));
+    impl_->content_hash = util::Sha256Hex(absl::StrJoin(hashes, "\n"));
   }
 }
 

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "engine/catalog.h"
 #include "engine/decision.h"
-#include "engine/post.h"
+#include "engine/post/post.h"
 
 namespace moderation {
 

@@ -29,7 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/decision.h"
-#include "engine/post.h"
+#include "engine/post/post.h"
 #include "engine/rules/diagnostic.h"
 #include "engine/rules/rule.h"
 

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/decision.h"
-#include "engine/post.h"
+#include "engine/post/post.h"
 #include "engine/rule_set.h"
 #include "engine/rules/diagnostic.h"
 #include "moderation/v1/moderation.pb.h"

@@ -27,7 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "bench/baselines.h"
-#include "engine/post.h"
+#include "engine/post/post.h"
 #include "engine/rule_set.h"
 
 namespace moderation::bench {

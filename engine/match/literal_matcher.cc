@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "engine/rules/content_hash.h"
+#include "engine/util/sha256.h"
 
 namespace moderation::match {
 namespace {
@@ -13,7 +13,7 @@ std::string CacheKey(const std::vector<std::string>& literals) {
   std::string material = absl::StrCat("literal-db-v1\n", hs_version(), "\n", literals.size(), "\n");
   for (const std::string& literal : literals)
     absl::StrAppend(&material, literal.size(), ":", literal);
-  return rules::Sha256Hex(material);
+  return util::Sha256Hex(material);
 }
 
 absl::StatusOr<HsDatabasePtr> CompileLiterals(const std::vector<std::string>& literals) {

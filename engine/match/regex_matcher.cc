@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "engine/rules/content_hash.h"
+#include "engine/util/sha256.h"
 
 namespace moderation::match {
 namespace {
@@ -17,7 +17,7 @@ std::string CacheKey(const std::vector<std::string>& patterns, const std::vector
   std::string material = absl::StrCat("regex-db-v1\n", hs_version(), "\n", kHsRegexFlags, "\n");
   for (uint32_t id : ids)
     absl::StrAppend(&material, id, ":", patterns[id].size(), ":", patterns[id]);
-  return rules::Sha256Hex(material);
+  return util::Sha256Hex(material);
 }
 
 struct HsCompileOutcome {

@@ -12,7 +12,7 @@
 #ifndef MODERATION_ENGINE_POLICY_CONDITIONS_H_
 #define MODERATION_ENGINE_POLICY_CONDITIONS_H_
 
-#include "engine/post.h"
+#include "engine/post/post.h"
 #include "engine/rules/rule.h"
 #include "engine/text/features.h"
 

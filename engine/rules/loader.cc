@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "engine/rules/content_hash.h"
 #include "engine/rules/rule_parser.h"
 #include "engine/rules/term_lists.h"
 #include "engine/rules/yaml_reader.h"
+#include "engine/util/sha256.h"
 
 namespace moderation::rules {
 namespace {
@@ -100,7 +100,7 @@ std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::strin
                                           Diagnostics* diagnostics) {
   std::optional<RuleSetSource> set =
       internal::ParseYamlFile<RuleSetSource>(yaml_text, filename, diagnostics, ParseDocument);
-  if (set) set->content_hash = Sha256Hex(yaml_text);
+  if (set) set->content_hash = util::Sha256Hex(yaml_text);
   return set;
 }
 

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "engine/rules/content_hash.h"
+#include "engine/util/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -328,7 +328,7 @@ TEST(ParseRuleSetTest, LoadsAValidFileIntoTheRuleModel) {
   EXPECT_EQ(At(set->location), "rules/de.yaml:1:10");
   EXPECT_EQ(set->thresholds.flag, 4);
   EXPECT_EQ(set->thresholds.block, 12.5);
-  EXPECT_EQ(set->content_hash, Sha256Hex(text));
+  EXPECT_EQ(set->content_hash, util::Sha256Hex(text));
   EXPECT_THAT(Terms(set->allow), ElementsAre(TermView{"Nachbarschaft", MatchMode::kCompound, 8, 9},
                                              TermView{"Tischlampe", MatchMode::kCompound, 7, 14}));
   ASSERT_THAT(set->rules, SizeIs(2));

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/post.h"
+#include "engine/post/post.h"
 #include "engine/rules/diagnostic.h"
 
 namespace moderation::rules {

@@ -24,7 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/decision.h"
-#include "engine/post.h"
+#include "engine/post/post.h"
 
 namespace moderation::modctl {
 

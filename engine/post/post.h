@@ -1,7 +1,9 @@
 // The input of a moderation decision: a post with its author context.
 //
-// Why: one plain value type shared by the engine, modctl and (later) the gRPC
-// layer, which translates its protobuf request into this.
+// Why: one plain value type shared by the engine, modctl and the gRPC layer,
+// which translates its protobuf request into this. It is a leaf target
+// (engine_post, no dependencies) because the lowest layers speak it too: rule
+// examples carry an Author and conditions read one.
 //
 //   moderation::Post post;
 //   post.id = "p1";
@@ -10,8 +12,8 @@
 //   post.fields.push_back({"body", "Du Blödmann!"});
 //
 // Thread-safety: a plain value.
-#ifndef MODERATION_ENGINE_POST_H_
-#define MODERATION_ENGINE_POST_H_
+#ifndef MODERATION_ENGINE_POST_POST_H_
+#define MODERATION_ENGINE_POST_POST_H_
 
 #include <optional>
 #include <string>
@@ -44,4 +46,4 @@ struct Post {
 
 }  // namespace moderation
 
-#endif  // MODERATION_ENGINE_POST_H_
+#endif  // MODERATION_ENGINE_POST_POST_H_

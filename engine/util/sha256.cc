@@ -1,8 +1,8 @@
-#include "engine/rules/content_hash.h"
+#include "engine/util/sha256.h"
 
 #include <openssl/evp.h>
 
-namespace moderation::rules {
+namespace moderation::util {
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -21,4 +21,4 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
-}  // namespace moderation::rules
+}  // namespace moderation::util
