@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/compiled_rule_set_internal.h"
 #include "engine/rules/loader.h"
 
 namespace moderation {
@@ -39,6 +40,7 @@ std::map<std::string, std::vector<std::string>> CombinationsFor(
 }
 
 struct CompileResult {
+  absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> impl = absl::UnknownError("not compiled");
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = absl::UnknownError("not compiled");
   rules::Diagnostics problems;
 };
@@ -57,7 +59,7 @@ std::map<std::string, CompileResult> CompileInParallel(
   auto worker = [&] {
     for (size_t i = next++; i < queue.size(); i = next++) {
       CompileResult& result = results.at(queue[i]->first);
-      result.set = CompiledRuleSet::Compile(std::move(queue[i]->second), options, &result.problems);
+      result.impl = CompileRuleSetImpl(std::move(queue[i]->second), options, &result.problems);
     }
   };
   const size_t threads =
@@ -67,6 +69,30 @@ std::map<std::string, CompileResult> CompileInParallel(
   worker();
   for (std::thread& t : pool) t.join();
   return results;
+}
+
+// Publishes every compiled combination with one scratch prototype sized for
+// all of their databases, so that a thread serving traffic that cycles
+// through communities clones one scratch per catalog instead of one per
+// combination (a clone is an allocation of up to megabytes).
+absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& compiled) {
+  std::vector<const hs_database_t*> dbs;
+  for (auto& [key, result] : compiled) {
+    if (!result.impl.ok()) continue;
+    for (const hs_database_t* db : (*result.impl)->HyperscanDatabases()) dbs.push_back(db);
+  }
+  auto prototype = match::ScratchPrototype::Create(dbs);
+  if (!prototype.ok()) return prototype.status();
+  auto shared = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
+  for (auto& [key, result] : compiled) {
+    if (!result.impl.ok()) {
+      result.set = result.impl.status();
+      continue;
+    }
+    (*result.impl)->scratch = shared;
+    result.set = CompiledRuleSet::FromImpl(std::move(*result.impl));
+  }
+  return absl::OkStatus();
 }
 
 // When some file is broken, the sets that did load are still compiled and
@@ -108,6 +134,7 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
   }
   std::map<std::string, CompileResult> compiled =
       CompileInParallel(std::move(jobs), options.compile);
+  if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) return s;
   std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
   std::set<std::string> warning_texts;
   for (auto& [key, result] : compiled) {

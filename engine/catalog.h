@@ -6,7 +6,9 @@
 // that a community uses once (communities sharing a combination share one
 // compiled set), and runs every embedded example. Any problem - in any file -
 // fails the whole load with every diagnostic, so a running service keeps its
-// last good catalog instead of serving half of a new one.
+// last good catalog instead of serving half of a new one. All compiled sets of
+// a catalog share one Hyperscan scratch prototype sized for every database,
+// so a thread needs one scratch for all communities (see match/scratch.h).
 //
 //   rules::Diagnostics problems;
 //   auto catalog = RuleCatalog::Load("rules/", RuleCatalog::Options{}, &problems);
@@ -38,7 +40,8 @@ class RuleCatalog {
   };
 
   // Loads and compiles everything under path. On failure returns
-  // InvalidArgument and *problems lists every problem with file:line:col.
+  // InvalidArgument and *problems lists every problem with file:line:col
+  // (or Internal, naming the call, if Hyperscan cannot allocate scratch).
   static absl::StatusOr<std::shared_ptr<const RuleCatalog>> Load(const std::string& path,
                                                                  const Options& options,
                                                                  rules::Diagnostics* problems);

@@ -2,12 +2,16 @@
 // all-or-nothing failure.
 #include "engine/catalog.h"
 
+#include <hs/hs.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "engine/moderator.h"
 #include "gtest/gtest.h"
 
@@ -173,6 +177,86 @@ TEST_F(CatalogTest, SecondLoadWithACacheDirectoryReusesCompiledDatabases) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_TRUE((*second)->ForCommunity("").value()->report().literals_from_cache);
   EXPECT_EQ(VerdictFor(**second, "", "Du Blödmann"), Verdict::kBlock);
+}
+
+// Counts Hyperscan's scratch allocations (hs_alloc_scratch, hs_clone_scratch)
+// while installed; the counters are atomic because Hyperscan's allocator is
+// process-wide.
+class ScratchAllocationCounter {
+ public:
+  ScratchAllocationCounter() { hs_set_scratch_allocator(&Alloc, &Free); }
+  ~ScratchAllocationCounter() { hs_set_scratch_allocator(nullptr, nullptr); }
+  static int allocations() { return allocations_; }
+
+ private:
+  static void* Alloc(size_t size) {
+    ++allocations_;
+    return malloc(size);
+  }
+  static void Free(void* p) { free(p); }
+  static inline std::atomic<int> allocations_{0};
+};
+
+// Twelve communities, each with its own pair of six rule sets: twelve compiled
+// combinations of different shapes (word lists only, folded and raw regexes).
+void WriteTwelveCombinations(
+    const std::function<void(const std::string&, const std::string&)>& write) {
+  std::string communities = "communities:\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string letter(1, static_cast<char>('a' + i));
+    std::string rules = absl::StrCat("ruleset: s", i, "\nversion: \"1\"\nrules:\n",    //
+                                     "  - id: s", i, ".word\n    category: insult\n",  //
+                                     "    words: [Schimpfwort", letter, "]\n    action: block\n");
+    if (i % 3 == 1) {
+      absl::StrAppend(&rules, "  - id: s", i, ".folded\n    category: spam\n",  //
+                      "    regex: 'kauf\\w*\\s+jetzt", i, "'\n    action: flag\n");
+    }
+    if (i % 3 == 2) {
+      absl::StrAppend(&rules, "  - id: s", i, ".raw\n    category: spam\n",  //
+                      "    regex: 'ANGEBOT", i, "[0-9]+'\n    view: raw\n    action: flag\n");
+    }
+    write(absl::StrCat("s", i, ".yaml"), rules);
+  }
+  for (int i = 0; i < 12; ++i) {
+    absl::StrAppend(&communities, "  c", i, ": [s", i % 6, ", s", (i / 6 + i % 6 + 1) % 6, "]\n");
+  }
+  write("communities.yaml", communities);
+}
+
+TEST_F(CatalogTest, TrafficCyclingThroughManyCombinationsUsesOneScratchPerThread) {
+  WriteTwelveCombinations(
+      [&](const std::string& name, const std::string& text) { Write(name, text); });
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  ASSERT_EQ((*catalog)->compiled_sets().size(), 12u);
+  auto judge_every_community = [&] {
+    for (int i = 0; i < 12; ++i) {
+      const std::string community = absl::StrCat("c", i);
+      const std::string word = absl::StrCat("Schimpfwort", std::string(1, 'a' + i % 6));
+      EXPECT_EQ(VerdictFor(**catalog, community, "du " + word), Verdict::kBlock) << community;
+      EXPECT_EQ(VerdictFor(**catalog, community, "ein harmloser Satz"), Verdict::kAllow)
+          << community;
+    }
+  };
+  judge_every_community();  // this thread's first post may clone the scratch once
+  ScratchAllocationCounter counter;
+  for (int round = 0; round < 3; ++round) judge_every_community();
+  EXPECT_EQ(ScratchAllocationCounter::allocations(), 0);
+}
+
+TEST_F(CatalogTest, OneScratchFitsTheRegexDatabasesOfEveryCombination) {
+  WriteTwelveCombinations(
+      [&](const std::string& name, const std::string& text) { Write(name, text); });
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  // c1 = s1 + s2: a folded and a raw regex database next to the literals.
+  EXPECT_EQ(VerdictFor(**catalog, "c1", "Kaufen  jetzt1!"), Verdict::kFlag);
+  EXPECT_EQ(VerdictFor(**catalog, "c1", "ANGEBOT2 99"), Verdict::kAllow);
+  EXPECT_EQ(VerdictFor(**catalog, "c1", "ANGEBOT299"), Verdict::kFlag);
+  EXPECT_EQ(VerdictFor(**catalog, "c0", "Kaufen jetzt1"), Verdict::kFlag);   // c0 = s0 + s1
+  EXPECT_EQ(VerdictFor(**catalog, "c3", "Kaufen jetzt1"), Verdict::kAllow);  // c3 = s3 + s4
 }
 
 }  // namespace

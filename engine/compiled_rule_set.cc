@@ -229,11 +229,6 @@ absl::Status Compiler::BuildDatabases() {
       !s.ok()) {
     return s;
   }
-  auto scratch = match::ScratchPrototype::Create(
-      {impl_->literals->db(), impl_->folded_regexes ? impl_->folded_regexes->db() : nullptr,
-       impl_->raw_regexes ? impl_->raw_regexes->db() : nullptr});
-  if (!scratch.ok()) return scratch.status();
-  impl_->scratch = std::move(*scratch);
   return absl::OkStatus();
 }
 
@@ -256,13 +251,36 @@ void Compiler::SetIdentity() {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
+std::vector<const hs_database_t*> CompiledRuleSet::Impl::HyperscanDatabases() const {
+  std::vector<const hs_database_t*> dbs;
+  for (const hs_database_t* db :
+       {literals ? literals->db() : nullptr, folded_regexes ? folded_regexes->db() : nullptr,
+        raw_regexes ? raw_regexes->db() : nullptr}) {
+    if (db != nullptr) dbs.push_back(db);
+  }
+  return dbs;
+}
+
+absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> CompileRuleSetImpl(
     std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
     rules::Diagnostics* problems) {
   Compiler compiler(options, problems);
-  auto impl = compiler.Run(std::move(sources));
+  return compiler.Run(std::move(sources));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
+    std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
+    rules::Diagnostics* problems) {
+  auto impl = CompileRuleSetImpl(std::move(sources), options, problems);
   if (!impl.ok()) return impl.status();
-  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(std::move(*impl)));
+  auto scratch = match::ScratchPrototype::Create((*impl)->HyperscanDatabases());
+  if (!scratch.ok()) return scratch.status();
+  (*impl)->scratch = std::make_shared<const match::ScratchPrototype>(std::move(*scratch));
+  return FromImpl(std::move(*impl));
+}
+
+std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::FromImpl(std::unique_ptr<const Impl> impl) {
+  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(std::move(impl)));
 }
 
 CompiledRuleSet::CompiledRuleSet(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}

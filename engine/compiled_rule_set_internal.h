@@ -54,10 +54,22 @@ struct CompiledRuleSet::Impl {
 
   std::vector<uint32_t> condition_only_rules;
   bool any_condition = false;  // some rule has a condition (features needed)
-  match::ScratchPrototype scratch;
+  // Sized for at least this set's databases; shared by every set of a
+  // catalog (catalog.cc), so one scratch per thread serves all communities.
+  std::shared_ptr<const match::ScratchPrototype> scratch;
   CompileReport report;
   size_t max_spans_per_rule = 16;
+
+  // This set's Hyperscan databases (never null), for sizing scratch.
+  std::vector<const hs_database_t*> HyperscanDatabases() const;
 };
+
+// CompiledRuleSet::Compile without the scratch: impl->scratch is null, so that
+// a caller compiling several sets can size one prototype for all of them and
+// then publish each with CompiledRuleSet::FromImpl.
+absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> CompileRuleSetImpl(
+    std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
+    rules::Diagnostics* problems);
 
 }  // namespace moderation
 

@@ -178,7 +178,7 @@ void AddSpans(const Post& post, const Candidate* begin, const Candidate* end, si
 absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
   const auto start = std::chrono::steady_clock::now();
   const Impl& set = *impl_;
-  auto scratch = set.scratch.ForThisThread();
+  auto scratch = set.scratch->ForThisThread();
   if (!scratch.ok()) return scratch.status();
   EvalBuffers& b = buffers;
   b.candidates.clear();

@@ -94,6 +94,8 @@ class CompiledRuleSet {
   // The compiled state, for engine internals and the scan-phase benchmark;
   // only usable with compiled_rule_set_internal.h, which is not public API.
   const Impl& impl() const { return *impl_; }
+  // Publishes a compiled state whose scratch is set (see CompileRuleSetImpl).
+  static std::shared_ptr<const CompiledRuleSet> FromImpl(std::unique_ptr<const Impl> impl);
 
  private:
   explicit CompiledRuleSet(std::unique_ptr<const Impl> impl);

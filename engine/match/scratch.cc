@@ -8,17 +8,21 @@ namespace {
 
 std::atomic<uint64_t> next_generation{1};
 
-// The per-thread cache: a tiny round-robin array, since a thread sees at most
-// a couple of live rule sets at once (the current one and, during a reload,
-// the previous one).
+// The per-thread cache: a tiny array with least-recently-used eviction. A
+// thread sees one prototype per published catalog (however many communities
+// it has), two during a reload, plus the occasional set compiled on its own;
+// LRU keeps the published catalog's clone while those come and go.
 struct ThreadScratchCache {
   struct Entry {
-    uint64_t generation = 0;
+    uint64_t generation = 0;  // 0: empty
+    uint64_t last_use = 0;
     HsScratchPtr scratch;
   };
   std::array<Entry, kThreadCacheSize> entries;
-  int next_victim = 0;
+  uint64_t clock = 0;
 };
+
+using Entry = ThreadScratchCache::Entry;
 
 thread_local ThreadScratchCache thread_cache;
 
@@ -41,17 +45,22 @@ absl::StatusOr<ScratchPrototype> ScratchPrototype::Create(
 absl::StatusOr<hs_scratch_t*> ScratchPrototype::ForThisThread() const {
   if (prototype_ == nullptr) return nullptr;
   ThreadScratchCache& cache = thread_cache;
-  for (auto& entry : cache.entries) {
-    if (entry.generation == generation_) return entry.scratch.get();
+  ++cache.clock;
+  Entry* victim = &cache.entries[0];
+  for (Entry& entry : cache.entries) {
+    if (entry.generation == generation_) {
+      entry.last_use = cache.clock;
+      return entry.scratch.get();
+    }
+    if (entry.last_use < victim->last_use) victim = &entry;
   }
   hs_scratch_t* clone = nullptr;
   if (hs_error_t err = hs_clone_scratch(prototype_.get(), &clone); err != HS_SUCCESS) {
     return HsError("hs_clone_scratch", err);
   }
-  auto& victim = cache.entries[cache.next_victim];
-  cache.next_victim = (cache.next_victim + 1) % kThreadCacheSize;
-  victim.generation = generation_;
-  victim.scratch.reset(clone);
+  victim->generation = generation_;
+  victim->last_use = cache.clock;
+  victim->scratch.reset(clone);
   return clone;
 }
 

@@ -1,12 +1,18 @@
 // Per-thread Hyperscan scratch space for a group of databases.
 //
-// Why: scratch must never be shared between threads (DESIGN, STYLE), and a new
-// rule set needs scratch sized for its own databases. A ScratchPrototype is
-// allocated once per compiled rule set, for all of its databases; each thread
-// clones it on first use and keeps the clone in a small thread-local cache
-// keyed by the prototype's unique generation number. When a new rule set is
-// published, threads clone its prototype the first time they see it; clones
-// of retired sets fall out of the cache (it holds kThreadCacheSize entries).
+// Why: scratch must never be shared between threads (DESIGN, STYLE), and
+// scratch must be sized for every database it scans. A ScratchPrototype is
+// allocated once for a group of databases: hs_alloc_scratch grows one scratch
+// until it fits all of them. A catalog sizes one prototype for the databases
+// of all its compiled sets (one set per community combination), so a thread
+// serving every community of the published catalog needs a single scratch;
+// a set compiled on its own (TestPost, modctl, tests) has its own prototype.
+//
+// Each thread clones a prototype on first use and keeps the clone in a small
+// thread-local cache keyed by the prototype's unique generation number. The
+// cache holds kThreadCacheSize clones: the published catalog's, the previous
+// catalog's while requests started before a reload finish, and a few sets
+// compiled on their own; the least recently used clone makes room.
 //
 //   absl::StatusOr<ScratchPrototype> proto = ScratchPrototype::Create({db1, db2});
 //   absl::StatusOr<hs_scratch_t*> scratch = proto->ForThisThread();
