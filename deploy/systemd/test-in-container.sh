@@ -68,11 +68,12 @@ wait_for() { # wait_for WHAT COMMAND...: up to 180 s
 wait_for "systemd to boot" sh -c "podman exec $name systemctl is-system-running | grep -qxE 'running|degraded'"
 [[ "$(inside systemctl is-enabled moderationd)" == enabled ]] || fail "the package did not enable the unit"
 wait_for "the serving event" sh -c "podman exec $name journalctl -u moderationd -o cat | grep -q '\"event\":\"serving\".*\"ready\":true'"
-user="$(inside ps -o user= -C moderationd | tr -d ' ')"
-[[ -n "$user" && "$user" != root ]] || fail "moderationd runs as '$user'"
-owner="$(inside stat -c %U /var/cache/private/moderationd)"
-[[ "$owner" == "$user" ]] || fail "the cache belongs to $owner, the service runs as $user"
-echo "test-in-container: started at boot, serving, as dynamic user $user; cache owned by it"
+# Numeric ids: a dynamic user has a name only while nss-systemd serves it.
+user="$(inside ps -o uid= -C moderationd | tr -d ' ')"
+[[ -n "$user" && "$user" != 0 ]] || fail "moderationd runs as uid '$user'"
+owner="$(inside stat -c %u /var/cache/private/moderationd)"
+[[ "$owner" == "$user" ]] || fail "the cache belongs to uid $owner, the service runs as uid $user"
+echo "test-in-container: started at boot, serving, as dynamic uid $user; cache owned by it"
 
 inside systemctl reload moderationd
 wait_for "a second rules_loaded event (SIGHUP)" sh -c \

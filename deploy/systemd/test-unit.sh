@@ -9,7 +9,8 @@
 #   - a unit with a misspelt key fails the same check, so a pass means
 #     something.
 # It cannot start the unit: that needs systemd as PID 1, which this machine
-# (a container) does not run.
+# (a container) does not run; deploy/systemd/test-in-container.sh does that
+# in a podman container (minutes, so not in CI).
 #
 #   bash deploy/systemd/test-unit.sh [--root DIR]
 #
