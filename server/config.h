@@ -38,8 +38,9 @@ struct ServerConfig {
   int64_t max_post_bytes = 65536;
   // Most posts in one ModerateBatch. Default 100.
   int max_batch = 100;
-  // Most requests (unary calls, batch calls, stream messages being judged)
-  // in flight at once; beyond it, RESOURCE_EXHAUSTED. Default 4096.
+  // Most posts being judged at once (a unary call or stream message is one
+  // post, a batch one per post); beyond it, RESOURCE_EXHAUSTED. A batch
+  // larger than this runs only when nothing else is in flight. Default 4096.
   int max_in_flight = 4096;
   // PEM files for TLS. Both cert and key enable TLS; default "" = plaintext.
   std::string tls_cert;

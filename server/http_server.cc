@@ -25,6 +25,9 @@ namespace {
 
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 constexpr char kTextContentType[] = "text/plain; charset=utf-8";
+// Worker threads: how many connections can be open at once before the next
+// one (a probe) has to wait for a worker (see Listen()).
+constexpr char kWorkerThreads[] = "256";
 
 struct ListenAddress {
   std::string listening_ports;  // civetweb's syntax
@@ -124,12 +127,26 @@ class CivetHttpServer final : public HttpServer {
     const char* options[] = {
         "listening_ports",
         listening_ports.c_str(),
-        // Scrapes and probes are rare and cheap; two workers are plenty.
+        // civetweb gives each connection a worker thread of its own, which
+        // waits there until the request is complete. With few workers, a
+        // handful of slow or stuck clients (half-sent requests, idle
+        // connections) would starve the Kubernetes probes behind them, so
+        // the pool is sized for hundreds of them: an idle worker costs a
+        // sleeping thread and its request buffer, not CPU.
         "num_threads",
-        "2",
-        // A stuck client must not hold a worker for long.
+        kWorkerThreads,
+        // Probes and scrapes send a request line and a few headers; a small
+        // buffer keeps the many workers cheap.
+        "max_request_size",
+        "8192",
+        // A stuck client holds its worker this long at most. A scrape over
+        // a healthy network sends its request in milliseconds.
         "request_timeout_ms",
-        "10000",
+        "3000",
+        // One request per connection (every reply says Connection: close),
+        // so an idle client cannot keep a worker after its answer.
+        "enable_keep_alive",
+        "no",
         nullptr,
     };
     mg_callbacks callbacks;

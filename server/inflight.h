@@ -5,6 +5,12 @@
 // and load balancers retry elsewhere. A post holds a slot only while it is
 // judged, so the bound is on CPU work, not on open connections.
 //
+// Slots count posts, so a batch takes one per post. A request for more
+// slots than the bound (a batch larger than --max_in_flight) is admitted
+// when nothing else is in flight: it then runs alone, and the bound still
+// refuses everything that arrives meanwhile. Without that exception such a
+// batch could never run, not even on an idle server.
+//
 //   InFlightSlots slots(service, 1);
 //   if (!slots.ok()) return slots.status();  // RESOURCE_EXHAUSTED
 //
@@ -21,8 +27,8 @@ namespace moderation::server {
 class InFlightSlots {
  public:
   InFlightSlots(ModerationServiceImpl* service, int n) : service_(service), n_(n) {
-    const int now = service_->in_flight().fetch_add(n_, std::memory_order_relaxed) + n_;
-    if (now > service_->max_in_flight()) {
+    const int before = service_->in_flight().fetch_add(n_, std::memory_order_relaxed);
+    if (before + n_ > service_->max_in_flight() && before > 0) {
       service_->in_flight().fetch_sub(n_, std::memory_order_relaxed);
       status_ = absl::ResourceExhaustedError(
           absl::StrCat("overloaded: ", service_->max_in_flight(),

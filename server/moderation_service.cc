@@ -18,6 +18,24 @@ bool DeadlinePassed(const grpc::CallbackServerContext& context) {
   return context.deadline() <= std::chrono::system_clock::now();
 }
 
+// A unary reactor that keeps the call counted in open_calls() until gRPC is
+// done with it (OnDone: the status is on the wire, or the call was
+// cancelled), so a drain never ends while an answer is still being sent.
+class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit CountedUnaryReactor(std::atomic<int>* open_calls) : open_calls_(open_calls) {
+    open_calls_->fetch_add(1);
+  }
+  void OnDone() override {
+    std::atomic<int>* open_calls = open_calls_;
+    delete this;               // the callback API's idiom: the reactor owns itself
+    open_calls->fetch_sub(1);  // last: the drain may end the server now
+  }
+
+ private:
+  std::atomic<int>* const open_calls_;
+};
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -30,17 +48,8 @@ ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metri
                                              ModerationLimits limits)
     : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
 
-absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request, int batch_index,
+absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
                                           v1::ModerateResponse* response) {
-  absl::Status status = JudgePost(request, response);
-  // Field errors ("post.body: ...") get the request's place in the batch.
-  if (status.ok() || batch_index < 0 || !absl::StartsWith(status.message(), "post")) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat("requests[", batch_index, "].", status.message()));
-}
-
-absl::Status ModerationServiceImpl::JudgePost(const v1::ModerateRequest& request,
-                                              v1::ModerateResponse* response) {
   const std::string path = "post";  // short: no allocation (SSO)
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
@@ -62,6 +71,22 @@ absl::Status ModerationServiceImpl::JudgePost(const v1::ModerateRequest& request
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision);
   DecisionToProto(*post, *decision, request.include_redacted(), response);
   return absl::OkStatus();
+}
+
+void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
+                                       v1::ModerateBatchResponse* response) {
+  for (int i = 0; i < request.requests_size(); ++i) {
+    const v1::ModerateRequest& post_request = request.requests(i);
+    v1::ModerateResponse* answer = response->add_responses();
+    const absl::Status status = Judge(post_request, answer);
+    if (status.ok()) continue;
+    answer->Clear();  // keeps its place: responses[i] answers requests[i]
+    v1::BatchPostError* error = response->add_errors();
+    error->set_index(i);
+    error->set_post_id(post_request.post().post_id());
+    error->mutable_error()->set_code(static_cast<int>(status.code()));
+    error->mutable_error()->set_message(std::string(status.message()));
+  }
 }
 
 void ModerationServiceImpl::Audit(const Post& post, const Decision& decision) {
@@ -90,7 +115,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
                                                           const v1::ModerateRequest* request,
                                                           v1::ModerateResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = new CountedUnaryReactor(&open_calls_);
   absl::Status status;
   if (draining()) {
     status = absl::UnavailableError("server is shutting down; retry on another replica");
@@ -99,7 +124,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   } else if (InFlightSlots slots(this, 1); !slots.ok()) {
     status = slots.status();
   } else {
-    status = Judge(*request, /*batch_index=*/-1, response);
+    status = Judge(*request, response);
   }
   metrics_->RecordRequest("Moderate", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));
@@ -110,7 +135,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
     grpc::CallbackServerContext* context, const v1::ModerateBatchRequest* request,
     v1::ModerateBatchResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = new CountedUnaryReactor(&open_calls_);
   const int n = request->requests_size();
   absl::Status status;
   if (draining()) {
@@ -122,13 +147,12 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
                                                      limits_.max_batch, " (--max_batch)"));
   } else if (DeadlinePassed(*context)) {
     status = absl::DeadlineExceededError("the call's deadline passed before the posts were judged");
+  } else if (registry_->Current() == nullptr) {
+    status = absl::UnavailableError("rules are not loaded yet");
   } else if (InFlightSlots slots(this, n); !slots.ok()) {
     status = slots.status();
   } else {
-    for (int i = 0; i < n && status.ok(); ++i) {
-      status = Judge(request->requests(i), i, response->add_responses());
-    }
-    if (!status.ok()) response->Clear();
+    JudgeBatch(*request, response);
   }
   metrics_->RecordRequest("ModerateBatch", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));

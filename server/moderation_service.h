@@ -8,7 +8,8 @@
 //
 // Limits: at most max_in_flight posts are judged at once (beyond that,
 // RESOURCE_EXHAUSTED); a call whose deadline has passed gets
-// DEADLINE_EXCEEDED; batches above max_batch get INVALID_ARGUMENT. A stream
+// DEADLINE_EXCEEDED; batches above max_batch get INVALID_ARGUMENT. A bad post
+// in a batch or a stream is reported for that post alone. A stream
 // reads ahead at most kStreamWindow messages beyond the answers it has
 // written (windowed_stream.h), so a client that does not read its answers
 // cannot grow server memory.
@@ -53,29 +54,34 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse>* ModerateStream(
       grpc::CallbackServerContext* context) override;
 
-  // Judges one request (used by all three RPCs). Errors name the field as
-  // "post.<field>", or "requests[<batch_index>].post.<field>" for a batch
-  // (batch_index >= 0); the prefix is built only when there is an error.
-  absl::Status Judge(const v1::ModerateRequest& request, int batch_index,
-                     v1::ModerateResponse* response);
+  // Judges one request (used by all three RPCs). Errors name the field
+  // relative to the request ("post.body: ..."); a batch or a stream reports
+  // them per post, with the post's index or id beside the message.
+  absl::Status Judge(const v1::ModerateRequest& request, v1::ModerateResponse* response);
 
   // Graceful shutdown: from now on new calls (and new streams) get
-  // UNAVAILABLE; streams already open keep being served.
+  // UNAVAILABLE; calls and streams already under way keep being served.
   void BeginDrain() { draining_.store(true); }
   bool draining() const { return draining_.load(); }
-  // True when no post is being judged and no stream is open: the server can
-  // stop without cancelling anything. (gRPC's own Shutdown(deadline) also
-  // waits for idle client connections to close, which can take the whole
-  // grace period; this tells main when the work, not the connections, ends.)
-  bool Drained() const { return in_flight_.load() == 0 && open_streams_.load() == 0; }
+  // True when no call of this service is under way: every unary call and
+  // stream that reached a handler has been finished *and* gRPC has sent its
+  // status (the reactor's OnDone ran). Counting only the posts being judged
+  // is not enough: an answer still being written would be cut off by the
+  // server's final Shutdown ("Cancelling all calls"). gRPC's own
+  // Shutdown(deadline) waits for idle client connections as well, which can
+  // take the whole grace period; this tells main when the work ends.
+  bool Drained() const { return open_calls_.load() == 0 && open_streams_.load() == 0; }
   std::atomic<int>& open_streams() { return open_streams_; }
+  // Unary calls (Moderate, ModerateBatch) from handler entry to OnDone.
+  std::atomic<int>& open_calls() { return open_calls_; }
 
   Metrics* metrics() const { return metrics_; }
   int max_in_flight() const { return limits_.max_in_flight; }
   std::atomic<int>& in_flight() { return in_flight_; }
 
  private:
-  absl::Status JudgePost(const v1::ModerateRequest& request, v1::ModerateResponse* response);
+  // Every post of a batch: a decision each, or an entry in response->errors.
+  void JudgeBatch(const v1::ModerateBatchRequest& request, v1::ModerateBatchResponse* response);
   void Audit(const Post& post, const Decision& decision);
 
   const RuleRegistry* const registry_;
@@ -85,6 +91,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> open_streams_{0};
+  std::atomic<int> open_calls_{0};
   std::atomic<bool> draining_{false};
 };
 

@@ -46,7 +46,7 @@ class StreamReactor final : public WindowedStream {
     if (InFlightSlots slots(service_, 1); !slots.ok()) {
       status = slots.status();
     } else {
-      status = service_->Judge(request, /*batch_index=*/-1, answer.mutable_response());
+      status = service_->Judge(request, answer.mutable_response());
     }
     if (!status.ok()) {
       answer.clear_response();
