@@ -17,6 +17,7 @@ struct ThreadScratchCache {
     uint64_t generation = 0;  // 0: empty
     uint64_t last_use = 0;
     HsScratchPtr scratch;
+    std::weak_ptr<const bool> prototype_alive;
   };
   std::array<Entry, kThreadCacheSize> entries;
   uint64_t clock = 0;
@@ -52,6 +53,7 @@ absl::StatusOr<hs_scratch_t*> ScratchPrototype::ForThisThread() const {
       entry.last_use = cache.clock;
       return entry.scratch.get();
     }
+    if (entry.generation != 0 && entry.prototype_alive.expired()) entry = Entry();
     if (entry.last_use < victim->last_use) victim = &entry;
   }
   hs_scratch_t* clone = nullptr;
@@ -61,6 +63,7 @@ absl::StatusOr<hs_scratch_t*> ScratchPrototype::ForThisThread() const {
   victim->generation = generation_;
   victim->last_use = cache.clock;
   victim->scratch.reset(clone);
+  victim->prototype_alive = alive_;
   return clone;
 }
 

@@ -12,7 +12,10 @@
 // thread-local cache keyed by the prototype's unique generation number. The
 // cache holds kThreadCacheSize clones: the published catalog's, the previous
 // catalog's while requests started before a reload finish, and a few sets
-// compiled on their own; the least recently used clone makes room.
+// compiled on their own; the least recently used clone makes room. A clone
+// whose prototype is gone (its catalog was replaced and released) is freed
+// the next time its thread asks for scratch, so clones of old catalogs do
+// not sit in every thread's cache until evicted.
 //
 //   absl::StatusOr<ScratchPrototype> proto = ScratchPrototype::Create({db1, db2});
 //   absl::StatusOr<hs_scratch_t*> scratch = proto->ForThisThread();
@@ -25,6 +28,7 @@
 #define MODERATION_ENGINE_MATCH_SCRATCH_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -51,10 +55,14 @@ class ScratchPrototype {
 
  private:
   ScratchPrototype(HsScratchPtr prototype, uint64_t generation)
-      : prototype_(std::move(prototype)), generation_(generation) {}
+      : prototype_(std::move(prototype)),
+        generation_(generation),
+        alive_(std::make_shared<const bool>(true)) {}
 
   HsScratchPtr prototype_;
   uint64_t generation_ = 0;
+  // Thread caches hold a weak_ptr to it: expired means the clones are stale.
+  std::shared_ptr<const bool> alive_;
 };
 
 }  // namespace moderation::match

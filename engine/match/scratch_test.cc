@@ -76,6 +76,49 @@ TEST(ScratchPrototypeTest, TheCloneInUseSurvivesOtherPrototypesComingAndGoing) {
   }
 }
 
+// Counts Hyperscan scratch blocks alive while installed.
+class LiveScratch {
+ public:
+  LiveScratch() { hs_set_scratch_allocator(&Alloc, &Free); }
+  ~LiveScratch() { hs_set_scratch_allocator(nullptr, nullptr); }
+  static int live() { return live_; }
+
+ private:
+  static void* Alloc(size_t size) {
+    ++live_;
+    return malloc(size);
+  }
+  static void Free(void* p) {
+    if (p != nullptr) --live_;
+    free(p);
+  }
+  static inline int live_ = 0;
+};
+
+TEST(ScratchPrototypeTest, AThreadFreesTheCloneOfAPrototypeThatIsGone) {
+  auto db = Compile({"abc"});
+  ASSERT_TRUE(db);
+  LiveScratch scratch;
+  // Earlier tests left clones of dead prototypes on this thread; a lookup
+  // for a new prototype visits every entry and frees them first.
+  auto settle = ScratchPrototype::Create({db->db()});
+  ASSERT_TRUE(settle.ok() && settle->ForThisThread().ok());
+  const int before = LiveScratch::live();
+  {
+    // A catalog's prototype, used on this thread, then released by a reload.
+    auto old_catalog = ScratchPrototype::Create({db->db()});
+    ASSERT_TRUE(old_catalog.ok());
+    ASSERT_TRUE(old_catalog->ForThisThread().ok());
+    EXPECT_EQ(LiveScratch::live(), before + 2);  // prototype and clone
+  }
+  auto current = ScratchPrototype::Create({db->db()});
+  ASSERT_TRUE(current.ok());
+  ASSERT_TRUE(current->ForThisThread().ok());
+  // The old clone went with the first request after the reload; before, it
+  // stayed until kThreadCacheSize other prototypes had pushed it out.
+  EXPECT_EQ(LiveScratch::live(), before + 2);
+}
+
 TEST(ScratchPrototypeTest, AnEmptyPrototypeHasNoScratch) {
   auto proto = ScratchPrototype::Create({nullptr});
   ASSERT_TRUE(proto.ok());
