@@ -5,6 +5,9 @@
 # Steps (each reported in the summary at the end):
 #   1. build                      scripts/build.sh
 #      format check               scripts/check-format.sh (clang-format 14)
+#      proto lint and breaking    scripts/check-proto.sh (buf lint, buf breaking
+#                                 against the last release tag, else the first
+#                                 commit with the proto)
 #   2. ctest                      every C++ unit test
 #   3. modctl validate rules/     the default rule sets must load cleanly
 #   4. modctl test rules/         every rule's embedded examples must pass
@@ -130,6 +133,7 @@ if [[ "${results[-1]}" != PASS ]]; then
 fi
 
 step "format check" bash scripts/check-format.sh
+step "proto lint and breaking" bash scripts/check-proto.sh
 step "ctest" ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --timeout 300 \
   --no-tests=error
 step "modctl validate $RULES_DIR/" "$MODCTL" validate "$RULES_DIR/"
