@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/compiled_rule_set_internal.h"
+#include "engine/pattern_warnings.h"
 #include "engine/rules/loader.h"
 
 namespace moderation {
@@ -98,13 +99,15 @@ absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& comp
 // When some file is broken, the sets that did load are still compiled and
 // their examples run, so that a moderator sees every problem in one pass.
 void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets,
-                        const CompileOptions& options, rules::Diagnostics* problems) {
+                        const CompileOptions& options, rules::Diagnostics* problems,
+                        std::vector<ExampleResult>* examples) {
   std::vector<std::shared_ptr<const CompiledRuleSet>> compiled;
   for (const rules::RuleSetSource& source : sets) {
     auto set = CompiledRuleSet::Compile({source}, options, problems);
     if (set.ok()) compiled.push_back(*set);
   }
-  for (const ExampleResult& r : RunExamplesOnce(compiled)) {
+  *examples = RunExamplesOnce(compiled);
+  for (const ExampleResult& r : *examples) {
     if (!r.passed) problems->push_back(r.ToDiagnostic());
   }
 }
@@ -116,8 +119,27 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
                                                                      rules::Diagnostics* problems) {
   const size_t problems_before = problems->size();
   const rules::LoadedSources loaded = rules::LoadRulesPathPartial(path, problems);
+  return Build(loaded, problems_before, options, problems, nullptr);
+}
+
+absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::LoadFiles(
+    const std::vector<rules::SourceFile>& files, const Options& options,
+    rules::Diagnostics* problems, Details* details) {
+  const size_t problems_before = problems->size();
+  const rules::LoadedSources loaded = rules::LoadSourcesPartial(files, problems);
+  return Build(loaded, problems_before, options, problems, details);
+}
+
+absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Build(
+    const rules::LoadedSources& loaded, size_t problems_before, const Options& options,
+    rules::Diagnostics* problems, Details* details) {
+  Details local_details;
+  if (details == nullptr) details = &local_details;
+  details->warnings = PatternWarnings(loaded.sets);
   if (problems->size() > problems_before) {
-    if (options.run_examples) CheckGoodSetsAlone(loaded.sets, options.compile, problems);
+    if (options.run_examples) {
+      CheckGoodSetsAlone(loaded.sets, options.compile, problems, &details->examples);
+    }
     return rules::DiagnosticsToStatus(*problems);
   }
   absl::flat_hash_map<std::string, const rules::RuleSetSource*> by_id;
@@ -137,6 +159,9 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
   if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) return s;
   std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
   std::set<std::string> warning_texts;
+  for (const rules::Diagnostic& w : details->warnings) {
+    if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
+  }
   for (auto& [key, result] : compiled) {
     problems->insert(problems->end(), result.problems.begin(), result.problems.end());
     if (!result.set.ok()) continue;  // problems recorded; keep checking the rest
@@ -145,8 +170,10 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
       if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
     }
   }
+  details->warnings = catalog->warnings_;
   if (options.run_examples) {
     catalog->example_results_ = RunExamplesOnce(sets);
+    details->examples = catalog->example_results_;
     for (const ExampleResult& r : catalog->example_results_) {
       if (!r.passed) problems->push_back(r.ToDiagnostic());
     }

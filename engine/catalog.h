@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "engine/example_runner.h"
 #include "engine/rule_set.h"
+#include "engine/rules/sources.h"
 
 namespace moderation {
 
@@ -39,12 +40,27 @@ class RuleCatalog {
     bool run_examples = true;
   };
 
+  // What a load found besides the catalog, filled in even when it fails:
+  // for tools that show every example (ValidateRules, modctl test).
+  struct Details {
+    std::vector<ExampleResult> examples;  // every example run (when run_examples)
+    rules::Diagnostics warnings;
+  };
+
   // Loads and compiles everything under path. On failure returns
   // InvalidArgument and *problems lists every problem with file:line:col
   // (or Internal, naming the call, if Hyperscan cannot allocate scratch).
   static absl::StatusOr<std::shared_ptr<const RuleCatalog>> Load(const std::string& path,
                                                                  const Options& options,
                                                                  rules::Diagnostics* problems);
+
+  // The same for files given as text (rules::LoadSources): the server's
+  // directory, ValidateRules and TestPost all load through one path, so the
+  // same files give the same catalog and the same messages. `details` may be
+  // null.
+  static absl::StatusOr<std::shared_ptr<const RuleCatalog>> LoadFiles(
+      const std::vector<rules::SourceFile>& files, const Options& options,
+      rules::Diagnostics* problems, Details* details = nullptr);
 
   // The set for `community`: its own, else the default, else NotFound.
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> ForCommunity(
@@ -62,6 +78,9 @@ class RuleCatalog {
 
  private:
   RuleCatalog() = default;
+  static absl::StatusOr<std::shared_ptr<const RuleCatalog>> Build(
+      const rules::LoadedSources& loaded, size_t problems_before, const Options& options,
+      rules::Diagnostics* problems, Details* details);
 
   std::map<std::string, std::shared_ptr<const CompiledRuleSet>> communities_;
   std::vector<ExampleResult> example_results_;

@@ -135,19 +135,21 @@ rules:
 
 TEST_F(CatalogTest, ProblemsInSeveralFilesAreAllReported) {
   Write("a.yaml",
-        "ruleset: a\nversion: \"1\"\nrules:\n  - id: x\n    category: c\n    words: [ab]\n    "
+        "ruleset: a\nversion: \"1\"\nrules:\n  - id: x\n    category: insult\n    words: [ab]\n    "
         "score: 1\n");
   Write("b.yaml",
-        "ruleset: b\nversion: \"1\"\nrules:\n  - id: y\n    categroy: c\n    words: [Trottel]\n    "
+        "ruleset: b\nversion: \"1\"\nrules:\n  - id: y\n    categroy: insult\n    words: "
+        "[Trottel]\n    "
         "score: 1\n");
-  Write("c.yaml",
-        "ruleset: c\nversion: \"1\"\nrules:\n  - id: z\n    category: c\n    words: [Trottel]\n"
-        "    score: 1\n    examples:\n      match: [\"Du Depp\"]\n");
+  Write(
+      "c.yaml",
+      "ruleset: c\nversion: \"1\"\nrules:\n  - id: z\n    category: insult\n    words: [Trottel]\n"
+      "    score: 1\n    examples:\n      match: [\"Du Depp\"]\n");
   rules::Diagnostics problems;
   auto catalog = Load(&problems);
   ASSERT_FALSE(catalog.ok());
-  // b.yaml does not parse; a.yaml parses but cannot compile (a term too
-  // short); c.yaml compiles but an example fails. One run reports all three.
+  // b.yaml has an unknown key; a.yaml a term too short after normalisation;
+  // c.yaml compiles but an example fails. One run reports all three.
   std::string all;
   for (const auto& p : problems) all += p.ToString() + "\n";
   EXPECT_NE(all.find("b.yaml:5:5: unknown key 'categroy'"), std::string::npos) << all;

@@ -199,11 +199,11 @@ TEST(MultiSetTest, EachSetJudgesWithItsOwnThresholdsAndTheStrictestWins) {
   std::vector<rules::RuleSetSource> sources;
   sources.push_back(
       parse("ruleset: lenient\nversion: \"1\"\nthresholds: {flag: 50, block: 100}\n"
-            "rules:\n  - id: a\n    category: x\n    words: [Trottel]\n    score: 6\n",
+            "rules:\n  - id: a\n    category: insult\n    words: [Trottel]\n    score: 6\n",
             "lenient.yaml"));
   sources.push_back(
       parse("ruleset: strict\nversion: \"2\"\nthresholds: {flag: 1, block: 2}\n"
-            "rules:\n  - id: b\n    category: x\n    words: [Pappnase]\n    score: 1\n",
+            "rules:\n  - id: b\n    category: insult\n    words: [Pappnase]\n    score: 1\n",
             "strict.yaml"));
   ASSERT_TRUE(problems.empty());
   auto set = CompiledRuleSet::Compile(std::move(sources), {}, &problems);
@@ -221,7 +221,7 @@ TEST(MultiSetTest, DuplicateRuleIdsAcrossSetsAreAnError) {
   for (const char* id : {"one", "two"}) {
     sources.push_back(
         *rules::ParseRuleSet(std::string("ruleset: ") + id +
-                                 "\nversion: \"1\"\nrules:\n  - id: same\n    category: x\n"
+                                 "\nversion: \"1\"\nrules:\n  - id: same\n    category: insult\n"
                                  "    words: [Trottel]\n    score: 1\n",
                              std::string(id) + ".yaml", &problems));
   }

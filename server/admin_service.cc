@@ -1,12 +1,11 @@
 #include "server/admin_service.h"
 
 #include <cmath>
-#include <map>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/example_runner.h"
-#include "engine/rules/loader.h"
+#include "engine/rules/sources.h"
 #include "server/proto_convert.h"
 
 namespace moderation::server {
@@ -64,54 +63,33 @@ grpc::Status CheckRuleFiles(const RuleFiles& files) {
   return grpc::Status::OK;
 }
 
-bool IsCommunitiesFile(const std::string& name) {
-  return name == "communities.yaml" || name == "communities.yml";
+std::vector<rules::SourceFile> SourceFiles(const RuleFiles& files) {
+  std::vector<rules::SourceFile> out;
+  out.reserve(files.size());
+  for (const v1::RuleFile& file : files) out.push_back({file.name(), file.content()});
+  return out;
 }
 
-// Candidate rule files parsed and compiled as one union, the way the server
-// would load them, without touching the active rules.
+// Candidate rule files loaded the way the server loads its directory
+// (RuleCatalog::LoadFiles), without touching the active rules.
 struct Candidate {
   rules::Diagnostics errors;
-  rules::Diagnostics warnings;
-  std::shared_ptr<const CompiledRuleSet> set;  // null if there were errors or no rule set
+  RuleCatalog::Details details;
+  std::shared_ptr<const RuleCatalog> catalog;  // null if there were errors
 };
 
-// Every file is parsed even after one fails, so that one call reports every
-// problem. A communities file is only checked: which sets a community uses
-// does not change how a rule behaves, and its references cannot be checked
-// here because a request may carry just some of the directory's files.
-Candidate CompileCandidate(const RuleFiles& files, const CompileOptions& options) {
+Candidate LoadCandidate(const RuleFiles& files, const CompileOptions& compile, bool run_examples) {
   Candidate out;
-  std::vector<rules::RuleSetSource> sources;
-  std::map<std::string, rules::SourceLocation> set_ids;
-  for (const v1::RuleFile& file : files) {
-    if (IsCommunitiesFile(file.name())) {
-      rules::ParseCommunities(file.content(), file.name(), &out.errors);
-      continue;
-    }
-    std::optional<rules::RuleSetSource> source =
-        rules::ParseRuleSet(file.content(), file.name(), &out.errors);
-    if (!source) continue;
-    const auto [first, inserted] = set_ids.emplace(source->id, source->location);
-    if (!inserted) {
-      out.errors.push_back(
-          {source->location,
-           absl::StrCat("rule set '", source->id, "' is also defined in ", first->second.file)});
-    }
-    sources.push_back(std::move(*source));
+  RuleCatalog::Options options;
+  options.compile = compile;
+  options.run_examples = run_examples;
+  absl::StatusOr<std::shared_ptr<const RuleCatalog>> catalog =
+      RuleCatalog::LoadFiles(SourceFiles(files), options, &out.errors, &out.details);
+  if (catalog.ok()) {
+    out.catalog = *catalog;
+  } else if (out.errors.empty()) {
+    out.errors.push_back({{}, std::string(catalog.status().message())});
   }
-  if (!out.errors.empty() || sources.empty()) return out;
-  const size_t errors_before = out.errors.size();
-  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
-      CompiledRuleSet::Compile(std::move(sources), options, &out.errors);
-  if (!set.ok()) {
-    if (out.errors.size() == errors_before) {
-      out.errors.push_back({{}, std::string(set.status().message())});
-    }
-    return out;
-  }
-  out.set = *set;
-  out.warnings = out.set->report().warnings;
   return out;
 }
 
@@ -182,16 +160,13 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::ValidateRules(
     reactor->Finish(status);
     return reactor;
   }
-  Candidate candidate = CompileCandidate(request->files(), compile_options_);
-  if (candidate.set != nullptr) {
-    for (const ExampleResult& r : RunExamples(*candidate.set)) {
-      ExampleToProto(r, response->add_examples());
-      if (!r.passed) candidate.errors.push_back(r.ToDiagnostic());
-    }
+  Candidate candidate = LoadCandidate(request->files(), compile_options_, /*run_examples=*/true);
+  for (const ExampleResult& r : candidate.details.examples) {
+    ExampleToProto(r, response->add_examples());
   }
   response->set_valid(candidate.errors.empty());
   DiagnosticsToProto(candidate.errors, response->mutable_errors());
-  DiagnosticsToProto(candidate.warnings, response->mutable_warnings());
+  DiagnosticsToProto(candidate.details.warnings, response->mutable_warnings());
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -215,17 +190,18 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
     reactor->Finish(status);
     return reactor;
   }
-  Candidate candidate = CompileCandidate(request->files(), compile_options_);
-  if (candidate.set == nullptr && candidate.errors.empty()) {
-    candidate.errors.push_back(
-        {{}, "files: no rule set to test against (only a communities file)"});
-  }
+  // Examples are not run: the moderator asks about one post, perhaps while
+  // the rule's examples are still being written.
+  Candidate candidate = LoadCandidate(request->files(), compile_options_, /*run_examples=*/false);
   if (!candidate.errors.empty()) {
     DiagnosticsToProto(candidate.errors, response->mutable_errors());
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  absl::StatusOr<Decision> decision = candidate.set->Evaluate(*post);
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
+      candidate.catalog->ForCommunity(post->community);
+  absl::StatusOr<Decision> decision =
+      set.ok() ? (*set)->Evaluate(*post) : absl::StatusOr<Decision>(set.status());
   if (!decision.ok()) {
     reactor->Finish(ToGrpc(decision.status()));
     return reactor;

@@ -47,6 +47,12 @@ void WriteFile(const fs::path& path, const std::string& text) {
   out << text;
 }
 
+// "file:line:col: message", as rules::Diagnostic::ToString writes it.
+std::string ToString(const v1::Diagnostic& d) {
+  return d.file() + ":" + std::to_string(d.line()) + ":" + std::to_string(d.column()) + ": " +
+         d.message();
+}
+
 std::string Version(const std::string& version) {
   std::string text = kRulesV1;
   text.replace(text.find("\"v1\""), 4, "\"" + version + "\"");
@@ -338,6 +344,59 @@ TEST_F(AdminServiceTest, TestPostRejectsABadPost) {
   AddFile(no_post.mutable_files(), "test.yaml", kRulesWithTrottel);
   EXPECT_EQ(stub_->TestPost(Admin().get(), no_post, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// One loader: the directory, ValidateRules and TestPost report a rule set
+// defined twice with the same single message.
+TEST_F(AdminServiceTest, ARuleSetDefinedTwiceGivesOneAndTheSameMessageOnEveryPath) {
+  const std::string first = (dir_ / "rules" / "test.yaml").string();
+  const std::string second = (dir_ / "rules" / "test_copy.yaml").string();
+  WriteFile(second, kRulesV1);
+  const std::string expected = second + ":1:10: rule set 'test' is also defined at " + first + ":1";
+
+  v1::ReloadRulesResponse reload;
+  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
+  ASSERT_EQ(reload.errors_size(), 1);
+  EXPECT_EQ(ToString(reload.errors(0)), expected);
+
+  v1::ValidateRulesRequest validate_request;
+  AddFile(validate_request.mutable_files(), first, kRulesV1);
+  AddFile(validate_request.mutable_files(), second, kRulesV1);
+  v1::ValidateRulesResponse validate;
+  ASSERT_TRUE(stub_->ValidateRules(Admin().get(), validate_request, &validate).ok());
+  EXPECT_FALSE(validate.valid());
+  ASSERT_EQ(validate.errors_size(), 1);
+  EXPECT_EQ(ToString(validate.errors(0)), expected);
+
+  v1::TestPostRequest test_request;
+  *test_request.mutable_files() = validate_request.files();
+  test_request.mutable_post()->set_body("Du Blödmann");
+  v1::TestPostResponse test;
+  ASSERT_TRUE(stub_->TestPost(Admin().get(), test_request, &test).ok());
+  ASSERT_EQ(test.errors_size(), 1);
+  EXPECT_EQ(ToString(test.errors(0)), expected);
+  EXPECT_FALSE(test.has_response());
+}
+
+TEST_F(AdminServiceTest, TestPostUsesTheCommunitiesFileAmongTheCandidateFiles) {
+  v1::TestPostRequest request;
+  AddFile(request.mutable_files(), "test.yaml", kRulesV1);
+  AddFile(request.mutable_files(), "trottel.yaml",
+          "ruleset: trottel\nversion: \"1\"\nrules:\n  - id: trottel.insult\n"
+          "    category: insult\n    words: [Trottel]\n    action: block\n");
+  AddFile(request.mutable_files(), "communities.yaml",
+          "default: [test]\ncommunities:\n  strict: [test, trottel]\n");
+  request.mutable_post()->set_body("Du Trottel");
+  v1::TestPostResponse response;
+  request.mutable_post()->set_community("strict");
+  ASSERT_TRUE(stub_->TestPost(Admin().get(), request, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0) << response.errors(0).message();
+  EXPECT_EQ(response.response().decision(), v1::DECISION_BLOCK);
+
+  request.mutable_post()->set_community("elsewhere");
+  ASSERT_TRUE(stub_->TestPost(Admin().get(), request, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0);
+  EXPECT_EQ(response.response().decision(), v1::DECISION_ALLOW);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/rules/categories.h"
 #include "engine/rules/rule_parser.h"
+#include "engine/rules/term_check.h"
 #include "engine/rules/term_lists.h"
 #include "engine/rules/yaml_reader.h"
 #include "engine/util/sha256.h"
@@ -22,7 +24,7 @@ using internal::MapReader;
 using internal::YamlReader;
 
 const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
-                                                "lists",   "allow",   "rules"};
+                                                "lists",   "allow",   "rules",       "categories"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
   set->location = top->location();
@@ -91,6 +93,8 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
         MatchMode::kCompound);
   }
   ParseRules(reader, top.Get("rules", kRequired), lists, &set);
+  internal::CheckCategories(reader, top.Find("categories"), &set);
+  internal::CheckTermSkeletons(reader, set);
   return set;
 }
 

@@ -27,6 +27,7 @@
 #include "engine/rules/communities.h"
 #include "engine/rules/diagnostic.h"
 #include "engine/rules/rule.h"
+#include "engine/rules/sources.h"
 
 namespace moderation::rules {
 
@@ -36,17 +37,11 @@ namespace moderation::rules {
 std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::string_view filename,
                                           Diagnostics* diagnostics);
 
-// Everything found under a rules path.
-struct LoadedSources {
-  std::vector<RuleSetSource> sets;
-  std::optional<CommunityMap> communities;  // from communities.yaml, if present
-};
-
-// Loads a single file, or every *.yaml / *.yml file directly in a directory
-// (sorted by name). A file named communities.yaml (or .yml) is parsed as the
-// community map instead of a rule set. Reports duplicate rule-set ids across
-// files and community references to unknown sets. Returns nullopt if any
-// problem was found (all of them are in *diagnostics).
+// Loads a single rule file, or every *.yaml / *.yml file directly in a
+// directory (sorted by name), through LoadSources (sources.h): a file named
+// communities.yaml (or .yml) is the community map, and the checks across
+// files are LoadSources'. Returns nullopt if any problem was found (all of
+// them are in *diagnostics).
 std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics* diagnostics);
 
 // Like LoadRulesPath, but returns every rule set that loaded cleanly even

@@ -103,11 +103,12 @@ std::vector<BadCase> BadCases() {
       {"RuleSetIdMustBeAnId", "ruleset: de netiquette\nversion: \"1\"\nrules: []\n",
        "invalid rule set id 'de netiquette'", 1, 10},
       {"RuleIdMustBeAnId",
-       absl::StrCat(kHead, "  - id: de/insult\n    category: x\n    words: [x]\n    score: 3\n"),
+       absl::StrCat(kHead,
+                    "  - id: de/insult\n    category: insult\n    words: [x]\n    score: 3\n"),
        "invalid rule id 'de/insult'", 4, 9},
       {"DuplicateRuleIdNamesTheFirstLine",
-       absl::StrCat(kHead, "  - {id: a, category: x, words: [y], score: 1}\n",
-                    "  - {id: a, category: x, words: [z], score: 1}\n"),
+       absl::StrCat(kHead, "  - {id: a, category: insult, words: [y], score: 1}\n",
+                    "  - {id: a, category: insult, words: [z], score: 1}\n"),
        "duplicate rule id 'a' (first defined at line 4)", 5, 10},
       {"UnknownListSuggestsTheRightOne",
        absl::StrCat("lists:\n  insults: [Dummbatz]\n", WithRule("words: [\"@insutls\"]\nscore: 3")),
@@ -234,12 +235,12 @@ TEST(ParseRuleSetTest, ReportsEveryProblemOfAFileInOnePass) {
       "thresholds: {flag: 9, block: 3}\n"  // 3:13 thresholds
       "rules:\n"
       "  - id: a\n"
-      "    category: x\n"
+      "    category: insult\n"
       "    words: ['@nope']\n"  // 7:13 unknown list
       "    scroe: 2\n"          // 8:5 unknown key
       "    score: 2\n"
       "  - id: a\n"  // 10:9 duplicate id
-      "    category: x\n"
+      "    category: insult\n"
       "    regex: '(x'\n"  // 12:12 RE2 error
       "    action: block\n";
   Diagnostics diagnostics;
@@ -266,7 +267,8 @@ TEST(ParseRuleSetTest, NeverThrowsOnHostileInput) {
 
 TEST(ParseRuleSetTest, AppendsToExistingDiagnostics) {
   Diagnostics diagnostics = {{{"other.yaml", 1, 1}, "earlier problem"}};
-  EXPECT_NE(ParseRuleSet(WithRule("words: [x]\nscore: 1"), "t.yaml", &diagnostics), std::nullopt);
+  EXPECT_NE(ParseRuleSet(WithRule("words: [Dummbatz]\nscore: 1"), "t.yaml", &diagnostics),
+            std::nullopt);
   EXPECT_THAT(diagnostics, SizeIs(1));
 }
 

@@ -91,7 +91,8 @@ struct Example {
 struct Rule {
   std::string id;
   SourceLocation location;
-  std::string category;  // e.g. insult, threat, hate, spam, pii
+  std::string category;  // from the vocabulary in categories.h
+  SourceLocation category_location;
   std::vector<Term> terms;
   std::optional<std::string> regex;  // RE2 syntax
   SourceLocation regex_location;
@@ -120,7 +121,8 @@ struct RuleSetSource {
   Thresholds thresholds;
   std::vector<Term> allow;  // allow-list entries (mode unused)
   std::vector<Rule> rules;
-  std::string content_hash;  // "sha256:<hex>" of the file's bytes
+  std::string content_hash;                   // "sha256:<hex>" of the file's bytes
+  std::vector<std::string> extra_categories;  // `categories:` beyond the built-in ones
 };
 
 }  // namespace moderation::rules

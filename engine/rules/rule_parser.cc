@@ -34,6 +34,7 @@ void ParseId(YamlReader* reader, MapReader* map, Rule* rule, SourceLocation* id_
 void ParseCategory(YamlReader* reader, MapReader* map, Rule* rule) {
   std::optional<std::string> category = map->String("category", kRequired);
   if (!category) return;
+  rule->category_location = map->Find("category")->value_location;
   if (category->empty())
     reader->Error(map->Find("category")->value_location, "'category' must not be empty");
   rule->category = std::move(*category);

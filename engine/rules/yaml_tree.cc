@@ -2,6 +2,7 @@
 
 #include <libfyaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -62,6 +63,26 @@ size_t EventOffset(fy_event* event) {
 
 bool IsPlainNull(std::string_view text) {
   return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+}
+
+// 1-based line of a byte offset.
+int LineOf(std::string_view input, size_t offset) {
+  return 1 + static_cast<int>(std::count(input.begin(), input.begin() + offset, '\n'));
+}
+
+// "missing comma" on a later line than the innermost open '[' or '{' almost
+// always means that bracket was never closed: the parser read the following
+// lines as more items. The problem starts at the bracket, so point there and
+// say where the parser gave up.
+void PointAtUnclosedFlowCollection(std::string_view input, size_t open_offset,
+                                   YamlParseError* error) {
+  if (open_offset == YamlNode::kNoOffset || open_offset >= input.size()) return;
+  const int open_line = LineOf(input, open_offset);
+  if (error->line <= open_line) return;  // a genuine missing comma on the bracket's line
+  error->message = absl::StrCat("YAML syntax error: this '", std::string(1, input[open_offset]),
+                                "' is not closed (the parser stopped at line ", error->line, ": ",
+                                error->message.substr(error->message.find(": ") + 2), ")");
+  error->offset = open_offset;
 }
 
 }  // namespace
@@ -252,6 +273,8 @@ std::unique_ptr<YamlDocument> YamlDocument::Parse(std::string_view text, const Y
     }
     if (error->message.find("without a closing") != std::string::npos) {
       error->offset = builder.OpenFlowCollectionOffset();
+    } else if (error->message.find("missing comma in flow") != std::string::npos) {
+      PointAtUnclosedFlowCollection(input, builder.OpenFlowCollectionOffset(), error);
     }
     return nullptr;
   }

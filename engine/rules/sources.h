@@ -1,0 +1,60 @@
+// LoadSources: the one path from rule-file texts to rule sets.
+//
+// Why: rules reach the engine from a directory (the server, modctl) and from
+// requests (ValidateRules, TestPost). Every route gives LoadSources a list of
+// named texts, so the same files give the same sets and the same messages,
+// whatever their origin. It parses each file (communities.yaml / .yml by its
+// base name as the community map, all others as rule sets) and checks across
+// files: rule-set ids and rule ids unique, one communities file, and every
+// set a community names present.
+//
+//   std::vector<rules::SourceFile> files = {{"de.yaml", de_text}, {"spam.yaml", spam_text}};
+//   rules::Diagnostics problems;
+//   std::optional<rules::LoadedSources> loaded = rules::LoadSources(files, &problems);
+//
+// Thread-safety: pure functions.
+#ifndef MODERATION_ENGINE_RULES_SOURCES_H_
+#define MODERATION_ENGINE_RULES_SOURCES_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rules/communities.h"
+#include "engine/rules/diagnostic.h"
+#include "engine/rules/rule.h"
+
+namespace moderation::rules {
+
+// One file's name (used in every diagnostic about it) and its bytes.
+struct SourceFile {
+  std::string name;
+  std::string content;
+};
+
+// Everything found in a list of files.
+struct LoadedSources {
+  std::vector<RuleSetSource> sets;          // in file order
+  std::vector<SourceFile> set_files;        // set_files[i] is the text of sets[i]
+  std::optional<CommunityMap> communities;  // from communities.yaml, if present
+  bool has_communities_file = false;        // even if it failed to parse
+};
+
+// True for "communities.yaml" / "communities.yml", also as a path's last part.
+bool IsCommunitiesFileName(std::string_view name);
+
+// Parses and cross-checks `files`. Returns every rule set that loaded
+// cleanly even when other files had problems (all of them appended to
+// *diagnostics), so that tools can check the good sets further in the same
+// run. Never serve the result when diagnostics were added, except per
+// community as the catalog does (engine/catalog.h).
+LoadedSources LoadSourcesPartial(const std::vector<SourceFile>& files, Diagnostics* diagnostics);
+
+// Like LoadSourcesPartial, but nullopt if any problem was found.
+std::optional<LoadedSources> LoadSources(const std::vector<SourceFile>& files,
+                                         Diagnostics* diagnostics);
+
+}  // namespace moderation::rules
+
+#endif  // MODERATION_ENGINE_RULES_SOURCES_H_
