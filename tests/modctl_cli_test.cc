@@ -161,7 +161,18 @@ INSTANTIATE_TEST_SUITE_P(
                   2,
                   false,
                   "usage: modctl scan"},
-        UsageCase{"scan_help", {"scan", "--help"}, 0, true, "usage: modctl scan --rules PATH"}),
+        UsageCase{"scan_help", {"scan", "--help"}, 0, true, "usage: modctl scan --rules PATH"},
+        UsageCase{"diff_without_new",
+                  {"diff", "--old", kRules},
+                  2,
+                  false,
+                  "needs --old PATH and --new PATH"},
+        UsageCase{"diff_with_bad_examples",
+                  {"diff", "--old", kRules, "--new", kRules, "--examples", "-1"},
+                  2,
+                  false,
+                  "--examples must be a number >= 0"},
+        UsageCase{"diff_help", {"diff", "--help"}, 0, true, "usage: modctl diff --old PATH"}),
     [](const ::testing::TestParamInfo<UsageCase>& info) { return info.param.name; });
 
 // ---------------------------------------------------------------------------
@@ -700,6 +711,108 @@ TEST(ModctlScanTest, AnswersACompleteLineWhileTheNextOneIsHalfWritten) {
   EXPECT_THAT(*second, HasSubstr(R"("id":"half")"));
   const ProcessResult r = scan.Finish(std::chrono::seconds(10));
   EXPECT_EQ(r.exit_code, 0);
+}
+
+// ---------------------------------------------------------------------------
+// diff
+
+constexpr char kDiffOld[] = R"(ruleset: t
+version: "old"
+rules:
+  - id: t.insult
+    category: insult
+    words: [Blödmann, Depp]
+    action: block
+)";
+
+// Adds a threat rule, and no longer counts "Depp" as an insult.
+constexpr char kDiffNew[] = R"(ruleset: t
+version: "new"
+rules:
+  - id: t.insult
+    category: insult
+    words: [Blödmann]
+    action: block
+  - id: t.threat
+    category: threat
+    regex: 'mach\w*\s+(ich\s+)?dich\s+kalt'
+    action: block
+)";
+
+constexpr char kDiffPosts[] =
+    R"({"id": "p1", "text": "Nach der Schicht mach ich dich kalt"}
+{"id": "p2", "text": "Guten Tag"}
+{"id": "p3", "text": "Du Blödmann"}
+{"id": "p4", "text": "Du Depp"}
+{"id": "p5", "text": "Ich mache dich kalt, Depp"}
+{"id": "p6"}
+)";
+
+TEST(ModctlDiffTest, GroupsTheChangedDecisionsByRuleAndCategoryWithExamplePosts) {
+  TempDir dir;
+  const std::string old_rules = dir.Write("old.yaml", kDiffOld);
+  const std::string new_rules = dir.Write("new.yaml", kDiffNew);
+  const ProcessResult r =
+      Modctl({"diff", "--old", old_rules, "--new", new_rules, "--json", "--cache-dir", ""},
+             WithStdin(kDiffPosts));
+  ExpectRanToCompletion(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json report = json::parse(r.out);
+  EXPECT_EQ(report["posts"], 5);
+  EXPECT_EQ(report["changed"], 2);  // p1 and p4; p5 stays BLOCK for another reason
+  EXPECT_EQ(report["errors"], 1);   // p6 has no text
+  EXPECT_THAT(r.err, HasSubstr("line 6: missing field 'text'"));
+  EXPECT_EQ(report["transitions"], json({{"ALLOW->BLOCK", 1}, {"BLOCK->ALLOW", 1}}));
+  EXPECT_EQ(report["by_category"], json({{"insult", 1}, {"threat", 1}}));
+  ASSERT_EQ(report["groups"].size(), 2u);
+  const json& threat =
+      report["groups"][1]["rule"] == "t.threat" ? report["groups"][1] : report["groups"][0];
+  const json& insult =
+      report["groups"][1]["rule"] == "t.threat" ? report["groups"][0] : report["groups"][1];
+  EXPECT_EQ(threat["change"], "now fires");
+  EXPECT_EQ(threat["category"], "threat");
+  EXPECT_EQ(threat["posts"], 1);
+  ASSERT_EQ(threat["examples"].size(), 1u);
+  EXPECT_EQ(threat["examples"][0]["id"], "p1");
+  EXPECT_EQ(threat["examples"][0]["old"], "ALLOW");
+  EXPECT_EQ(threat["examples"][0]["new"], "BLOCK");
+  EXPECT_EQ(threat["examples"][0]["text"], "Nach der Schicht mach ich dich kalt");
+  EXPECT_EQ(insult["rule"], "t.insult");
+  EXPECT_EQ(insult["change"], "no longer fires");
+  EXPECT_EQ(insult["examples"][0]["id"], "p4");
+}
+
+TEST(ModctlDiffTest, PrintsAReadableReport) {
+  TempDir dir;
+  const std::string old_rules = dir.Write("old.yaml", kDiffOld);
+  const std::string new_rules = dir.Write("new.yaml", kDiffNew);
+  const ProcessResult r = Modctl(
+      {"diff", "--old", old_rules, "--new", new_rules, "--cache-dir", ""}, WithStdin(kDiffPosts));
+  ExpectRanToCompletion(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("posts: 5 judged, 2 decisions change, 1 errors\n"));
+  EXPECT_THAT(r.out, HasSubstr("  ALLOW -> BLOCK: 1\n"));
+  EXPECT_THAT(r.out, HasSubstr("  t.threat [threat] now fires: 1 post(s)\n"
+                               "    p1 ALLOW -> BLOCK: \"Nach der Schicht mach ich dich kalt\"\n"));
+  EXPECT_THAT(r.out, HasSubstr("  t.insult [insult] no longer fires: 1 post(s)\n"
+                               "    p4 BLOCK -> ALLOW: \"Du Depp\"\n"));
+}
+
+TEST(ModctlDiffTest, NoChangeSaysSoAndBrokenNewRulesExitOne) {
+  TempDir dir;
+  const std::string old_rules = dir.Write("old.yaml", kDiffOld);
+  const ProcessResult same = Modctl(
+      {"diff", "--old", old_rules, "--new", old_rules, "--cache-dir", ""}, WithStdin(kDiffPosts));
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_THAT(same.out, StartsWith("posts: 5 judged, 0 decisions change, 1 errors\n"));
+
+  const std::string broken = dir.Write("broken.yaml", std::string(kDiffNew) + "    scroe: 1\n");
+  const ProcessResult r = Modctl({"diff", "--old", old_rules, "--new", broken, "--cache-dir", ""},
+                                 WithStdin(kDiffPosts));
+  ExpectRanToCompletion(r);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("broken.yaml:12:5: unknown key 'scroe'"));
+  EXPECT_THAT(r.out, IsEmpty());
 }
 
 }  // namespace

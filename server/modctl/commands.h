@@ -1,7 +1,7 @@
 // modctl's subcommands. Each takes its arguments (after the subcommand name)
 // and returns the process exit code:
-//   0  success (validate: no problems; test: every example passed; check and
-//      scan: the input was judged)
+//   0  success (validate: no problems; test: every example passed; check,
+//      scan and diff: the input was judged)
 //   1  problems found (rule files invalid, examples failing, rules failed to
 //      load, or an invalid check text)
 //   2  usage error (unknown option, missing argument)
@@ -27,6 +27,7 @@ int RunValidate(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunCheck(const std::vector<std::string>& args);
 int RunScan(const std::vector<std::string>& args, std::istream& in, std::ostream& out);
+int RunDiff(const std::vector<std::string>& args, std::istream& in, std::ostream& out);
 
 // The Hyperscan cache directory: --cache-dir, else $MODERATION_CACHE_DIR,
 // else $XDG_CACHE_HOME/moderation or $HOME/.cache/moderation; "" disables it.
