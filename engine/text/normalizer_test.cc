@@ -193,7 +193,7 @@ TEST(SkeletonViewTest, ReducesSpellingsOfOneWordToOneSkeleton) {
       {"spaced_stretched_digraph_e", "K n a l l t u e e e t e", "knaitute"},
       {"trailing_leet_vowel_after_dashes", "K-n-a-l-l-t-u-t-3", "knaitute"},
       {"trailing_leet_vowel_after_underscores", "L_a_c_k_a_f_f_3!!!", "iackafe"},
-      {"trailing_other_digit_after_dash_is_an_edge", "Idiot-1", "idiot"},
+      {"trailing_other_digit_after_dash_joins_behind_a_soft_edge", "Idiot-1", "idioti"},
       {"l_is_written_i", "Lampe", "iampe"},
       {"words_separated_by_one_space", "  Du   bist\t\nein\u3000Test  ", "du bist ein test"},
       {"only_punctuation", "!!! ... ???", ""},
@@ -211,7 +211,11 @@ TEST(SkeletonViewTest, ReducesSpellingsOfOneWordToOneSkeleton) {
 TEST(SkeletonViewTest, MapsLeetspeakOnlyWhenALetterFollowsInTheToken) {
   const SkeletonCase kCases[] = {
       {"trailing_bangs_are_punctuation", "Idiot!!!", "idiot"},
-      {"trailing_digit_is_not_a_letter", "Idiot1", "idiot"},
+      {"trailing_digit_is_a_letter_behind_a_soft_edge", "Idiot1", "idioti"},
+      {"trailing_seven_is_t", "Id1o7", "idiot"},
+      {"trailing_dollar_is_s", "Hur3n$", "hurens"},
+      {"four_trailing_digits_are_a_number", "Idiot2024", "idiot"},
+      {"trailing_run_with_a_two_is_a_number", "Idiot12", "idiot"},
       {"digits_inside_word", "1d10t", "idiot"},
       {"leading_digit", "4rsch", "arsch"},
       {"leading_dollar", "$chwachmat", "schwachmat"},

@@ -18,6 +18,28 @@ bool MapsToLetter(const SkeletonChar& c) {
   return (c.cls == SkeletonClass::kDigit || c.cls == SkeletonClass::kLeet) && c.letters[0] != 0;
 }
 
+// The digits and symbols read as letters after a word's last letter: 0 1 3 4
+// 5 7 @ $ + €. Not '!', '|' or '¡' (they end sentences far more often than
+// they stand for i), nor 6 8 9 (b/g are rare leet, and "Hitler88" is a
+// number code, not a longer word).
+bool IsTrailingLeet(char32_t cp) {
+  switch (cp) {
+    case U'0':
+    case U'1':
+    case U'3':
+    case U'4':
+    case U'5':
+    case U'7':
+    case U'@':
+    case U'$':
+    case U'+':
+    case U'\u20AC':
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsAsciiPunct(char c) {
   return c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z');
 }
@@ -107,10 +129,17 @@ void TokenCollector::EmitTentative() {
   tentative_ = true;
 }
 
-// One trailing 0, 3 or 4 after letters is leetspeak for o, e or a
-// ("Schl4mp3", "Sp4ck0"): German words often end in those vowels. Other
-// trailing digits and symbols ("Idiot1", "Idiot!!!") stay word edges.
-// The digit may follow in-word separators ("K-n-a-l-l-t-ü-t-3").
+// Digits and symbols after the last letter of a token.
+//  * One trailing 0, 3 or 4 is leetspeak for o, e or a ("Schl4mp3",
+//    "Sp4ck0"): German words often end in those vowels, so the letter joins
+//    the word directly.
+//  * A short run of other mappable digits and symbols ("Idio7", "Idiot1",
+//    "Hur3n$"; see IsTrailingLeet) is read as letters too, behind a soft boundary: a term may run
+//    into them ("idio" + "t"), while the plain word before them keeps its word
+//    edge ("Idiot1" still matches `idiot` in word mode).
+//  * Longer runs ("Idiot2024") and runs holding an unmappable digit such as
+//    '2' stay word edges.
+// The digits may follow in-word separators ("K-n-a-l-l-t-ü-t-3").
 void TokenCollector::ResolveTrailing(size_t end) {
   if (held_begin_ == kNone || letters_ == 0) return;
   size_t digit = held_begin_;
@@ -121,7 +150,19 @@ void TokenCollector::ResolveTrailing(size_t end) {
   if (digit >= end) return;
   const char d = in_[digit];
   const bool lone_digit = digit + 1 == end || in_[digit + 1] < '0' || in_[digit + 1] > '9';
-  if ((d == '0' || d == '3' || d == '4') && lone_digit) ResolveHeld(digit + 1);
+  if ((d == '0' || d == '3' || d == '4') && lone_digit) {
+    ResolveHeld(digit + 1);
+    return;
+  }
+  size_t run = 0;
+  for (size_t pos = digit; pos < end; ++run) {
+    int len;
+    const char32_t cp = CodePointAt(in_, pos, &len);
+    if (!IsTrailingLeet(cp) || run == kMaxTrailingLeet) return;
+    pos += len;
+  }
+  soft_pending_ = true;
+  ResolveHeld(end);
 }
 
 void TokenCollector::EndToken(size_t end) {

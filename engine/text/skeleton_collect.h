@@ -34,6 +34,11 @@ struct CollectedToken {
   bool tentative = false;  // a lone digit or symbol (then letters == 1)
 };
 
+// The longest run of digits and symbols after a token's last letter that is
+// still read as letters (see ResolveTrailing): "Idio7" and "Hur3n$" are
+// evasions, "Idiot2024" is a year.
+inline constexpr size_t kMaxTrailingLeet = 3;
+
 class TokenCollector {
  public:
   TokenCollector(const View& folded, SkeletonBuffers out);

@@ -11,7 +11,8 @@ rules/de.yaml) and disguise it with one evasion class:
 
   plain        the term as written
   case         DUMMBATZ, dUmMbAtZ, dummbatz
-  leet         4 3 0 1 @ $ 5 ! for a e o i s
+  leet         4 3 0 1 @ $ 5 ! 7 + 1 for a e o i s t l, anywhere in the word
+               (also its last letters: Id1o7, Tro77el)
   lookalike    Cyrillic / Greek look-alike letters, fullwidth, mathematical bold
   invisible    zero-width characters, soft hyphen, bidi controls between letters
   separators   "D u m m b a t z", "d.u.m.m", "dumm-batz", "du*mmbatz", "d_u_m_m"
@@ -170,7 +171,7 @@ LOOKALIKE_WRAPPERS = ["{s}", "{s}", "{s}", "Übrigens: {s}", "{s} Schönen Tag n
 
 # Letter substitution tables.
 LEET = {"a": ["4", "@"], "e": ["3"], "o": ["0"], "i": ["1", "!"],
-        "s": ["$", "5"]}
+        "s": ["$", "5"], "t": ["7", "+"], "l": ["1"]}
 CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х",
             "A": "А", "B": "В", "E": "Е", "K": "К", "M": "М", "H": "Н",
             "O": "О", "P": "Р", "C": "С", "T": "Т", "X": "Х"}
