@@ -31,6 +31,8 @@
 //                                           normalised ahead of time
 //   evaluate/terms:N/bytes:B              CompiledRuleSet::Evaluate
 //   evaluate/regexes:500/bytes:B
+//   evaluate/phrases:N/bytes:B            100 terms + N phrase rules (N = 100, 1000)
+//   evaluate/pairs:200x200/bytes:B        100 terms + one "@a+@b" rule, 200 x 200
 //   scan/default-rules/bytes:B            rules/ default community (de+en+pii+spam):
 //   evaluate/default-rules/bytes:B          the scans alone, and Evaluate
 //   baseline_re2set/terms:N/bytes:1024    RE2::Set of the N terms
@@ -161,6 +163,11 @@ void RegisterAll(BenchData* data) {
   if (!small) sets.push_back({TermsShape(10000), post_sizes});
   if (full) sets.push_back({TermsShape(50000), post_sizes});
   if (!small) sets.push_back({RegexHeavyShape(), post_sizes});
+  // The rule language: cost per post must follow the text, not the number of
+  // phrases (phrases:100 vs phrases:1000) or the size of compound lists.
+  sets.push_back({PhrasesShape(100), {64, 1024}});
+  sets.push_back({PhrasesShape(1000), {64, 1024}});
+  sets.push_back({PairsShape(200), {64, 1024}});
   for (const auto& [shape, sizes] : sets) {
     for (size_t bytes : sizes) {
       RegisterScan(data, shape, bytes);

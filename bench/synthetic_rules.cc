@@ -187,7 +187,9 @@ std::vector<std::string> SyntheticTerms(size_t count, uint64_t seed) {
 std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
   std::ostringstream out;
   out << "ruleset: synthetic\nversion: \"seed-" << spec.seed << "\"\nrules:\n";
-  const std::vector<std::string> terms = SyntheticTerms(spec.terms + spec.regexes, spec.seed);
+  const size_t fresh = spec.terms + spec.regexes;
+  const std::vector<std::string> terms =
+      SyntheticTerms(fresh + spec.phrases + 2 * spec.pair_list, spec.seed);
   for (size_t i = 0; i < spec.terms; ++i) {
     out << "  - id: t" << i << "\n    category: insult\n    words: [\"" << terms[i]
         << "\"]\n    match: compound\n    score: 3\n";
@@ -200,6 +202,15 @@ std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
     out << "  - id: r" << i << "\n    category: threat\n    regex: '" << a
         << "\\w*\\s+(dich|euch)\\s+" << b << "(en|t)?\\b'\n    action: flag\n";
   }
+  for (size_t i = 0; i < spec.phrases; ++i) {
+    const std::string& term = terms[i < 20 ? i : fresh + i];
+    const size_t half = term.size() / 2;
+    out << "  - id: p" << i << "\n    category: threat\n    phrase: [\"" << term.substr(0, half)
+        << "*\", \"dich|euch|ihn|sie\", \"" << term.substr(half) << "\"]\n    action: flag\n";
+  }
+  if (spec.pair_list > 0) {
+    out << "  - id: pair\n    category: hate\n    words: [\"@a+@b\"]\n    action: flag\n";
+  }
   if (spec.condition_rules) {
     out << "  - id: c.links.new_account\n    category: spam\n"
            "    condition: { links_at_least: 2, author_account_age_days_below: 3 }\n    action: "
@@ -208,6 +219,15 @@ std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
            "    condition: { mentions_at_least: 6 }\n    score: 5\n"
            "  - id: c.shouting\n    category: shouting\n"
            "    condition: { caps_ratio_at_least: 0.7 }\n    score: 5\n";
+  }
+  if (spec.pair_list > 0) {
+    out << "lists:\n  a: [";
+    for (size_t i = 0; i < spec.pair_list; ++i) out << (i ? ", \"" : "\"") << terms[i] << "\"";
+    out << "]\n  b: [";
+    for (size_t i = 0; i < spec.pair_list; ++i) {
+      out << (i ? ", \"" : "\"") << terms[fresh + spec.phrases + spec.pair_list + i] << "\"";
+    }
+    out << "]\n";
   }
   return out.str();
 }

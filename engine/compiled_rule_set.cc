@@ -1,5 +1,7 @@
 // The rule-set compiler: RuleSetSources -> CompiledRuleSet::Impl.
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,13 +44,21 @@ size_t LetterCount(std::string_view skeleton) {
 // Collects distinct skeleton literals and what each stands for.
 class LiteralTable {
  public:
-  void Add(const std::string& literal, LiteralRef ref) {
+  uint32_t Intern(const std::string& literal) {
     auto [it, inserted] = index_.try_emplace(literal, static_cast<uint32_t>(literals_.size()));
     if (inserted) {
       literals_.push_back(literal);
       refs_.emplace_back();
     }
-    refs_[it->second].push_back(ref);
+    return it->second;
+  }
+  void Add(const std::string& literal, LiteralRef ref) { refs_[Intern(literal)].push_back(ref); }
+  // The literal ids of a skeleton and of its joined variant (see below).
+  std::vector<uint32_t> InternWithJoinedVariant(const std::string& skeleton) {
+    std::vector<uint32_t> ids = {Intern(skeleton)};
+    if (skeleton.find(' ') != std::string::npos)
+      ids.push_back(Intern(absl::StrReplaceAll(skeleton, {{" ", ""}})));
+    return ids;
   }
   // A multi-word term also matches with its words run together
   // ("Heil Hitler" -> "heiihitier"), the form "H e i l H i t l e r" takes.
@@ -102,6 +112,16 @@ class Compiler {
  private:
   void AddComponents(std::vector<rules::RuleSetSource>& sources);
   void AddRule(rules::Rule rule, uint32_t component);
+  void AddTerms(const rules::Rule& rule, uint32_t index, uint32_t component);
+  void AddPairs(const rules::Rule& rule, uint32_t index, uint32_t component);
+  void AddPhrases(const rules::Rule& rule, CompiledRule* compiled);
+  void AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
+                 CompiledRule* compiled);
+  void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref);
+  void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
+                      LiteralKind kind, CompiledPhrase* phrase);
+  void ChooseAnchors();
+  const text::Lexicon* LoadLexicon(const rules::RuleSetSource& source);
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
   absl::Status BuildDatabases();
   absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
@@ -114,6 +134,8 @@ class Compiler {
   std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
   LiteralTable literals_;
   std::vector<std::string> folded_patterns_, raw_patterns_;
+  std::vector<const text::Lexicon*> component_lexicons_;
+  std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
 };
 
@@ -139,9 +161,43 @@ void Compiler::AddComponents(std::vector<rules::RuleSetSource>& sources) {
     rules::RuleSetSource& source = sources[c];
     impl_->components.push_back({source.id, source.version, source.content_hash});
     impl_->thresholds.push_back(source.thresholds);
+    component_lexicons_.push_back(LoadLexicon(source));
     AddAllowList(source.allow, c);
     for (rules::Rule& rule : source.rules) AddRule(std::move(rule), c);
   }
+}
+
+const text::Lexicon* Compiler::LoadLexicon(const rules::RuleSetSource& source) {
+  if (source.lexicon.empty()) return nullptr;
+  const auto path = options_.lexicon_paths.find(source.lexicon);
+  std::string problem;
+  if (path == options_.lexicon_paths.end()) {
+    problem = "no dictionary is configured for it";
+  } else {
+    if (lexicon_cache_ == nullptr) {
+      lexicon_cache_ =
+          options_.lexicons ? options_.lexicons : std::make_shared<text::LexiconCache>();
+    }
+    auto lexicon = lexicon_cache_->Get(path->second, source.lexicon);
+    if (lexicon.ok()) {
+      impl_->lexicons.push_back(*lexicon);
+      return lexicon->get();
+    }
+    problem = std::string(lexicon.status().message());
+  }
+  impl_->report.warnings.push_back(
+      {source.lexicon_location,
+       absl::StrCat("lexicon '", source.lexicon, "': ", problem,
+                    "; the set is compiled without dictionary protection (install the "
+                    "dictionary: wngerman for de, wamerican for en)")});
+  return nullptr;
+}
+
+void Compiler::AddLiteral(const rules::Term& term, const char* what, LiteralRef ref) {
+  std::string skeleton;
+  if (!TermSkeleton(term, what, &skeleton, problems_)) return;
+  ref.attachment = AttachmentFor(term.mode);
+  literals_.AddWithJoinedVariant(skeleton, ref);
 }
 
 void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t component) {
@@ -150,8 +206,8 @@ void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t comp
     rules::Term as_word = term;
     as_word.mode = MatchMode::kWord;  // allow entries may be short whole words
     if (!TermSkeleton(as_word, "allow entry", &skeleton, problems_)) continue;
-    literals_.AddWithJoinedVariant(skeleton,
-                                   {LiteralRef::kAllow, component, match::Attachment::kSubstring});
+    literals_.AddWithJoinedVariant(skeleton, {LiteralKind::kAllow, LiteralRef::kAllow, component,
+                                              match::Attachment::kSubstring});
   }
 }
 
@@ -164,11 +220,15 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
     return;
   }
   const uint32_t index = static_cast<uint32_t>(impl_->rules.size());
-  for (const rules::Term& term : rule.terms) {
-    std::string skeleton;
-    if (!TermSkeleton(term, "term", &skeleton, problems_)) continue;
-    literals_.AddWithJoinedVariant(skeleton, {index, component, AttachmentFor(term.mode)});
-    ++impl_->report.terms;
+  CompiledRule compiled;
+  compiled.lexicon = component_lexicons_[component];
+  AddTerms(rule, index, component);
+  AddPairs(rule, index, component);
+  AddPhrases(rule, &compiled);
+  AddUnless(rule, index, component, &compiled);
+  if (!rule.fields.empty()) {
+    compiled.field_mask = 0;
+    for (const std::string& field : rule.fields) compiled.field_mask |= FieldBit(field);
   }
   if (rule.regex) {
     if (rule.regex_view == rules::RegexView::kRaw) {
@@ -177,16 +237,155 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
     } else {
       folded_patterns_.push_back(*rule.regex);
       impl_->folded_regex_rule.push_back(index);
+      impl_->folded_regex_unless.push_back(false);
     }
   }
-  CompiledRule compiled;
-  compiled.has_pattern = !rule.terms.empty() || rule.regex.has_value();
+  compiled.has_pattern =
+      !rule.terms.empty() || rule.regex.has_value() || !rule.pairs.empty() || !rule.phrases.empty();
   compiled.has_condition = !rule.condition.empty();
-  impl_->any_condition |= compiled.has_condition;
+  impl_->any_condition |= compiled.has_condition || !rule.unless.condition.empty();
   compiled.component = component;
   if (!compiled.has_pattern) impl_->condition_only_rules.push_back(index);
   compiled.rule = std::move(rule);
   impl_->rules.push_back(std::move(compiled));
+}
+
+text::TermMode LexiconMode(MatchMode mode) {
+  switch (mode) {
+    case MatchMode::kWord:
+      return text::TermMode::kWord;
+    case MatchMode::kPrefix:
+      return text::TermMode::kPrefix;
+    case MatchMode::kSuffix:
+      return text::TermMode::kSuffix;
+    case MatchMode::kCompound:
+      return text::TermMode::kCompound;
+    case MatchMode::kSubstring:
+      return text::TermMode::kSubstring;
+  }
+  return text::TermMode::kCompound;
+}
+
+void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t component) {
+  const text::Lexicon* lexicon = component_lexicons_[component];
+  for (const rules::Term& term : rule.terms) {
+    LiteralRef ref{LiteralKind::kTerm, index, component};
+    if (lexicon != nullptr) {
+      ref.term = static_cast<uint32_t>(impl_->lexicon_terms.size());
+      text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
+      info.productive = lexicon->Productive(info.mild);
+      impl_->lexicon_terms.push_back(std::move(info));
+      impl_->lexicon_term_origins.emplace_back(index, term);
+    }
+    AddLiteral(term, "term", ref);
+    ++impl_->report.terms;
+  }
+}
+
+void Compiler::AddPairs(const rules::Rule& rule, uint32_t index, uint32_t component) {
+  for (size_t p = 0; p < rule.pairs.size(); ++p) {
+    const auto part = static_cast<uint16_t>(p);
+    for (const rules::Term& term : rule.pairs[p].modifiers) {
+      AddLiteral(
+          term, "compound modifier",
+          {LiteralKind::kPairModifier, index, component, match::Attachment::kSubstring, part});
+    }
+    for (const rules::Term& term : rule.pairs[p].heads) {
+      AddLiteral(term, "compound head",
+                 {LiteralKind::kPairHead, index, component, match::Attachment::kSubstring, part});
+    }
+    impl_->report.terms += rule.pairs[p].modifiers.size() + rule.pairs[p].heads.size();
+    ++impl_->report.pairs;
+  }
+}
+
+void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char* what,
+                              uint16_t slot, LiteralKind kind, CompiledPhrase* phrase) {
+  for (const rules::Term& term : terms) {
+    std::string skeleton;
+    if (!TermSkeleton(term, what, &skeleton, problems_)) continue;
+    for (uint32_t id : literals_.InternWithJoinedVariant(skeleton)) {
+      phrase->words.push_back({id, slot, kind, AttachmentFor(term.mode)});
+    }
+  }
+}
+
+void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
+  for (const rules::Phrase& phrase : rule.phrases) {
+    CompiledPhrase out;
+    out.shape.slots = phrase.slots.size();
+    out.shape.ordered = phrase.ordered;
+    out.shape.within = phrase.within;
+    for (size_t s = 0; s < phrase.slots.size(); ++s) {
+      const rules::PhraseSlot& slot = phrase.slots[s];
+      const auto slot_index = static_cast<uint16_t>(s);
+      out.shape.optional.push_back(slot.optional);
+      out.not_followed_by_digits.push_back(slot.not_followed_by_digits);
+      out.not_preceded_by_digits.push_back(slot.not_preceded_by_digits);
+      AddPhraseWords(slot.terms, "phrase word", slot_index, LiteralKind::kPhraseSlot, &out);
+      AddPhraseWords(slot.not_followed_by, "not_followed_by word", slot_index,
+                     LiteralKind::kNotFollowedBy, &out);
+      AddPhraseWords(slot.not_preceded_by, "not_preceded_by word", slot_index,
+                     LiteralKind::kNotPrecededBy, &out);
+    }
+    std::sort(out.words.begin(), out.words.end(),
+              [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
+    compiled->phrases.push_back(std::move(out));
+    ++impl_->report.phrases;
+    impl_->any_phrase = true;
+  }
+}
+
+// Anchors each phrase on the required slot whose literals the fewest phrases
+// use, and gives only the anchor's literals refs (see CompiledPhrase).
+void Compiler::ChooseAnchors() {
+  impl_->phrase_literal.assign(literals_.literals().size(), false);
+  std::vector<uint32_t> users(literals_.literals().size(), 0);
+  for (const CompiledRule& rule : impl_->rules) {
+    for (const CompiledPhrase& phrase : rule.phrases) {
+      for (const PhraseWord& w : phrase.words) {
+        impl_->phrase_literal[w.literal] = true;
+        if (w.kind == LiteralKind::kPhraseSlot) ++users[w.literal];
+      }
+    }
+  }
+  for (uint32_t r = 0; r < impl_->rules.size(); ++r) {
+    CompiledRule& rule = impl_->rules[r];
+    for (size_t p = 0; p < rule.phrases.size(); ++p) {
+      CompiledPhrase& phrase = rule.phrases[p];
+      std::vector<uint64_t> cost(phrase.shape.slots, 0);
+      for (const PhraseWord& w : phrase.words) {
+        if (w.kind == LiteralKind::kPhraseSlot) cost[w.slot] += users[w.literal];
+      }
+      uint64_t best = UINT64_MAX;
+      for (size_t s = 0; s < phrase.shape.slots; ++s) {
+        if (phrase.shape.optional[s] || cost[s] >= best) continue;
+        best = cost[s];
+        phrase.anchor_slot = static_cast<uint16_t>(s);
+      }
+      for (const PhraseWord& w : phrase.words) {
+        if (w.kind != LiteralKind::kPhraseSlot || w.slot != phrase.anchor_slot) continue;
+        literals_.refs()[w.literal].push_back({LiteralKind::kPhraseAnchor, r, rule.component,
+                                               w.attachment, static_cast<uint16_t>(p),
+                                               phrase.anchor_slot});
+      }
+    }
+  }
+}
+
+void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
+                         CompiledRule* compiled) {
+  const rules::Unless& unless = rule.unless;
+  for (const rules::Term& term : unless.terms) {
+    AddLiteral(term, "unless word", {LiteralKind::kUnless, index, component});
+  }
+  if (unless.regex) {
+    folded_patterns_.push_back(*unless.regex);
+    impl_->folded_regex_rule.push_back(index);
+    impl_->folded_regex_unless.push_back(true);
+  }
+  compiled->has_unless = !unless.terms.empty() || unless.regex.has_value();
+  impl_->any_phrase |= compiled->has_unless;
 }
 
 absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
@@ -199,9 +398,12 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
   if (!db.ok()) return db.status();
   for (const match::RegexFallback& fallback : (*db)->fallbacks()) {
     const rules::Rule& rule = impl_->rules[rule_of[fallback.id]].rule;
+    const bool is_unless =
+        &rule_of == &impl_->folded_regex_rule && impl_->folded_regex_unless[fallback.id];
     impl_->report.warnings.push_back(
-        {rule.regex_location, absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (",
-                                           fallback.reason, "); RE2 runs it instead")});
+        {is_unless ? rule.unless.regex_location : rule.regex_location,
+         absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (", fallback.reason,
+                      "); RE2 runs it instead")});
   }
   impl_->report.regexes += patterns.size();
   impl_->report.regexes_on_re2 += (*db)->fallbacks().size();
@@ -212,6 +414,7 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
 }
 
 absl::Status Compiler::BuildDatabases() {
+  ChooseAnchors();
   auto literal_db = match::LiteralDatabase::Compile(literals_.literals(), cache_);
   if (!literal_db.ok()) return literal_db.status();
   impl_->report.literals = literals_.literals().size();
@@ -250,6 +453,12 @@ void Compiler::SetIdentity() {
 }
 
 }  // namespace
+
+uint32_t FieldBit(std::string_view field_name) {
+  if (field_name == "title") return kFieldTitle;
+  if (field_name == "author_display_name") return kFieldDisplayName;
+  return kFieldBody;
+}
 
 std::vector<const hs_database_t*> CompiledRuleSet::Impl::HyperscanDatabases() const {
   std::vector<const hs_database_t*> dbs;

@@ -10,31 +10,85 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/match/literal_matcher.h"
+#include "engine/match/phrase_match.h"
 #include "engine/match/regex_matcher.h"
 #include "engine/match/scratch.h"
 #include "engine/match/word_boundary.h"
 #include "engine/rule_set.h"
+#include "engine/text/lexicon.h"
 
 namespace moderation {
 
-// What a skeleton literal stands for: a rule's term (with its attachment
-// mode), or an allow-list entry of one component.
+// What a skeleton literal stands for.
+enum class LiteralKind : uint8_t {
+  kTerm,           // a `words:` term of `rule`
+  kAllow,          // an allow-list entry of `component`
+  kPairModifier,   // the first part of two-list compound `part` of `rule`
+  kPairHead,       // its second part
+  kPhraseAnchor,   // a term of the anchor slot of phrase `part` of `rule`
+  kPhraseSlot,     // (in CompiledPhrase::words only) a term of slot `slot`
+  kNotFollowedBy,  // (in CompiledPhrase::words only) a word that may not follow that slot
+  kNotPrecededBy,  // (in CompiledPhrase::words only) a word that may not precede it
+  kUnless,         // an `unless:` word of `rule`
+};
+
 struct LiteralRef {
   static constexpr uint32_t kAllow = std::numeric_limits<uint32_t>::max();
+  LiteralKind kind = LiteralKind::kTerm;
   uint32_t rule = kAllow;  // rule index, or kAllow
   uint32_t component = 0;  // for allow entries: whose allow list
   match::Attachment attachment = match::Attachment::kCompound;
+  uint16_t part = 0;  // pair or phrase index within the rule
+  uint16_t slot = 0;  // phrase slot
+  uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms
 };
+
+// One literal a phrase listens to, and what it means for the phrase.
+struct PhraseWord {
+  uint32_t literal = 0;
+  uint16_t slot = 0;
+  LiteralKind kind = LiteralKind::kPhraseSlot;  // slot, not_followed_by, not_preceded_by
+  match::Attachment attachment = match::Attachment::kWord;
+};
+
+// A phrase as the evaluator needs it (rules::Phrase keeps the terms).
+//
+// Cost: only the terms of one required slot, the anchor (the slot whose
+// words the fewest phrases share), carry LiteralRefs. Every other phrase word
+// is just noted where it occurs. A phrase is resolved only when its anchor
+// occurs, so a common word such as "dich" in a thousand phrases costs one
+// note per occurrence, not a thousand refs: the cost follows the text.
+struct CompiledPhrase {
+  match::PhraseShape shape;
+  uint16_t anchor_slot = 0;
+  std::vector<PhraseWord> words;             // every slot's and neighbour's literals, by literal
+  std::vector<bool> not_followed_by_digits;  // per slot
+  std::vector<bool> not_preceded_by_digits;
+};
+
+// Bits of CompiledRule::field_mask.
+inline constexpr uint32_t kFieldTitle = 1, kFieldBody = 2, kFieldDisplayName = 4;
+inline constexpr uint32_t kAllFields = 7;
 
 struct CompiledRule {
   rules::Rule rule;
   uint32_t component = 0;  // index into components
   bool has_pattern = false;
   bool has_condition = false;
+  bool has_unless = false;  // words or regex near a hit veto it
+  uint32_t field_mask = kAllFields;
+  const text::Lexicon* lexicon = nullptr;  // the component's, or null
+  std::vector<CompiledPhrase> phrases;     // parallel to rule.phrases
 };
+
+// The field bit of a post field name. Names other than title and
+// author_display_name (modctl's "text", a platform's "comment") count as body.
+uint32_t FieldBit(std::string_view field_name);
 
 struct CompiledRuleSet::Impl {
   std::string id;
@@ -47,8 +101,18 @@ struct CompiledRuleSet::Impl {
   std::unique_ptr<const match::LiteralDatabase> literals;  // skeleton view
   std::vector<std::vector<LiteralRef>> literal_refs;       // per literal id
 
+  // The mild form and mode of each kTerm literal's term, for the lexicon.
+  std::vector<text::LexiconTerm> lexicon_terms;
+  // The rule and term each lexicon_terms entry came from, for reports.
+  std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
+  // The components' dictionaries, kept alive for CompiledRule::lexicon.
+  std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
+  bool any_phrase = false;           // some rule has a phrase or an unless (word index needed)
+  std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
+
   std::unique_ptr<const match::RegexDatabase> folded_regexes;
   std::vector<uint32_t> folded_regex_rule;  // regex id -> rule index
+  std::vector<bool> folded_regex_unless;    // regex id -> is the rule's `unless` regex
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 

@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "engine/compiled_rule_set_internal.h"
+#include "engine/field_scanner.h"
 #include "engine/policy/conditions.h"
 #include "engine/text/features.h"
 #include "engine/text/normalizer.h"
@@ -18,136 +19,11 @@
 namespace moderation {
 namespace {
 
-// A candidate hit: rule `rule` matched original bytes [begin, end) of field
-// (the reported span); [term_begin, term_end) are the bytes of the term
-// itself, which allow-list suppression looks at, so that an allowed word
-// glued to an insult ("Giraffenarsch") does not hide it.
-struct Candidate {
-  uint32_t rule;
-  uint32_t field;
-  uint32_t begin;
-  uint32_t end;
-  uint32_t term_begin;
-  uint32_t term_end;
-  bool SameSpan(const Candidate& o) const {
-    return rule == o.rule && field == o.field && begin == o.begin && end == o.end;
-  }
-};
-
-struct AllowSpan {
-  uint32_t component;
-  text::ByteRange range;
-};
-
-// Buffers reused across posts on one thread, so steady-state evaluation does
-// not allocate for normalisation or candidate bookkeeping.
-struct EvalBuffers {
-  text::NormalizedText normalized;
-  std::vector<Candidate> candidates;
-  std::vector<AllowSpan> allows;
-  std::vector<uint32_t> regex_ids;
-  std::vector<uint32_t> fired;
-};
+using internal::Candidate;
+using internal::EvalBuffers;
+using internal::FieldScanner;
 
 thread_local EvalBuffers buffers;
-
-// A word-list hit is reported as the whole word part the user typed
-// ("Oberblödmann", "Blödmänner"), so highlighting and redaction cover it: the
-// span grows to the nearest word edge on each side (soft edges count, so a
-// spaced-out "D u m m b a t z" after "ein" does not swallow "ein").
-// Substring hits cover only the term itself.
-text::ByteRange ReportedSpan(const text::SkeletonView& sk, size_t begin, size_t end,
-                             match::Attachment attachment, text::ByteRange term) {
-  if (attachment == match::Attachment::kSubstring) return term;
-  while (begin > 0 && !sk.IsWordEdge(begin)) --begin;
-  while (end < sk.text.size() && !sk.IsWordEdge(end)) ++end;
-  return sk.ToOriginal(begin, end);
-}
-
-class FieldScanner {
- public:
-  FieldScanner(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch, EvalBuffers& b)
-      : set_(set), scratch_(scratch), b_(b) {}
-
-  absl::Status Scan(uint32_t field_index, const Field& field) {
-    if (absl::Status s = text::Normalize(field.text, &b_.normalized); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
-    }
-    const size_t first_candidate = b_.candidates.size();
-    b_.allows.clear();
-    if (absl::Status s = ScanSkeleton(field_index); !s.ok()) return s;
-    if (set_.folded_regexes) {
-      const text::View& folded = b_.normalized.folded;
-      if (absl::Status s = ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule, folded.text,
-                                       &folded, field_index);
-          !s.ok()) {
-        return s;
-      }
-    }
-    if (set_.raw_regexes) {
-      if (absl::Status s =
-              ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, field.text, nullptr, field_index);
-          !s.ok()) {
-        return s;
-      }
-    }
-    SuppressAllowed(first_candidate);
-    return absl::OkStatus();
-  }
-
- private:
-  absl::Status ScanSkeleton(uint32_t field_index) {
-    const text::SkeletonView& sk = b_.normalized.skeleton;
-    return set_.literals->Scan(sk.text, scratch_, [&](uint32_t id, size_t begin, size_t end) {
-      for (const LiteralRef& ref : set_.literal_refs[id]) {
-        if (ref.rule == LiteralRef::kAllow) {
-          b_.allows.push_back({ref.component, sk.ToOriginal(begin, end)});
-        } else if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
-          const text::ByteRange original = sk.ToOriginal(begin, end);
-          const text::ByteRange span = ReportedSpan(sk, begin, end, ref.attachment, original);
-          b_.candidates.push_back(
-              {ref.rule, field_index, span.begin, span.end, original.begin, original.end});
-        }
-      }
-    });
-  }
-
-  // view == nullptr: the text is the raw field, offsets are already original.
-  absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
-                           std::string_view text, const text::View* view, uint32_t field_index) {
-    return db.ForEachMatch(text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
-                           [&](uint32_t id, size_t begin, size_t end) {
-                             const text::ByteRange original =
-                                 view ? view->ToOriginal(begin, end)
-                                      : text::ByteRange{static_cast<uint32_t>(begin),
-                                                        static_cast<uint32_t>(end)};
-                             b_.candidates.push_back({rule_of[id], field_index, original.begin,
-                                                      original.end, original.begin, original.end});
-                           });
-  }
-
-  // A hit inside an allowed word of its own rule set is not a hit.
-  void SuppressAllowed(size_t first_candidate) {
-    if (b_.allows.empty()) return;
-    auto suppressed = [&](const Candidate& c) {
-      const uint32_t component = set_.rules[c.rule].component;
-      for (const AllowSpan& a : b_.allows) {
-        if (a.component == component && a.range.begin <= c.term_begin &&
-            c.term_end <= a.range.end) {
-          return true;
-        }
-      }
-      return false;
-    };
-    auto first = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
-    b_.candidates.erase(std::remove_if(first, b_.candidates.end(), suppressed),
-                        b_.candidates.end());
-  }
-
-  const CompiledRuleSet::Impl& set_;
-  hs_scratch_t* scratch_;
-  EvalBuffers& b_;
-};
 
 RuleHit MakeHit(const CompiledRuleSet::Impl& set, uint32_t rule_index) {
   const CompiledRule& compiled = set.rules[rule_index];
@@ -205,6 +81,11 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
     const CompiledRule& compiled = set.rules[rule_index];
     if (compiled.has_condition &&
         !policy::ConditionHolds(compiled.rule.condition, post.author, features)) {
+      return;
+    }
+    // `unless: {condition: ...}` vetoes the rule when it holds.
+    if (!compiled.rule.unless.condition.empty() &&
+        policy::ConditionHolds(compiled.rule.unless.condition, post.author, features)) {
       return;
     }
     RuleHit hit = MakeHit(set, rule_index);

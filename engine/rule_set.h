@@ -23,6 +23,7 @@
 #ifndef MODERATION_ENGINE_RULE_SET_H_
 #define MODERATION_ENGINE_RULE_SET_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "engine/post/post.h"
 #include "engine/rules/diagnostic.h"
 #include "engine/rules/rule.h"
+#include "engine/text/lexicon.h"
 
 namespace moderation {
 
@@ -46,6 +48,14 @@ struct CompileOptions {
   // At most this many spans are reported per rule and field. Default 16;
   // more adds nothing for a moderator and costs time on spam floods.
   size_t max_spans_per_rule = 16;
+  // The dictionary a rule set's `lexicon: de|en` names: one word per line.
+  // A set naming a language without a readable file compiles with a warning
+  // and without protection (a missing dictionary must not take rules down).
+  std::map<std::string, std::string> lexicon_paths = {{"de", "/usr/share/dict/ngerman"},
+                                                      {"en", "/usr/share/dict/american-english"}};
+  // Loaded dictionaries, shared by every compile that gets the same cache
+  // (the server's registry keeps one). Null: each compile loads its own.
+  std::shared_ptr<text::LexiconCache> lexicons;
 };
 
 // What compiling did; shown by `modctl validate` and in benchmarks.
@@ -53,6 +63,8 @@ struct CompileReport {
   rules::Diagnostics warnings;  // e.g. regexes Hyperscan rejected (RE2 runs them)
   size_t rules = 0;
   size_t terms = 0;     // word-list terms after @list expansion
+  size_t phrases = 0;   // phrases of all rules
+  size_t pairs = 0;     // two-list compounds of all rules
   size_t literals = 0;  // distinct skeleton literals in the Hyperscan database
   size_t regexes = 0;
   size_t regexes_on_re2 = 0;  // of which Hyperscan rejected (or force_re2)

@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   python3
+  wngerman wamerican # the lexicon: dictionary words rules must not punish (engine/text/lexicon.h)
   fortunes-de # clean German text for the evaluation corpus (tests/corpus/)
   libcivetweb-dev # the /metrics, /healthz and /readyz HTTP listener
   python3-grpcio python3-protobuf # the Python example client and its integration test

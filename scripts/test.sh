@@ -19,6 +19,10 @@
 #   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py
 #   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
 #                                 through modctl scan, held to the floors below
+#   9b. dictionary false positives  tests/dictionary/run.sh: LDNOOBW's German and
+#                                 English lists against all of wngerman and
+#                                 wamerican, compound/word mode, with and without
+#                                 the lexicon; held to issue 9's targets
 #  10. deploy/: kubernetes manifests (kubectl kustomize + offline schema,
 #      field and wiring checks, the server on the rendered flags), systemd
 #      unit (systemd-analyze verify/security), Debian package (cpack + dpkg-deb),
@@ -144,6 +148,7 @@ step "corpus smoke evaluation" corpus_smoke
 # CI compiles once. Its report goes under the build directory, not into git.
 step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
   BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
+step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
 step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
 step "realistic set evaluation" realistic_evaluation
 

@@ -30,11 +30,15 @@ absl::Status DiagnosticsStatus(const char* what, const rules::Diagnostics& probl
 }  // namespace
 
 std::string SetShape::Label() const {
+  if (phrases > 0) return absl::StrCat("phrases:", phrases);
+  if (pair_list > 0) return absl::StrCat("pairs:", pair_list, "x", pair_list);
   return regexes > terms ? absl::StrCat("regexes:", regexes) : absl::StrCat("terms:", terms);
 }
 
 SetShape TermsShape(size_t terms) { return {terms, terms / 200}; }
 SetShape RegexHeavyShape() { return {100, 500}; }
+SetShape PhrasesShape(size_t phrases) { return {100, 0, phrases, 0}; }
+SetShape PairsShape(size_t list_size) { return {100, 0, 0, list_size}; }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompileYaml(const std::string& yaml,
                                                                    const CompileOptions& options) {
@@ -102,8 +106,11 @@ const std::vector<std::string>& BenchData::Terms(size_t count) {
 const std::string& BenchData::Yaml(const SetShape& shape) {
   auto [it, inserted] = yaml_.try_emplace(shape);
   if (inserted) {
-    it->second =
-        SyntheticRuleYaml({.terms = shape.terms, .regexes = shape.regexes, .seed = kTermSeed});
+    it->second = SyntheticRuleYaml({.terms = shape.terms,
+                                    .regexes = shape.regexes,
+                                    .phrases = shape.phrases,
+                                    .pair_list = shape.pair_list,
+                                    .seed = kTermSeed});
   }
   return it->second;
 }

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -53,9 +54,12 @@ struct BenchConfig {
 struct SetShape {
   size_t terms = 0;
   size_t regexes = 0;
+  size_t phrases = 0;    // "phrases:N": 100 terms, 0 regexes, N phrase rules
+  size_t pair_list = 0;  // "pairs:NxN": 100 terms, one "@a+@b" rule of N x N
   std::string Label() const;
   friend bool operator<(const SetShape& a, const SetShape& b) {
-    return std::pair(a.terms, a.regexes) < std::pair(b.terms, b.regexes);
+    return std::tie(a.terms, a.regexes, a.phrases, a.pair_list) <
+           std::tie(b.terms, b.regexes, b.phrases, b.pair_list);
   }
 };
 
@@ -63,6 +67,8 @@ struct SetShape {
 // DESIGN's scale targets; and a regex-heavy set of 500 regexes, 100 terms.
 SetShape TermsShape(size_t terms);
 SetShape RegexHeavyShape();
+SetShape PhrasesShape(size_t phrases);
+SetShape PairsShape(size_t list_size);
 
 // kPoolSize distinct posts of one size, rotated through by every benchmark
 // so the branch predictor and caches cannot learn a single post.

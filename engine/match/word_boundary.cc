@@ -29,6 +29,8 @@ bool SchClosesModifier(std::string_view text, size_t word_start, size_t begin) {
   return (last == 'i' || last == 'o' || last == 'u') && !IsVowel(before);
 }
 
+}  // namespace
+
 bool CompoundStartOk(const text::SkeletonView& sk, size_t begin) {
   if (sk.IsWordEdge(begin)) return true;
   const size_t word_start = sk.WordStart(begin - 1);
@@ -53,7 +55,18 @@ bool CompoundEndOk(const text::SkeletonView& sk, size_t end) {
   return false;
 }
 
-}  // namespace
+bool JoinsAsCompound(const text::SkeletonView& sk, size_t modifier_end, size_t head_begin) {
+  if (modifier_end == head_begin) return true;
+  if (modifier_end == head_begin + 1) {
+    return head_begin < sk.text.size() && sk.text[head_begin] != ' ';  // a shared letter
+  }
+  if (modifier_end > head_begin || head_begin - modifier_end > 3) return false;
+  const std::string_view link =
+      std::string_view(sk.text).substr(modifier_end, head_begin - modifier_end);
+  static constexpr std::array<std::string_view, 8> kLinks = {"s",  "es", "n",   "en",
+                                                             "er", "e",  "ens", "ern"};
+  return std::find(kLinks.begin(), kLinks.end(), link) != kLinks.end();
+}
 
 bool IsInflectionEnding(std::string_view ending) {
   // Skeleton spelling: "innen" collapses to "inen"; "l" never occurs (-> "i").

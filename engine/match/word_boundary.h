@@ -37,6 +37,19 @@ bool AcceptsMatch(const text::SkeletonView& skeleton, size_t begin, size_t end,
 // compound head may carry: e en er ern es s n in innen (in skeleton spelling).
 bool IsInflectionEnding(std::string_view ending);
 
+// The compound checks of kCompound, one side each: a compound head may start
+// at `begin` (a word edge, or after a real modifier), and may end at `end`
+// (a word edge, or an inflection ending and then one).
+bool CompoundStartOk(const text::SkeletonView& skeleton, size_t begin);
+bool CompoundEndOk(const text::SkeletonView& skeleton, size_t end);
+
+// True if a two-list compound's modifier ending at `modifier_end` joins its
+// head starting at `head_begin` (both skeleton offsets): directly, across a
+// hyphen (a soft edge), through a German linking element (s es n en er e ens
+// ern), or sharing one letter that the repeated-letter collapse merged
+// ("Ausländer" + "ratte" -> "ausianderate").
+bool JoinsAsCompound(const text::SkeletonView& skeleton, size_t modifier_end, size_t head_begin);
+
 // The minimum number of letters the first part of a compound must have.
 inline constexpr size_t kMinCompoundModifierLetters = 3;
 

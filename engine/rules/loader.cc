@@ -24,7 +24,9 @@ using internal::MapReader;
 using internal::YamlReader;
 
 const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
-                                                "lists",   "allow",   "rules",       "categories"};
+                                                "lists",   "allow",   "rules",       "categories",
+                                                "lexicon"};
+const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
   set->location = top->location();
@@ -85,6 +87,10 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
   RuleSetSource set;
   ParseHeader(reader, &top, &set);
   ParseThresholds(reader, top.Find("thresholds"), &set.thresholds);
+  if (const std::optional<size_t> lexicon = top.Enum("lexicon", kLexicons)) {
+    set.lexicon = std::string(kLexicons[*lexicon]);
+    set.lexicon_location = top.Find("lexicon")->value_location;
+  }
   const internal::ListTable lists = internal::ParseLists(reader, top.Find("lists"));
   if (const Entry* allow = top.Find("allow")) {
     // The mode of allow-list entries is unused; compound keeps them uniform.

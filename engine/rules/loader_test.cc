@@ -138,7 +138,7 @@ std::vector<BadCase> BadCases() {
       {"WordsAndRegexTogether", WithRule("words: [x]\nregex: 'abc'\nscore: 1"),
        "'words' or 'regex', not both", 7, 5},
       {"RuleNeedsWordsRegexOrCondition", WithRule("score: 1"),
-       "a rule needs 'words', 'regex' or 'condition'", 4, 5},
+       "a rule needs 'words', 'regex', 'phrase(s)' or 'condition'", 4, 5},
       {"ActionAndScoreTogether", WithRule("words: [x]\naction: flag\nscore: 1"),
        "'action' or 'score', not both", 8, 5},
       {"NeitherActionNorScore", WithRule("words: [x]"), "a rule needs 'action: flag|block'", 4, 5},

@@ -88,6 +88,55 @@ struct Example {
   SourceLocation location;
 };
 
+// One position of a phrase: any of its terms, matched on the skeleton word
+// stream with the same normalisation and match modes as `words:`.
+struct PhraseSlot {
+  std::vector<Term> terms;
+  bool optional = false;  // the phrase may match without this slot
+  // The word right after (before) the slot's word must not be one of these;
+  // `digits` = a number there vetoes too ("um 8").
+  std::vector<Term> not_followed_by;
+  std::vector<Term> not_preceded_by;
+  bool not_followed_by_digits = false;
+  bool not_preceded_by_digits = false;
+  SourceLocation location;
+};
+
+// A word sequence, after Lucene's span-near: every required slot matches a
+// distinct word, and at most `within` other words lie between the first and
+// the last matched word.
+struct Phrase {
+  std::vector<PhraseSlot> slots;
+  bool ordered = false;  // slots in the written order, or any order
+  int within = 3;        // other words allowed in between, in total
+  SourceLocation location;
+};
+
+// A two-list compound: any modifier term joined to any head term, with an
+// optional German linking element (s, es, n, en, er, e, ens, ern) or a
+// hyphen between them and an inflection ending after: "@groups+@pejoratives".
+struct CompoundPair {
+  std::vector<Term> modifiers;
+  std::vector<Term> heads;
+  SourceLocation location;
+};
+
+// A veto: the rule's hit does not count when one of these is near it (quotes,
+// reports, "ich würde nie sagen ...") or the condition holds.
+struct Unless {
+  std::vector<Term> terms;           // within `within` words of the hit
+  std::optional<std::string> regex;  // on the folded view, within `within` words
+  SourceLocation regex_location;
+  int within = 8;
+  Condition condition;  // empty: no condition veto
+  SourceLocation location;
+
+  bool empty() const { return terms.empty() && !regex && condition.empty(); }
+};
+
+// The post fields a rule may be scoped to.
+inline constexpr const char* kFieldNames[] = {"title", "body", "author_display_name"};
+
 struct Rule {
   std::string id;
   SourceLocation location;
@@ -97,6 +146,11 @@ struct Rule {
   std::optional<std::string> regex;  // RE2 syntax
   SourceLocation regex_location;
   RegexView regex_view = RegexView::kFolded;
+  std::vector<CompoundPair> pairs;  // from "@a+@b" entries of `words:`
+  std::vector<Phrase> phrases;      // `phrase:` / `phrases:`
+  // `fields:`; empty = every field. Names from kFieldNames.
+  std::vector<std::string> fields;
+  Unless unless;
   Condition condition;
   Action action = Action::kScore;
   double score = 0;  // used when action == kScore
@@ -121,6 +175,10 @@ struct RuleSetSource {
   Thresholds thresholds;
   std::vector<Term> allow;  // allow-list entries (mode unused)
   std::vector<Rule> rules;
+  // `lexicon: de|en`: dictionary words this set's word terms hit only by a
+  // lossy step or an unlikely compound split are not hits (lexicon.h).
+  std::string lexicon;
+  SourceLocation lexicon_location;
   std::string content_hash;                   // "sha256:<hex>" of the file's bytes
   std::vector<std::string> extra_categories;  // `categories:` beyond the built-in ones
 };

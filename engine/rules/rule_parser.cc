@@ -1,18 +1,22 @@
 #include "engine/rules/rule_parser.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/patterns.h"
+#include "engine/rules/phrase_parser.h"
 
 namespace moderation::rules::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleKeys = {
-    "id",    "category", "words", "match",  "regex",        "view", "condition",
-    "score", "action",   "mode",  "reason", "legal_ground", "note", "examples"};
+    "id",        "category", "words",  "match",   "regex",  "view",
+    "condition", "score",    "action", "mode",    "reason", "legal_ground",
+    "note",      "examples", "phrase", "phrases", "fields", "unless"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word", "prefix", "suffix", "compound",
                                                    "substring"};
@@ -45,16 +49,17 @@ void ParsePattern(YamlReader* reader, MapReader* map, const ListTable& lists, Ru
   const std::optional<size_t> match = map->Enum("match", kMatchModes);
   const MatchMode mode = match ? static_cast<MatchMode>(*match) : MatchMode::kCompound;
   if (const Entry* words = map->Find("words")) {
-    rule->terms =
-        ExpandTerms(reader, ParseTerms(reader, *words, /*allow_references=*/true), lists, mode);
+    ParseWordEntries(reader, *words, lists, mode, &rule->terms, &rule->pairs);
   }
   if (const Entry* regex = map->Find("regex")) {
     if (map->Has("words")) {
       reader->Error(regex->key_location,
                     "a rule has 'words' or 'regex', not both: write two rules");
     }
-    rule->regex = map->String("regex", kOptional);
     rule->regex_location = regex->value_location;
+    if (std::optional<std::string> text = map->String("regex", kOptional)) {
+      rule->regex = ExpandRegexLists(reader, *text, rule->regex_location, lists);
+    }
     if (rule->regex) {
       if (std::optional<std::string> problem = RegexProblem(*rule->regex)) {
         reader->Error(rule->regex_location, std::move(*problem));
@@ -69,6 +74,25 @@ void ParsePattern(YamlReader* reader, MapReader* map, const ListTable& lists, Ru
   }
   if (map->Has("view") && !map->Has("regex")) {
     reader->Error(map->Find("view")->key_location, "'view' applies only to a 'regex'");
+  }
+}
+
+// `fields:` names from kFieldNames, with a did-you-mean for typos.
+void ParseFields(YamlReader* reader, const Entry& entry, Rule* rule) {
+  std::vector<std::string_view> known(std::begin(kFieldNames), std::end(kFieldNames));
+  for (LocatedString& item : StringList(reader, entry)) {
+    if (std::find(known.begin(), known.end(), item.text) == known.end()) {
+      std::string message = absl::StrCat("unknown field '", item.text, "'");
+      const std::string hint = DidYouMean(item.text, known);
+      if (!hint.empty()) absl::StrAppend(&message, " (did you mean '", hint, "'?)");
+      absl::StrAppend(&message, "; fields are title, body and author_display_name");
+      reader->Error(item.location, std::move(message));
+      continue;
+    }
+    rule->fields.push_back(std::move(item.text));
+  }
+  if (entry.value->IsSequence() && entry.value->size() == 0) {
+    reader->Error(entry.value_location, "'fields' must not be empty (leave it out for all fields)");
   }
 }
 
@@ -105,8 +129,18 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
   if (const Entry* condition = map.Find("condition")) {
     rule.condition = ParseCondition(reader, *condition);
   }
-  if (!map.Has("words") && !map.Has("regex") && !map.Has("condition")) {
-    reader->Error(map.location(), "a rule needs 'words', 'regex' or 'condition'");
+  rule.phrases = ParsePhrases(reader, &map, lists);
+  if (const Entry* fields = map.Find("fields")) ParseFields(reader, *fields, &rule);
+  if (const Entry* unless = map.Find("unless")) rule.unless = ParseUnless(reader, *unless, lists);
+  const bool has_pattern =
+      map.Has("words") || map.Has("regex") || map.Has("phrase") || map.Has("phrases");
+  if (!has_pattern && !map.Has("condition")) {
+    reader->Error(map.location(), "a rule needs 'words', 'regex', 'phrase(s)' or 'condition'");
+  }
+  if (!has_pattern && map.Has("unless")) {
+    reader->Error(map.Find("unless")->key_location,
+                  "'unless' vetoes a pattern's hits: the rule needs 'words', 'regex' or "
+                  "'phrase(s)'");
   }
   ParseOutcome(reader, &map, &rule);
   if (const std::optional<size_t> mode = map.Enum("mode", kRuleModes)) {

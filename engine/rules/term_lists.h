@@ -41,6 +41,28 @@ ListTable ParseLists(YamlReader* reader, const Entry* entry);
 std::vector<Term> ExpandTerms(YamlReader* reader, const std::vector<LocatedTerm>& terms,
                               const ListTable& lists, MatchMode default_mode);
 
+// True for a two-list compound entry "@modifiers+@heads".
+bool IsPairSpec(std::string_view text);
+
+// Parses a rule's `words:`: plain terms and "@list" references into *terms
+// (expanded, `default_mode` where no wildcard chose one), "@a+@b" entries
+// into *pairs. Every bad entry is reported at its own location.
+void ParseWordEntries(YamlReader* reader, const Entry& entry, const ListTable& lists,
+                      MatchMode default_mode, std::vector<Term>* terms,
+                      std::vector<CompoundPair>* pairs);
+
+// Parses alternatives written as one string "a|b|@list" or as a list of such
+// strings. With `digits` non-null, the built-in "@digits" (a number) is
+// accepted and sets *digits instead of adding a term.
+std::vector<Term> ParseAlternatives(YamlReader* reader, const YamlNode& node,
+                                    const ListTable& lists, MatchMode default_mode, bool* digits);
+
+// Replaces every "{@name}" in a regex by a non-capturing alternation of the
+// list's terms, folded as the folded view is and quoted; a '*' wildcard
+// becomes \w*. Reports unknown lists at `location`; nullopt on any problem.
+std::optional<std::string> ExpandRegexLists(YamlReader* reader, const std::string& regex,
+                                            const SourceLocation& location, const ListTable& lists);
+
 }  // namespace moderation::rules::internal
 
 #endif  // MODERATION_ENGINE_RULES_TERM_LISTS_H_

@@ -241,6 +241,17 @@ std::optional<int> MapReader::Int(std::string_view key, bool required) {
   return value;
 }
 
+std::optional<bool> MapReader::Bool(std::string_view key, bool required) {
+  const Entry* entry = Get(key, required);
+  if (!entry) return std::nullopt;
+  if (entry->value->IsScalar()) {
+    if (entry->value->Scalar() == "true") return true;
+    if (entry->value->Scalar() == "false") return false;
+  }
+  reader_->Error(entry->value_location, absl::StrCat(Quoted(key), " must be true or false"));
+  return std::nullopt;
+}
+
 std::optional<size_t> MapReader::Enum(std::string_view key,
                                       const std::vector<std::string_view>& values) {
   std::optional<std::string> text = String(key, kOptional);

@@ -159,6 +159,8 @@ class MapReader {
   std::optional<std::string> String(std::string_view key, bool required);
   std::optional<double> Number(std::string_view key, bool required);
   std::optional<int> Int(std::string_view key, bool required);
+  // true/false (YAML 1.2 spelling only: no yes/no/on/off).
+  std::optional<bool> Bool(std::string_view key, bool required);
   // The index of the value in `values`; reports other values with a hint.
   std::optional<size_t> Enum(std::string_view key, const std::vector<std::string_view>& values);
 

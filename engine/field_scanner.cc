@@ -1,0 +1,315 @@
+#include "engine/field_scanner.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "engine/text/lexicon.h"
+
+namespace moderation::internal {
+namespace {
+
+// A word-list hit is reported as the whole word part the user typed
+// ("Oberblödmann", "Blödmänner"), so highlighting and redaction cover it: the
+// span grows to the nearest word edge on each side (soft edges count, so a
+// spaced-out "D u m m b a t z" after "ein" does not swallow "ein").
+// Substring hits cover only the term itself.
+text::ByteRange ReportedSpan(const text::SkeletonView& sk, size_t begin, size_t end,
+                             match::Attachment attachment, text::ByteRange term) {
+  if (attachment == match::Attachment::kSubstring) return term;
+  while (begin > 0 && !sk.IsWordEdge(begin)) --begin;
+  while (end < sk.text.size() && !sk.IsWordEdge(end)) ++end;
+  return sk.ToOriginal(begin, end);
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A number right after (before) original offset `pos`, across whitespace:
+// "um 8", "um 20:00".
+bool DigitAfter(std::string_view raw, size_t pos) {
+  while (pos < raw.size() && IsSpace(raw[pos])) ++pos;
+  return pos < raw.size() && IsDigit(raw[pos]);
+}
+bool DigitBefore(std::string_view raw, size_t pos) {
+  while (pos > 0 && IsSpace(raw[pos - 1])) --pos;
+  return pos > 0 && IsDigit(raw[pos - 1]);
+}
+
+}  // namespace
+
+absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
+  if (absl::Status s = text::Normalize(field.text, &b_.normalized); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
+  }
+  field_index_ = field_index;
+  field_bit_ = FieldBit(field.name);
+  raw_ = field.text;
+  const size_t first_candidate = b_.candidates.size();
+  b_.allows.clear();
+  b_.part_hits.clear();
+  b_.occurrences.clear();
+  b_.triggered.clear();
+  b_.unless_hits.clear();
+  b_.word_starts.clear();
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  if (absl::Status s = set_.literals->Scan(
+          sk.text, scratch_, [&](uint32_t id, size_t begin, size_t end) { OnLiteral(id, begin, end); });
+      !s.ok()) {
+    return s;
+  }
+  if (set_.folded_regexes) {
+    const text::View& folded = b_.normalized.folded;
+    if (absl::Status s = ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule,
+                                     &set_.folded_regex_unless, folded.text, &folded);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (set_.raw_regexes) {
+    if (absl::Status s =
+            ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, nullptr, field.text, nullptr);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!b_.part_hits.empty()) ResolvePairs();
+  if (!b_.triggered.empty()) ResolvePhrases();
+  if (!b_.unless_hits.empty()) ApplyUnless(first_candidate);
+  SuppressAllowed(first_candidate);
+  return absl::OkStatus();
+}
+
+void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  if (set_.phrase_literal[id]) {
+    b_.occurrences.push_back({id, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+  }
+  for (const LiteralRef& ref : set_.literal_refs[id]) {
+    if (ref.kind == LiteralKind::kAllow) {
+      b_.allows.push_back({ref.component, sk.ToOriginal(begin, end)});
+      continue;
+    }
+    if (!InField(ref.rule)) continue;
+    switch (ref.kind) {
+      case LiteralKind::kTerm:
+        AddTermHit(ref, begin, end);
+        break;
+      case LiteralKind::kPairModifier:
+      case LiteralKind::kPairHead:
+        b_.part_hits.push_back({ref.rule, ref.part, ref.slot, ref.kind,
+                                static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+        break;
+      case LiteralKind::kPhraseAnchor:
+        if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
+          b_.triggered.push_back({ref.rule, ref.part});
+        }
+        break;
+      case LiteralKind::kPhraseSlot:
+      case LiteralKind::kNotFollowedBy:
+      case LiteralKind::kNotPrecededBy:
+        break;  // never in literal_refs: see CompiledPhrase
+      case LiteralKind::kUnless:
+        if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
+          b_.unless_hits.push_back({ref.rule, sk.ToOriginal(begin, end)});
+        }
+        break;
+      case LiteralKind::kAllow:
+        break;
+    }
+  }
+}
+
+void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  if (!match::AcceptsMatch(sk, begin, end, ref.attachment)) return;
+  const CompiledRule& rule = set_.rules[ref.rule];
+  if (rule.lexicon != nullptr && LexiconProtects(rule, ref, begin, end)) return;
+  AddCandidate(ref.rule, begin, end, ref.attachment);
+}
+
+// The typed word around the hit (between hard word edges) is looked up as
+// typed: evasions are not dictionary words, so only real words are spared.
+bool FieldScanner::LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
+                                   size_t end) const {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const text::ByteRange word = sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
+  const std::string key = text::MildKey(raw_.substr(word.begin, word.end - word.begin));
+  return rule.lexicon->Protects(key, set_.lexicon_terms[ref.term]);
+}
+
+void FieldScanner::AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end,
+                                match::Attachment attachment) {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const text::ByteRange original = sk.ToOriginal(sk_begin, sk_end);
+  const text::ByteRange span = ReportedSpan(sk, sk_begin, sk_end, attachment, original);
+  b_.candidates.push_back(
+      {rule, field_index_, span.begin, span.end, original.begin, original.end});
+}
+
+// view == nullptr: the text is the raw field, offsets are already original.
+absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
+                                       const std::vector<uint32_t>& rule_of,
+                                       const std::vector<bool>* is_unless, std::string_view text,
+                                       const text::View* view) {
+  return db.ForEachMatch(
+      text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
+      [&](uint32_t id, size_t begin, size_t end) {
+        const uint32_t rule = rule_of[id];
+        if (!InField(rule)) return;
+        const text::ByteRange original =
+            view ? view->ToOriginal(begin, end)
+                 : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+        if (is_unless != nullptr && (*is_unless)[id]) {
+          b_.unless_hits.push_back({rule, original});
+          return;
+        }
+        b_.candidates.push_back(
+            {rule, field_index_, original.begin, original.end, original.begin, original.end});
+      });
+}
+
+// A head joined to a modifier of the same pair: Asyl|anten|pack, Juden-Pack.
+void FieldScanner::ResolvePairs() {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  for (const PartHit& head : b_.part_hits) {
+    if (head.kind != LiteralKind::kPairHead || !match::CompoundEndOk(sk, head.end)) continue;
+    for (const PartHit& modifier : b_.part_hits) {
+      if (modifier.kind != LiteralKind::kPairModifier || modifier.rule != head.rule ||
+          modifier.part != head.part || modifier.begin >= head.begin ||
+          !match::JoinsAsCompound(sk, modifier.end, head.begin) ||
+          !match::CompoundStartOk(sk, modifier.begin)) {
+        continue;
+      }
+      AddCandidate(head.rule, modifier.begin, head.end, match::Attachment::kCompound);
+      break;
+    }
+  }
+}
+
+void FieldScanner::BuildWordIndex() {
+  if (!b_.word_starts.empty()) return;
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  b_.word_starts.push_back(0);
+  for (size_t i = 0; i < sk.text.size(); ++i) {
+    if (sk.text[i] == ' ') b_.word_starts.push_back(static_cast<uint32_t>(i + 1));
+  }
+  b_.orig_word_starts.clear();
+  for (uint32_t start : b_.word_starts) {
+    b_.orig_word_starts.push_back(start < sk.text.size() ? sk.orig_begin[start]
+                                                         : static_cast<uint32_t>(raw_.size()));
+  }
+}
+
+uint32_t FieldScanner::WordOf(size_t pos) const {
+  const auto it = std::upper_bound(b_.word_starts.begin(), b_.word_starts.end(), pos);
+  return static_cast<uint32_t>(it - b_.word_starts.begin()) - 1;
+}
+
+uint32_t FieldScanner::OriginalWordOf(size_t pos) const {
+  const auto it = std::upper_bound(b_.orig_word_starts.begin(), b_.orig_word_starts.end(), pos);
+  return it == b_.orig_word_starts.begin()
+             ? 0
+             : static_cast<uint32_t>(it - b_.orig_word_starts.begin()) - 1;
+}
+
+void FieldScanner::ResolvePhrases() {
+  std::sort(b_.triggered.begin(), b_.triggered.end());
+  b_.triggered.erase(std::unique(b_.triggered.begin(), b_.triggered.end()), b_.triggered.end());
+  BuildWordIndex();
+  for (const TriggeredPhrase& phrase : b_.triggered) ResolvePhrase(phrase);
+}
+
+// A slot hit is vetoed by a forbidden word right after or before it, or by a
+// number there when the slot says @digits ("bring dich um 8").
+bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const text::ByteRange original = sk.ToOriginal(hit.begin, hit.end);
+  if (phrase.not_followed_by_digits[hit.slot] && DigitAfter(raw_, original.end)) return true;
+  if (phrase.not_preceded_by_digits[hit.slot] && DigitBefore(raw_, original.begin)) return true;
+  const uint32_t first_word = WordOf(hit.begin), last_word = WordOf(hit.end - 1);
+  for (const PartHit& other : b_.phrase_hits) {
+    if (other.slot != hit.slot) continue;
+    if (other.kind == LiteralKind::kNotFollowedBy && WordOf(other.begin) == last_word + 1) {
+      return true;
+    }
+    if (other.kind == LiteralKind::kNotPrecededBy && first_word > 0 &&
+        WordOf(other.begin) == first_word - 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Collects the phrase's words from the field's occurrences (a binary search
+// in the phrase's sorted word list each), drops vetoed slot hits and runs the
+// span-near search.
+void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
+  b_.phrase_hits.clear();
+  for (const Occurrence& o : b_.occurrences) {
+    auto [from, to] = std::equal_range(
+        phrase.words.begin(), phrase.words.end(), PhraseWord{o.literal},
+        [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
+    for (auto w = from; w != to; ++w) {
+      if (match::AcceptsMatch(sk, o.begin, o.end, w->attachment)) {
+        b_.phrase_hits.push_back(
+            {triggered.rule, triggered.part, w->slot, w->kind, o.begin, o.end});
+      }
+    }
+  }
+  b_.slot_hits.clear();
+  for (const PartHit& hit : b_.phrase_hits) {
+    if (hit.kind != LiteralKind::kPhraseSlot || Vetoed(hit, phrase)) continue;
+    b_.slot_hits.push_back({hit.slot, hit.begin, hit.end, WordOf(hit.begin), WordOf(hit.end - 1)});
+  }
+  if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen)) return;
+  uint32_t begin = UINT32_MAX, end = 0;
+  for (size_t c : b_.chosen) {
+    begin = std::min(begin, b_.slot_hits[c].begin);
+    end = std::max(end, b_.slot_hits[c].end);
+  }
+  AddCandidate(triggered.rule, begin, end, match::Attachment::kWord);
+}
+
+// Drops candidates of rules whose unless word or regex lies within the
+// rule's `unless.within` words of the candidate.
+void FieldScanner::ApplyUnless(size_t first_candidate) {
+  BuildWordIndex();
+  auto vetoed = [&](const Candidate& c) {
+    const CompiledRule& rule = set_.rules[c.rule];
+    if (!rule.has_unless) return false;
+    for (const UnlessHit& u : b_.unless_hits) {
+      if (u.rule != c.rule) continue;
+      if (u.range.begin < c.end && c.begin < u.range.end) return true;
+      const bool before = u.range.end <= c.begin;
+      const uint32_t a = OriginalWordOf(before ? u.range.end - 1 : c.end - 1);
+      const uint32_t b = OriginalWordOf(before ? c.begin : u.range.begin);
+      const uint32_t between = b > a ? b - a - 1 : 0;
+      if (between <= static_cast<uint32_t>(rule.rule.unless.within)) return true;
+    }
+    return false;
+  };
+  auto from = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
+  b_.candidates.erase(std::remove_if(from, b_.candidates.end(), vetoed), b_.candidates.end());
+}
+
+// A hit inside an allowed word of its own rule set is not a hit.
+void FieldScanner::SuppressAllowed(size_t first_candidate) {
+  if (b_.allows.empty()) return;
+  auto suppressed = [&](const Candidate& c) {
+    const uint32_t component = set_.rules[c.rule].component;
+    for (const AllowSpan& a : b_.allows) {
+      if (a.component == component && a.range.begin <= c.term_begin &&
+          c.term_end <= a.range.end) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto from = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
+  b_.candidates.erase(std::remove_if(from, b_.candidates.end(), suppressed), b_.candidates.end());
+}
+
+}  // namespace moderation::internal

@@ -1,0 +1,143 @@
+// The per-field half of CompiledRuleSet::Evaluate (private to the engine):
+// one field's text -> candidate rule hits with their spans.
+//
+// Why: all of a rule set's word-list terms, compound parts, phrase words,
+// negative neighbours, unless words and allow entries live in ONE Hyperscan
+// literal database on the skeleton view, and all regexes in one database per
+// view, so a field is scanned once per view whatever the number of rules.
+// What the scan finds is then resolved here, cheaply and only where something
+// was found:
+//   * terms: the match mode's boundary check, then the lexicon (lexicon.h);
+//   * two-list compounds: a head joined to a modifier (word_boundary.h);
+//   * phrases: slot hits minus vetoed ones (not_followed_by, @digits), then
+//     the span-near search (phrase_match.h);
+//   * `unless`: a candidate with an unless word or regex near it is dropped;
+//   * allow lists: a hit inside an allowed word of its own set is dropped;
+//   * `fields`: refs of rules scoped to other fields are ignored.
+//
+// Thread-safety: a FieldScanner and its EvalBuffers belong to one thread.
+#ifndef MODERATION_ENGINE_FIELD_SCANNER_H_
+#define MODERATION_ENGINE_FIELD_SCANNER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/compiled_rule_set_internal.h"
+#include "engine/post/post.h"
+#include "engine/text/normalizer.h"
+
+namespace moderation::internal {
+
+// A candidate hit: rule `rule` matched original bytes [begin, end) of field
+// (the reported span); [term_begin, term_end) are the bytes of the term
+// itself, which allow-list suppression looks at, so that an allowed word
+// glued to an insult ("Giraffenarsch") does not hide it.
+struct Candidate {
+  uint32_t rule;
+  uint32_t field;
+  uint32_t begin;
+  uint32_t end;
+  uint32_t term_begin;
+  uint32_t term_end;
+  bool SameSpan(const Candidate& o) const {
+    return rule == o.rule && field == o.field && begin == o.begin && end == o.end;
+  }
+};
+
+// A literal found for a compound part, phrase slot or negative neighbour,
+// kept until the field's scan is complete (skeleton offsets).
+struct PartHit {
+  uint32_t rule;
+  uint16_t part;
+  uint16_t slot;
+  LiteralKind kind;
+  uint32_t begin;
+  uint32_t end;
+};
+
+// Where a literal some phrase listens to occurred (skeleton offsets).
+struct Occurrence {
+  uint32_t literal;
+  uint32_t begin;
+  uint32_t end;
+};
+
+// A phrase whose anchor occurred.
+struct TriggeredPhrase {
+  uint32_t rule;
+  uint16_t part;
+  bool operator<(const TriggeredPhrase& o) const {
+    return rule != o.rule ? rule < o.rule : part < o.part;
+  }
+  bool operator==(const TriggeredPhrase& o) const = default;
+};
+
+// An unless word or regex found in the field (original offsets).
+struct UnlessHit {
+  uint32_t rule;
+  text::ByteRange range;
+};
+
+struct AllowSpan {
+  uint32_t component;
+  text::ByteRange range;
+};
+
+// Buffers reused across posts on one thread, so steady-state evaluation does
+// not allocate for normalisation or candidate bookkeeping.
+struct EvalBuffers {
+  text::NormalizedText normalized;
+  std::vector<Candidate> candidates;
+  std::vector<AllowSpan> allows;
+  std::vector<uint32_t> regex_ids;
+  std::vector<PartHit> part_hits;  // compound parts
+  std::vector<Occurrence> occurrences;
+  std::vector<TriggeredPhrase> triggered;
+  std::vector<PartHit> phrase_hits;  // of the phrase being resolved
+  std::vector<UnlessHit> unless_hits;
+  std::vector<uint32_t> word_starts;       // skeleton offsets of word starts
+  std::vector<uint32_t> orig_word_starts;  // the same, as original offsets
+  std::vector<match::PhraseSlotHit> slot_hits;
+  std::vector<size_t> chosen;
+};
+
+class FieldScanner {
+ public:
+  FieldScanner(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch, EvalBuffers& buffers)
+      : set_(set), scratch_(scratch), b_(buffers) {}
+
+  // Appends the field's candidates to buffers.candidates.
+  absl::Status Scan(uint32_t field_index, const Field& field);
+
+ private:
+  void OnLiteral(uint32_t id, size_t begin, size_t end);
+  void AddTermHit(const LiteralRef& ref, size_t begin, size_t end);
+  bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
+                       size_t end) const;
+  absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
+                           const std::vector<bool>* is_unless, std::string_view text,
+                           const text::View* view);
+  void ResolvePairs();
+  void ResolvePhrases();
+  void ResolvePhrase(const TriggeredPhrase& phrase);
+  bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
+  void ApplyUnless(size_t first_candidate);
+  void SuppressAllowed(size_t first_candidate);
+  void BuildWordIndex();
+  uint32_t WordOf(size_t skeleton_pos) const;
+  uint32_t OriginalWordOf(size_t original_pos) const;
+  void AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end, match::Attachment attachment);
+  bool InField(uint32_t rule) const { return (set_.rules[rule].field_mask & field_bit_) != 0; }
+
+  const CompiledRuleSet::Impl& set_;
+  hs_scratch_t* scratch_;
+  EvalBuffers& b_;
+  uint32_t field_index_ = 0;
+  uint32_t field_bit_ = 0;
+  std::string_view raw_;
+};
+
+}  // namespace moderation::internal
+
+#endif  // MODERATION_ENGINE_FIELD_SCANNER_H_

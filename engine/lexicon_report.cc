@@ -1,0 +1,76 @@
+#include "engine/lexicon_report.h"
+
+#include <algorithm>
+#include <map>
+
+#include "engine/compiled_rule_set_internal.h"
+#include "engine/text/normalizer.h"
+
+namespace moderation {
+namespace {
+
+void AddExample(std::vector<std::string>* examples, const std::string& word, size_t limit) {
+  if (examples->size() < limit) examples->push_back(word);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRuleSet& set,
+                                                              size_t examples) {
+  const CompiledRuleSet::Impl& impl = set.impl();
+  std::vector<LexiconTermReport> reports(impl.lexicon_terms.size());
+  for (size_t t = 0; t < reports.size(); ++t) {
+    const auto& [rule_index, term] = impl.lexicon_term_origins[t];
+    const CompiledRule& rule = impl.rules[rule_index];
+    reports[t].rule_id = rule.rule.id;
+    reports[t].term = term.text;
+    reports[t].location = term.location;
+    reports[t].lexicon = rule.lexicon->language();
+    reports[t].productive = impl.lexicon_terms[t].productive;
+  }
+  if (impl.literals == nullptr || impl.literals->db() == nullptr || reports.empty()) {
+    return std::vector<LexiconTermReport>{};
+  }
+  auto scratch = impl.scratch->ForThisThread();
+  if (!scratch.ok()) return scratch.status();
+  text::NormalizedText normalized;
+  for (const std::shared_ptr<const text::Lexicon>& lexicon : impl.lexicons) {
+    for (const std::string& word : lexicon->words()) {
+      if (!text::Normalize(word, &normalized).ok()) continue;
+      const text::SkeletonView& sk = normalized.skeleton;
+      // A term counts once per word, however often it matches inside it.
+      std::map<uint32_t, bool> seen;  // term -> protected
+      absl::Status s = impl.literals->Scan(sk.text, *scratch, [&](uint32_t id, size_t b, size_t e) {
+        for (const LiteralRef& ref : impl.literal_refs[id]) {
+          if (ref.kind != LiteralKind::kTerm) continue;
+          const CompiledRule& rule = impl.rules[ref.rule];
+          if (rule.lexicon != lexicon.get() || !match::AcceptsMatch(sk, b, e, ref.attachment)) {
+            continue;
+          }
+          seen.emplace(ref.term, lexicon->Protects(word, impl.lexicon_terms[ref.term]));
+        }
+      });
+      if (!s.ok()) return s;
+      for (const auto& [term, is_protected] : seen) {
+        LexiconTermReport& r = reports[term];
+        ++r.dictionary_hits;
+        if (is_protected) {
+          ++r.protected_hits;
+          AddExample(&r.protected_examples, word, examples);
+        } else {
+          AddExample(&r.still_hit_examples, word, examples);
+        }
+      }
+    }
+  }
+  reports.erase(std::remove_if(reports.begin(), reports.end(),
+                               [](const LexiconTermReport& r) { return r.dictionary_hits == 0; }),
+                reports.end());
+  std::stable_sort(reports.begin(), reports.end(),
+                   [](const LexiconTermReport& a, const LexiconTermReport& b) {
+                     return a.dictionary_hits > b.dictionary_hits;
+                   });
+  return reports;
+}
+
+}  // namespace moderation

@@ -1,0 +1,111 @@
+#include "engine/match/phrase_match.h"
+
+#include <algorithm>
+
+namespace moderation::match {
+namespace {
+
+class PhraseSearch {
+ public:
+  PhraseSearch(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits)
+      : shape_(shape), hits_(hits), by_slot_(shape.slots) {
+    for (size_t i = 0; i < hits.size(); ++i) {
+      if (hits[i].slot < shape.slots) by_slot_[hits[i].slot].push_back(i);
+    }
+    for (size_t s = 0; s < shape.slots; ++s) {
+      order_.push_back(s);
+    }
+    if (!shape.ordered) {
+      // Fewest candidates first: a missing slot fails the search at once.
+      std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+        if (IsOptional(a) != IsOptional(b)) return !IsOptional(a);
+        return by_slot_[a].size() < by_slot_[b].size();
+      });
+    }
+  }
+
+  bool Run(std::vector<size_t>* chosen) {
+    for (size_t s = 0; s < shape_.slots; ++s) {
+      if (!IsOptional(s) && by_slot_[s].empty()) return false;
+    }
+    if (!Step(0)) return false;
+    *chosen = chosen_;
+    return true;
+  }
+
+ private:
+  bool IsOptional(size_t slot) const {
+    return slot < shape_.optional.size() && shape_.optional[slot];
+  }
+
+  // The window if `candidate` joined the chosen hits; false if too wide.
+  bool Fits(const PhraseSlotHit& candidate) const {
+    uint32_t first = candidate.first_word, last = candidate.last_word;
+    for (size_t i : chosen_) {
+      const PhraseSlotHit& h = hits_[i];
+      if (candidate.begin < h.end && h.begin < candidate.end) return false;  // overlap
+      first = std::min(first, h.first_word);
+      last = std::max(last, h.last_word);
+    }
+    // Every slot still to come may fill a word inside the window.
+    const size_t span = last - first + 1;
+    return span <= static_cast<size_t>(shape_.within) + shape_.slots;
+  }
+
+  bool InOrder(const PhraseSlotHit& candidate) const {
+    if (!shape_.ordered || chosen_.empty()) return true;
+    return hits_[chosen_.back()].end <= candidate.begin;
+  }
+
+  bool WithinAtEnd() const {
+    uint32_t first = UINT32_MAX, last = 0;
+    size_t words = 0;
+    uint32_t previous_last = UINT32_MAX;
+    std::vector<size_t> sorted = chosen_;
+    std::sort(sorted.begin(), sorted.end(),
+              [&](size_t a, size_t b) { return hits_[a].begin < hits_[b].begin; });
+    for (size_t i : sorted) {
+      const PhraseSlotHit& h = hits_[i];
+      first = std::min(first, h.first_word);
+      last = std::max(last, h.last_word);
+      // Hits inside one word (a compound "kopfab") fill that word once.
+      const uint32_t from = previous_last == UINT32_MAX ? h.first_word
+                                                        : std::max(h.first_word, previous_last + 1);
+      if (h.last_word >= from) words += h.last_word - from + 1;
+      previous_last = std::max(previous_last == UINT32_MAX ? 0 : previous_last, h.last_word);
+    }
+    const size_t span = last - first + 1;
+    return span - std::min(span, words) <= static_cast<size_t>(shape_.within);
+  }
+
+  bool Step(size_t depth) {
+    if (++steps_ > kMaxPhraseSearchSteps) return false;
+    if (depth == order_.size()) return WithinAtEnd();
+    const size_t slot = order_[depth];
+    for (size_t i : by_slot_[slot]) {
+      const PhraseSlotHit& h = hits_[i];
+      if (!InOrder(h) || !Fits(h)) continue;
+      chosen_.push_back(i);
+      if (Step(depth + 1)) return true;
+      chosen_.pop_back();
+      if (steps_ > kMaxPhraseSearchSteps) return false;
+    }
+    return IsOptional(slot) && Step(depth + 1);
+  }
+
+  const PhraseShape& shape_;
+  const std::vector<PhraseSlotHit>& hits_;
+  std::vector<std::vector<size_t>> by_slot_;
+  std::vector<size_t> order_;
+  std::vector<size_t> chosen_;
+  size_t steps_ = 0;
+};
+
+}  // namespace
+
+bool FindPhrase(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
+                std::vector<size_t>* chosen) {
+  return PhraseSearch(shape, hits).Run(chosen);
+}
+
+}  // namespace moderation::match

@@ -1,0 +1,307 @@
+// The rule language beyond word lists, end to end (YAML -> compile -> post):
+// phrases, two-list compounds, unless, fields, lists in regexes, digits as
+// letters and the lexicon. Every evasion class is tried inside phrases and
+// compounds, because that is where hand-written regexes lost the normaliser.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/testing/test_rules.h"
+#include "gtest/gtest.h"
+
+namespace moderation {
+namespace {
+
+using testing::CompileProblems;
+using testing::CompileYaml;
+using testing::FiredRules;
+using testing::Judge;
+using testing::SpanTexts;
+
+std::string OneRule(const std::string& body, const std::string& header = "") {
+  return "ruleset: t\nversion: \"1\"\n" + header + "rules:\n  - id: r\n    category: threat\n" +
+         body + "    action: flag\n";
+}
+
+bool Fires(const CompiledRuleSet& set, const std::string& text) {
+  return Judge(set, text).verdict == Verdict::kFlag;
+}
+
+struct TextCase {
+  const char* text;
+  bool fires;
+};
+
+const char* kThreat =
+    "    phrases:\n"
+    "      - slots: [\"bring*\", \"dich|euch\", {words: \"um\", not_followed_by: [\"@digits\", "
+    "\"acht|neun|zehn|halb|viertel\"]}]\n"
+    "        within: 3\n";
+
+TEST(PhraseTest, MatchesFreeWordOrderSeparableVerbsAndWordsInBetween) {
+  auto set = CompileYaml(OneRule(kThreat));
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"ich bring dich um", true},
+      {"bring ich dich um", true},
+      {"dich bring ich um", true},
+      {"ich bringe dich heute abend noch um", true},
+      {"Ich bringe euch alle um!", true},
+      {"ich bring dich um acht zum Bahnhof", false},
+      {"ich bring dich um 8 zum Bahnhof", false},
+      {"ich bring dich um halb neun hin", false},
+      {"ich bringe dich morgen nach der Arbeit mit dem Auto um", false},  // 6 words between
+      {"bring dich", false},
+      {"Umbringen ist strafbar", false},
+  };
+  for (const TextCase& c : kCases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
+TEST(PhraseTest, EveryEvasionClassCountsAsOneWord) {
+  auto set = CompileYaml(OneRule(kThreat));
+  ASSERT_NE(set, nullptr);
+  for (const char* text : {
+           "1ch br1ng d1ch um",            // leet
+           "i c h b r i n g dich um",      // spaced
+           "ich b.r.i.n.g d.i.c.h um",     // dotted
+           "ich brrriiing diiich uuum",    // stretched
+           "ich bring d\u200bich um",      // zero-width
+           "ich bring dі\u0441h um",       // Cyrillic look-alikes
+           "ICH BRING DICH UM",            // capitals
+       }) {
+    EXPECT_TRUE(Fires(*set, text)) << text;
+  }
+}
+
+TEST(PhraseTest, SpanRunsFromTheFirstToTheLastMatchedWordInOriginalBytes) {
+  auto set = CompileYaml(OneRule(kThreat));
+  ASSERT_NE(set, nullptr);
+  const Decision d = Judge(*set, "Hey du, i c h br1ng d1ch heute um!!");
+  ASSERT_EQ(d.hits.size(), 1u);
+  ASSERT_EQ(d.hits[0].spans.size(), 1u);
+  EXPECT_EQ(d.hits[0].spans[0].text, "br1ng d1ch heute um");
+}
+
+TEST(PhraseTest, OrderedPhrasesKeepTheirOrderAndOptionalSlotsMayBeMissing) {
+  auto set = CompileYaml(OneRule(
+      "    phrase:\n"
+      "      slots: [{words: \"ich|wir\", optional: true}, \"stech*\", \"dich\", \"ab\"]\n"
+      "      ordered: true\n"));
+  ASSERT_NE(set, nullptr);
+  EXPECT_TRUE(Fires(*set, "ich steche dich ab"));
+  EXPECT_TRUE(Fires(*set, "steche dich ab"));
+  EXPECT_FALSE(Fires(*set, "dich steche ab"));
+  const Decision d = Judge(*set, "wir stechen dich ab");
+  EXPECT_EQ(SpanTexts(d), std::vector<std::string>{"wir stechen dich ab"});
+}
+
+TEST(PhraseTest, SlotsTakeListReferencesAndNotPrecededBy) {
+  auto set = CompileYaml(OneRule(
+      "    phrase: [\"@groups\", {words: \"vergasen\", not_preceded_by: \"nicht|nie\"}]\n",
+      "lists:\n  groups: [Juden, Muslime, Flüchtlinge]\n"));
+  ASSERT_NE(set, nullptr);
+  EXPECT_TRUE(Fires(*set, "Man sollte die Juden vergasen"));
+  EXPECT_TRUE(Fires(*set, "Flüchtlinge sofort vergasen"));
+  EXPECT_FALSE(Fires(*set, "Juden darf man nie vergasen"));
+  EXPECT_FALSE(Fires(*set, "Man sollte Autos vergasen"));
+}
+
+struct ProblemCase {
+  const char* name;
+  std::string body;
+  const char* message;
+};
+
+TEST(PhraseTest, MistakesAreReportedAtTheirLine) {
+  const ProblemCase kCases[] = {
+      {"one_slot", "    phrase: [\"bring\"]\n", "at least 2 slots"},
+      {"only_optional", "    phrase: [\"a1\", {words: bb, optional: true}]\n", "at least 2 slots"},
+      {"within_too_large", "    phrase: {slots: [ab, cd], within: 99}\n", "'within' must be"},
+      {"unknown_slot_key", "    phrase: [ab, {word: cd}]\n", "unknown key 'word'"},
+      {"unknown_list", "    phrase: [\"@nolist\", cd]\n", "unknown list '@nolist'"},
+      {"bad_ordered", "    phrase: {slots: [ab, cd], ordered: yes}\n", "true or false"},
+      {"too_short", "    phrase: [\"a\", cd]\n", "too short"},
+  };
+  for (const ProblemCase& c : kCases) {
+    const rules::Diagnostics problems = CompileProblems(OneRule(c.body));
+    const rules::Diagnostic* found = nullptr;
+    for (const rules::Diagnostic& d : problems) {
+      if (d.message.find(c.message) != std::string::npos) found = &d;
+    }
+    ASSERT_NE(found, nullptr) << c.name << ": " << problems.size() << " problem(s), first: "
+                              << (problems.empty() ? "" : problems[0].message);
+    EXPECT_GE(found->location.line, 5) << c.name;
+  }
+}
+
+const char* kGroupLists =
+    "lists:\n"
+    "  groups: [Asylant, Migrant, Jude, Ausländer, Flüchtling, Kanake]\n"
+    "  pejoratives: [Pack, Gesindel, Ratte, Schwein, Abschaum, Dreck]\n";
+
+TEST(CompoundPairTest, JoinsAnyModifierToAnyHeadWithLinksHyphensAndEndings) {
+  auto set = CompileYaml(OneRule("    words: [\"@groups+@pejoratives\"]\n", kGroupLists));
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"Asylantenpack", true},
+      {"Migrantengesindel", true},
+      {"Judenschweine", true},
+      {"Ausländerratten", true},   // shared letter after the collapse
+      {"Flüchtlingsabschaum", true},
+      {"Asylanten-Pack", true},
+      {"Kanakendreck", true},
+      {"Asyl@ntenp4ck", true},         // leet
+      {"A s y l a n t e n p a c k", true},  // spaced
+      {"Asylaaantenpaaack", true},     // stretched
+      {"Аsylantenpack", true},         // Cyrillic A
+      {"Migranten\u00adgesindel", true},  // soft hyphen
+      {"Asylanten Pack", false},       // two words: a phrase's job
+      {"Sixpack", false},
+      {"Huckepack", false},
+      {"Gepäck", false},
+      {"Migrantenberatung", false},
+      {"Asylantenpackung", false},
+  };
+  for (const TextCase& c : kCases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
+TEST(CompoundPairTest, TwoHundredByTwoHundredListsCompileQuickly) {
+  std::string lists = "lists:\n  a: [";
+  for (int i = 0; i < 200; ++i) lists += (i ? ", " : "") + std::string("grup") + char('a' + i % 26) + char('a' + i / 26) + "x";
+  lists += "]\n  b: [";
+  for (int i = 0; i < 200; ++i) lists += (i ? ", " : "") + std::string("pejo") + char('a' + i % 26) + char('a' + i / 26) + "y";
+  lists += "]\n";
+  auto set = CompileYaml(OneRule("    words: [\"@a+@b\"]\n", lists));
+  ASSERT_NE(set, nullptr);
+  EXPECT_LE(set->report().literals, 400u);  // the lists, not their 40,000 products
+  EXPECT_TRUE(Fires(*set, "grupkaxpejoqgy"));
+  EXPECT_FALSE(Fires(*set, "grupkax pejoqgy"));
+}
+
+TEST(CompoundPairTest, UnknownListsAreReported) {
+  const rules::Diagnostics problems =
+      CompileProblems(OneRule("    words: [\"@groups+@nope\"]\n", kGroupLists));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].message.find("unknown list '@nope'"), std::string::npos);
+}
+
+TEST(UnlessTest, ANearbyQuoteOrReportVetoesTheHit) {
+  auto set = CompileYaml(OneRule(std::string(kThreat) +
+                                 "    unless:\n"
+                                 "      words: [\"zitiert\", \"angeklagt*\", \"Gericht\"]\n"
+                                 "      regex: '\"[^\"]*\"\\s*(?:schrieb|sagte)'\n"
+                                 "      within: 6\n"));
+  ASSERT_NE(set, nullptr);
+  EXPECT_TRUE(Fires(*set, "ich bring dich um"));
+  EXPECT_FALSE(Fires(*set, "Der Angeklagte hatte geschrieben: ich bring dich um"));
+  EXPECT_FALSE(Fires(*set, "\"ich bring dich um\" sagte er vor Gericht"));
+  // Far away, the veto word does not help the author.
+  EXPECT_TRUE(Fires(*set,
+                    "Das Gericht hat entschieden, aber das ist mir völlig egal und ich sage dir "
+                    "jetzt ganz ehrlich: ich bring dich um"));
+}
+
+TEST(UnlessTest, AConditionVetoesTheRule) {
+  auto set = CompileYaml(OneRule(
+      "    words: [Idiot]\n    unless:\n      condition: {author_trust_level_at_least: 3}\n"));
+  ASSERT_NE(set, nullptr);
+  Author trusted;
+  trusted.trust_level = 4;
+  EXPECT_EQ(Judge(*set, "Idiot", trusted).verdict, Verdict::kAllow);
+  EXPECT_EQ(Judge(*set, "Idiot").verdict, Verdict::kFlag);
+}
+
+TEST(FieldsTest, ARuleScopedToTheDisplayNameIgnoresTheBody) {
+  auto set = CompileYaml(OneRule("    words: [Admin, Moderator]\n    fields: [author_display_name]\n"));
+  ASSERT_NE(set, nullptr);
+  Post post;
+  post.fields = {{"body", "Ich bin kein Admin"}, {"author_display_name", "Offizieller M0derator"}};
+  auto decision = set->Evaluate(post);
+  ASSERT_TRUE(decision.ok());
+  ASSERT_EQ(decision->hits.size(), 1u);
+  ASSERT_EQ(decision->hits[0].spans.size(), 1u);
+  EXPECT_EQ(decision->hits[0].spans[0].field, "author_display_name");
+  EXPECT_EQ(decision->hits[0].spans[0].text, "M0derator");
+}
+
+TEST(FieldsTest, UnknownFieldsGetADidYouMean) {
+  const rules::Diagnostics problems =
+      CompileProblems(OneRule("    words: [Admin]\n    fields: [tilte]\n"));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].message.find("did you mean 'title'"), std::string::npos)
+      << problems[0].message;
+}
+
+TEST(RegexListTest, RegexesMayReferenceLists) {
+  auto set = CompileYaml(OneRule("    regex: '\\b{@groups}\\w* (?:raus|abschieben)\\b'\n",
+                                 "lists:\n  groups: [Ausländer, Flüchtling*, \"a.b\"]\n"));
+  ASSERT_NE(set, nullptr);
+  EXPECT_TRUE(Fires(*set, "AUSLÄNDER RAUS"));
+  EXPECT_TRUE(Fires(*set, "Flüchtlinge abschieben"));
+  EXPECT_TRUE(Fires(*set, "a.b raus"));
+  EXPECT_FALSE(Fires(*set, "axb raus"));  // list items are quoted, not regexes
+  const rules::Diagnostics problems = CompileProblems(OneRule("    regex: '{@nope} raus'\n"));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].message.find("unknown list '@nope'"), std::string::npos);
+}
+
+TEST(DigitsTest, TrailingDigitsAndSymbolsReadAsLettersWhenThatMakesATermMatch) {
+  auto set = CompileYaml(OneRule("    words: [Idiot, Trottel, Pfosten, Huren]\n    match: word\n"));
+  ASSERT_NE(set, nullptr);
+  for (const char* text : {"Id1o7", "Tro77el", "Pfos7en", "Idio+", "Hur3n", "Idiot1", "Idiot2024",
+                           "Idiot!!!", "1d10t"}) {
+    EXPECT_TRUE(Fires(*set, text)) << text;
+  }
+}
+
+std::string WriteDictionary(const std::vector<std::string>& words) {
+  const std::string path = ::testing::TempDir() + "/rule_language_test.dict";
+  std::ofstream out(path);
+  for (const std::string& w : words) out << w << "\n";
+  return path;
+}
+
+TEST(LexiconRuleTest, DictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplitAreSpared) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary(
+      {"Reiniger", "flicken", "Moses", "Broschüre", "Marsch", "Vormarsch", "vorm", "Schlampe",
+       "Dreck", "Dreckschlampe", "Arschloch", "Tischlampe", "Tisch"});
+  const std::string body =
+      "    words: [Nigger, Fick*, Möse, Hure, Arsch, Schlampe, Arschloch]\n";
+  auto plain = CompileYaml(OneRule(body), options);
+  auto protected_set = CompileYaml(OneRule(body, "lexicon: de\n"), options);
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(protected_set, nullptr);
+  const TextCase kCases[] = {
+      {"der Reiniger", false},      {"Reifen flicken", false}, {"Moses", false},
+      {"eine Broschüre", false},    {"der Vormarsch", false},  {"Schlampe", true},
+      {"Dreckschlampe", true},      {"Arschloch", true},       {"M0ses", true},
+      {"Niiigger", true},           {"Riesenarsch", true},
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*protected_set, c.text), c.fires) << c.text;
+  }
+  // Without the lexicon the skeleton's lossy steps do hit these words.
+  EXPECT_TRUE(Fires(*plain, "der Reiniger"));
+  EXPECT_TRUE(Fires(*plain, "Reifen flicken"));
+}
+
+TEST(LexiconRuleTest, AMissingDictionaryIsAWarningNotAnError) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = "/nonexistent/ngerman";
+  auto set = CompileYaml(OneRule("    words: [Nigger]\n", "lexicon: de\n"), options);
+  ASSERT_NE(set, nullptr);
+  ASSERT_EQ(set->report().warnings.size(), 1u);
+  EXPECT_NE(set->report().warnings[0].message.find("without dictionary protection"),
+            std::string::npos);
+  EXPECT_TRUE(Fires(*set, "Reiniger"));
+}
+
+TEST(LexiconRuleTest, UnknownLanguagesAreReported) {
+  const rules::Diagnostics problems = CompileProblems(OneRule("    words: [Nutte]\n", "lexicon: fr\n"));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].message.find("lexicon"), std::string::npos) << problems[0].message;
+}
+
+}  // namespace
+}  // namespace moderation

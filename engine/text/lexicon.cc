@@ -1,0 +1,181 @@
+#include "engine/text/lexicon.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace moderation::text {
+namespace {
+
+constexpr std::array<std::string_view, 11> kGermanEndings = {"",   "e", "en", "er",  "ern",  "es",
+                                                             "s",  "n", "in", "em", "innen"};
+constexpr std::array<std::string_view, 8> kEnglishEndings = {"",   "s",   "es", "ed",
+                                                             "'s", "ing", "er", "ers"};
+// German linking elements between the parts of a compound.
+constexpr std::array<std::string_view, 8> kLinks = {"s", "es", "n", "en", "er", "e", "ens", "ern"};
+constexpr size_t kMinModifierLetters = 4;
+
+std::string Reversed(std::string_view s) { return std::string(s.rbegin(), s.rend()); }
+
+template <size_t N>
+std::vector<std::string_view> AsVector(const std::array<std::string_view, N>& a) {
+  return std::vector<std::string_view>(a.begin(), a.end());
+}
+
+}  // namespace
+
+std::string MildKey(std::string_view word) {
+  std::string out;
+  out.reserve(word.size() + 2);
+  for (size_t i = 0; i < word.size(); ++i) {
+    const auto c = static_cast<unsigned char>(word[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c + 32);
+      continue;
+    }
+    if (c == 0xC3 && i + 1 < word.size()) {
+      const auto d = static_cast<unsigned char>(word[i + 1]);
+      ++i;
+      switch (d) {
+        case 0x84: case 0xA4: out += "ae"; continue;  // Ä ä
+        case 0x96: case 0xB6: out += "oe"; continue;  // Ö ö
+        case 0x9C: case 0xBC: out += "ue"; continue;  // Ü ü
+        case 0x9F: out += "ss"; continue;             // ß
+        default:
+          out += static_cast<char>(c);
+          // Latin-1 capitals À..Þ (not ×) to their small letters.
+          out += static_cast<char>(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+          continue;
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+Lexicon::Lexicon(absl::flat_hash_set<std::string> words, std::string language)
+    : words_(std::move(words)), language_(std::move(language)) {
+  reversed_.reserve(words_.size());
+  for (const std::string& word : words_) reversed_.push_back(Reversed(word));
+  std::sort(reversed_.begin(), reversed_.end());
+}
+
+absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Load(const std::string& path,
+                                                            std::string language) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read dictionary ", path));
+  absl::flat_hash_set<std::string> words;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) words.insert(MildKey(line));
+  }
+  if (words.empty()) return absl::InvalidArgumentError(absl::StrCat("dictionary ", path, " is empty"));
+  return std::shared_ptr<const Lexicon>(new Lexicon(std::move(words), std::move(language)));
+}
+
+std::shared_ptr<const Lexicon> Lexicon::FromWords(const std::vector<std::string>& words,
+                                                 std::string language) {
+  absl::flat_hash_set<std::string> keys;
+  for (const std::string& word : words) keys.insert(MildKey(word));
+  return std::shared_ptr<const Lexicon>(new Lexicon(std::move(keys), std::move(language)));
+}
+
+bool Lexicon::IsEnding(std::string_view ending) const {
+  if (language_ == "en") {
+    return std::find(kEnglishEndings.begin(), kEnglishEndings.end(), ending) !=
+           kEnglishEndings.end();
+  }
+  return std::find(kGermanEndings.begin(), kGermanEndings.end(), ending) != kGermanEndings.end();
+}
+
+bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) const {
+  return word.starts_with(term) && IsEnding(word.substr(term.size()));
+}
+
+bool Lexicon::IsModifierWord(std::string_view modifier) const {
+  if (modifier.size() >= kMinModifierLetters && Contains(modifier)) return true;
+  for (std::string_view link : kLinks) {
+    if (modifier.size() >= link.size() + kMinModifierLetters && modifier.ends_with(link) &&
+        Contains(modifier.substr(0, modifier.size() - link.size()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Lexicon::LongerWordEnds(std::string_view stem, size_t term_size) const {
+  for (size_t k = 1; k + term_size < stem.size(); ++k) {
+    if (Contains(stem.substr(k))) return true;
+  }
+  return false;
+}
+
+bool Lexicon::PlausibleCompound(std::string_view word, std::string_view term) const {
+  const std::vector<std::string_view> endings =
+      language_ == "en" ? AsVector(kEnglishEndings) : AsVector(kGermanEndings);
+  for (std::string_view ending : endings) {
+    if (!word.ends_with(ending)) continue;
+    const std::string_view stem = word.substr(0, word.size() - ending.size());
+    if (stem.size() <= term.size() || !stem.ends_with(term)) continue;
+    const std::string_view modifier = stem.substr(0, stem.size() - term.size());
+    if (IsModifierWord(modifier) && !LongerWordEnds(stem, term.size())) return true;
+  }
+  return false;
+}
+
+template <typename Fn>
+void Lexicon::ForEachWordEndingWith(std::string_view tail, Fn fn) const {
+  const std::string key = Reversed(tail);
+  for (auto it = std::lower_bound(reversed_.begin(), reversed_.end(), key);
+       it != reversed_.end() && it->starts_with(key); ++it) {
+    fn(Reversed(*it));
+  }
+}
+
+bool Lexicon::Productive(std::string_view term) const {
+  size_t words = 0, not_splits = 0;
+  const std::vector<std::string_view> endings =
+      language_ == "en" ? AsVector(kEnglishEndings) : AsVector(kGermanEndings);
+  for (std::string_view ending : endings) {
+    ForEachWordEndingWith(std::string(term) + std::string(ending), [&](const std::string& word) {
+      if (word.size() <= term.size() + ending.size()) return;  // the term itself
+      ++words;
+      if (!PlausibleCompound(word, term)) ++not_splits;
+    });
+  }
+  return words >= kProductiveMinimum && not_splits * 10 >= words;
+}
+
+bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
+  if (!Contains(word)) return false;
+  switch (term.mode) {
+    case TermMode::kSubstring:
+      return word.find(term.mild) == std::string_view::npos;
+    case TermMode::kPrefix:
+      return !word.starts_with(term.mild);
+    case TermMode::kWord:
+      return !IsTermWithEnding(word, term.mild);
+    case TermMode::kSuffix:
+    case TermMode::kCompound:
+      if (IsTermWithEnding(word, term.mild)) return false;
+      return term.productive || !PlausibleCompound(word, term.mild);
+  }
+  return false;
+}
+
+absl::StatusOr<std::shared_ptr<const Lexicon>> LexiconCache::Get(const std::string& path,
+                                                                 const std::string& language) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string key = absl::StrCat(language, ":", path);
+  if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
+  auto lexicon = Lexicon::Load(path, language);
+  if (!lexicon.ok()) return lexicon.status();
+  loaded_[key] = *lexicon;
+  return *lexicon;
+}
+
+}  // namespace moderation::text

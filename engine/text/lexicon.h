@@ -1,0 +1,118 @@
+// A dictionary of real words that protects them from word-list terms which
+// hit them only by accident.
+//
+// Why: the skeleton view that defeats evasions is lossy on purpose (repeated
+// letters collapse, l and 1 read as i, ö as o), and `match: compound` accepts
+// a term as the head of any compound. On a whole dictionary that costs
+// precision: Minuten hits `nutte`, flicken hits `fick`, Moses hits `möse`,
+// Vormarsch hits `arsch`, every "-ische" adjective hits `ische`. A post word
+// that is itself a dictionary word is checked against the term in its mild
+// form (MildKey: lower case, umlauts as ae/oe/ue, ß as ss; nothing lossy):
+//
+//   A dictionary word W stays a hit of term T only when W plausibly IS that
+//   term: W = T (+ an inflection ending), or, for compound and suffix terms,
+//   W = modifier + T (+ ending) where the modifier (without a linking -s-,
+//   -n-, -en-, -er-, -es-, -e-) is itself a dictionary word of at least 4
+//   letters, no dictionary word longer than T ends W (Vormarsch: "marsch"),
+//   and T is not a productive suffix (see Productive). Prefix terms need W to
+//   start with T; substring terms need T anywhere in W.
+//
+// Everything else a dictionary word is protected. Words that are not in the
+// dictionary are never protected, and evasions are not dictionary words
+// ("Idi0t", "Blööödmann", "A r s c h"), so recall on abuse is unchanged;
+// insults that are dictionary words (Arschloch, Schlampe, Vollidiot,
+// Dreckschlampe) remain hits because they are the term or a compound of a
+// real modifier and the term.
+//
+//   auto lexicon = Lexicon::FromWords({"Minuten", "Marsch", "Vormarsch"}, "de");
+//   lexicon->Protects(MildKey("Minuten"), {"nutte", TermMode::kCompound, false});  // true
+//
+// Thread-safety: immutable after construction; share through shared_ptr.
+// LexiconCache is safe for concurrent use.
+#ifndef MODERATION_ENGINE_TEXT_LEXICON_H_
+#define MODERATION_ENGINE_TEXT_LEXICON_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+
+namespace moderation::text {
+
+// Lower case (ASCII and Latin-1/Latin Extended-A capitals), ä/ö/ü as
+// ae/oe/ue, ß as ss; every other byte kept. Lossless for words as typed.
+std::string MildKey(std::string_view word);
+
+// How a term attaches to the post word, as rules::MatchMode does.
+enum class TermMode { kWord, kPrefix, kSuffix, kCompound, kSubstring };
+
+struct LexiconTerm {
+  std::string mild;         // MildKey of the term as written
+  TermMode mode = TermMode::kCompound;
+  bool productive = false;  // see Lexicon::Productive
+};
+
+class Lexicon {
+ public:
+  // Reads one word per line (UTF-8, as Debian's /usr/share/dict lists).
+  // `language` ("de" or "en") chooses the inflection endings.
+  static absl::StatusOr<std::shared_ptr<const Lexicon>> Load(const std::string& path,
+                                                            std::string language);
+  static std::shared_ptr<const Lexicon> FromWords(const std::vector<std::string>& words,
+                                                 std::string language);
+
+  bool Contains(std::string_view mild) const {
+    return words_.contains(absl::string_view(mild.data(), mild.size()));
+  }
+  // Every word's mild key, in no particular order (reports scan them all).
+  const absl::flat_hash_set<std::string>& words() const { return words_; }
+  size_t size() const { return words_.size(); }
+  const std::string& language() const { return language_; }
+
+  // True when the dictionary word (mild key) `word` must not count as a hit
+  // of `term` (file comment). False for words not in the dictionary.
+  bool Protects(std::string_view word, const LexiconTerm& term) const;
+
+  // A term is a productive suffix when at least kProductiveMinimum dictionary
+  // words end with it (plus an ending) and at least a tenth of them are not
+  // modifier + term splits ("-ische": politische, afrikanische, tische): such
+  // a tail is grammar, not the word, so only W = term (+ ending) stays a hit.
+  bool Productive(std::string_view term_mild) const;
+
+  static constexpr size_t kProductiveMinimum = 20;
+
+ private:
+  Lexicon(absl::flat_hash_set<std::string> words, std::string language);
+  bool IsEnding(std::string_view ending) const;
+  bool IsTermWithEnding(std::string_view word, std::string_view term) const;
+  bool PlausibleCompound(std::string_view word, std::string_view term) const;
+  bool IsModifierWord(std::string_view modifier) const;
+  bool LongerWordEnds(std::string_view stem, size_t term_size) const;
+  template <typename Fn>
+  void ForEachWordEndingWith(std::string_view tail, Fn fn) const;
+
+  absl::flat_hash_set<std::string> words_;
+  std::vector<std::string> reversed_;  // every word reversed, sorted: tail lookups
+  std::string language_;
+};
+
+// Loaded dictionaries by path, so every compile of a process shares one copy
+// (a reload of many communities must not read 350,000 words each time).
+class LexiconCache {
+ public:
+  absl::StatusOr<std::shared_ptr<const Lexicon>> Get(const std::string& path,
+                                                     const std::string& language);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Lexicon>> loaded_;  // guarded by mu_
+};
+
+}  // namespace moderation::text
+
+#endif  // MODERATION_ENGINE_TEXT_LEXICON_H_

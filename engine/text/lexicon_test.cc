@@ -1,0 +1,108 @@
+#include "engine/text/lexicon.h"
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace moderation::text {
+namespace {
+
+TEST(MildKeyTest, LowersAndSpellsOutUmlautsWithoutLosingLetters) {
+  EXPECT_EQ(MildKey("Broschüre"), "broschuere");
+  EXPECT_EQ(MildKey("ÖLMÄẞIG"), "oelmae\xe1\xba\x9eig");  // capital ẞ is not Latin-1: kept
+  EXPECT_EQ(MildKey("Straße"), "strasse");
+  EXPECT_EQ(MildKey("Minuten"), "minuten");
+  EXPECT_EQ(MildKey("Idi0t"), "idi0t");
+  EXPECT_EQ(MildKey("CAFÉ"), "café");
+}
+
+std::shared_ptr<const Lexicon> German() {
+  return Lexicon::FromWords({"Minuten", "flicken", "Moses", "Broschüre", "Marsch", "Vormarsch",
+                             "vorm", "arbeitsfreudig", "Arbeit", "Arschloch", "Schlampe", "voll",
+                             "Vollidiot", "Idiot", "Dreck", "Dreckschlampe", "Tischlampe",
+                             "Tisch", "Nachbarschaft", "Schwarzenegger"},
+                            "de");
+}
+
+struct ProtectCase {
+  const char* name;
+  const char* word;
+  const char* term;
+  TermMode mode;
+  bool protects;
+};
+
+TEST(LexiconTest, ProtectsDictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplit) {
+  const auto lexicon = German();
+  const ProtectCase kCases[] = {
+      {"repeated_letter_collapse", "Minuten", "nutte", TermMode::kCompound, true},
+      {"l_read_as_i", "flicken", "fick", TermMode::kPrefix, true},
+      {"o_umlaut_read_as_o", "Moses", "möse", TermMode::kCompound, true},
+      {"u_umlaut_read_as_u", "Broschüre", "hure", TermMode::kCompound, true},
+      {"longer_dictionary_tail", "Vormarsch", "arsch", TermMode::kCompound, true},
+      {"modifier_is_no_word", "arbeitsfreudig", "reudig", TermMode::kCompound, true},
+      {"collapse_in_a_name", "Schwarzenegger", "neger", TermMode::kCompound, true},
+      {"the_term_itself_stays_a_hit", "Schlampe", "schlampe", TermMode::kCompound, false},
+      {"an_insult_in_the_dictionary_stays_a_hit", "Arschloch", "arschloch", TermMode::kCompound,
+       false},
+      {"real_modifier_plus_term_stays_a_hit", "Dreckschlampe", "schlampe", TermMode::kCompound,
+       false},
+      {"voll_plus_idiot_stays_a_hit", "Vollidiot", "idiot", TermMode::kCompound, false},
+      {"not_in_the_dictionary_is_never_protected", "Idi0t", "idiot", TermMode::kWord, false},
+      {"evasion_is_not_a_word", "Blööödmann", "blödmann", TermMode::kCompound, false},
+  };
+  for (const ProtectCase& c : kCases) {
+    const LexiconTerm term{MildKey(c.term), c.mode, false};
+    EXPECT_EQ(lexicon->Protects(MildKey(c.word), term), c.protects) << c.name;
+  }
+}
+
+TEST(LexiconTest, EnglishWordModeProtectsAsFromAss) {
+  const auto lexicon = Lexicon::FromWords({"as", "ass", "jack", "jackass", "embarrass"}, "en");
+  EXPECT_TRUE(lexicon->Protects("as", {"ass", TermMode::kWord, false}));
+  EXPECT_FALSE(lexicon->Protects("ass", {"ass", TermMode::kWord, false}));
+  EXPECT_FALSE(lexicon->Protects("jackass", {"ass", TermMode::kCompound, false}));
+  EXPECT_TRUE(lexicon->Protects("embarrass", {"ass", TermMode::kCompound, false}));
+}
+
+TEST(LexiconTest, AProductiveSuffixProtectsEveryLongerDictionaryWord) {
+  std::vector<std::string> words = {"Ische", "Afrika"};
+  for (const char* stem : {"polit", "afrikan", "techn", "log", "prakt", "krit", "phys", "chem",
+                           "typ", "klass", "elektr", "mag", "trag", "kom", "mus", "lyr", "ep",
+                           "dram", "tak", "stat", "dynam", "rhythm"}) {
+    words.push_back(std::string(stem) + "ische");
+  }
+  const auto lexicon = Lexicon::FromWords(words, "de");
+  EXPECT_TRUE(lexicon->Productive("ische"));
+  const LexiconTerm term{"ische", TermMode::kCompound, true};
+  EXPECT_TRUE(lexicon->Protects("afrikanische", term));
+  EXPECT_FALSE(lexicon->Protects("ische", term));
+  EXPECT_FALSE(lexicon->Productive("afrika"));
+}
+
+TEST(LexiconTest, LoadReportsAMissingFile) {
+  const auto lexicon = Lexicon::Load("/nonexistent/dict", "de");
+  EXPECT_EQ(lexicon.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(LexiconCacheTest, LoadsAPathOnceAndSharesIt) {
+  const std::string path = ::testing::TempDir() + "/lexicon_cache_test.dict";
+  {
+    std::ofstream out(path);
+    out << "Minuten\r\nMarsch\n\nVormarsch\n";
+  }
+  LexiconCache cache;
+  const auto first = cache.Get(path, "de");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ((*first)->size(), 3u);
+  EXPECT_TRUE((*first)->Contains("minuten"));
+  const auto second = cache.Get(path, "de");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(first->get(), second->get());
+  EXPECT_FALSE(cache.Get("/nonexistent/dict", "de").ok());
+}
+
+}  // namespace
+}  // namespace moderation::text
