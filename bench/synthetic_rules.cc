@@ -1,5 +1,6 @@
 #include "bench/synthetic_rules.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -204,9 +205,8 @@ std::string SyntheticRuleYaml(const SyntheticSpec& spec) {
   }
   for (size_t i = 0; i < spec.phrases; ++i) {
     const std::string& term = terms[i < 20 ? i : fresh + i];
-    const size_t half = term.size() / 2;
-    out << "  - id: p" << i << "\n    category: threat\n    phrase: [\"" << term.substr(0, half)
-        << "*\", \"dich|euch|ihn|sie\", \"" << term.substr(half) << "\"]\n    action: flag\n";
+    out << "  - id: p" << i << "\n    category: threat\n    phrase: [\"" << term
+        << "*\", \"dich|euch|ihn|sie\", \"um|ab|kalt\"]\n    action: flag\n";
   }
   if (spec.pair_list > 0) {
     out << "  - id: pair\n    category: hate\n    words: [\"@a+@b\"]\n    action: flag\n";

@@ -26,11 +26,11 @@ namespace moderation::bench {
 struct SyntheticSpec {
   size_t terms = 1000;  // word-list terms, one rule per term
   size_t regexes = 0;   // regex rules
-  // Phrase rules, each [prefix of a term*, "dich|euch|ihn|sie", rest of the
-  // term] within 3 words. The first 20 use terms the posts carry (so their
+  // Phrase rules, each [term*, "dich|euch|ihn|sie", "um|ab|kalt"] within 3
+  // words. The first 20 use terms the posts carry (so their
   // anchors do occur and the phrase search runs); the others use fresh terms,
   // as most of a real set's phrases are absent from any one post. Every one
-  // shares the common slot "dich|euch|ihn|sie".
+  // shares the common slots "dich|euch|ihn|sie" and "um|ab|kalt".
   size_t phrases = 0;
   // One two-list compound rule "@a+@b" with this many members per list (the
   // first list holds the terms the posts carry). 0: none.

@@ -54,7 +54,8 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   b_.word_starts.clear();
   const text::SkeletonView& sk = b_.normalized.skeleton;
   if (absl::Status s = set_.literals->Scan(
-          sk.text, scratch_, [&](uint32_t id, size_t begin, size_t end) { OnLiteral(id, begin, end); });
+          sk.text, scratch_,
+          [&](uint32_t id, size_t begin, size_t end) { OnLiteral(id, begin, end); });
       !s.ok()) {
     return s;
   }
@@ -143,8 +144,7 @@ void FieldScanner::AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end,
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const text::ByteRange original = sk.ToOriginal(sk_begin, sk_end);
   const text::ByteRange span = ReportedSpan(sk, sk_begin, sk_end, attachment, original);
-  b_.candidates.push_back(
-      {rule, field_index_, span.begin, span.end, original.begin, original.end});
+  b_.candidates.push_back({rule, field_index_, span.begin, span.end, original.begin, original.end});
 }
 
 // view == nullptr: the text is the raw field, offsets are already original.
@@ -301,8 +301,7 @@ void FieldScanner::SuppressAllowed(size_t first_candidate) {
   auto suppressed = [&](const Candidate& c) {
     const uint32_t component = set_.rules[c.rule].component;
     for (const AllowSpan& a : b_.allows) {
-      if (a.component == component && a.range.begin <= c.term_begin &&
-          c.term_end <= a.range.end) {
+      if (a.component == component && a.range.begin <= c.term_begin && c.term_end <= a.range.end) {
         return true;
       }
     }

@@ -23,7 +23,7 @@ namespace moderation {
 
 struct LexiconTermReport {
   std::string rule_id;
-  std::string term;  // as written
+  std::string term;     // as written
   std::string lexicon;  // "de" or "en"
   rules::SourceLocation location;
   size_t dictionary_hits = 0;  // dictionary words the term hits without the lexicon

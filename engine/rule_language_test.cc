@@ -61,13 +61,13 @@ TEST(PhraseTest, EveryEvasionClassCountsAsOneWord) {
   auto set = CompileYaml(OneRule(kThreat));
   ASSERT_NE(set, nullptr);
   for (const char* text : {
-           "1ch br1ng d1ch um",            // leet
-           "i c h b r i n g dich um",      // spaced
-           "ich b.r.i.n.g d.i.c.h um",     // dotted
-           "ich brrriiing diiich uuum",    // stretched
-           "ich bring d\u200bich um",      // zero-width
-           "ich bring dі\u0441h um",       // Cyrillic look-alikes
-           "ICH BRING DICH UM",            // capitals
+           "1ch br1ng d1ch um",          // leet
+           "i c h b r i n g dich um",    // spaced
+           "ich b.r.i.n.g d.i.c.h um",   // dotted
+           "ich brrriiing diiich uuum",  // stretched
+           "ich bring d\u200bich um",    // zero-width
+           "ich bring dі\u0441h um",     // Cyrillic look-alikes
+           "ICH BRING DICH UM",          // capitals
        }) {
     EXPECT_TRUE(Fires(*set, text)) << text;
   }
@@ -83,10 +83,10 @@ TEST(PhraseTest, SpanRunsFromTheFirstToTheLastMatchedWordInOriginalBytes) {
 }
 
 TEST(PhraseTest, OrderedPhrasesKeepTheirOrderAndOptionalSlotsMayBeMissing) {
-  auto set = CompileYaml(OneRule(
-      "    phrase:\n"
-      "      slots: [{words: \"ich|wir\", optional: true}, \"stech*\", \"dich\", \"ab\"]\n"
-      "      ordered: true\n"));
+  auto set = CompileYaml(
+      OneRule("    phrase:\n"
+              "      slots: [{words: \"ich|wir\", optional: true}, \"stech*\", \"dich\", \"ab\"]\n"
+              "      ordered: true\n"));
   ASSERT_NE(set, nullptr);
   EXPECT_TRUE(Fires(*set, "ich steche dich ab"));
   EXPECT_TRUE(Fires(*set, "steche dich ab"));
@@ -96,9 +96,9 @@ TEST(PhraseTest, OrderedPhrasesKeepTheirOrderAndOptionalSlotsMayBeMissing) {
 }
 
 TEST(PhraseTest, SlotsTakeListReferencesAndNotPrecededBy) {
-  auto set = CompileYaml(OneRule(
-      "    phrase: [\"@groups\", {words: \"vergasen\", not_preceded_by: \"nicht|nie\"}]\n",
-      "lists:\n  groups: [Juden, Muslime, Flüchtlinge]\n"));
+  auto set = CompileYaml(
+      OneRule("    phrase: [\"@groups\", {words: \"vergasen\", not_preceded_by: \"nicht|nie\"}]\n",
+              "lists:\n  groups: [Juden, Muslime, Flüchtlinge]\n"));
   ASSERT_NE(set, nullptr);
   EXPECT_TRUE(Fires(*set, "Man sollte die Juden vergasen"));
   EXPECT_TRUE(Fires(*set, "Flüchtlinge sofort vergasen"));
@@ -146,16 +146,16 @@ TEST(CompoundPairTest, JoinsAnyModifierToAnyHeadWithLinksHyphensAndEndings) {
       {"Asylantenpack", true},
       {"Migrantengesindel", true},
       {"Judenschweine", true},
-      {"Ausländerratten", true},   // shared letter after the collapse
+      {"Ausländerratten", true},  // shared letter after the collapse
       {"Flüchtlingsabschaum", true},
       {"Asylanten-Pack", true},
       {"Kanakendreck", true},
-      {"Asyl@ntenp4ck", true},         // leet
+      {"Asyl@ntenp4ck", true},              // leet
       {"A s y l a n t e n p a c k", true},  // spaced
-      {"Asylaaantenpaaack", true},     // stretched
-      {"Аsylantenpack", true},         // Cyrillic A
-      {"Migranten\u00adgesindel", true},  // soft hyphen
-      {"Asylanten Pack", false},       // two words: a phrase's job
+      {"Asylaaantenpaaack", true},          // stretched
+      {"Аsylantenpack", true},              // Cyrillic A
+      {"Migranten\u00adgesindel", true},    // soft hyphen
+      {"Asylanten Pack", false},            // two words: a phrase's job
       {"Sixpack", false},
       {"Huckepack", false},
       {"Gepäck", false},
@@ -167,9 +167,11 @@ TEST(CompoundPairTest, JoinsAnyModifierToAnyHeadWithLinksHyphensAndEndings) {
 
 TEST(CompoundPairTest, TwoHundredByTwoHundredListsCompileQuickly) {
   std::string lists = "lists:\n  a: [";
-  for (int i = 0; i < 200; ++i) lists += (i ? ", " : "") + std::string("grup") + char('a' + i % 26) + char('a' + i / 26) + "x";
+  for (int i = 0; i < 200; ++i)
+    lists += (i ? ", " : "") + std::string("grup") + char('a' + i % 26) + char('a' + i / 26) + "x";
   lists += "]\n  b: [";
-  for (int i = 0; i < 200; ++i) lists += (i ? ", " : "") + std::string("pejo") + char('a' + i % 26) + char('a' + i / 26) + "y";
+  for (int i = 0; i < 200; ++i)
+    lists += (i ? ", " : "") + std::string("pejo") + char('a' + i % 26) + char('a' + i / 26) + "y";
   lists += "]\n";
   auto set = CompileYaml(OneRule("    words: [\"@a+@b\"]\n", lists));
   ASSERT_NE(set, nullptr);
@@ -212,7 +214,8 @@ TEST(UnlessTest, AConditionVetoesTheRule) {
 }
 
 TEST(FieldsTest, ARuleScopedToTheDisplayNameIgnoresTheBody) {
-  auto set = CompileYaml(OneRule("    words: [Admin, Moderator]\n    fields: [author_display_name]\n"));
+  auto set =
+      CompileYaml(OneRule("    words: [Admin, Moderator]\n    fields: [author_display_name]\n"));
   ASSERT_NE(set, nullptr);
   Post post;
   post.fields = {{"body", "Ich bin kein Admin"}, {"author_display_name", "Offizieller M0derator"}};
@@ -263,20 +266,19 @@ std::string WriteDictionary(const std::vector<std::string>& words) {
 
 TEST(LexiconRuleTest, DictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplitAreSpared) {
   CompileOptions options;
-  options.lexicon_paths["de"] = WriteDictionary(
-      {"Reiniger", "flicken", "Moses", "Broschüre", "Marsch", "Vormarsch", "vorm", "Schlampe",
-       "Dreck", "Dreckschlampe", "Arschloch", "Tischlampe", "Tisch"});
-  const std::string body =
-      "    words: [Nigger, Fick*, Möse, Hure, Arsch, Schlampe, Arschloch]\n";
+  options.lexicon_paths["de"] =
+      WriteDictionary({"Reiniger", "flicken", "Moses", "Broschüre", "Marsch", "Vormarsch", "vorm",
+                       "Schlampe", "Dreck", "Dreckschlampe", "Arschloch", "Tischlampe", "Tisch"});
+  const std::string body = "    words: [Nigger, Fick*, Möse, Hure, Arsch, Schlampe, Arschloch]\n";
   auto plain = CompileYaml(OneRule(body), options);
   auto protected_set = CompileYaml(OneRule(body, "lexicon: de\n"), options);
   ASSERT_NE(plain, nullptr);
   ASSERT_NE(protected_set, nullptr);
   const TextCase kCases[] = {
-      {"der Reiniger", false},      {"Reifen flicken", false}, {"Moses", false},
-      {"eine Broschüre", false},    {"der Vormarsch", false},  {"Schlampe", true},
-      {"Dreckschlampe", true},      {"Arschloch", true},       {"M0ses", true},
-      {"Niiigger", true},           {"Riesenarsch", true},
+      {"der Reiniger", false},   {"Reifen flicken", false}, {"Moses", false},
+      {"eine Broschüre", false}, {"der Vormarsch", false},  {"Schlampe", true},
+      {"Dreckschlampe", true},   {"Arschloch", true},       {"M0ses", true},
+      {"Niiigger", true},        {"Riesenarsch", true},
   };
   for (const TextCase& c : kCases) {
     EXPECT_EQ(Fires(*protected_set, c.text), c.fires) << c.text;
@@ -298,7 +300,8 @@ TEST(LexiconRuleTest, AMissingDictionaryIsAWarningNotAnError) {
 }
 
 TEST(LexiconRuleTest, UnknownLanguagesAreReported) {
-  const rules::Diagnostics problems = CompileProblems(OneRule("    words: [Nutte]\n", "lexicon: fr\n"));
+  const rules::Diagnostics problems =
+      CompileProblems(OneRule("    words: [Nutte]\n", "lexicon: fr\n"));
   ASSERT_FALSE(problems.empty());
   EXPECT_NE(problems[0].message.find("lexicon"), std::string::npos) << problems[0].message;
 }

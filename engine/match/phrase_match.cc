@@ -69,8 +69,8 @@ class PhraseSearch {
       first = std::min(first, h.first_word);
       last = std::max(last, h.last_word);
       // Hits inside one word (a compound "kopfab") fill that word once.
-      const uint32_t from = previous_last == UINT32_MAX ? h.first_word
-                                                        : std::max(h.first_word, previous_last + 1);
+      const uint32_t from =
+          previous_last == UINT32_MAX ? h.first_word : std::max(h.first_word, previous_last + 1);
       if (h.last_word >= from) words += h.last_word - from + 1;
       previous_last = std::max(previous_last == UINT32_MAX ? 0 : previous_last, h.last_word);
     }

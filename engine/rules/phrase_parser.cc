@@ -55,9 +55,9 @@ void CheckPhrase(YamlReader* reader, const Phrase& phrase) {
   size_t required = 0;
   for (const PhraseSlot& slot : phrase.slots) required += !slot.optional;
   if (phrase.slots.size() > kMaxPhraseSlots) {
-    reader->Error(phrase.location, absl::StrCat("a phrase has at most ", kMaxPhraseSlots,
-                                                " slots (this one has ", phrase.slots.size(),
-                                                "): split it into two rules"));
+    reader->Error(phrase.location,
+                  absl::StrCat("a phrase has at most ", kMaxPhraseSlots, " slots (this one has ",
+                               phrase.slots.size(), "): split it into two rules"));
   }
   if (required < 2) {
     reader->Error(phrase.location,

@@ -10,10 +10,12 @@
 namespace moderation::text {
 namespace {
 
-constexpr std::array<std::string_view, 11> kGermanEndings = {"",   "e", "en", "er",  "ern",  "es",
-                                                             "s",  "n", "in", "em", "innen"};
-constexpr std::array<std::string_view, 8> kEnglishEndings = {"",   "s",   "es", "ed",
-                                                             "'s", "ing", "er", "ers"};
+constexpr std::array<std::string_view, 11> kGermanEndings = {"",  "e", "en", "er", "ern",  "es",
+                                                             "s", "n", "in", "em", "innen"};
+// English: plural, possessive and verb forms. Not -er: "butter" is no form
+// of "butt", "dicker" none of "dick".
+constexpr std::array<std::string_view, 7> kEnglishEndings = {"",   "s",  "es", "ed",
+                                                             "'s", "s'", "ing"};
 // German linking elements between the parts of a compound.
 constexpr std::array<std::string_view, 8> kLinks = {"s", "es", "n", "en", "er", "e", "ens", "ern"};
 constexpr size_t kMinModifierLetters = 4;
@@ -40,10 +42,21 @@ std::string MildKey(std::string_view word) {
       const auto d = static_cast<unsigned char>(word[i + 1]);
       ++i;
       switch (d) {
-        case 0x84: case 0xA4: out += "ae"; continue;  // Ä ä
-        case 0x96: case 0xB6: out += "oe"; continue;  // Ö ö
-        case 0x9C: case 0xBC: out += "ue"; continue;  // Ü ü
-        case 0x9F: out += "ss"; continue;             // ß
+        case 0x84:
+        case 0xA4:
+          out += "ae";
+          continue;  // Ä ä
+        case 0x96:
+        case 0xB6:
+          out += "oe";
+          continue;  // Ö ö
+        case 0x9C:
+        case 0xBC:
+          out += "ue";
+          continue;  // Ü ü
+        case 0x9F:
+          out += "ss";
+          continue;  // ß
         default:
           out += static_cast<char>(c);
           // Latin-1 capitals À..Þ (not ×) to their small letters.
@@ -64,7 +77,7 @@ Lexicon::Lexicon(absl::flat_hash_set<std::string> words, std::string language)
 }
 
 absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Load(const std::string& path,
-                                                            std::string language) {
+                                                             std::string language) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read dictionary ", path));
   absl::flat_hash_set<std::string> words;
@@ -73,12 +86,13 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Load(const std::string& 
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) words.insert(MildKey(line));
   }
-  if (words.empty()) return absl::InvalidArgumentError(absl::StrCat("dictionary ", path, " is empty"));
+  if (words.empty())
+    return absl::InvalidArgumentError(absl::StrCat("dictionary ", path, " is empty"));
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(words), std::move(language)));
 }
 
 std::shared_ptr<const Lexicon> Lexicon::FromWords(const std::vector<std::string>& words,
-                                                 std::string language) {
+                                                  std::string language) {
   absl::flat_hash_set<std::string> keys;
   for (const std::string& word : words) keys.insert(MildKey(word));
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(keys), std::move(language)));
@@ -93,7 +107,15 @@ bool Lexicon::IsEnding(std::string_view ending) const {
 }
 
 bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) const {
-  return word.starts_with(term) && IsEnding(word.substr(term.size()));
+  if (!word.starts_with(term)) return false;
+  const std::string_view ending = word.substr(term.size());
+  // English -es follows a sibilant or an o (bitches, boxes, heroes); "spices"
+  // is no plural of "spic".
+  if (language_ == "en" && ending.starts_with("es") && !term.empty()) {
+    const char last = term.back();
+    if (last != 's' && last != 'x' && last != 'z' && last != 'h' && last != 'o') return false;
+  }
+  return IsEnding(ending);
 }
 
 bool Lexicon::IsModifierWord(std::string_view modifier) const {
@@ -162,6 +184,10 @@ bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
     case TermMode::kSuffix:
     case TermMode::kCompound:
       if (IsTermWithEnding(word, term.mild)) return false;
+      // English dictionary compounds are lexicalised words of their own
+      // (stopcock, ironmonger, scuttlebutt, Montenegro): a moderator lists
+      // the rare insulting one (jackass) as a term.
+      if (language_ == "en") return true;
       return term.productive || !PlausibleCompound(word, term.mild);
   }
   return false;

@@ -52,7 +52,7 @@ std::string MildKey(std::string_view word);
 enum class TermMode { kWord, kPrefix, kSuffix, kCompound, kSubstring };
 
 struct LexiconTerm {
-  std::string mild;         // MildKey of the term as written
+  std::string mild;  // MildKey of the term as written
   TermMode mode = TermMode::kCompound;
   bool productive = false;  // see Lexicon::Productive
 };
@@ -62,9 +62,9 @@ class Lexicon {
   // Reads one word per line (UTF-8, as Debian's /usr/share/dict lists).
   // `language` ("de" or "en") chooses the inflection endings.
   static absl::StatusOr<std::shared_ptr<const Lexicon>> Load(const std::string& path,
-                                                            std::string language);
+                                                             std::string language);
   static std::shared_ptr<const Lexicon> FromWords(const std::vector<std::string>& words,
-                                                 std::string language);
+                                                  std::string language);
 
   bool Contains(std::string_view mild) const {
     return words_.contains(absl::string_view(mild.data(), mild.size()));

@@ -19,11 +19,12 @@ TEST(MildKeyTest, LowersAndSpellsOutUmlautsWithoutLosingLetters) {
 }
 
 std::shared_ptr<const Lexicon> German() {
-  return Lexicon::FromWords({"Minuten", "flicken", "Moses", "Broschüre", "Marsch", "Vormarsch",
-                             "vorm", "arbeitsfreudig", "Arbeit", "Arschloch", "Schlampe", "voll",
-                             "Vollidiot", "Idiot", "Dreck", "Dreckschlampe", "Tischlampe",
-                             "Tisch", "Nachbarschaft", "Schwarzenegger"},
-                            "de");
+  return Lexicon::FromWords(
+      {"Minuten",       "flicken",    "Moses",          "Broschüre",     "Marsch",
+       "Vormarsch",     "vorm",       "arbeitsfreudig", "Arbeit",        "Arschloch",
+       "Schlampe",      "voll",       "Vollidiot",      "Idiot",         "Dreck",
+       "Dreckschlampe", "Tischlampe", "Tisch",          "Nachbarschaft", "Schwarzenegger"},
+      "de");
 }
 
 struct ProtectCase {
@@ -63,15 +64,30 @@ TEST(LexiconTest, EnglishWordModeProtectsAsFromAss) {
   const auto lexicon = Lexicon::FromWords({"as", "ass", "jack", "jackass", "embarrass"}, "en");
   EXPECT_TRUE(lexicon->Protects("as", {"ass", TermMode::kWord, false}));
   EXPECT_FALSE(lexicon->Protects("ass", {"ass", TermMode::kWord, false}));
-  EXPECT_FALSE(lexicon->Protects("jackass", {"ass", TermMode::kCompound, false}));
   EXPECT_TRUE(lexicon->Protects("embarrass", {"ass", TermMode::kCompound, false}));
+}
+
+TEST(LexiconTest, EnglishDictionaryCompoundsAndFalseEndingsAreProtected) {
+  const auto lexicon = Lexicon::FromWords(
+      {"jackass", "stopcock", "butter", "spices", "bitches", "bitch's", "cocks"}, "en");
+  const auto compound = [](const char* term) {
+    return LexiconTerm{term, TermMode::kCompound, false};
+  };
+  EXPECT_TRUE(lexicon->Protects("jackass", compound("ass")));  // list "jackass" itself
+  EXPECT_FALSE(lexicon->Protects("jackass", compound("jackass")));
+  EXPECT_TRUE(lexicon->Protects("stopcock", compound("cock")));
+  EXPECT_TRUE(lexicon->Protects("butter", compound("butt")));
+  EXPECT_TRUE(lexicon->Protects("spices", compound("spic")));
+  EXPECT_FALSE(lexicon->Protects("bitches", compound("bitch")));
+  EXPECT_FALSE(lexicon->Protects("bitch's", compound("bitch")));
+  EXPECT_FALSE(lexicon->Protects("cocks", compound("cock")));
 }
 
 TEST(LexiconTest, AProductiveSuffixProtectsEveryLongerDictionaryWord) {
   std::vector<std::string> words = {"Ische", "Afrika"};
-  for (const char* stem : {"polit", "afrikan", "techn", "log", "prakt", "krit", "phys", "chem",
-                           "typ", "klass", "elektr", "mag", "trag", "kom", "mus", "lyr", "ep",
-                           "dram", "tak", "stat", "dynam", "rhythm"}) {
+  for (const char* stem : {"polit", "afrikan", "techn",  "log",  "prakt", "krit",  "phys", "chem",
+                           "typ",   "klass",   "elektr", "mag",  "trag",  "kom",   "mus",  "lyr",
+                           "ep",    "dram",    "tak",    "stat", "dynam", "rhythm"}) {
     words.push_back(std::string(stem) + "ische");
   }
   const auto lexicon = Lexicon::FromWords(words, "de");

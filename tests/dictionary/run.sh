@@ -7,9 +7,13 @@ MODCTL="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 if [[ ! -d "$HERE/node_modules/naughty-words" ]]; then
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# Targets: LDNOOBW German in compound mode with the lexicon <= 0.05 % of
-# wngerman; English <= 0.2 % of wamerican; the German list in word mode
-# stays at least as precise.
+# Targets (issue 9): LDNOOBW German in compound mode with the lexicon
+# <= 0.05 % of wngerman, word mode no worse. English: the target was 0.2 % of
+# wamerican in compound mode, but the English list's own words and their
+# plurals and possessives are 0.25 % of wamerican (they are meant to be
+# flagged), so the check there is that no other word is flagged, plus a
+# ceiling at today's 0.25 % so a regression shows.
 exec /usr/bin/python3 "$HERE/measure.py" --modctl "$MODCTL" \
   --check de-compound-lexicon=0.0005 --check de-word-lexicon=0.0005 \
-  --check en-compound-lexicon=0.0020
+  --check de-compound-lexicon-other=0.0001 \
+  --check en-compound-lexicon-other=0.0001 --check en-compound-lexicon=0.0026
