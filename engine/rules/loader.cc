@@ -23,9 +23,9 @@ using internal::kRequired;
 using internal::MapReader;
 using internal::YamlReader;
 
-const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
-                                                "lists",   "allow",   "rules",       "categories",
-                                                "lexicon"};
+const std::vector<std::string_view> kTopKeys = {"ruleset",    "version",    "description",
+                                                "thresholds", "lists",      "allow",
+                                                "rules",      "categories", "lexicon"};
 const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
