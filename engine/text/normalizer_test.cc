@@ -213,6 +213,9 @@ TEST(SkeletonViewTest, MapsLeetspeakOnlyWhenALetterFollowsInTheToken) {
       {"trailing_bangs_are_punctuation", "Idiot!!!", "idiot"},
       {"trailing_digit_is_a_letter_behind_a_soft_edge", "Idiot1", "idioti"},
       {"trailing_seven_is_t", "Id1o7", "idiot"},
+      {"trailing_leet_before_punctuation", "Spa$+. Idio7!", "spast idiot"},
+      {"trailing_vowel_digit_then_symbol", "V0ll1di0+", "voidiot"},
+      {"trailing_bang_inside_the_run", "Vol1id!0+!", "voidiot"},
       {"trailing_dollar_is_s", "Hur3n$", "hurens"},
       {"four_trailing_digits_are_a_number", "Idiot2024", "idiot"},
       {"trailing_run_with_a_two_is_a_number", "Idiot12", "idiot"},
@@ -230,7 +233,7 @@ TEST(SkeletonViewTest, MapsLeetspeakOnlyWhenALetterFollowsInTheToken) {
       {"five_six_nine", "5au6e9", "sauge"},
       {"two_is_never_a_letter", "2te", "te"},
       {"numbers_vanish", "Ich hab 3 Katzen und 100 Euro", "ich hab katzen und euro"},
-      {"trailing_mixed_symbols", "Spast!1!", "spast"},
+      {"trailing_mixed_symbols", "Spast!1!", "spasti"},
   };
   for (const SkeletonCase& c : kCases) {
     EXPECT_EQ(SkeletonOf(c.input), c.skeleton) << c.name;

@@ -1,5 +1,7 @@
 #include "engine/text/skeleton_collect.h"
 
+#include <vector>
+
 #include "engine/text/utf8.h"
 
 namespace moderation::text::internal {
@@ -39,6 +41,9 @@ bool IsTrailingLeet(char32_t cp) {
       return false;
   }
 }
+
+// '!', '|' and '¡' stand for i inside a word, but end sentences after it.
+bool IsIMark(char32_t cp) { return cp == U'!' || cp == U'|' || cp == U'\u00A1'; }
 
 bool IsAsciiPunct(char c) {
   return c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z');
@@ -149,20 +154,40 @@ void TokenCollector::ResolveTrailing(size_t end) {
   }
   if (digit >= end) return;
   const char d = in_[digit];
-  const bool lone_digit = digit + 1 == end || in_[digit + 1] < '0' || in_[digit + 1] > '9';
+  // Alone: not followed by another digit or trailing-leet symbol ("Idi0+"
+  // goes the general way below).
+  int unused_len;
+  const bool lone_digit =
+      digit + 1 == end || (!(in_[digit + 1] >= '0' && in_[digit + 1] <= '9') &&
+                           !IsTrailingLeet(CodePointAt(in_, digit + 1, &unused_len)));
   if ((d == '0' || d == '3' || d == '4') && lone_digit) {
     ResolveHeld(digit + 1);
     return;
   }
-  size_t run = 0;
-  for (size_t pos = digit; pos < end; ++run) {
+  // The run may hold '!' or '|' for i inside ("Vollid!0+"), and may be
+  // followed by sentence punctuation ("Spa$+.", "Idio7!"), but not by
+  // another digit ("Idiot12" is a number). Trailing '!' are punctuation.
+  size_t run_end = digit;
+  std::vector<size_t> starts;  // of the run's code points
+  while (run_end < end) {
     int len;
-    const char32_t cp = CodePointAt(in_, pos, &len);
-    if (!IsTrailingLeet(cp) || run == kMaxTrailingLeet) return;
-    pos += len;
+    const char32_t cp = CodePointAt(in_, run_end, &len);
+    if (!IsTrailingLeet(cp) && !IsIMark(cp)) break;
+    starts.push_back(run_end);
+    run_end += len;
+  }
+  while (!starts.empty()) {
+    int len;
+    if (!IsIMark(CodePointAt(in_, starts.back(), &len))) break;
+    run_end = starts.back();
+    starts.pop_back();
+  }
+  if (starts.empty() || starts.size() > kMaxTrailingLeet) return;
+  for (size_t pos = run_end; pos < end; ++pos) {
+    if (in_[pos] >= '0' && in_[pos] <= '9') return;
   }
   soft_pending_ = true;
-  ResolveHeld(end);
+  ResolveHeld(run_end);
 }
 
 void TokenCollector::EndToken(size_t end) {
