@@ -6,16 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "engine/example_runner.h"
 #include "engine/rules/sources.h"
+#include "server/admin_request.h"
+#include "server/candidate_rules.h"
 #include "server/proto_convert.h"
 
 namespace moderation::server {
 namespace {
-
-using RuleFiles = google::protobuf::RepeatedPtrField<v1::RuleFile>;
-
-grpc::Status ToGrpc(const absl::Status& s) {
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
-}
 
 // Unix seconds as a Timestamp; 0 (never) leaves it unset.
 void SetTimestamp(double unix_seconds, google::protobuf::Timestamp* out) {
@@ -25,17 +21,36 @@ void SetTimestamp(double unix_seconds, google::protobuf::Timestamp* out) {
   out->set_nanos(std::min(999'999'999, static_cast<int32_t>((unix_seconds - whole) * 1e9)));
 }
 
+v1::CommunityState StateToProto(CommunityState::Kind kind) {
+  switch (kind) {
+    case CommunityState::Kind::kCurrent:
+      return v1::COMMUNITY_STATE_CURRENT;
+    case CommunityState::Kind::kPrevious:
+      return v1::COMMUNITY_STATE_PREVIOUS;
+    case CommunityState::Kind::kLastGood:
+      return v1::COMMUNITY_STATE_LAST_GOOD;
+    case CommunityState::Kind::kUnavailable:
+      return v1::COMMUNITY_STATE_UNAVAILABLE;
+  }
+  return v1::COMMUNITY_STATE_UNSPECIFIED;
+}
+
+// Every community of the catalog with its state; unavailable ones carry
+// only their problem.
 void ActiveToProto(const RuleCatalog* catalog, double loaded_unix_seconds,
                    google::protobuf::RepeatedPtrField<v1::ActiveRuleSet>* out) {
   if (catalog == nullptr) return;
-  for (const auto& [community, set] : catalog->communities()) {
-    ActiveRuleSetToProto(community, *set, loaded_unix_seconds, out->Add());
+  for (const auto& [community, state] : catalog->states()) {
+    v1::ActiveRuleSet* active = out->Add();
+    auto set = catalog->communities().find(community);
+    if (set != catalog->communities().end()) {
+      ActiveRuleSetToProto(community, *set->second, loaded_unix_seconds, active);
+    } else {
+      active->set_community(community);
+    }
+    active->set_state(StateToProto(state.kind));
+    active->set_problem(state.problem);
   }
-}
-
-void DiagnosticsToProto(const rules::Diagnostics& diagnostics,
-                        google::protobuf::RepeatedPtrField<v1::Diagnostic>* out) {
-  for (const rules::Diagnostic& d : diagnostics) DiagnosticToProto(d, out->Add());
 }
 
 void ExampleToProto(const ExampleResult& r, v1::ExampleResult* out) {
@@ -47,50 +62,11 @@ void ExampleToProto(const ExampleResult& r, v1::ExampleResult* out) {
   DiagnosticToProto(rules::Diagnostic{r.location, ""}, out->mutable_location());
 }
 
-// INVALID_ARGUMENT for requests that carry no files or unnamed ones (a
-// diagnostic without a file name would be useless).
-grpc::Status CheckRuleFiles(const RuleFiles& files) {
-  if (files.empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "files: at least one rule file is required");
-  }
-  for (int i = 0; i < files.size(); ++i) {
-    if (files[i].name().empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          absl::StrCat("files[", i, "].name: required"));
-    }
-  }
-  return grpc::Status::OK;
-}
-
-std::vector<rules::SourceFile> SourceFiles(const RuleFiles& files) {
-  std::vector<rules::SourceFile> out;
-  out.reserve(files.size());
-  for (const v1::RuleFile& file : files) out.push_back({file.name(), file.content()});
-  return out;
-}
-
-// Candidate rule files loaded the way the server loads its directory
-// (RuleCatalog::LoadFiles), without touching the active rules.
-struct Candidate {
-  rules::Diagnostics errors;
-  RuleCatalog::Details details;
-  std::shared_ptr<const RuleCatalog> catalog;  // null if there were errors
-};
-
-Candidate LoadCandidate(const RuleFiles& files, const CompileOptions& compile, bool run_examples) {
-  Candidate out;
+RuleCatalog::Options CandidateOptions(const CompileOptions& compile, bool run_examples) {
   RuleCatalog::Options options;
   options.compile = compile;
   options.run_examples = run_examples;
-  absl::StatusOr<std::shared_ptr<const RuleCatalog>> catalog =
-      RuleCatalog::LoadFiles(SourceFiles(files), options, &out.errors, &out.details);
-  if (catalog.ok()) {
-    out.catalog = *catalog;
-  } else if (out.errors.empty()) {
-    out.errors.push_back({{}, std::string(catalog.status().message())});
-  }
-  return out;
+  return options;
 }
 
 }  // namespace
@@ -160,7 +136,8 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::ValidateRules(
     reactor->Finish(status);
     return reactor;
   }
-  Candidate candidate = LoadCandidate(request->files(), compile_options_, /*run_examples=*/true);
+  CandidateRules candidate = LoadCandidate(
+      SourceFiles(request->files()), CandidateOptions(compile_options_, /*run_examples=*/true));
   for (const ExampleResult& r : candidate.details.examples) {
     ExampleToProto(r, response->add_examples());
   }
@@ -179,27 +156,36 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
   if (!status.ok()) {
     logger_->Warning("admin_call_denied", {{"rpc", "TestPost"}, {"peer", context->peer()}});
   }
-  if (status.ok()) status = CheckRuleFiles(request->files());
+  const bool live = !request->community().empty();
+  // Against a live community, no files means "the live rules as they are".
+  if (status.ok() && !(live && request->files().empty())) status = CheckRuleFiles(request->files());
   // The post is checked before the (slow) compile: a bad request fails fast.
   absl::StatusOr<Post> post = absl::InvalidArgumentError("post: required");
   if (status.ok() && request->has_post()) {
     post = PostFromProto(request->post(), {max_post_bytes_, /*require_community=*/false}, "post");
   }
   if (status.ok() && !post.ok()) status = ToGrpc(post.status());
+  std::shared_ptr<const RuleCatalog> current = registry_->Current();
+  if (status.ok() && live && current == nullptr) {
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "rules are not loaded yet");
+  }
   if (!status.ok()) {
     reactor->Finish(status);
     return reactor;
   }
   // Examples are not run: the moderator asks about one post, perhaps while
   // the rule's examples are still being written.
-  Candidate candidate = LoadCandidate(request->files(), compile_options_, /*run_examples=*/false);
-  if (!candidate.errors.empty()) {
+  const RuleCatalog::Options options = CandidateOptions(compile_options_, /*run_examples=*/false);
+  CandidateRules candidate = live ? ApplyToCommunity(*current, request->community(),
+                                                     SourceFiles(request->files()), options)
+                                  : LoadCandidate(SourceFiles(request->files()), options);
+  if (!candidate.status.ok() || !candidate.errors.empty()) {
     DiagnosticsToProto(candidate.errors, response->mutable_errors());
-    reactor->Finish(grpc::Status::OK);
+    reactor->Finish(ToGrpc(candidate.status));
     return reactor;
   }
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
-      candidate.catalog->ForCommunity(post->community);
+      candidate.catalog->ForCommunity(live ? "" : post->community);
   absl::StatusOr<Decision> decision =
       set.ok() ? (*set)->Evaluate(*post) : absl::StatusOr<Decision>(set.status());
   if (!decision.ok()) {

@@ -4,8 +4,9 @@
 // Why: moderators change rules while the service runs. They must see what is
 // active (ListRuleSets), force a reload (ReloadRules), check a file before
 // shipping it (ValidateRules: every problem with file:line:col and every
-// example) and see what a change would decide for a post (TestPost). Every
-// call is authenticated first (admin_auth.h).
+// example), see what a change would decide for a post (TestPost, also
+// against a community's live rules) and for a sample of posts
+// (PreviewImpact). Every call is authenticated first (admin_auth.h).
 //
 // Thread-safety: handlers run concurrently; state lives in the registry.
 #ifndef MODERATION_SERVER_ADMIN_SERVICE_H_
@@ -41,6 +42,10 @@ class RuleAdminServiceImpl final : public v1::RuleAdminService::CallbackService 
   grpc::ServerUnaryReactor* TestPost(grpc::CallbackServerContext* context,
                                      const v1::TestPostRequest* request,
                                      v1::TestPostResponse* response) override;
+  // In admin_preview.cc.
+  grpc::ServerUnaryReactor* PreviewImpact(grpc::CallbackServerContext* context,
+                                          const v1::PreviewImpactRequest* request,
+                                          v1::PreviewImpactResponse* response) override;
 
  private:
   RuleRegistry* const registry_;

@@ -399,5 +399,148 @@ TEST_F(AdminServiceTest, TestPostUsesTheCommunitiesFileAmongTheCandidateFiles) {
   EXPECT_EQ(response.response().decision(), v1::DECISION_ALLOW);
 }
 
+// TestPost with a community: the live rules, with a candidate set replacing
+// the live set of the same id or added to them.
+TEST_F(AdminServiceTest, TestPostWithACommunityAppliesTheCandidateToItsLiveRules) {
+  const auto test_post = [&](const std::string& body, const std::vector<std::string>& files,
+                             v1::TestPostResponse* response) {
+    v1::TestPostRequest request;
+    request.set_community("any");
+    for (size_t i = 0; i < files.size(); ++i) {
+      AddFile(request.mutable_files(), "candidate" + std::to_string(i) + ".yaml", files[i]);
+    }
+    request.mutable_post()->set_body(body);
+    return stub_->TestPost(Admin().get(), request, response);
+  };
+  v1::TestPostResponse response;
+  // No files: the live rules as they are.
+  ASSERT_TRUE(test_post("Du Trottel", {}, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0);
+  EXPECT_EQ(response.response().decision(), v1::DECISION_ALLOW);
+  EXPECT_NE(response.response().ruleset().version().find("v1"), std::string::npos);
+
+  // Replacing the live set "test".
+  ASSERT_TRUE(test_post("Du Trottel", {kRulesWithTrottel}, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0) << response.errors(0).message();
+  EXPECT_EQ(response.response().decision(), v1::DECISION_BLOCK);
+  EXPECT_EQ(response.response().ruleset().id(), "test");
+  EXPECT_NE(response.response().ruleset().version().find("v3"), std::string::npos);
+
+  // Adding a set: the live one still judges too.
+  const std::string extra =
+      "ruleset: extra\nversion: \"e1\"\nrules:\n  - id: extra.insult\n    category: insult\n"
+      "    words: [Pappnase]\n    action: flag\n";
+  ASSERT_TRUE(test_post("Du Blödmann, du Pappnase", {extra}, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0) << response.errors(0).message();
+  EXPECT_EQ(response.response().decision(), v1::DECISION_BLOCK);
+  EXPECT_EQ(response.response().ruleset().id(), "extra+test");
+  EXPECT_EQ(response.response().hits_size(), 2);
+
+  // A broken candidate: its errors, no decision; nothing was activated.
+  ASSERT_TRUE(
+      test_post("Du Trottel", {std::string(kRulesWithTrottel) + "    scroe: 1\n"}, &response).ok());
+  ASSERT_EQ(response.errors_size(), 1);
+  EXPECT_EQ(response.errors(0).file(), "candidate0.yaml");
+  EXPECT_FALSE(response.has_response());
+  Post post;
+  post.fields.push_back({"body", "Du Trottel"});
+  EXPECT_EQ((*registry_->Current()->ForCommunity("any"))->Evaluate(post)->verdict, Verdict::kAllow);
+}
+
+TEST_F(AdminServiceTest, TestPostWithACommunityThatHasNoRulesIsNotFound) {
+  WriteFile(dir_ / "rules" / "communities.yaml", "communities:\n  news: [test]\n");
+  ASSERT_TRUE(registry_->Reload("test").ok);
+  v1::TestPostRequest request;
+  request.set_community("elsewhere");
+  request.mutable_post()->set_body("Du Trottel");
+  v1::TestPostResponse response;
+  const grpc::Status status = stub_->TestPost(Admin().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("unknown community 'elsewhere'"), std::string::npos);
+
+  request.set_community("news");
+  AddFile(request.mutable_files(), "communities.yaml", "default: [test]\n");
+  ASSERT_TRUE(stub_->TestPost(Admin().get(), request, &response).ok());
+  ASSERT_EQ(response.errors_size(), 1);
+  EXPECT_NE(response.errors(0).message().find("a communities file cannot be applied"),
+            std::string::npos);
+}
+
+TEST_F(AdminServiceTest, PreviewImpactReportsTheDecisionsACandidateChanges) {
+  v1::PreviewImpactRequest request;
+  AddFile(request.mutable_files(), "test.yaml", kRulesWithTrottel);
+  const std::vector<std::pair<std::string, std::string>> posts = {
+      {"p1", "Du Trottel"}, {"p2", "Guten Tag"}, {"p3", "Du Blödmann"}, {"p4", "Trottel!"}};
+  for (const auto& [id, body] : posts) {
+    v1::Post* post = request.add_posts();
+    post->set_post_id(id);
+    post->set_community("news");
+    post->set_body(body);
+  }
+  request.set_examples_per_group(1);
+  v1::PreviewImpactResponse response;
+  const grpc::Status status = stub_->PreviewImpact(Admin().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.errors_size(), 0);
+  EXPECT_EQ(response.posts(), 4u);
+  EXPECT_EQ(response.changed(), 2u);
+  EXPECT_EQ(response.post_errors(), 0u);
+  ASSERT_EQ(response.transitions_size(), 1);
+  EXPECT_EQ(response.transitions(0).live(), v1::DECISION_ALLOW);
+  EXPECT_EQ(response.transitions(0).candidate(), v1::DECISION_BLOCK);
+  EXPECT_EQ(response.transitions(0).posts(), 2u);
+  ASSERT_EQ(response.groups_size(), 1);
+  const v1::ImpactGroup& group = response.groups(0);
+  EXPECT_EQ(group.change(), v1::ImpactGroup::CHANGE_NOW_FIRES);
+  EXPECT_EQ(group.rule_id(), "test.insult");
+  EXPECT_EQ(group.category(), "insult");
+  EXPECT_EQ(group.posts(), 2u);
+  ASSERT_EQ(group.examples_size(), 1);
+  EXPECT_EQ(group.examples(0).post_id(), "p1");
+  EXPECT_EQ(group.examples(0).text(), "Du Trottel");
+}
+
+TEST_F(AdminServiceTest, PreviewImpactRejectsRequestsWithoutPostsOrCommunities) {
+  v1::PreviewImpactRequest request;
+  AddFile(request.mutable_files(), "test.yaml", kRulesWithTrottel);
+  v1::PreviewImpactResponse response;
+  grpc::Status status = stub_->PreviewImpact(Admin().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "posts: at least one is required");
+  request.add_posts()->set_body("Du Trottel");
+  status = stub_->PreviewImpact(Admin().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("posts[0].community"), std::string::npos)
+      << status.error_message();
+}
+
+TEST_F(AdminServiceTest, ListShowsEachCommunitysStateAndProblem) {
+  WriteFile(dir_ / "rules" / "other.yaml",
+            "ruleset: other\nversion: \"o1\"\nrules:\n  - id: other.insult\n"
+            "    category: insult\n    words: [Pappnase]\n    action: flag\n");
+  WriteFile(dir_ / "rules" / "communities.yaml",
+            "communities:\n  news: [test]\n  games: [other]\n");
+  ASSERT_TRUE(registry_->Reload("test").ok);
+  WriteFile(dir_ / "rules" / "other.yaml", "ruleset: other\nversion: [\n");
+  v1::ReloadRulesResponse reload;
+  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
+  EXPECT_FALSE(reload.ok());
+  v1::ListRuleSetsResponse list;
+  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  ASSERT_EQ(list.active_size(), 2);
+  for (const v1::ActiveRuleSet& a : list.active()) {
+    if (a.community() == "news") {
+      EXPECT_EQ(a.state(), v1::COMMUNITY_STATE_CURRENT);
+      EXPECT_EQ(a.problem(), "");
+    } else {
+      EXPECT_EQ(a.community(), "games");
+      EXPECT_EQ(a.state(), v1::COMMUNITY_STATE_PREVIOUS);
+      EXPECT_NE(a.problem().find("rule set 'other' did not load (errors in "), std::string::npos)
+          << a.problem();
+      EXPECT_NE(a.ruleset().version().find("o1"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace moderation::server

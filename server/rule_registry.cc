@@ -30,48 +30,122 @@ RuleRegistry::RuleRegistry(std::string rules_path, RuleCatalog::Options options,
     : rules_path_(std::move(rules_path)),
       options_(std::move(options)),
       logger_(logger),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      last_good_(options_.compile.cache_dir) {}
+
+std::shared_ptr<const RuleCatalog> RuleRegistry::LoadLastGood(const std::string& community) {
+  std::optional<std::vector<rules::SourceFile>> files = last_good_.Load(community);
+  if (!files) return nullptr;
+  rules::Diagnostics problems;
+  auto catalog = RuleCatalog::LoadFiles(*files, options_, &problems);
+  if (!catalog.ok()) {
+    logger_->Error("last_good_rules_failed",
+                   {{"community", community}, {"errors", DiagnosticsJson(problems)}});
+    return nullptr;
+  }
+  return *catalog;
+}
+
+std::map<std::string, RuleCatalog::Fallback> RuleRegistry::Fallbacks(
+    const std::map<std::string, std::string>& broken, const RuleCatalog* previous) {
+  using Kind = CommunityState::Kind;
+  std::map<std::string, RuleCatalog::Fallback> out;
+  for (const auto& [community, problem] : broken) {
+    RuleCatalog::Fallback& fallback = out[community];
+    fallback.state = {Kind::kUnavailable, problem};
+    if (previous != nullptr && previous->communities().count(community)) {
+      fallback.set = previous->communities().at(community);
+      // Rules from the cache stay labelled so until the files are fixed.
+      fallback.state.kind = previous->states().at(community).kind == Kind::kLastGood
+                                ? Kind::kLastGood
+                                : Kind::kPrevious;
+      fallback.files = previous->FilesFor(community);
+    } else if (std::shared_ptr<const RuleCatalog> last = LoadLastGood(community)) {
+      fallback.set = *last->ForCommunity("");
+      fallback.state.kind = Kind::kLastGood;
+      fallback.files = last->FilesFor("");
+    }
+  }
+  return out;
+}
+
+void RuleRegistry::SaveLastGood(const RuleCatalog& catalog) {
+  for (const auto& [community, state] : catalog.states()) {
+    if (state.kind != CommunityState::Kind::kCurrent) continue;
+    std::vector<rules::SourceFile> files;
+    for (RuleSetFile& f : catalog.FilesFor(community)) files.push_back(std::move(f.file));
+    if (absl::Status s = last_good_.Save(community, files); !s.ok()) {
+      logger_->Warning("last_good_rules_not_saved",
+                       {{"community", community}, {"error", std::string(s.message())}});
+    }
+  }
+}
 
 ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
   ReloadOutcome outcome;
   outcome.attempted_unix_seconds = NowUnixSeconds();
   const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<std::shared_ptr<const RuleCatalog>> loaded =
-      RuleCatalog::Load(rules_path_, options_, &outcome.errors);
+  RuleCatalog::PartialLoad load = RuleCatalog::LoadPartial(rules_path_, options_);
+  outcome.errors = std::move(load.problems);
+  outcome.held_back = load.broken;
+  const std::shared_ptr<const RuleCatalog> previous = Current();
+  std::shared_ptr<const RuleCatalog> next;
+  if (load.catalog != nullptr) {
+    next = load.broken.empty()
+               ? load.catalog
+               : RuleCatalog::WithFallbacks(*load.catalog, Fallbacks(load.broken, previous.get()));
+    SaveLastGood(*load.catalog);
+  } else if (previous == nullptr) {
+    // Nothing can be told apart and nothing serves yet: serve every
+    // community's last good rules, if any were saved.
+    std::map<std::string, std::string> all;
+    for (const std::string& community : last_good_.Communities()) {
+      all[community] = "the rules directory has errors";
+    }
+    std::map<std::string, RuleCatalog::Fallback> fallbacks = Fallbacks(all, nullptr);
+    if (!fallbacks.empty()) next = RuleCatalog::FromFallbacks(std::move(fallbacks));
+  }
+  outcome.ok = outcome.errors.empty() && load.catalog != nullptr;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!loaded.ok() && outcome.errors.empty()) {
-    outcome.errors.push_back({{rules_path_, 0, 0}, std::string(loaded.status().message())});
-  }
   {
     std::lock_guard<std::mutex> lock(status_mu_);
     last_attempt_unix_seconds_ = outcome.attempted_unix_seconds;
-    last_attempt_ok_ = loaded.ok();
+    last_attempt_ok_ = outcome.ok;
     last_errors_ = outcome.errors;
-    if (loaded.ok()) {
+    if (next != nullptr) {
       // Publish: requests that already hold the old catalog finish on it.
-      active_.store(*loaded, std::memory_order_release);
+      active_.store(next, std::memory_order_release);
       active_loaded_unix_seconds_ = outcome.attempted_unix_seconds;
     }
   }
-  if (loaded.ok()) {
-    outcome.ok = true;
+  if (next != nullptr) {
     nlohmann::json sets = nlohmann::json::object();
-    for (const auto& [community, set] : (*loaded)->communities()) {
-      sets[community.empty() ? "(default)" : community] = set->version();
+    for (const auto& [community, state] : next->states()) {
+      auto set = next->communities().find(community);
+      sets[community.empty() ? "(default)" : community] = {
+          {"state", CommunityStateName(state.kind)},
+          {"version", set == next->communities().end() ? "" : set->second->version()}};
     }
     logger_->Info("rules_loaded", {{"reason", std::string(reason)},
                                    {"path", rules_path_},
                                    {"seconds", seconds},
                                    {"communities", sets}});
-    metrics_->SetRuleSets(InfoLabels(**loaded));
-  } else {
-    logger_->Error("rules_load_failed", {{"reason", std::string(reason)},
-                                         {"path", rules_path_},
-                                         {"seconds", seconds},
-                                         {"errors", DiagnosticsJson(outcome.errors)},
-                                         {"serving", Current() ? "previous rules" : "nothing"}});
+    metrics_->SetRuleSets(InfoLabels(*next));
+  }
+  if (!outcome.ok) {
+    nlohmann::json held_back = nlohmann::json::object();
+    for (const auto& [community, why] : outcome.held_back) {
+      held_back[community.empty() ? "(default)" : community] = why;
+    }
+    logger_->Error("rules_load_failed",
+                   {{"reason", std::string(reason)},
+                    {"path", rules_path_},
+                    {"seconds", seconds},
+                    {"errors", DiagnosticsJson(outcome.errors)},
+                    {"held_back", held_back},
+                    {"serving", Current() ? "previous rules where broken" : "nothing"}});
   }
   metrics_->RecordReload(outcome.ok, outcome.attempted_unix_seconds);
   outcome.active = Current();

@@ -5,9 +5,14 @@
 // an atomically published std::shared_ptr<const RuleCatalog>: a request loads
 // the pointer once and finishes on that snapshot even if a reload publishes a
 // new one meanwhile. Reload() loads and compiles off the request path
-// (including every embedded example) and publishes only a complete, valid
-// catalog; on failure the last good catalog keeps serving and the failure is
-// recorded for ListRuleSets, metrics and logs.
+// (including every embedded example). A broken rule set only holds back the
+// communities that use it (RuleCatalog::LoadPartial): every other community
+// gets its new rules, and a broken one keeps the rules that served it before
+// or, after a restart, its last good rules from the cache directory
+// (LastGoodStore); with neither it is UNAVAILABLE, naming the broken file.
+// When no community can be told apart (a broken communities file), the whole
+// last good catalog keeps serving. Every failure is recorded for
+// ListRuleSets, metrics and logs.
 //
 //   RuleRegistry registry("rules/", options, &logger, &metrics);
 //   ReloadOutcome first = registry.Reload("startup");
@@ -20,6 +25,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,14 +33,17 @@
 
 #include "engine/catalog.h"
 #include "engine/rules/diagnostic.h"
+#include "server/last_good_store.h"
 #include "server/log.h"
 #include "server/metrics.h"
 
 namespace moderation::server {
 
 struct ReloadOutcome {
-  bool ok = false;
-  rules::Diagnostics errors;                  // every problem, when !ok
+  bool ok = false;            // everything loaded cleanly
+  rules::Diagnostics errors;  // every problem, when !ok
+  // Communities held back by broken rule sets -> why (naming the files).
+  std::map<std::string, std::string> held_back;
   std::shared_ptr<const RuleCatalog> active;  // what serves now (may be null)
   double attempted_unix_seconds = 0;
 };
@@ -73,6 +82,13 @@ class RuleRegistry {
   }
 
  private:
+  // Stand-ins for the communities LoadPartial reported broken.
+  std::map<std::string, RuleCatalog::Fallback> Fallbacks(
+      const std::map<std::string, std::string>& broken, const RuleCatalog* previous);
+  // A community's last good rules from the store, compiled; null if none.
+  std::shared_ptr<const RuleCatalog> LoadLastGood(const std::string& community);
+  void SaveLastGood(const RuleCatalog& catalog);
+
   const std::string rules_path_;
   const RuleCatalog::Options options_;
   Logger* const logger_;
@@ -81,7 +97,8 @@ class RuleRegistry {
   std::atomic<std::shared_ptr<const RuleCatalog>> active_;
   std::function<void(const ReloadOutcome&)> listener_;
 
-  std::mutex reload_mu_;  // serialises Reload (held while compiling)
+  std::mutex reload_mu_;     // serialises Reload (held while compiling)
+  LastGoodStore last_good_;  // guarded by reload_mu_
   // Guards the fields below; never held while compiling, so Status() (and
   // ListRuleSets) answers promptly during a long reload.
   mutable std::mutex status_mu_;

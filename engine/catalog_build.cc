@@ -1,0 +1,292 @@
+// RuleCatalog::BuildPartial: from loaded sources to compiled communities,
+// keeping every community whose rule sets are sound.
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/catalog.h"
+#include "engine/compiled_rule_set_internal.h"
+#include "engine/pattern_warnings.h"
+
+namespace moderation {
+namespace {
+
+// A combination of rule-set ids, sorted and distinct, so that "de+spam" and
+// "spam+de" compile once.
+std::vector<std::string> Canonical(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// community id ("" = default) -> combination of set ids.
+std::map<std::string, std::vector<std::string>> CombinationsFor(
+    const rules::LoadedSources& loaded) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (!loaded.communities) {
+    std::vector<std::string> all;
+    for (const rules::RuleSetSource& s : loaded.sets) all.push_back(s.id);
+    out[""] = Canonical(all);
+    return out;
+  }
+  if (loaded.communities->default_sets) out[""] = Canonical(*loaded.communities->default_sets);
+  for (const auto& [community, ids] : loaded.communities->communities)
+    out[community] = Canonical(ids);
+  return out;
+}
+
+struct CompileResult {
+  absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> impl = absl::UnknownError("not compiled");
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = absl::UnknownError("not compiled");
+  rules::Diagnostics problems;
+};
+
+// Compiles each combination of rule sets on its own thread (at most one per
+// core): combinations are independent, and Hyperscan's compile of large
+// regex alternations takes seconds, so this divides startup and reload time.
+std::map<std::string, CompileResult> CompileInParallel(
+    std::map<std::string, std::vector<rules::RuleSetSource>> jobs, const CompileOptions& options) {
+  std::vector<std::pair<const std::string, std::vector<rules::RuleSetSource>>*> queue;
+  for (auto& job : jobs) queue.push_back(&job);
+  std::map<std::string, CompileResult> results;
+  for (const auto& [key, sources] : jobs)
+    results[key];  // fixed slots: no rehashing while threads run
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < queue.size(); i = next++) {
+      CompileResult& result = results.at(queue[i]->first);
+      result.impl = CompileRuleSetImpl(std::move(queue[i]->second), options, &result.problems);
+    }
+  };
+  const size_t threads =
+      std::min<size_t>(queue.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  return results;
+}
+
+// Publishes every compiled combination with one scratch prototype sized for
+// all of their databases, so that a thread serving traffic that cycles
+// through communities clones one scratch per catalog instead of one per
+// combination (a clone is an allocation of up to megabytes).
+absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& compiled) {
+  std::vector<const hs_database_t*> dbs;
+  for (auto& [key, result] : compiled) {
+    if (!result.impl.ok()) continue;
+    for (const hs_database_t* db : (*result.impl)->HyperscanDatabases()) dbs.push_back(db);
+  }
+  auto prototype = match::ScratchPrototype::Create(dbs);
+  if (!prototype.ok()) return prototype.status();
+  auto shared = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
+  for (auto& [key, result] : compiled) {
+    if (!result.impl.ok()) {
+      result.set = result.impl.status();
+      continue;
+    }
+    (*result.impl)->scratch = shared;
+    result.set = CompiledRuleSet::FromImpl(std::move(*result.impl));
+  }
+  return absl::OkStatus();
+}
+
+// When some file is broken, the sets that did load are still compiled and
+// their examples run, so that a moderator sees every problem in one pass.
+void CheckGoodSetsAlone(const std::vector<rules::RuleSetSource>& sets,
+                        const CompileOptions& options, rules::Diagnostics* problems,
+                        std::vector<ExampleResult>* examples) {
+  std::vector<std::shared_ptr<const CompiledRuleSet>> compiled;
+  for (const rules::RuleSetSource& source : sets) {
+    auto set = CompiledRuleSet::Compile({source}, options, problems);
+    if (set.ok()) compiled.push_back(*set);
+  }
+  *examples = RunExamplesOnce(compiled);
+  for (const ExampleResult& r : *examples) {
+    if (!r.passed) problems->push_back(r.ToDiagnostic());
+  }
+}
+
+// Which rule-set ids can be used, given the problems found so far: a set is
+// sound when no problem points into its file and its id is unique.
+class SetHealth {
+ public:
+  explicit SetHealth(const rules::LoadedSources& loaded) : loaded_(loaded) {
+    if (loaded.communities) communities_file_ = loaded.communities->location.file;
+  }
+
+  void Update(const rules::Diagnostics& problems) {
+    bad_files_.clear();
+    for (const rules::Diagnostic& d : problems) bad_files_.insert(d.location.file);
+  }
+
+  // Why the set `id` cannot be used, or "" when it can.
+  std::string Problem(const std::string& id) const {
+    std::vector<std::string> bad;
+    bool found = false;
+    for (size_t i = 0; i < loaded_.sets.size(); ++i) {
+      if (loaded_.sets[i].id != id) continue;
+      found = true;
+      const std::string& file = loaded_.set_files[i].name;
+      if (bad_files_.count(file)) bad.push_back(file);
+    }
+    if (!bad.empty()) {
+      return absl::StrCat("rule set '", id, "' has errors in ", absl::StrJoin(bad, ", "));
+    }
+    if (found) return "";
+    const std::vector<std::string> orphans = FilesWithoutSet();
+    if (orphans.empty()) return absl::StrCat("unknown rule set '", id, "'");
+    return absl::StrCat("rule set '", id, "' did not load (errors in ",
+                        absl::StrJoin(orphans, ", "), ")");
+  }
+
+  // Why a community using `ids` cannot be served, or "".
+  std::string Problem(const std::vector<std::string>& ids) const {
+    std::vector<std::string> reasons;
+    for (const std::string& id : ids) {
+      if (std::string reason = Problem(id); !reason.empty()) reasons.push_back(std::move(reason));
+    }
+    return absl::StrJoin(reasons, "; ");
+  }
+
+  // Files with problems that hold no rule set (they failed to parse): the
+  // sets a community misses are probably in them.
+  std::vector<std::string> FilesWithoutSet() const {
+    std::vector<std::string> out;
+    for (const std::string& file : bad_files_) {
+      if (file == communities_file_) continue;
+      const bool holds_set =
+          std::any_of(loaded_.set_files.begin(), loaded_.set_files.end(),
+                      [&](const rules::SourceFile& f) { return f.name == file; });
+      if (!holds_set) out.push_back(file);
+    }
+    return out;
+  }
+
+ private:
+  const rules::LoadedSources& loaded_;
+  std::string communities_file_;
+  std::set<std::string> bad_files_;
+};
+
+// Problems that no file can be blamed for (an exception, a Hyperscan
+// failure) leave no community sound.
+bool AnyUnlocated(const rules::Diagnostics& problems) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const rules::Diagnostic& d) { return d.location.file.empty(); });
+}
+
+std::string Where(const std::string& community) {
+  return community.empty() ? std::string("the default rule sets")
+                           : absl::StrCat("community '", community, "'");
+}
+
+}  // namespace
+
+RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& loaded,
+                                                   rules::Diagnostics problems,
+                                                   const Options& options) {
+  PartialLoad out;
+  out.problems = std::move(problems);
+  out.details.warnings = PatternWarnings(loaded.sets);
+  const bool can_isolate = loaded.communities.has_value() && !AnyUnlocated(out.problems);
+  if (!out.problems.empty() && !can_isolate) {
+    if (options.run_examples) {
+      CheckGoodSetsAlone(loaded.sets, options.compile, &out.problems, &out.details.examples);
+    }
+    return out;
+  }
+  SetHealth health(loaded);
+  health.Update(out.problems);
+  absl::flat_hash_map<std::string, size_t> index_of;  // set id -> index in loaded.sets
+  for (size_t i = 0; i < loaded.sets.size(); ++i) index_of.emplace(loaded.sets[i].id, i);
+
+  const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(loaded);
+  std::map<std::string, std::vector<rules::RuleSetSource>> jobs;  // combination key -> sources
+  std::set<std::string> compiled_ids;
+  for (const auto& [community, ids] : by_community) {
+    if (std::string problem = health.Problem(ids); !problem.empty()) {
+      out.broken[community] = absl::StrCat(Where(community), ": ", problem);
+      continue;
+    }
+    std::vector<rules::RuleSetSource>& sources = jobs[absl::StrJoin(ids, "+")];
+    if (!sources.empty()) continue;
+    for (const std::string& id : ids) {
+      sources.push_back(loaded.sets[index_of.at(id)]);
+      compiled_ids.insert(id);
+    }
+  }
+  std::map<std::string, CompileResult> compiled =
+      CompileInParallel(std::move(jobs), options.compile);
+  if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) {
+    out.problems.push_back({{}, std::string(s.message())});
+    return out;
+  }
+  std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
+  catalog->rule_set_count_ = loaded.sets.size();
+  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
+  std::set<std::string> warning_texts;
+  for (const rules::Diagnostic& w : out.details.warnings) {
+    if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
+  }
+  for (auto& [key, result] : compiled) {
+    out.problems.insert(out.problems.end(), result.problems.begin(), result.problems.end());
+    if (!result.set.ok()) continue;  // problems recorded; keep checking the rest
+    sets.push_back(*result.set);
+    for (const rules::Diagnostic& w : (*result.set)->report().warnings) {
+      if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
+    }
+  }
+  out.details.warnings = catalog->warnings_;
+  if (options.run_examples) {
+    catalog->example_results_ = RunExamplesOnce(sets);
+    out.details.examples = catalog->example_results_;
+    for (const ExampleResult& r : catalog->example_results_) {
+      if (!r.passed) out.problems.push_back(r.ToDiagnostic());
+    }
+  }
+  // Compile errors and failing examples point into files too.
+  health.Update(out.problems);
+  std::map<std::string, std::shared_ptr<const std::vector<RuleSetFile>>> files_by_key;
+  for (const auto& [community, ids] : by_community) {
+    if (out.broken.count(community)) continue;
+    const std::string key = absl::StrJoin(ids, "+");
+    const CompileResult& result = compiled.at(key);
+    std::string problem = health.Problem(ids);
+    if (problem.empty() && !result.set.ok()) problem = std::string(result.set.status().message());
+    if (!problem.empty()) {
+      out.broken[community] = absl::StrCat(Where(community), ": ", problem);
+      continue;
+    }
+    catalog->communities_[community] = *result.set;
+    catalog->states_[community] = CommunityState{};
+    std::shared_ptr<const std::vector<RuleSetFile>>& files = files_by_key[key];
+    if (files == nullptr) {
+      auto list = std::make_shared<std::vector<RuleSetFile>>();
+      for (const std::string& id : ids) {
+        list->push_back({id, loaded.set_files[index_of.at(id)]});
+      }
+      files = std::move(list);
+    }
+    catalog->files_[community] = files;
+  }
+  // Sound sets that only broken communities use were not compiled: check
+  // them alone, so that one run still reports every problem.
+  if (options.run_examples && !out.broken.empty()) {
+    std::vector<rules::RuleSetSource> rest;
+    for (const rules::RuleSetSource& set : loaded.sets) {
+      if (!compiled_ids.count(set.id) && health.Problem(set.id).empty()) rest.push_back(set);
+    }
+    std::vector<ExampleResult> examples;
+    CheckGoodSetsAlone(rest, options.compile, &out.problems, &examples);
+    out.details.examples.insert(out.details.examples.end(), examples.begin(), examples.end());
+  }
+  out.catalog = std::move(catalog);
+  return out;
+}
+
+}  // namespace moderation
