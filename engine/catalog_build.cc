@@ -49,17 +49,21 @@ struct CompileResult {
 // core): combinations are independent, and Hyperscan's compile of large
 // regex alternations takes seconds, so this divides startup and reload time.
 std::map<std::string, CompileResult> CompileInParallel(
-    std::map<std::string, std::vector<rules::RuleSetSource>> jobs, const CompileOptions& options) {
+    std::map<std::string, std::vector<rules::RuleSetSource>> jobs, const CompileOptions& options,
+    const std::function<void(size_t, size_t)>& on_progress) {
   std::vector<std::pair<const std::string, std::vector<rules::RuleSetSource>>*> queue;
   for (auto& job : jobs) queue.push_back(&job);
   std::map<std::string, CompileResult> results;
   for (const auto& [key, sources] : jobs)
     results[key];  // fixed slots: no rehashing while threads run
   std::atomic<size_t> next{0};
+  std::atomic<size_t> done{0};
+  if (on_progress) on_progress(0, queue.size());
   auto worker = [&] {
     for (size_t i = next++; i < queue.size(); i = next++) {
       CompileResult& result = results.at(queue[i]->first);
       result.impl = CompileRuleSetImpl(std::move(queue[i]->second), options, &result.problems);
+      if (on_progress) on_progress(++done, queue.size());
     }
   };
   const size_t threads =
@@ -221,7 +225,7 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     }
   }
   std::map<std::string, CompileResult> compiled =
-      CompileInParallel(std::move(jobs), options.compile);
+      CompileInParallel(std::move(jobs), options.compile, options.on_progress);
   if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) {
     out.problems.push_back({{}, std::string(s.message())});
     return out;

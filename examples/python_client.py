@@ -4,6 +4,8 @@
     python3 examples/python_client.py --gen build/proto/python \\
         --target 127.0.0.1:50051 --community news-de "Du Oberbl0edm@nn!"
     python3 examples/python_client.py --gen build/proto/python --token "$TOKEN" --list-rulesets
+    echo '{"post": {"postId": "p1", "community": "news-de", "body": "Du Blödmann."}}' |
+        python3 examples/python_client.py --gen build/proto/python --json -
 
 It prints the decision, the author-facing reasons and every match with its
 byte span in the original text. The generated modules (moderation/v1/*_pb2.py)
@@ -27,6 +29,7 @@ import sys
 import uuid
 
 import grpc
+from google.protobuf import json_format
 
 _modules = {}
 
@@ -67,9 +70,9 @@ def admin_stub(channel):
 def make_request(text, community, post_id=None, title=None, include_redacted=False):
     """A ModerateRequest for a post whose body is text."""
     pb = load_modules()[0]
-    post = pb.Post(post_id=post_id or str(uuid.uuid4()), community=community, body=text.encode("utf-8"))
+    post = pb.Post(post_id=post_id or str(uuid.uuid4()), community=community, body=text)
     if title:
-        post.title = title.encode("utf-8")
+        post.title = title
     return pb.ModerateRequest(post=post, include_redacted=include_redacted)
 
 
@@ -91,6 +94,13 @@ def moderate_stream(stub, texts, community, timeout=60.0):
             raise RuntimeError("post %s answered twice" % answer.post_id)
         answers[answer.post_id] = answer
     return answers
+
+
+def moderate_json(stub, request_json, timeout=10.0):
+    """grpcurl-style: a ModerateRequest in proto3 JSON in, the response in proto3 JSON out."""
+    request = json_format.Parse(request_json, load_modules()[0].ModerateRequest())
+    response = stub.Moderate(request, timeout=timeout)
+    return json_format.MessageToJson(response, ensure_ascii=False, indent=2)
 
 
 def list_rule_sets(stub, token=None, timeout=10.0):
@@ -149,6 +159,8 @@ def main(argv=None):
     parser.add_argument("--ca", help="PEM CA file: connect with TLS")
     parser.add_argument("--gen", help="directory with the generated moderation/v1/*_pb2.py")
     parser.add_argument("--timeout", type=float, default=10.0, help="deadline in seconds")
+    parser.add_argument("--json", action="store_true",
+                        help="TEXT is a ModerateRequest in proto3 JSON ('-' reads stdin); print the JSON answer")
     args = parser.parse_args(argv)
     if not args.list_rulesets and args.text is None:
         parser.error("give a TEXT to judge, or --list-rulesets")
@@ -157,10 +169,16 @@ def main(argv=None):
     try:
         if args.list_rulesets:
             print(format_rule_sets(list_rule_sets(admin_stub(channel), args.token, args.timeout)))
+        elif args.json:
+            request_json = sys.stdin.read() if args.text == "-" else args.text
+            print(moderate_json(moderation_stub(channel), request_json, args.timeout))
         else:
             response = moderate(moderation_stub(channel), args.text, args.community, title=args.title,
                                 include_redacted=args.redact, timeout=args.timeout)
             print(format_response(response))
+    except json_format.ParseError as e:
+        print("error: the request is not a ModerateRequest in proto3 JSON: %s" % e, file=sys.stderr)
+        return 2
     except grpc.RpcError as e:
         print("error: %s: %s" % (e.code().name, e.details()), file=sys.stderr)
         return 1

@@ -1,6 +1,7 @@
 #include "server/admin_auth.h"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -77,11 +78,25 @@ absl::StatusOr<std::unique_ptr<AdminAuthenticator>> AdminAuthenticator::Create(
           absl::StrCat("--admin_token_file: the first line of '", token_file, "' is empty"));
     }
   }
+  const std::string name = std::filesystem::path(token_file).filename().string();
   return std::unique_ptr<AdminAuthenticator>(
-      new AdminAuthenticator(std::move(token), mtls_enabled));
+      new AdminAuthenticator(std::move(token), name, mtls_enabled));
 }
 
-grpc::Status AdminAuthenticator::Check(const grpc::ServerContextBase& context) const {
+// "cert:<subject>" of a verified client certificate (its common name if gRPC
+// reports no subject).
+std::string CertificateCaller(const grpc::ServerContextBase& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  std::vector<grpc::string_ref> subject = auth->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
+  if (subject.empty()) subject = auth->GetPeerIdentity();
+  if (subject.empty()) return "cert:";
+  return "cert:" + std::string(subject[0].data(), subject[0].size());
+}
+
+grpc::Status AdminAuthenticator::Check(const grpc::ServerContextBase& context,
+                                       std::string* caller) const {
+  std::string ignored;
+  if (caller == nullptr) caller = &ignored;
   if (token_.empty() && !mtls_enabled_) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         "admin API disabled: set --admin_token_file or --tls_client_ca");
@@ -93,12 +108,19 @@ grpc::Status AdminAuthenticator::Check(const grpc::ServerContextBase& context) c
     const std::string_view value(it->second.data(), it->second.size());
     if (!token_.empty() && value.substr(0, kBearerPrefix.size()) == kBearerPrefix &&
         ConstantTimeEquals(Trim(value.substr(kBearerPrefix.size())), token_)) {
+      *caller = "token:" + token_name_;
       return grpc::Status::OK;
     }
-    if (token_.empty() && HasVerifiedPeer(context)) return grpc::Status::OK;
+    if (token_.empty() && HasVerifiedPeer(context)) {
+      *caller = CertificateCaller(context);
+      return grpc::Status::OK;
+    }
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "invalid admin token");
   }
-  if (mtls_enabled_ && HasVerifiedPeer(context)) return grpc::Status::OK;
+  if (mtls_enabled_ && HasVerifiedPeer(context)) {
+    *caller = CertificateCaller(context);
+    return grpc::Status::OK;
+  }
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                       "admin call needs 'authorization: Bearer <token>' or a client certificate");
 }

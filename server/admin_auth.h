@@ -34,13 +34,16 @@ class AdminAuthenticator {
   static absl::StatusOr<std::unique_ptr<AdminAuthenticator>> Create(const std::string& token_file,
                                                                     bool mtls_enabled);
 
-  grpc::Status Check(const grpc::ServerContextBase& context) const;
+  // On OK, *caller (if given) names who called, for the logs: "token:<token
+  // file name>" (never the token) or "cert:<certificate subject>".
+  grpc::Status Check(const grpc::ServerContextBase& context, std::string* caller = nullptr) const;
 
  private:
-  AdminAuthenticator(std::string token, bool mtls_enabled)
-      : token_(std::move(token)), mtls_enabled_(mtls_enabled) {}
+  AdminAuthenticator(std::string token, std::string token_name, bool mtls_enabled)
+      : token_(std::move(token)), token_name_(std::move(token_name)), mtls_enabled_(mtls_enabled) {}
 
-  const std::string token_;  // "" = tokens not accepted
+  const std::string token_;       // "" = tokens not accepted
+  const std::string token_name_;  // the token file's name, e.g. "admin-token"
   const bool mtls_enabled_;
 };
 

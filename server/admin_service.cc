@@ -9,6 +9,7 @@
 #include "server/admin_request.h"
 #include "server/candidate_rules.h"
 #include "server/proto_convert.h"
+#include "server/request_id.h"
 
 namespace moderation::server {
 namespace {
@@ -80,12 +81,28 @@ RuleAdminServiceImpl::RuleAdminServiceImpl(RuleRegistry* registry, const AdminAu
       max_post_bytes_(max_post_bytes),
       logger_(logger) {}
 
+grpc::Status RuleAdminServiceImpl::Admit(grpc::CallbackServerContext* context,
+                                         std::string_view rpc) {
+  const std::string request_id = EchoRequestId(context);
+  std::string caller;
+  const grpc::Status status = auth_->Check(*context, &caller);
+  nlohmann::json fields = {{"rpc", rpc}, {"peer", context->peer()}};
+  if (!request_id.empty()) fields["request_id"] = request_id;
+  if (status.ok()) {
+    fields["caller"] = caller;
+    logger_->Info("admin_call", std::move(fields));
+  } else {
+    fields["error"] = status.error_message();
+    logger_->Warning("admin_call_denied", std::move(fields));
+  }
+  return status;
+}
+
 grpc::ServerUnaryReactor* RuleAdminServiceImpl::ListRuleSets(grpc::CallbackServerContext* context,
                                                              const v1::ListRuleSetsRequest*,
                                                              v1::ListRuleSetsResponse* response) {
   auto* reactor = context->DefaultReactor();
-  if (grpc::Status auth = auth_->Check(*context); !auth.ok()) {
-    logger_->Warning("admin_call_denied", {{"rpc", "ListRuleSets"}, {"peer", context->peer()}});
+  if (grpc::Status auth = Admit(context, "ListRuleSets"); !auth.ok()) {
     reactor->Finish(auth);
     return reactor;
   }
@@ -103,8 +120,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::ReloadRules(grpc::CallbackServer
                                                             const v1::ReloadRulesRequest*,
                                                             v1::ReloadRulesResponse* response) {
   auto* reactor = context->DefaultReactor();
-  if (grpc::Status auth = auth_->Check(*context); !auth.ok()) {
-    logger_->Warning("admin_call_denied", {{"rpc", "ReloadRules"}, {"peer", context->peer()}});
+  if (grpc::Status auth = Admit(context, "ReloadRules"); !auth.ok()) {
     reactor->Finish(auth);
     return reactor;
   }
@@ -127,10 +143,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::ValidateRules(
     grpc::CallbackServerContext* context, const v1::ValidateRulesRequest* request,
     v1::ValidateRulesResponse* response) {
   auto* reactor = context->DefaultReactor();
-  grpc::Status status = auth_->Check(*context);
-  if (!status.ok()) {
-    logger_->Warning("admin_call_denied", {{"rpc", "ValidateRules"}, {"peer", context->peer()}});
-  }
+  grpc::Status status = Admit(context, "ValidateRules");
   if (status.ok()) status = CheckRuleFiles(request->files());
   if (!status.ok()) {
     reactor->Finish(status);
@@ -152,10 +165,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
                                                          const v1::TestPostRequest* request,
                                                          v1::TestPostResponse* response) {
   auto* reactor = context->DefaultReactor();
-  grpc::Status status = auth_->Check(*context);
-  if (!status.ok()) {
-    logger_->Warning("admin_call_denied", {{"rpc", "TestPost"}, {"peer", context->peer()}});
-  }
+  grpc::Status status = Admit(context, "TestPost");
   const bool live = !request->community().empty();
   // Against a live community, no files means "the live rules as they are".
   if (status.ok() && !(live && request->files().empty())) status = CheckRuleFiles(request->files());

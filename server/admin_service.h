@@ -48,6 +48,11 @@ class RuleAdminServiceImpl final : public v1::RuleAdminService::CallbackService 
                                           v1::PreviewImpactResponse* response) override;
 
  private:
+  // Authenticates the call and logs it, allowed ("admin_call", with the
+  // caller's identity) or not ("admin_call_denied"), with the peer and the
+  // x-request-id, which is echoed.
+  grpc::Status Admit(grpc::CallbackServerContext* context, std::string_view rpc);
+
   RuleRegistry* const registry_;
   const AdminAuthenticator* const auth_;
   const CompileOptions compile_options_;

@@ -10,17 +10,38 @@
 
 namespace moderation::server {
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path,
-                                                         bool include_text) {
+namespace {
+
+absl::StatusOr<std::FILE*> OpenForAppend(const std::string& path) {
   // "e": O_CLOEXEC, so the audit fd never leaks into child processes.
   std::FILE* file = std::fopen(path.c_str(), "ae");
-  if (file == nullptr) {
-    return absl::ErrnoToStatus(errno, "cannot open audit log " + path);
-  }
-  return std::unique_ptr<AuditLog>(new AuditLog(file, include_text));
+  if (file == nullptr) return absl::ErrnoToStatus(errno, "cannot open audit log " + path);
+  return file;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path,
+                                                         bool include_text) {
+  absl::StatusOr<std::FILE*> file = OpenForAppend(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<AuditLog>(new AuditLog(path, *file, include_text));
 }
 
 AuditLog::~AuditLog() { std::fclose(file_); }
+
+absl::Status AuditLog::Reopen() {
+  absl::StatusOr<std::FILE*> file = OpenForAppend(path_);
+  if (!file.ok()) return file.status();
+  std::FILE* old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = file_;
+    file_ = *file;
+  }
+  std::fclose(old);
+  return absl::OkStatus();
+}
 
 void AuditLog::Record(const AuditRecord& record) {
   std::string text;
@@ -28,6 +49,7 @@ void AuditLog::Record(const AuditRecord& record) {
     nlohmann::ordered_json line;
     const absl::Time ts = absl::UnixEpoch() + absl::Seconds(record.unix_seconds);
     line["ts"] = absl::FormatTime("%Y-%m-%d%ET%H:%M:%E3SZ", ts, absl::UTCTimeZone());
+    if (!record.request_id.empty()) line["request_id"] = record.request_id;
     line["post_id"] = record.post_id;
     line["community"] = record.community;
     line["author_id"] = record.author_id;

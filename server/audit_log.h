@@ -9,8 +9,12 @@
 //   auto audit = AuditLog::Open("/var/log/moderation/audit.jsonl", false);
 //   (*audit)->Record(record);
 //
-// Thread-safety: Record may be called concurrently; lines never interleave.
-// Each line is flushed to the file before Record returns.
+// Reopen() (moderationd calls it on SIGHUP) closes the file and opens the
+// path again, so logrotate can move the file away and signal, without
+// copytruncate losing lines.
+//
+// Thread-safety: Record and Reopen may be called concurrently; lines never
+// interleave. Each line is flushed to the file before Record returns.
 #ifndef MODERATION_SERVER_AUDIT_LOG_H_
 #define MODERATION_SERVER_AUDIT_LOG_H_
 
@@ -26,6 +30,7 @@ namespace moderation::server {
 
 struct AuditRecord {
   double unix_seconds = 0;
+  std::string request_id;  // the call's x-request-id; omitted when ""
   std::string post_id;
   std::string community;
   std::string author_id;
@@ -51,12 +56,19 @@ class AuditLog {
 
   void Record(const AuditRecord& record);
 
- private:
-  AuditLog(std::FILE* file, bool include_text) : file_(file), include_text_(include_text) {}
+  // Opens the path again (appending, creating it if it was moved away) and
+  // closes the old file. On failure the old file stays in use and the error
+  // names the path.
+  absl::Status Reopen();
 
-  std::FILE* const file_;
+ private:
+  AuditLog(std::string path, std::FILE* file, bool include_text)
+      : path_(std::move(path)), include_text_(include_text), file_(file) {}
+
+  const std::string path_;
   const bool include_text_;
   std::mutex mu_;
+  std::FILE* file_;  // guarded by mu_
 };
 
 }  // namespace moderation::server

@@ -110,6 +110,36 @@ TEST_F(AuditLogTest, ReopeningAppendsInsteadOfTruncating) {
   EXPECT_EQ(ReadLines().size(), 2u);
 }
 
+TEST_F(AuditLogTest, AfterLogrotateMovesTheFileReopenWritesToANewFileAtThePath) {
+  auto audit = AuditLog::Open(path_, /*include_text=*/false);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  (*audit)->Record(SampleRecord());
+  const std::string rotated = path_ + ".1";
+  std::filesystem::rename(path_, rotated);
+  (*audit)->Record(SampleRecord());  // still the moved file: nothing lost
+  ASSERT_TRUE((*audit)->Reopen().ok());
+  AuditRecord after = SampleRecord();
+  after.post_id = "after-rotation";
+  (*audit)->Record(after);
+  const std::vector<nlohmann::json> fresh = ReadLines();
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0]["post_id"], "after-rotation");
+  path_ = rotated;
+  EXPECT_EQ(ReadLines().size(), 2u);
+}
+
+TEST_F(AuditLogTest, AFailedReopenKeepsWritingToTheOldFile) {
+  auto audit = AuditLog::Open(path_, /*include_text=*/false);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  std::filesystem::remove(path_);
+  std::filesystem::create_directory(path_);  // the path can no longer be a file
+  const absl::Status reopened = (*audit)->Reopen();
+  EXPECT_FALSE(reopened.ok());
+  EXPECT_NE(std::string(reopened.message()).find(path_), std::string::npos) << reopened;
+  (*audit)->Record(SampleRecord());  // goes to the unlinked old file; no crash
+  std::filesystem::remove(path_);
+}
+
 TEST_F(AuditLogTest, OpenOnAnUnwritablePathFailsNamingThePath) {
   const std::string bad_path = (dir_ / "no-such-dir" / "audit.jsonl").string();
   auto audit = AuditLog::Open(bad_path, /*include_text=*/false);

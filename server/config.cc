@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/build_info.h"
 #include "server/log.h"
 
 // Defaults come from ServerConfig's initialisers, documented in config.h.
@@ -33,8 +35,12 @@ ABSL_FLAG(bool, watch_rules, true, "reload when files in the rules directory cha
 ABSL_FLAG(absl::Duration, reload_debounce, absl::Milliseconds(300), "quiet time before a reload");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long shutdown waits for calls in flight");
+ABSL_FLAG(std::string, unknown_community, "default",
+          "a community communities.yaml does not list: default (judge with the default sets) | "
+          "reject (NOT_FOUND)");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
-ABSL_FLAG(std::string, port_file, "", "write the bound ports here as JSON once serving");
+ABSL_FLAG(std::string, port_file, "",
+          "write the bound ports here as JSON after the first rules load");
 
 namespace moderation::server {
 namespace {
@@ -48,7 +54,7 @@ constexpr std::string_view kFlagNames[] = {"listen",         "rules",
                                            "audit_log",      "audit_include_text",
                                            "watch_rules",    "reload_debounce",
                                            "shutdown_grace", "log_level",
-                                           "port_file"};
+                                           "port_file",      "unknown_community"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -72,6 +78,7 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_shutdown_grace, d.shutdown_grace);
   absl::SetFlag(&FLAGS_log_level, d.log_level);
   absl::SetFlag(&FLAGS_port_file, d.port_file);
+  absl::SetFlag(&FLAGS_unknown_community, d.unknown_community);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -111,6 +118,7 @@ ServerConfig FromFlags() {
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   c.log_level = absl::GetFlag(FLAGS_log_level);
   c.port_file = absl::GetFlag(FLAGS_port_file);
+  c.unknown_community = absl::GetFlag(FLAGS_unknown_community);
   return c;
 }
 
@@ -135,15 +143,71 @@ absl::Status Validate(const ServerConfig& c) {
   }
   if (c.reload_debounce < absl::ZeroDuration()) return Invalid("reload_debounce", "must be >= 0");
   if (c.shutdown_grace < absl::ZeroDuration()) return Invalid("shutdown_grace", "must be >= 0");
+  if (c.unknown_community != "default" && c.unknown_community != "reject")
+    return Invalid("unknown_community", "must be default or reject");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level))
     return Invalid("log_level", "must be debug, info, warning or error");
   return absl::OkStatus();
 }
 
+struct FlagGroup {
+  std::string_view title;
+  std::vector<std::string_view> flags;
+};
+
+// Every name in kFlagNames, each in one group (config_test checks).
+const std::vector<FlagGroup>& FlagGroups() {
+  static const auto* const groups = new std::vector<FlagGroup>{
+      {"Listening", {"listen", "metrics_listen", "port_file", "threads"}},
+      {"Rules", {"rules", "cache_dir", "watch_rules", "reload_debounce", "unknown_community"}},
+      {"Limits and shutdown", {"max_post_bytes", "max_batch", "max_in_flight", "shutdown_grace"}},
+      {"Security", {"tls_cert", "tls_key", "tls_client_ca", "admin_token_file"}},
+      {"Logs and audit", {"log_level", "audit_log", "audit_include_text"}},
+  };
+  return *groups;
+}
+
+// The first of --help/-h/--version on the command line ("" if none).
+std::string_view InfoRequest(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h" || arg == "-help" || arg == "--helpfull") return "help";
+    if (arg == "--version" || arg == "-version") return "version";
+  }
+  return "";
+}
+
 }  // namespace
 
+std::string UsageText() {
+  std::string out =
+      "moderationd: the moderation gRPC service.\n\n"
+      "Usage: moderationd [--flag=value ...]\n"
+      "Every flag can also be set as MODERATIOND_<FLAG>, e.g. MODERATIOND_LISTEN=0.0.0.0:50051;\n"
+      "a flag on the command line wins. server/config.h explains each one and its trade-offs.\n";
+  for (const FlagGroup& group : FlagGroups()) {
+    absl::StrAppend(&out, "\n", std::string(group.title), ":\n");
+    for (std::string_view name_view : group.flags) {
+      const std::string name(name_view);
+      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+      if (flag == nullptr) continue;
+      std::string value = flag->DefaultValue();
+      if (value.empty()) value = "\"\"";
+      absl::StrAppend(&out, "  --", name, "=", value, "\n      ", flag->Help(), "\n");
+    }
+  }
+  absl::StrAppend(&out, "\nOther:\n  --help     this text\n",
+                  "  --version  version, build type and library versions\n");
+  return out;
+}
+
 absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv) {
+  if (const std::string_view info = InfoRequest(argc, argv); !info.empty()) {
+    std::fputs(info == "help" ? UsageText().c_str() : VersionText().c_str(), stdout);
+    return absl::CancelledError(std::string(info));
+  }
   // absl allows setting the usage message once per process.
   static const bool usage_set = [] {
     absl::SetProgramUsageMessage(

@@ -64,16 +64,34 @@ struct ServerConfig {
   // How long SIGTERM/SIGINT wait for calls in flight before cancelling them.
   // Default 10s.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // What a post whose community communities.yaml does not list gets:
+  // "default" (the default) judges it with the `default:` sets and says so in
+  // the answer (judged_community "default", community_defaulted true);
+  // "reject" answers NOT_FOUND naming the community. The default keeps a
+  // community the moderators have not configured yet protected from its
+  // first post, and does not break a platform that adds communities before
+  // the rules know them; "reject" suits platforms that want a typo in a
+  // community id to fail loudly instead.
+  std::string unknown_community = "default";
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON
-  // {"grpc": N, "metrics": M} once serving (for port 0 and for tests).
+  // {"grpc": N, "metrics": M} after the first rules load (successful or
+  // not; for port 0 and for tests). The ports themselves open before it:
+  // the "listening" log event has them at once.
   std::string port_file;
 };
 
 // Parses flags (and MODERATIOND_* variables). InvalidArgument naming the
-// flag for bad values; --help prints usage and returns Cancelled.
+// flag for bad values. --help (-h) prints UsageText() and --version prints
+// VersionText() (build_info.h) to stdout; both then return Cancelled, and
+// the caller exits 0.
 absl::StatusOr<ServerConfig> ParseServerConfig(int argc, char** argv);
+
+// moderationd's own flags, grouped (listening, rules, limits, security,
+// logs), each with its default and meaning. Abseil's --helpfull would add
+// its internal flags.
+std::string UsageText();
 
 }  // namespace moderation::server
 

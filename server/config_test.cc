@@ -28,6 +28,7 @@ TEST(ServerConfigTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c->max_batch, 100);
   EXPECT_TRUE(c->watch_rules);
   EXPECT_EQ(c->reload_debounce, absl::Milliseconds(300));
+  EXPECT_EQ(c->unknown_community, "default");
 }
 
 TEST(ServerConfigTest, FlagsOverrideTheEnvironmentWhichOverridesDefaults) {
@@ -59,6 +60,7 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
       {{"--tls_cert=a.pem"}, "--tls_key: --tls_cert and --tls_key go together"},
       {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
       {{"--log_level=loud"}, "--log_level: must be debug, info, warning or error"},
+      {{"--unknown_community=fail"}, "--unknown_community: must be default or reject"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<ServerConfig> config = Parse(c.args);
@@ -67,6 +69,47 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
     EXPECT_NE(std::string(config.status().message()).find(c.message), std::string::npos)
         << config.status();
   }
+}
+
+TEST(ServerConfigTest, UsageListsEveryFlagOnceInAGroupWithItsDefaultAndNoAbseilFlags) {
+  const std::string usage = UsageText();
+  for (const char* flag : {"listen=127.0.0.1:50051",
+                           "metrics_listen=127.0.0.1:9464",
+                           "port_file=\"\"",
+                           "threads=0",
+                           "rules=rules",
+                           "cache_dir=\"\"",
+                           "watch_rules=true",
+                           "reload_debounce=300ms",
+                           "unknown_community=default",
+                           "max_post_bytes=65536",
+                           "max_batch=100",
+                           "max_in_flight=4096",
+                           "shutdown_grace=10s",
+                           "tls_cert=",
+                           "tls_key=",
+                           "tls_client_ca=",
+                           "admin_token_file=",
+                           "log_level=info",
+                           "audit_log=",
+                           "audit_include_text=false"}) {
+    const std::string needle = std::string("  --") + flag;
+    const size_t at = usage.find(needle);
+    EXPECT_NE(at, std::string::npos) << needle << " missing from:\n" << usage;
+    const std::string name = needle.substr(0, needle.find('='));
+    EXPECT_EQ(usage.find(name + "=", at + 1), std::string::npos) << name << " listed twice";
+  }
+  for (const char* group :
+       {"Listening:", "Rules:", "Limits and shutdown:", "Security:", "Logs and audit:"}) {
+    EXPECT_NE(usage.find(group), std::string::npos) << group;
+  }
+  EXPECT_EQ(usage.find("--flagfile"), std::string::npos);
+  EXPECT_EQ(usage.find(".cc"), std::string::npos) << "no source paths";
+}
+
+TEST(ServerConfigTest, HelpAndVersionAreCancelledSoMainExitsZero) {
+  EXPECT_TRUE(absl::IsCancelled(Parse({"--help"}).status()));
+  EXPECT_TRUE(absl::IsCancelled(Parse({"--max_batch=3", "--version"}).status()));
 }
 
 TEST(ServerConfigTest, ABadEnvironmentValueNamesTheVariable) {

@@ -216,11 +216,12 @@ class CivetHttpServer final : public HttpServer {
       Reply(conn, 200, "OK", kTextContentType, "ok", with_body);
       return 200;
     }
-    if (!self->ready_ || self->ready_()) {
+    const std::string not_ready = self->ready_ ? self->ready_() : "";
+    if (not_ready.empty()) {
       Reply(conn, 200, "OK", kTextContentType, "ready", with_body);
       return 200;
     }
-    Reply(conn, 503, "Service Unavailable", kTextContentType, "not ready", with_body);
+    Reply(conn, 503, "Service Unavailable", kTextContentType, "not ready: " + not_ready, with_body);
     return 503;
   }
 

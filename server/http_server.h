@@ -6,10 +6,11 @@
 //   /metrics  Metrics::RenderPrometheus(), text/plain; version=0.0.4
 //   /healthz  200 "ok" while the process runs (liveness)
 //   /readyz   200 "ready" once rules are loaded and until shutdown begins,
-//             else 503 (readiness)
+//             else 503 "not ready: <why>" (readiness), e.g. "not ready:
+//             compiling rules: 3 of 5 sets"
 //   anything else: 404
 //
-//   auto http = HttpServer::Start("127.0.0.1:9464", &metrics, [&] { return ready; });
+//   auto http = HttpServer::Start("127.0.0.1:9464", &metrics, [&] { return why_not_ready; });
 //   int port = (*http)->port();  // the bound port (useful with ":0")
 //
 // Thread-safety: the callbacks run on civetweb threads; Metrics and the
@@ -28,7 +29,9 @@ namespace moderation::server {
 
 class HttpServer {
  public:
-  using ReadyFn = std::function<bool()>;
+  // Why the server is not ready ("compiling rules: 3 of 5 sets"), or "" when
+  // it is.
+  using ReadyFn = std::function<std::string()>;
 
   // Listens on "host:port" (port 0 picks a free port). InvalidArgument for a
   // malformed address, Unavailable if it cannot bind.

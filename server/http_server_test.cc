@@ -59,7 +59,9 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     metrics_.RecordRuleHit("spam.links");
-    auto server = HttpServer::Start("127.0.0.1:0", &metrics_, [this] { return ready_.load(); });
+    auto server = HttpServer::Start("127.0.0.1:0", &metrics_, [this] {
+      return ready_.load() ? std::string() : std::string("compiling rules: 3 of 5 sets");
+    });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     ASSERT_GT(server_->port(), 0);
@@ -75,7 +77,8 @@ TEST_F(HttpServerTest, MetricsServesThePrometheusExposition) {
   EXPECT_EQ(r.status, 200);
   EXPECT_THAT(r.headers, HasSubstr("Content-Type: text/plain; version=0.0.4; charset=utf-8"));
   EXPECT_EQ(r.body, metrics_.RenderPrometheus());
-  EXPECT_THAT(r.body, HasSubstr("moderation_rule_hits_total{rule=\"spam.links\"} 1\n"));
+  EXPECT_THAT(r.body,
+              HasSubstr("moderation_rule_hits_total{rule=\"spam.links\",category=\"\"} 1\n"));
 }
 
 TEST_F(HttpServerTest, EndpointsAnswerPerReadiness) {
@@ -87,7 +90,7 @@ TEST_F(HttpServerTest, EndpointsAnswerPerReadiness) {
   };
   const std::vector<Case> cases = {
       {false, "/healthz", 200, "ok"},
-      {false, "/readyz", 503, "not ready"},
+      {false, "/readyz", 503, "not ready: compiling rules: 3 of 5 sets"},
       {true, "/readyz", 200, "ready"},
       {true, "/healthz", 200, "ok"},
       {true, "/", 404, "not found"},
@@ -137,7 +140,7 @@ TEST(HttpServerStartTest, MalformedAddressesAreInvalidArgument) {
       "127.0.0.1:80x",
   };
   for (const std::string& address : addresses) {
-    auto server = HttpServer::Start(address, &metrics, [] { return true; });
+    auto server = HttpServer::Start(address, &metrics, [] { return std::string(); });
     EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument) << address;
   }
 }
@@ -156,8 +159,8 @@ TEST(HttpServerStartTest, PortInUseIsUnavailableWithTheReason) {
   const int port = ntohs(addr.sin_port);
 
   Metrics metrics;
-  auto server =
-      HttpServer::Start("127.0.0.1:" + std::to_string(port), &metrics, [] { return true; });
+  auto server = HttpServer::Start("127.0.0.1:" + std::to_string(port), &metrics,
+                                  [] { return std::string(); });
   close(fd);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(server.status().message(), HasSubstr("Address already in use"));

@@ -5,6 +5,7 @@
 // listener, and signal handling. SIGHUP reloads the rules; SIGTERM and
 // SIGINT shut down gracefully: health goes NOT_SERVING, no new calls are
 // accepted, calls in flight get up to --shutdown_grace to finish, exit 0.
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <malloc.h>
@@ -17,11 +18,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/admin_auth.h"
 #include "server/admin_service.h"
+#include "server/build_info.h"
 #include "server/config.h"
 #include "server/grpc_server_options.h"
 #include "server/http_server.h"
@@ -61,6 +64,20 @@ void BoundMallocArenas() {
   if (configured == nullptr || *configured == '\0') mallopt(M_ARENA_MAX, kMallocArenas);
 }
 
+// Protobuf logs a request with invalid UTF-8 in a string field as a plain
+// text line before the tolerant parse takes over
+// (proto/support/tolerant_parse.h). The client gets INVALID_ARGUMENT naming
+// the field, so that line is only noise, and it would break the JSON log.
+// Anything else protobuf says becomes a JSON line.
+void ProtobufLogToJson(google::protobuf::LogLevel level, const char* file, int line,
+                       const std::string& message) {
+  if (message.find("invalid UTF-8") != std::string::npos) return;
+  static Logger* const logger = new Logger(LogLevel::kDebug);  // lives as long as protobuf
+  logger->Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kError : LogLevel::kWarning,
+              "protobuf",
+              {{"message", message}, {"source", std::string(file) + ":" + std::to_string(line)}});
+}
+
 // The directory to watch: the rules path itself, or a single file's folder.
 std::string WatchDirectory(const std::string& rules) {
   std::error_code ec;
@@ -89,10 +106,16 @@ class Daemon {
     options.compile.cache_dir = config.cache_dir;
     return options;
   }
-  bool Ready() const { return registry_.Current() != nullptr && !shutting_down_.load(); }
+  // Why calls cannot be served now ("compiling rules: 3 of 5 sets",
+  // "shutting down"), or "" when they can.
+  std::string NotReadyReason() const {
+    if (shutting_down_.load()) return "shutting down";
+    return registry_.NotLoadedReason();
+  }
   void UpdateHealth() {
     if (server_ == nullptr) return;
-    const bool serving = Ready();
+    const bool serving = NotReadyReason().empty();
+    metrics_.SetReady(serving);
     for (const char* service : kServices)
       server_->GetHealthCheckService()->SetServingStatus(service, serving);
   }
@@ -101,6 +124,15 @@ class Daemon {
   // (false if calls are still running then).
   bool WaitUntilDrained(absl::Time deadline);
   void Shutdown();
+  // SIGHUP: logrotate has moved the audit log away; write to a new file.
+  void ReopenAuditLog() {
+    if (audit_ == nullptr) return;
+    if (absl::Status s = audit_->Reopen(); !s.ok()) {
+      logger_.Error("audit_log_reopen_failed", {{"error", std::string(s.message())}});
+      return;
+    }
+    logger_.Info("audit_log_reopened", {{"path", config_.audit_log}});
+  }
 
   const ServerConfig config_;
   Logger logger_;
@@ -131,7 +163,8 @@ bool Daemon::StartGrpc(int* port) {
   auth_ = std::move(*auth);
   moderation_ = std::make_unique<ModerationServiceImpl>(
       &registry_, &metrics_, audit_.get(), &logger_,
-      ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight});
+      ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight,
+                       config_.unknown_community == "reject"});
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);
@@ -151,6 +184,10 @@ bool Daemon::StartGrpc(int* port) {
 }
 
 int Daemon::Run(const sigset_t& signals) {
+  const BuildInfo& build = GetBuildInfo();
+  metrics_.SetBuildInfo(build);
+  metrics_.SetMaxInFlight(config_.max_in_flight);
+  logger_.Info("starting", {{"version", build.version}, {"build_type", build.build_type}});
   if (!config_.audit_log.empty()) {
     auto audit = AuditLog::Open(config_.audit_log, config_.audit_include_text);
     if (!audit.ok()) {
@@ -165,9 +202,10 @@ int Daemon::Run(const sigset_t& signals) {
     // catalog); hand the free pages back to the system now.
     malloc_trim(0);
   });
-  // A broken rules directory at startup does not stop the process: it
-  // serves nothing (not ready, health NOT_SERVING) until a reload succeeds.
-  registry_.Reload("startup");
+  // Cold start: the ports open before the rules are compiled (seconds), so
+  // probes and clients get answers at once: health NOT_SERVING, /readyz 503
+  // with the progress, calls UNAVAILABLE saying why. The first load runs on
+  // a thread of its own (below).
   int grpc_port = 0;
   if (!StartGrpc(&grpc_port)) return 1;
   UpdateHealth();
@@ -182,7 +220,8 @@ int Daemon::Run(const sigset_t& signals) {
   watcher_ = std::move(*watcher);
   int metrics_port = 0;
   if (!config_.metrics_listen.empty()) {
-    auto http = HttpServer::Start(config_.metrics_listen, &metrics_, [this] { return Ready(); });
+    auto http =
+        HttpServer::Start(config_.metrics_listen, &metrics_, [this] { return NotReadyReason(); });
     if (!http.ok()) {
       logger_.Error("cannot_serve_metrics", {{"error", std::string(http.status().message())}});
       Shutdown();
@@ -191,26 +230,39 @@ int Daemon::Run(const sigset_t& signals) {
     http_ = std::move(*http);
     metrics_port = http_->port();
   }
-  if (!config_.port_file.empty() && !WritePortFile(config_.port_file, grpc_port, metrics_port)) {
-    logger_.Error("cannot_write_port_file", {{"path", config_.port_file}});
-  }
-  logger_.Info("serving", {{"grpc_port", grpc_port},
-                           {"metrics_port", metrics_port},
-                           {"tls", !config_.tls_cert.empty()},
-                           {"mtls", !config_.tls_client_ca.empty()},
-                           {"rules", config_.rules},
-                           {"ready", Ready()}});
+  logger_.Info("listening", {{"grpc_port", grpc_port},
+                             {"metrics_port", metrics_port},
+                             {"tls", !config_.tls_cert.empty()},
+                             {"mtls", !config_.tls_client_ca.empty()}});
+  // A broken rules directory at startup does not stop the process: it
+  // serves nothing (not ready, health NOT_SERVING) until a reload succeeds.
+  // The port file is written after this first attempt, as before: whoever
+  // waits for it gets a server that has tried its rules.
+  std::thread startup([this, grpc_port, metrics_port] {
+    registry_.Reload("startup");
+    if (!config_.port_file.empty() && !WritePortFile(config_.port_file, grpc_port, metrics_port)) {
+      logger_.Error("cannot_write_port_file", {{"path", config_.port_file}});
+    }
+    logger_.Info("serving", {{"grpc_port", grpc_port},
+                             {"metrics_port", metrics_port},
+                             {"rules", config_.rules},
+                             {"ready", NotReadyReason().empty()}});
+  });
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
     if (signal == SIGHUP) {
       watcher_->Trigger("SIGHUP");
+      ReopenAuditLog();
       continue;
     }
     logger_.Info("shutdown_requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
   Shutdown();
+  // A SIGTERM during the first compile waits for it: compiling cannot be
+  // interrupted, and the thread uses the registry.
+  startup.join();
   logger_.Info("stopped");
   return 0;
 }
@@ -264,8 +316,10 @@ int main(int argc, char** argv) {
   // detector cost 5-10 % of unary throughput (echo_server under loadgen).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   BoundMallocArenas();  // before any thread starts
+  google::protobuf::SetLogHandler(&ProtobufLogToJson);
   const sigset_t signals = BlockHandledSignals();
   absl::StatusOr<ServerConfig> config = ParseServerConfig(argc, argv);
+  if (absl::IsCancelled(config.status())) return 0;  // --help or --version
   if (!config.ok()) {
     std::cerr << "moderationd: " << config.status().message() << "\n";
     return 2;

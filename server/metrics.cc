@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/process_metrics.h"
+
 namespace moderation::server {
 namespace {
 
@@ -35,13 +37,21 @@ static_assert(kLatencyBucketLabels.back() == "1", "one label per bucket bound");
 
 constexpr std::string_view kOther = "other";
 
-// Canonical gRPC code names, indexed by grpc::StatusCode; dashboards read
-// code="NOT_FOUND" more easily than code="5".
+// gRPC code names as go-grpc-middleware writes them (Go's codes.Code
+// String()), indexed by grpc::StatusCode, so grpc_code matches what stock
+// gRPC dashboards and alerts expect.
 constexpr std::array<std::string_view, 17> kCodeNames = {
-    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED"};
+    "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated"};
+
+constexpr std::string_view kService = "moderation.v1.ModerationService";
+
+std::string_view GrpcType(std::string_view method) {
+  return method.size() >= 6 && method.substr(method.size() - 6) == "Stream" ? "bidi_stream"
+                                                                            : "unary";
+}
 
 void AppendUint(std::string& out, uint64_t v) {
   char buf[24];
@@ -263,13 +273,18 @@ class Family {
 }  // namespace
 
 struct Metrics::Impl {
-  Family<Counter> requests{{"rpc", "code"}, {true, false}};
+  Family<Counter> handled{{"grpc_type", "grpc_service", "grpc_method", "grpc_code"},
+                          {false, false, true, false}};
+  Family<Histogram> handling{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
+  Family<Counter> msg_received{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
+  Family<Counter> msg_sent{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
   Family<Counter> decisions{{"community", "decision"}, {true, false}};
-  Family<Counter> rule_hits{{"rule"}, {true}};
+  Family<Counter> rule_hits{{"rule", "category"}, {true, false}};
   Histogram engine_latency;
-  Family<Histogram> rpc_latency{{"rpc"}, {true}};
   std::atomic<int64_t> in_flight{0};
+  std::atomic<int64_t> max_in_flight{0};
   std::atomic<int64_t> open_streams{0};
+  std::atomic<int64_t> ready{0};
 
   std::atomic<uint64_t> reload_successes{0};
   std::atomic<uint64_t> reload_failures{0};
@@ -279,14 +294,19 @@ struct Metrics::Impl {
   std::atomic<double> last_failure_time{0};
   std::atomic<int> last_reload_success{0};
 
+  std::mutex build_info_mu;
+  std::string build_info_labels;  // guarded by build_info_mu; "" = not set
+
   std::mutex ruleset_mu;
   std::vector<std::string> ruleset_labels;  // guarded by ruleset_mu; sorted, unique
+  // ruleset label -> (rules, compile seconds); guarded by ruleset_mu.
+  std::vector<std::pair<std::string, std::pair<size_t, double>>> ruleset_sizes;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
-void Metrics::RecordRequest(std::string_view rpc, int code, double seconds) {
+void Metrics::RecordRequest(std::string_view method, int code, double seconds) {
   char buf[16];
   std::string_view code_name;
   if (code >= 0 && static_cast<size_t>(code) < kCodeNames.size()) {
@@ -295,16 +315,30 @@ void Metrics::RecordRequest(std::string_view rpc, int code, double seconds) {
     auto res = std::to_chars(buf, buf + sizeof(buf), code);
     code_name = std::string_view(buf, res.ptr - buf);
   }
-  impl_->requests.Get({rpc, code_name}).value.fetch_add(1, std::memory_order_relaxed);
-  impl_->rpc_latency.Get({rpc}).Observe(seconds);
+  const std::string_view type = GrpcType(method);
+  impl_->handled.Get({type, kService, method, code_name})
+      .value.fetch_add(1, std::memory_order_relaxed);
+  impl_->handling.Get({type, kService, method}).Observe(seconds);
+  if (type == "unary") {
+    impl_->msg_received.Get({type, kService, method}).value.fetch_add(1, std::memory_order_relaxed);
+    if (code == 0) {
+      impl_->msg_sent.Get({type, kService, method}).value.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+void Metrics::RecordStreamPost(std::string_view method) {
+  const std::string_view type = GrpcType(method);
+  impl_->msg_received.Get({type, kService, method}).value.fetch_add(1, std::memory_order_relaxed);
+  impl_->msg_sent.Get({type, kService, method}).value.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Metrics::RecordDecision(std::string_view community, std::string_view decision) {
   impl_->decisions.Get({community, decision}).value.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Metrics::RecordRuleHit(std::string_view rule_id) {
-  impl_->rule_hits.Get({rule_id}).value.fetch_add(1, std::memory_order_relaxed);
+void Metrics::RecordRuleHit(std::string_view rule_id, std::string_view category) {
+  impl_->rule_hits.Get({rule_id, category}).value.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Metrics::RecordEngineLatency(double seconds) { impl_->engine_latency.Observe(seconds); }
@@ -313,9 +347,15 @@ void Metrics::AddInFlight(int delta) {
   impl_->in_flight.fetch_add(delta, std::memory_order_relaxed);
 }
 
+void Metrics::SetMaxInFlight(int max_in_flight) {
+  impl_->max_in_flight.store(max_in_flight, std::memory_order_relaxed);
+}
+
 void Metrics::AddOpenStreams(int delta) {
   impl_->open_streams.fetch_add(delta, std::memory_order_relaxed);
 }
+
+void Metrics::SetReady(bool ready) { impl_->ready.store(ready ? 1 : 0, std::memory_order_relaxed); }
 
 void Metrics::SetRuleSets(const std::vector<RuleSetInfoLabels>& active) {
   std::vector<std::string> labels;
@@ -334,8 +374,21 @@ void Metrics::SetRuleSets(const std::vector<RuleSetInfoLabels>& active) {
   }
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  // Communities share compiled sets: one size per distinct set.
+  std::vector<std::pair<std::string, std::pair<size_t, double>>> sizes;
+  for (const RuleSetInfoLabels& r : active) {
+    std::string l = "ruleset=\"";
+    AppendLabelValue(l, r.ruleset);
+    l += '"';
+    sizes.push_back({std::move(l), {r.rule_count, r.compile_seconds}});
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end(),
+                          [](const auto& a, const auto& b) { return a.first == b.first; }),
+              sizes.end());
   std::lock_guard lock(impl_->ruleset_mu);
   impl_->ruleset_labels.swap(labels);
+  impl_->ruleset_sizes.swap(sizes);
 }
 
 void Metrics::RecordReload(bool success, double unix_seconds) {
@@ -347,6 +400,22 @@ void Metrics::RecordReload(bool success, double unix_seconds) {
     impl_->reload_failures.fetch_add(1, std::memory_order_release);
   }
   impl_->last_reload_success.store(success ? 1 : 0, std::memory_order_relaxed);
+}
+
+void Metrics::SetBuildInfo(const BuildInfo& info) {
+  std::string labels;
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"version", &info.version},     {"build_type", &info.build_type},
+      {"hyperscan", &info.hyperscan}, {"re2", &info.re2},
+      {"grpc", &info.grpc},           {"protobuf", &info.protobuf}};
+  for (const auto& [name, value] : fields) {
+    if (!labels.empty()) labels += ',';
+    labels.append(name).append("=\"");
+    AppendLabelValue(labels, *value);
+    labels += '"';
+  }
+  std::lock_guard lock(impl_->build_info_mu);
+  impl_->build_info_labels = std::move(labels);
 }
 
 std::string Metrics::RenderPrometheus() const {
@@ -366,10 +435,21 @@ std::string Metrics::RenderPrometheus() const {
     out += '\n';
   };
 
-  AppendHeader(out, "moderation_requests_total", "counter",
+  AppendHeader(out, "grpc_server_handled_total", "counter",
                "Finished RPCs by method and gRPC status code; a stream counts once, when it "
                "ends.");
-  render_counters(impl_->requests, "moderation_requests_total");
+  render_counters(impl_->handled, "grpc_server_handled_total");
+  AppendHeader(out, "grpc_server_handling_seconds", "histogram",
+               "Time from receiving an RPC to its status, by method.");
+  impl_->handling.ForEach([&](std::string_view labels, const Histogram& h) {
+    h.Render(out, "grpc_server_handling_seconds", labels);
+  });
+  AppendHeader(out, "grpc_server_msg_received_total", "counter",
+               "Messages received by method: a stream's posts count as they arrive.");
+  render_counters(impl_->msg_received, "grpc_server_msg_received_total");
+  AppendHeader(out, "grpc_server_msg_sent_total", "counter",
+               "Messages sent by method: a stream's answers count as they are queued.");
+  render_counters(impl_->msg_sent, "grpc_server_msg_sent_total");
 
   AppendHeader(out, "moderation_decisions_total", "counter",
                "Moderation decisions by community and decision.");
@@ -383,14 +463,15 @@ std::string Metrics::RenderPrometheus() const {
                "Time the engine spent evaluating one post.");
   impl_->engine_latency.Render(out, "moderation_engine_latency_seconds", "");
 
-  AppendHeader(out, "moderation_rpc_latency_seconds", "histogram",
-               "Time from receiving an RPC to its status, by method.");
-  impl_->rpc_latency.ForEach([&](std::string_view labels, const Histogram& h) {
-    h.Render(out, "moderation_rpc_latency_seconds", labels);
-  });
-
-  render_gauge("moderation_in_flight_requests", "Unary RPCs being handled now.",
+  render_gauge("moderation_in_flight_posts",
+               "Posts being judged now (unary, batch and stream); admission counts these.",
                impl_->in_flight.load(std::memory_order_relaxed));
+  render_gauge("moderation_max_in_flight_posts",
+               "--max_in_flight: beyond it calls get RESOURCE_EXHAUSTED.",
+               impl_->max_in_flight.load(std::memory_order_relaxed));
+  render_gauge("moderation_ready",
+               "1 when rules are loaded and the server is not shutting down (as /readyz).",
+               impl_->ready.load(std::memory_order_relaxed));
   render_gauge("moderation_open_streams", "Moderation streams open now.",
                impl_->open_streams.load(std::memory_order_relaxed));
 
@@ -401,6 +482,19 @@ std::string Metrics::RenderPrometheus() const {
     for (const std::string& labels : impl_->ruleset_labels) {
       AppendSampleStart(out, "moderation_ruleset_info", labels);
       out += "1\n";
+    }
+    AppendHeader(out, "moderation_ruleset_rules", "gauge", "Rules in each active compiled set.");
+    for (const auto& [labels, size] : impl_->ruleset_sizes) {
+      AppendSampleStart(out, "moderation_ruleset_rules", labels);
+      AppendUint(out, size.first);
+      out += '\n';
+    }
+    AppendHeader(out, "moderation_ruleset_compile_seconds", "gauge",
+                 "Time the active compiled set took to build (small when loaded from the cache).");
+    for (const auto& [labels, size] : impl_->ruleset_sizes) {
+      AppendSampleStart(out, "moderation_ruleset_compile_seconds", labels);
+      AppendDouble(out, size.second);
+      out += '\n';
     }
   }
 
@@ -427,9 +521,21 @@ std::string Metrics::RenderPrometheus() const {
     out += '\n';
   }
 
+  {
+    std::lock_guard lock(impl_->build_info_mu);
+    if (!impl_->build_info_labels.empty()) {
+      AppendHeader(out, "moderation_build_info", "gauge",
+                   "Always 1; the labels say which build runs (git describe, build type, "
+                   "library versions).");
+      AppendSampleStart(out, "moderation_build_info", impl_->build_info_labels);
+      out += "1\n";
+    }
+  }
+
   render_gauge("moderation_last_reload_success",
                "1 if the last reload attempt succeeded, 0 if it failed or none happened yet.",
                impl_->last_reload_success.load(std::memory_order_relaxed));
+  AppendProcessMetrics(ReadProcessStats(), &out);
   return out;
 }
 

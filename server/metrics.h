@@ -7,18 +7,31 @@
 // bounded: after kMaxLabelValues distinct values per family, further ones are
 // counted under "other", so a client cannot blow up memory or the scrape.
 //
-// Series (all prefixed "moderation_"):
-//   requests_total{rpc,code}                      counter
+// gRPC series, named and labelled as go-grpc-middleware's Prometheus
+// interceptors name them (grpc_type, grpc_service, grpc_method, grpc_code
+// with Go's code names such as "InvalidArgument"), so stock gRPC dashboards
+// and alerts work:
+//   grpc_server_handled_total{grpc_type,grpc_service,grpc_method,grpc_code}
+//                                                 counter; a stream counts once, when it ends
+//   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method}
+//                                                 histogram (1 µs .. 1 s)
+//   grpc_server_msg_received_total{...}, grpc_server_msg_sent_total{...}
+//                                                 counters; a stream's posts count as they pass
+// The standard process_* series (process_metrics.h). Ours, prefixed
+// "moderation_":
 //   decisions_total{community,decision}           counter
-//   rule_hits_total{rule}                         counter (enforced and shadow)
+//   rule_hits_total{rule,category}                counter (enforced and shadow)
 //   engine_latency_seconds                        histogram (1 µs .. 1 s)
-//   rpc_latency_seconds{rpc}                      histogram (1 µs .. 1 s)
-//   in_flight_requests                            gauge
+//   in_flight_posts, max_in_flight_posts          gauges: saturation = in_flight / max
 //   open_streams                                  gauge
+//   ready                                         gauge (1 / 0), as /readyz
+//   ruleset_rules{ruleset}, ruleset_compile_seconds{ruleset}
+//                                                 gauges per compiled set
 //   ruleset_info{community,ruleset,version,hash}  gauge = 1 for active sets
 //   reloads_total{result="success"|"failure"}     counter
 //   last_reload_timestamp_seconds{result}         gauge
 //   last_reload_success                           gauge (1 / 0)
+//   build_info{version,build_type,hyperscan,re2,grpc,protobuf}  gauge = 1
 //
 //   Metrics m;
 //   m.RecordRequest("Moderate", 0, 0.00012);
@@ -35,6 +48,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/build_info.h"
+
 namespace moderation::server {
 
 inline constexpr size_t kMaxLabelValues = 1000;
@@ -44,6 +59,8 @@ struct RuleSetInfoLabels {
   std::string ruleset;
   std::string version;
   std::string hash;
+  size_t rule_count = 0;
+  double compile_seconds = 0;
 };
 
 class Metrics {
@@ -53,18 +70,27 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // One finished RPC (a stream counts once, when it ends). code is the
+  // One finished call of a moderation.v1.ModerationService method (a
+  // stream counts once, when it ends). Methods ending in "Stream" are
+  // bidi_stream, the others unary (one message each way). code is the
   // numeric grpc::StatusCode.
-  void RecordRequest(std::string_view rpc, int code, double seconds);
+  void RecordRequest(std::string_view method, int code, double seconds);
+  // One post received on a stream, and its answer sent.
+  void RecordStreamPost(std::string_view method);
   void RecordDecision(std::string_view community, std::string_view decision);
-  void RecordRuleHit(std::string_view rule_id);
+  void RecordRuleHit(std::string_view rule_id, std::string_view category = "");
   void RecordEngineLatency(double seconds);
   void AddInFlight(int delta);
+  void SetMaxInFlight(int max_in_flight);
   void AddOpenStreams(int delta);
+  void SetReady(bool ready);
   // Replaces the ruleset_info series (after every successful load).
   void SetRuleSets(const std::vector<RuleSetInfoLabels>& active);
   // A reload attempt at unix time `unix_seconds`.
   void RecordReload(bool success, double unix_seconds);
+  // moderation_build_info{version,build_type,hyperscan,re2,grpc,protobuf} 1;
+  // rendered once set.
+  void SetBuildInfo(const BuildInfo& info);
 
   // The whole exposition, ending in a newline; valid for `promtool check
   // metrics`.

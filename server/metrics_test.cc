@@ -42,7 +42,7 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
   m.RecordDecision("games", "block");
   m.RecordDecision("games", "block");
   m.RecordDecision("", "allow");
-  m.RecordRuleHit("spam.links");
+  m.RecordRuleHit("spam.links", "spam");
   m.RecordReload(true, 100);
   m.RecordReload(false, 200);
   m.RecordReload(false, 300);
@@ -53,12 +53,19 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
     std::string value;
   };
   const std::vector<Case> cases = {
-      {R"(moderation_requests_total{rpc="Moderate",code="OK"})", "2"},
-      {R"(moderation_requests_total{rpc="Moderate",code="INVALID_ARGUMENT"})", "1"},
-      {R"(moderation_requests_total{rpc="ModerateStream",code="99"})", "1"},
+      {R"(grpc_server_handled_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate",grpc_code="OK"})",
+       "2"},
+      {R"(grpc_server_handled_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate",grpc_code="InvalidArgument"})",
+       "1"},
+      {R"(grpc_server_handled_total{grpc_type="bidi_stream",grpc_service="moderation.v1.ModerationService",grpc_method="ModerateStream",grpc_code="99"})",
+       "1"},
+      {R"(grpc_server_msg_received_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate"})",
+       "3"},
+      {R"(grpc_server_msg_sent_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate"})",
+       "2"},
       {R"(moderation_decisions_total{community="games",decision="block"})", "2"},
       {R"(moderation_decisions_total{community="",decision="allow"})", "1"},
-      {R"(moderation_rule_hits_total{rule="spam.links"})", "1"},
+      {R"(moderation_rule_hits_total{rule="spam.links",category="spam"})", "1"},
       {R"(moderation_reloads_total{result="success"})", "1"},
       {R"(moderation_reloads_total{result="failure"})", "2"},
       {R"(moderation_last_reload_timestamp_seconds{result="success"})", "100"},
@@ -102,12 +109,20 @@ TEST(MetricsTest, RpcLatencyIsAHistogramPerMethod) {
   m.RecordRequest("ListRuleSets", 0, 0.2);
   const std::string text = m.RenderPrometheus();
   EXPECT_EQ(
-      SampleValue(text, R"(moderation_rpc_latency_seconds_bucket{rpc="Moderate",le="0.00025"})"),
+      SampleValue(
+          text,
+          R"(grpc_server_handling_seconds_bucket{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate",le="0.00025"})"),
       "1");
   EXPECT_EQ(
-      SampleValue(text, R"(moderation_rpc_latency_seconds_bucket{rpc="ListRuleSets",le="0.1"})"),
+      SampleValue(
+          text,
+          R"(grpc_server_handling_seconds_bucket{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="ListRuleSets",le="0.1"})"),
       "0");
-  EXPECT_EQ(SampleValue(text, R"(moderation_rpc_latency_seconds_count{rpc="ListRuleSets"})"), "1");
+  EXPECT_EQ(
+      SampleValue(
+          text,
+          R"(grpc_server_handling_seconds_count{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="ListRuleSets"})"),
+      "1");
 }
 
 TEST(MetricsTest, GaugesFollowIncrementsAndDecrements) {
@@ -116,8 +131,12 @@ TEST(MetricsTest, GaugesFollowIncrementsAndDecrements) {
   m.AddInFlight(-1);
   m.AddOpenStreams(1);
   m.AddOpenStreams(-1);
+  m.SetMaxInFlight(4096);
+  m.SetReady(true);
   const std::string text = m.RenderPrometheus();
-  EXPECT_EQ(SampleValue(text, "moderation_in_flight_requests"), "2");
+  EXPECT_EQ(SampleValue(text, "moderation_in_flight_posts"), "2");
+  EXPECT_EQ(SampleValue(text, "moderation_max_in_flight_posts"), "4096");
+  EXPECT_EQ(SampleValue(text, "moderation_ready"), "1");
   EXPECT_EQ(SampleValue(text, "moderation_open_streams"), "0");
 }
 
@@ -153,7 +172,7 @@ TEST(MetricsTest, LabelValuesAreEscapedPerTheExpositionFormat) {
     Metrics m;
     m.RecordRuleHit(c.raw);
     EXPECT_EQ(SampleValue(m.RenderPrometheus(),
-                          "moderation_rule_hits_total{rule=\"" + c.rendered + "\"}"),
+                          "moderation_rule_hits_total{rule=\"" + c.rendered + "\",category=\"\"}"),
               "1")
         << c.raw;
   }
@@ -171,8 +190,8 @@ TEST(MetricsTest, LabelValuesBeyondTheLimitAreCountedAsOther) {
   m.RecordDecision("late", "block");
   const std::string text = m.RenderPrometheus();
 
-  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="rule0"})"), "2");
-  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="other"})"), "2");
+  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="rule0",category=""})"), "2");
+  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="other",category=""})"), "2");
   EXPECT_THAT(text, Not(HasSubstr("late1")));
   // The decision is not client-controlled, so it survives the overflow.
   EXPECT_EQ(SampleValue(text, R"(moderation_decisions_total{community="other",decision="block"})"),
@@ -199,15 +218,21 @@ TEST(MetricsTest, ConcurrentRecordingFromManyThreadsSumsExactly) {
   }
   for (std::thread& th : threads) th.join();
   const std::string text = m.RenderPrometheus();
-  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="shared"})"),
+  EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="shared",category=""})"),
             std::to_string(kThreads * kPerThread));
-  EXPECT_EQ(SampleValue(text, R"(moderation_requests_total{rpc="Moderate",code="OK"})"),
-            std::to_string(kThreads / 2 * kPerThread));
-  EXPECT_EQ(SampleValue(text, R"(moderation_requests_total{rpc="rpc7",code="OK"})"),
-            std::to_string(kThreads / 2 * kPerThread / 50));
+  EXPECT_EQ(
+      SampleValue(
+          text,
+          R"(grpc_server_handled_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate",grpc_code="OK"})"),
+      std::to_string(kThreads / 2 * kPerThread));
+  EXPECT_EQ(
+      SampleValue(
+          text,
+          R"(grpc_server_handled_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="rpc7",grpc_code="OK"})"),
+      std::to_string(kThreads / 2 * kPerThread / 50));
   EXPECT_EQ(SampleValue(text, "moderation_engine_latency_seconds_count"),
             std::to_string(kThreads * kPerThread));
-  EXPECT_EQ(SampleValue(text, "moderation_in_flight_requests"), "0");
+  EXPECT_EQ(SampleValue(text, "moderation_in_flight_posts"), "0");
 }
 
 TEST(MetricsTest, SetRuleSetsReplacesThePreviousSets) {
@@ -224,19 +249,52 @@ TEST(MetricsTest, SetRuleSetsReplacesThePreviousSets) {
   EXPECT_THAT(text, Not(HasSubstr("games")));
 }
 
+TEST(MetricsTest, RuleSetSizesAreOnePerCompiledSetAndProcessSeriesAreReal) {
+  Metrics m;
+  m.SetRuleSets(
+      {{"", "de+spam", "v1", "aaa", 120, 1.5}, {"news-de", "de+spam", "v1", "aaa", 120, 1.5}});
+  const std::string text = m.RenderPrometheus();
+  EXPECT_EQ(SampleValue(text, R"(moderation_ruleset_rules{ruleset="de+spam"})"), "120");
+  EXPECT_EQ(SampleValue(text, R"(moderation_ruleset_compile_seconds{ruleset="de+spam"})"), "1.5");
+  EXPECT_EQ(text.find("moderation_ruleset_rules{"), text.rfind("moderation_ruleset_rules{"));
+  // This test process has a start time and open files.
+  const std::optional<std::string> start = SampleValue(text, "process_start_time_seconds");
+  ASSERT_TRUE(start.has_value());
+  EXPECT_GT(std::stod(*start), 1.7e9);
+  ASSERT_TRUE(SampleValue(text, "process_open_fds").has_value());
+  EXPECT_GE(std::stod(*SampleValue(text, "process_open_fds")), 3);
+  EXPECT_GT(std::stod(*SampleValue(text, "process_resident_memory_bytes")), 1e6);
+}
+
 TEST(MetricsTest, EveryFamilyHasHelpAndTypeEvenBeforeAnyRecording) {
   const std::string text = Metrics().RenderPrometheus();
   const std::vector<std::string> families = {
-      "requests_total",      "decisions_total",
-      "rule_hits_total",     "engine_latency_seconds",
-      "rpc_latency_seconds", "in_flight_requests",
-      "open_streams",        "ruleset_info",
-      "reloads_total",       "last_reload_timestamp_seconds",
-      "last_reload_success",
+      "moderation_decisions_total",
+      "moderation_rule_hits_total",
+      "moderation_engine_latency_seconds",
+      "moderation_in_flight_posts",
+      "moderation_max_in_flight_posts",
+      "moderation_ready",
+      "moderation_open_streams",
+      "moderation_ruleset_info",
+      "moderation_ruleset_rules",
+      "moderation_ruleset_compile_seconds",
+      "moderation_reloads_total",
+      "moderation_last_reload_timestamp_seconds",
+      "moderation_last_reload_success",
+      "grpc_server_handled_total",
+      "grpc_server_handling_seconds",
+      "grpc_server_msg_received_total",
+      "grpc_server_msg_sent_total",
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "process_open_fds",
+      "process_max_fds",
+      "process_start_time_seconds",
   };
   for (const std::string& f : families) {
-    EXPECT_THAT(text, HasSubstr("# HELP moderation_" + f + " ")) << f;
-    EXPECT_THAT(text, HasSubstr("# TYPE moderation_" + f + " ")) << f;
+    EXPECT_THAT(text, HasSubstr("# HELP " + f + " ")) << f;
+    EXPECT_THAT(text, HasSubstr("# TYPE " + f + " ")) << f;
   }
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.back(), '\n');
@@ -270,7 +328,12 @@ TEST(MetricsTest, PromtoolAcceptsTheExpositionWithoutLintWarnings) {
   populated.RecordEngineLatency(2e-6);
   populated.AddInFlight(1);
   populated.AddOpenStreams(2);
-  populated.SetRuleSets({{"", "default", "v1", "abc"}, {"games", "games", "v3", "def"}});
+  populated.SetRuleSets(
+      {{"", "default", "v1", "abc", 12, 0.5}, {"games", "games", "v3", "def", 3, 0.25}});
+  populated.SetBuildInfo({"v1-2-gabc", "RelWithDebInfo", "5.4.0", "20220601", "1.51.1", "3.21.12"});
+  populated.SetMaxInFlight(4096);
+  populated.SetReady(true);
+  populated.RecordStreamPost("ModerateStream");
   populated.RecordReload(true, 1700000000.5);
   populated.RecordReload(false, 1700000100.25);
 

@@ -6,9 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "engine/moderator.h"
 #include "server/inflight.h"
+#include "server/request_id.h"
 
 namespace moderation::server {
 namespace {
+
+// How answers and metrics name the `default:` sets of communities.yaml.
+constexpr std::string_view kDefaultCommunity = "default";
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -48,37 +52,58 @@ ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metri
                                              ModerationLimits limits)
     : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
 
+absl::Status ModerationServiceImpl::NotLoaded() const {
+  const std::string why = registry_->NotLoadedReason();
+  return absl::UnavailableError(absl::StrCat("no rules to judge with yet (",
+                                             why.empty() ? "loading" : why,
+                                             "); retry shortly or on another replica"));
+}
+
 absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
-                                          v1::ModerateResponse* response) {
+                                          v1::ModerateResponse* response,
+                                          std::string_view request_id) {
   const std::string path = "post";  // short: no allocation (SSO)
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
-  if (catalog == nullptr) return absl::UnavailableError("rules are not loaded yet");
+  if (catalog == nullptr) return NotLoaded();
   absl::StatusOr<Post> post =
       PostFromProto(request.post(), {limits_.max_post_bytes, /*require_community=*/true}, path);
   if (!post.ok()) return post.status();
+  // Community labels are bounded by the catalog: unlisted ids count as
+  // "default", the sets that judge them.
+  const bool listed = catalog->communities().count(post->community) > 0;
+  if (!listed && limits_.reject_unknown_community) {
+    return absl::NotFoundError(absl::StrCat(path, ".community: \"", post->community,
+                                            "\" is not in communities.yaml "
+                                            "(--unknown_community=reject)"));
+  }
   absl::StatusOr<Decision> decision = moderation::Moderate(*catalog, *post);
   if (!decision.ok()) {
     return absl::Status(decision.status().code(),
                         absl::StrCat(path, ".community: ", decision.status().message()));
   }
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
-  // Community labels are bounded by the catalog: unknown ids count as default.
-  const bool known = catalog->communities().count(post->community) > 0;
-  metrics_->RecordDecision(known ? post->community : "", VerdictName(decision->verdict));
-  for (const RuleHit& hit : decision->hits) metrics_->RecordRuleHit(hit.rule_id);
-  for (const RuleHit& hit : decision->shadow_hits) metrics_->RecordRuleHit(hit.rule_id);
-  if (decision->verdict != Verdict::kAllow) Audit(*post, *decision);
+  const std::string_view judged_community =
+      listed ? std::string_view(post->community) : kDefaultCommunity;
+  metrics_->RecordDecision(judged_community, VerdictName(decision->verdict));
+  for (const RuleHit& hit : decision->hits) metrics_->RecordRuleHit(hit.rule_id, hit.category);
+  for (const RuleHit& hit : decision->shadow_hits) {
+    metrics_->RecordRuleHit(hit.rule_id, hit.category);
+  }
+  if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
   DecisionToProto(*post, *decision, request.include_redacted(), response);
+  response->set_judged_community(std::string(judged_community));
+  response->set_community_defaulted(!listed);
   return absl::OkStatus();
 }
 
 void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
-                                       v1::ModerateBatchResponse* response) {
+                                       v1::ModerateBatchResponse* response,
+                                       std::string_view request_id) {
   for (int i = 0; i < request.requests_size(); ++i) {
     const v1::ModerateRequest& post_request = request.requests(i);
     v1::ModerateResponse* answer = response->add_responses();
-    const absl::Status status = Judge(post_request, answer);
+    const absl::Status status = Judge(post_request, answer, request_id);
     if (status.ok()) continue;
     answer->Clear();  // keeps its place: responses[i] answers requests[i]
     v1::BatchPostError* error = response->add_errors();
@@ -89,9 +114,11 @@ void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
   }
 }
 
-void ModerationServiceImpl::Audit(const Post& post, const Decision& decision) {
+void ModerationServiceImpl::Audit(const Post& post, const Decision& decision,
+                                  std::string_view request_id) {
   if (audit_ == nullptr) return;
   AuditRecord record;
+  record.request_id = std::string(request_id);
   record.unix_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   record.post_id = post.id;
@@ -116,6 +143,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
                                                           v1::ModerateResponse* response) {
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = new CountedUnaryReactor(&open_calls_);
+  const std::string request_id = EchoRequestId(context);
   absl::Status status;
   if (draining()) {
     status = absl::UnavailableError("server is shutting down; retry on another replica");
@@ -124,7 +152,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   } else if (InFlightSlots slots(this, 1); !slots.ok()) {
     status = slots.status();
   } else {
-    status = Judge(*request, response);
+    status = Judge(*request, response, request_id);
   }
   metrics_->RecordRequest("Moderate", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));
@@ -136,6 +164,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
     v1::ModerateBatchResponse* response) {
   const auto start = std::chrono::steady_clock::now();
   grpc::ServerUnaryReactor* reactor = new CountedUnaryReactor(&open_calls_);
+  const std::string request_id = EchoRequestId(context);
   const int n = request->requests_size();
   absl::Status status;
   if (draining()) {
@@ -148,11 +177,11 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
   } else if (DeadlinePassed(*context)) {
     status = absl::DeadlineExceededError("the call's deadline passed before the posts were judged");
   } else if (registry_->Current() == nullptr) {
-    status = absl::UnavailableError("rules are not loaded yet");
+    status = NotLoaded();
   } else if (InFlightSlots slots(this, n); !slots.ok()) {
     status = slots.status();
   } else {
-    JudgeBatch(*request, response);
+    JudgeBatch(*request, response, request_id);
   }
   metrics_->RecordRequest("ModerateBatch", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));

@@ -34,6 +34,9 @@ struct ModerationLimits {
   int64_t max_post_bytes = 65536;
   int max_batch = 100;
   int max_in_flight = 4096;
+  // --unknown_community=reject: NOT_FOUND for a community communities.yaml
+  // does not list, instead of judging it with the default sets.
+  bool reject_unknown_community = false;
 };
 
 // absl::Status and grpc::Status codes are the same numbers.
@@ -57,7 +60,9 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   // Judges one request (used by all three RPCs). Errors name the field
   // relative to the request ("post.body: ..."); a batch or a stream reports
   // them per post, with the post's index or id beside the message.
-  absl::Status Judge(const v1::ModerateRequest& request, v1::ModerateResponse* response);
+  // request_id is the call's x-request-id ("" if none), for the audit log.
+  absl::Status Judge(const v1::ModerateRequest& request, v1::ModerateResponse* response,
+                     std::string_view request_id = "");
 
   // Graceful shutdown: from now on new calls (and new streams) get
   // UNAVAILABLE; calls and streams already under way keep being served.
@@ -81,8 +86,11 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
 
  private:
   // Every post of a batch: a decision each, or an entry in response->errors.
-  void JudgeBatch(const v1::ModerateBatchRequest& request, v1::ModerateBatchResponse* response);
-  void Audit(const Post& post, const Decision& decision);
+  void JudgeBatch(const v1::ModerateBatchRequest& request, v1::ModerateBatchResponse* response,
+                  std::string_view request_id);
+  void Audit(const Post& post, const Decision& decision, std::string_view request_id);
+  // UNAVAILABLE saying why there are no rules yet (cold start, failed load).
+  absl::Status NotLoaded() const;
 
   const RuleRegistry* const registry_;
   Metrics* const metrics_;

@@ -48,6 +48,22 @@ absl::Status CheckContent(const v1::Post& proto, const PostLimits& limits,
   return absl::OkStatus();
 }
 
+// The non-content strings. Client libraries only send valid UTF-8; a raw
+// client's invalid bytes get here (proto/support/tolerant_parse.h) and must
+// not be echoed: a response carrying them could not be parsed by the client.
+absl::Status CheckIdentifiers(const v1::Post& proto, const std::string& path) {
+  const ContentField identifiers[] = {{"post_id", &proto.post_id()},
+                                      {"community", &proto.community()},
+                                      {"language", &proto.language()},
+                                      {"author.id", &proto.author().id()}};
+  for (const ContentField& f : identifiers) {
+    if (absl::Status s = text::ValidateUtf8(*f.text); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".", f.name, ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 Author AuthorFromProto(const v1::Author& proto) {
   Author author;
   author.id = proto.id();
@@ -145,6 +161,7 @@ void SetTimestamp(double unix_seconds, google::protobuf::Timestamp* out) {
 
 absl::StatusOr<Post> PostFromProto(const v1::Post& proto, const PostLimits& limits,
                                    const std::string& path) {
+  if (absl::Status s = CheckIdentifiers(proto, path); !s.ok()) return s;
   if (limits.require_community && proto.community().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".community: required"));
   }

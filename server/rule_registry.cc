@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "absl/strings/str_cat.h"
+
 namespace moderation::server {
 namespace {
 
@@ -18,7 +20,8 @@ nlohmann::json DiagnosticsJson(const rules::Diagnostics& diagnostics) {
 std::vector<RuleSetInfoLabels> InfoLabels(const RuleCatalog& catalog) {
   std::vector<RuleSetInfoLabels> labels;
   for (const auto& [community, set] : catalog.communities()) {
-    labels.push_back({community, set->id(), set->version(), set->content_hash()});
+    labels.push_back({community, set->id(), set->version(), set->content_hash(), set->rule_count(),
+                      set->report().total_seconds});
   }
   return labels;
 }
@@ -86,7 +89,22 @@ ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   ReloadOutcome outcome;
   outcome.attempted_unix_seconds = NowUnixSeconds();
   const auto start = std::chrono::steady_clock::now();
-  RuleCatalog::PartialLoad load = RuleCatalog::LoadPartial(rules_path_, options_);
+  logger_->Info("rules_loading", {{"reason", std::string(reason)},
+                                  {"path", rules_path_},
+                                  {"serving", Current() ? "previous rules" : "nothing yet"}});
+  sets_total_ = 0;
+  sets_compiled_ = 0;
+  loading_ = true;
+  RuleCatalog::Options options = options_;
+  options.on_progress = [this](size_t compiled, size_t total) {
+    sets_total_ = total;
+    // Threads finish out of order; the count only grows.
+    size_t seen = sets_compiled_.load();
+    while (seen < compiled && !sets_compiled_.compare_exchange_weak(seen, compiled)) {
+    }
+  };
+  RuleCatalog::PartialLoad load = RuleCatalog::LoadPartial(rules_path_, options);
+  loading_ = false;
   outcome.errors = std::move(load.problems);
   outcome.held_back = load.broken;
   const std::shared_ptr<const RuleCatalog> previous = Current();
@@ -151,6 +169,21 @@ ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   outcome.active = Current();
   if (listener_) listener_(outcome);
   return outcome;
+}
+
+std::string RuleRegistry::NotLoadedReason() const {
+  if (Current() != nullptr) return "";
+  if (loading_) {
+    const size_t total = sets_total_;
+    if (total == 0) return "loading rule files";
+    return absl::StrCat("compiling rules: ", sets_compiled_.load(), " of ", total, " sets");
+  }
+  std::lock_guard<std::mutex> lock(status_mu_);
+  if (last_attempt_unix_seconds_ == 0) return "rules not loaded yet";
+  return absl::StrCat(
+      "rules failed to load: ",
+      last_errors_.empty() ? std::string("unknown error") : last_errors_[0].ToString(),
+      " (fixed files load on change, SIGHUP or ReloadRules)");
 }
 
 RegistryStatus RuleRegistry::Status() const {

@@ -74,6 +74,11 @@ class RuleRegistry {
 
   RegistryStatus Status() const;
 
+  // Why Current() is null, or "" once rules are loaded: "loading rule
+  // files", "compiling rules: 3 of 5 sets", or "rules failed to load: <first
+  // error>". For /readyz and the UNAVAILABLE answers of a cold start.
+  std::string NotLoadedReason() const;
+
   // Called after every reload attempt (from the reloading thread, outside
   // the registry's locks), e.g. to flip gRPC health once rules exist. Set
   // before the first Reload; not thread-safe against concurrent reloads.
@@ -96,6 +101,11 @@ class RuleRegistry {
 
   std::atomic<std::shared_ptr<const RuleCatalog>> active_;
   std::function<void(const ReloadOutcome&)> listener_;
+
+  // Progress of the reload in flight (written by the compiling threads).
+  std::atomic<bool> loading_{false};
+  std::atomic<size_t> sets_compiled_{0};
+  std::atomic<size_t> sets_total_{0};
 
   std::mutex reload_mu_;     // serialises Reload (held while compiling)
   LastGoodStore last_good_;  // guarded by reload_mu_

@@ -469,6 +469,60 @@ TEST_F(ModerationdTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   EXPECT_THAT(status.error_message(), HasSubstr("title"));
 }
 
+// Wire-format helpers for requests no client library would build.
+std::string WireField(int number, const std::string& value) {
+  std::string out;
+  for (uint64_t v : {static_cast<uint64_t>(number) << 3 | 2, static_cast<uint64_t>(value.size())}) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  return out + value;
+}
+
+// ModerateRequest{post: {post_id, community: news-de, <field>: bytes}}.
+std::string RawModerateRequest(const std::string& post_id, int field, const std::string& bytes) {
+  return WireField(1, WireField(1, post_id) + WireField(2, "news-de") + WireField(field, bytes));
+}
+
+TEST_F(ModerationdTest, RawInvalidUtf8InAStringFieldIsInvalidArgumentNamingFieldAndByte) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string method = "/moderation.v1.ModerationService/Moderate";
+  // The same bytes with valid UTF-8 are judged, so the encoding is right.
+  std::string answer;
+  ASSERT_RPC_OK(
+      RawUnaryCall(channel_.get(), method, RawModerateRequest("raw-ok", 5, kInsult), &answer));
+  v1::ModerateResponse judged;
+  ASSERT_TRUE(judged.ParseFromString(answer));
+  EXPECT_EQ(judged.decision(), v1::DECISION_FLAG);
+
+  const struct {
+    int field;
+    std::string bytes;
+    std::string message;
+  } cases[] = {
+      {5, "abc \xff\xfe def", "post.body: invalid UTF-8 at byte 4"},
+      {4, "\xc3\x28", "post.title: invalid UTF-8 at byte 0"},
+      {6, "ok \xed\xa0\x80", "post.author_display_name: invalid UTF-8 at byte 3"},
+      {7, "d\xe9", "post.language: invalid UTF-8 at byte 1"},
+  };
+  for (const auto& c : cases) {
+    const grpc::Status status = RawUnaryCall(
+        channel_.get(), method, RawModerateRequest("raw-bad", c.field, c.bytes), &answer);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+    EXPECT_EQ(status.error_message(), c.message);
+  }
+  // Bytes that are no protobuf message at all: gRPC C++'s callback API
+  // drops the parse status and answers UNIMPLEMENTED, as documented in the
+  // proto; the server stays up and serves the next call.
+  const grpc::Status status = RawUnaryCall(channel_.get(), method, "\x0a\x05\x0a", &answer);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << Describe(status);
+  ASSERT_RPC_OK(
+      RawUnaryCall(channel_.get(), method, RawModerateRequest("raw-after", 5, kInsult), &answer));
+}
+
 TEST_F(ModerationdTest, AnEmptyPostIsInvalidArgument) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   v1::ModerateResponse response;
@@ -545,6 +599,118 @@ TEST_F(ModerationdTest, AnInvalidPostInAStreamGetsAnErrorAnswerAndTheStreamGoesO
   EXPECT_FALSE(answers["s-bad"].has_response());
 }
 
+TEST_F(ModerationdTest, AStreamRefusesAPostWithoutIdAndADuplicateIdButJudgesTheRest) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  grpc::ClientContext context;
+  SetTimeout(&context);
+  auto stream = stub_->ModerateStream(&context);
+  ASSERT_TRUE(stream->Write(Request("dup-1", kAbusive)));
+  ASSERT_TRUE(stream->Write(Request("", kAbusive)));
+  ASSERT_TRUE(stream->Write(Request("dup-2", kCivil)));
+  ASSERT_TRUE(stream->Write(Request("dup-1", kCivil)));
+  stream->WritesDone();
+  std::vector<v1::ModerateStreamResponse> answers;
+  v1::ModerateStreamResponse answer;
+  while (stream->Read(&answer)) answers.push_back(answer);
+  EXPECT_RPC_OK(stream->Finish());
+  ASSERT_EQ(answers.size(), 4u);
+  int judged = 0;
+  for (const v1::ModerateStreamResponse& a : answers) {
+    if (!a.has_error()) {
+      ++judged;
+      EXPECT_EQ(a.response().decision(),
+                a.post_id() == "dup-1" ? v1::DECISION_BLOCK : v1::DECISION_ALLOW);
+    } else if (a.post_id().empty()) {
+      EXPECT_EQ(a.error().code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(a.error().message(),
+                "post.post_id: required on ModerateStream (answers are matched by it)");
+    } else {
+      EXPECT_EQ(a.post_id(), "dup-1");
+      EXPECT_EQ(a.error().code(), grpc::StatusCode::ALREADY_EXISTS);
+      EXPECT_THAT(a.error().message(), StartsWith("post.post_id: \"dup-1\" was already sent"));
+    }
+  }
+  EXPECT_EQ(judged, 2);
+  // Another stream may use the same ids: the window is per stream.
+  EXPECT_EQ(StreamPosts(
+                stub_.get(), 10, [] { return false; }, 4, seconds(10))
+                .errors,
+            0);
+  EXPECT_EQ(StreamPosts(
+                stub_.get(), 10, [] { return false; }, 4, seconds(10))
+                .errors,
+            0);
+}
+
+TEST_F(ModerationdTest, XRequestIdIsEchoedAndNamedInTheAuditLogAndAdminCallsNameTheCaller) {
+  ScopedTempDir dir("moderationd_request_id");
+  const std::string audit_path = dir.path() + "/audit.jsonl";
+  ServerOptions options;
+  options.flags = {"--audit_log=" + audit_path};
+  ASSERT_NO_FATAL_FAILURE(StartServer(options));
+  auto echoed = [](const grpc::ClientContext& context) {
+    const auto& metadata = context.GetServerInitialMetadata();
+    const auto it = metadata.find("x-request-id");
+    return it == metadata.end() ? std::string("(none)")
+                                : std::string(it->second.data(), it->second.size());
+  };
+  {
+    grpc::ClientContext context;
+    SetTimeout(&context);
+    context.AddMetadata("x-request-id", "req-unary-42");
+    v1::ModerateResponse response;
+    ASSERT_RPC_OK(stub_->Moderate(&context, Request("rid-1", kAbusive), &response));
+    EXPECT_EQ(echoed(context), "req-unary-42");
+  }
+  {
+    grpc::ClientContext context;
+    SetTimeout(&context);
+    context.AddMetadata("x-request-id", "req-stream-7");
+    auto stream = stub_->ModerateStream(&context);
+    ASSERT_TRUE(stream->Write(Request("rid-2", kAbusive)));
+    stream->WritesDone();
+    v1::ModerateStreamResponse answer;
+    while (stream->Read(&answer)) {
+    }
+    EXPECT_RPC_OK(stream->Finish());
+    EXPECT_EQ(echoed(context), "req-stream-7");
+  }
+  {
+    grpc::ClientContext context;  // no id sent, none echoed
+    SetTimeout(&context);
+    v1::ModerateResponse response;
+    ASSERT_RPC_OK(stub_->Moderate(&context, Request("rid-3", kCivil), &response));
+    EXPECT_EQ(echoed(context), "(none)");
+  }
+  std::string audit;
+  EXPECT_TRUE(Eventually([&] { return absl::StrContains(audit = ReadFile(audit_path), "rid-2"); },
+                         seconds(5)));
+  EXPECT_THAT(audit, HasSubstr(R"("request_id":"req-unary-42","post_id":"rid-1")"));
+  EXPECT_THAT(audit, HasSubstr(R"("request_id":"req-stream-7","post_id":"rid-2")"));
+
+  grpc::ClientContext admin_context;
+  SetTimeout(&admin_context);
+  AddToken(&admin_context, "<server>");
+  admin_context.AddMetadata("x-request-id", "req-admin-1");
+  v1::ListRuleSetsResponse listing;
+  ASSERT_RPC_OK(admin_->ListRuleSets(&admin_context, v1::ListRuleSetsRequest(), &listing));
+  EXPECT_EQ(echoed(admin_context), "req-admin-1");
+  std::string log;
+  EXPECT_TRUE(Eventually([&] { return absl::StrContains(log = server_->Stderr(), "req-admin-1"); },
+                         seconds(5)));
+  bool found = false;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    const json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || event.value("event", "") != "admin_call") continue;
+    found = true;
+    EXPECT_EQ(event.value("caller", ""), "token:admin_token") << line;
+    EXPECT_EQ(event.value("rpc", ""), "ListRuleSets") << line;
+    EXPECT_EQ(event.value("request_id", ""), "req-admin-1") << line;
+    EXPECT_THAT(line, Not(HasSubstr(server_->admin_token())));
+  }
+  EXPECT_TRUE(found) << log;
+}
+
 TEST_F(ModerationdTest, AnUnknownCommunityIsNotFoundWhenNoDefaultIsConfigured) {
   ServerOptions options;
   options.rule_files["communities.yaml"] = "communities:\n  news-de: [de, pii, spam]\n";
@@ -555,6 +721,36 @@ TEST_F(ModerationdTest, AnUnknownCommunityIsNotFoundWhenNoDefaultIsConfigured) {
   EXPECT_THAT(status.error_message(), HasSubstr("no-such-community"));
   EXPECT_RPC_OK(Moderate(Request("nf-2", kAbusive, "news-de"), &response));
   EXPECT_EQ(response.decision(), v1::DECISION_BLOCK);
+}
+
+TEST_F(ModerationdTest, AnUnlistedCommunityIsJudgedByTheDefaultSetsAndTheAnswerSaysSo) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  v1::ModerateResponse response;
+  ASSERT_RPC_OK(Moderate(Request("uc-1", kAbusive, "news-de"), &response));
+  EXPECT_EQ(response.judged_community(), "news-de");
+  EXPECT_FALSE(response.community_defaulted());
+  ASSERT_RPC_OK(Moderate(Request("uc-2", kAbusive, "typo-community"), &response));
+  EXPECT_EQ(response.decision(), v1::DECISION_BLOCK);
+  EXPECT_EQ(response.judged_community(), "default");
+  EXPECT_TRUE(response.community_defaulted());
+  // Counted under the sets that judged it, not under the client's id.
+  const HttpResponse metrics = HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(metrics.body, HasSubstr("community=\"default\",decision=\"BLOCK\""));
+  EXPECT_THAT(metrics.body, Not(HasSubstr("typo-community")));
+}
+
+TEST_F(ModerationdTest, WithUnknownCommunityRejectAnUnlistedCommunityIsNotFound) {
+  ServerOptions options;
+  options.flags = {"--unknown_community=reject"};
+  ASSERT_NO_FATAL_FAILURE(StartServer(options));
+  v1::ModerateResponse response;
+  grpc::Status status = Moderate(Request("ucr-1", kAbusive, "typo-community"), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
+  EXPECT_EQ(status.error_message(),
+            "post.community: \"typo-community\" is not in communities.yaml "
+            "(--unknown_community=reject)");
+  ASSERT_RPC_OK(Moderate(Request("ucr-2", kAbusive, "news-de"), &response));
+  EXPECT_EQ(response.judged_community(), "news-de");
 }
 
 TEST_F(ModerationdTest, OverloadAnswersResourceExhaustedAndNothingElse) {
@@ -641,6 +837,51 @@ TEST_F(ModerationdTest, AnAlreadyExpiredDeadlineIsDeadlineExceeded) {
 
 // ---- health and reflection -------------------------------------------------
 
+TEST_F(ModerationdTest, AColdStartAnswersAtOnceNotReadyWithProgressThenServes) {
+  ScopedTempDir cache("moderationd_cold_cache");
+  ServerOptions options;
+  options.flags = {"--cache_dir=" + cache.path()};  // empty: every set really compiles
+  options.return_when_listening = true;
+  ASSERT_NO_FATAL_FAILURE(StartServer(options));
+  // The shipped rules take seconds to compile; the ports answer meanwhile.
+  int serving = 0;
+  ASSERT_RPC_OK(HealthCheck(channel_.get(), "moderation.v1.ModerationService", &serving));
+  EXPECT_EQ(serving, 2) << "NOT_SERVING while the rules compile";
+  v1::ModerateResponse response;
+  const grpc::Status status = Moderate(Request("cold-1", kAbusive), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << Describe(status);
+  EXPECT_THAT(status.error_message(), StartsWith("no rules to judge with yet ("));
+  std::string progress;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        const HttpResponse r = HttpGet(server_->metrics_port(), "/readyz");
+        if (r.status == 503 && absl::StrContains(r.body, "compiling rules: ")) progress = r.body;
+        return !progress.empty() || r.status == 200;
+      },
+      seconds(60)));
+  EXPECT_THAT(progress,
+              ::testing::MatchesRegex("not ready: compiling rules: [0-9]+ of [0-9]+ sets"));
+
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return HealthCheck(channel_.get(), "moderation.v1.ModerationService", &serving).ok() &&
+               serving == 1;
+      },
+      seconds(120)));
+  EXPECT_EQ(HttpGet(server_->metrics_port(), "/readyz").status, 200);
+  ASSERT_RPC_OK(Moderate(Request("cold-2", kAbusive), &response));
+  EXPECT_EQ(response.decision(), v1::DECISION_BLOCK);
+  const std::string log = server_->Stderr();
+  const size_t listening = log.find(R"("event":"listening")");
+  const size_t loading = log.find(R"("event":"rules_loading")");
+  const size_t loaded = log.find(R"("event":"rules_loaded")");
+  ASSERT_NE(listening, std::string::npos) << log;
+  ASSERT_NE(loading, std::string::npos) << log;
+  ASSERT_NE(loaded, std::string::npos) << log;
+  EXPECT_LT(listening, loaded);
+  EXPECT_LT(loading, loaded);
+}
+
 TEST_F(ModerationdTest, HealthReportsServingForTheServerAndTheModerationService) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   int serving = 0;
@@ -722,6 +963,10 @@ TEST_F(ModerationdTest, AMutualTlsClientCertificateIsAnAdminCredential) {
   v1::ListRuleSetsResponse response;
   ASSERT_RPC_OK(admin->ListRuleSets(&context, v1::ListRuleSetsRequest(), &response));
   EXPECT_THAT(response.active(), Not(IsEmpty()));
+  // The call is logged with the certificate's subject as the caller.
+  EXPECT_TRUE(Eventually([&] { return absl::StrContains(server_->Stderr(), R"("caller":"cert:)"); },
+                         seconds(5)))
+      << server_->Stderr();
 
   // Without a client certificate the connection is refused.
   grpc::SslCredentialsOptions anonymous;
@@ -1063,10 +1308,29 @@ TEST_F(ModerationdTest, MetricsPassPromtoolAndTheProbesAnswer) {
   ASSERT_EQ(metrics.status, 200) << metrics.error;
   EXPECT_THAT(metrics.headers, HasSubstr("text/plain"));
   for (const char* series :
-       {"moderation_requests_total", "moderation_decisions_total", "moderation_rule_hits_total",
-        "moderation_engine_latency_seconds_bucket", "moderation_rpc_latency_seconds_bucket",
-        "moderation_in_flight_requests", "moderation_open_streams", "moderation_ruleset_info",
-        "moderation_reloads_total", "moderation_last_reload_success 1"}) {
+       {"grpc_server_handled_total{grpc_type=\"unary\",grpc_service=\"moderation.v1."
+        "ModerationService\",grpc_method=\"Moderate\",grpc_code=\"InvalidArgument\"} 1",
+        "grpc_server_msg_received_total{grpc_type=\"bidi_stream\",grpc_service=\"moderation.v1."
+        "ModerationService\",grpc_method=\"ModerateStream\"} 10",
+        "moderation_decisions_total",
+        "moderation_rule_hits_total{rule=\"de.threat.kill\","
+        "category=\"threat\"}",
+        "moderation_engine_latency_seconds_bucket",
+        "grpc_server_handling_seconds_bucket",
+        "moderation_in_flight_posts 0",
+        "moderation_max_in_flight_posts 4096",
+        "moderation_ready 1",
+        "moderation_open_streams",
+        "moderation_ruleset_info",
+        "moderation_ruleset_rules{ruleset=",
+        "moderation_ruleset_compile_seconds{",
+        "moderation_reloads_total",
+        "moderation_last_reload_success 1",
+        "moderation_build_info{version=",
+        "process_cpu_seconds_total",
+        "process_resident_memory_bytes",
+        "process_open_fds",
+        "process_start_time_seconds"}) {
     EXPECT_THAT(metrics.body, HasSubstr(series));
   }
   EXPECT_THAT(metrics.body, HasSubstr("de.threat.kill"));
@@ -1173,6 +1437,72 @@ TEST_F(ModerationdTest, ThePythonExampleClientPrintsTheDecisionAndMatchedSpans) 
   EXPECT_THAT(r.out, HasSubstr("de.threat.kill"));
   EXPECT_THAT(r.out, HasSubstr("3..16"));
   EXPECT_THAT(r.out, HasSubstr("Oberbl0edm@nn"));
+}
+
+TEST(ModerationdCommandLineTest, HelpShowsOurFlagsGroupedAndVersionShowsBuildAndLibraries) {
+  ProcessOptions options;
+  options.timeout = seconds(10);
+  ProcessResult r = RunProcess({MODERATIOND_PATH, "--help"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Rules:\n  --rules=rules\n      rules directory or file"));
+  EXPECT_THAT(r.out, HasSubstr("--unknown_community=default"));
+  EXPECT_THAT(r.out, Not(HasSubstr("No flags matched")));
+  EXPECT_THAT(r.out, Not(HasSubstr("flagfile")));
+
+  r = RunProcess({MODERATIOND_PATH, "--version"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("moderationd "));
+  EXPECT_THAT(r.out, Not(HasSubstr("NDEBUG")));
+  EXPECT_THAT(r.out, Not(HasSubstr("unknown")));
+  for (const char* part :
+       {" build)\n", "  Hyperscan 5.", "  RE2 20", "  gRPC 1.", "  protobuf 3."}) {
+    EXPECT_THAT(r.out, HasSubstr(part));
+  }
+}
+
+// npm ci of examples/node's pinned packages into the build directory, once.
+bool InstallNodeClientPackages(std::string* error) {
+  const std::string dir = NODE_CLIENT_DIR;
+  if (std::filesystem::exists(dir + "/node_modules/.package-lock.json")) return true;
+  ProcessOptions options;
+  options.timeout = seconds(240);
+  const ProcessResult r = RunProcess({"/usr/bin/env", "npm", "ci", "--prefix", dir, "--no-audit",
+                                      "--no-fund", "--ignore-scripts", "--loglevel=error"},
+                                     options);
+  if (r.exit_code == 0) return true;
+  *error = absl::StrCat("npm ci in ", dir, " failed: ", r.spawn_error, r.err);
+  return false;
+}
+
+ProcessResult RunNodeClient(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/env",
+                                   absl::StrCat("NODE_PATH=", NODE_CLIENT_DIR, "/node_modules"),
+                                   "node", std::string(REPO_ROOT) + "/examples/node/client.js"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions options;
+  options.timeout = seconds(30);
+  return RunProcess(argv, options);
+}
+
+TEST_F(ModerationdTest, TheNodeExampleClientSendsPlainStringsAndPrintsDecisionsAndSpans) {
+  std::string error;
+  ASSERT_TRUE(InstallNodeClientPackages(&error)) << error;
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  // A JavaScript string with an umlaut reaches the server as UTF-8: the
+  // span counts its bytes (ö is two).
+  ProcessResult r =
+      RunNodeClient({"--target", server_->target(), "--community", "news-de", kInsult});
+  EXPECT_EQ(r.exit_code, 0) << r.spawn_error << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FLAG"));
+  EXPECT_THAT(r.out, HasSubstr("3..12 \"Blödmann\""));
+
+  r = RunNodeClient({"--target", server_->target(), "--community", "news-de", "--stream", kAbusive,
+                     kCivil, kInsult});
+  EXPECT_EQ(r.exit_code, 0) << r.spawn_error << r.err;
+  EXPECT_THAT(r.out, HasSubstr("post-1: BLOCK"));
+  EXPECT_THAT(r.out, HasSubstr("post-2: ALLOW"));
+  EXPECT_THAT(r.out, HasSubstr("post-3: FLAG"));
+  EXPECT_THAT(r.out, HasSubstr("de.threat.kill"));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tests/process_runner.h"
 
 namespace moderation::testing {
@@ -219,6 +220,15 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
                             Trimmed(server->Stderr()));
       return nullptr;
     }
+    if (options.return_when_listening) {
+      for (absl::string_view line : absl::StrSplit(server->Stderr(), '\n', absl::SkipEmpty())) {
+        const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+        if (!event.is_object() || event.value("event", "") != "listening") continue;
+        server->grpc_port_ = event.value("grpc_port", 0);
+        server->metrics_port_ = event.value("metrics_port", 0);
+        if (server->grpc_port_ > 0) return server;
+      }
+    }
     const std::string ports = ReadFile(port_file);
     if (!ports.empty()) {
       const nlohmann::json parsed =
@@ -313,6 +323,35 @@ std::string ServerProcess::ReadRuleFile(const std::string& name) const {
 }
 
 // ---- health and reflection -------------------------------------------------
+
+grpc::Status RawUnaryCall(grpc::Channel* channel, const std::string& method,
+                          const std::string& wire, std::string* response,
+                          std::chrono::milliseconds timeout) {
+  response->clear();
+  grpc::GenericStub stub(std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  const auto deadline = std::chrono::system_clock::now() + timeout;
+  context.set_deadline(deadline);
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(&context, method, ToByteBuffer(wire), &cq);
+  call->StartCall();
+  grpc::ByteBuffer answer;
+  grpc::Status status;
+  int tag = 0;
+  call->Finish(&answer, &status, &tag);
+  void* got = nullptr;
+  bool ok = false;
+  if (cq.AsyncNext(&got, &ok, deadline + std::chrono::seconds(1)) !=
+      grpc::CompletionQueue::GOT_EVENT) {
+    context.TryCancel();
+    DrainAndShutdown(&cq);
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, method + " did not complete");
+  }
+  DrainAndShutdown(&cq);
+  if (status.ok()) *response = FromByteBuffer(answer);
+  return status;
+}
 
 grpc::Status HealthCheck(grpc::Channel* channel, const std::string& service, int* serving_status,
                          std::chrono::milliseconds timeout) {

@@ -57,6 +57,10 @@ struct ServerOptions {
   std::vector<std::string> flags;
   // Write an admin token file and pass --admin_token_file.
   bool admin_token = true;
+  // Return as soon as the ports are open (the "listening" log line), before
+  // the first rules load ends and the port file is written: for cold-start
+  // tests.
+  bool return_when_listening = false;
   // How long to wait for the port file.
   std::chrono::milliseconds startup_timeout = std::chrono::seconds(60);
 };
@@ -166,6 +170,13 @@ class HealthWatch {
   std::string ended_;          // guarded by mu_
   std::thread thread_;
 };
+
+// A unary call with a hand-made request: `wire` goes out as the message
+// bytes exactly as given, whatever protobuf would make of them; *response
+// gets the answer's bytes. For requests no client library would send.
+grpc::Status RawUnaryCall(grpc::Channel* channel, const std::string& method,
+                          const std::string& wire, std::string* response,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // grpc.reflection.v1alpha.ServerReflection: the list_services answer.
 grpc::Status ListServicesByReflection(grpc::Channel* channel, std::vector<std::string>* services,

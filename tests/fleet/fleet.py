@@ -205,7 +205,7 @@ class Fleet:
         with grpc.insecure_channel("127.0.0.1:%d" % replica.ports["grpc"]) as channel:
             stub = moderation_grpc.ModerationServiceStub(channel)
             request = moderation_pb2.ModerateRequest(post=moderation_pb2.Post(
-                post_id="version-probe", community=PROBE_COMMUNITY, body=b"Hallo"))
+                post_id="version-probe", community=PROBE_COMMUNITY, body="Hallo"))
             return stub.Moderate(request, timeout=5).ruleset.version
 
     def roll_out(self, rule_file, version, moderation_pb2, moderation_grpc, timeout=60):

@@ -28,10 +28,10 @@ import grpc
 
 COMMUNITY = "forum-de"
 TEXTS = [
-    b"Du Oberbl0edm@nn, ich bring dich um!",
-    b"Die Regierung hat versagt, ich bring dich um acht zum Bahnhof.",
-    b"Danke fuer den Hinweis, das probiere ich morgen aus.",
-    b"Kauft jetzt billig Follower auf meiner Seite!!!",
+    "Du Oberbl0edm@nn, ich bring dich um!",
+    "Die Regierung hat versagt, ich bring dich um acht zum Bahnhof.",
+    "Danke fuer den Hinweis, das probiere ich morgen aus.",
+    "Kauft jetzt billig Follower auf meiner Seite!!!",
 ]
 STREAM_WINDOW = 32  # posts in flight per stream
 UNARY_DEADLINE_S = 10

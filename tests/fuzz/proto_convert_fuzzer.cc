@@ -16,11 +16,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/moderator.h"
 #include "engine/text/utf8.h"
 #include "google/protobuf/stubs/logging.h"
+#include "proto/support/tolerant_parse.h"
 #include "server/proto_convert.h"
 #include "tests/fuzz/decision_checks.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -61,6 +63,17 @@ void CheckRejection(const v1::Post& p, const absl::Status& status) {
     any |= !f.text.empty();
   }
   if (p.community().empty() && message == "post.community: required") blamed_rightly = true;
+  const std::pair<const char*, const std::string*> identifiers[] = {
+      {"post_id", &p.post_id()},
+      {"community", &p.community()},
+      {"language", &p.language()},
+      {"author.id", &p.author().id()}};
+  for (const auto& [name, value] : identifiers) {
+    if (!text::ValidateUtf8(*value).ok() &&
+        StartsWith(message, std::string("post.") + name + ": ")) {
+      blamed_rightly = true;
+    }
+  }
   if ((!any || static_cast<int64_t>(total) > kMaxPostBytes) && StartsWith(message, "post: ")) {
     blamed_rightly = true;
   }
@@ -162,7 +175,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace moderation;
   using namespace moderation::fuzz;
   v1::ModerateRequest request;
-  if (!request.ParseFromArray(data, static_cast<int>(size))) return 0;
+  // As the server parses requests: invalid UTF-8 in string fields reaches
+  // PostFromProto (proto/support/tolerant_parse.h).
+  const std::string_view wire(reinterpret_cast<const char*>(data), size);
+  if (!proto_support::MergeWithoutUtf8Check(wire, &request)) return 0;
   server::PostLimits limits;
   limits.max_post_bytes = kMaxPostBytes;
   const absl::StatusOr<Post> post = server::PostFromProto(request.post(), limits, "post");
