@@ -19,7 +19,8 @@ PACKAGES=(
   fortunes-de # clean German text for the evaluation corpus (tests/corpus/)
   libcivetweb-dev # the /metrics, /healthz and /readyz HTTP listener
   python3-grpcio python3-protobuf # the Python example client and its integration test
-  prometheus # promtool, to check the /metrics exposition in tests
+  prometheus # promtool: /metrics exposition, alert rules and their unit tests (deploy/prometheus)
+  python3-yaml # deploy/prometheus/check_metrics.py reads the alert rules
   openssl # test certificates for the TLS integration tests
   ccache # repeated builds (CI, sanitizer and fuzz builds) reuse object files
   clang-format # scripts/check-format.sh

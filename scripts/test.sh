@@ -30,6 +30,10 @@
 #  11. fleet                      3 replicas behind HAProxy under load: SIGKILL,
 #                                 rolling rule change, SIGTERM drain; zero lost
 #                                 posts (tests/fleet/run.sh short)
+#  12. deploy: prometheus and grafana   promtool check config/rules, promtool
+#                                 test rules (each alert fires), and every metric
+#                                 the alerts and the dashboard query exists in a
+#                                 real server's /metrics
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
@@ -162,6 +166,8 @@ step "deploy: systemd unit" env MODERATIOND="$ABS_BUILD_DIR/server/moderationd" 
 step "deploy: debian package" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/packaging/test-deb.sh
 step "deploy: container image" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/container/test-image.sh
 step "fleet: 3 replicas behind haproxy" env BUILD_DIR="$ABS_BUILD_DIR" bash tests/fleet/run.sh short
+step "deploy: prometheus and grafana" env BUILD_DIR="$ABS_BUILD_DIR" \
+  MODERATIOND_CACHE_DIR="$ABS_BUILD_DIR/tests/moderationd_test_cache" bash deploy/prometheus/test.sh
 
 summary
 [[ $failed -eq 0 ]]
