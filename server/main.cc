@@ -146,6 +146,7 @@ class Daemon {
   std::unique_ptr<ReloadWatcher> watcher_;
   std::unique_ptr<HttpServer> http_;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> first_load_done_{false};  // the startup thread's Reload returned
 };
 
 bool Daemon::StartGrpc(int* port) {
@@ -240,6 +241,7 @@ int Daemon::Run(const sigset_t& signals) {
   // waits for it gets a server that has tried its rules.
   std::thread startup([this, grpc_port, metrics_port] {
     registry_.Reload("startup");
+    first_load_done_ = true;
     if (!config_.port_file.empty() && !WritePortFile(config_.port_file, grpc_port, metrics_port)) {
       logger_.Error("cannot_write_port_file", {{"path", config_.port_file}});
     }
@@ -260,8 +262,15 @@ int Daemon::Run(const sigset_t& signals) {
     break;
   }
   Shutdown();
-  // A SIGTERM during the first compile waits for it: compiling cannot be
-  // interrupted, and the thread uses the registry.
+  if (!first_load_done_) {
+    // SIGTERM during the first compile: nothing was served and nothing is
+    // kept, and compiling cannot be interrupted (it can take minutes on a
+    // busy machine). Exit now rather than make the orchestrator kill us;
+    // the compiling thread still uses the registry, so no destructors run.
+    logger_.Info("stopped", {{"first_load", "abandoned"}});
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   startup.join();
   logger_.Info("stopped");
   return 0;

@@ -82,7 +82,7 @@ class Server:
              "--rules=" + os.path.join(self.dir, "rules"), "--port_file=" + self.port_file,
              "--admin_token_file=" + token_file] + (["--cache_dir=" + cache_dir] if cache_dir else []),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a cold compile on a busy machine
         while not os.path.exists(self.port_file) or not open(self.port_file).read().strip():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("moderationd did not come up:\n" + self.stderr())
