@@ -76,10 +76,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::PreviewImpact(
     grpc::CallbackServerContext* context, const v1::PreviewImpactRequest* request,
     v1::PreviewImpactResponse* response) {
   auto* reactor = context->DefaultReactor();
-  grpc::Status status = auth_->Check(*context);
-  if (!status.ok()) {
-    logger_->Warning("admin_call_denied", {{"rpc", "PreviewImpact"}, {"peer", context->peer()}});
-  }
+  grpc::Status status = Admit(context, "PreviewImpact");  // logs the caller or the refusal
   if (status.ok()) status = CheckRuleFiles(request->files());
   if (status.ok() && request->posts().empty()) {
     status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "posts: at least one is required");
