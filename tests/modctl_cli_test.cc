@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -419,7 +420,11 @@ TEST(ModctlCheckJsonTest, PrintsOneJsonObjectInTheScanFormat) {
   const json decision = json::parse(lines[0], nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(decision.is_object()) << lines[0];
   EXPECT_EQ(decision.value("decision", ""), "BLOCK");
-  EXPECT_EQ(decision["rules"], json::array({"de.insult.common", "de.threat.kill"}));
+  // The default rules grow; the insult and the threat must be among the hits.
+  const json& fired = decision["rules"];
+  for (const char* rule : {"de.insult.common", "de.threat.kill"}) {
+    EXPECT_NE(std::find(fired.begin(), fired.end(), rule), fired.end()) << rule << " in " << fired;
+  }
   const std::string text = kAbusiveGerman;
   for (const json& m : decision["matches"]) {
     const size_t start = m["start"], end = m["end"];
