@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/compiled_rule_set_internal.h"
+#include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
 #include "engine/util/sha256.h"
 
@@ -33,12 +34,6 @@ match::Attachment AttachmentFor(MatchMode mode) {
       return match::Attachment::kSubstring;
   }
   return match::Attachment::kCompound;
-}
-
-size_t LetterCount(std::string_view skeleton) {
-  size_t letters = 0;
-  for (char c : skeleton) letters += c != ' ';
-  return letters;
 }
 
 // Collects distinct skeleton literals and what each stands for.
@@ -76,29 +71,15 @@ class LiteralTable {
   std::vector<std::vector<LiteralRef>> refs_;
 };
 
-// Normalises one term; reports terms that cannot be matched safely.
+// Normalises one term; reports terms that cannot be matched safely with the
+// loader's own check (rules/term_check.h), so both speak with one voice.
 bool TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton,
                   Diagnostics* problems) {
-  if (absl::Status s = text::SkeletonOfTerm(term.text, skeleton); !s.ok()) {
-    problems->push_back({term.location, absl::StrCat(what, " '", term.text, "': ", s.message())});
+  if (std::optional<std::string> problem = rules::internal::TermSkeletonProblem(term, what)) {
+    problems->push_back({term.location, std::move(*problem)});
     return false;
   }
-  const size_t letters = LetterCount(*skeleton);
-  const size_t minimum = term.mode == MatchMode::kWord ? 2 : 3;
-  if (letters == 0) {
-    problems->push_back({term.location, absl::StrCat(what, " '", term.text,
-                                                     "' has no letters after normalisation")});
-    return false;
-  }
-  if (letters < minimum) {
-    problems->push_back(
-        {term.location,
-         absl::StrFormat("%s '%s' is too short after normalisation ('%s', %d letters; at least "
-                         "%d for match: %s): it would match inside too many words",
-                         what, term.text, *skeleton, letters, minimum, MatchModeName(term.mode))});
-    return false;
-  }
-  return true;
+  return text::SkeletonOfTerm(term.text, skeleton).ok();
 }
 
 class Compiler {
@@ -332,7 +313,6 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
               [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
     compiled->phrases.push_back(std::move(out));
     ++impl_->report.phrases;
-    impl_->any_phrase = true;
   }
 }
 
@@ -385,7 +365,6 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     impl_->folded_regex_unless.push_back(true);
   }
   compiled->has_unless = !unless.terms.empty() || unless.regex.has_value();
-  impl_->any_phrase |= compiled->has_unless;
 }
 
 absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,

@@ -107,7 +107,6 @@ struct CompiledRuleSet::Impl {
   std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
   // The components' dictionaries, kept alive for CompiledRule::lexicon.
   std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
-  bool any_phrase = false;           // some rule has a phrase or an unless (word index needed)
   std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
 
   std::unique_ptr<const match::RegexDatabase> folded_regexes;

@@ -57,11 +57,12 @@ class PhraseSearch {
     return hits_[chosen_.back()].end <= candidate.begin;
   }
 
-  bool WithinAtEnd() const {
+  bool WithinAtEnd() {
     uint32_t first = UINT32_MAX, last = 0;
     size_t words = 0;
     uint32_t previous_last = UINT32_MAX;
-    std::vector<size_t> sorted = chosen_;
+    std::vector<size_t>& sorted = sorted_;  // reused: no allocation per leaf
+    sorted.assign(chosen_.begin(), chosen_.end());
     std::sort(sorted.begin(), sorted.end(),
               [&](size_t a, size_t b) { return hits_[a].begin < hits_[b].begin; });
     for (size_t i : sorted) {
@@ -98,6 +99,7 @@ class PhraseSearch {
   std::vector<std::vector<size_t>> by_slot_;
   std::vector<size_t> order_;
   std::vector<size_t> chosen_;
+  std::vector<size_t> sorted_;  // WithinAtEnd's scratch
   size_t steps_ = 0;
 };
 

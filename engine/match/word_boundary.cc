@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "engine/text/lexicon.h"
+
 namespace moderation::match {
 namespace {
 
@@ -63,9 +65,8 @@ bool JoinsAsCompound(const text::SkeletonView& sk, size_t modifier_end, size_t h
   if (modifier_end > head_begin || head_begin - modifier_end > 3) return false;
   const std::string_view link =
       std::string_view(sk.text).substr(modifier_end, head_begin - modifier_end);
-  static constexpr std::array<std::string_view, 8> kLinks = {"s",  "es", "n",   "en",
-                                                             "er", "e",  "ens", "ern"};
-  return std::find(kLinks.begin(), kLinks.end(), link) != kLinks.end();
+  return std::find(text::kCompoundLinks.begin(), text::kCompoundLinks.end(), link) !=
+         text::kCompoundLinks.end();
 }
 
 bool IsInflectionEnding(std::string_view ending) {

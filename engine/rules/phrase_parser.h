@@ -28,7 +28,6 @@ namespace moderation::rules::internal {
 // Limits that keep one phrase's matching cost bounded (phrase_match.h).
 inline constexpr size_t kMaxPhraseSlots = 8;
 inline constexpr int kMaxPhraseWithin = 20;
-inline constexpr int kDefaultPhraseWithin = 3;
 inline constexpr int kMaxUnlessWithin = 50;
 
 // The phrases of `phrase:` (one) and `phrases:` (a list); both may be given.

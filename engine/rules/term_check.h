@@ -1,5 +1,5 @@
-// Load-time check of every word-list term's skeleton (private to
-// engine_rules).
+// Load-time check of every word-list term's skeleton (private to the engine:
+// engine_rules at load, the compiler for phrase words and compound parts).
 //
 // Why: a term that has no letters, or too few, after normalisation would
 // match inside far too many words; the compiler rejects it. Checking it when

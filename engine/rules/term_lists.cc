@@ -85,15 +85,16 @@ std::string RegexAlternative(const Term& term) {
 
 }  // namespace
 
-bool IsPairSpec(std::string_view text) {
+std::optional<PairSpec> ParsePairSpec(std::string_view text) {
   text = Trim(text);
-  if (!text.starts_with('@')) return false;
-  text.remove_prefix(1);
   const size_t plus = text.find('+');
-  if (plus == std::string_view::npos) return false;
-  std::string_view head = Trim(text.substr(plus + 1));
-  return IsListName(Trim(text.substr(0, plus))) && head.starts_with('@') &&
-         IsListName(Trim(head.substr(1)));
+  if (!text.starts_with('@') || plus == std::string_view::npos) return std::nullopt;
+  const std::string_view modifiers = Trim(text.substr(1, plus - 1));
+  std::string_view heads = Trim(text.substr(plus + 1));
+  if (!heads.starts_with('@')) return std::nullopt;
+  heads = Trim(heads.substr(1));
+  if (!IsListName(modifiers) || !IsListName(heads)) return std::nullopt;
+  return PairSpec{modifiers, heads};
 }
 
 void ParseWordEntries(YamlReader* reader, const Entry& entry, const ListTable& lists,
@@ -101,13 +102,9 @@ void ParseWordEntries(YamlReader* reader, const Entry& entry, const ListTable& l
                       std::vector<CompoundPair>* pairs) {
   std::vector<LocatedTerm> plain;
   for (LocatedString& item : StringList(reader, entry)) {
-    if (IsPairSpec(item.text)) {
-      const std::string_view text = Trim(item.text);
-      const size_t plus = text.find('+');
-      const std::string_view modifiers = Trim(text.substr(1, plus - 1));
-      const std::string_view heads = Trim(text.substr(plus + 1)).substr(1);
-      const auto* modifier_list = FindList(reader, modifiers, item.location, lists);
-      const auto* head_list = FindList(reader, heads, item.location, lists);
+    if (const std::optional<PairSpec> pair = ParsePairSpec(item.text)) {
+      const auto* modifier_list = FindList(reader, pair->modifiers, item.location, lists);
+      const auto* head_list = FindList(reader, pair->heads, item.location, lists);
       if (modifier_list == nullptr || head_list == nullptr) continue;
       if (!reader->ChargeTerms(modifier_list->size() + head_list->size(), item.location)) break;
       pairs->push_back({ListTerms(*modifier_list, MatchMode::kCompound),

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,13 @@ ListTable ParseLists(YamlReader* reader, const Entry* entry);
 std::vector<Term> ExpandTerms(YamlReader* reader, const std::vector<LocatedTerm>& terms,
                               const ListTable& lists, MatchMode default_mode);
 
-// True for a two-list compound entry "@modifiers+@heads".
-bool IsPairSpec(std::string_view text);
+// The two list names of a two-list compound entry "@modifiers+@heads", or
+// nullopt for any other entry. The views point into `text`.
+struct PairSpec {
+  std::string_view modifiers;
+  std::string_view heads;
+};
+std::optional<PairSpec> ParsePairSpec(std::string_view text);
 
 // Parses a rule's `words:`: plain terms and "@list" references into *terms
 // (expanded, `default_mode` where no wildcard chose one), "@a+@b" entries

@@ -16,16 +16,9 @@ constexpr std::array<std::string_view, 11> kGermanEndings = {"",  "e", "en", "er
 // of "butt", "dicker" none of "dick".
 constexpr std::array<std::string_view, 7> kEnglishEndings = {"",   "s",  "es", "ed",
                                                              "'s", "s'", "ing"};
-// German linking elements between the parts of a compound.
-constexpr std::array<std::string_view, 8> kLinks = {"s", "es", "n", "en", "er", "e", "ens", "ern"};
 constexpr size_t kMinModifierLetters = 4;
 
 std::string Reversed(std::string_view s) { return std::string(s.rbegin(), s.rend()); }
-
-template <size_t N>
-std::vector<std::string_view> AsVector(const std::array<std::string_view, N>& a) {
-  return std::vector<std::string_view>(a.begin(), a.end());
-}
 
 }  // namespace
 
@@ -98,12 +91,14 @@ std::shared_ptr<const Lexicon> Lexicon::FromWords(const std::vector<std::string>
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(keys), std::move(language)));
 }
 
+std::span<const std::string_view> Lexicon::Endings() const {
+  if (language_ == "en") return kEnglishEndings;
+  return kGermanEndings;
+}
+
 bool Lexicon::IsEnding(std::string_view ending) const {
-  if (language_ == "en") {
-    return std::find(kEnglishEndings.begin(), kEnglishEndings.end(), ending) !=
-           kEnglishEndings.end();
-  }
-  return std::find(kGermanEndings.begin(), kGermanEndings.end(), ending) != kGermanEndings.end();
+  const std::span<const std::string_view> endings = Endings();
+  return std::find(endings.begin(), endings.end(), ending) != endings.end();
 }
 
 bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) const {
@@ -120,7 +115,7 @@ bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) con
 
 bool Lexicon::IsModifierWord(std::string_view modifier) const {
   if (modifier.size() >= kMinModifierLetters && Contains(modifier)) return true;
-  for (std::string_view link : kLinks) {
+  for (std::string_view link : kCompoundLinks) {
     if (modifier.size() >= link.size() + kMinModifierLetters && modifier.ends_with(link) &&
         Contains(modifier.substr(0, modifier.size() - link.size()))) {
       return true;
@@ -137,8 +132,7 @@ bool Lexicon::LongerWordEnds(std::string_view stem, size_t term_size) const {
 }
 
 bool Lexicon::PlausibleCompound(std::string_view word, std::string_view term) const {
-  const std::vector<std::string_view> endings =
-      language_ == "en" ? AsVector(kEnglishEndings) : AsVector(kGermanEndings);
+  const std::span<const std::string_view> endings = Endings();
   for (std::string_view ending : endings) {
     if (!word.ends_with(ending)) continue;
     const std::string_view stem = word.substr(0, word.size() - ending.size());
@@ -160,8 +154,7 @@ void Lexicon::ForEachWordEndingWith(std::string_view tail, Fn fn) const {
 
 bool Lexicon::Productive(std::string_view term) const {
   size_t words = 0, not_splits = 0;
-  const std::vector<std::string_view> endings =
-      language_ == "en" ? AsVector(kEnglishEndings) : AsVector(kGermanEndings);
+  const std::span<const std::string_view> endings = Endings();
   for (std::string_view ending : endings) {
     ForEachWordEndingWith(std::string(term) + std::string(ending), [&](const std::string& word) {
       if (word.size() <= term.size() + ending.size()) return;  // the term itself

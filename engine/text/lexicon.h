@@ -32,9 +32,11 @@
 #ifndef MODERATION_ENGINE_TEXT_LEXICON_H_
 #define MODERATION_ENGINE_TEXT_LEXICON_H_
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,12 @@
 #include "absl/status/statusor.h"
 
 namespace moderation::text {
+
+// German linking elements between the parts of a compound (-s-, -en-, ...),
+// spelled the same in mild keys and on the skeleton; word_boundary.h uses
+// them too.
+inline constexpr std::array<std::string_view, 8> kCompoundLinks = {"s",  "es", "n",   "en",
+                                                                   "er", "e",  "ens", "ern"};
 
 // Lower case (ASCII and Latin-1/Latin Extended-A capitals), ä/ö/ü as
 // ae/oe/ue, ß as ss; every other byte kept. Lossless for words as typed.
@@ -88,6 +96,7 @@ class Lexicon {
 
  private:
   Lexicon(absl::flat_hash_set<std::string> words, std::string language);
+  std::span<const std::string_view> Endings() const;
   bool IsEnding(std::string_view ending) const;
   bool IsTermWithEnding(std::string_view word, std::string_view term) const;
   bool PlausibleCompound(std::string_view word, std::string_view term) const;
