@@ -1,0 +1,109 @@
+// Community pulse microbenchmarks (issue 12: "≤ 1 µs per post on top of
+// Evaluate"): the cost of Pulse::Record for one judged post.
+//
+//   build/bench/pulse_bench --benchmark_min_time=0.2
+//
+// Benchmark names:
+//   pulse_record/communities:N     Record of an allowed or hostile post
+//                                  (5 % hostile, 5 % with a shadow hit)
+//                                  spread over N communities, one thread
+//   pulse_record_threads/communities:N   the same from 2 threads at once
+//                                  (shard locks under contention)
+//   pulse_tick/communities:N       one alert evaluation of all N communities
+//                                  (runs once a minute)
+// The clock is a ManualClock, so no evaluation happens inside the timed
+// Record loop (minute changes are measured by pulse_tick).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/pulse/pulse.h"
+
+namespace moderation::server::pulse {
+namespace {
+
+const absl::Time kStart = absl::FromUnixSeconds(1796029200);
+
+struct Fixture {
+  std::vector<std::string> communities;
+  std::vector<std::string> authors;
+  std::vector<std::string> post_ids;
+  explicit Fixture(int n) {
+    for (int i = 0; i < n; ++i) communities.push_back(absl::StrCat("community-", i));
+    for (int i = 0; i < 4096; ++i) authors.push_back(absl::StrCat("author-", i * 7919));
+    for (int i = 0; i < 4096; ++i) post_ids.push_back(absl::StrCat("p", i));
+  }
+  PulseEvent Event(uint64_t i) const {
+    PulseEvent e;
+    e.community = communities[(i * 2654435761u) % communities.size()];
+    e.author_id = authors[i % authors.size()];
+    e.post_id = post_ids[i % post_ids.size()];
+    e.account_age_days = static_cast<int>(i % 400);
+    if (i % 20 == 0) {
+      e.outcome = i % 40 == 0 ? Outcome::kBlock : Outcome::kFlag;
+      e.category = i % 40 == 0 ? "threat" : "insult";
+      e.rule_id = i % 40 == 0 ? "de.threat.kill" : "de.insult.direct";
+    }
+    if (i % 20 == 3) {
+      e.shadow_rules[0] = "spam.links.new_account";
+      e.shadow_count = 1;
+    }
+    return e;
+  }
+};
+
+void BM_PulseRecord(benchmark::State& state) {
+  static ManualClock clock(kStart);
+  static Pulse* pulse = nullptr;
+  static Fixture* fixture = nullptr;
+  if (state.thread_index() == 0) {
+    fixture = new Fixture(static_cast<int>(state.range(0)));
+    pulse = new Pulse(PulseOptions{}, &clock, nullptr);
+    for (size_t i = 0; i < fixture->communities.size() * 4; ++i) pulse->Record(fixture->Event(i));
+  }
+  uint64_t i = static_cast<uint64_t>(state.thread_index()) * 1000003;
+  for (auto _ : state) pulse->Record(fixture->Event(i++));
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    state.counters["communities"] = static_cast<double>(pulse->community_count());
+    delete pulse;
+    delete fixture;
+  }
+}
+BENCHMARK(BM_PulseRecord)
+    ->Name("pulse_record")
+    ->ArgName("communities")
+    ->Arg(1)
+    ->Arg(100)
+    ->Arg(1000);
+BENCHMARK(BM_PulseRecord)
+    ->Name("pulse_record_threads")
+    ->ArgName("communities")
+    ->Arg(100)
+    ->Threads(2)
+    ->UseRealTime();
+
+void BM_PulseTick(benchmark::State& state) {
+  ManualClock clock(kStart);
+  Fixture fixture(static_cast<int>(state.range(0)));
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  for (size_t i = 0; i < fixture.communities.size() * 50; ++i) pulse.Record(fixture.Event(i));
+  for (auto _ : state) {
+    clock.Advance(absl::Minutes(1));
+    pulse.Tick();
+  }
+  state.counters["communities"] = static_cast<double>(pulse.community_count());
+}
+BENCHMARK(BM_PulseTick)
+    ->Name("pulse_tick")
+    ->ArgName("communities")
+    ->Arg(100)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace moderation::server::pulse
+
+BENCHMARK_MAIN();

@@ -1,0 +1,67 @@
+// A crisis alert of the community pulse, and where alerts go.
+//
+// Why: community managers must learn that a discussion tips into a crisis
+// while there is still time to step in. An alert names the community, what
+// kind of turn it is, how bad, since when, the numbers behind it, the rules
+// that fire most and example post ids to look at. It ends when the
+// condition clears (with hysteresis, see options.h), and the sink hears
+// about both ends.
+//
+// Thread-safety: Alert is a plain value. AlertSink::OnAlert is called from
+// the thread that evaluated the pulse, never under a pulse lock;
+// implementations must be thread-safe.
+#ifndef MODERATION_SERVER_PULSE_ALERT_H_
+#define MODERATION_SERVER_PULSE_ALERT_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace moderation::server::pulse {
+
+enum class AlertKind {
+  kHostileShare,    // FLAG+BLOCK share far above the baseline
+  kCategoryShare,   // one category's hostile share far above its baseline (subject = category)
+  kVolumeSpike,     // many more posts than usual for this hour of the week
+  kVolumeCollapse,  // far fewer posts than usual
+  kRaid,            // a burst of posts from new accounts
+  kPileOn,  // many hostile posts against one thread or author (subject = "thread:…"/"target:…")
+};
+
+// "hostile_share", "category_share", "volume_spike", "volume_collapse",
+// "raid", "pile_on".
+const char* AlertKindName(AlertKind kind);
+
+struct Alert {
+  uint64_t id = 0;  // unique in this process, in opening order
+  std::string community;
+  AlertKind kind = AlertKind::kHostileShare;
+  std::string subject;   // category, thread or target; "" for community-wide kinds
+  std::string severity;  // "warning" or "critical"
+  absl::Time started;
+  absl::Time updated;                         // the last evaluation that saw the condition
+  absl::Time ended = absl::InfiniteFuture();  // when it cleared; InfiniteFuture while open
+  // The numbers behind it, over the detection window that triggered it
+  // (or, for a closed alert, the last one that still held):
+  int64_t window_posts = 0;                            // posts in the detection window
+  double observed = 0;                                 // share (0..1) or count, per kind
+  double expected = 0;                                 // the baseline's share or count
+  double z = 0;                                        // the test statistic (stats.h)
+  std::vector<std::pair<std::string, int>> top_rules;  // rule id, hostile posts (most first)
+  std::vector<std::string> example_post_ids;           // newest first
+  bool open() const { return ended == absl::InfiniteFuture(); }
+};
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // An alert opened (open() true) or ended (open() false).
+  virtual void OnAlert(const Alert& alert) = 0;
+};
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_ALERT_H_

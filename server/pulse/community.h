@@ -1,0 +1,150 @@
+// The pulse of one community: three rings of buckets, the baseline, the
+// recent hostile posts, and the open alerts.
+//
+// Why: the unit of the pulse's memory and of its lock (Pulse keeps these in
+// shards). Its size is fixed when it is built: 60 minute, 96 quarter-hour
+// and 168 hour buckets (bucket.h), a baseline of 168 hour-of-week slots,
+// and a ring of the last kRecentHostile hostile posts (for example post
+// ids, top rules and pile-ons; ids longer than 64 bytes are cut). Only open
+// alerts vary, and there are at most a few per kind.
+//
+// Baseline: each finished quarter hour feeds exponentially weighted
+// averages (stats.h): posts per quarter, hostile share, new-account share
+// and per-category hostile share, overall (alpha 0.05, about five hours of
+// memory) and per hour of the week (alpha 0.25, over weeks). The
+// hour-of-week average is used once it has 8 samples (two weeks); before,
+// the overall one. While an alert of a kind is open, the baseline it is
+// measured against stops learning, so a long crisis does not become the
+// new normal and clear its own alert.
+//
+// Thread-safety: none; the owning Pulse holds the shard lock.
+#ifndef MODERATION_SERVER_PULSE_COMMUNITY_H_
+#define MODERATION_SERVER_PULSE_COMMUNITY_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/pulse/alert.h"
+#include "server/pulse/bucket.h"
+#include "server/pulse/interner.h"
+#include "server/pulse/options.h"
+#include "server/pulse/snapshot.h"
+#include "server/pulse/stats.h"
+#include "server/pulse/totals.h"
+
+namespace moderation::server::pulse {
+
+inline constexpr int kMaxShadowPerPost = 8;
+inline constexpr int kRecentHostile = 64;
+inline constexpr size_t kMaxIdBytes = 64;
+
+// One judged post, with names already interned.
+struct Observation {
+  uint32_t minute = 0;  // minutes since the Unix epoch
+  Outcome outcome = Outcome::kAllow;
+  uint8_t category = 0;
+  uint16_t rule = 0;  // the strongest enforced hit, 0 = none
+  std::array<uint16_t, kMaxShadowPerPost> shadow{};
+  int shadow_count = 0;
+  uint64_t author_hash = 0;
+  bool new_account = false;
+  std::string_view post_id;
+  std::string_view thread_id;
+  std::string_view target_author_id;
+};
+
+// A ring of N buckets of `Minutes` minutes each.
+template <int N, int Minutes>
+struct Ring {
+  static constexpr int kSize = N;
+  static constexpr int kMinutes = Minutes;
+  std::array<Bucket, N> slots;
+  static uint32_t EpochOf(uint32_t minute) { return minute / Minutes + 1; }
+  Bucket& At(uint32_t epoch) {
+    Bucket& b = slots[epoch % N];
+    if (b.epoch != epoch) b.Reset(epoch);
+    return b;
+  }
+  const Bucket* Find(uint32_t epoch) const {
+    const Bucket& b = slots[epoch % N];
+    return b.epoch == epoch ? &b : nullptr;
+  }
+};
+
+struct Baseline {
+  uint32_t last_fed_quarter = 0;  // quarter epoch (Ring<96,15>) last fed, 0 = none
+  Ewma posts;                     // posts per quarter hour
+  Ewma hostile;                   // hostile share
+  Ewma new_accounts;              // share of posts from new accounts
+  std::array<Ewma, 168> slot_posts;
+  std::array<Ewma, 168> slot_hostile;
+  struct CategoryShare {
+    uint8_t category = 0;
+    Ewma share;
+  };
+  std::array<CategoryShare, 8> categories;
+};
+
+struct RecentHostile {
+  uint32_t minute = 0;
+  uint16_t rule = 0;
+  uint8_t category = 0;
+  uint64_t author_hash = 0;
+  std::string post_id;
+  std::string thread_id;
+  std::string target_author_id;
+};
+
+class CommunityState {
+ public:
+  explicit CommunityState(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+  uint32_t last_minute() const { return last_minute_; }
+
+  void Record(const Observation& o);
+
+  // Runs the alert tests as of the start of minute `now_minute`: feeds
+  // finished quarter hours into the baseline, then opens, updates and
+  // closes alerts. Alerts that opened or closed are appended to *changes.
+  void Evaluate(uint32_t now_minute, const DetectorOptions& options, Interner& categories,
+                const Interner& rules, uint64_t* next_alert_id, std::vector<Alert>* changes);
+
+  CommunitySnapshot Snapshot(uint32_t now_minute, const Interner& categories,
+                             const Interner& rules) const;
+  CommunitySummary Summary(uint32_t now_minute) const;
+  const std::vector<Alert>& open_alerts() const { return open_; }
+
+ private:
+  using MinuteRing = Ring<60, 1>;
+  using QuarterRing = Ring<96, 15>;
+  using HourRing = Ring<168, 60>;
+
+  void FeedBaseline(uint32_t now_minute);
+  void FeedQuarter(uint32_t quarter_epoch);
+  bool IsOpen(AlertKind kind) const;
+  // The baseline hostile share for the hour of the week of `minute`
+  // (*source: "hour_of_week", "overall" or "none").
+  double BaselineHostile(uint32_t minute, std::string* source = nullptr) const;
+  double ExpectedPostsPerQuarter(uint32_t minute) const;
+  double BaselineCategory(uint16_t category) const;
+  Mood ComputeMood(uint32_t now_minute) const;
+
+  const std::string name_;
+  uint32_t last_minute_ = 0;
+  MinuteRing minutes_;
+  QuarterRing quarters_;
+  HourRing hours_;
+  Baseline baseline_;
+  std::array<RecentHostile, kRecentHostile> recent_;
+  size_t recent_next_ = 0;
+  std::vector<Alert> open_;
+  friend class Detector;
+};
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_COMMUNITY_H_

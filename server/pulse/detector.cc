@@ -1,0 +1,220 @@
+// CommunityState::Evaluate: the crisis tests (options.h, stats.h).
+#include <algorithm>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "server/pulse/community.h"
+
+namespace moderation::server::pulse {
+namespace {
+
+// What one test concluded this minute.
+struct Verdict {
+  explicit Verdict(AlertKind k, std::string s = "") : kind(k), subject(std::move(s)) {}
+  AlertKind kind;
+  std::string subject;
+  bool opens = false;  // the condition to open holds
+  bool holds = false;  // the weaker condition to stay open holds
+  int64_t window_posts = 0;
+  double observed = 0;
+  double expected = 0;
+  double z = 0;
+  // Which recent hostile posts belong to it (for rules and examples).
+  int category = -1;  // -1 = any
+  std::string thread_id;
+  std::string target_author_id;
+};
+
+}  // namespace
+
+void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, Interner& categories,
+                              const Interner& rules, uint64_t* next_alert_id,
+                              std::vector<Alert>* changes) {
+  FeedBaseline(now_minute);
+  const uint32_t last = MinuteRing::EpochOf(now_minute) - 1;  // complete minutes only
+  const uint32_t first = last + 1 - opt.window_minutes;
+  const Totals t = Totals::Over(minutes_, first, last);
+  const double n = static_cast<double>(t.posts);
+  const bool warm = baseline_.posts.samples >= static_cast<uint32_t>(opt.warmup_quarters);
+  std::vector<Verdict> verdicts;
+
+  // Hostile share, overall.
+  {
+    Verdict v{AlertKind::kHostileShare};
+    const double p0 = BaselineHostile(now_minute);
+    const double share = n > 0 ? t.Hostile() / n : 0;
+    v.window_posts = t.posts;
+    v.observed = share;
+    v.expected = p0;
+    v.z = BinomialZ(t.Hostile(), n, p0);
+    v.opens = warm && n >= opt.min_posts && v.z >= opt.open_z && share - p0 >= opt.min_share_lift;
+    v.holds =
+        n >= opt.min_posts / 2.0 && v.z >= opt.close_z && share - p0 >= opt.min_share_lift / 2;
+    verdicts.push_back(v);
+  }
+  // Hostile share per category: every category seen in the window, and
+  // every category with an open alert (so it can close).
+  {
+    std::map<uint16_t, uint64_t> per_category;
+    for (const auto& [key, count] : t.hostile) per_category[key.first] += count;
+    for (const Alert& a : open_) {
+      if (a.kind != AlertKind::kCategoryShare) continue;
+      const uint16_t id = categories.Intern(a.subject);  // known: it was interned before
+      per_category.try_emplace(id, 0);
+    }
+    for (const auto& [category, k] : per_category) {
+      Verdict v{AlertKind::kCategoryShare, categories.Name(category)};
+      const double p0 = BaselineCategory(category);
+      const double share = n > 0 ? k / n : 0;
+      v.window_posts = t.posts;
+      v.observed = share;
+      v.expected = p0;
+      v.z = BinomialZ(static_cast<double>(k), n, p0);
+      v.category = category;
+      v.opens = warm && n >= opt.min_posts && k >= static_cast<uint64_t>(opt.min_category_posts) &&
+                v.z >= opt.open_z && share - p0 >= opt.min_share_lift;
+      v.holds =
+          n >= opt.min_posts / 2.0 && v.z >= opt.close_z && share - p0 >= opt.min_share_lift / 2;
+      verdicts.push_back(v);
+    }
+  }
+  // Volume, against the expected posts for this hour of the week.
+  {
+    const double lambda = ExpectedPostsPerQuarter(now_minute) * opt.window_minutes / 15.0;
+    Verdict spike{AlertKind::kVolumeSpike};
+    spike.window_posts = t.posts;
+    spike.observed = n;
+    spike.expected = lambda;
+    spike.z = PoissonZ(n, lambda);
+    spike.opens =
+        warm && n >= opt.min_posts && spike.z >= opt.open_z && n >= opt.spike_ratio * lambda;
+    spike.holds = spike.z >= opt.close_z;
+    verdicts.push_back(spike);
+    Verdict collapse = spike;
+    collapse.kind = AlertKind::kVolumeCollapse;
+    collapse.opens = warm && lambda >= opt.min_posts && n < opt.collapse_ratio * lambda &&
+                     collapse.z <= -opt.open_z;
+    collapse.holds = n < 2 * opt.collapse_ratio * lambda;
+    verdicts.push_back(collapse);
+  }
+  // Raid: posts from new accounts, against their usual share.
+  {
+    Verdict v{AlertKind::kRaid};
+    const double p0 = baseline_.new_accounts.value;
+    const double share = n > 0 ? t.new_accounts / n : 0;
+    v.window_posts = t.posts;
+    v.observed = share;
+    v.expected = p0;
+    v.z = BinomialZ(static_cast<double>(t.new_accounts), n, p0);
+    v.opens = warm && t.new_accounts >= static_cast<uint64_t>(opt.min_raid_posts) &&
+              v.z >= opt.open_z && share - p0 >= opt.min_raid_lift;
+    v.holds = v.z >= opt.close_z && share - p0 >= opt.min_raid_lift / 2;
+    verdicts.push_back(v);
+  }
+  // Pile-on: hostile posts in the window per thread and per target author.
+  {
+    struct Group {
+      int posts = 0;
+      absl::flat_hash_set<uint64_t> authors;
+    };
+    std::map<std::pair<int, std::string>, Group> groups;  // (0 thread / 1 target, id)
+    for (const RecentHostile& r : recent_) {
+      if (r.post_id.empty() && r.minute == 0) continue;
+      const uint32_t e = MinuteRing::EpochOf(r.minute);
+      if (e < first || e > last) continue;
+      if (!r.thread_id.empty()) {
+        Group& g = groups[{0, r.thread_id}];
+        ++g.posts;
+        g.authors.insert(r.author_hash);
+      }
+      if (!r.target_author_id.empty()) {
+        Group& g = groups[{1, r.target_author_id}];
+        ++g.posts;
+        g.authors.insert(r.author_hash);
+      }
+    }
+    for (const Alert& a : open_) {
+      if (a.kind != AlertKind::kPileOn) continue;
+      const bool is_thread = a.subject.rfind("thread:", 0) == 0;
+      groups.try_emplace({is_thread ? 0 : 1, a.subject.substr(is_thread ? 7 : 7)});
+    }
+    for (const auto& [key, g] : groups) {
+      Verdict v{AlertKind::kPileOn, (key.first == 0 ? "thread:" : "target:") + key.second};
+      v.window_posts = t.posts;
+      v.observed = g.posts;
+      v.expected = opt.pile_on_posts;
+      v.z = 0;
+      (key.first == 0 ? v.thread_id : v.target_author_id) = key.second;
+      v.opens =
+          g.posts >= opt.pile_on_posts && static_cast<int>(g.authors.size()) >= opt.pile_on_authors;
+      v.holds = g.posts >= (opt.pile_on_posts + 1) / 2;
+      verdicts.push_back(v);
+    }
+  }
+
+  const absl::Time now = absl::FromUnixSeconds(int64_t{now_minute} * 60);
+  for (const Verdict& v : verdicts) {
+    auto it = std::find_if(open_.begin(), open_.end(), [&](const Alert& a) {
+      return a.kind == v.kind && a.subject == v.subject;
+    });
+    if (it == open_.end() && !v.opens) continue;
+    if (it != open_.end() && !v.holds) {
+      it->ended = now;
+      changes->push_back(*it);
+      open_.erase(it);
+      continue;
+    }
+    if (it == open_.end()) {
+      Alert a;
+      a.id = ++*next_alert_id;
+      a.community = name_;
+      a.kind = v.kind;
+      a.subject = v.subject;
+      a.started = now;
+      open_.push_back(std::move(a));
+      it = open_.end() - 1;
+      it->updated = now;
+      it->severity = "";  // set below; marks "new" for the change list
+    }
+    const bool opened = it->severity.empty();
+    it->updated = now;
+    it->window_posts = v.window_posts;
+    it->observed = v.observed;
+    it->expected = v.expected;
+    it->z = v.z;
+    const bool critical = v.kind == AlertKind::kPileOn ? v.observed >= 2 * opt.pile_on_posts
+                                                       : std::abs(v.z) >= opt.critical_z;
+    if (opened || critical) it->severity = critical ? "critical" : "warning";
+    // Rules and examples from the recent hostile posts that belong to it.
+    absl::flat_hash_map<uint16_t, int> rule_counts;
+    std::vector<std::pair<uint32_t, const RecentHostile*>> examples;
+    for (const RecentHostile& r : recent_) {
+      if (r.post_id.empty() && r.minute == 0) continue;
+      const uint32_t e = MinuteRing::EpochOf(r.minute);
+      if (e < first || e > last) continue;
+      if (v.category >= 0 && r.category != v.category) continue;
+      if (!v.thread_id.empty() && r.thread_id != v.thread_id) continue;
+      if (!v.target_author_id.empty() && r.target_author_id != v.target_author_id) continue;
+      if (r.rule != 0) ++rule_counts[r.rule];
+      examples.push_back({r.minute, &r});
+    }
+    std::vector<std::pair<int, uint16_t>> ranked;
+    for (const auto& [rule, count] : rule_counts) ranked.push_back({-count, rule});
+    std::sort(ranked.begin(), ranked.end());
+    it->top_rules.clear();
+    for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
+      it->top_rules.push_back({rules.Name(ranked[i].second), -ranked[i].first});
+    }
+    std::stable_sort(examples.begin(), examples.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    it->example_post_ids.clear();
+    for (size_t i = 0; i < examples.size() && i < 5; ++i) {
+      if (!examples[i].second->post_id.empty())
+        it->example_post_ids.push_back(examples[i].second->post_id);
+    }
+    if (opened) changes->push_back(*it);
+  }
+}
+
+}  // namespace moderation::server::pulse

@@ -1,0 +1,30 @@
+#include "server/pulse/event.h"
+
+namespace moderation::server::pulse {
+
+PulseEvent PulseEventFrom(const Post& post, const Decision& decision) {
+  PulseEvent e;
+  e.community = post.community;
+  e.post_id = post.id;
+  e.author_id = post.author.id;
+  e.account_age_days = post.author.account_age_days;
+  e.outcome = static_cast<Outcome>(static_cast<int>(decision.verdict));
+  const RuleHit* strongest = nullptr;
+  for (const RuleHit& hit : decision.hits) {
+    if (strongest == nullptr || hit.action > strongest->action ||
+        (hit.action == strongest->action && hit.score > strongest->score)) {
+      strongest = &hit;
+    }
+  }
+  if (strongest != nullptr) {
+    e.category = strongest->category;
+    e.rule_id = strongest->rule_id;
+  }
+  for (const RuleHit& hit : decision.shadow_hits) {
+    if (e.shadow_count == kMaxShadowPerPost) break;
+    e.shadow_rules[e.shadow_count++] = hit.rule_id;
+  }
+  return e;
+}
+
+}  // namespace moderation::server::pulse

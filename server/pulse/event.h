@@ -1,0 +1,49 @@
+// One judged post as the pulse sees it.
+//
+// Why: the pulse needs a few facts of a decision (community, author, the
+// verdict, its strongest category and rule, the shadow rules) and the
+// thread and target fields of the request. Views only, so recording a post
+// copies nothing it does not keep.
+//
+//   PulseEvent e = PulseEventFrom(post, decision);
+//   e.thread_id = request.post().thread_id();
+//   pulse.Record(e);
+//
+// Thread-safety: a plain value; the views must outlive Record().
+#ifndef MODERATION_SERVER_PULSE_EVENT_H_
+#define MODERATION_SERVER_PULSE_EVENT_H_
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "engine/decision.h"
+#include "engine/post/post.h"
+#include "server/pulse/bucket.h"
+#include "server/pulse/community.h"
+
+namespace moderation::server::pulse {
+
+struct PulseEvent {
+  std::string_view community;
+  std::string_view post_id;
+  std::string_view author_id;
+  std::optional<int> account_age_days;
+  Outcome outcome = Outcome::kAllow;
+  std::string_view category;  // of the strongest enforced hit; "" if none
+  std::string_view rule_id;   // the strongest enforced hit; "" if none
+  std::array<std::string_view, kMaxShadowPerPost> shadow_rules{};  // extra ones are dropped
+  int shadow_count = 0;
+  std::string_view thread_id;         // Post.thread_id, "" if unset
+  std::string_view target_author_id;  // Post.target_author_id, "" if unset
+  std::optional<absl::Time> created_at;
+};
+
+// The strongest enforced hit is the one with the hardest action (block,
+// then flag, then score), then the highest score, then the first.
+PulseEvent PulseEventFrom(const Post& post, const Decision& decision);
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_EVENT_H_

@@ -1,0 +1,78 @@
+// Tunables of the community pulse, each with its default and trade-off.
+//
+// Thread-safety: plain values, read-only once the pulse is built.
+#ifndef MODERATION_SERVER_PULSE_OPTIONS_H_
+#define MODERATION_SERVER_PULSE_OPTIONS_H_
+
+#include <cstddef>
+
+#include "absl/time/time.h"
+
+namespace moderation::server::pulse {
+
+// When an alert opens and when it ends. Every test needs a minimum volume,
+// so a small community does not alert on two posts, and a z-score (stats.h)
+// against the community's own baseline; closing needs the z-score to fall
+// below a lower bar (hysteresis), so an alert does not flap.
+struct DetectorOptions {
+  // The window the tests look at: the last N complete minutes. Default 10.
+  // Shorter reacts faster but needs more volume for the same certainty.
+  int window_minutes = 10;
+  // Posts the window needs before hostile-share and raid tests run. Default 30.
+  int min_posts = 30;
+  // Open at z >= open_z, close below close_z. Defaults 4 and 2: at z = 4 a
+  // binomial or Poisson excess happens by chance about once in 30,000
+  // windows.
+  double open_z = 4;
+  double close_z = 2;
+  // z at or above which an alert is "critical" rather than "warning". Default 8.
+  double critical_z = 8;
+  // Hostile share must also exceed the baseline by this much (absolute), so
+  // a big community with a tiny baseline does not alert on a statistically
+  // significant but meaningless rise. Default 0.10 (10 points).
+  double min_share_lift = 0.10;
+  // A category needs this many hostile posts in the window. Default 8.
+  int min_category_posts = 8;
+  // Volume spike: also at least this multiple of the expected count. Default 2.
+  double spike_ratio = 2;
+  // Volume collapse: fewer than this fraction of the expected posts, when at
+  // least min_posts were expected. Default 0.25; it ends above twice that.
+  double collapse_ratio = 0.25;
+  // Raid: new-account posts needed in the window, and their share must
+  // exceed the baseline by min_raid_lift. Defaults 10 and 0.20.
+  int min_raid_posts = 10;
+  double min_raid_lift = 0.20;
+  // Pile-on: hostile posts against one thread or target author within
+  // window_minutes, from at least pile_on_authors distinct authors.
+  // Defaults 8 and 3.
+  int pile_on_posts = 8;
+  int pile_on_authors = 3;
+  // The baseline must have seen this many quarter hours before any test
+  // runs. Default 8 (two hours of traffic).
+  int warmup_quarters = 8;
+};
+
+struct PulseOptions {
+  // Communities tracked at once. Default 1000 (about 50 KB each, see
+  // Pulse::BytesPerCommunity: ~50 MB at most). Enforced per shard (1/16th
+  // each). Beyond it, the least recently active community is dropped if it
+  // has been idle for evict_after_idle; otherwise the newcomer's posts are
+  // counted under the community "other", so a flood of made-up community
+  // ids cannot push out the communities that are active.
+  size_t max_communities = 1000;
+  absl::Duration evict_after_idle = absl::Minutes(30);
+  // An author whose account is younger than this many days is a new account
+  // (raids). Default 7.
+  int new_account_days = 7;
+  // Evaluate alerts inside Record when a post is the first of a new minute.
+  // Default true, which replays need (their time moves only with posts).
+  // moderationd on the wall clock sets false and calls Tick() from a
+  // thread of its own, so no request pays for an evaluation (about 1 ms per
+  // 1,000 communities, bench/pulse_bench).
+  bool evaluate_in_record = true;
+  DetectorOptions detector;
+};
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_OPTIONS_H_

@@ -1,0 +1,172 @@
+#include "server/pulse/pulse.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "absl/strings/string_view.h"
+
+namespace moderation::server::pulse {
+namespace {
+
+// Debian's Abseil has its own string_view type; the map's heterogeneous
+// lookup takes that one.
+absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+Pulse::Pulse(PulseOptions options, Clock* clock, AlertSink* sink)
+    : options_(options),
+      per_shard_limit_(std::max<size_t>(1, (options.max_communities + kShards - 1) / kShards)),
+      clock_(clock),
+      sink_(sink) {}
+
+Pulse::Shard& Pulse::ShardFor(std::string_view community) const {
+  return shards_[std::hash<std::string_view>{}(community) % kShards];
+}
+
+uint32_t Pulse::NowMinute() const {
+  return static_cast<uint32_t>(absl::ToUnixSeconds(clock_->Now()) / 60);
+}
+
+size_t Pulse::BytesPerCommunity() {
+  // The state itself, its map slot, and the recent posts' ids when all
+  // three are as long as allowed (short ids live inside the strings).
+  return sizeof(CommunityState) + 64 + kRecentHostile * 3 * (kMaxIdBytes + 1);
+}
+
+bool Pulse::RecordIn(std::string_view community, const Observation& o, bool always_admit) {
+  Shard& shard = ShardFor(community);
+  std::lock_guard lock(shard.mu);
+  auto it = shard.communities.find(Key(community));
+  if (it == shard.communities.end()) {
+    if (!always_admit && shard.communities.size() >= per_shard_limit_) {
+      // Drop the least recently active community if it has gone quiet.
+      auto lru = shard.communities.end();
+      for (auto c = shard.communities.begin(); c != shard.communities.end(); ++c) {
+        if (c->first == kOtherCommunity) continue;
+        if (lru == shard.communities.end() || c->second->last_minute() < lru->second->last_minute())
+          lru = c;
+      }
+      const uint32_t idle_minutes =
+          static_cast<uint32_t>(absl::ToInt64Minutes(options_.evict_after_idle));
+      if (lru == shard.communities.end() || lru->second->last_minute() + idle_minutes > o.minute)
+        return false;
+      shard.communities.erase(lru);
+    }
+    it = shard.communities
+             .emplace(std::string(community),
+                      std::make_unique<CommunityState>(std::string(community)))
+             .first;
+  }
+  it->second->Record(o);
+  return true;
+}
+
+void Pulse::Record(const PulseEvent& e) {
+  if (e.created_at.has_value()) clock_->ObservePostTime(*e.created_at);
+  Observation o;
+  o.minute = NowMinute();
+  o.outcome = e.outcome;
+  o.category = static_cast<uint8_t>(categories_.Intern(e.category));
+  o.rule = e.outcome == Outcome::kAllow ? 0 : rules_.Intern(e.rule_id);
+  for (int i = 0; i < e.shadow_count; ++i)
+    o.shadow[o.shadow_count++] = rules_.Intern(e.shadow_rules[i]);
+  o.author_hash = std::hash<std::string_view>{}(e.author_id) * 0x9E3779B97F4A7C15ULL;
+  o.new_account = e.account_age_days.has_value() && *e.account_age_days < options_.new_account_days;
+  o.post_id = e.post_id;
+  o.thread_id = e.thread_id;
+  o.target_author_id = e.target_author_id;
+  const bool is_other = e.community == kOtherCommunity;
+  if (!RecordIn(e.community, o, is_other)) RecordIn(kOtherCommunity, o, true);
+  if (options_.evaluate_in_record &&
+      o.minute > last_evaluated_minute_.load(std::memory_order_relaxed)) {
+    Tick();
+  }
+}
+
+void Pulse::Tick() {
+  const uint32_t minute = NowMinute();
+  uint32_t seen = last_evaluated_minute_.load();
+  if (minute <= seen || !last_evaluated_minute_.compare_exchange_strong(seen, minute)) return;
+  std::vector<Alert> changes;
+  {
+    std::lock_guard evaluate(evaluate_mu_);
+    for (Shard& shard : shards_) {
+      std::lock_guard lock(shard.mu);
+      for (auto& [name, state] : shard.communities) {
+        state->Evaluate(minute, options_.detector, categories_, rules_, &next_alert_id_, &changes);
+      }
+    }
+  }
+  if (sink_ == nullptr) return;
+  for (const Alert& a : changes) sink_->OnAlert(a);
+}
+
+std::optional<CommunitySnapshot> Pulse::Snapshot(std::string_view community) const {
+  const uint32_t minute = NowMinute();
+  Shard& shard = ShardFor(community);
+  std::lock_guard lock(shard.mu);
+  auto it = shard.communities.find(Key(community));
+  if (it == shard.communities.end()) return std::nullopt;
+  return it->second->Snapshot(minute, categories_, rules_);
+}
+
+std::vector<CommunitySummary> Pulse::List(Order order, size_t limit) const {
+  const uint32_t minute = NowMinute();
+  std::vector<CommunitySummary> all;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [name, state] : shard.communities) all.push_back(state->Summary(minute));
+  }
+  auto key = [order](const CommunitySummary& s) {
+    return order == Order::kVolume ? static_cast<double>(s.posts_last_hour)
+                                   : s.hostile_share_last_hour;
+  };
+  std::sort(all.begin(), all.end(), [&](const CommunitySummary& a, const CommunitySummary& b) {
+    if (key(a) != key(b)) return key(a) > key(b);
+    return a.community < b.community;
+  });
+  if (limit > 0 && all.size() > limit) all.resize(limit);
+  return all;
+}
+
+std::vector<Alert> Pulse::OpenAlerts() const {
+  std::vector<Alert> all;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [name, state] : shard.communities) {
+      all.insert(all.end(), state->open_alerts().begin(), state->open_alerts().end());
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const Alert& a, const Alert& b) { return a.id < b.id; });
+  return all;
+}
+
+size_t Pulse::community_count() const {
+  size_t n = 0;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    n += shard.communities.size();
+  }
+  return n;
+}
+
+const char* AlertKindName(AlertKind kind) {
+  switch (kind) {
+    case AlertKind::kHostileShare:
+      return "hostile_share";
+    case AlertKind::kCategoryShare:
+      return "category_share";
+    case AlertKind::kVolumeSpike:
+      return "volume_spike";
+    case AlertKind::kVolumeCollapse:
+      return "volume_collapse";
+    case AlertKind::kRaid:
+      return "raid";
+    case AlertKind::kPileOn:
+      return "pile_on";
+  }
+  return "unknown";
+}
+
+}  // namespace moderation::server::pulse

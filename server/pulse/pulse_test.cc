@@ -1,0 +1,197 @@
+// The pulse's windows, mood, activity and memory bound.
+#include "server/pulse/pulse.h"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include "absl/strings/str_cat.h"
+#include "server/pulse/pulse_testing.h"
+
+namespace moderation::server::pulse {
+namespace {
+
+// Monday 2026-11-30 09:00:00 UTC.
+const absl::Time kMonday9 = absl::FromUnixSeconds(1796029200);
+
+PulseEvent Post(std::string_view community, std::string_view author,
+                Outcome outcome = Outcome::kAllow, std::string_view category = "",
+                std::string_view rule = "") {
+  PulseEvent e;
+  e.community = community;
+  e.post_id = "p";
+  e.author_id = author;
+  e.outcome = outcome;
+  e.category = category;
+  e.rule_id = rule;
+  return e;
+}
+
+const WindowSummary& Window(const CommunitySnapshot& s, std::string_view name) {
+  for (const WindowSummary& w : s.windows) {
+    if (w.name == name) return w;
+  }
+  ADD_FAILURE() << "no window " << name;
+  return s.windows.front();
+}
+
+TEST(PulseTest, WindowsCountPostsDecisionsPerCategoryAndShadowHits) {
+  ManualClock clock(kMonday9);
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  pulse.Record(Post("news", "a1"));
+  pulse.Record(Post("news", "a2", Outcome::kFlag, "insult", "de.insult"));
+  pulse.Record(Post("news", "a3", Outcome::kBlock, "threat", "de.threat"));
+  pulse.Record(Post("news", "a3", Outcome::kBlock, "threat", "de.threat"));
+  PulseEvent shadow = Post("news", "a4");
+  shadow.shadow_rules[0] = "spam.links";
+  shadow.shadow_count = 1;
+  pulse.Record(shadow);
+  pulse.Record(shadow);
+
+  std::optional<CommunitySnapshot> s = pulse.Snapshot("news");
+  ASSERT_TRUE(s.has_value());
+  for (std::string_view name : {"hour", "day", "week"}) {
+    const WindowSummary& w = Window(*s, name);
+    EXPECT_EQ(w.total.posts, 6u) << name;
+    EXPECT_EQ(w.total.flagged, 1u) << name;
+    EXPECT_EQ(w.total.blocked, 2u) << name;
+    EXPECT_NEAR(w.total.distinct_authors, 4, 0.5) << name;
+    ASSERT_EQ(w.hostile_by_category.size(), 2u) << name;
+    EXPECT_EQ(w.hostile_by_category[0].category, "threat");
+    EXPECT_EQ(w.hostile_by_category[0].decision, "BLOCK");
+    EXPECT_EQ(w.hostile_by_category[0].count, 2u);
+    EXPECT_EQ(w.hostile_by_category[1].category, "insult");
+    ASSERT_EQ(w.shadow_hits.size(), 1u);
+    EXPECT_EQ(w.shadow_hits[0].rule, "spam.links");
+    EXPECT_EQ(w.shadow_hits[0].count, 2u);
+  }
+  EXPECT_EQ(Window(*s, "hour").buckets.size(), 60u);
+  EXPECT_EQ(Window(*s, "day").buckets.size(), 96u);
+  EXPECT_EQ(Window(*s, "week").buckets.size(), 168u);
+  EXPECT_EQ(Window(*s, "hour").buckets.back().posts, 6u);
+  EXPECT_EQ(Window(*s, "hour").buckets.back().start, kMonday9);
+  EXPECT_FALSE(pulse.Snapshot("unknown").has_value());
+}
+
+TEST(PulseTest, OldPostsLeaveTheHourWindowButStayInTheDayAndWeek) {
+  ManualClock clock(kMonday9);
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  pulse.Record(Post("news", "a1"));
+  clock.Advance(absl::Minutes(61));
+  pulse.Record(Post("news", "a2"));
+  std::optional<CommunitySnapshot> s = pulse.Snapshot("news");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(Window(*s, "hour").total.posts, 1u);
+  EXPECT_EQ(Window(*s, "day").total.posts, 2u);
+  EXPECT_EQ(Window(*s, "week").total.posts, 2u);
+  clock.Advance(absl::Hours(24));
+  s = pulse.Snapshot("news");
+  EXPECT_EQ(Window(*s, "day").total.posts, 0u);
+  EXPECT_EQ(Window(*s, "week").total.posts, 2u);
+  clock.Advance(absl::Hours(24 * 7));
+  s = pulse.Snapshot("news");
+  EXPECT_EQ(Window(*s, "week").total.posts, 0u);
+}
+
+TEST(PulseTest, NewAccountsAndDistinctAuthorsAreCounted) {
+  ManualClock clock(kMonday9);
+  PulseOptions options;
+  options.new_account_days = 7;
+  Pulse pulse(options, &clock, nullptr);
+  for (int i = 0; i < 2000; ++i) {
+    PulseEvent e = Post("big", absl::StrCat("author", i % 500));
+    e.account_age_days = i % 4 == 0 ? 3 : 30;
+    pulse.Record(e);
+  }
+  PulseEvent unknown_age = Post("big", "author1");
+  pulse.Record(unknown_age);  // unknown age: not a new account
+  const WindowSummary& hour = Window(*pulse.Snapshot("big"), "hour");
+  EXPECT_EQ(hour.total.new_accounts, 500u);
+  // HyperLogLog with 64 registers: about 13 % standard error; 3 sigma.
+  EXPECT_NEAR(hour.total.distinct_authors, 500, 500 * 0.39);
+}
+
+TEST(PulseTest, ActivityIsPostsPerWeekdayAndHourOfDay) {
+  ManualClock clock(kMonday9 + absl::Minutes(30));
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  pulse.Record(Post("news", "a"));         // Monday 09:30
+  clock.Advance(absl::Hours(24 * 2 + 5));  // Wednesday 14:30
+  pulse.Record(Post("news", "a"));
+  pulse.Record(Post("news", "b"));
+  const CommunitySnapshot s = *pulse.Snapshot("news");
+  EXPECT_EQ(s.activity[0][9], 1u);
+  EXPECT_EQ(s.activity[2][14], 2u);
+  uint64_t total = 0;
+  for (const auto& day : s.activity)
+    for (uint64_t n : day) total += n;
+  EXPECT_EQ(total, 3u);
+}
+
+TEST(PulseTest, MoodIsCalmOnUsualTrafficAndEscalatingWhenHostilityJumps) {
+  ManualClock clock(kMonday9);
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  testing::Player player(&pulse, &clock, "news");
+  player.Play(180, testing::Traffic(20, 0.05));
+  Mood mood = pulse.Snapshot("news")->mood;
+  EXPECT_EQ(mood.index, "ruhig");
+  EXPECT_TRUE(mood.enough_data);
+  EXPECT_EQ(mood.baseline_source, "overall");
+  EXPECT_NEAR(mood.baseline_share, 0.05, 0.03);
+  player.Play(15, testing::Traffic(20, 0.6));
+  mood = pulse.Snapshot("news")->mood;
+  EXPECT_EQ(mood.index, "eskalierend");
+  EXPECT_GT(mood.hostile_share_now, 0.4);
+}
+
+TEST(PulseTest, ListSortsByVolumeOrHostileShare) {
+  ManualClock clock(kMonday9);
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  for (int i = 0; i < 5; ++i) pulse.Record(Post("busy", "a"));
+  pulse.Record(Post("rough", "a", Outcome::kBlock, "threat", "r"));
+  std::vector<CommunitySummary> by_volume = pulse.List(Pulse::Order::kVolume, 0);
+  ASSERT_EQ(by_volume.size(), 2u);
+  EXPECT_EQ(by_volume[0].community, "busy");
+  EXPECT_EQ(by_volume[0].posts_last_hour, 5u);
+  std::vector<CommunitySummary> by_share = pulse.List(Pulse::Order::kHostileShare, 1);
+  ASSERT_EQ(by_share.size(), 1u);
+  EXPECT_EQ(by_share[0].community, "rough");
+  EXPECT_DOUBLE_EQ(by_share[0].hostile_share_last_hour, 1.0);
+}
+
+TEST(PulseTest, TenThousandCommunitiesStayWithinTheCommunityLimitAndItsMemory) {
+  ManualClock clock(kMonday9);
+  PulseOptions options;
+  options.max_communities = 1000;
+  Pulse pulse(options, &clock, nullptr);
+  const size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 10000; ++i) {
+    PulseEvent e = Post(absl::StrCat("community-", i), "a", Outcome::kFlag, "insult", "r");
+    e.post_id = "a-post-id-long-enough-to-need-the-heap-0123456789";
+    pulse.Record(e);
+  }
+  const size_t grown = mallinfo2().uordblks - before;
+  // At most 1000 communities (rounded up per shard) plus one "other" per shard.
+  EXPECT_LE(pulse.community_count(), 1008u + Pulse::kShards);
+  EXPECT_GE(pulse.community_count(), 900u);
+  std::optional<CommunitySnapshot> other = pulse.Snapshot(kOtherCommunity);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(Window(*other, "hour").total.posts, 10000u - (pulse.community_count() - 1));
+  const size_t bound = (1008 + Pulse::kShards) * Pulse::BytesPerCommunity();
+  EXPECT_LE(grown, bound) << "per community: " << grown / pulse.community_count() << " bytes";
+  EXPECT_LE(Pulse::BytesPerCommunity(), 80u * 1024);
+}
+
+TEST(PulseTest, IdleCommunitiesMakeRoomForNewOnes) {
+  ManualClock clock(kMonday9);
+  PulseOptions options;
+  options.max_communities = Pulse::kShards;  // one per shard
+  options.evict_after_idle = absl::Minutes(30);
+  Pulse pulse(options, &clock, nullptr);
+  for (int i = 0; i < 200; ++i) pulse.Record(Post(absl::StrCat("c", i), "a"));
+  EXPECT_LE(pulse.community_count(), 2u * Pulse::kShards);  // one each, plus "other"
+  clock.Advance(absl::Minutes(31));
+  pulse.Record(Post("late", "a"));
+  EXPECT_TRUE(pulse.Snapshot("late").has_value());
+}
+
+}  // namespace
+}  // namespace moderation::server::pulse

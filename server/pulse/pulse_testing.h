@@ -1,0 +1,97 @@
+// Test helpers for the pulse: a sink that keeps every alert change, and a
+// traffic player that feeds a pulse minute by minute on a ManualClock.
+//
+// Thread-safety: for one test thread.
+#ifndef MODERATION_SERVER_PULSE_PULSE_TESTING_H_
+#define MODERATION_SERVER_PULSE_PULSE_TESTING_H_
+
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/pulse/pulse.h"
+
+namespace moderation::server::pulse::testing {
+
+class RecordingSink final : public AlertSink {
+ public:
+  void OnAlert(const Alert& alert) override {
+    std::lock_guard lock(mu_);
+    changes_.push_back(alert);
+  }
+  std::vector<Alert> changes() const {
+    std::lock_guard lock(mu_);
+    return changes_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<Alert> changes_;
+};
+
+// One minute of traffic in a community.
+struct MinuteTraffic {
+  int posts = 20;
+  double hostile_share = 0.05;      // each post hostile with this chance
+  std::string category = "insult";  // of hostile posts
+  double new_account_share = 0.02;  // each post from a new account with this chance
+  std::string thread_id;            // for every hostile post, if set
+};
+
+inline MinuteTraffic Traffic(int posts, double hostile_share, std::string category = "insult",
+                             double new_account_share = 0.02, std::string thread_id = "") {
+  MinuteTraffic t;
+  t.posts = posts;
+  t.hostile_share = hostile_share;
+  t.category = std::move(category);
+  t.new_account_share = new_account_share;
+  t.thread_id = std::move(thread_id);
+  return t;
+}
+
+class Player {
+ public:
+  Player(Pulse* pulse, ManualClock* clock, std::string community, uint32_t seed = 7)
+      : pulse_(pulse), clock_(clock), community_(std::move(community)), rng_(seed) {}
+
+  // Plays `minutes` minutes of `traffic`, posts spread over each minute, and
+  // ticks the pulse as the clock moves.
+  void Play(int minutes, const MinuteTraffic& traffic) {
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int m = 0; m < minutes; ++m) {
+      const absl::Time start = clock_->Now();
+      for (int i = 0; i < traffic.posts; ++i) {
+        clock_->Set(start + absl::Seconds(60.0 * i / (traffic.posts + 1)));
+        const std::string id = absl::StrCat("p", ++count_);
+        const std::string author = absl::StrCat("a", static_cast<int>(u(rng_) * 400));
+        PulseEvent e;
+        e.community = community_;
+        e.post_id = id;
+        e.author_id = author;
+        e.account_age_days = u(rng_) < traffic.new_account_share ? 1 : 400;
+        if (u(rng_) < traffic.hostile_share) {
+          e.outcome = Outcome::kFlag;
+          e.category = traffic.category;
+          e.rule_id = "rule." + traffic.category;
+          e.thread_id = traffic.thread_id;
+        }
+        pulse_->Record(e);
+      }
+      clock_->Set(start + absl::Minutes(1));
+      pulse_->Tick();
+    }
+  }
+
+ private:
+  Pulse* pulse_;
+  ManualClock* clock_;
+  std::string community_;
+  std::mt19937 rng_;
+  int count_ = 0;
+};
+
+}  // namespace moderation::server::pulse::testing
+
+#endif  // MODERATION_SERVER_PULSE_PULSE_TESTING_H_

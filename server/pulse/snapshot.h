@@ -1,0 +1,95 @@
+// What the pulse shows about a community: windows, mood, activity, alerts.
+//
+// Why: these are the read side of the pulse, returned by Pulse::Snapshot
+// and Pulse::List and translated to protobuf by the CommunityPulseService.
+// All values; nothing points back into the pulse.
+//
+// Times are UTC; weekdays run Monday (0) to Sunday (6).
+//
+// Thread-safety: plain values.
+#ifndef MODERATION_SERVER_PULSE_SNAPSHOT_H_
+#define MODERATION_SERVER_PULSE_SNAPSHOT_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "server/pulse/alert.h"
+
+namespace moderation::server::pulse {
+
+struct BucketSummary {
+  absl::Time start;
+  uint64_t posts = 0;
+  uint64_t flagged = 0;
+  uint64_t blocked = 0;
+  uint64_t new_accounts = 0;
+  double distinct_authors = 0;  // HyperLogLog estimate (bucket.h)
+};
+
+struct CategoryDecisionCount {
+  std::string category;  // "other" collects categories beyond a bucket's slots
+  std::string decision;  // "FLAG" or "BLOCK"
+  uint64_t count = 0;
+};
+
+struct RuleHitCount {
+  std::string rule;
+  uint64_t count = 0;
+};
+
+// One window: the last hour by minute, the last day by quarter hour, or the
+// last 7 days by hour. Buckets run oldest first and end with the current
+// (partial) period; periods without posts are present with zero counts.
+struct WindowSummary {
+  std::string name;  // "hour", "day", "week"
+  absl::Duration step;
+  std::vector<BucketSummary> buckets;
+  BucketSummary total;                                     // start = the first bucket's start
+  std::vector<CategoryDecisionCount> hostile_by_category;  // most first
+  std::vector<RuleHitCount> shadow_hits;                   // most first
+};
+
+// The mood: hostile share now against the community's own baseline for
+// this hour of the week. "Now" is the last 15 minutes (including the
+// current one). The index is:
+//   "eskalierend" a hostile-share alert is open, or z >= 4 and the share is
+//                 at least 15 points above the baseline;
+//   "angespannt"  z >= 2 and at least 5 points above the baseline;
+//   "ruhig"       otherwise, including when there are fewer than 10 posts
+//                 (enough_data false).
+struct Mood {
+  std::string index;
+  bool enough_data = false;
+  uint64_t posts_now = 0;
+  double hostile_share_now = 0;
+  double baseline_share = 0;
+  double z = 0;
+  // "hour_of_week" once that hour has two weeks of history, "overall" (the
+  // community's average over recent hours) before, "none" while warming up.
+  std::string baseline_source;
+};
+
+struct CommunitySnapshot {
+  std::string community;
+  std::vector<WindowSummary> windows;  // hour, day, week
+  Mood mood;
+  // Posts per weekday and hour of day over the last 7 days (UTC).
+  std::array<std::array<uint64_t, 24>, 7> activity{};
+  std::vector<Alert> open_alerts;
+};
+
+// One line of the community list.
+struct CommunitySummary {
+  std::string community;
+  uint64_t posts_last_hour = 0;
+  double hostile_share_last_hour = 0;
+  std::string mood;
+  int open_alerts = 0;
+};
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_SNAPSHOT_H_
