@@ -31,6 +31,14 @@ ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA for client certificates (enabl
 ABSL_FLAG(std::string, admin_token_file, "", "file with the admin bearer token");
 ABSL_FLAG(std::string, audit_log, "", "JSON Lines audit log of FLAG/BLOCK decisions (\"\" = off)");
 ABSL_FLAG(bool, audit_include_text, false, "also record post text in the audit log");
+ABSL_FLAG(std::string, decision_log, "",
+          "JSON Lines decision log for modctl report: hourly counts of every decision, "
+          "FLAG/BLOCK in full (\"\" = off)");
+ABSL_FLAG(std::string, decision_log_replica, "", "replica name in the decision log (\"\" = host name)");
+ABSL_FLAG(absl::Duration, decision_log_flush, absl::Seconds(60),
+          "how often the decision log writes its hourly counts");
+ABSL_FLAG(bool, decision_log_allows, false, "also write every ALLOW in full to the decision log");
+ABSL_FLAG(bool, decision_log_include_text, false, "also record post text in the decision log");
 ABSL_FLAG(bool, watch_rules, true, "reload when files in the rules directory change (inotify)");
 ABSL_FLAG(absl::Duration, reload_debounce, absl::Milliseconds(300), "quiet time before a reload");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
@@ -54,7 +62,10 @@ constexpr std::string_view kFlagNames[] = {"listen",         "rules",
                                            "audit_log",      "audit_include_text",
                                            "watch_rules",    "reload_debounce",
                                            "shutdown_grace", "log_level",
-                                           "port_file",      "unknown_community"};
+                                           "port_file",      "unknown_community",
+                                           "decision_log",   "decision_log_replica",
+                                           "decision_log_flush", "decision_log_allows",
+                                           "decision_log_include_text"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -73,6 +84,11 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_admin_token_file, d.admin_token_file);
   absl::SetFlag(&FLAGS_audit_log, d.audit_log);
   absl::SetFlag(&FLAGS_audit_include_text, d.audit_include_text);
+  absl::SetFlag(&FLAGS_decision_log, d.decision_log);
+  absl::SetFlag(&FLAGS_decision_log_replica, d.decision_log_replica);
+  absl::SetFlag(&FLAGS_decision_log_flush, d.decision_log_flush);
+  absl::SetFlag(&FLAGS_decision_log_allows, d.decision_log_allows);
+  absl::SetFlag(&FLAGS_decision_log_include_text, d.decision_log_include_text);
   absl::SetFlag(&FLAGS_watch_rules, d.watch_rules);
   absl::SetFlag(&FLAGS_reload_debounce, d.reload_debounce);
   absl::SetFlag(&FLAGS_shutdown_grace, d.shutdown_grace);
@@ -113,6 +129,11 @@ ServerConfig FromFlags() {
   c.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   c.audit_log = absl::GetFlag(FLAGS_audit_log);
   c.audit_include_text = absl::GetFlag(FLAGS_audit_include_text);
+  c.decision_log = absl::GetFlag(FLAGS_decision_log);
+  c.decision_log_replica = absl::GetFlag(FLAGS_decision_log_replica);
+  c.decision_log_flush = absl::GetFlag(FLAGS_decision_log_flush);
+  c.decision_log_allows = absl::GetFlag(FLAGS_decision_log_allows);
+  c.decision_log_include_text = absl::GetFlag(FLAGS_decision_log_include_text);
   c.watch_rules = absl::GetFlag(FLAGS_watch_rules);
   c.reload_debounce = absl::GetFlag(FLAGS_reload_debounce);
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
@@ -143,6 +164,8 @@ absl::Status Validate(const ServerConfig& c) {
   }
   if (c.reload_debounce < absl::ZeroDuration()) return Invalid("reload_debounce", "must be >= 0");
   if (c.shutdown_grace < absl::ZeroDuration()) return Invalid("shutdown_grace", "must be >= 0");
+  if (c.decision_log_flush <= absl::ZeroDuration())
+    return Invalid("decision_log_flush", "must be > 0");
   if (c.unknown_community != "default" && c.unknown_community != "reject")
     return Invalid("unknown_community", "must be default or reject");
   LogLevel level;
@@ -164,6 +187,9 @@ const std::vector<FlagGroup>& FlagGroups() {
       {"Limits and shutdown", {"max_post_bytes", "max_batch", "max_in_flight", "shutdown_grace"}},
       {"Security", {"tls_cert", "tls_key", "tls_client_ca", "admin_token_file"}},
       {"Logs and audit", {"log_level", "audit_log", "audit_include_text"}},
+      {"Decision log (reports)",
+       {"decision_log", "decision_log_replica", "decision_log_flush", "decision_log_allows",
+        "decision_log_include_text"}},
   };
   return *groups;
 }

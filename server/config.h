@@ -56,6 +56,21 @@ struct ServerConfig {
   std::string audit_log;
   // Also record post text in the audit log. Default false (privacy).
   bool audit_include_text = false;
+  // JSON Lines decision log that `modctl report` reads (format: README.md,
+  // "The decision log"); "" (default) disables it. Every decision is
+  // counted per hour, community and rule-set version; FLAG/BLOCK are
+  // written in full. SIGHUP reopens it, like the audit log.
+  std::string decision_log;
+  // Names this replica in the decision log. Default "" = the host name.
+  std::string decision_log_replica;
+  // How often the counts are written. Default 60s: at most this much
+  // counting is lost on a crash; shorter writes more lines per hour.
+  absl::Duration decision_log_flush = absl::Seconds(60);
+  // Also write every ALLOW in full. Default false: ALLOWs are only counted
+  // (the log then grows with restrictions, not with traffic).
+  bool decision_log_allows = false;
+  // Also record post text in the decision log. Default false (privacy).
+  bool decision_log_include_text = false;
   // Watch the rules directory with inotify and reload on change. Default
   // true. SIGHUP and ReloadRules always work.
   bool watch_rules = true;

@@ -124,6 +124,15 @@ class Daemon {
   // (false if calls are still running then).
   bool WaitUntilDrained(absl::Time deadline);
   void Shutdown();
+  // SIGHUP: logrotate has moved the decision log away; write to a new file.
+  void ReopenDecisionLog() {
+    if (decisions_ == nullptr) return;
+    if (absl::Status s = decisions_->Reopen(); !s.ok()) {
+      logger_.Error("decision_log_reopen_failed", {{"error", std::string(s.message())}});
+      return;
+    }
+    logger_.Info("decision_log_reopened", {{"path", config_.decision_log}});
+  }
   // SIGHUP: logrotate has moved the audit log away; write to a new file.
   void ReopenAuditLog() {
     if (audit_ == nullptr) return;
@@ -139,6 +148,7 @@ class Daemon {
   Metrics metrics_;
   RuleRegistry registry_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<DecisionLog> decisions_;
   std::unique_ptr<AdminAuthenticator> auth_;
   std::unique_ptr<ModerationServiceImpl> moderation_;
   std::unique_ptr<RuleAdminServiceImpl> admin_;
@@ -165,7 +175,8 @@ bool Daemon::StartGrpc(int* port) {
   moderation_ = std::make_unique<ModerationServiceImpl>(
       &registry_, &metrics_, audit_.get(), &logger_,
       ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight,
-                       config_.unknown_community == "reject"});
+                       config_.unknown_community == "reject"},
+      decisions_.get());
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);
@@ -196,6 +207,20 @@ int Daemon::Run(const sigset_t& signals) {
       return 1;
     }
     audit_ = std::move(*audit);
+  }
+  if (!config_.decision_log.empty()) {
+    DecisionLog::Options options;
+    options.path = config_.decision_log;
+    options.replica = config_.decision_log_replica;
+    options.flush_interval = config_.decision_log_flush;
+    options.allow_in_full = config_.decision_log_allows;
+    options.include_text = config_.decision_log_include_text;
+    auto decisions = DecisionLog::Open(std::move(options));
+    if (!decisions.ok()) {
+      logger_.Error("bad_decision_log", {{"error", std::string(decisions.status().message())}});
+      return 1;
+    }
+    decisions_ = std::move(*decisions);
   }
   registry_.SetListener([this](const ReloadOutcome&) {
     UpdateHealth();
@@ -256,6 +281,7 @@ int Daemon::Run(const sigset_t& signals) {
     if (signal == SIGHUP) {
       watcher_->Trigger("SIGHUP");
       ReopenAuditLog();
+      ReopenDecisionLog();
       continue;
     }
     logger_.Info("shutdown_requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});

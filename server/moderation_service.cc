@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/moderator.h"
 #include "server/inflight.h"
 #include "server/request_id.h"
@@ -49,8 +50,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
                                              AuditLog* audit, Logger* logger,
-                                             ModerationLimits limits)
-    : registry_(registry), metrics_(metrics), audit_(audit), logger_(logger), limits_(limits) {}
+                                             ModerationLimits limits, DecisionLog* decisions)
+    : registry_(registry),
+      metrics_(metrics),
+      audit_(audit),
+      decisions_(decisions),
+      logger_(logger),
+      limits_(limits) {}
 
 absl::Status ModerationServiceImpl::NotLoaded() const {
   const std::string why = registry_->NotLoadedReason();
@@ -62,6 +68,7 @@ absl::Status ModerationServiceImpl::NotLoaded() const {
 absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
                                           v1::ModerateResponse* response,
                                           std::string_view request_id) {
+  const auto start = std::chrono::steady_clock::now();
   const std::string path = "post";  // short: no allocation (SSO)
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
@@ -91,6 +98,11 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
     metrics_->RecordRuleHit(hit.rule_id, hit.category);
   }
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
+  if (decisions_ != nullptr) {
+    decisions_->Record(*post, *decision,
+                       {absl::Now(), absl::FromChrono(std::chrono::steady_clock::now() - start),
+                        judged_community, request_id});
+  }
   DecisionToProto(*post, *decision, request.include_redacted(), response);
   response->set_judged_community(std::string(judged_community));
   response->set_community_defaulted(!listed);

@@ -23,6 +23,7 @@
 
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "server/audit_log.h"
+#include "server/decision_log.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/proto_convert.h"
@@ -44,9 +45,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 class ModerationServiceImpl final : public v1::ModerationService::CallbackService {
  public:
-  // audit may be null (no audit log). All pointers must outlive the service.
+  // audit and decisions may be null (no audit log, no decision log). All
+  // pointers must outlive the service.
   ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
-                        Logger* logger, ModerationLimits limits);
+                        Logger* logger, ModerationLimits limits,
+                        DecisionLog* decisions = nullptr);
 
   grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
                                      const v1::ModerateRequest* request,
@@ -95,6 +98,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   const RuleRegistry* const registry_;
   Metrics* const metrics_;
   AuditLog* const audit_;
+  DecisionLog* const decisions_;
   Logger* const logger_;
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};

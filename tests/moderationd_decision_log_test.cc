@@ -1,0 +1,124 @@
+// The decision log with the real server (issue 13 §1): every decision is
+// counted, restrictions are written in full, and logrotate without
+// copytruncate (rename, then SIGHUP) loses no count and counts none twice.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "moderation/v1/moderation.grpc.pb.h"
+#include "tests/server_fixture.h"
+
+namespace moderation::testing {
+namespace {
+
+namespace v1 = ::moderation::v1;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kRules[] =
+    "ruleset: news\nversion: \"n-1\"\nrules:\n"
+    "  - id: news.insult\n    category: insult\n    words: [Blödmann]\n    action: block\n"
+    "    legal_ground: \"StGB §185 Beleidigung\"\n";
+constexpr char kCommunities[] = "communities:\n  news-de: [news]\n";
+
+bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return true;
+}
+
+struct LogSummary {
+  int64_t allow = 0;                       // ALLOWs counted in "counts" lines
+  int64_t block = 0;                       // BLOCKs counted in "counts" lines
+  std::vector<std::string> blocked_posts;  // post ids of "decision" lines
+};
+
+LogSummary Summarise(const std::string& path) {
+  LogSummary summary;
+  std::istringstream in(ReadFile(path));
+  for (std::string line; std::getline(in, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j.at("type") == "counts") {
+      (j.at("decision") == "ALLOW" ? summary.allow : summary.block) += j.at("posts").get<int64_t>();
+    } else {
+      summary.blocked_posts.push_back(j.at("post_id"));
+    }
+  }
+  return summary;
+}
+
+TEST(ModerationdDecisionLogTest, RenameAndSighupSplitTheCountsBetweenTheFilesWithoutLoss) {
+  const std::string dir = MakeTempDir("decision_log");
+  ASSERT_FALSE(dir.empty());
+  const std::string empty_rules = MakeTempDir("decision_log_rules");
+  const std::string path = dir + "/decisions.jsonl";
+  ServerOptions options;
+  options.rules_source = empty_rules;
+  options.rule_files = {{"news.yaml", kRules}, {"communities.yaml", kCommunities}};
+  // Counts are written only at SIGHUP and at exit, so the test sees where
+  // each lands.
+  options.flags = {"--decision_log=" + path, "--decision_log_replica=r-test",
+                   "--decision_log_flush=1h"};
+  std::string error;
+  std::unique_ptr<ServerProcess> server = ServerProcess::Start(options, &error);
+  ASSERT_NE(server, nullptr) << error;
+  auto stub = v1::ModerationService::NewStub(server->Channel());
+  auto moderate = [&](const std::string& id, const std::string& body) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    v1::ModerateRequest request;
+    request.mutable_post()->set_post_id(id);
+    request.mutable_post()->set_community("news-de");
+    request.mutable_post()->set_body(body);
+    v1::ModerateResponse response;
+    const grpc::Status status = stub->Moderate(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.decision();
+  };
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(moderate(absl::StrCat("a", i), "Guten Morgen"), v1::DECISION_ALLOW);
+  EXPECT_EQ(moderate("b1", "Du Blödmann"), v1::DECISION_BLOCK);
+
+  std::filesystem::rename(path, path + ".1");
+  ASSERT_TRUE(server->Signal(SIGHUP));
+  ASSERT_TRUE(Eventually(
+      [&] { return absl::StrContains(server->Stderr(), R"("event":"decision_log_reopened")"); },
+      seconds(10)));
+  for (int i = 3; i < 5; ++i)
+    EXPECT_EQ(moderate(absl::StrCat("a", i), "Guten Abend"), v1::DECISION_ALLOW);
+  EXPECT_EQ(moderate("b2", "Blödmann!"), v1::DECISION_BLOCK);
+  stub.reset();
+  const ExitInfo exit = server->Stop(seconds(15));
+  EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+
+  const LogSummary before = Summarise(path + ".1");
+  const LogSummary after = Summarise(path);
+  EXPECT_EQ(before.allow, 3);
+  EXPECT_EQ(before.block, 1);
+  EXPECT_EQ(before.blocked_posts, std::vector<std::string>{"b1"});
+  EXPECT_EQ(after.allow, 2);
+  EXPECT_EQ(after.block, 1);
+  EXPECT_EQ(after.blocked_posts, std::vector<std::string>{"b2"});
+  const std::string text = ReadFile(path) + ReadFile(path + ".1");
+  EXPECT_TRUE(absl::StrContains(text, R"("legal_ground":"StGB §185 Beleidigung")"));
+  EXPECT_TRUE(absl::StrContains(text, R"("replica":"r-test")"));
+  EXPECT_FALSE(absl::StrContains(text, "Blödmann")) << "post text in the decision log";
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(empty_rules);
+}
+
+}  // namespace
+}  // namespace moderation::testing
