@@ -34,7 +34,8 @@ ABSL_FLAG(bool, audit_include_text, false, "also record post text in the audit l
 ABSL_FLAG(std::string, decision_log, "",
           "JSON Lines decision log for modctl report: hourly counts of every decision, "
           "FLAG/BLOCK in full (\"\" = off)");
-ABSL_FLAG(std::string, decision_log_replica, "", "replica name in the decision log (\"\" = host name)");
+ABSL_FLAG(std::string, decision_log_replica, "",
+          "replica name in the decision log (\"\" = host name)");
 ABSL_FLAG(absl::Duration, decision_log_flush, absl::Seconds(60),
           "how often the decision log writes its hourly counts");
 ABSL_FLAG(bool, decision_log_allows, false, "also write every ALLOW in full to the decision log");
@@ -53,18 +54,30 @@ ABSL_FLAG(std::string, port_file, "",
 namespace moderation::server {
 namespace {
 
-constexpr std::string_view kFlagNames[] = {"listen",         "rules",
-                                           "cache_dir",      "metrics_listen",
-                                           "threads",        "max_post_bytes",
-                                           "max_batch",      "max_in_flight",
-                                           "tls_cert",       "tls_key",
-                                           "tls_client_ca",  "admin_token_file",
-                                           "audit_log",      "audit_include_text",
-                                           "watch_rules",    "reload_debounce",
-                                           "shutdown_grace", "log_level",
-                                           "port_file",      "unknown_community",
-                                           "decision_log",   "decision_log_replica",
-                                           "decision_log_flush", "decision_log_allows",
+constexpr std::string_view kFlagNames[] = {"listen",
+                                           "rules",
+                                           "cache_dir",
+                                           "metrics_listen",
+                                           "threads",
+                                           "max_post_bytes",
+                                           "max_batch",
+                                           "max_in_flight",
+                                           "tls_cert",
+                                           "tls_key",
+                                           "tls_client_ca",
+                                           "admin_token_file",
+                                           "audit_log",
+                                           "audit_include_text",
+                                           "watch_rules",
+                                           "reload_debounce",
+                                           "shutdown_grace",
+                                           "log_level",
+                                           "port_file",
+                                           "unknown_community",
+                                           "decision_log",
+                                           "decision_log_replica",
+                                           "decision_log_flush",
+                                           "decision_log_allows",
                                            "decision_log_include_text"};
 
 // Parsing may run more than once per process (tests): start from defaults.

@@ -48,8 +48,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   // audit and decisions may be null (no audit log, no decision log). All
   // pointers must outlive the service.
   ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
-                        Logger* logger, ModerationLimits limits,
-                        DecisionLog* decisions = nullptr);
+                        Logger* logger, ModerationLimits limits, DecisionLog* decisions = nullptr);
 
   grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
                                      const v1::ModerateRequest* request,
