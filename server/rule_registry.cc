@@ -1,5 +1,7 @@
 #include "server/rule_registry.h"
 
+#include <malloc.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -85,7 +87,25 @@ void RuleRegistry::SaveLastGood(const RuleCatalog& catalog) {
 }
 
 ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
-  std::lock_guard<std::mutex> reload_lock(reload_mu_);
+  ReloadOutcome outcome;
+  {
+    std::lock_guard<std::mutex> reload_lock(reload_mu_);
+    outcome = ReloadLocked(reason);
+  }
+  // The previous catalog went with ReloadLocked's locals (unless a request
+  // still holds it: then it goes with that request, and the next reload
+  // trims). A load allocates about 1.4 times the catalog it builds (the
+  // default rules: 55 MB for a 39 MB catalog) and frees the parsed YAML, the
+  // compile temporaries and the old catalog; glibc keeps those pages resident
+  // inside its arenas, so without a trim each reload left up to a catalog's
+  // worth behind (+33 MB after one reload, +40 to +70 MB after twenty, with
+  // memory in use flat to 1 MB). malloc_trim(0) hands the free pages of every
+  // arena back to the kernel; it took 4 to 10 ms here, once per reload.
+  malloc_trim(0);
+  return outcome;
+}
+
+ReloadOutcome RuleRegistry::ReloadLocked(std::string_view reason) {
   ReloadOutcome outcome;
   outcome.attempted_unix_seconds = NowUnixSeconds();
   const auto start = std::chrono::steady_clock::now();

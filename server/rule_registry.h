@@ -87,6 +87,9 @@ class RuleRegistry {
   }
 
  private:
+  // Reload's work, under reload_mu_; the previous catalog is released (if no
+  // request holds it) when this returns.
+  ReloadOutcome ReloadLocked(std::string_view reason);
   // Stand-ins for the communities LoadPartial reported broken.
   std::map<std::string, RuleCatalog::Fallback> Fallbacks(
       const std::map<std::string, std::string>& broken, const RuleCatalog* previous);
