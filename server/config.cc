@@ -47,6 +47,13 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(std::string, unknown_community, "default",
           "a community communities.yaml does not list: default (judge with the default sets) | "
           "reject (NOT_FOUND)");
+ABSL_FLAG(bool, pulse, true, "keep the community pulse (windows, mood, crisis alerts)");
+ABSL_FLAG(int, pulse_max_communities, 1000,
+          "communities the pulse tracks at once (more: \"other\")");
+ABSL_FLAG(std::string, pulse_clock, "wall",
+          "the pulse's time: wall | post_time (newest Post.created_at; replays and tests only)");
+ABSL_FLAG(std::string, pulse_reader_token_file, "",
+          "file with a bearer token for CommunityPulseService only (\"\" = admin credential only)");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound ports here as JSON after the first rules load");
@@ -78,7 +85,11 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "decision_log_replica",
                                            "decision_log_flush",
                                            "decision_log_allows",
-                                           "decision_log_include_text"};
+                                           "decision_log_include_text",
+                                           "pulse",
+                                           "pulse_max_communities",
+                                           "pulse_clock",
+                                           "pulse_reader_token_file"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -108,6 +119,10 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_log_level, d.log_level);
   absl::SetFlag(&FLAGS_port_file, d.port_file);
   absl::SetFlag(&FLAGS_unknown_community, d.unknown_community);
+  absl::SetFlag(&FLAGS_pulse, d.pulse);
+  absl::SetFlag(&FLAGS_pulse_max_communities, d.pulse_max_communities);
+  absl::SetFlag(&FLAGS_pulse_clock, d.pulse_clock);
+  absl::SetFlag(&FLAGS_pulse_reader_token_file, d.pulse_reader_token_file);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -153,6 +168,10 @@ ServerConfig FromFlags() {
   c.log_level = absl::GetFlag(FLAGS_log_level);
   c.port_file = absl::GetFlag(FLAGS_port_file);
   c.unknown_community = absl::GetFlag(FLAGS_unknown_community);
+  c.pulse = absl::GetFlag(FLAGS_pulse);
+  c.pulse_max_communities = absl::GetFlag(FLAGS_pulse_max_communities);
+  c.pulse_clock = absl::GetFlag(FLAGS_pulse_clock);
+  c.pulse_reader_token_file = absl::GetFlag(FLAGS_pulse_reader_token_file);
   return c;
 }
 
@@ -181,6 +200,9 @@ absl::Status Validate(const ServerConfig& c) {
     return Invalid("decision_log_flush", "must be > 0");
   if (c.unknown_community != "default" && c.unknown_community != "reject")
     return Invalid("unknown_community", "must be default or reject");
+  if (c.pulse_max_communities <= 0) return Invalid("pulse_max_communities", "must be > 0");
+  if (c.pulse_clock != "wall" && c.pulse_clock != "post_time")
+    return Invalid("pulse_clock", "must be wall or post_time");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level))
     return Invalid("log_level", "must be debug, info, warning or error");
@@ -203,6 +225,8 @@ const std::vector<FlagGroup>& FlagGroups() {
       {"Decision log (reports)",
        {"decision_log", "decision_log_replica", "decision_log_flush", "decision_log_allows",
         "decision_log_include_text"}},
+      {"Community pulse",
+       {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file"}},
   };
   return *groups;
 }

@@ -88,6 +88,24 @@ struct ServerConfig {
   // the rules know them; "reject" suits platforms that want a typo in a
   // community id to fail loudly instead.
   std::string unknown_community = "default";
+  // The community pulse (issue 12, server/pulse/pulse.h): windows, mood and
+  // crisis alerts per community, read through CommunityPulseService and
+  // /metrics. Default true; false saves its memory and its ~0.1-0.2 µs per
+  // post.
+  bool pulse = true;
+  // Communities the pulse tracks at once. Default 1000 (about 50 KB each);
+  // more are counted under "other" unless an idle one can be dropped.
+  int pulse_max_communities = 1000;
+  // Where the pulse's time comes from: "wall" (default) or "post_time", the
+  // newest Post.created_at seen, for replaying a recorded or generated
+  // stream at any speed (tests, demos). Never use post_time on a live
+  // service: any client could move the pulse's clock by dating a post in
+  // the future.
+  std::string pulse_clock = "wall";
+  // File holding a bearer token that opens CommunityPulseService (and only
+  // it), for dashboards that must not hold the admin token. Default "": only
+  // the admin credential.
+  std::string pulse_reader_token_file;
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON

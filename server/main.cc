@@ -13,11 +13,13 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -29,6 +31,11 @@
 #include "server/grpc_server_options.h"
 #include "server/http_server.h"
 #include "server/moderation_service.h"
+#include "server/pulse/alert_hub.h"
+#include "server/pulse/clock.h"
+#include "server/pulse/pulse.h"
+#include "server/pulse_observers.h"
+#include "server/pulse_service.h"
 #include "server/reload_watcher.h"
 #include "server/rule_registry.h"
 
@@ -36,7 +43,8 @@ namespace moderation::server {
 namespace {
 
 constexpr const char* kServices[] = {"", "moderation.v1.ModerationService",
-                                     "moderation.v1.RuleAdminService"};
+                                     "moderation.v1.RuleAdminService",
+                                     "moderation.v1.CommunityPulseService"};
 
 // Signals are handled synchronously by main's sigwait loop: blocked here,
 // before any thread starts, so every thread inherits the mask.
@@ -98,6 +106,8 @@ class Daemon {
         logger_(level),
         registry_(config.rules, CatalogOptions(config), &logger_, &metrics_) {}
 
+  ~Daemon() { StopPulseTicker(); }
+
   int Run(const sigset_t& signals);
 
  private:
@@ -119,6 +129,9 @@ class Daemon {
     for (const char* service : kServices)
       server_->GetHealthCheckService()->SetServingStatus(service, serving);
   }
+  // The community pulse, its alert observers and its ticker (--pulse).
+  void StartPulse();
+  void StopPulseTicker();
   bool StartGrpc(int* port);
   // Waits until no moderation call is under way (true) or until deadline
   // (false if calls are still running then).
@@ -149,7 +162,17 @@ class Daemon {
   RuleRegistry registry_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<DecisionLog> decisions_;
+  // The pulse and its hub outlive the gRPC server (declared before it).
+  std::unique_ptr<pulse::Clock> pulse_clock_;
+  pulse::AlertHub alert_hub_;
+  std::unique_ptr<pulse::Pulse> pulse_;
+  std::thread pulse_ticker_;
+  std::mutex pulse_ticker_mu_;
+  std::condition_variable pulse_ticker_cv_;
+  bool pulse_ticker_stop_ = false;  // guarded by pulse_ticker_mu_
   std::unique_ptr<AdminAuthenticator> auth_;
+  std::unique_ptr<AdminAuthenticator> reader_auth_;
+  std::unique_ptr<CommunityPulseServiceImpl> pulse_service_;
   std::unique_ptr<ModerationServiceImpl> moderation_;
   std::unique_ptr<RuleAdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
@@ -158,6 +181,43 @@ class Daemon {
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> first_load_done_{false};  // the startup thread's Reload returned
 };
+
+void Daemon::StartPulse() {
+  if (!config_.pulse) return;
+  const bool replay = config_.pulse_clock == "post_time";
+  if (replay) {
+    pulse_clock_ = std::make_unique<pulse::ReplayClock>();
+  } else {
+    pulse_clock_ = std::make_unique<pulse::WallClock>();
+  }
+  pulse::PulseOptions options;
+  options.max_communities = static_cast<size_t>(config_.pulse_max_communities);
+  // On the wall clock the ticker evaluates, so no request pays for it; a
+  // replay's time moves only with its posts, so they evaluate.
+  options.evaluate_in_record = replay;
+  pulse_ = std::make_unique<pulse::Pulse>(options, pulse_clock_.get(), &alert_hub_);
+  alert_hub_.Subscribe([this](const pulse::Alert& a) { LogAlert(logger_, a); });
+  metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
+  pulse_ticker_ = std::thread([this] {
+    std::unique_lock lock(pulse_ticker_mu_);
+    while (!pulse_ticker_cv_.wait_for(lock, std::chrono::seconds(1),
+                                      [this] { return pulse_ticker_stop_; })) {
+      lock.unlock();
+      pulse_->Tick();
+      lock.lock();
+    }
+  });
+}
+
+void Daemon::StopPulseTicker() {
+  if (!pulse_ticker_.joinable()) return;
+  {
+    std::lock_guard lock(pulse_ticker_mu_);
+    pulse_ticker_stop_ = true;
+  }
+  pulse_ticker_cv_.notify_all();
+  pulse_ticker_.join();
+}
 
 bool Daemon::StartGrpc(int* port) {
   auto credentials =
@@ -172,11 +232,21 @@ bool Daemon::StartGrpc(int* port) {
     return false;
   }
   auth_ = std::move(*auth);
+  if (!config_.pulse_reader_token_file.empty()) {
+    auto reader = AdminAuthenticator::Create(config_.pulse_reader_token_file, false);
+    if (!reader.ok()) {
+      logger_.Error(
+          "bad_pulse_reader_config",
+          {{"error", "--pulse_reader_token_file: " + std::string(reader.status().message())}});
+      return false;
+    }
+    reader_auth_ = std::move(*reader);
+  }
   moderation_ = std::make_unique<ModerationServiceImpl>(
       &registry_, &metrics_, audit_.get(), &logger_,
       ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight,
                        config_.unknown_community == "reject"},
-      decisions_.get());
+      decisions_.get(), pulse_.get());
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);
@@ -185,6 +255,11 @@ bool Daemon::StartGrpc(int* port) {
   builder.AddListeningPort(config_.listen, *credentials, port);
   builder.RegisterService(moderation_.get());
   builder.RegisterService(admin_.get());
+  if (pulse_ != nullptr) {
+    pulse_service_ = std::make_unique<CommunityPulseServiceImpl>(
+        pulse_.get(), &alert_hub_, auth_.get(), reader_auth_.get(), &logger_);
+    builder.RegisterService(pulse_service_.get());
+  }
   ApplyServerOptions(&builder, config_.threads,
                      MaxMessageBytes(config_.max_post_bytes, config_.max_batch));
   server_ = builder.BuildAndStart();
@@ -232,8 +307,12 @@ int Daemon::Run(const sigset_t& signals) {
   // probes and clients get answers at once: health NOT_SERVING, /readyz 503
   // with the progress, calls UNAVAILABLE saying why. The first load runs on
   // a thread of its own (below).
+  StartPulse();
   int grpc_port = 0;
-  if (!StartGrpc(&grpc_port)) return 1;
+  if (!StartGrpc(&grpc_port)) {
+    StopPulseTicker();
+    return 1;
+  }
   UpdateHealth();
   auto watcher = ReloadWatcher::Start(
       WatchDirectory(config_.rules), config_.reload_debounce, config_.watch_rules,
@@ -339,6 +418,7 @@ void Daemon::Shutdown() {
   }
   watcher_.reset();
   http_.reset();
+  StopPulseTicker();
 }
 
 }  // namespace

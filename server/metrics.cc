@@ -278,7 +278,7 @@ struct Metrics::Impl {
   Family<Histogram> handling{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
   Family<Counter> msg_received{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
   Family<Counter> msg_sent{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
-  Family<Counter> decisions{{"community", "decision"}, {true, false}};
+  Family<Counter> decisions{{"community", "category", "decision"}, {true, true, false}};
   Family<Counter> rule_hits{{"rule", "category"}, {true, false}};
   Histogram engine_latency;
   std::atomic<int64_t> in_flight{0};
@@ -293,6 +293,9 @@ struct Metrics::Impl {
   std::atomic<double> last_success_time{0};
   std::atomic<double> last_failure_time{0};
   std::atomic<int> last_reload_success{0};
+
+  std::mutex collectors_mu;
+  std::vector<std::function<void(std::string*)>> collectors;  // guarded by collectors_mu
 
   std::mutex build_info_mu;
   std::string build_info_labels;  // guarded by build_info_mu; "" = not set
@@ -333,9 +336,18 @@ void Metrics::RecordStreamPost(std::string_view method) {
   impl_->msg_sent.Get({type, kService, method}).value.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Metrics::RecordDecision(std::string_view community, std::string_view decision) {
-  impl_->decisions.Get({community, decision}).value.fetch_add(1, std::memory_order_relaxed);
+void Metrics::RecordDecision(std::string_view community, std::string_view category,
+                             std::string_view decision) {
+  impl_->decisions.Get({community, category, decision})
+      .value.fetch_add(1, std::memory_order_relaxed);
 }
+
+void Metrics::AddCollector(std::function<void(std::string*)> collector) {
+  std::lock_guard lock(impl_->collectors_mu);
+  impl_->collectors.push_back(std::move(collector));
+}
+
+void AppendPrometheusLabelValue(std::string& out, std::string_view v) { AppendLabelValue(out, v); }
 
 void Metrics::RecordRuleHit(std::string_view rule_id, std::string_view category) {
   impl_->rule_hits.Get({rule_id, category}).value.fetch_add(1, std::memory_order_relaxed);
@@ -452,7 +464,8 @@ std::string Metrics::RenderPrometheus() const {
   render_counters(impl_->msg_sent, "grpc_server_msg_sent_total");
 
   AppendHeader(out, "moderation_decisions_total", "counter",
-               "Moderation decisions by community and decision.");
+               "Moderation decisions by community, category of the strongest enforced hit (\"\" "
+               "if none) and decision.");
   render_counters(impl_->decisions, "moderation_decisions_total");
 
   AppendHeader(out, "moderation_rule_hits_total", "counter",
@@ -535,6 +548,10 @@ std::string Metrics::RenderPrometheus() const {
   render_gauge("moderation_last_reload_success",
                "1 if the last reload attempt succeeded, 0 if it failed or none happened yet.",
                impl_->last_reload_success.load(std::memory_order_relaxed));
+  {
+    std::lock_guard lock(impl_->collectors_mu);
+    for (const auto& collector : impl_->collectors) collector(&out);
+  }
   AppendProcessMetrics(ReadProcessStats(), &out);
   return out;
 }

@@ -19,7 +19,13 @@
 //                                                 counters; a stream's posts count as they pass
 // The standard process_* series (process_metrics.h). Ours, prefixed
 // "moderation_":
-//   decisions_total{community,decision}           counter
+//   decisions_total{community,category,decision}  counter; category = the
+//                                                 strongest enforced hit's category, "" for a post
+//                                                 no enforced rule hit (issue 12). Bounded:
+//                                                 communities are those of communities.yaml (others
+//                                                 count as "default"), categories those of the
+//                                                 rules, and the family caps at kMaxLabelValues
+//                                                 series (then "other")
 //   rule_hits_total{rule,category}                counter (enforced and shadow)
 //   engine_latency_seconds                        histogram (1 µs .. 1 s)
 //   in_flight_posts, max_in_flight_posts          gauges: saturation = in_flight / max
@@ -43,6 +49,7 @@
 #ifndef MODERATION_SERVER_METRICS_H_
 #define MODERATION_SERVER_METRICS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,6 +70,10 @@ struct RuleSetInfoLabels {
   double compile_seconds = 0;
 };
 
+// Appends v as the inside of a quoted label value (escaped, invalid UTF-8
+// replaced), as the exposition format needs.
+void AppendPrometheusLabelValue(std::string& out, std::string_view v);
+
 class Metrics {
  public:
   Metrics();
@@ -77,7 +88,8 @@ class Metrics {
   void RecordRequest(std::string_view method, int code, double seconds);
   // One post received on a stream, and its answer sent.
   void RecordStreamPost(std::string_view method);
-  void RecordDecision(std::string_view community, std::string_view decision);
+  void RecordDecision(std::string_view community, std::string_view category,
+                      std::string_view decision);
   void RecordRuleHit(std::string_view rule_id, std::string_view category = "");
   void RecordEngineLatency(double seconds);
   void AddInFlight(int delta);
@@ -91,6 +103,12 @@ class Metrics {
   // moderation_build_info{version,build_type,hyperscan,re2,grpc,protobuf} 1;
   // rendered once set.
   void SetBuildInfo(const BuildInfo& info);
+
+  // Appends more families to every exposition (e.g. the community pulse's
+  // gauges). The collector runs on the scraping thread and must be
+  // thread-safe; what it appends must be valid exposition text (use
+  // AppendPrometheusLabelValue for label values).
+  void AddCollector(std::function<void(std::string*)> collector);
 
   // The whole exposition, ending in a newline; valid for `promtool check
   // metrics`.

@@ -39,9 +39,10 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
   m.RecordRequest("Moderate", 0, 0.001);
   m.RecordRequest("Moderate", 3, 0.001);
   m.RecordRequest("ModerateStream", 99, 0.001);
-  m.RecordDecision("games", "block");
-  m.RecordDecision("games", "block");
-  m.RecordDecision("", "allow");
+  m.RecordDecision("games", "insult", "block");
+  m.RecordDecision("games", "insult", "block");
+  m.RecordDecision("games", "threat", "block");
+  m.RecordDecision("", "", "allow");
   m.RecordRuleHit("spam.links", "spam");
   m.RecordReload(true, 100);
   m.RecordReload(false, 200);
@@ -63,8 +64,9 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
        "3"},
       {R"(grpc_server_msg_sent_total{grpc_type="unary",grpc_service="moderation.v1.ModerationService",grpc_method="Moderate"})",
        "2"},
-      {R"(moderation_decisions_total{community="games",decision="block"})", "2"},
-      {R"(moderation_decisions_total{community="",decision="allow"})", "1"},
+      {R"(moderation_decisions_total{community="games",category="insult",decision="block"})", "2"},
+      {R"(moderation_decisions_total{community="games",category="threat",decision="block"})", "1"},
+      {R"(moderation_decisions_total{community="",category="",decision="allow"})", "1"},
       {R"(moderation_rule_hits_total{rule="spam.links",category="spam"})", "1"},
       {R"(moderation_reloads_total{result="success"})", "1"},
       {R"(moderation_reloads_total{result="failure"})", "2"},
@@ -185,17 +187,20 @@ TEST(MetricsTest, LabelValuesBeyondTheLimitAreCountedAsOther) {
   m.RecordRuleHit("late1");
   m.RecordRuleHit("late2");
   for (size_t i = 0; i < kMaxLabelValues; ++i) {
-    m.RecordDecision("c" + std::to_string(i), "allow");
+    m.RecordDecision("c" + std::to_string(i), "", "allow");
   }
-  m.RecordDecision("late", "block");
+  m.RecordDecision("late", "insult", "block");
   const std::string text = m.RenderPrometheus();
 
   EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="rule0",category=""})"), "2");
   EXPECT_EQ(SampleValue(text, R"(moderation_rule_hits_total{rule="other",category=""})"), "2");
   EXPECT_THAT(text, Not(HasSubstr("late1")));
   // The decision is not client-controlled, so it survives the overflow.
-  EXPECT_EQ(SampleValue(text, R"(moderation_decisions_total{community="other",decision="block"})"),
-            "1");
+  EXPECT_EQ(
+      SampleValue(
+          text,
+          R"(moderation_decisions_total{community="other",category="other",decision="block"})"),
+      "1");
 }
 
 TEST(MetricsTest, ConcurrentRecordingFromManyThreadsSumsExactly) {
@@ -322,8 +327,8 @@ TEST(MetricsTest, PromtoolAcceptsTheExpositionWithoutLintWarnings) {
   Metrics populated;
   populated.RecordRequest("Moderate", 0, 1.2e-4);
   populated.RecordRequest("ModerateStream", 14, 3.0);
-  populated.RecordDecision("", "allow");
-  populated.RecordDecision("we \"quote\"\\ and\nbreak \xFF", "block");
+  populated.RecordDecision("", "", "allow");
+  populated.RecordDecision("we \"quote\"\\ and\nbreak \xFF", "insult", "block");
   populated.RecordRuleHit("spam.links");
   populated.RecordEngineLatency(2e-6);
   populated.AddInFlight(1);

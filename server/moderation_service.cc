@@ -50,12 +50,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
                                              AuditLog* audit, Logger* logger,
-                                             ModerationLimits limits, DecisionLog* decisions)
+                                             ModerationLimits limits, DecisionLog* decisions,
+                                             pulse::Pulse* pulse)
     : registry_(registry),
       metrics_(metrics),
       audit_(audit),
       decisions_(decisions),
       logger_(logger),
+      pulse_(pulse),
       limits_(limits) {}
 
 absl::Status ModerationServiceImpl::NotLoaded() const {
@@ -92,10 +94,23 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
   const std::string_view judged_community =
       listed ? std::string_view(post->community) : kDefaultCommunity;
-  metrics_->RecordDecision(judged_community, VerdictName(decision->verdict));
+  pulse::PulseEvent event = pulse::PulseEventFrom(*post, *decision);
+  metrics_->RecordDecision(judged_community, event.category, VerdictName(decision->verdict));
   for (const RuleHit& hit : decision->hits) metrics_->RecordRuleHit(hit.rule_id, hit.category);
   for (const RuleHit& hit : decision->shadow_hits) {
     metrics_->RecordRuleHit(hit.rule_id, hit.category);
+  }
+  if (pulse_ != nullptr) {
+    // The pulse counts under the community the client named (bounded by
+    // the pulse itself), with the request's thread and target fields.
+    const v1::Post& proto = request.post();
+    event.thread_id = proto.thread_id();
+    event.target_author_id = proto.target_author_id();
+    if (proto.has_created_at()) {
+      event.created_at = absl::FromUnixSeconds(proto.created_at().seconds()) +
+                         absl::Nanoseconds(proto.created_at().nanos());
+    }
+    pulse_->Record(event);
   }
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
   if (decisions_ != nullptr) {

@@ -27,6 +27,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/proto_convert.h"
+#include "server/pulse/pulse.h"
 #include "server/rule_registry.h"
 
 namespace moderation::server {
@@ -45,10 +46,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 class ModerationServiceImpl final : public v1::ModerationService::CallbackService {
  public:
-  // audit and decisions may be null (no audit log, no decision log). All
+  // audit, decisions and pulse may be null (no audit log, no decision log,
+  // --pulse=false). All
   // pointers must outlive the service.
   ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
-                        Logger* logger, ModerationLimits limits, DecisionLog* decisions = nullptr);
+                        Logger* logger, ModerationLimits limits, DecisionLog* decisions = nullptr,
+                        pulse::Pulse* pulse = nullptr);
 
   grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
                                      const v1::ModerateRequest* request,
@@ -99,6 +102,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   AuditLog* const audit_;
   DecisionLog* const decisions_;
   Logger* const logger_;
+  pulse::Pulse* const pulse_;
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> open_streams_{0};

@@ -50,15 +50,16 @@ class ManualClock final : public Clock {
 
 // Replays: "now" is the newest created_at of any post seen so far (it never
 // goes back), so a recorded or generated stream can be played at any speed
-// and the pulse sees the stream's own time. Before the first post, the wall
-// clock. Only for replays and tests: any client could move this clock
-// forward by sending a post dated in the future, which is why moderationd
-// enables it only with --pulse_clock=post_time.
+// and the pulse sees the stream's own time. Before the first post, the Unix
+// epoch: nothing has happened yet (the wall clock would put the pulse's
+// evaluations ahead of a replayed past). Only for replays and tests: any client could move this
+// clock forward by sending a post dated in the future, which is why moderationd enables it only
+// with --pulse_clock=post_time.
 class ReplayClock final : public Clock {
  public:
   absl::Time Now() const override {
     const int64_t n = nanos_.load(std::memory_order_relaxed);
-    return n == 0 ? absl::Now() : absl::FromUnixNanos(n);
+    return absl::FromUnixNanos(n);
   }
   void ObservePostTime(absl::Time t) override {
     const int64_t n = absl::ToUnixNanos(t);

@@ -1,0 +1,245 @@
+// The community pulse through the real moderationd (issue 12): a scripted
+// stream at accelerated time (--pulse_clock=post_time, the posts' created_at
+// is the pulse's clock), a hostile spike that must raise an alert within a
+// stated delay and clear afterwards, usual traffic that must raise none, and
+// the alert's three other ways out (GetPulse, /metrics, the JSON log).
+//
+// Every RPC has a deadline and every wait a timeout.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "moderation/v1/moderation.grpc.pb.h"
+#include "moderation/v1/pulse.grpc.pb.h"
+#include "tests/server_fixture.h"
+
+namespace moderation::testing {
+namespace {
+
+namespace v1 = ::moderation::v1;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+
+constexpr char kCivil[] = "Die Regierung hat versagt.";  // ALLOW
+constexpr char kInsult[] = "Du Blödmann.";               // FLAG, category insult
+constexpr int64_t kT0 = 1796029200;                      // Monday 2026-11-30 09:00 UTC
+constexpr int kPostsPerMinute = 20;
+
+void SetDeadline(grpc::ClientContext* context, seconds timeout = seconds(20)) {
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+}
+
+void Authorize(grpc::ClientContext* context, const std::string& token) {
+  context->AddMetadata("authorization", "Bearer " + token);
+}
+
+// Every WatchAlerts message, read on a thread of its own until Stop().
+class AlertCollector {
+ public:
+  AlertCollector(std::shared_ptr<grpc::Channel> channel, const std::string& token)
+      : stub_(v1::CommunityPulseService::NewStub(channel)) {
+    Authorize(&context_, token);
+    SetDeadline(&context_, seconds(120));
+    thread_ = std::thread([this] {
+      v1::WatchAlertsRequest request;
+      auto reader = stub_->WatchAlerts(&context_, request);
+      v1::WatchAlertsResponse response;
+      while (reader->Read(&response)) {
+        std::lock_guard lock(mu_);
+        alerts_.push_back(response.alert());
+      }
+      reader->Finish();
+    });
+  }
+  ~AlertCollector() { Stop(); }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    context_.TryCancel();
+    thread_.join();
+  }
+  std::vector<v1::PulseAlert> alerts() const {
+    std::lock_guard lock(mu_);
+    return alerts_;
+  }
+  // Waits until `pred` holds for some alert received (up to 10 s).
+  bool WaitFor(const std::function<bool(const v1::PulseAlert&)>& pred) const {
+    for (int i = 0; i < 200; ++i) {
+      for (const v1::PulseAlert& a : alerts()) {
+        if (pred(a)) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<v1::CommunityPulseService::Stub> stub_;
+  grpc::ClientContext context_;
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::vector<v1::PulseAlert> alerts_;
+};
+
+class PulseTest : public ::testing::Test {
+ protected:
+  void Start(std::vector<std::string> flags) {
+    ServerOptions options;
+    options.flags = std::move(flags);
+    std::string error;
+    server_ = ServerProcess::Start(options, &error);
+    ASSERT_NE(server_, nullptr) << error;
+    channel_ = server_->Channel();
+    ASSERT_NE(channel_, nullptr);
+    moderation_ = v1::ModerationService::NewStub(channel_);
+    pulse_ = v1::CommunityPulseService::NewStub(channel_);
+  }
+  void TearDown() override {
+    if (server_ != nullptr) {
+      ExitInfo exit = server_->Stop(seconds(20));
+      EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+    }
+  }
+
+  // Plays `minutes` minutes from simulated minute `start_minute`, 20 posts
+  // a minute, `hostile_per_20` of each 20 posts an insult.
+  void Play(int start_minute, int minutes, int hostile_per_20) {
+    v1::ModerateBatchRequest batch;
+    for (int m = start_minute; m < start_minute + minutes; ++m) {
+      for (int i = 0; i < kPostsPerMinute; ++i) {
+        v1::ModerateRequest* r = batch.add_requests();
+        v1::Post* post = r->mutable_post();
+        post->set_post_id(absl::StrCat("m", m, "-", i));
+        post->set_community("news-de");
+        post->mutable_author()->set_id(absl::StrCat("u", (m * 7 + i) % 300));
+        post->mutable_author()->set_account_age_days(400);
+        post->set_body(i < hostile_per_20 ? kInsult : kCivil);
+        post->mutable_created_at()->set_seconds(kT0 + m * 60 + i * 3);
+        if (batch.requests_size() == 100) Send(&batch);
+      }
+    }
+    if (batch.requests_size() > 0) Send(&batch);
+  }
+  void Send(v1::ModerateBatchRequest* batch) {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ModerateBatchResponse response;
+    const grpc::Status status = moderation_->ModerateBatch(&context, *batch, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.errors_size(), 0);
+    batch->clear_requests();
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ModerationService::Stub> moderation_;
+  std::unique_ptr<v1::CommunityPulseService::Stub> pulse_;
+};
+
+TEST_F(PulseTest, PulseCallsNeedTheAdminCredentialOrTheReaderToken) {
+  const std::string dir = MakeTempDir("pulse-reader");
+  ASSERT_TRUE(WriteFile(dir + "/reader-token", "reader-secret-1234\n"));
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_reader_token_file=" + dir + "/reader-token"}));
+  v1::ListCommunitiesRequest request;
+  v1::ListCommunitiesResponse response;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    EXPECT_EQ(pulse_->ListCommunities(&context, request, &response).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, "wrong-token");
+    EXPECT_EQ(pulse_->ListCommunities(&context, request, &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  for (const std::string& token : {server_->admin_token(), std::string("reader-secret-1234")}) {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, token);
+    EXPECT_TRUE(pulse_->ListCommunities(&context, request, &response).ok());
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, server_->admin_token());
+    v1::GetPulseRequest get;
+    get.set_community("never-seen");
+    v1::GetPulseResponse pulse;
+    EXPECT_EQ(pulse_->GetPulse(&context, get, &pulse).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+}
+
+// The scripted crisis: 3 hours of usual traffic (5 % insults), 20 minutes
+// with 40 % insults, 40 minutes of usual traffic again, in simulated time.
+// Stated delays: the alert opens within 5 simulated minutes of the spike's
+// start (the 10-minute window needs 3 minutes of it to be 10 points above
+// the baseline), and ends within 15 minutes of its end.
+TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_clock=post_time"}));
+  AlertCollector collector(channel_, server_->admin_token());
+
+  ASSERT_NO_FATAL_FAILURE(Play(0, 180, 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(collector.alerts().empty())
+      << "usual traffic raised " << collector.alerts().front().DebugString();
+
+  ASSERT_NO_FATAL_FAILURE(Play(180, 20, 8));
+  ASSERT_TRUE(collector.WaitFor([](const v1::PulseAlert& a) {
+    return a.kind() == v1::ALERT_KIND_HOSTILE_SHARE && !a.has_ended_at();
+  }));
+  v1::PulseAlert opened;
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    if (a.kind() == v1::ALERT_KIND_HOSTILE_SHARE) opened = a;
+  }
+  EXPECT_EQ(opened.community(), "news-de");
+  EXPECT_LE(opened.started_at().seconds() - (kT0 + 180 * 60), 5 * 60);
+  EXPECT_GE(opened.started_at().seconds(), kT0 + 180 * 60);
+  EXPECT_GE(opened.observed(), opened.expected() + 0.1);
+  ASSERT_GT(opened.top_rules_size(), 0);
+  EXPECT_GT(opened.example_post_ids_size(), 0);
+
+  // While it is open: GetPulse, /metrics and the log show it.
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, server_->admin_token());
+    v1::GetPulseRequest get;
+    get.set_community("news-de");
+    get.set_window(v1::PULSE_WINDOW_DAY);
+    v1::GetPulseResponse pulse;
+    ASSERT_TRUE(pulse_->GetPulse(&context, get, &pulse).ok());
+    ASSERT_EQ(pulse.windows_size(), 1);
+    EXPECT_EQ(pulse.windows(0).total().posts(), 200u * kPostsPerMinute);
+    EXPECT_EQ(pulse.mood().index(), v1::MOOD_INDEX_ESKALIEREND);
+    EXPECT_GE(pulse.open_alerts_size(), 1);
+    EXPECT_EQ(pulse.activity_size(), 7);
+  }
+  const HttpResponse metrics = HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(metrics.body, HasSubstr("moderation_pulse_alert_open{community=\"news-de\","
+                                      "kind=\"hostile_share\""));
+  EXPECT_THAT(metrics.body, HasSubstr("moderation_decisions_total{community=\"news-de\","
+                                      "category=\"insult\",decision=\"FLAG\"}"));
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_opened\""));
+
+  ASSERT_NO_FATAL_FAILURE(Play(200, 40, 1));
+  ASSERT_TRUE(collector.WaitFor(
+      [&](const v1::PulseAlert& a) { return a.id() == opened.id() && a.has_ended_at(); }));
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    if (a.id() == opened.id() && a.has_ended_at()) {
+      EXPECT_LE(a.ended_at().seconds() - (kT0 + 200 * 60), 15 * 60);
+    }
+  }
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_ended\""));
+  collector.Stop();
+}
+
+}  // namespace
+}  // namespace moderation::testing
