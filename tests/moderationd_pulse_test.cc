@@ -107,8 +107,10 @@ class PulseTest : public ::testing::Test {
   }
 
   // Plays `minutes` minutes from simulated minute `start_minute`, 20 posts
-  // a minute, `hostile_per_20` of each 20 posts an insult.
-  void Play(int start_minute, int minutes, int hostile_per_20) {
+  // a minute, `hostile_per_20` of each 20 posts an insult (posted in
+  // `hostile_thread` and aimed at `target`, if given).
+  void Play(int start_minute, int minutes, int hostile_per_20,
+            const std::string& hostile_thread = "", const std::string& target = "") {
     v1::ModerateBatchRequest batch;
     for (int m = start_minute; m < start_minute + minutes; ++m) {
       for (int i = 0; i < kPostsPerMinute; ++i) {
@@ -119,6 +121,11 @@ class PulseTest : public ::testing::Test {
         post->mutable_author()->set_id(absl::StrCat("u", (m * 7 + i) % 300));
         post->mutable_author()->set_account_age_days(400);
         post->set_body(i < hostile_per_20 ? kInsult : kCivil);
+        post->set_thread_id(i < hostile_per_20 && !hostile_thread.empty()
+                                ? hostile_thread
+                                : absl::StrCat("t", m, "-", i % 5));
+        post->set_parent_post_id(absl::StrCat("m", m, "-0"));
+        if (i < hostile_per_20) post->set_target_author_id(target);
         post->mutable_created_at()->set_seconds(kT0 + m * 60 + i * 3);
         if (batch.requests_size() == 100) Send(&batch);
       }
@@ -238,6 +245,30 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
     }
   }
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_ended\""));
+  collector.Stop();
+}
+
+// A pile-on: three insults a minute, from different authors, in one
+// thread and at one author, while the community's overall hostile share
+// stays usual. Uses the optional Post.thread_id and target_author_id.
+TEST_F(PulseTest, HostilePostsPilingOntoOneThreadRaiseAPileOnAlert) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_clock=post_time"}));
+  AlertCollector collector(channel_, server_->admin_token());
+  ASSERT_NO_FATAL_FAILURE(Play(0, 10, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(10, 6, 3, "t-42", "u-victim"));
+  ASSERT_TRUE(collector.WaitFor([](const v1::PulseAlert& a) {
+    return a.kind() == v1::ALERT_KIND_PILE_ON && a.subject() == "thread:t-42";
+  }));
+  ASSERT_TRUE(collector.WaitFor([](const v1::PulseAlert& a) {
+    return a.kind() == v1::ALERT_KIND_PILE_ON && a.subject() == "target:u-victim";
+  }));
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    EXPECT_NE(a.kind(), v1::ALERT_KIND_HOSTILE_SHARE) << "no baseline yet: no share alerts";
+    if (a.kind() != v1::ALERT_KIND_PILE_ON) continue;
+    EXPECT_GE(a.observed(), 8);
+    EXPECT_LE(a.started_at().seconds() - (kT0 + 10 * 60), 4 * 60);
+    ASSERT_GT(a.example_post_ids_size(), 0);
+  }
   collector.Stop();
 }
 
