@@ -172,6 +172,12 @@ void TokenCollector::ResolveTrailing(size_t end) {
   while (run_end < end) {
     int len;
     const char32_t cp = CodePointAt(in_, run_end, &len);
+    // A combining mark on a symbol ("$\u0308") is as invisible here as on a
+    // letter: it neither ends the run nor counts as one of its letters.
+    if (ClassifyForSkeleton(cp).cls == SkeletonClass::kMark) {
+      run_end += len;
+      continue;
+    }
     if (!IsTrailingLeet(cp) && !IsIMark(cp)) break;
     starts.push_back(run_end);
     run_end += len;
@@ -190,12 +196,23 @@ void TokenCollector::ResolveTrailing(size_t end) {
   ResolveHeld(run_end);
 }
 
+// Whether the held run is one code point followed only by ASCII punctuation
+// ("3", "3!", "3!!!", "+,").
+bool TokenCollector::HeldIsOneThenPunctuation(size_t end) const {
+  int len;
+  CodePointAt(in_, held_begin_, &len);
+  for (size_t pos = held_begin_ + static_cast<size_t>(len); pos < end; ++pos) {
+    if (!IsAsciiPunct(in_[pos])) return false;
+  }
+  return true;
+}
+
 void TokenCollector::EndToken(size_t end) {
   ResolveTrailing(end);
-  // A lone mappable digit or symbol, possibly followed by one punctuation
-  // mark ("3!" ending "S c h l 4 m p 3!"), may be a letter of a spaced run.
-  const bool lone = code_points_ == 1 || (code_points_ == 2 && held_begin_ + 2 == end &&
-                                          IsAsciiPunct(in_[held_begin_ + 1]));
+  // A lone mappable digit or symbol, possibly followed by punctuation ("3!"
+  // or "3!!!" ending "S c h l 4 m p 3!"), may be a letter of a spaced run.
+  const bool lone =
+      code_points_ == 1 || (held_begin_ != kNone && HeldIsOneThenPunctuation(end));
   // Digits and symbols still held back are a word edge: dropped.
   if (letters_ == 0 && lone && held_begin_ != kNone) EmitTentative();
 }

@@ -56,6 +56,7 @@ class TokenCollector {
   void ResolveHeld(size_t end);
   void EmitTentative();
   void ResolveTrailing(size_t end);
+  bool HeldIsOneThenPunctuation(size_t end) const;
   void EndToken(size_t end);
 
   const std::string_view in_;

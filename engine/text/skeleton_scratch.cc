@@ -27,6 +27,26 @@ void DropFirstSeparatorFrom(char* text, size_t n, size_t from, char drop) {
 
 }  // namespace
 
+namespace {
+
+// Whether the token starting at text[start] ends a spaced run: the tokens to
+// its left are single letters, tentative ones included ("S p a 5 +"), back to
+// at least one real letter ("+ + zz" has none: its symbols are dropped).
+bool SpacedLetterBefore(const char* text, size_t start) {
+  size_t pos = start;
+  while (pos >= 2 && text[pos - 1] == ' ') {
+    const size_t prev_end = pos - 1;
+    size_t prev_start = prev_end;
+    while (prev_start > 0 && text[prev_start - 1] != ' ') --prev_start;
+    if (prev_end - prev_start != 1) return false;
+    if (!IsTentative(text[prev_start])) return true;
+    pos = prev_start;
+  }
+  return false;
+}
+
+}  // namespace
+
 size_t ResolveTentativeLetters(SkeletonBuffers s, size_t n) {
   char* const text = s.text;
   constexpr char kDrop = '#';
@@ -34,15 +54,16 @@ size_t ResolveTentativeLetters(SkeletonBuffers s, size_t n) {
   for (size_t end = n; end > 0;) {
     size_t start = end;
     while (start > 0 && text[start - 1] != ' ') --start;
-    // The token to the left has one letter: this one ends a spaced run.
-    const bool prev_is_single =
-        start >= 2 && text[start - 2] != ' ' && (start == 2 || text[start - 3] == ' ');
+    const bool prev_is_single = SpacedLetterBefore(text, start);
     if (end - start == 1 && IsTentative(text[start])) {
-      // Ending a run, only the vowel digits count (as for a trailing digit
-      // in a word): "S c h l 4 m p 3" yes, "D u m m b a t z !" no.
+      // Ending a run, the digits and symbols that stand for o, e, a, s or t
+      // count (as after a word's last letter): "S c h l 4 m p 3" and "S p a
+      // 5 +" yes; "D u m m b a t z !" no, since '!' and '|' (i) end
+      // sentences far more often.
       const char letter = Untentative(text[start]);
-      const bool vowel_digit = letter == 'o' || letter == 'e' || letter == 'a';
-      if (next_is_single || (prev_is_single && vowel_digit)) {
+      const bool run_end_letter =
+          letter == 'o' || letter == 'e' || letter == 'a' || letter == 's' || letter == 't';
+      if (next_is_single || (prev_is_single && run_end_letter)) {
         text[start] = letter;
       } else {
         // Dropped: transparent, so next_is_single still describes the token
