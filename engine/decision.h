@@ -39,6 +39,10 @@ struct RuleHit {
   std::string reason;
   std::string note;
   std::string legal_ground;
+  // The rule set's DSA mapping for this rule (rules::Rule::dsa_*).
+  std::string dsa_category;
+  std::string dsa_terms_ground;
+  std::vector<std::string> dsa_territorial_scope;
   std::vector<MatchSpan> spans;
 };
 

@@ -37,6 +37,9 @@ RuleHit MakeHit(const CompiledRuleSet::Impl& set, uint32_t rule_index) {
   hit.reason = rule.reason;
   hit.note = rule.note;
   hit.legal_ground = rule.legal_ground;
+  hit.dsa_category = rule.dsa_category;
+  hit.dsa_terms_ground = rule.dsa_terms_ground;
+  hit.dsa_territorial_scope = rule.dsa_territorial_scope;
   return hit;
 }
 

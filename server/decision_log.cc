@@ -49,6 +49,11 @@ Json HitJson(const RuleHit& hit, bool shadow) {
     if (hit.action == rules::Action::kScore) out["score"] = hit.score;
   }
   if (!hit.legal_ground.empty()) out["legal_ground"] = hit.legal_ground;
+  if (!hit.dsa_category.empty()) {
+    out["dsa"] = {{"category", hit.dsa_category},
+                  {"terms_ground", hit.dsa_terms_ground},
+                  {"territorial_scope", hit.dsa_territorial_scope}};
+  }
   // Where it matched, never what: the text stays out (privacy).
   Json spans = Json::array();
   for (const MatchSpan& span : hit.spans) {

@@ -40,6 +40,9 @@ RuleHit Hit(const std::string& rule, const std::string& category, rules::Action 
   hit.action = action;
   hit.score = action == rules::Action::kScore ? 5 : 0;
   hit.spans = {{"body", 3, 11, "Blödmann"}};
+  hit.dsa_category = "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH";
+  hit.dsa_terms_ground = "Netiquette 2";
+  hit.dsa_territorial_scope = {"DE", "AT"};
   return hit;
 }
 
@@ -133,6 +136,10 @@ TEST_F(DecisionLogTest, AllowsAreOnlyCountedAndRestrictionsAreWrittenInFull) {
   EXPECT_EQ(block["hits"][1]["rule"], "de.threat.kill");
   EXPECT_EQ(block["hits"][1]["action"], "block");
   EXPECT_EQ(block["hits"][0]["spans"][0], json({{"field", "body"}, {"start", 3}, {"end", 11}}));
+  EXPECT_EQ(block["hits"][1]["dsa"],
+            json({{"category", "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"},
+                  {"terms_ground", "Netiquette 2"},
+                  {"territorial_scope", {"DE", "AT"}}}));
   EXPECT_EQ(block["shadow"][0]["rule"], "de.shadow.x");
   // Privacy: neither the text nor the matched words nor the author.
   const std::string raw = block.dump();

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/categories.h"
+#include "engine/rules/dsa_mapping.h"
 #include "engine/rules/rule_parser.h"
 #include "engine/rules/term_check.h"
 #include "engine/rules/term_lists.h"
@@ -23,9 +24,9 @@ using internal::kRequired;
 using internal::MapReader;
 using internal::YamlReader;
 
-const std::vector<std::string_view> kTopKeys = {"ruleset",    "version",    "description",
-                                                "thresholds", "lists",      "allow",
-                                                "rules",      "categories", "lexicon"};
+const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
+                                                "lists",   "allow",   "rules",       "categories",
+                                                "lexicon", "dsa"};
 const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
@@ -100,6 +101,7 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
   }
   ParseRules(reader, top.Get("rules", kRequired), lists, &set);
   internal::CheckCategories(reader, top.Find("categories"), &set);
+  internal::ApplyDsaMapping(reader, top.Find("dsa"), &set);
   internal::CheckTermSkeletons(reader, set);
   return set;
 }

@@ -158,6 +158,12 @@ struct Rule {
   std::string reason;        // shown to the author
   std::string note;          // for moderators only
   std::string legal_ground;  // e.g. "StGB §241 Bedrohung"
+  // From the set's `dsa:` header by category (dsa_mapping.h); empty without
+  // one. A statement of reasons uses legal_ground when set (illegal content),
+  // else dsa_terms_ground (incompatible with the terms).
+  std::string dsa_category;  // STATEMENT_CATEGORY_* (dsa_schema.h)
+  std::string dsa_terms_ground;
+  std::vector<std::string> dsa_territorial_scope;  // EU/EEA country codes
   std::vector<Example> match_examples;
   std::vector<Example> no_match_examples;
 };
