@@ -173,7 +173,18 @@ INSTANTIATE_TEST_SUITE_P(
                   2,
                   false,
                   "--examples must be a number >= 0"},
-        UsageCase{"diff_help", {"diff", "--help"}, 0, true, "usage: modctl diff --old PATH"}),
+        UsageCase{"diff_help", {"diff", "--help"}, 0, true, "usage: modctl diff --old PATH"},
+        UsageCase{"report_help", {"report", "--help"}, 0, true, "usage: modctl report --period"},
+        UsageCase{"report_without_out",
+                  {"report", "--period", "day", "--date", "2026-11-23", "x.jsonl"},
+                  2,
+                  false,
+                  "--out and at least one log file are required"},
+        UsageCase{"report_bad_period",
+                  {"report", "--period", "fortnight", "--out", "/tmp/x", "x.jsonl"},
+                  2,
+                  false,
+                  "--period must be day, week, month or custom"}),
     [](const ::testing::TestParamInfo<UsageCase>& info) { return info.param.name; });
 
 // ---------------------------------------------------------------------------

@@ -28,6 +28,9 @@ int RunTest(const std::vector<std::string>& args);
 int RunCheck(const std::vector<std::string>& args);
 int RunScan(const std::vector<std::string>& args, std::istream& in, std::ostream& out);
 int RunDiff(const std::vector<std::string>& args, std::istream& in, std::ostream& out);
+// report: exit 0 when the report was written, 1 when a log cannot be read
+// or a statement does not fit the DSA schema, 2 on usage errors.
+int RunReport(const std::vector<std::string>& args);
 
 // The Hyperscan cache directory: --cache-dir, else $MODERATION_CACHE_DIR,
 // else $XDG_CACHE_HOME/moderation or $HOME/.cache/moderation; "" disables it.

@@ -1,6 +1,6 @@
 // modctl: the moderators' and ops' command-line tool.
 //
-// Subcommands: validate, test, check, scan, diff (see `modctl SUBCOMMAND --help`).
+// Subcommands: validate, test, check, scan, diff, report (see `modctl SUBCOMMAND --help`).
 // Exit codes: 0 success, 1 problems found, 2 usage error.
 #include <iostream>
 #include <string>
@@ -18,6 +18,7 @@ commands:
   check --rules PATH TEXT          judge one text and explain the decision with highlighted spans
   scan --rules PATH < in > out     judge JSON Lines posts, one decision per line (batch contract)
   diff --old PATH --new PATH < in  which decisions change if the new rules ship, by rule and category
+  report --period P --out DIR LOG... statistics from decision logs (Markdown, CSV); --dsa: statements of reasons
 
 Run `modctl COMMAND --help` for a command's options.
 Exit codes: 0 success, 1 problems found (invalid rules, failing examples,
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   if (command == "check") return moderation::modctl::RunCheck(args);
   if (command == "scan") return moderation::modctl::RunScan(args, std::cin, std::cout);
   if (command == "diff") return moderation::modctl::RunDiff(args, std::cin, std::cout);
+  if (command == "report") return moderation::modctl::RunReport(args);
   std::cerr << "modctl: unknown command '" << command << "'\n" << kUsage;
   return moderation::modctl::kExitUsage;
 }
