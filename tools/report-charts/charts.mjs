@@ -1,0 +1,135 @@
+// Renders the charts of a `modctl report` directory as SVG files with
+// Vega-Lite (compiled to Vega, rendered headless: no browser, no network),
+// and links them from report.md under "## Charts".
+//
+//   node tools/report-charts/charts.mjs build/reports-demo/week
+//
+// Why Vega-Lite: a maintained, declarative grammar of graphics whose SVG
+// renderer runs in plain Node, so charts come from the report's own CSV
+// files and a spec, never from hand-written SVG strings. Per community (and
+// for all communities): decisions per day (stacked bars), flagged and
+// blocked share per category (grouped bars), and the weekday x hour heatmap.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+
+const OVERALL = '(all communities)';
+
+// RFC 4180 CSV as written by modctl (quoted fields may hold commas and quotes).
+function readCsv(path) {
+  const rows = [];
+  const text = readFileSync(path, 'utf8');
+  let field = '', row = [], quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; ++i; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+function fileSafe(name) {
+  return name === OVERALL ? 'all' : name.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+async function renderSvg(spec) {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+function volumeSpec(rows, title) {
+  const values = rows.flatMap((r) => ['allow', 'flag', 'block'].map((d) => ({
+    day: r.day, decision: d.toUpperCase(), posts: Number(r[d]) })));
+  return {
+    title, width: 480, height: 220, data: { values },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'day', type: 'ordinal', title: 'day (UTC)' },
+      y: { field: 'posts', type: 'quantitative', stack: 'zero', title: 'posts' },
+      color: { field: 'decision', type: 'nominal', sort: ['ALLOW', 'FLAG', 'BLOCK'],
+               scale: { domain: ['ALLOW', 'FLAG', 'BLOCK'], range: ['#9ecae1', '#fdae6b', '#d62728'] } },
+    },
+  };
+}
+
+function categorySpec(rows, title) {
+  const values = rows.flatMap((r) => [
+    { category: r.category, decision: 'FLAG', share: Number(r.share_flagged) },
+    { category: r.category, decision: 'BLOCK', share: Number(r.share_blocked) },
+  ]);
+  return {
+    title, width: 480, height: 220, data: { values },
+    mark: 'bar',
+    encoding: {
+      y: { field: 'category', type: 'nominal', title: null },
+      yOffset: { field: 'decision', type: 'nominal' },
+      x: { field: 'share', type: 'quantitative', axis: { format: '.1%' }, title: 'share of all posts' },
+      color: { field: 'decision', type: 'nominal',
+               scale: { domain: ['FLAG', 'BLOCK'], range: ['#fdae6b', '#d62728'] } },
+    },
+  };
+}
+
+function heatmapSpec(rows, title) {
+  const values = rows.map((r) => ({ weekday: r.weekday, hour: Number(r.hour_utc), posts: Number(r.posts) }));
+  return {
+    title, width: 480, height: 160, data: { values },
+    mark: 'rect',
+    encoding: {
+      x: { field: 'hour', type: 'ordinal', title: 'hour (UTC)' },
+      y: { field: 'weekday', type: 'ordinal', sort: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], title: null },
+      color: { field: 'posts', type: 'quantitative', scale: { scheme: 'blues' } },
+    },
+  };
+}
+
+async function main() {
+  const dir = process.argv[2];
+  if (!dir || !existsSync(join(dir, 'report.md'))) {
+    console.error('usage: node charts.mjs REPORT_DIR   (a directory written by modctl report)');
+    process.exit(2);
+  }
+  const volume = readCsv(join(dir, 'volume_per_day.csv'));
+  const categories = readCsv(join(dir, 'categories.csv'));
+  const heatmap = readCsv(join(dir, 'heatmap.csv'));
+  const communities = [...new Set(volume.map((r) => r.community))].sort(
+    (a, b) => (a === OVERALL ? -1 : b === OVERALL ? 1 : a.localeCompare(b)));
+  let section = '## Charts\n\nRendered with Vega-Lite by tools/report-charts/charts.mjs from the CSV files.\n\n';
+  let written = 0;
+  for (const community of communities) {
+    const name = community === OVERALL ? 'All communities' : `Community ${community}`;
+    const charts = [
+      ['volume', volumeSpec(volume.filter((r) => r.community === community), `${name}: decisions per day`)],
+      ['categories', categorySpec(categories.filter((r) => r.community === community), `${name}: flagged and blocked per category`)],
+      ['heatmap', heatmapSpec(heatmap.filter((r) => r.community === community), `${name}: posts by weekday and hour`)],
+    ];
+    section += `### ${name}\n\n`;
+    for (const [kind, spec] of charts) {
+      if (spec.data.values.length === 0) continue;
+      const file = `${kind}-${fileSafe(community)}.svg`;
+      writeFileSync(join(dir, file), await renderSvg(spec));
+      section += `![${spec.title}](${file})\n\n`;
+      ++written;
+    }
+  }
+  if (written === 0) section += 'No decisions in this period: no charts.\n';
+  const reportPath = join(dir, 'report.md');
+  const report = readFileSync(reportPath, 'utf8');
+  const at = report.indexOf('## Charts\n');
+  writeFileSync(reportPath, (at >= 0 ? report.slice(0, at) : report + '\n') + section);
+  console.log(`charts: ${written} SVG file(s) in ${dir}`);
+}
+
+main().catch((e) => { console.error(`charts: ${e.stack || e}`); process.exit(1); });
