@@ -33,7 +33,8 @@ nlohmann::json AlertToJson(const pulse::Alert& a) {
                       {"expected", a.expected},
                       {"z", a.z},
                       {"top_rules", rules},
-                      {"example_post_ids", a.example_post_ids}};
+                      {"example_post_ids", a.example_post_ids},
+                      {"top_topics", a.top_topics}};
   if (!a.open()) j["ended"] = Rfc3339(a.ended);
   return j;
 }

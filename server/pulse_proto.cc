@@ -72,6 +72,7 @@ void AlertToProto(const pulse::Alert& a, v1::PulseAlert* out) {
     r->set_count(count);
   }
   for (const std::string& id : a.example_post_ids) out->add_example_post_ids(id);
+  for (const std::string& topic : a.top_topics) out->add_top_topics(topic);
 }
 
 void SnapshotToProto(const pulse::CommunitySnapshot& s, v1::PulseWindow window, absl::Time as_of,
@@ -112,6 +113,12 @@ void SnapshotToProto(const pulse::CommunitySnapshot& s, v1::PulseWindow window, 
   }
   for (const pulse::Alert& a : s.open_alerts) AlertToProto(a, out->add_open_alerts());
   SetTime(as_of, out->mutable_as_of());
+  for (const pulse::RisingTopic& t : s.rising_topics) {
+    v1::PulseTopic* pt = out->add_rising_topics();
+    pt->set_term(t.term);
+    pt->set_count(t.count);
+    pt->set_expected(t.expected);
+  }
 }
 
 void SummaryToProto(const pulse::CommunitySummary& s, v1::CommunitySummary* out) {

@@ -52,6 +52,7 @@ struct Alert {
   double z = 0;                                        // the test statistic (stats.h)
   std::vector<std::pair<std::string, int>> top_rules;  // rule id, hostile posts (most first)
   std::vector<std::string> example_post_ids;           // newest first
+  std::vector<std::string> top_topics;  // the community's rising topics when it opened
   bool open() const { return ended == absl::InfiniteFuture(); }
 };
 

@@ -34,6 +34,7 @@ void CommunityState::Record(const Observation& o) {
     for (int i = 0; i < o.shadow_count; ++i) b->AddShadowHit(o.shadow[i]);
     b->authors.Add(o.author_hash);
   }
+  if (o.terms != nullptr) topics_.Add(HourRing::EpochOf(o.minute), *o.terms);
   if (o.outcome == Outcome::kAllow) return;
   RecentHostile& r = recent_[recent_next_];
   recent_next_ = (recent_next_ + 1) % kRecentHostile;
@@ -217,6 +218,7 @@ CommunitySnapshot CommunityState::Snapshot(uint32_t now_minute, const Interner& 
     s.activity[slot / 24][slot % 24] += b->posts;
   }
   s.open_alerts = open_;
+  s.rising_topics = topics_.Rising(HourRing::EpochOf(now_minute), 10);
   return s;
 }
 

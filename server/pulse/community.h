@@ -5,8 +5,9 @@
 // shards). Its size is fixed when it is built: 60 minute, 96 quarter-hour
 // and 168 hour buckets (bucket.h), a baseline of 168 hour-of-week slots,
 // and a ring of the last kRecentHostile hostile posts (for example post
-// ids, top rules and pile-ons; ids longer than 64 bytes are cut). Only open
-// alerts vary, and there are at most a few per kind.
+// ids, top rules and pile-ons; ids longer than 64 bytes are cut), and the
+// topic sketches (topics.h). Only open alerts vary, and there are at most a
+// few per kind.
 //
 // Baseline: each finished quarter hour feeds exponentially weighted
 // averages (stats.h): posts per quarter, hostile share, new-account share
@@ -33,6 +34,7 @@
 #include "server/pulse/options.h"
 #include "server/pulse/snapshot.h"
 #include "server/pulse/stats.h"
+#include "server/pulse/topics.h"
 #include "server/pulse/totals.h"
 
 namespace moderation::server::pulse {
@@ -54,6 +56,7 @@ struct Observation {
   std::string_view post_id;
   std::string_view thread_id;
   std::string_view target_author_id;
+  const PostTerms* terms = nullptr;  // the post's topics, if it was sampled
 };
 
 // A ring of N buckets of `Minutes` minutes each.
@@ -142,7 +145,7 @@ class CommunityState {
   std::array<RecentHostile, kRecentHostile> recent_;
   size_t recent_next_ = 0;
   std::vector<Alert> open_;
-  friend class Detector;
+  TopicTracker topics_;
 };
 
 }  // namespace moderation::server::pulse

@@ -213,7 +213,12 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
       if (!examples[i].second->post_id.empty())
         it->example_post_ids.push_back(examples[i].second->post_id);
     }
-    if (opened) changes->push_back(*it);
+    if (opened) {
+      for (const RisingTopic& t : topics_.Rising(HourRing::EpochOf(now_minute), 5)) {
+        it->top_topics.push_back(t.term);
+      }
+      changes->push_back(*it);
+    }
   }
 }
 

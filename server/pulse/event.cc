@@ -20,6 +20,10 @@ PulseEvent PulseEventFrom(const Post& post, const Decision& decision) {
     e.category = strongest->category;
     e.rule_id = strongest->rule_id;
   }
+  for (const Field& field : post.fields) {
+    if (field.name == "title") e.title = field.text;
+    if (field.name == "body" || field.name == "text") e.body = field.text;
+  }
   for (const RuleHit& hit : decision.shadow_hits) {
     if (e.shadow_count == kMaxShadowPerPost) break;
     e.shadow_rules[e.shadow_count++] = hit.rule_id;

@@ -38,6 +38,8 @@ struct PulseEvent {
   std::string_view thread_id;         // Post.thread_id, "" if unset
   std::string_view target_author_id;  // Post.target_author_id, "" if unset
   std::optional<absl::Time> created_at;
+  std::string_view title;  // for topics
+  std::string_view body;
 };
 
 // The strongest enforced hit is the one with the hardest action (block,

@@ -31,7 +31,8 @@ uint32_t Pulse::NowMinute() const {
 size_t Pulse::BytesPerCommunity() {
   // The state itself, its map slot, and the recent posts' ids when all
   // three are as long as allowed (short ids live inside the strings).
-  return sizeof(CommunityState) + 64 + kRecentHostile * 3 * (kMaxIdBytes + 1);
+  return sizeof(CommunityState) + 64 + kRecentHostile * 3 * (kMaxIdBytes + 1) +
+         2 * kTopicSlots * (kMaxTopicBytes + 1);
 }
 
 bool Pulse::RecordIn(std::string_view community, const Observation& o, bool always_admit) {
@@ -76,6 +77,13 @@ void Pulse::Record(const PulseEvent& e) {
   o.post_id = e.post_id;
   o.thread_id = e.thread_id;
   o.target_author_id = e.target_author_id;
+  thread_local uint32_t posts_seen = 0;
+  thread_local PostTerms terms;
+  if (options_.topic_sample_every > 0 && !(e.title.empty() && e.body.empty()) &&
+      ++posts_seen % static_cast<uint32_t>(options_.topic_sample_every) == 0) {
+    Tokenize(e.title, e.body, &terms);
+    o.terms = &terms;
+  }
   const bool is_other = e.community == kOtherCommunity;
   if (!RecordIn(e.community, o, is_other)) RecordIn(kOtherCommunity, o, true);
   if (options_.evaluate_in_record &&

@@ -17,6 +17,7 @@
 
 #include "absl/time/time.h"
 #include "server/pulse/alert.h"
+#include "server/pulse/topics.h"
 
 namespace moderation::server::pulse {
 
@@ -79,6 +80,9 @@ struct CommunitySnapshot {
   // Posts per weekday and hour of day over the last 7 days (UTC).
   std::array<std::array<uint64_t, 24>, 7> activity{};
   std::vector<Alert> open_alerts;
+  // Words and word pairs of the current hour that rose most against the
+  // community's recent hours (topics.h), at most 10.
+  std::vector<RisingTopic> rising_topics;
 };
 
 // One line of the community list.

@@ -1,0 +1,104 @@
+// Rising topics of a community: the content words and word pairs that are
+// much more frequent in the last hour than in the community's recent past.
+//
+// Why: community managers ask "what are they talking about, and what moves
+// the mood". Counting every word of every post would cost unbounded memory,
+// so each period keeps a space-saving top-K sketch (Metwally et al.): K
+// counters; a new word takes the smallest counter's place and inherits its
+// count as possible over-count (`error`). Frequent words are never lost.
+//
+// Words: runs of letters (ASCII letters and any non-ASCII UTF-8 byte, so
+// umlauts and ß stay inside words), lower-cased (ASCII and Ä Ö Ü), at least
+// 3 bytes, at most kMaxTopicBytes (longer ones are cut); @mentions (names of
+// people) and parts of URLs are skipped, and so are the shipped German and
+// English stop words (stopwords.cc). Pairs of neighbouring content words
+// count as bigrams ("impfpflicht bundestag"). Only the first kMaxTopicText
+// bytes of a post are read, and only every PulseOptions::topic_sample_every
+// th post of a community is read at all, which bounds the cost per post
+// (counts are then a sample; the ranking is what matters).
+//
+// Periods: `current` collects the running hour; when the hour turns it is
+// folded into `baseline` (older counts halve, so the baseline is a decaying
+// average over about the last few hours) and starts again.
+// Rising() ranks current words by count minus what the baseline's share
+// predicts, with at least kMinRisingCount occurrences.
+//
+// Thread-safety: none; the owning CommunityState is guarded by its shard
+// lock. Tokenize() is a pure function.
+#ifndef MODERATION_SERVER_PULSE_TOPICS_H_
+#define MODERATION_SERVER_PULSE_TOPICS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moderation::server::pulse {
+
+inline constexpr int kTopicSlots = 48;
+inline constexpr size_t kMaxTopicBytes = 40;
+inline constexpr size_t kMaxTopicText = 512;
+inline constexpr int kMaxPostTerms = 48;
+inline constexpr int kMinRisingCount = 3;
+
+// A post's words and bigrams, folded, in order; at most kMaxPostTerms.
+// The views point into a buffer of the calling thread, valid until its next
+// Tokenize call.
+struct PostTerms {
+  std::array<std::string_view, kMaxPostTerms> terms;
+  std::array<uint64_t, kMaxPostTerms> hashes;
+  int count = 0;
+};
+
+// Folds and splits the first kMaxTopicText bytes of title and body
+// (together) into content words and bigrams, replacing what *out held.
+void Tokenize(std::string_view title, std::string_view body, PostTerms* out);
+bool IsStopWord(std::string_view folded_word);
+
+class SpaceSaving {
+ public:
+  struct Entry {
+    uint64_t hash = 0;
+    std::string term;
+    uint32_t count = 0;
+    uint32_t error = 0;  // how much of count may belong to evicted terms
+  };
+  void Add(uint64_t hash, std::string_view term, uint32_t weight = 1);
+  // The count of the term with this hash, 0 if not tracked.
+  uint32_t Count(uint64_t hash) const;
+  uint64_t total() const { return total_; }
+  const std::array<Entry, kTopicSlots>& entries() const { return entries_; }
+  // Halves every count (and the total); entries that reach 0 are freed.
+  void Decay();
+  void Merge(const SpaceSaving& other);
+  void Clear() { *this = SpaceSaving(); }
+
+ private:
+  std::array<Entry, kTopicSlots> entries_{};
+  uint64_t total_ = 0;
+};
+
+struct RisingTopic {
+  std::string term;
+  uint32_t count = 0;   // in the current hour
+  double expected = 0;  // what the baseline's share predicts for this hour's volume
+};
+
+class TopicTracker {
+ public:
+  // Counts a post's terms in the hour `hour_epoch` (hours since the epoch).
+  void Add(uint32_t hour_epoch, const PostTerms& terms);
+  // The most risen terms of the current hour, at most `limit`.
+  std::vector<RisingTopic> Rising(uint32_t hour_epoch, size_t limit) const;
+
+ private:
+  void Roll(uint32_t hour_epoch);
+  uint32_t current_hour_ = 0;
+  SpaceSaving current_;
+  SpaceSaving baseline_;
+};
+
+}  // namespace moderation::server::pulse
+
+#endif  // MODERATION_SERVER_PULSE_TOPICS_H_
