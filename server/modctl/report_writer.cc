@@ -142,8 +142,9 @@ void CommunitySection(const std::string& name, const Stats& s, const Stats* befo
   }
   absl::StrAppend(md, "Posts: ", s.posts, ". ALLOW ", Percent(s.Share("ALLOW")), ", FLAG ",
                   Percent(s.Share("FLAG")), ", BLOCK ", Percent(s.Share("BLOCK")), ".\n\n");
-  absl::StrAppend(md, "Rule-set versions in effect: ", absl::StrJoin(s.ruleset_versions, "; "),
-                  "\n\n");
+  // As code: "spam@2026-11-22.1" would otherwise render as an e-mail link.
+  absl::StrAppend(md, "Rule-set versions in effect: `", absl::StrJoin(s.ruleset_versions, "`, `"),
+                  "`\n\n");
   VolumeSection(s, md);
   CategorySection(s, md);
   RulesSection(s, md);

@@ -1,6 +1,8 @@
 // Renders the charts of a `modctl report` directory as SVG files with
 // Vega-Lite (compiled to Vega, rendered headless: no browser, no network),
-// and links them from report.md under "## Charts".
+// links them from report.md under "## Charts", and writes report.html: the
+// same report as one self-contained page (the Markdown rendered by marked,
+// every chart inlined), for people who don't run the tool.
 //
 //   node tools/report-charts/charts.mjs build/reports-demo/week
 //
@@ -13,6 +15,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { marked } from 'marked';
 
 const OVERALL = '(all communities)';
 
@@ -35,6 +38,24 @@ function readCsv(path) {
   if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+const STYLE = `body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.85rem}
+th,td{border:1px solid #ccc;padding:0.2rem 0.45rem}td{text-align:right}td:first-child{text-align:left}
+h2{border-bottom:2px solid #444;margin-top:2.5rem}svg{max-width:100%;height:auto}`;
+
+// One page, nothing outside it: the charts' <img> links become the SVGs.
+function htmlPage(dir, markdown) {
+  let body = marked.parse(markdown);
+  body = body.replace(/<img src="([a-z0-9_.-]+\.svg)" alt="([^"]*)">/g, (whole, file, alt) => {
+    const path = join(dir, file);
+    if (!existsSync(path)) return whole;
+    return `<figure role="img" aria-label="${alt}">${readFileSync(path, 'utf8')}</figure>`;
+  });
+  const title = (markdown.match(/^# (.*)$/m) || [, 'Moderation report'])[1];
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+         `<style>${STYLE}</style></head><body>\n${body}</body></html>\n`;
 }
 
 function fileSafe(name) {
@@ -128,8 +149,10 @@ async function main() {
   const reportPath = join(dir, 'report.md');
   const report = readFileSync(reportPath, 'utf8');
   const at = report.indexOf('## Charts\n');
-  writeFileSync(reportPath, (at >= 0 ? report.slice(0, at) : report + '\n') + section);
-  console.log(`charts: ${written} SVG file(s) in ${dir}`);
+  const markdown = (at >= 0 ? report.slice(0, at) : report + '\n') + section;
+  writeFileSync(reportPath, markdown);
+  writeFileSync(join(dir, 'report.html'), htmlPage(dir, markdown));
+  console.log(`charts: ${written} SVG file(s) and report.html in ${dir}`);
 }
 
 main().catch((e) => { console.error(`charts: ${e.stack || e}`); process.exit(1); });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Adds SVG charts to a `modctl report` directory (charts.mjs, Vega-Lite),
+# Adds SVG charts and a self-contained report.html to a `modctl report`
+# directory (charts.mjs: Vega-Lite and marked),
 # installing the pinned npm packages first when they are missing or stale.
 #
 #   bash tools/report-charts/render.sh build/reports-demo/week
