@@ -10,8 +10,11 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/compiled_rule_set_internal.h"
 #include "engine/moderator.h"
 #include "gtest/gtest.h"
 
@@ -245,6 +248,38 @@ TEST_F(CatalogTest, TrafficCyclingThroughManyCombinationsUsesOneScratchPerThread
   ScratchAllocationCounter counter;
   for (int round = 0; round < 3; ++round) judge_every_community();
   EXPECT_EQ(ScratchAllocationCounter::allocations(), 0);
+}
+
+TEST_F(CatalogTest, ThreadsCyclingThroughManyCombinationsCloneOneScratchEach) {
+  WriteTwelveCombinations(
+      [&](const std::string& name, const std::string& text) { Write(name, text); });
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (int i = 0; i < 12; ++i) {
+          const int c = (i + t * 3) % 12;  // each thread in its own order
+          const std::string word = absl::StrCat("Schimpfwort", std::string(1, 'a' + c % 6));
+          EXPECT_EQ(VerdictFor(**catalog, absl::StrCat("c", c), "du " + word), Verdict::kBlock);
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  // Every combination shares the catalog's one prototype: at most one clone
+  // per thread, not one per combination and thread.
+  const match::ScratchPrototype& prototype =
+      *(*catalog)->ForCommunity("c0").value()->impl().scratch;
+  EXPECT_GE(prototype.clone_count(), 1u);
+  EXPECT_LE(prototype.clone_count(), size_t{kThreads});
+  for (int i = 1; i < 12; ++i) {
+    EXPECT_EQ((*catalog)->ForCommunity(absl::StrCat("c", i)).value()->impl().scratch.get(),
+              &prototype);
+  }
 }
 
 TEST_F(CatalogTest, OneScratchFitsTheRegexDatabasesOfEveryCombination) {

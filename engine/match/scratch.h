@@ -5,28 +5,33 @@
 // allocated once for a group of databases: hs_alloc_scratch grows one scratch
 // until it fits all of them. A catalog sizes one prototype for the databases
 // of all its compiled sets (one set per community combination), so a thread
-// serving every community of the published catalog needs a single scratch;
-// a set compiled on its own (TestPost, modctl, tests) has its own prototype.
+// serving every community of the published catalog needs a single scratch,
+// however many combinations there are; a set compiled on its own (TestPost,
+// modctl, tests) has its own prototype.
 //
-// Each thread clones a prototype on first use and keeps the clone in a small
-// thread-local cache keyed by the prototype's unique generation number. The
-// cache holds kThreadCacheSize clones: the published catalog's, the previous
-// catalog's while requests started before a reload finish, and a few sets
-// compiled on their own; the least recently used clone makes room. A clone
-// whose prototype is gone (its catalog was replaced and released) is freed
-// the next time its thread asks for scratch, so clones of old catalogs do
-// not sit in every thread's cache until evicted.
+// Each thread holds one clone, of the prototype it used last. The prototype
+// owns its clones: a thread that moves on to another prototype (a reload
+// published a new catalog, or a TestPost set came by) hands its clone back to
+// the old prototype for the next thread that needs one, and when a catalog is
+// released its clones go with it, also those of threads that never served
+// again. So memory is one scratch per thread that serves, plus the clones of
+// a catalog still held by requests in flight; nothing stale stays behind in
+// idle threads.
 //
 //   absl::StatusOr<ScratchPrototype> proto = ScratchPrototype::Create({db1, db2});
 //   absl::StatusOr<hs_scratch_t*> scratch = proto->ForThisThread();
 //
 // Thread-safety: a ScratchPrototype is immutable after Create; ForThisThread
-// may be called from any thread and returns scratch owned by that thread. The
-// returned pointer stays valid until the same thread calls ForThisThread for
-// kThreadCacheSize other prototypes.
+// may be called from any thread and returns scratch that only this thread
+// uses. Lifecycle: the returned pointer stays valid while the prototype
+// lives and until the same thread calls ForThisThread on another prototype.
+// A thread that keeps to one prototype takes no lock; moving to another
+// takes the two prototypes' mutexes once, and clones only when no clone is
+// free.
 #ifndef MODERATION_ENGINE_MATCH_SCRATCH_H_
 #define MODERATION_ENGINE_MATCH_SCRATCH_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -36,7 +41,9 @@
 
 namespace moderation::match {
 
-inline constexpr int kThreadCacheSize = 4;
+namespace internal {
+class ScratchPool;  // the prototype's scratch and its clones (scratch.cc)
+}  // namespace internal
 
 class ScratchPrototype {
  public:
@@ -45,6 +52,7 @@ class ScratchPrototype {
 
   // An empty prototype: ForThisThread returns null.
   ScratchPrototype() = default;
+  // Movable; not copyable: the clones belong to one prototype.
   ScratchPrototype(ScratchPrototype&&) = default;
   ScratchPrototype& operator=(ScratchPrototype&&) = default;
 
@@ -53,16 +61,18 @@ class ScratchPrototype {
 
   uint64_t generation() const { return generation_; }
 
- private:
-  ScratchPrototype(HsScratchPtr prototype, uint64_t generation)
-      : prototype_(std::move(prototype)),
-        generation_(generation),
-        alive_(std::make_shared<const bool>(true)) {}
+  // How many clones this prototype has made: at most the number of threads
+  // that held one at the same time.
+  size_t clone_count() const;
 
-  HsScratchPtr prototype_;
+ private:
+  ScratchPrototype(std::shared_ptr<internal::ScratchPool> pool, uint64_t generation)
+      : pool_(std::move(pool)), generation_(generation) {}
+
+  // Shared with the threads' slots only weakly: they hand clones back while
+  // it lives, and forget them once it is gone.
+  std::shared_ptr<internal::ScratchPool> pool_;
   uint64_t generation_ = 0;
-  // Thread caches hold a weak_ptr to it: expired means the clones are stale.
-  std::shared_ptr<const bool> alive_;
 };
 
 }  // namespace moderation::match
