@@ -332,9 +332,10 @@ TEST_F(HardeningTest, ResidentMemoryStaysFlatOverAHundredReloads) {
   // worth kept per reload, or anything that keeps accumulating over the
   // later reloads. Memory in use stays flat (within 1 MB over 20 reloads,
   // measured with mallinfo2); what grew was glibc keeping freed pages
-  // resident in its arenas: +40 to +48 MB here until the registry trimmed
-  // after each reload (malloc_trim), about +10 MB since. Serving threads keep
-  // a Hyperscan scratch of about 200 KiB each.
+  // resident in its arenas: +40 to +48 MB here, +4 to +14 MB once the
+  // registry trimmed after each reload (malloc_trim), +4 to +5 MB once
+  // moderationd also fixed the mmap threshold (main.cc, TuneMalloc). Serving
+  // threads keep one Hyperscan scratch of about 200 KiB each.
   EXPECT_LT(late - before, 24 * 1024)
       << "VmRSS grew from " << before << " KiB to " << late << " KiB";
   EXPECT_LT(late - early, 8 * 1024)
