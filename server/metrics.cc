@@ -280,6 +280,7 @@ struct Metrics::Impl {
   Family<Counter> msg_sent{{"grpc_type", "grpc_service", "grpc_method"}, {false, false, true}};
   Family<Counter> decisions{{"community", "category", "decision"}, {true, true, false}};
   Family<Counter> rule_hits{{"rule", "category"}, {true, false}};
+  Family<Counter> community_rule_hits{{"community", "rule", "mode"}, {true, true, false}};
   Histogram engine_latency;
   std::atomic<int64_t> in_flight{0};
   std::atomic<int64_t> max_in_flight{0};
@@ -351,6 +352,12 @@ void AppendPrometheusLabelValue(std::string& out, std::string_view v) { AppendLa
 
 void Metrics::RecordRuleHit(std::string_view rule_id, std::string_view category) {
   impl_->rule_hits.Get({rule_id, category}).value.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::RecordCommunityRuleHit(std::string_view community, std::string_view rule_id,
+                                     bool shadow) {
+  impl_->community_rule_hits.Get({community, rule_id, shadow ? "shadow" : "enforce"})
+      .value.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Metrics::RecordEngineLatency(double seconds) { impl_->engine_latency.Observe(seconds); }
@@ -471,6 +478,10 @@ std::string Metrics::RenderPrometheus() const {
   AppendHeader(out, "moderation_rule_hits_total", "counter",
                "Rule matches by rule id, enforced and shadow.");
   render_counters(impl_->rule_hits, "moderation_rule_hits_total");
+
+  AppendHeader(out, "moderation_community_rule_hits_total", "counter",
+               "Rule matches by community, rule id and mode (enforce or shadow).");
+  render_counters(impl_->community_rule_hits, "moderation_community_rule_hits_total");
 
   AppendHeader(out, "moderation_engine_latency_seconds", "histogram",
                "Time the engine spent evaluating one post.");

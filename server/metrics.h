@@ -27,6 +27,8 @@
 //                                                 rules, and the family caps at kMaxLabelValues
 //                                                 series (then "other")
 //   rule_hits_total{rule,category}                counter (enforced and shadow)
+//   community_rule_hits_total{community,rule,mode}  counter; mode "enforce" or
+//                                                 "shadow" (issue 12); bounded like decisions_total
 //   engine_latency_seconds                        histogram (1 µs .. 1 s)
 //   in_flight_posts, max_in_flight_posts          gauges: saturation = in_flight / max
 //   open_streams                                  gauge
@@ -91,6 +93,8 @@ class Metrics {
   void RecordDecision(std::string_view community, std::string_view category,
                       std::string_view decision);
   void RecordRuleHit(std::string_view rule_id, std::string_view category = "");
+  // A rule that fired in a community; shadow = the rule runs in shadow mode.
+  void RecordCommunityRuleHit(std::string_view community, std::string_view rule_id, bool shadow);
   void RecordEngineLatency(double seconds);
   void AddInFlight(int delta);
   void SetMaxInFlight(int max_in_flight);

@@ -44,6 +44,9 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
   m.RecordDecision("games", "threat", "block");
   m.RecordDecision("", "", "allow");
   m.RecordRuleHit("spam.links", "spam");
+  m.RecordCommunityRuleHit("games", "spam.links", /*shadow=*/true);
+  m.RecordCommunityRuleHit("games", "de.insult", /*shadow=*/false);
+  m.RecordCommunityRuleHit("games", "de.insult", /*shadow=*/false);
   m.RecordReload(true, 100);
   m.RecordReload(false, 200);
   m.RecordReload(false, 300);
@@ -68,6 +71,10 @@ TEST(MetricsTest, CountersRenderTheRecordedCounts) {
       {R"(moderation_decisions_total{community="games",category="threat",decision="block"})", "1"},
       {R"(moderation_decisions_total{community="",category="",decision="allow"})", "1"},
       {R"(moderation_rule_hits_total{rule="spam.links",category="spam"})", "1"},
+      {R"(moderation_community_rule_hits_total{community="games",rule="spam.links",mode="shadow"})",
+       "1"},
+      {R"(moderation_community_rule_hits_total{community="games",rule="de.insult",mode="enforce"})",
+       "2"},
       {R"(moderation_reloads_total{result="success"})", "1"},
       {R"(moderation_reloads_total{result="failure"})", "2"},
       {R"(moderation_last_reload_timestamp_seconds{result="success"})", "100"},
@@ -276,6 +283,7 @@ TEST(MetricsTest, EveryFamilyHasHelpAndTypeEvenBeforeAnyRecording) {
   const std::vector<std::string> families = {
       "moderation_decisions_total",
       "moderation_rule_hits_total",
+      "moderation_community_rule_hits_total",
       "moderation_engine_latency_seconds",
       "moderation_in_flight_posts",
       "moderation_max_in_flight_posts",

@@ -96,9 +96,13 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
       listed ? std::string_view(post->community) : kDefaultCommunity;
   pulse::PulseEvent event = pulse::PulseEventFrom(*post, *decision);
   metrics_->RecordDecision(judged_community, event.category, VerdictName(decision->verdict));
-  for (const RuleHit& hit : decision->hits) metrics_->RecordRuleHit(hit.rule_id, hit.category);
+  for (const RuleHit& hit : decision->hits) {
+    metrics_->RecordRuleHit(hit.rule_id, hit.category);
+    metrics_->RecordCommunityRuleHit(judged_community, hit.rule_id, /*shadow=*/false);
+  }
   for (const RuleHit& hit : decision->shadow_hits) {
     metrics_->RecordRuleHit(hit.rule_id, hit.category);
+    metrics_->RecordCommunityRuleHit(judged_community, hit.rule_id, /*shadow=*/true);
   }
   if (pulse_ != nullptr) {
     // The pulse counts under the community the client named (bounded by

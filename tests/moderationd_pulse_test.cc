@@ -239,6 +239,8 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
                                       "kind=\"hostile_share\""));
   EXPECT_THAT(metrics.body, HasSubstr("moderation_decisions_total{community=\"news-de\","
                                       "category=\"insult\",decision=\"FLAG\"}"));
+  EXPECT_THAT(metrics.body, HasSubstr("moderation_community_rule_hits_total{community=\"news-de\","
+                                      "rule=\"de.insult.common\",mode=\"enforce\"}"));
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_opened\""));
 
   ASSERT_NO_FATAL_FAILURE(Play(200, 40, 1));
@@ -275,6 +277,18 @@ TEST_F(PulseTest, HostilePostsPilingOntoOneThreadRaiseAPileOnAlert) {
     ASSERT_GT(a.example_post_ids_size(), 0);
   }
   collector.Stop();
+}
+
+// An open WatchAlerts stream does not hold up a graceful shutdown: the
+// server cancels it and exits 0 within the grace period.
+TEST_F(PulseTest, AnOpenAlertStreamEndsWhenTheServerShutsDown) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--shutdown_grace=5s"}));
+  AlertCollector collector(channel_, server_->admin_token());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the stream is open
+  const ExitInfo exit = server_->Stop(seconds(20));
+  EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+  EXPECT_LT(exit.seconds, 10) << exit.Describe();
+  collector.Stop();  // its Read has returned: joins at once
 }
 
 }  // namespace
