@@ -8,6 +8,8 @@ namespace moderation::server::pulse {
 Interner::Interner(size_t capacity) : capacity_(std::min<size_t>(capacity, 65533)) {
   names_.emplace_back("");
   names_.emplace_back("other");
+  // "other" read back (an alert's subject) must find the overflow id again.
+  ids_.emplace(names_.back(), kOtherId);
 }
 
 uint16_t Interner::Intern(std::string_view name) {
@@ -15,11 +17,11 @@ uint16_t Interner::Intern(std::string_view name) {
   {
     std::shared_lock lock(mu_);
     if (auto it = ids_.find(name); it != ids_.end()) return it->second;
-    if (ids_.size() >= capacity_) return kOtherId;
+    if (ids_.size() > capacity_) return kOtherId;
   }
   std::unique_lock lock(mu_);
   if (auto it = ids_.find(name); it != ids_.end()) return it->second;
-  if (ids_.size() >= capacity_) return kOtherId;
+  if (ids_.size() > capacity_) return kOtherId;  // ids_ also holds "other"
   const auto id = static_cast<uint16_t>(names_.size());
   names_.emplace_back(name);
   ids_.emplace(names_.back(), id);

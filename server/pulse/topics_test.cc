@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "server/pulse/interner.h"
 #include "server/pulse/pulse.h"
 
 namespace moderation::server::pulse {
@@ -90,6 +91,19 @@ TEST(TopicsTest, ThePulseShowsACommunitysRisingTopics) {
   std::vector<std::string> terms;
   for (const RisingTopic& r : rising) terms.push_back(r.term);
   EXPECT_THAT(terms, ::testing::UnorderedElementsAre("streik", "bahn"));
+}
+
+TEST(InternerTest, NamesGetStableIdsUpToTheCapacityThenOther) {
+  Interner interner(2);
+  EXPECT_EQ(interner.Intern(""), Interner::kNoneId);
+  const uint16_t insult = interner.Intern("insult");
+  EXPECT_EQ(interner.Intern("threat"), insult + 1);
+  EXPECT_EQ(interner.Intern("insult"), insult);
+  EXPECT_EQ(interner.Intern("spam"), Interner::kOtherId);  // full
+  EXPECT_EQ(interner.Name(insult), "insult");
+  EXPECT_EQ(interner.Name(Interner::kOtherId), "other");
+  // An alert's subject "other" maps back to the overflow id, not a new one.
+  EXPECT_EQ(interner.Intern("other"), Interner::kOtherId);
 }
 
 }  // namespace
