@@ -119,6 +119,35 @@ void DecisionLog::Record(const Post& post, const Decision& decision,
   }
 }
 
+void DecisionLog::RecordAlert(const AlertRecord& alert) {
+  try {
+    Json line;
+    line["v"] = kDecisionLogVersion;
+    line["type"] = "alert";
+    line["replica"] = options_.replica;
+    line["id"] = alert.id;
+    line["community"] = alert.community;
+    line["kind"] = alert.kind;
+    if (!alert.subject.empty()) line["subject"] = alert.subject;
+    line["severity"] = alert.severity;
+    line["state"] = alert.open ? "open" : "ended";
+    line["started"] = Timestamp(alert.started);
+    if (!alert.open) line["ended"] = Timestamp(alert.ended);
+    line["window_posts"] = alert.window_posts;
+    line["observed"] = alert.observed;
+    line["expected"] = alert.expected;
+    line["z"] = alert.z;
+    Json rules = Json::array();
+    for (const auto& [rule, n] : alert.top_rules) rules.push_back({{"rule", rule}, {"posts", n}});
+    line["top_rules"] = std::move(rules);
+    const std::string text = Dump(line);
+    std::lock_guard<std::mutex> lock(file_mu_);
+    WriteLocked(text);
+  } catch (...) {
+    // Only allocation failure can get here; the pulse must not fail.
+  }
+}
+
 void DecisionLog::Count(const Decision& decision, const DecisionContext& context) {
   const int64_t unix_seconds = absl::ToUnixSeconds(context.time);
   const int64_t hour = unix_seconds - ((unix_seconds % 3600) + 3600) % 3600;

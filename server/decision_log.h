@@ -40,6 +40,8 @@
 #include <string_view>
 #include <thread>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -57,6 +59,26 @@ struct DecisionContext {
   absl::Duration to_decision;   // from receiving the post to the decision
   std::string_view community;   // the community it was judged for ("default" if unlisted)
   std::string_view request_id;  // x-request-id; omitted when empty
+};
+
+// A pulse alert as the decision log records it ("alert" lines), so reports
+// can list a period's alerts beside its figures. Filled by moderationd from
+// server/pulse's Alert; kept apart from it so this log depends on the
+// engine only.
+struct AlertRecord {
+  uint64_t id = 0;
+  std::string community;
+  std::string kind;      // e.g. "hostile_share", "volume_spike"
+  std::string subject;   // category, thread or target; "" for community-wide kinds
+  std::string severity;  // "warning" or "critical"
+  bool open = true;      // opened (true) or ended (false)
+  absl::Time started;
+  absl::Time ended = absl::InfiniteFuture();
+  int64_t window_posts = 0;
+  double observed = 0;
+  double expected = 0;
+  double z = 0;
+  std::vector<std::pair<std::string, int>> top_rules;
 };
 
 class DecisionLog {
@@ -87,6 +109,10 @@ class DecisionLog {
   DecisionLog& operator=(const DecisionLog&) = delete;
 
   void Record(const Post& post, const Decision& decision, const DecisionContext& context);
+
+  // Writes one "alert" line at once (alerts are rare; each open and each end
+  // is a line).
+  void RecordAlert(const AlertRecord& alert);
 
   // Writes the counts gathered since the last flush as "counts" lines and
   // forgets them.

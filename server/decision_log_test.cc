@@ -264,6 +264,35 @@ TEST_F(DecisionLogTest, TheFlushThreadWritesCountsWithoutBeingAsked) {
   EXPECT_EQ(CountedPosts(ReadLines(path_)), 1);
 }
 
+TEST_F(DecisionLogTest, PulseAlertsAreWrittenAtOnceWhenTheyOpenAndEnd) {
+  auto log = OpenLog();
+  AlertRecord alert;
+  alert.id = 7;
+  alert.community = "news-de";
+  alert.kind = "category_share";
+  alert.subject = "threat";
+  alert.severity = "critical";
+  alert.started = kMonday1015;
+  alert.window_posts = 120;
+  alert.observed = 0.2;
+  alert.expected = 0.02;
+  alert.z = 9.5;
+  alert.top_rules = {{"de.threat.kill", 20}};
+  log->RecordAlert(alert);
+  alert.open = false;
+  alert.ended = kMonday1015 + absl::Minutes(30);
+  log->RecordAlert(alert);
+  const std::vector<json> lines = OfType(ReadLines(path_), "alert");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["state"], "open");
+  EXPECT_EQ(lines[0]["subject"], "threat");
+  EXPECT_EQ(lines[0]["started"], "2026-11-23T10:15:00.000Z");
+  EXPECT_FALSE(lines[0].contains("ended"));
+  EXPECT_EQ(lines[0]["top_rules"], json::parse(R"([{"rule":"de.threat.kill","posts":20}])"));
+  EXPECT_EQ(lines[1]["state"], "ended");
+  EXPECT_EQ(lines[1]["ended"], "2026-11-23T10:45:00.000Z");
+}
+
 TEST_F(DecisionLogTest, AnUnwritablePathIsAnErrorNamingIt) {
   DecisionLog::Options options;
   options.path = (dir_ / "missing" / "decisions.jsonl").string();

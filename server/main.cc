@@ -217,6 +217,26 @@ void Daemon::StartPulse() {
   options.evaluate_in_record = replay;
   pulse_ = std::make_unique<pulse::Pulse>(options, pulse_clock_.get(), &alert_hub_);
   alert_hub_.Subscribe([this](const pulse::Alert& a) { LogAlert(logger_, a); });
+  if (decisions_ != nullptr) {
+    // Reports list a period's alerts beside its figures (issue 13 §2).
+    alert_hub_.Subscribe([this](const pulse::Alert& a) {
+      AlertRecord r;
+      r.id = a.id;
+      r.community = a.community;
+      r.kind = pulse::AlertKindName(a.kind);
+      r.subject = a.subject;
+      r.severity = a.severity;
+      r.open = a.open();
+      r.started = a.started;
+      r.ended = a.ended;
+      r.window_posts = a.window_posts;
+      r.observed = a.observed;
+      r.expected = a.expected;
+      r.z = a.z;
+      r.top_rules = a.top_rules;
+      decisions_->RecordAlert(r);
+    });
+  }
   metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
   pulse_ticker_ = std::thread([this] {
     std::unique_lock lock(pulse_ticker_mu_);

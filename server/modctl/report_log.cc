@@ -118,6 +118,28 @@ absl::Status AddLine(const Json& line, absl::Time from, absl::Time to, LogData* 
       for (const Json& hit : *hits) r.hits.push_back(ParseHit(hit));
     }
     data->decisions.push_back(std::move(r));
+  } else if (type == "alert") {
+    AlertRecord r;
+    if (!ParseTimestamp(line.value("started", Json()), &r.started))
+      return absl::InvalidArgumentError("'started' is not a timestamp");
+    if (line.contains("ended") && !ParseTimestamp(line["ended"], &r.ended))
+      return absl::InvalidArgumentError("'ended' is not a timestamp");
+    if (r.started >= to || r.ended < from) return absl::OkStatus();
+    r.replica = Text(line, "replica");
+    r.id = line.value("id", int64_t{0});
+    r.community = Text(line, "community");
+    r.kind = Text(line, "kind");
+    r.subject = Text(line, "subject");
+    r.severity = Text(line, "severity");
+    r.window_posts = line.value("window_posts", int64_t{0});
+    r.observed = line.value("observed", 0.0);
+    r.expected = line.value("expected", 0.0);
+    if (const auto rules = line.find("top_rules");
+        rules != line.end() && rules->is_array() && !rules->empty()) {
+      r.top_rule = Text(rules->front(), "rule");
+    }
+    // The "ended" line comes after the "open" one and replaces it.
+    data->alerts[{r.replica, r.id}] = std::move(r);
   }
   // Other types are from a newer writer of the same version: skipped.
   return absl::OkStatus();

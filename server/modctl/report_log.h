@@ -79,13 +79,32 @@ struct DecisionRecord {
   std::vector<HitRecord> hits;
 };
 
+// One pulse alert: its "open" line, updated by its "ended" line if any.
+struct AlertRecord {
+  std::string replica;
+  int64_t id = 0;
+  std::string community;
+  std::string kind;
+  std::string subject;
+  std::string severity;
+  absl::Time started;
+  absl::Time ended = absl::InfiniteFuture();  // still open at the end of the log
+  int64_t window_posts = 0;
+  double observed = 0;
+  double expected = 0;
+  std::string top_rule;  // the rule with most hostile posts, if any
+};
+
 struct LogData {
   std::vector<CountsRecord> counts;
   std::vector<DecisionRecord> decisions;
+  // Alerts that were open at some time in [from, to), by (replica, id).
+  std::map<std::pair<std::string, int64_t>, AlertRecord> alerts;
   int64_t lines_read = 0;
 };
 
-// Appends the records of `path` with a time in [from, to). A line that is not
+// Appends the records of `path` with a time in [from, to) (alerts: open at
+// some time in it). A line that is not
 // JSON, has another "v" or lacks a field is an error naming path:line.
 absl::Status ReadDecisionLog(const std::string& path, absl::Time from, absl::Time to,
                              LogData* data);

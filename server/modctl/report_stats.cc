@@ -48,6 +48,16 @@ ReportStats ComputeStats(const LogData& data, const Period& period) {
     Add(r, &(*target)[r.community]);
     Add(r, &(*target)[kOverall]);
   }
+  for (const auto& [key, alert] : data.alerts) {
+    if (alert.started >= period.to || alert.ended < period.from) continue;
+    out.current[alert.community].alerts.push_back(alert);
+    out.current[kOverall].alerts.push_back(alert);
+  }
+  for (auto& [name, s] : out.current) {
+    std::stable_sort(
+        s.alerts.begin(), s.alerts.end(),
+        [](const AlertRecord& a, const AlertRecord& b) { return a.started < b.started; });
+  }
   return out;
 }
 

@@ -39,6 +39,7 @@ struct Stats {
   // [weekday 0 = Monday][hour UTC] -> posts
   std::array<std::array<int64_t, 24>, 7> heatmap{};
   std::set<std::string> ruleset_versions;
+  std::vector<AlertRecord> alerts;  // pulse alerts open during the period, by start
 
   int64_t Decided(const std::string& decision) const;
   // Share of all posts (0 when there are none).

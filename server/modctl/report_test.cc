@@ -100,6 +100,11 @@ class ReportTest : public ::testing::Test {
     int64_t n = 0;
     for (absl::Time hour = kWeek - absl::Hours(24 * 7); hour < kWeek + absl::Hours(24 * 7);
          hour += absl::Hours(1)) {
+      if (hour == kWeek - absl::Hours(24 * 2)) WriteAlert(r1->get(), 1, hour, absl::Minutes(30));
+      if (hour == kWeek + absl::Hours(24 * 2 + 20))
+        WriteAlert(r1->get(), 2, hour, absl::Minutes(40));
+      if (hour == kWeek + absl::Hours(24 * 6 + 22))
+        WriteAlert(r2->get(), 1, hour, absl::InfiniteDuration());
       if (hour == kWeek + absl::Hours(24 * 3)) {  // Thursday: logrotate on r1
         std::filesystem::rename(Path("r1.jsonl"), Path("r1.jsonl.1"));
         ASSERT_TRUE((*r1)->Reopen().ok());
@@ -125,6 +130,27 @@ class ReportTest : public ::testing::Test {
         }
       }
     }
+  }
+
+  // A pulse alert on news-de (threat share), opened at `at`, ended after
+  // `lasting` (never if infinite).
+  static void WriteAlert(server::DecisionLog* log, uint64_t id, absl::Time at,
+                         absl::Duration lasting) {
+    server::AlertRecord alert;
+    alert.id = id;
+    alert.community = "news-de";
+    alert.kind = "category_share";
+    alert.subject = "threat";
+    alert.severity = "critical";
+    alert.started = at;
+    alert.observed = 0.25;
+    alert.expected = 0.02;
+    alert.top_rules = {{"de.threat.kill", 9}};
+    log->RecordAlert(alert);
+    if (lasting == absl::InfiniteDuration()) return;
+    alert.open = false;
+    alert.ended = at + lasting;
+    log->RecordAlert(alert);
   }
 
   // ~80 % ALLOW, ~12 % FLAG, ~8 % BLOCK; shadow hits now and then.
@@ -231,6 +257,15 @@ TEST_F(ReportTest, TheFiguresOfAGeneratedWeekMatchTheGeneratorsOwnCounts) {
     EXPECT_EQ(s.ruleset_versions, (std::set<std::string>{"de@1,spam@1", "de@2,spam@1"}));
     EXPECT_EQ(stats.previous.at(c == "all" ? kOverall : c).posts, expected_.previous_posts[c]);
   }
+  // The week's two alerts (one ended, one still open), not the week before's.
+  const std::vector<AlertRecord>& alerts = stats.current.at("news-de").alerts;
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].started, kWeek + absl::Hours(24 * 2 + 20));
+  EXPECT_EQ(alerts[0].ended, kWeek + absl::Hours(24 * 2 + 20) + absl::Minutes(40));
+  EXPECT_EQ(alerts[0].top_rule, "de.threat.kill");
+  EXPECT_EQ(alerts[1].ended, absl::InfiniteFuture());
+  EXPECT_EQ(stats.current.at(kOverall).alerts.size(), 2u);
+  EXPECT_TRUE(stats.current.at("gaming-en").alerts.empty());
 }
 
 TEST_F(ReportTest, TheReportDirectoryHoldsMarkdownCsvAndValidDsaStatements) {
@@ -246,6 +281,10 @@ TEST_F(ReportTest, TheReportDirectoryHoldsMarkdownCsvAndValidDsaStatements) {
   EXPECT_NE(md.str().find("# Moderation report: week 2026-11-23 .. 2026-11-29"), std::string::npos);
   EXPECT_NE(md.str().find("## Community news-de"), std::string::npos);
   EXPECT_NE(md.str().find("Top shadow rules"), std::string::npos);
+  EXPECT_NE(
+      md.str().find("| 2026-11-25 20:00 | 2026-11-25 20:40 | category_share | threat | critical |"),
+      std::string::npos);
+  EXPECT_NE(md.str().find("| 2026-11-29 22:00 | still open |"), std::string::npos);
   EXPECT_EQ(md.str().find("secret words"), std::string::npos) << "matched text in the report";
 
   // volume_per_day.csv adds up to the generator's total.

@@ -133,11 +133,36 @@ void TrendSection(const Stats& now, const Stats* before, std::string* md) {
   absl::StrAppend(md, "\n");
 }
 
+std::string When(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return "still open";
+  return absl::FormatTime("%Y-%m-%d %H:%M", t, absl::UTCTimeZone());
+}
+
+void AlertsSection(const Stats& s, bool with_community, std::string* md) {
+  absl::StrAppend(md, "### Pulse alerts\n\n");
+  if (s.alerts.empty()) {
+    absl::StrAppend(md, "No pulse alert in the decision logs for this period.\n\n");
+    return;
+  }
+  absl::StrAppend(
+      md, with_community ? "| community " : "",
+      "| opened (UTC) | ended | kind | subject | severity | observed | expected | top rule |\n",
+      with_community ? "|---" : "", "|---|---|---|---|---|---:|---:|---|\n");
+  for (const AlertRecord& a : s.alerts) {
+    absl::StrAppend(md, with_community ? "| " + a.community + " " : "", "| ", When(a.started),
+                    " | ", When(a.ended), " | ", a.kind, " | ", a.subject, " | ", a.severity, " | ",
+                    absl::StrFormat("%.3g", a.observed), " | ", absl::StrFormat("%.3g", a.expected),
+                    " | ", a.top_rule, " |\n");
+  }
+  absl::StrAppend(md, "\n");
+}
+
 void CommunitySection(const std::string& name, const Stats& s, const Stats* before,
                       std::string* md) {
   absl::StrAppend(md, "## ", name, "\n\n");
   if (s.posts == 0) {
     absl::StrAppend(md, "No decisions in this period.\n\n");
+    if (!s.alerts.empty()) AlertsSection(s, name == "All communities", md);
     return;
   }
   absl::StrAppend(md, "Posts: ", s.posts, ". ALLOW ", Percent(s.Share("ALLOW")), ", FLAG ",
@@ -150,6 +175,7 @@ void CommunitySection(const std::string& name, const Stats& s, const Stats* befo
   RulesSection(s, md);
   HeatmapSection(s, md);
   TrendSection(s, before, md);
+  AlertsSection(s, name == "All communities", md);
 }
 
 std::string Csv(const std::vector<std::string>& fields) {
@@ -168,6 +194,14 @@ void AppendCsv(const ReportStats& stats, std::map<std::string, std::string>* fil
   std::string& heatmap = (*files)["heatmap.csv"];
   std::string& trend = (*files)["trend.csv"];
   std::string& versions = (*files)["ruleset_versions.csv"];
+  std::string& alerts = (*files)["alerts.csv"];
+  alerts = Csv({"community", "opened", "ended", "kind", "subject", "severity", "window_posts",
+                "observed", "expected", "top_rule"});
+  for (const AlertRecord& a : stats.current.at(kOverall).alerts) {
+    alerts += Csv({a.community, When(a.started), When(a.ended), a.kind, a.subject, a.severity,
+                   absl::StrCat(a.window_posts), absl::StrFormat("%.6g", a.observed),
+                   absl::StrFormat("%.6g", a.expected), a.top_rule});
+  }
   volume = Csv({"community", "day", "posts", "allow", "flag", "block"});
   categories = Csv(
       {"community", "category", "flagged", "blocked", "posts", "share_flagged", "share_blocked"});

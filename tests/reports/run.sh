@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 tests/reports/generate_decision_log.py --out "$tmp/logs" >/dev/null
 "$MODCTL" report --period week --date 2026-11-25 --dsa --out "$tmp/week" "$tmp"/logs/r*.jsonl
 for f in report.md volume_per_day.csv categories.csv rules.csv heatmap.csv trend.csv \
-         ruleset_versions.csv statements.jsonl transparency.md transparency.csv; do
+         ruleset_versions.csv alerts.csv statements.jsonl transparency.md transparency.csv; do
   [ -s "$tmp/week/$f" ] || fail "$f missing or empty"
 done
 bash tools/report-charts/render.sh "$tmp/week"
