@@ -54,6 +54,8 @@ ABSL_FLAG(std::string, pulse_clock, "wall",
           "the pulse's time: wall | post_time (newest Post.created_at; replays and tests only)");
 ABSL_FLAG(std::string, pulse_reader_token_file, "",
           "file with a bearer token for CommunityPulseService only (\"\" = admin credential only)");
+ABSL_FLAG(std::string, pulse_webhook_url, "",
+          "http:// URL for pulse alerts in Alertmanager's webhook format (\"\" = none)");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound ports here as JSON after the first rules load");
@@ -89,7 +91,8 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "pulse",
                                            "pulse_max_communities",
                                            "pulse_clock",
-                                           "pulse_reader_token_file"};
+                                           "pulse_reader_token_file",
+                                           "pulse_webhook_url"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -123,6 +126,7 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_pulse_max_communities, d.pulse_max_communities);
   absl::SetFlag(&FLAGS_pulse_clock, d.pulse_clock);
   absl::SetFlag(&FLAGS_pulse_reader_token_file, d.pulse_reader_token_file);
+  absl::SetFlag(&FLAGS_pulse_webhook_url, d.pulse_webhook_url);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -172,6 +176,7 @@ ServerConfig FromFlags() {
   c.pulse_max_communities = absl::GetFlag(FLAGS_pulse_max_communities);
   c.pulse_clock = absl::GetFlag(FLAGS_pulse_clock);
   c.pulse_reader_token_file = absl::GetFlag(FLAGS_pulse_reader_token_file);
+  c.pulse_webhook_url = absl::GetFlag(FLAGS_pulse_webhook_url);
   return c;
 }
 
@@ -201,6 +206,8 @@ absl::Status Validate(const ServerConfig& c) {
   if (c.unknown_community != "default" && c.unknown_community != "reject")
     return Invalid("unknown_community", "must be default or reject");
   if (c.pulse_max_communities <= 0) return Invalid("pulse_max_communities", "must be > 0");
+  if (!c.pulse_webhook_url.empty() && c.pulse_webhook_url.rfind("http://", 0) != 0)
+    return Invalid("pulse_webhook_url", "must be an http:// URL");
   if (c.pulse_clock != "wall" && c.pulse_clock != "post_time")
     return Invalid("pulse_clock", "must be wall or post_time");
   LogLevel level;
@@ -226,7 +233,8 @@ const std::vector<FlagGroup>& FlagGroups() {
        {"decision_log", "decision_log_replica", "decision_log_flush", "decision_log_allows",
         "decision_log_include_text"}},
       {"Community pulse",
-       {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file"}},
+       {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file",
+        "pulse_webhook_url"}},
   };
   return *groups;
 }

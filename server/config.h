@@ -106,6 +106,9 @@ struct ServerConfig {
   // it), for dashboards that must not hold the admin token. Default "": only
   // the admin credential.
   std::string pulse_reader_token_file;
+  // An http:// URL that receives every pulse alert change in Alertmanager's
+  // webhook format (pulse_webhook.h). Default "": none.
+  std::string pulse_webhook_url;
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON

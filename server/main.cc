@@ -36,6 +36,7 @@
 #include "server/pulse/pulse.h"
 #include "server/pulse_observers.h"
 #include "server/pulse_service.h"
+#include "server/pulse_webhook.h"
 #include "server/reload_watcher.h"
 #include "server/rule_registry.h"
 
@@ -185,6 +186,7 @@ class Daemon {
   // The pulse and its hub outlive the gRPC server (declared before it).
   std::unique_ptr<pulse::Clock> pulse_clock_;
   pulse::AlertHub alert_hub_;
+  std::unique_ptr<PulseWebhook> webhook_;  // before pulse_: the hub calls it
   std::unique_ptr<pulse::Pulse> pulse_;
   std::thread pulse_ticker_;
   std::mutex pulse_ticker_mu_;
@@ -236,6 +238,15 @@ void Daemon::StartPulse() {
       r.top_rules = a.top_rules;
       decisions_->RecordAlert(r);
     });
+  }
+  if (!config_.pulse_webhook_url.empty()) {
+    auto webhook = PulseWebhook::Create(config_.pulse_webhook_url, &logger_);
+    if (webhook.ok()) {
+      webhook_ = std::move(*webhook);
+      alert_hub_.Subscribe([this](const pulse::Alert& a) { webhook_->Enqueue(a); });
+    } else {
+      logger_.Error("bad_pulse_webhook", {{"error", std::string(webhook.status().message())}});
+    }
   }
   metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
   pulse_ticker_ = std::thread([this] {
