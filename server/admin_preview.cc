@@ -8,6 +8,7 @@
 #include "server/admin_service.h"
 #include "server/candidate_rules.h"
 #include "server/proto_convert.h"
+#include "server/status_mapping.h"
 
 namespace moderation::server {
 namespace {
@@ -89,7 +90,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::PreviewImpact(
     absl::StatusOr<Post> post =
         PostFromProto(request->posts(i), {max_post_bytes_, /*require_community=*/true},
                       absl::StrCat("posts[", i, "]"));
-    if (!post.ok()) status = ToGrpc(post.status());
+    if (!post.ok()) status = ToGrpcStatus(post.status());
     if (post.ok()) posts.push_back(std::move(*post));
   }
   std::shared_ptr<const RuleCatalog> live = registry_->Current();

@@ -5,10 +5,6 @@
 
 namespace moderation::server {
 
-grpc::Status ToGrpc(const absl::Status& s) {
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
-}
-
 grpc::Status CheckRuleFiles(const RuleFiles& files) {
   if (files.empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

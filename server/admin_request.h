@@ -18,9 +18,6 @@ namespace moderation::server {
 
 using RuleFiles = google::protobuf::RepeatedPtrField<v1::RuleFile>;
 
-// The same code and message as a gRPC status.
-grpc::Status ToGrpc(const absl::Status& s);
-
 // INVALID_ARGUMENT for requests that carry no files or unnamed ones (a
 // diagnostic without a file name would be useless).
 grpc::Status CheckRuleFiles(const RuleFiles& files);

@@ -10,6 +10,7 @@
 #include "server/candidate_rules.h"
 #include "server/proto_convert.h"
 #include "server/request_id.h"
+#include "server/status_mapping.h"
 
 namespace moderation::server {
 namespace {
@@ -174,7 +175,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
   if (status.ok() && request->has_post()) {
     post = PostFromProto(request->post(), {max_post_bytes_, /*require_community=*/false}, "post");
   }
-  if (status.ok() && !post.ok()) status = ToGrpc(post.status());
+  if (status.ok() && !post.ok()) status = ToGrpcStatus(post.status());
   std::shared_ptr<const RuleCatalog> current = registry_->Current();
   if (status.ok() && live && current == nullptr) {
     status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "rules are not loaded yet");
@@ -191,7 +192,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
                                   : LoadCandidate(SourceFiles(request->files()), options);
   if (!candidate.status.ok() || !candidate.errors.empty()) {
     DiagnosticsToProto(candidate.errors, response->mutable_errors());
-    reactor->Finish(ToGrpc(candidate.status));
+    reactor->Finish(ToGrpcStatus(candidate.status));
     return reactor;
   }
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
@@ -199,7 +200,7 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::TestPost(grpc::CallbackServerCon
   absl::StatusOr<Decision> decision =
       set.ok() ? (*set)->Evaluate(*post) : absl::StatusOr<Decision>(set.status());
   if (!decision.ok()) {
-    reactor->Finish(ToGrpc(decision.status()));
+    reactor->Finish(ToGrpcStatus(decision.status()));
     return reactor;
   }
   // The redacted text is included: the moderator asked about their own text.

@@ -8,6 +8,7 @@
 #include "engine/moderator.h"
 #include "server/inflight.h"
 #include "server/request_id.h"
+#include "server/status_mapping.h"
 
 namespace moderation::server {
 namespace {
@@ -42,11 +43,6 @@ class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
 };
 
 }  // namespace
-
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
 
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
                                              AuditLog* audit, Logger* logger,
@@ -86,11 +82,16 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
                                             "\" is not in communities.yaml "
                                             "(--unknown_community=reject)"));
   }
-  absl::StatusOr<Decision> decision = moderation::Moderate(*catalog, *post);
-  if (!decision.ok()) {
-    return absl::Status(decision.status().code(),
-                        absl::StrCat(path, ".community: ", decision.status().message()));
+  // Only the lookup is about the community field; a failure while judging
+  // (a Hyperscan error, say) is the engine's and keeps its own message.
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
+      catalog->ForCommunity(post->community);
+  if (!set.ok()) {
+    return absl::Status(set.status().code(),
+                        absl::StrCat(path, ".community: ", set.status().message()));
   }
+  absl::StatusOr<Decision> decision = (*set)->Evaluate(*post);
+  if (!decision.ok()) return decision.status();
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
   const std::string_view judged_community =
       listed ? std::string_view(post->community) : kDefaultCommunity;
@@ -140,8 +141,7 @@ void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
     v1::BatchPostError* error = response->add_errors();
     error->set_index(i);
     error->set_post_id(post_request.post().post_id());
-    error->mutable_error()->set_code(static_cast<int>(status.code()));
-    error->mutable_error()->set_message(std::string(status.message()));
+    ToPostError(status, error->mutable_error());
   }
 }
 

@@ -41,9 +41,6 @@ struct ModerationLimits {
   bool reject_unknown_community = false;
 };
 
-// absl::Status and grpc::Status codes are the same numbers.
-grpc::Status ToGrpcStatus(const absl::Status& status);
-
 class ModerationServiceImpl final : public v1::ModerationService::CallbackService {
  public:
   // audit, decisions and pulse may be null (no audit log, no decision log,

@@ -11,6 +11,7 @@
 #include "server/moderation_service.h"
 #include "server/recent_ids.h"
 #include "server/request_id.h"
+#include "server/status_mapping.h"
 #include "server/windowed_stream.h"
 
 namespace moderation::server {
@@ -71,8 +72,7 @@ class StreamReactor final : public WindowedStream {
     }
     if (!status.ok()) {
       answer.clear_response();
-      answer.mutable_error()->set_code(static_cast<int>(status.code()));
-      answer.mutable_error()->set_message(std::string(status.message()));
+      ToPostError(status, answer.mutable_error());
     }
     return answer;
   }
