@@ -106,9 +106,10 @@ void DecisionLog::FlushLoop() {
   }
 }
 
-void DecisionLog::Record(const Post& post, const Decision& decision,
-                         const DecisionContext& context) {
+void DecisionLog::Record(const Post& post, const Decision& decision, const DecisionContext& given) {
   try {
+    DecisionContext context = given;
+    if (options_.time_from_post && context.post_time) context.time = *context.post_time;
     Count(decision, context);
     if (decision.verdict == Verdict::kAllow && !options_.allow_in_full) return;
     const std::string line = DecisionLine(post, decision, context);

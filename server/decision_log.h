@@ -36,6 +36,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -59,6 +60,9 @@ struct DecisionContext {
   absl::Duration to_decision;   // from receiving the post to the decision
   std::string_view community;   // the community it was judged for ("default" if unlisted)
   std::string_view request_id;  // x-request-id; omitted when empty
+  // The post's created_at, if the client sent one. Used instead of `time`
+  // with Options::time_from_post (replays).
+  std::optional<absl::Time> post_time = std::nullopt;
 };
 
 // A pulse alert as the decision log records it ("alert" lines), so reports
@@ -100,6 +104,10 @@ class DecisionLog {
     // Write post text (title, body, display name) into "decision" lines.
     // Default false (privacy).
     bool include_text = false;
+    // Count and stamp decisions at the post's created_at when it has one
+    // (moderationd sets it with --pulse_clock=post_time, for replays of
+    // recorded traffic). Default false: the wall clock.
+    bool time_from_post = false;
   };
 
   static absl::StatusOr<std::unique_ptr<DecisionLog>> Open(Options options);

@@ -341,6 +341,8 @@ int Daemon::Run(const sigset_t& signals) {
     options.flush_interval = config_.decision_log_flush;
     options.allow_in_full = config_.decision_log_allows;
     options.include_text = config_.decision_log_include_text;
+    // A replay counts on the posts' time, like the pulse (--pulse_clock).
+    options.time_from_post = config_.pulse_clock == "post_time";
     auto decisions = DecisionLog::Open(std::move(options));
     if (!decisions.ok()) {
       logger_.Error("bad_decision_log", {{"error", std::string(decisions.status().message())}});

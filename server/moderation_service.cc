@@ -119,9 +119,13 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
   }
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
   if (decisions_ != nullptr) {
-    decisions_->Record(*post, *decision,
-                       {absl::Now(), absl::FromChrono(std::chrono::steady_clock::now() - start),
-                        judged_community, request_id});
+    DecisionContext context{absl::Now(), absl::FromChrono(std::chrono::steady_clock::now() - start),
+                            judged_community, request_id};
+    if (request.post().has_created_at()) {
+      context.post_time = absl::FromUnixSeconds(request.post().created_at().seconds()) +
+                          absl::Nanoseconds(request.post().created_at().nanos());
+    }
+    decisions_->Record(*post, *decision, context);
   }
   DecisionToProto(*post, *decision, request.include_redacted(), response);
   response->set_judged_community(std::string(judged_community));

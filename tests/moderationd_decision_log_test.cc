@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
+#include "server/modctl/commands.h"
 #include "tests/server_fixture.h"
 
 namespace moderation::testing {
@@ -26,7 +27,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kRules[] =
-    "ruleset: news\nversion: \"n-1\"\nrules:\n"
+    "ruleset: news\nversion: \"n-1\"\n"
+    "dsa:\n  terms_ground: \"Netiquette 2\"\n  territorial_scope: [DE]\n"
+    "  categories: { insult: STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH }\nrules:\n"
     "  - id: news.insult\n    category: insult\n    words: [Blödmann]\n    action: block\n"
     "    legal_ground: \"StGB §185 Beleidigung\"\n";
 constexpr char kCommunities[] = "communities:\n  news-de: [news]\n";
@@ -116,6 +119,77 @@ TEST(ModerationdDecisionLogTest, RenameAndSighupSplitTheCountsBetweenTheFilesWit
   EXPECT_TRUE(absl::StrContains(text, R"("legal_ground":"StGB §185 Beleidigung")"));
   EXPECT_TRUE(absl::StrContains(text, R"("replica":"r-test")"));
   EXPECT_FALSE(absl::StrContains(text, "Blödmann")) << "post text in the decision log";
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(empty_rules);
+}
+
+// The scripted crisis of the pulse's test, replayed on the posts' time
+// (--pulse_clock=post_time): 3 hours with 1 post in 20 blocked, 20 minutes
+// with 8 in 20, 40 minutes with 1 in 20 again, 20 posts a minute, from
+// Monday 2026-11-30 09:00 UTC. modctl report on the decision log then shows
+// the day's figures and the pulse's alert.
+TEST(ModerationdDecisionLogTest, AReportOfTheScriptedCrisisShowsItsFiguresAndItsAlert) {
+  constexpr int64_t kT0 = 1796029200;  // Monday 2026-11-30 09:00 UTC
+  const std::string dir = MakeTempDir("decision_log_day");
+  const std::string empty_rules = MakeTempDir("decision_log_day_rules");
+  ASSERT_FALSE(dir.empty() || empty_rules.empty());
+  const std::string path = dir + "/decisions.jsonl";
+  ServerOptions options;
+  options.rules_source = empty_rules;
+  options.rule_files = {{"news.yaml", kRules}, {"communities.yaml", kCommunities}};
+  options.flags = {"--decision_log=" + path, "--pulse_clock=post_time"};
+  std::string error;
+  std::unique_ptr<ServerProcess> server = ServerProcess::Start(options, &error);
+  ASSERT_NE(server, nullptr) << error;
+  auto stub = v1::ModerationService::NewStub(server->Channel());
+  int64_t blocked = 0;
+  auto play = [&](int from_minute, int minutes, int hostile_per_20) {
+    v1::ModerateBatchRequest batch;
+    auto send = [&] {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + seconds(20));
+      v1::ModerateBatchResponse response;
+      ASSERT_TRUE(stub->ModerateBatch(&context, batch, &response).ok());
+      for (const v1::ModerateResponse& r : response.responses())
+        blocked += r.decision() == v1::DECISION_BLOCK;
+      batch.Clear();
+    };
+    for (int m = from_minute; m < from_minute + minutes; ++m) {
+      for (int i = 0; i < 20; ++i) {
+        v1::Post* post = batch.add_requests()->mutable_post();
+        post->set_post_id(absl::StrCat("m", m, "-", i));
+        post->set_community("news-de");
+        post->mutable_author()->set_id(absl::StrCat("u", (m * 7 + i) % 300));
+        post->set_body(i < hostile_per_20 ? "Du Blödmann." : "Die Regierung hat versagt.");
+        post->mutable_created_at()->set_seconds(kT0 + m * 60 + i * 3);
+        if (batch.requests_size() == 100) send();
+      }
+    }
+    if (batch.requests_size() > 0) send();
+  };
+  play(0, 180, 1);
+  play(180, 20, 8);
+  play(200, 40, 1);
+  stub.reset();
+  const ExitInfo exit = server->Stop(seconds(15));
+  ASSERT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+  EXPECT_EQ(blocked, 180 + 160 + 40);
+
+  ASSERT_EQ(modctl::RunReport(
+                {"--period", "day", "--date", "2026-11-30", "--out", dir + "/day", "--dsa", path}),
+            modctl::kExitOk);
+  const std::string report = ReadFile(dir + "/day/report.md");
+  EXPECT_TRUE(absl::StrContains(report, "| 2026-11-30 | 4800 | 4420 | 0 | 380 |")) << report;
+  EXPECT_TRUE(absl::StrContains(report, "| news.insult | 380 |"));
+  EXPECT_TRUE(absl::StrContains(report, "| 2026-11-30 12:")) << "the alert opened after 12:00";
+  EXPECT_TRUE(absl::StrContains(report, "hostile_share")) << report;
+  std::istringstream statements(ReadFile(dir + "/day/statements.jsonl"));
+  int64_t lines = 0;
+  for (std::string line; std::getline(statements, line);) ++lines;
+  EXPECT_EQ(lines, 380);
+  EXPECT_TRUE(absl::StrContains(ReadFile(dir + "/day/transparency.md"),
+                                "| STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH | "
+                                "DECISION_GROUND_ILLEGAL_CONTENT | 380 |"));
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(empty_rules);
 }
