@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/match/literal_matcher.h"
+#include "engine/testing/temp_dir.h"
 
 namespace moderation::match {
 namespace {
@@ -22,21 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr char kKey[] = "sha256:0123456789abcdef";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = testing::TempDir() + "db_cache_test.XXXXXX";
-    if (mkdtemp(templ.data()) != nullptr) path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::moderation::testing::TempDir;
 
 // A real compiled database of two literals (ids 0 and 1).
 std::unique_ptr<const LiteralDatabase> SampleDatabase() {
@@ -81,7 +68,7 @@ TEST(DbCacheTest, EmptyDirectoryDisablesTheCache) {
 }
 
 TEST(DbCacheTest, MissesForAnUnknownKey) {
-  TempDir dir;
+  TempDir dir("db_cache_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   EXPECT_TRUE(cache.enabled());
@@ -89,7 +76,7 @@ TEST(DbCacheTest, MissesForAnUnknownKey) {
 }
 
 TEST(DbCacheTest, StoredDatabaseLoadsBackAndScansTheSame) {
-  TempDir dir;
+  TempDir dir("db_cache_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   auto original = SampleDatabase();
@@ -106,7 +93,7 @@ TEST(DbCacheTest, StoredDatabaseLoadsBackAndScansTheSame) {
 }
 
 TEST(DbCacheTest, StoreLeavesNoTemporaryFilesBehind) {
-  TempDir dir;
+  TempDir dir("db_cache_test");
   ASSERT_FALSE(dir.path().empty());
   auto db = SampleDatabase();
   ASSERT_NE(db, nullptr);
@@ -130,7 +117,7 @@ TEST(DbCacheTest, CorruptEntryIsIgnoredRatherThanLoaded) {
   };
   for (const auto& damage : kDamages) {
     SCOPED_TRACE(damage.name);
-    TempDir dir;
+    TempDir dir("db_cache_test");
     ASSERT_FALSE(dir.path().empty());
     const DbCache cache(dir.path());
     ASSERT_TRUE(cache.Store(kKey, db->db()).ok());
@@ -151,7 +138,7 @@ TEST(DbCacheTest, CorruptEntryIsIgnoredRatherThanLoaded) {
 }
 
 TEST(DbCacheTest, DirectoryIsCreatedOnFirstStore) {
-  TempDir parent;
+  TempDir parent("db_cache_test");
   ASSERT_FALSE(parent.path().empty());
   const std::string dir = parent.path() + "/nested/cache";
   const DbCache cache(dir);
@@ -166,7 +153,7 @@ TEST(DbCacheTest, DirectoryIsCreatedOnFirstStore) {
 }
 
 TEST(DbCacheTest, StoreReportsAnUnusableDirectory) {
-  TempDir parent;
+  TempDir parent("db_cache_test");
   ASSERT_FALSE(parent.path().empty());
   // A regular file where the directory should be.
   const std::string blocker = parent.path() + "/file";

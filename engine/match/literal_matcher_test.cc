@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/match/scratch.h"
+#include "engine/testing/temp_dir.h"
 
 namespace moderation::match {
 namespace {
@@ -56,22 +57,7 @@ std::vector<Hit> ScanAll(const LiteralDatabase& db, std::string_view text) {
   return hits;
 }
 
-// A fresh directory under the test temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = testing::TempDir() + "literal_matcher_test.XXXXXX";
-    if (mkdtemp(templ.data()) != nullptr) path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::moderation::testing::TempDir;
 
 struct ScanCase {
   const char* name;
@@ -162,7 +148,7 @@ TEST(LiteralDatabaseTest, FindsTheRightOnesAmongFiveThousandLiterals) {
 }
 
 TEST(LiteralDatabaseTest, SecondCompileLoadsFromTheCacheAndFindsTheSameMatches) {
-  TempDir dir;
+  TempDir dir("literal_matcher_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   const std::vector<std::string> literals = {"dumbatz", "biodman", "arsch", "idiot"};
@@ -181,7 +167,7 @@ TEST(LiteralDatabaseTest, SecondCompileLoadsFromTheCacheAndFindsTheSameMatches) 
 }
 
 TEST(LiteralDatabaseTest, DifferentListIsNotServedFromTheCache) {
-  TempDir dir;
+  TempDir dir("literal_matcher_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   auto first = CompileOrDie({"dumbatz", "biodman"}, cache);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/match/scratch.h"
+#include "engine/testing/temp_dir.h"
 
 namespace moderation::match {
 namespace {
@@ -71,21 +72,7 @@ std::vector<uint32_t> FallbackIds(const RegexDatabase& db) {
   return ids;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = testing::TempDir() + "regex_matcher_test.XXXXXX";
-    if (mkdtemp(templ.data()) != nullptr) path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::moderation::testing::TempDir;
 
 TEST(RegexDatabaseTest, MatchingIdsReportsExactlyTheMatchingPatternsOnceEach) {
   const Compiled c = CompileOrDie({"idiot", "dumm\\w*", "\\bkill\\b", "[0-9]{3,}"});
@@ -134,7 +121,7 @@ TEST(RegexDatabaseTest, FindSpansGivesLeftmostFirstNonOverlappingSpans) {
       {"ich\\s+bring\\w*\\s+dich\\s+um", "ja ich bringe dich um", kAllSpans, {{3, 21}}},
   };
   for (const SpanCase& sc : kCases) {
-    SCOPED_TRACE(testing::Message() << "/" << sc.pattern << "/ in \"" << sc.text << "\"");
+    SCOPED_TRACE(::testing::Message() << "/" << sc.pattern << "/ in \"" << sc.text << "\"");
     const Compiled c = CompileOrDie({sc.pattern});
     ASSERT_NE(c.db, nullptr);
     EXPECT_THAT(c.Spans(0, sc.text, sc.max_spans), ElementsAreArray(sc.spans));
@@ -227,12 +214,12 @@ TEST(RegexDatabaseTest, ForcedRe2GivesTheSameAnswersAsHyperscan) {
 
   std::set<uint32_t> exercised;
   for (const std::string& text : texts) {
-    SCOPED_TRACE(testing::Message() << "text \"" << text << "\"");
+    SCOPED_TRACE(::testing::Message() << "text \"" << text << "\"");
     const std::vector<uint32_t> ids = hyperscan.MatchingIds(text);
     EXPECT_EQ(ids, re2.MatchingIds(text));
     exercised.insert(ids.begin(), ids.end());
     for (uint32_t id = 0; id < patterns.size(); ++id) {
-      SCOPED_TRACE(testing::Message() << "pattern /" << patterns[id] << "/");
+      SCOPED_TRACE(::testing::Message() << "pattern /" << patterns[id] << "/");
       const std::vector<Span> spans = hyperscan.Spans(id, text);
       EXPECT_EQ(spans, re2.Spans(id, text));
       // A pattern is reported as matching exactly when it has a span.
@@ -287,12 +274,12 @@ TEST(RegexDatabaseTest, OnlyRejectedPatternsStillMatch) {
 }
 
 TEST(RegexDatabaseTest, RejectedPatternIsStillRejectedWhenTheCacheIsWarm) {
-  TempDir dir;
+  TempDir dir("regex_matcher_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   const std::vector<std::string> patterns = {"idiot", kHyperscanRejects};
   for (int round = 0; round < 2; ++round) {
-    SCOPED_TRACE(testing::Message() << "compile " << round);
+    SCOPED_TRACE(::testing::Message() << "compile " << round);
     const Compiled c = CompileOrDie(patterns, false, cache);
     ASSERT_NE(c.db, nullptr);
     EXPECT_THAT(FallbackIds(*c.db), ElementsAre(1));
@@ -301,7 +288,7 @@ TEST(RegexDatabaseTest, RejectedPatternIsStillRejectedWhenTheCacheIsWarm) {
 }
 
 TEST(RegexDatabaseTest, SecondCompileLoadsFromTheCacheAndMatchesTheSame) {
-  TempDir dir;
+  TempDir dir("regex_matcher_test");
   ASSERT_FALSE(dir.path().empty());
   const DbCache cache(dir.path());
   const std::vector<std::string> patterns = {"idiot", "dumm\\w*"};
