@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/anchor_weight.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
@@ -316,8 +317,10 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
   }
 }
 
-// Anchors each phrase on the required slot whose literals the fewest phrases
-// use, and gives only the anchor's literals refs (see CompiledPhrase).
+// Anchors each phrase on the required slot that is cheapest to trigger on:
+// whose literals the fewest phrases use and which holds no function word
+// (AnchorWeight), and gives only the anchor's literals refs (see
+// CompiledPhrase).
 void Compiler::ChooseAnchors() {
   impl_->phrase_literal.assign(literals_.literals().size(), false);
   std::vector<uint32_t> users(literals_.literals().size(), 0);
@@ -335,7 +338,9 @@ void Compiler::ChooseAnchors() {
       CompiledPhrase& phrase = rule.phrases[p];
       std::vector<uint64_t> cost(phrase.shape.slots, 0);
       for (const PhraseWord& w : phrase.words) {
-        if (w.kind == LiteralKind::kPhraseSlot) cost[w.slot] += users[w.literal];
+        if (w.kind != LiteralKind::kPhraseSlot) continue;
+        cost[w.slot] += users[w.literal] +
+                        internal::AnchorWeight(literals_.literals()[w.literal], w.attachment);
       }
       uint64_t best = UINT64_MAX;
       for (size_t s = 0; s < phrase.shape.slots; ++s) {

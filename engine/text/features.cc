@@ -20,11 +20,10 @@ namespace {
 // The usual generic and European country TLDs, plus the cheap ones that
 // spam and stream links favour (.live, .shop, .online, .click, ...).
 constexpr std::array<std::string_view, 45> kCommonTlds = {
-    "com",  "net",    "org",  "de",    "at",   "ch",   "eu",   "info",  "io",
-    "co",   "uk",     "ru",   "biz",   "xyz",  "top",  "me",   "tv",    "live",
-    "shop", "online", "site", "club",  "app",  "gg",   "ly",   "gy",    "link",
-    "click", "store", "fr",   "it",    "nl",   "pl",   "es",   "cc",    "ai",
-    "vip",  "bet",    "win",  "pro",   "stream", "tk", "fun",  "cam",   "xxx"};
+    "com", "net", "org",  "de",    "at",     "ch",   "eu",   "info",   "io",   "co",   "uk",  "ru",
+    "biz", "xyz", "top",  "me",    "tv",     "live", "shop", "online", "site", "club", "app", "gg",
+    "ly",  "gy",  "link", "click", "store",  "fr",   "it",   "nl",     "pl",   "es",   "cc",  "ai",
+    "vip", "bet", "win",  "pro",   "stream", "tk",   "fun",  "cam",    "xxx"};
 
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');

@@ -217,7 +217,10 @@ TEST(SkeletonViewTest, MapsLeetspeakOnlyWhenALetterFollowsInTheToken) {
       {"trailing_vowel_digit_then_symbol", "V0ll1di0+", "voidiot"},
       {"trailing_bang_inside_the_run", "Vol1id!0+!", "voidiot"},
       {"trailing_dollar_is_s", "Hur3n$", "hurens"},
-      {"trailing_symbol_under_a_combining_mark", "Spa$\u0308" "7", "spast"},
+      {"trailing_symbol_under_a_combining_mark",
+       "Spa$\u0308"
+       "7",
+       "spast"},
       {"spaced_run_ending_in_s_and_t_symbols", "S p a 5 +, ehrlich", "spastehrich"},
       {"spaced_run_ending_in_a_digit_and_bangs", "L a c k a f f 3!!!", "iackafe"},
       {"spaced_run_ending_in_a_bang_keeps_it_punctuation", "D u m m b a t z !", "dumbatz"},

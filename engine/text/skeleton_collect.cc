@@ -211,8 +211,7 @@ void TokenCollector::EndToken(size_t end) {
   ResolveTrailing(end);
   // A lone mappable digit or symbol, possibly followed by punctuation ("3!"
   // or "3!!!" ending "S c h l 4 m p 3!"), may be a letter of a spaced run.
-  const bool lone =
-      code_points_ == 1 || (held_begin_ != kNone && HeldIsOneThenPunctuation(end));
+  const bool lone = code_points_ == 1 || (held_begin_ != kNone && HeldIsOneThenPunctuation(end));
   // Digits and symbols still held back are a word edge: dropped.
   if (letters_ == 0 && lone && held_begin_ != kNone) EmitTentative();
 }
