@@ -735,7 +735,8 @@ TEST_F(ModerationdTest, AnUnlistedCommunityIsJudgedByTheDefaultSetsAndTheAnswerS
   EXPECT_TRUE(response.community_defaulted());
   // Counted under the sets that judged it, not under the client's id.
   const HttpResponse metrics = HttpGet(server_->metrics_port(), "/metrics");
-  EXPECT_THAT(metrics.body, HasSubstr("community=\"default\",decision=\"BLOCK\""));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("community=\"default\",category=\"threat\",decision=\"BLOCK\""));
   EXPECT_THAT(metrics.body, Not(HasSubstr("typo-community")));
 }
 
