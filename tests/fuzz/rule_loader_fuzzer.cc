@@ -37,10 +37,14 @@ constexpr std::string_view kCommunitiesFile = "fuzz/communities.yaml";
 
 // Number of characters (UTF-8 lead bytes, or any byte if not UTF-8) of each
 // line; index 0 is line 1.
+// Line breaks as YAML counts them (and so the loader's file:line): "\r\n",
+// "\n" and a lone "\r" each end a line.
 std::vector<size_t> LineLengths(std::string_view text) {
   std::vector<size_t> lengths(1, 0);
-  for (char c : text) {
-    if (c == '\n') {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    if (c == '\n' || c == '\r') {
       lengths.push_back(0);
     } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
       ++lengths.back();
