@@ -56,6 +56,12 @@ std::vector<BadCase> BadCases() {
        2, 12},
       {"InvalidUtf8ColumnCountsCharacters", "ruleset: t\nversion: \"\xc3\xb6\xff\"\n",
        "not valid UTF-8", 2, 12},
+      // A lone '\r' ends a line, as in YAML: the bad byte is on line 3.
+      {"InvalidUtf8AfterLoneCarriageReturnsCountsYamlLines",
+       "ruleset: t\rdescription: x\rversion: \"1\xff\"\r", "not valid UTF-8", 3, 12},
+      {"YamlErrorAfterLoneCarriageReturnsCountsTheSameLines",
+       "ruleset: t\rversion: [1, 2\rrules: []\r",
+       "YAML syntax error: flow sequence without a closing bracket", 2, 10},
       // Reported where the unclosed '[' opens, not where the parser gave up.
       {"YamlSyntaxErrorPointsAtWhereTheProblemStarts", "ruleset: t\nversion: [1, 2\nrules: []\n",
        "YAML syntax error: flow sequence without a closing bracket", 2, 10},

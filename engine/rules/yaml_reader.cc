@@ -55,9 +55,12 @@ std::string Join(const std::vector<std::string_view>& values) {
 
 SourceText::SourceText(std::string_view text, std::string_view filename)
     : text_(text), filename_(filename) {
+  // Lines end as YAML (and so yaml-cpp's marks) end them: at "\n", "\r\n"
+  // and a lone "\r", so every diagnostic of a file counts lines one way.
   line_starts_.push_back(0);
   for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    const bool lone_cr = text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n');
+    if (text_[i] == '\n' || lone_cr) line_starts_.push_back(i + 1);
   }
 }
 
