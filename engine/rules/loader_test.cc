@@ -66,6 +66,10 @@ std::vector<BadCase> BadCases() {
       {"YamlSyntaxErrorPointsAtWhereTheProblemStarts", "ruleset: t\nversion: [1, 2\nrules: []\n",
        "YAML syntax error: flow sequence without a closing bracket", 2, 10},
       {"LoneCommaIsASyntaxErrorNotAHang", ",", "YAML syntax error", 1, 1},
+      // An error at the end of a file without a final line break is placed
+      // at the end of the last line, not on a line after it.
+      {"ErrorAtTheEndOfTheLastLineStaysInTheFile",
+       "ruleset: t\nallow: [a   match:", "YAML syntax error", 2, 19},
       {"AliasesAreRefused", "ruleset: &id t\nversion: *id\nrules: []\n", "aliases", 2, 10},
       {"FileMustBeAMapping", "- just\n- a list\n", "'rule file' must be a mapping", 1, 1},
       {"UnknownTopLevelKeySuggestsTheRightOne", absl::StrCat(kHead, "descripton: x\n"),

@@ -65,7 +65,13 @@ SourceText::SourceText(std::string_view text, std::string_view filename)
 }
 
 SourceLocation SourceText::AtLineByte(size_t line, size_t byte_in_line) const {
-  if (line >= line_starts_.size()) return {filename_, static_cast<int>(line) + 1, 1};
+  // yaml-cpp reports an error at the end of a file without a final line
+  // break on the line after the last one: point at the end of the last line,
+  // which an editor can jump to.
+  if (line >= line_starts_.size()) {
+    const size_t last = line_starts_.size() - 1;
+    return AtLineByte(last, text_.size() - line_starts_[last]);
+  }
   const size_t start = line_starts_[line];
   const size_t end = std::min(text_.size(), start + byte_in_line);
   // Editors count characters, offsets count bytes: count lead bytes only.
@@ -105,6 +111,10 @@ const YamlNode* YamlReader::Parse(const YamlLimits& limits) {
     SourceLocation where = source_->WholeFile();
     if (error.offset != YamlParseError::kNoOffset) {
       where = source_->AtOffset(error.offset);
+    } else if (error.line > 0 && static_cast<size_t>(error.line) > source_->LineCount()) {
+      // The parser reports an error at the end of a file without a final
+      // line break on the line after the last: point at the end instead.
+      where = source_->AtOffset(source_->text().size());
     } else if (error.line > 0) {
       where = {source_->filename(), error.line, error.column};
     }

@@ -37,6 +37,8 @@ class SourceText {
 
   SourceLocation AtOffset(size_t offset) const;
   SourceLocation WholeFile() const { return {filename_, 0, 0}; }
+  // Lines as YAML counts them (a final line without a break counts).
+  size_t LineCount() const { return line_starts_.size(); }
   std::string_view text() const { return text_; }
   const std::string& filename() const { return filename_; }
 
