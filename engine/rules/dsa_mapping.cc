@@ -81,10 +81,27 @@ std::map<std::string, std::string> ParseCategories(YamlReader* reader, const Ent
   return mapping;
 }
 
+// A rule's own `dsa_category:` (ParseOwnDsaCategory), set before the mapping.
+bool OwnCategory(const Rule& rule) { return !rule.dsa_category.empty(); }
+
+// It takes the header's terms ground and territory, so it needs the header.
+void RequireHeaderForOwnCategories(YamlReader* reader, const RuleSetSource& set) {
+  for (const Rule& rule : set.rules) {
+    if (!OwnCategory(rule)) continue;
+    reader->Error(rule.location,
+                  absl::StrCat("rule '", rule.id,
+                               "' has a dsa_category, which needs the file's `dsa:` header "
+                               "(terms_ground, territorial_scope)"));
+  }
+}
+
 }  // namespace
 
 void ApplyDsaMapping(YamlReader* reader, const Entry* entry, RuleSetSource* set) {
-  if (entry == nullptr) return;
+  if (entry == nullptr) {
+    RequireHeaderForOwnCategories(reader, *set);
+    return;
+  }
   MapReader dsa(reader, *entry->value, "dsa", kDsaKeys);
   if (!dsa.is_map()) return;
   const std::string terms_ground = dsa.String("terms_ground", kRequired).value_or("");
@@ -98,6 +115,11 @@ void ApplyDsaMapping(YamlReader* reader, const Entry* entry, RuleSetSource* set)
     categories = ParseCategories(reader, *mapped, *set, &mentioned);
   }
   for (Rule& rule : set->rules) {
+    if (OwnCategory(rule)) {
+      rule.dsa_terms_ground = terms_ground;
+      rule.dsa_territorial_scope = territories;
+      continue;
+    }
     const auto it = categories.find(rule.category);
     if (it == categories.end()) {
       // Once per category, at its first rule.
@@ -105,13 +127,27 @@ void ApplyDsaMapping(YamlReader* reader, const Entry* entry, RuleSetSource* set)
       reader->Error(rule.category_location,
                     absl::StrCat("category '", rule.category,
                                  "' has no DSA statement category: add it to the header's "
-                                 "dsa.categories"));
+                                 "dsa.categories (or give the rule a dsa_category)"));
       continue;
     }
     rule.dsa_category = it->second;
     rule.dsa_terms_ground = terms_ground;
     rule.dsa_territorial_scope = territories;
   }
+}
+
+void ParseOwnDsaCategory(YamlReader* reader, const Entry& entry, Rule* rule) {
+  const std::optional<std::string> value = ScalarText(*entry.value);
+  if (!value || value->empty()) {
+    reader->Error(entry.value_location, "dsa_category must be a STATEMENT_CATEGORY_* value");
+    rule->dsa_category.push_back('?');  // not reported again as unmapped
+    return;
+  }
+  if (!IsDsaValue(DsaStatementCategories(), *value)) {
+    reader->Error(entry.value_location,
+                  UnknownValue("DSA statement category", *value, DsaStatementCategories()));
+  }
+  rule->dsa_category = *value;
 }
 
 }  // namespace moderation::rules::internal

@@ -96,7 +96,50 @@ TEST(DsaMappingTest, UnknownValuesAreErrorsAtTheirFileLineAndColumn) {
 TEST(DsaMappingTest, ACategoryWithoutAMappingIsAnErrorAtTheRule) {
   EXPECT_THAT(Problems(RuleSet(kGood, "spam")),
               ElementsAre("t.yaml:11:15: category 'spam' has no DSA statement category: add it to "
-                          "the header's dsa.categories"));
+                          "the header's dsa.categories (or give the rule a dsa_category)"));
+}
+
+TEST(DsaMappingTest, ARulesOwnDsaCategoryOverridesItsCategorysMapping) {
+  // Two spam rules: the scam one states its own category.
+  const std::string two_rules =
+      "rules:\n  - id: scam\n    category: spam\n    words: [Vorkasse]\n    score: 3\n"
+      "    dsa_category: STATEMENT_CATEGORY_SCAMS_AND_FRAUD\n"
+      "  - id: farm\n    category: spam\n    words: [Linkfarm]\n    score: 3\n";
+  const std::string header =
+      std::string(kGood) + "    spam: STATEMENT_CATEGORY_OTHER_VIOLATION_TC\n";
+  Diagnostics diagnostics;
+  std::optional<RuleSetSource> set = ParseRuleSet(
+      absl::StrCat("ruleset: t\nversion: \"1\"\n", header, two_rules), "t.yaml", &diagnostics);
+  ASSERT_TRUE(set.has_value()) << diagnostics[0].ToString();
+  EXPECT_EQ(set->rules[0].dsa_category, "STATEMENT_CATEGORY_SCAMS_AND_FRAUD");
+  EXPECT_EQ(set->rules[0].dsa_terms_ground, "Netiquette 2");
+  EXPECT_EQ(set->rules[0].dsa_territorial_scope, (std::vector<std::string>{"DE", "AT"}));
+  EXPECT_EQ(set->rules[1].dsa_category, "STATEMENT_CATEGORY_OTHER_VIOLATION_TC");
+
+  // Every spam rule with its own category: the header need not map spam.
+  const std::string one_rule = two_rules.substr(0, two_rules.find("  - id: farm"));
+  EXPECT_THAT(Problems(absl::StrCat("ruleset: t\nversion: \"1\"\n", kGood, one_rule)),
+              ElementsAre());
+
+  struct Case {
+    std::string yaml, want;
+  };
+  const std::vector<Case> cases = {
+      // An unknown value, at its line and column, with a hint.
+      {absl::StrCat("ruleset: t\nversion: \"1\"\n", kGood,
+                    "rules:\n  - id: scam\n    category: spam\n    words: [Vorkasse]\n"
+                    "    score: 3\n    dsa_category: STATEMENT_CATEGORY_SCAMS_AND_FRAUDS\n"),
+       "t.yaml:14:19: unknown DSA statement category 'STATEMENT_CATEGORY_SCAMS_AND_FRAUDS' (did "
+       "you mean "
+       "'STATEMENT_CATEGORY_SCAMS_AND_FRAUD'?)"},
+      // No header: no terms ground or territory to go with it.
+      {"ruleset: t\nversion: \"1\"\nrules:\n  - id: scam\n    category: spam\n"
+       "    words: [Vorkasse]\n    score: 3\n    dsa_category: "
+       "STATEMENT_CATEGORY_SCAMS_AND_FRAUD\n",
+       "t.yaml:4:5: rule 'scam' has a dsa_category, which needs the file's `dsa:` header "
+       "(terms_ground, territorial_scope)"},
+  };
+  for (const Case& c : cases) EXPECT_THAT(Problems(c.yaml), ElementsAre(c.want)) << c.yaml;
 }
 
 }  // namespace

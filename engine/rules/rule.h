@@ -158,9 +158,9 @@ struct Rule {
   std::string reason;        // shown to the author
   std::string note;          // for moderators only
   std::string legal_ground;  // e.g. "StGB §241 Bedrohung"
-  // From the set's `dsa:` header by category (dsa_mapping.h); empty without
-  // one. A statement of reasons uses legal_ground when set (illegal content),
-  // else dsa_terms_ground (incompatible with the terms).
+  // From the `dsa:` header by category or the rule's own `dsa_category:`
+  // (dsa_mapping.h). A statement of reasons uses legal_ground when set
+  // (illegal content), else dsa_terms_ground (incompatible with the terms).
   std::string dsa_category;  // STATEMENT_CATEGORY_* (dsa_schema.h)
   std::string dsa_terms_ground;
   std::vector<std::string> dsa_territorial_scope;  // EU/EEA country codes

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/rules/dsa_mapping.h"
 #include "engine/rules/patterns.h"
 #include "engine/rules/phrase_parser.h"
 
@@ -14,9 +15,9 @@ namespace moderation::rules::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleKeys = {
-    "id",        "category", "words",  "match",   "regex",  "view",
-    "condition", "score",    "action", "mode",    "reason", "legal_ground",
-    "note",      "examples", "phrase", "phrases", "fields", "unless"};
+    "id",     "category", "words",  "match",  "regex",        "view", "condition",
+    "score",  "action",   "mode",   "reason", "legal_ground", "note", "examples",
+    "phrase", "phrases",  "fields", "unless", "dsa_category"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word", "prefix", "suffix", "compound",
                                                    "substring"};
@@ -149,6 +150,7 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
   rule.reason = map.String("reason", kOptional).value_or("");
   rule.note = map.String("note", kOptional).value_or("");
   rule.legal_ground = map.String("legal_ground", kOptional).value_or("");
+  if (const Entry* dsa = map.Find("dsa_category")) ParseOwnDsaCategory(reader, *dsa, &rule);
   if (const Entry* examples = map.Find("examples")) ParseExamples(reader, *examples, &rule);
   return rule;
 }
