@@ -153,7 +153,7 @@ step "corpus smoke evaluation" corpus_smoke
 step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
   BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
 step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
-step "reports: modctl report, DSA export and charts" bash tests/reports/run.sh "$MODCTL"
+step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
 step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
 step "realistic set evaluation" realistic_evaluation
 

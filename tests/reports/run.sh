@@ -3,7 +3,12 @@
 # modctl report (Markdown, CSV, --dsa) -> Vega-Lite charts. Checks that the
 # directory is complete, every chart is an SVG linked from report.md,
 # report.html inlines them and refers to no other file, and rendering twice
-# leaves one "## Charts" section. About 5 s (npm ci once).
+# leaves one "## Charts" section. Then headless Chromium prints report.html
+# to report.pdf (tools/report-charts/pdf.sh), and poppler's pdfinfo and
+# pdftotext check its pages: A4, each section on a page of its own headed by
+# its title, the figures of report.md in its text. pdftoppm draws the first
+# pages as PNG; they and the PDF are kept in REPORTS_ARTIFACTS (default
+# build/artifacts/reports) for a person to look at. About 8 s (npm ci once).
 #
 #   bash tests/reports/run.sh build/server/modctl/modctl
 set -euo pipefail
@@ -37,7 +42,38 @@ html="$tmp/week/report.html"
 ! grep -Eq '(src|href)=' "$html" || fail "report.html refers to other files: $(grep -Eo '(src|href)="[^"]*"' "$html" | head -3)"
 grep -q '<title>Moderation report: week 2026-11-23 .. 2026-11-29</title>' "$html" || fail "report.html title"
 grep -q '<h2>Community news-de</h2>' "$html" || fail "report.html lacks the news-de section"
+
+# The PDF: one page or more per "## " section, each section starting a page.
+command -v pdftotext >/dev/null || fail "pdftotext not found (Debian poppler-utils)"
+bash tools/report-charts/pdf.sh "$tmp/week" >/dev/null
+pdf="$tmp/week/report.pdf"
+pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+pdfinfo "$pdf" | grep -q '^Page size: *59[0-9].* x 84[0-9].*(A4)' || fail "report.pdf is not A4"
+mapfile -t sections < <(sed -n 's/^## //p' "$tmp/week/report.md")
+[ "${#sections[@]}" -ge 5 ] || fail "report.md has only ${#sections[@]} sections"
+[ "$pages" -ge "${#sections[@]}" ] && [ "$pages" -le 40 ] \
+  || fail "report.pdf has $pages pages for ${#sections[@]} sections"
+tops=""
+for ((p = 1; p <= pages; ++p)); do
+  tops+="$(pdftotext -f $p -l $p -layout "$pdf" - | grep -m1 -v '^[[:space:]]*$' | sed 's/^ *//; s/ *$//')"$'\n'
+done
+for ((i = 1; i < ${#sections[@]}; ++i)); do
+  grep -qxF "${sections[$i]}" <<<"$tops" || fail "section '${sections[$i]}' does not start a page"
+done
+text="$(pdftotext "$pdf" -)"
+grep -qF 'Moderation report: week 2026-11-23 .. 2026-11-29' <<<"$text" || fail "report.pdf lacks the title"
+posts_line="$(grep -m1 '^Posts: ' "$tmp/week/report.md")"
+grep -qF "$posts_line" <<<"$text" || fail "report.pdf lacks '$posts_line'"
+restrictions_line="$(grep -m1 '^Restrictions (statements of reasons): ' "$tmp/week/transparency.md")"
+grep -qF "$restrictions_line" <<<"$text" || fail "report.pdf lacks the transparency summary"
+artifacts="${REPORTS_ARTIFACTS:-build/artifacts/reports}"
+mkdir -p "$artifacts"
+cp "$pdf" "$artifacts/report-week.pdf"
+pdftoppm -r 60 -f 1 -l 2 -png "$pdf" "$artifacts/report-week-page"
+[ "$(find "$artifacts" -name 'report-week-page-*.png' -size +2k | wc -l)" = 2 ] \
+  || fail "pdftoppm did not draw pages 1 and 2"
+
 "$MODCTL" report --period day --date 2027-01-05 --out "$tmp/empty" "$tmp"/logs/r*.jsonl >/dev/null
 bash tools/report-charts/render.sh "$tmp/empty" | grep -q "0 SVG file" || fail "empty period drew charts"
 grep -q "No decisions in this period: no charts." "$tmp/empty/report.md" || fail "empty period not said"
-echo "reports: OK (report directory, DSA export, 12 charts, self-contained report.html, empty period)"
+echo "reports: OK (report directory, DSA export, 12 charts, self-contained report.html, report.pdf with $pages pages for ${#sections[@]} sections, empty period; PDF and PNGs in $artifacts)"

@@ -2,7 +2,9 @@
 // Vega-Lite (compiled to Vega, rendered headless: no browser, no network),
 // links them from report.md under "## Charts", and writes report.html: the
 // same report as one self-contained page (the Markdown rendered by marked,
-// every chart inlined), for people who don't run the tool.
+// every chart inlined, the transparency summary after it when there is
+// one), for people who don't run the tool. Its print style
+// (A4, a page per community) is what pdf.sh prints to report.pdf.
 //
 //   node tools/report-charts/charts.mjs build/reports-demo/week
 //
@@ -43,7 +45,10 @@ function readCsv(path) {
 const STYLE = `body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:0.5rem 0 1.5rem;font-size:0.85rem}
 th,td{border:1px solid #ccc;padding:0.2rem 0.45rem}td{text-align:right}td:first-child{text-align:left}
-h2{border-bottom:2px solid #444;margin-top:2.5rem}svg{max-width:100%;height:auto}`;
+h2{border-bottom:2px solid #444;margin-top:2.5rem}svg{max-width:100%;height:auto}
+@page{size:A4;margin:14mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h2{margin-top:0}
+h2:not(:first-of-type),.transparency{break-before:page}.transparency h2{break-before:auto}h3,h4{break-after:avoid}figure,tr{break-inside:avoid}}`;
 
 // One page, nothing outside it: the charts' <img> links become the SVGs.
 function htmlPage(dir, markdown) {
@@ -53,6 +58,11 @@ function htmlPage(dir, markdown) {
     if (!existsSync(path)) return whole;
     return `<figure role="img" aria-label="${alt}">${readFileSync(path, 'utf8')}</figure>`;
   });
+  // With --dsa, the transparency summary follows the report.
+  const transparency = join(dir, 'transparency.md');
+  if (existsSync(transparency)) {
+    body += `<section class="transparency">${marked.parse(readFileSync(transparency, 'utf8'))}</section>`;
+  }
   const title = (markdown.match(/^# (.*)$/m) || [, 'Moderation report'])[1];
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
          `<style>${STYLE}</style></head><body>\n${body}</body></html>\n`;
