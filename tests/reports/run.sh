@@ -8,7 +8,8 @@
 # pdftotext check its pages: A4, each section on a page of its own headed by
 # its title, the figures of report.md in its text. pdftoppm draws the first
 # pages as PNG; they and the PDF are kept in REPORTS_ARTIFACTS (default
-# build/artifacts/reports) for a person to look at. About 8 s (npm ci once).
+# build/artifacts/reports) for a person to look at. The DSA export is checked
+# on its own by check_statements.py. About 10 s (npm ci once).
 #
 #   bash tests/reports/run.sh build/server/modctl/modctl
 set -euo pipefail
@@ -24,6 +25,9 @@ for f in report.md volume_per_day.csv categories.csv rules.csv heatmap.csv trend
          ruleset_versions.csv alerts.csv statements.jsonl transparency.md transparency.csv; do
   [ -s "$tmp/week/$f" ] || fail "$f missing or empty"
 done
+# The DSA export, checked without modctl's code against counts from the logs.
+/usr/bin/python3 tests/reports/check_statements.py "$tmp/week/statements.jsonl" \
+  2026-11-23 2026-11-30 "$tmp"/logs/r*.jsonl >/dev/null
 bash tools/report-charts/render.sh "$tmp/week"
 bash tools/report-charts/render.sh "$tmp/week" >/dev/null   # idempotent
 [ "$(grep -c '^## Charts$' "$tmp/week/report.md")" = 1 ] || fail "report.md has not exactly one Charts section"
