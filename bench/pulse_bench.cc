@@ -12,6 +12,15 @@
 //                                  (shard locks under contention)
 //   pulse_tick/communities:N       one alert evaluation of all N communities
 //                                  (runs once a minute)
+//   near_duplicate_fingerprint/bytes:N   the SimHash of an N-byte skeleton
+//                                  (computed inside Evaluate when the pulse
+//                                  is on)
+//   pulse_observe_activity/communities:N  the multi-posting counts of one
+//                                  post (Pulse::ObserveActivity): rate table
+//                                  and a scan of the community's recent
+//                                  fingerprints (full: 512)
+// The per-post pulse cost is pulse_record + pulse_observe_activity +
+// near_duplicate_fingerprint at the post's size.
 // The clock is a ManualClock, so no evaluation happens inside the timed
 // Record loop (minute changes are measured by pulse_tick).
 #include <benchmark/benchmark.h>
@@ -21,6 +30,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/text/near_duplicate.h"
+#include "engine/text/normalizer.h"
 #include "server/pulse/pulse.h"
 
 namespace moderation::server::pulse {
@@ -111,6 +122,48 @@ BENCHMARK(BM_PulseTick)
     ->Arg(100)
     ->Arg(1000)
     ->Unit(benchmark::kMillisecond);
+
+void BM_Fingerprint(benchmark::State& state) {
+  std::string text;
+  while (text.size() < static_cast<size_t>(state.range(0))) text += kBody;
+  text.resize(static_cast<size_t>(state.range(0)));
+  text::NormalizedText normalized;
+  if (!text::Normalize(text, &normalized).ok()) state.SkipWithError("bad text");
+  for (auto _ : state) {
+    text::NearDuplicateHasher h;
+    h.Add(normalized.skeleton.text);
+    benchmark::DoNotOptimize(h.Finish());
+  }
+}
+BENCHMARK(BM_Fingerprint)
+    ->Name("near_duplicate_fingerprint")
+    ->ArgName("bytes")
+    ->Arg(300)
+    ->Arg(1024);
+
+void BM_ObserveActivity(benchmark::State& state) {
+  ManualClock clock(kStart);
+  Fixture fixture(static_cast<int>(state.range(0)));
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  // Every community's ring full of distinct fingerprints within the window.
+  uint64_t i = 0;
+  for (; i < fixture.communities.size() * 600; ++i) {
+    pulse.ObserveActivity(fixture.Event(i).community, fixture.authors[i % 4096],
+                          0x9E3779B97F4A7C15ULL * (i + 1), std::nullopt);
+  }
+  for (auto _ : state) {
+    ++i;
+    benchmark::DoNotOptimize(pulse.ObserveActivity(fixture.Event(i).community,
+                                                   fixture.authors[i % 4096],
+                                                   0x9E3779B97F4A7C15ULL * (i + 1), std::nullopt));
+  }
+}
+BENCHMARK(BM_ObserveActivity)
+    ->Name("pulse_observe_activity")
+    ->ArgName("communities")
+    ->Arg(1)
+    ->Arg(100)
+    ->Arg(1000);
 
 }  // namespace
 }  // namespace moderation::server::pulse

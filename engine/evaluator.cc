@@ -14,6 +14,7 @@
 #include "engine/field_scanner.h"
 #include "engine/policy/conditions.h"
 #include "engine/text/features.h"
+#include "engine/text/near_duplicate.h"
 #include "engine/text/normalizer.h"
 
 namespace moderation {
@@ -52,9 +53,15 @@ void AddSpans(const Post& post, const Candidate* begin, const Candidate* end, si
   }
 }
 
+// The author's display name is not what they posted: copies are of content.
+bool IsContentField(const Field& field) {
+  return field.name != "author_display_name" && field.name != "author_name";
+}
+
 }  // namespace
 
-absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
+absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
+                                                   ActivitySource* activity_source) const {
   const auto start = std::chrono::steady_clock::now();
   const Impl& set = *impl_;
   auto scratch = set.scratch->ForThisThread();
@@ -63,8 +70,12 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
   b.candidates.clear();
   text::TextFeatures features;
   FieldScanner scanner(set, *scratch, b);
+  text::NearDuplicateHasher fingerprint;
   for (uint32_t f = 0; f < post.fields.size(); ++f) {
     if (absl::Status s = scanner.Scan(f, post.fields[f]); !s.ok()) return s;
+    if (activity_source != nullptr && IsContentField(post.fields[f])) {
+      fingerprint.Add(b.normalized.skeleton.text);
+    }
     // Only conditions read the features: skip the extra pass over the text
     // for rule sets without any.
     if (set.any_condition) text::AccumulateFeatures(post.fields[f].text, &features);
@@ -77,18 +88,21 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post) const {
                   [](const Candidate& x, const Candidate& y) { return x.SameSpan(y); }),
       b.candidates.end());
 
+  const Activity activity = activity_source != nullptr
+                                ? activity_source->Observe(post, fingerprint.Finish())
+                                : post.activity;
   Decision decision;
   // Few communities combine more than a handful of sets: no heap allocation.
   absl::InlinedVector<policy::SetTally, 8> tallies(set.components.size());
   auto fire = [&](uint32_t rule_index, const Candidate* first, const Candidate* last) {
     const CompiledRule& compiled = set.rules[rule_index];
     if (compiled.has_condition &&
-        !policy::ConditionHolds(compiled.rule.condition, post.author, features)) {
+        !policy::ConditionHolds(compiled.rule.condition, post.author, features, activity)) {
       return;
     }
     // `unless: {condition: ...}` vetoes the rule when it holds.
     if (!compiled.rule.unless.condition.empty() &&
-        policy::ConditionHolds(compiled.rule.unless.condition, post.author, features)) {
+        policy::ConditionHolds(compiled.rule.unless.condition, post.author, features, activity)) {
       return;
     }
     RuleHit hit = MakeHit(set, rule_index);

@@ -30,6 +30,7 @@ ExampleResult Check(const CompiledRuleSet& set, const rules::Rule& rule,
   Post post;
   post.id = "example";
   post.author = example.author;
+  post.activity = example.activity;
   // A rule scoped to fields sees its examples in the first of them.
   post.fields.push_back({rule.fields.empty() ? "text" : rule.fields.front(), example.text});
   absl::StatusOr<Decision> decision = set.Evaluate(post);

@@ -49,5 +49,39 @@ rules:
   EXPECT_TRUE(results[5].passed) << results[5].detail;
 }
 
+TEST(ExampleRunnerTest, ExamplesCarryTheMultiPostingCountsTheirRuleNeeds) {
+  auto set = testing::CompileYaml(R"(
+ruleset: ex
+version: "1"
+rules:
+  - id: copy_paste
+    category: spam
+    condition: { duplicates_recent_at_least: 3 }
+    action: flag
+    examples:
+      match:
+        - text: "Schreibt alle dem Bürgermeister!"
+          activity: { duplicates_recent: 3 }
+      no_match:
+        - text: "Schreibt alle dem Bürgermeister!"
+          activity: { duplicates_recent: 2 }
+        - "Schreibt alle dem Bürgermeister!"
+  - id: flood
+    category: spam
+    condition: { author_posts_last_minute_at_least: 10 }
+    action: flag
+    examples:
+      match:
+        - text: "noch einer"
+          activity: { author_posts_last_minute: 12, author_duplicates_recent: 1 }
+)");
+  ASSERT_NE(set, nullptr);
+  const std::vector<ExampleResult> results = RunExamples(*set);
+  ASSERT_EQ(results.size(), 4u);
+  for (const ExampleResult& r : results) {
+    EXPECT_TRUE(r.passed) << r.rule_id << " line " << r.location.line << ": " << r.detail;
+  }
+}
+
 }  // namespace
 }  // namespace moderation

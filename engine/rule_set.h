@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/activity.h"
 #include "engine/decision.h"
 #include "engine/post/post.h"
 #include "engine/rules/diagnostic.h"
@@ -91,8 +92,11 @@ class CompiledRuleSet {
   CompiledRuleSet& operator=(const CompiledRuleSet&) = delete;
 
   // Judges a post. InvalidArgument (naming the field) if a field is not valid
-  // UTF-8; Internal only if Hyperscan itself fails.
-  absl::StatusOr<Decision> Evaluate(const Post& post) const;
+  // UTF-8; Internal only if Hyperscan itself fails. With an ActivitySource
+  // (activity.h), the post's multi-posting counts come from it, and it is
+  // told about the post once the text is valid; without one, from
+  // post.activity.
+  absl::StatusOr<Decision> Evaluate(const Post& post, ActivitySource* activity = nullptr) const;
 
   const std::string& id() const;       // "de" or "de+pii+spam"
   const std::string& version() const;  // "2026-11-22.1" or "de@...,pii@..."

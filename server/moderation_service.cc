@@ -1,12 +1,14 @@
 #include "server/moderation_service.h"
 
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/moderator.h"
 #include "server/inflight.h"
+#include "server/pulse/activity_source.h"
 #include "server/request_id.h"
 #include "server/status_mapping.h"
 
@@ -90,7 +92,17 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
     return absl::Status(set.status().code(),
                         absl::StrCat(path, ".community: ", set.status().message()));
   }
-  absl::StatusOr<Decision> decision = (*set)->Evaluate(*post);
+  std::optional<absl::Time> post_time;
+  if (request.post().has_created_at()) {
+    post_time = absl::FromUnixSeconds(request.post().created_at().seconds()) +
+                absl::Nanoseconds(request.post().created_at().nanos());
+  }
+  // The pulse counts the post's near-duplicates and its author's rate for
+  // the multi-posting conditions, before the rules are tested.
+  std::optional<pulse::PulseActivitySource> activity;
+  if (pulse_ != nullptr) activity.emplace(pulse_, post_time);
+  absl::StatusOr<Decision> decision =
+      (*set)->Evaluate(*post, activity.has_value() ? &*activity : nullptr);
   if (!decision.ok()) return decision.status();
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
   const std::string_view judged_community =
@@ -111,20 +123,15 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
     const v1::Post& proto = request.post();
     event.thread_id = proto.thread_id();
     event.target_author_id = proto.target_author_id();
-    if (proto.has_created_at()) {
-      event.created_at = absl::FromUnixSeconds(proto.created_at().seconds()) +
-                         absl::Nanoseconds(proto.created_at().nanos());
-    }
+    event.created_at = post_time;
+    event.copies_another = activity->CopiesAnother();
     pulse_->Record(event);
   }
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
   if (decisions_ != nullptr) {
     DecisionContext context{absl::Now(), absl::FromChrono(std::chrono::steady_clock::now() - start),
                             judged_community, request_id};
-    if (request.post().has_created_at()) {
-      context.post_time = absl::FromUnixSeconds(request.post().created_at().seconds()) +
-                          absl::Nanoseconds(request.post().created_at().nanos());
-    }
+    if (post_time.has_value()) context.post_time = *post_time;
     decisions_->Record(*post, *decision, context);
   }
   DecisionToProto(*post, *decision, request.include_redacted(), response);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/pulse.grpc.pb.h"
+#include "tests/alert_collector.h"
 #include "tests/server_fixture.h"
 
 namespace moderation::testing {
@@ -30,61 +31,6 @@ constexpr char kCivil[] = "Die Regierung hat versagt.";  // ALLOW
 constexpr char kInsult[] = "Du Blödmann.";               // FLAG, category insult
 constexpr int64_t kT0 = 1796029200;                      // Monday 2026-11-30 09:00 UTC
 constexpr int kPostsPerMinute = 20;
-
-void SetDeadline(grpc::ClientContext* context, seconds timeout = seconds(20)) {
-  context->set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-void Authorize(grpc::ClientContext* context, const std::string& token) {
-  context->AddMetadata("authorization", "Bearer " + token);
-}
-
-// Every WatchAlerts message, read on a thread of its own until Stop().
-class AlertCollector {
- public:
-  AlertCollector(std::shared_ptr<grpc::Channel> channel, const std::string& token)
-      : stub_(v1::CommunityPulseService::NewStub(channel)) {
-    Authorize(&context_, token);
-    SetDeadline(&context_, seconds(120));
-    thread_ = std::thread([this] {
-      v1::WatchAlertsRequest request;
-      auto reader = stub_->WatchAlerts(&context_, request);
-      v1::WatchAlertsResponse response;
-      while (reader->Read(&response)) {
-        std::lock_guard lock(mu_);
-        alerts_.push_back(response.alert());
-      }
-      reader->Finish();
-    });
-  }
-  ~AlertCollector() { Stop(); }
-  void Stop() {
-    if (!thread_.joinable()) return;
-    context_.TryCancel();
-    thread_.join();
-  }
-  std::vector<v1::PulseAlert> alerts() const {
-    std::lock_guard lock(mu_);
-    return alerts_;
-  }
-  // Waits until `pred` holds for some alert received (up to 10 s).
-  bool WaitFor(const std::function<bool(const v1::PulseAlert&)>& pred) const {
-    for (int i = 0; i < 200; ++i) {
-      for (const v1::PulseAlert& a : alerts()) {
-        if (pred(a)) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
- private:
-  std::unique_ptr<v1::CommunityPulseService::Stub> stub_;
-  grpc::ClientContext context_;
-  std::thread thread_;
-  mutable std::mutex mu_;
-  std::vector<v1::PulseAlert> alerts_;
-};
 
 class PulseTest : public ::testing::Test {
  protected:
@@ -277,6 +223,86 @@ TEST_F(PulseTest, HostilePostsPilingOntoOneThreadRaiseAPileOnAlert) {
     ASSERT_GT(a.example_post_ids_size(), 0);
   }
   collector.Stop();
+}
+
+// Multi-posting through the real server (issue 12 §1): the pulse counts a
+// post's near-duplicates and its author's rate before the rules run, and
+// the rules in tests/rules/multi_posting.yaml decide. Wall clock: the
+// counts need no accelerated time.
+class MultiPostingTest : public PulseTest {
+ protected:
+  void StartWithMultiPostingRules() {
+    ServerOptions options;
+    options.rule_files = {
+        {"communities.yaml", "default: [de, multi-posting]\n"},
+        {"multi_posting.yaml",
+         ReadFile(std::string(REPO_ROOT) + "/tests/rules/multi_posting.yaml")},
+    };
+    std::string error;
+    server_ = ServerProcess::Start(options, &error);
+    ASSERT_NE(server_, nullptr) << error;
+    channel_ = server_->Channel();
+    moderation_ = v1::ModerationService::NewStub(channel_);
+  }
+  v1::ModerateResponse Moderate(const std::string& community, const std::string& author,
+                                const std::string& body) {
+    v1::ModerateRequest request;
+    request.mutable_post()->set_post_id(absl::StrCat("p", ++posts_));
+    request.mutable_post()->set_community(community);
+    request.mutable_post()->mutable_author()->set_id(author);
+    request.mutable_post()->set_body(body);
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    v1::ModerateResponse response;
+    const grpc::Status status = moderation_->Moderate(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+  static bool Fired(const v1::ModerateResponse& r, const std::string& rule) {
+    for (const auto& hit : r.hits()) {
+      if (hit.rule_id() == rule) return true;
+    }
+    return false;
+  }
+  int posts_ = 0;
+};
+
+TEST_F(MultiPostingTest, TheThirdCopyPasteByDifferentAuthorsGetsTheRulesAction) {
+  ASSERT_NO_FATAL_FAILURE(StartWithMultiPostingRules());
+  const std::string kCall =
+      "Alle zusammen jetzt: schreibt dem Bürgermeister, dass die Umgehungsstraße gestoppt "
+      "werden muss, bevor der Stadtrat am Donnerstag abstimmt!";
+  const std::string kDisguised =
+      "ALLE ZUSAMMEN JETZT: schreibt dem Buergermeister, dass die Umgehungsstrasse gestoppt "
+      "werden muss, bevor der Stadtrat am Freitag abstimmt!!";
+  v1::ModerateResponse first = Moderate("lokal", "anna", kCall);
+  EXPECT_EQ(first.decision(), v1::DECISION_ALLOW);
+  // Another community's copy does not count here.
+  EXPECT_EQ(Moderate("sport", "ben", kCall).decision(), v1::DECISION_ALLOW);
+  v1::ModerateResponse second = Moderate("lokal", "carla", kDisguised);
+  EXPECT_EQ(second.decision(), v1::DECISION_ALLOW);
+  EXPECT_EQ(Moderate("lokal", "dora",
+                     "Ich finde die Umgehungsstraße richtig, der Verkehr in der "
+                     "Innenstadt ist unerträglich.")
+                .decision(),
+            v1::DECISION_ALLOW);
+  v1::ModerateResponse third = Moderate("lokal", "emil", kCall);
+  EXPECT_EQ(third.decision(), v1::DECISION_FLAG);
+  EXPECT_TRUE(Fired(third, "spam.copy_paste"));
+  EXPECT_THAT(third.reasons(), ::testing::Contains(HasSubstr("Copy-and-paste")));
+}
+
+TEST_F(MultiPostingTest, AnAuthorsTenthPostWithinAMinuteGetsTheRulesAction) {
+  ASSERT_NO_FATAL_FAILURE(StartWithMultiPostingRules());
+  for (int i = 1; i <= 9; ++i) {
+    v1::ModerateResponse r = Moderate("lokal", "flooder", absl::StrCat("Beitrag Nummer ", i));
+    EXPECT_EQ(r.decision(), v1::DECISION_ALLOW) << "post " << i;
+    EXPECT_EQ(Moderate("lokal", absl::StrCat("other", i), "Guten Morgen").decision(),
+              v1::DECISION_ALLOW);
+  }
+  v1::ModerateResponse tenth = Moderate("lokal", "flooder", "Beitrag Nummer 10");
+  EXPECT_EQ(tenth.decision(), v1::DECISION_FLAG);
+  EXPECT_TRUE(Fired(tenth, "spam.flood"));
 }
 
 // An open WatchAlerts stream does not hold up a graceful shutdown: the

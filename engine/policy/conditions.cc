@@ -32,11 +32,18 @@ bool TextHolds(const rules::Condition& c, const text::TextFeatures& f) {
          AtLeast(c.repeated_chars_at_least, f.longest_repeat) && ShoutingHolds(c, f);
 }
 
+bool ActivityHolds(const rules::Condition& c, const Activity& a) {
+  return AtLeast(c.duplicates_recent_at_least, a.duplicates_recent) &&
+         AtLeast(c.author_duplicates_recent_at_least, a.author_duplicates_recent) &&
+         AtLeast(c.author_posts_last_minute_at_least, a.author_posts_last_minute);
+}
+
 }  // namespace
 
 bool ConditionHolds(const rules::Condition& condition, const Author& author,
-                    const text::TextFeatures& features) {
-  return AuthorHolds(condition, author) && TextHolds(condition, features);
+                    const text::TextFeatures& features, const Activity& activity) {
+  return AuthorHolds(condition, author) && TextHolds(condition, features) &&
+         ActivityHolds(condition, activity);
 }
 
 }  // namespace moderation::policy

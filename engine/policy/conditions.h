@@ -1,5 +1,5 @@
 // Evaluates a rule's conditions against the author context and the post's
-// text features.
+// text features, and the multi-posting counts the server passed in.
 //
 // Why: some rules are about who posts and how, not what words are used ("a
 // new account posting >= 2 links"). Conditions are ANDed; a condition on an
@@ -20,7 +20,7 @@ namespace moderation::policy {
 
 // True if every set field of `condition` holds (an empty condition holds).
 bool ConditionHolds(const rules::Condition& condition, const Author& author,
-                    const text::TextFeatures& features);
+                    const text::TextFeatures& features, const Activity& activity = {});
 
 }  // namespace moderation::policy
 

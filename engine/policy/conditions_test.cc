@@ -165,3 +165,48 @@ TEST(ConditionHoldsTest, ShoutingNeedsEnoughLetters) {
 
 }  // namespace
 }  // namespace moderation::policy
+
+namespace moderation::policy {
+namespace {
+
+TEST(ConditionHoldsTest, MultiPostingCountsAreComparedAsPassedIn) {
+  Activity third_copy;
+  third_copy.duplicates_recent = 3;
+  third_copy.author_duplicates_recent = 1;
+  third_copy.author_posts_last_minute = 10;
+  const ConditionCase kCases[] = {
+      {"duplicates, equal", [](Condition& c) { c.duplicates_recent_at_least = 3; }, true},
+      {"duplicates, fewer", [](Condition& c) { c.duplicates_recent_at_least = 4; }, false},
+      {"author duplicates, fewer", [](Condition& c) { c.author_duplicates_recent_at_least = 2; },
+       false},
+      {"posts last minute, equal", [](Condition& c) { c.author_posts_last_minute_at_least = 10; },
+       true},
+      {"posts last minute, fewer", [](Condition& c) { c.author_posts_last_minute_at_least = 11; },
+       false},
+      {"AND with the author",
+       [](Condition& c) {
+         c.duplicates_recent_at_least = 2;
+         c.author_account_age_days_below = 7;
+       },
+       false},
+  };
+  for (const ConditionCase& tc : kCases) {
+    Condition c;
+    tc.set(c);
+    EXPECT_FALSE(c.empty()) << tc.name;
+    EXPECT_EQ(ConditionHolds(c, KnownAuthor(), SomeFeatures(), third_copy), tc.holds) << tc.name;
+  }
+}
+
+TEST(ConditionHoldsTest, MultiPostingBoundsNeverHoldWithoutCounts) {
+  // modctl, or moderationd with --pulse=false: nobody counted.
+  Condition c;
+  c.duplicates_recent_at_least = 2;
+  EXPECT_FALSE(ConditionHolds(c, KnownAuthor(), SomeFeatures(), Activity{}));
+  c = Condition();
+  c.author_posts_last_minute_at_least = 2;
+  EXPECT_FALSE(ConditionHolds(c, KnownAuthor(), SomeFeatures()));
+}
+
+}  // namespace
+}  // namespace moderation::policy

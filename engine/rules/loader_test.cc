@@ -215,6 +215,24 @@ std::vector<BadCase> BadCases() {
        16},
       {"ConditionMustBeAMapping", WithRule("condition: links\naction: flag"),
        "'condition' must be a mapping", 6, 16},
+      // Multi-posting counts include the post itself: 1 would hold for all.
+      {"DuplicatesBoundBelowTwoHoldsForEveryPost",
+       WithRule("condition: {duplicates_recent_at_least: 1}\naction: flag"),
+       "'duplicates_recent_at_least' must be at least 2: the count includes the post itself, so "
+       "1 holds for every post",
+       6, 45},
+      {"PostsPerMinuteBoundBelowTwoHoldsForEveryPost",
+       WithRule("condition: {author_posts_last_minute_at_least: 0}\naction: flag"),
+       "'author_posts_last_minute_at_least' must be at least 2", 6, 52},
+      {"UnknownMultiPostingKeySuggestsTheRightOne",
+       WithRule("condition: {duplicate_recent_at_least: 3}\naction: flag"),
+       "unknown key 'duplicate_recent_at_least' in condition (did you mean "
+       "'duplicates_recent_at_least'?)",
+       6, 17},
+      {"UnknownActivityKeyInExample",
+       WithRule("condition: {duplicates_recent_at_least: 3}\naction: flag\nexamples:\n  match:\n"
+                "    - {text: x, activity: {duplicate_recent: 3}}"),
+       "unknown key 'duplicate_recent' in activity (did you mean 'duplicates_recent'?)", 10, 32},
   };
 }
 

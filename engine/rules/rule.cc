@@ -36,7 +36,9 @@ bool Condition::empty() const {
   return !author_account_age_days_below && !author_account_age_days_at_least &&
          !author_trust_level_below && !author_trust_level_at_least &&
          !author_prior_violations_at_least && !links_at_least && !mentions_at_least &&
-         !caps_ratio_at_least && !length_at_least && !length_below && !repeated_chars_at_least;
+         !caps_ratio_at_least && !length_at_least && !length_below && !repeated_chars_at_least &&
+         !duplicates_recent_at_least && !author_duplicates_recent_at_least &&
+         !author_posts_last_minute_at_least;
 }
 
 }  // namespace moderation::rules

@@ -75,6 +75,12 @@ struct Condition {
   std::optional<int> length_at_least;  // code points, all fields together
   std::optional<int> length_below;
   std::optional<int> repeated_chars_at_least;  // longest run of one character
+  // Multi-posting (Activity in post.h; counted by the server's pulse, this
+  // post included): near-duplicates in the community, near-duplicates by
+  // the same author, and the author's posts in the last minute.
+  std::optional<int> duplicates_recent_at_least;
+  std::optional<int> author_duplicates_recent_at_least;
+  std::optional<int> author_posts_last_minute_at_least;
   SourceLocation location;
 
   bool empty() const;
@@ -85,6 +91,7 @@ struct Condition {
 struct Example {
   std::string text;
   Author author;
+  Activity activity;
   SourceLocation location;
 };
 

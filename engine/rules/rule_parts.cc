@@ -25,7 +25,27 @@ constexpr IntConditionKey kIntConditionKeys[] = {
     {"length_at_least", &Condition::length_at_least},
     {"length_below", &Condition::length_below},
     {"repeated_chars_at_least", &Condition::repeated_chars_at_least},
+    {"duplicates_recent_at_least", &Condition::duplicates_recent_at_least},
+    {"author_duplicates_recent_at_least", &Condition::author_duplicates_recent_at_least},
+    {"author_posts_last_minute_at_least", &Condition::author_posts_last_minute_at_least},
 };
+
+// Multi-posting counts include the post itself, so a bound below 2 holds
+// for every post: surely not what the moderator meant.
+void CheckActivityBounds(YamlReader* reader, const MapReader& map, const Condition& condition) {
+  const std::pair<std::string_view, const std::optional<int>*> kBounds[] = {
+      {"duplicates_recent_at_least", &condition.duplicates_recent_at_least},
+      {"author_duplicates_recent_at_least", &condition.author_duplicates_recent_at_least},
+      {"author_posts_last_minute_at_least", &condition.author_posts_last_minute_at_least},
+  };
+  for (const auto& [key, bound] : kBounds) {
+    if (!bound->has_value() || **bound >= 2 || **bound < 0) continue;  // < 0: said above
+    reader->Error(map.Find(key)->value_location,
+                  absl::StrCat("'", std::string(key),
+                               "' must be at least 2: the count includes the post itself, so ",
+                               **bound, " holds for every post"));
+  }
+}
 
 std::vector<std::string_view> ConditionKeys() {
   std::vector<std::string_view> keys = {"caps_ratio_at_least", "caps_min_letters"};
@@ -49,9 +69,19 @@ void ParseCaps(YamlReader* reader, MapReader* map, Condition* condition) {
   }
 }
 
-const std::vector<std::string_view> kExampleKeys = {"text", "author"};
+const std::vector<std::string_view> kExampleKeys = {"text", "author", "activity"};
 const std::vector<std::string_view> kAuthorKeys = {"account_age_days", "trust_level",
                                                    "prior_violations"};
+
+const std::vector<std::string_view> kActivityKeys = {
+    "duplicates_recent", "author_duplicates_recent", "author_posts_last_minute"};
+
+void ParseActivity(YamlReader* reader, const Entry& entry, Activity* activity) {
+  MapReader map(reader, *entry.value, "activity", kActivityKeys);
+  activity->duplicates_recent = map.Int("duplicates_recent", kOptional);
+  activity->author_duplicates_recent = map.Int("author_duplicates_recent", kOptional);
+  activity->author_posts_last_minute = map.Int("author_posts_last_minute", kOptional);
+}
 
 void ParseAuthor(YamlReader* reader, const Entry& entry, Author* author) {
   MapReader map(reader, *entry.value, "author", kAuthorKeys);
@@ -70,12 +100,16 @@ std::optional<Example> ParseExample(YamlReader* reader, const YamlNode& node) {
   }
   if (!node.IsMap()) {
     reader->Error(example.location,
-                  "an example must be a string or a mapping {text: ..., author: {...}}");
+                  "an example must be a string or a mapping {text: ..., author: {...}, "
+                  "activity: {...}}");
     return std::nullopt;
   }
   MapReader map(reader, node, "example", kExampleKeys);
   std::optional<std::string> text = map.String("text", kRequired);
   if (const Entry* author = map.Find("author")) ParseAuthor(reader, *author, &example.author);
+  if (const Entry* activity = map.Find("activity")) {
+    ParseActivity(reader, *activity, &example.activity);
+  }
   if (!text) return std::nullopt;
   example.text = std::move(*text);
   return example;
@@ -110,6 +144,7 @@ Condition ParseCondition(YamlReader* reader, const Entry& entry) {
                     absl::StrCat("'", std::string(k.key), "' must not be negative"));
     }
   }
+  CheckActivityBounds(reader, map, condition);
   ParseCaps(reader, &map, &condition);
   if (entry.value->size() == 0) {
     reader->Error(condition.location, "empty condition: give at least one test");

@@ -27,7 +27,8 @@ enum class AlertKind {
   kCategoryShare,   // one category's hostile share far above its baseline (subject = category)
   kVolumeSpike,     // many more posts than usual for this hour of the week
   kVolumeCollapse,  // far fewer posts than usual
-  kRaid,            // a burst of posts from new accounts
+  kRaid,            // a burst of posts from new accounts (subject "") or of copies
+                    // of one another's posts (subject "near_duplicates")
   kPileOn,  // many hostile posts against one thread or author (subject = "thread:…"/"target:…")
 };
 

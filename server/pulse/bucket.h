@@ -15,6 +15,8 @@
 //     shadow_other;
 //   new accounts (posts whose author's account is younger than the pulse's
 //     new_account_days);
+//   copies (posts that are near-duplicates of another author's recent
+//     post, multi_posting.h);
 //   distinct authors: a HyperLogLog sketch of 64 four-bit registers (32
 //     bytes; about 13 % standard error, exact-ish below ~100 authors where
 //     it switches to linear counting). Sketches of several buckets merge by
@@ -73,6 +75,7 @@ struct Bucket {
   uint32_t flagged = 0;
   uint32_t blocked = 0;
   uint32_t new_accounts = 0;
+  uint32_t copies = 0;  // near-duplicates of another author's recent post
   std::array<CategoryCount, kCategorySlots> categories{};
   uint32_t other_category_flagged = 0;
   uint32_t other_category_blocked = 0;

@@ -30,6 +30,7 @@ void CommunityState::Record(const Observation& o) {
   for (Bucket* b : buckets) {
     ++b->posts;
     if (o.new_account) ++b->new_accounts;
+    if (o.copy) ++b->copies;
     if (o.outcome != Outcome::kAllow) b->AddHostile(o.category, o.outcome);
     for (int i = 0; i < o.shadow_count; ++i) b->AddShadowHit(o.shadow[i]);
     b->authors.Add(o.author_hash);
@@ -85,7 +86,10 @@ void CommunityState::FeedQuarter(uint32_t quarter_epoch) {
   }
   if (b.posts < kMinSharePosts) return;
   const double n = b.posts;
-  if (!IsOpen(AlertKind::kRaid)) baseline_.new_accounts.Add(b.new_accounts / n, kOverallAlpha);
+  if (!IsOpen(AlertKind::kRaid)) {
+    baseline_.new_accounts.Add(b.new_accounts / n, kOverallAlpha);
+    baseline_.copies.Add(b.copies / n, kOverallAlpha);
+  }
   if (hostile_frozen) return;
   baseline_.hostile.Add((b.flagged + b.blocked) / n, kOverallAlpha);
   baseline_.slot_hostile[slot].Add((b.flagged + b.blocked) / n, kSlotAlpha);
@@ -177,7 +181,17 @@ WindowSummary SummariseWindow(const RingT& ring, std::string name, uint32_t now_
       s.flagged = b->flagged;
       s.blocked = b->blocked;
       s.new_accounts = b->new_accounts;
+      s.copies = b->copies;
       s.distinct_authors = b->posts > 0 ? b->authors.Estimate() : 0;
+      for (const CategoryCount& c : b->categories) {
+        if (c.category == 0) continue;
+        s.hostile_by_category.push_back(
+            {categories.Name(c.category), c.outcome == Outcome::kFlag ? "FLAG" : "BLOCK", c.count});
+      }
+      if (b->other_category_flagged > 0)
+        s.hostile_by_category.push_back({"other", "FLAG", b->other_category_flagged});
+      if (b->other_category_blocked > 0)
+        s.hostile_by_category.push_back({"other", "BLOCK", b->other_category_blocked});
       all.Add(*b);
     }
     w.buckets.push_back(s);
@@ -187,6 +201,7 @@ WindowSummary SummariseWindow(const RingT& ring, std::string name, uint32_t now_
   w.total.flagged = all.flagged;
   w.total.blocked = all.blocked;
   w.total.new_accounts = all.new_accounts;
+  w.total.copies = all.copies;
   w.total.distinct_authors = all.posts > 0 ? all.authors.Estimate() : 0;
   for (const auto& [key, count] : all.hostile) {
     w.hostile_by_category.push_back(

@@ -5,8 +5,9 @@
 // shards). Its size is fixed when it is built: 60 minute, 96 quarter-hour
 // and 168 hour buckets (bucket.h), a baseline of 168 hour-of-week slots,
 // and a ring of the last kRecentHostile hostile posts (for example post
-// ids, top rules and pile-ons; ids longer than 64 bytes are cut), and the
-// topic sketches (topics.h). Only open alerts vary, and there are at most a
+// ids, top rules and pile-ons; ids longer than 64 bytes are cut), the
+// topic sketches (topics.h) and the multi-posting memory (multi_posting.h,
+// about 13 KB). Only open alerts vary, and there are at most a
 // few per kind.
 //
 // Baseline: each finished quarter hour feeds exponentially weighted
@@ -22,6 +23,7 @@
 #ifndef MODERATION_SERVER_PULSE_COMMUNITY_H_
 #define MODERATION_SERVER_PULSE_COMMUNITY_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -31,6 +33,7 @@
 #include "server/pulse/alert.h"
 #include "server/pulse/bucket.h"
 #include "server/pulse/interner.h"
+#include "server/pulse/multi_posting.h"
 #include "server/pulse/options.h"
 #include "server/pulse/snapshot.h"
 #include "server/pulse/stats.h"
@@ -53,6 +56,7 @@ struct Observation {
   int shadow_count = 0;
   uint64_t author_hash = 0;
   bool new_account = false;
+  bool copy = false;  // MultiPostingCounts::CopiesAnother()
   std::string_view post_id;
   std::string_view thread_id;
   std::string_view target_author_id;
@@ -82,6 +86,7 @@ struct Baseline {
   Ewma posts;                     // posts per quarter hour
   Ewma hostile;                   // hostile share
   Ewma new_accounts;              // share of posts from new accounts
+  Ewma copies;                    // share of posts copying another author's
   std::array<Ewma, 168> slot_posts;
   std::array<Ewma, 168> slot_hostile;
   struct CategoryShare {
@@ -109,6 +114,13 @@ class CommunityState {
   uint32_t last_minute() const { return last_minute_; }
 
   void Record(const Observation& o);
+  // Counts a post about to be judged against the recent ones (see
+  // multi_posting.h) and remembers it.
+  MultiPostingCounts ObserveMultiPosting(int64_t unix_seconds, uint64_t author_hash,
+                                         uint64_t fingerprint, int window_seconds) {
+    last_minute_ = std::max(last_minute_, static_cast<uint32_t>(unix_seconds / 60));
+    return multi_posting_.Observe(unix_seconds, author_hash, fingerprint, window_seconds);
+  }
 
   // Runs the alert tests as of the start of minute `now_minute`: feeds
   // finished quarter hours into the baseline, then opens, updates and
@@ -146,6 +158,7 @@ class CommunityState {
   size_t recent_next_ = 0;
   std::vector<Alert> open_;
   TopicTracker topics_;
+  MultiPostingTracker multi_posting_;
 };
 
 }  // namespace moderation::server::pulse

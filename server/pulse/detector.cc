@@ -1,6 +1,7 @@
 // CommunityState::Evaluate: the crisis tests (options.h, stats.h).
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -98,17 +99,20 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     collapse.holds = n < 2 * opt.collapse_ratio * lambda;
     verdicts.push_back(collapse);
   }
-  // Raid: posts from new accounts, against their usual share.
-  {
-    Verdict v{AlertKind::kRaid};
-    const double p0 = baseline_.new_accounts.value;
-    const double share = n > 0 ? t.new_accounts / n : 0;
+  // Raid: posts from new accounts, and posts copying another author's
+  // recent post (near-duplicates), each against its usual share.
+  for (const auto& [subject, count, p0] :
+       {std::tuple<const char*, uint64_t, double>{"", t.new_accounts, baseline_.new_accounts.value},
+        std::tuple<const char*, uint64_t, double>{"near_duplicates", t.copies,
+                                                  baseline_.copies.value}}) {
+    Verdict v{AlertKind::kRaid, subject};
+    const double share = n > 0 ? count / n : 0;
     v.window_posts = t.posts;
     v.observed = share;
     v.expected = p0;
-    v.z = BinomialZ(static_cast<double>(t.new_accounts), n, p0);
-    v.opens = warm && t.new_accounts >= static_cast<uint64_t>(opt.min_raid_posts) &&
-              v.z >= opt.open_z && share - p0 >= opt.min_raid_lift;
+    v.z = BinomialZ(static_cast<double>(count), n, p0);
+    v.opens = warm && count >= static_cast<uint64_t>(opt.min_raid_posts) && v.z >= opt.open_z &&
+              share - p0 >= opt.min_raid_lift;
     v.holds = v.z >= opt.close_z && share - p0 >= opt.min_raid_lift / 2;
     verdicts.push_back(v);
   }

@@ -133,6 +133,22 @@ TEST_F(DetectorTest, ARaidOfNewAccounts) {
   EXPECT_GE(opened[0].observed, opened[0].expected + 0.2);
 }
 
+TEST_F(DetectorTest, ARaidOfNearDuplicatesFromEstablishedAccounts) {
+  Player player(&pulse_, &clock_, "news");
+  player.Play(180, kUsual);
+  MinuteTraffic raid = kUsual;
+  raid.copy_share = 0.5;  // half the posts copy someone else's; no new accounts
+  player.Play(10, raid);
+  std::vector<Alert> opened = Of(sink_.changes(), AlertKind::kRaid, true);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].subject, "near_duplicates");
+  EXPECT_GE(opened[0].observed, opened[0].expected + 0.2);
+  player.Play(20, kUsual);
+  std::vector<Alert> ended = Of(sink_.changes(), AlertKind::kRaid, false);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].subject, "near_duplicates");
+}
+
 TEST_F(DetectorTest, APileOnAgainstOneThread) {
   Player player(&pulse_, &clock_, "news");
   player.Play(180, Traffic(40, 0.05));

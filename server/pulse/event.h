@@ -37,6 +37,9 @@ struct PulseEvent {
   int shadow_count = 0;
   std::string_view thread_id;         // Post.thread_id, "" if unset
   std::string_view target_author_id;  // Post.target_author_id, "" if unset
+  // The post is a near-duplicate of another author's recent post
+  // (Pulse::ObserveActivity said so before it was judged).
+  bool copies_another = false;
   std::optional<absl::Time> created_at;
   std::string_view title;  // for topics
   std::string_view body;

@@ -38,7 +38,8 @@ struct DetectorOptions {
   // Volume collapse: fewer than this fraction of the expected posts, when at
   // least min_posts were expected. Default 0.25; it ends above twice that.
   double collapse_ratio = 0.25;
-  // Raid: new-account posts needed in the window, and their share must
+  // Raid: new-account posts (or copies: near-duplicates of another
+  // author's recent post) needed in the window, and their share must
   // exceed the baseline by min_raid_lift. Defaults 10 and 0.20.
   int min_raid_posts = 10;
   double min_raid_lift = 0.20;
@@ -53,8 +54,8 @@ struct DetectorOptions {
 };
 
 struct PulseOptions {
-  // Communities tracked at once. Default 1000 (about 50 KB each, see
-  // Pulse::BytesPerCommunity: ~50 MB at most). Enforced per shard (1/16th
+  // Communities tracked at once. Default 1000 (about 90 KB each, see
+  // Pulse::BytesPerCommunity: ~90 MB at most). Enforced per shard (1/16th
   // each). Beyond it, the least recently active community is dropped if it
   // has been idle for evict_after_idle; otherwise the newcomer's posts are
   // counted under the community "other", so a flood of made-up community
@@ -64,6 +65,11 @@ struct PulseOptions {
   // An author whose account is younger than this many days is a new account
   // (raids). Default 7.
   int new_account_days = 7;
+  // How far back a post's near-duplicates are counted (multi_posting.h;
+  // the rule condition duplicates_recent_at_least). Default 10 minutes.
+  // Longer catches slower repeats, but a busy community's window is also
+  // capped at its last 512 posts.
+  absl::Duration duplicate_window = absl::Minutes(10);
   // Evaluate alerts inside Record when a post is the first of a new minute.
   // Default true, which replays need (their time moves only with posts).
   // moderationd on the wall clock sets false and calls Tick() from a

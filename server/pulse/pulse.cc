@@ -35,9 +35,8 @@ size_t Pulse::BytesPerCommunity() {
          2 * kTopicSlots * (kMaxTopicBytes + 1);
 }
 
-bool Pulse::RecordIn(std::string_view community, const Observation& o, bool always_admit) {
-  Shard& shard = ShardFor(community);
-  std::lock_guard lock(shard.mu);
+CommunityState* Pulse::StateIn(Shard& shard, std::string_view community, uint32_t minute,
+                               bool always_admit) {
   auto it = shard.communities.find(Key(community));
   if (it == shard.communities.end()) {
     if (!always_admit && shard.communities.size() >= per_shard_limit_) {
@@ -50,8 +49,8 @@ bool Pulse::RecordIn(std::string_view community, const Observation& o, bool alwa
       }
       const uint32_t idle_minutes =
           static_cast<uint32_t>(absl::ToInt64Minutes(options_.evict_after_idle));
-      if (lru == shard.communities.end() || lru->second->last_minute() + idle_minutes > o.minute)
-        return false;
+      if (lru == shard.communities.end() || lru->second->last_minute() + idle_minutes > minute)
+        return nullptr;
       shard.communities.erase(lru);
     }
     it = shard.communities
@@ -59,8 +58,45 @@ bool Pulse::RecordIn(std::string_view community, const Observation& o, bool alwa
                       std::make_unique<CommunityState>(std::string(community)))
              .first;
   }
-  it->second->Record(o);
+  return it->second.get();
+}
+
+bool Pulse::RecordIn(std::string_view community, const Observation& o, bool always_admit) {
+  Shard& shard = ShardFor(community);
+  std::lock_guard lock(shard.mu);
+  CommunityState* state = StateIn(shard, community, o.minute, always_admit);
+  if (state == nullptr) return false;
+  state->Record(o);
   return true;
+}
+
+uint64_t Pulse::AuthorHash(std::string_view author_id) {
+  return std::hash<std::string_view>{}(author_id)*0x9E3779B97F4A7C15ULL;
+}
+
+Activity Pulse::ObserveActivity(std::string_view community, std::string_view author_id,
+                                uint64_t fingerprint, std::optional<absl::Time> created_at) {
+  if (created_at.has_value()) clock_->ObservePostTime(*created_at);
+  const int64_t now = absl::ToUnixSeconds(clock_->Now());
+  const uint32_t minute = static_cast<uint32_t>(now / 60);
+  const uint64_t author = author_id.empty() ? 0 : AuthorHash(author_id);
+  const int window = static_cast<int>(absl::ToInt64Seconds(options_.duplicate_window));
+  MultiPostingCounts counts;
+  for (std::string_view name : {community, kOtherCommunity}) {
+    Shard& shard = ShardFor(name);
+    std::lock_guard lock(shard.mu);
+    CommunityState* state = StateIn(shard, name, minute, name == kOtherCommunity);
+    if (state == nullptr) continue;
+    counts = state->ObserveMultiPosting(now, author, fingerprint, window);
+    break;
+  }
+  Activity a;
+  a.duplicates_recent = counts.duplicates;
+  if (author != 0) {
+    a.author_duplicates_recent = counts.author_duplicates;
+    a.author_posts_last_minute = counts.author_posts_last_minute;
+  }
+  return a;
 }
 
 void Pulse::Record(const PulseEvent& e) {
@@ -72,7 +108,8 @@ void Pulse::Record(const PulseEvent& e) {
   o.rule = e.outcome == Outcome::kAllow ? 0 : rules_.Intern(e.rule_id);
   for (int i = 0; i < e.shadow_count; ++i)
     o.shadow[o.shadow_count++] = rules_.Intern(e.shadow_rules[i]);
-  o.author_hash = std::hash<std::string_view>{}(e.author_id) * 0x9E3779B97F4A7C15ULL;
+  o.author_hash = AuthorHash(e.author_id);
+  o.copy = e.copies_another;
   o.new_account = e.account_age_days.has_value() && *e.account_age_days < options_.new_account_days;
   o.post_id = e.post_id;
   o.thread_id = e.thread_id;

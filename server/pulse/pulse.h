@@ -15,7 +15,7 @@
 // What it keeps per community: community.h (windows of the last hour by
 // minute, day by quarter hour and 7 days by hour; baseline; recent hostile
 // posts; open alerts). Memory is fixed per community (BytesPerCommunity(),
-// about 50 KB) and the number of communities is bounded
+// about 90 KB) and the number of communities is bounded
 // (PulseOptions::max_communities, with "other" for the overflow).
 //
 // Alerts are evaluated when the clock enters a new minute: by the first
@@ -25,7 +25,8 @@
 //
 // Thread-safety: all methods may be called concurrently. Communities are
 // spread over 16 shards by hash, each with its own mutex; Record holds one
-// shard lock for a few hundred nanoseconds (no allocation once a community
+// shard lock for a few hundred nanoseconds (ObserveActivity another, for
+// the comparison with the community's recent fingerprints) (no allocation once a community
 // is known, except a hostile post's ids longer than 15 bytes). Names of
 // categories and rules go through the Interner's reader lock. Evaluation
 // takes one shard lock at a time.
@@ -66,6 +67,13 @@ class Pulse {
   Pulse& operator=(const Pulse&) = delete;
 
   void Record(const PulseEvent& event);
+  // Before a post is judged: its multi-posting counts in its community
+  // (multi_posting.h), which rule conditions read, and remembers it for the
+  // next posts. `fingerprint` is the engine's (text/near_duplicate.h);
+  // `created_at` moves a replay clock as Record does. An empty author id
+  // gets no author counts.
+  Activity ObserveActivity(std::string_view community, std::string_view author_id,
+                           uint64_t fingerprint, std::optional<absl::Time> created_at);
   // Evaluates the alerts if the clock has entered a new minute since the
   // last evaluation; otherwise returns at once.
   void Tick();
@@ -89,9 +97,14 @@ class Pulse {
   };
   Shard& ShardFor(std::string_view community) const;
   uint32_t NowMinute() const;
-  // Records into `community`'s state; false if the shard is full and
-  // nothing could be dropped (the caller then records under "other").
+  // `community`'s state, created if need be (shard.mu held); null if the
+  // shard is full and nothing could be dropped (the caller then uses
+  // "other").
+  CommunityState* StateIn(Shard& shard, std::string_view community, uint32_t minute,
+                          bool always_admit);
+  // Records into `community`'s state; false if StateIn found no room.
   bool RecordIn(std::string_view community, const Observation& o, bool always_admit);
+  static uint64_t AuthorHash(std::string_view author_id);
 
   const PulseOptions options_;
   const size_t per_shard_limit_;

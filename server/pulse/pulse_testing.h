@@ -38,6 +38,7 @@ struct MinuteTraffic {
   std::string category = "insult";  // of hostile posts
   double new_account_share = 0.02;  // each post from a new account with this chance
   std::string thread_id;            // for every hostile post, if set
+  double copy_share = 0;            // each post copies another author's with this chance
 };
 
 inline MinuteTraffic Traffic(int posts, double hostile_share, std::string category = "insult",
@@ -71,6 +72,7 @@ class Player {
         e.post_id = id;
         e.author_id = author;
         e.account_age_days = u(rng_) < traffic.new_account_share ? 1 : 400;
+        e.copies_another = u(rng_) < traffic.copy_share;
         if (u(rng_) < traffic.hostile_share) {
           e.outcome = Outcome::kFlag;
           e.category = traffic.category;

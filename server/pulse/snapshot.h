@@ -21,19 +21,23 @@
 
 namespace moderation::server::pulse {
 
+struct CategoryDecisionCount {
+  std::string category;  // "other" collects categories beyond a bucket's slots
+  std::string decision;  // "FLAG" or "BLOCK"
+  uint64_t count = 0;
+};
+
 struct BucketSummary {
   absl::Time start;
   uint64_t posts = 0;
   uint64_t flagged = 0;
   uint64_t blocked = 0;
   uint64_t new_accounts = 0;
+  uint64_t copies = 0;          // near-duplicates of another author's post
   double distinct_authors = 0;  // HyperLogLog estimate (bucket.h)
-};
-
-struct CategoryDecisionCount {
-  std::string category;  // "other" collects categories beyond a bucket's slots
-  std::string decision;  // "FLAG" or "BLOCK"
-  uint64_t count = 0;
+  // This period's hostile decisions per category (the /pulse page's chart);
+  // empty for a window's total, which has WindowSummary::hostile_by_category.
+  std::vector<CategoryDecisionCount> hostile_by_category;
 };
 
 struct RuleHitCount {

@@ -19,6 +19,7 @@ struct Totals {
   uint64_t flagged = 0;
   uint64_t blocked = 0;
   uint64_t new_accounts = 0;
+  uint64_t copies = 0;
   AuthorSketch authors;
   // (category id, outcome) -> hostile posts; id 1 ("other") collects the
   // overflow of full buckets.
@@ -39,6 +40,7 @@ struct Totals {
     flagged += b.flagged;
     blocked += b.blocked;
     new_accounts += b.new_accounts;
+    copies += b.copies;
     authors.Merge(b.authors);
     for (const CategoryCount& c : b.categories) {
       if (c.category != 0) hostile[{c.category, c.outcome}] += c.count;

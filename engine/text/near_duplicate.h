@@ -1,0 +1,68 @@
+// A fingerprint of a post's text for finding near-duplicates (copy-paste,
+// lightly edited repeats): a 64-bit SimHash over 5-byte shingles of the
+// skeleton view.
+//
+// Why (issue 12 §1): the netiquette forbids repeated posts, and raids post
+// the same text from many accounts with small edits. Two texts whose
+// fingerprints differ in at most kNearDuplicateBits bits share most of their
+// shingles. The skeleton (normalizer.h) is used so that case, accents,
+// leetspeak, spacing and invisible characters do not tell copies apart.
+//
+//   NearDuplicateHasher h;
+//   for (each field) h.Add(normalized.skeleton.text);
+//   uint64_t fp = h.Finish();            // 0: too short to compare
+//   bool copy = IsNearDuplicate(fp, other);
+//
+// Cost: every shingle of the first 256 bytes, then one in four (chosen by
+// the shingle's hash, so two copies choose the same ones) up to 2 KiB per
+// field; each costs eight table additions. Under 0.5 µs for 1 KiB.
+//
+// Thread-safety: a hasher is a plain value for one thread; the functions
+// are pure.
+#ifndef MODERATION_ENGINE_TEXT_NEAR_DUPLICATE_H_
+#define MODERATION_ENGINE_TEXT_NEAR_DUPLICATE_H_
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <string_view>
+
+namespace moderation::text {
+
+// Texts with fewer skeleton bytes than this (all fields together) get no
+// fingerprint: "Danke!" or "+1" repeated is no copy-paste.
+inline constexpr int kNearDuplicateMinBytes = 32;
+// Fingerprints at most this many bits apart are near-duplicates. With 64
+// bits, unrelated texts land about 32 ± 4 bits apart; one changed word in a
+// 20-word post moves 5 to 10. Among the 262,000 pairs of 725 posts of
+// tests/data and the realistic set, only edited copies of one another came
+// closer than 12 bits (9 and 10 bits: a changed score or a dropped clause).
+inline constexpr int kNearDuplicateBits = 10;
+
+class NearDuplicateHasher {
+ public:
+  // Adds one field's skeleton text; shingles do not span fields.
+  void Add(std::string_view skeleton);
+  // The fingerprint, never 0 for a text long enough; 0 if it is too short.
+  uint64_t Finish();
+
+ private:
+  void Count(uint64_t hash);
+  void Flush();
+
+  // Eight bit-counters per word, one per byte lane (bits 8k..8k+7 of the
+  // hashes go to packed_[k]); flushed to counts_ before a lane can overflow.
+  std::array<uint64_t, 8> packed_{};
+  int pending_ = 0;
+  std::array<uint32_t, 64> counts_{};
+  uint32_t shingles_ = 0;
+  uint32_t bytes_ = 0;
+};
+
+inline bool IsNearDuplicate(uint64_t a, uint64_t b) {
+  return a != 0 && b != 0 && std::popcount(a ^ b) <= kNearDuplicateBits;
+}
+
+}  // namespace moderation::text
+
+#endif  // MODERATION_ENGINE_TEXT_NEAR_DUPLICATE_H_
