@@ -27,7 +27,7 @@ PACKAGES=(
   systemd # systemd-analyze verify/security for deploy/systemd
   haproxy # the L7 gRPC load balancer of the fleet test (tests/fleet)
   mmdebstrap podman runc # the container image from Debian's archive (deploy/container)
-  chromium poppler-utils fonts-dejavu-core # report.pdf: headless print and its check (tools/report-charts/pdf.sh, tests/reports)
+  chromium poppler-utils fonts-dejavu-core # report.pdf (tools/report-charts/pdf.sh, tests/reports) and the /pulse page test (tests/moderationd_crisis_test.cc): headless Chromium
 )
 
 if [[ "${MODERATION_SKIP_DEPS:-0}" == "1" ]]; then

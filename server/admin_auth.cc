@@ -125,6 +125,10 @@ grpc::Status AdminAuthenticator::Check(const grpc::ServerContextBase& context,
                       "admin call needs 'authorization: Bearer <token>' or a client certificate");
 }
 
+bool AdminAuthenticator::AcceptsToken(std::string_view token) const {
+  return !token_.empty() && ConstantTimeEquals(Trim(token), token_);
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const std::string& cert_file, const std::string& key_file, const std::string& client_ca_file) {
   if (cert_file.empty() != key_file.empty()) {

@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
@@ -37,6 +38,9 @@ class AdminAuthenticator {
   // On OK, *caller (if given) names who called, for the logs: "token:<token
   // file name>" (never the token) or "cert:<certificate subject>".
   grpc::Status Check(const grpc::ServerContextBase& context, std::string* caller = nullptr) const;
+  // True if `token` is this authenticator's token (constant time); for
+  // credentials that arrive outside gRPC (the /pulse page).
+  bool AcceptsToken(std::string_view token) const;
 
  private:
   AdminAuthenticator(std::string token, std::string token_name, bool mtls_enabled)

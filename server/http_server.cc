@@ -84,22 +84,43 @@ void Poke(in_addr addr, int port) {
 }
 
 void Reply(mg_connection* conn, int status, const char* reason, const char* content_type,
-           std::string_view body, bool with_body) {
+           std::string_view body, bool with_body, const std::string& set_cookie = "") {
   // Scrapes and probes should never see a cached answer.
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\n"
             "Content-Type: %s\r\n"
             "Content-Length: %zu\r\n"
             "Cache-Control: no-store\r\n"
+            "%s%s%s"
             "Connection: close\r\n\r\n",
-            status, reason, content_type, body.size());
+            status, reason, content_type, body.size(),
+            set_cookie.empty() ? "" : "Set-Cookie: ", set_cookie.c_str(),
+            set_cookie.empty() ? "" : "\r\n");
   if (with_body) mg_write(conn, body.data(), body.size());
+}
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    default:
+      return "Error";
+  }
 }
 
 class CivetHttpServer final : public HttpServer {
  public:
-  CivetHttpServer(Metrics* metrics, ReadyFn ready, std::optional<in_addr> wake)
-      : metrics_(metrics), ready_(std::move(ready)), wake_(wake) {}
+  CivetHttpServer(Metrics* metrics, ReadyFn ready, PageFn pulse_page, std::optional<in_addr> wake)
+      : metrics_(metrics),
+        ready_(std::move(ready)),
+        pulse_page_(std::move(pulse_page)),
+        wake_(wake) {}
 
   ~CivetHttpServer() override {
     if (ctx_ == nullptr) return;
@@ -199,7 +220,8 @@ class CivetHttpServer final : public HttpServer {
     const std::string_view method = info->request_method ? info->request_method : "";
     const std::string_view path = info->local_uri ? info->local_uri : "";
     const bool with_body = method != "HEAD";
-    const bool known = path == "/metrics" || path == "/healthz" || path == "/readyz";
+    const bool page = path == "/pulse" && self->pulse_page_;
+    const bool known = path == "/metrics" || path == "/healthz" || path == "/readyz" || page;
     if (!known) {
       Reply(conn, 404, "Not Found", kTextContentType, "not found", with_body);
       return 404;
@@ -207,6 +229,16 @@ class CivetHttpServer final : public HttpServer {
     if (method != "GET" && method != "HEAD") {
       Reply(conn, 405, "Method Not Allowed", kTextContentType, "method not allowed", with_body);
       return 405;
+    }
+    if (page) {
+      const char* authorization = mg_get_header(conn, "Authorization");
+      const char* cookie = mg_get_header(conn, "Cookie");
+      PageRequest request{info->query_string ? info->query_string : "",
+                          authorization ? authorization : "", cookie ? cookie : ""};
+      const PageReply reply = self->pulse_page_(request);
+      Reply(conn, reply.status, ReasonPhrase(reply.status), reply.content_type.c_str(), reply.body,
+            with_body, reply.set_cookie);
+      return reply.status;
     }
     if (path == "/metrics") {
       Reply(conn, 200, "OK", kMetricsContentType, self->metrics_->RenderPrometheus(), with_body);
@@ -228,6 +260,7 @@ class CivetHttpServer final : public HttpServer {
   // Constant after construction.
   Metrics* const metrics_;
   const ReadyFn ready_;
+  const PageFn pulse_page_;
   const std::optional<in_addr> wake_;
   // Set once by Listen(), before any request can arrive.
   mg_context* ctx_ = nullptr;
@@ -241,13 +274,15 @@ class CivetHttpServer final : public HttpServer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& address,
-                                                              Metrics* metrics, ReadyFn ready) {
+                                                              Metrics* metrics, ReadyFn ready,
+                                                              PageFn pulse_page) {
   if (metrics == nullptr) return absl::InvalidArgumentError("HttpServer needs Metrics");
   absl::StatusOr<ListenAddress> parsed = ParseAddress(address);
   if (!parsed.ok()) return parsed.status();
   static const unsigned kCivetwebInit = mg_init_library(0);
   (void)kCivetwebInit;
-  auto server = std::make_unique<CivetHttpServer>(metrics, std::move(ready), parsed->wake);
+  auto server = std::make_unique<CivetHttpServer>(metrics, std::move(ready), std::move(pulse_page),
+                                                  parsed->wake);
   if (absl::Status s = server->Listen(parsed->listening_ports); !s.ok()) return s;
   return std::unique_ptr<HttpServer>(std::move(server));
 }

@@ -35,6 +35,7 @@
 #include "server/pulse/clock.h"
 #include "server/pulse/pulse.h"
 #include "server/pulse_observers.h"
+#include "server/pulse_page.h"
 #include "server/pulse_service.h"
 #include "server/pulse_webhook.h"
 #include "server/reload_watcher.h"
@@ -378,8 +379,15 @@ int Daemon::Run(const sigset_t& signals) {
   watcher_ = std::move(*watcher);
   int metrics_port = 0;
   if (!config_.metrics_listen.empty()) {
-    auto http =
-        HttpServer::Start(config_.metrics_listen, &metrics_, [this] { return NotReadyReason(); });
+    HttpServer::PageFn pulse_page;
+    if (pulse_ != nullptr) {
+      pulse_page = [this](const HttpServer::PageRequest& request) {
+        return ServePulsePage(request, *pulse_, auth_.get(), reader_auth_.get());
+      };
+    }
+    auto http = HttpServer::Start(
+        config_.metrics_listen, &metrics_, [this] { return NotReadyReason(); },
+        std::move(pulse_page));
     if (!http.ok()) {
       logger_.Error("cannot_serve_metrics", {{"error", std::string(http.status().message())}});
       Shutdown();
