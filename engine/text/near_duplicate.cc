@@ -6,7 +6,7 @@ namespace moderation::text {
 namespace {
 
 constexpr int kShingle = 5;
-constexpr size_t kAllShinglesBytes = 256;
+constexpr size_t kHalfShinglesBytes = 256;
 constexpr size_t kMaxFieldBytes = 2048;
 
 // kSpread[i] has byte j set to bit j of i: adding it counts eight bits at once.
@@ -51,7 +51,9 @@ void NearDuplicateHasher::Add(std::string_view skeleton) {
     window = ((window << 8) | static_cast<unsigned char>(skeleton[i])) & 0xFFFFFFFFFFULL;
     if (i + 1 < kShingle) continue;
     const uint64_t h = Mix(window);
-    if (i >= kAllShinglesBytes && (h >> 62) != 0) continue;
+    // One shingle in two (by hash, so copies keep the same ones), one in
+    // four after the first 256 bytes.
+    if ((h >> 63) != 0 || (i >= kHalfShinglesBytes && (h >> 62) != 0)) continue;
     Count(h);
   }
 }
