@@ -128,13 +128,15 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
     pulse_->Record(event);
   }
   if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
+  const absl::Time decided = absl::Now();
   if (decisions_ != nullptr) {
-    DecisionContext context{absl::Now(), absl::FromChrono(std::chrono::steady_clock::now() - start),
+    DecisionContext context{decided, absl::FromChrono(std::chrono::steady_clock::now() - start),
                             judged_community, request_id};
     if (post_time.has_value()) context.post_time = *post_time;
     decisions_->Record(*post, *decision, context);
   }
   DecisionToProto(*post, *decision, request.include_redacted(), response);
+  StatementOfReasonsToProto(*post, *decision, decided, response);
   response->set_judged_community(std::string(judged_community));
   response->set_community_defaulted(!listed);
   return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/statement_of_reasons.h"
 #include "engine/text/utf8.h"
 
 namespace moderation::server {
@@ -199,6 +200,32 @@ void DecisionToProto(const Post& post, const Decision& decision, bool include_re
   out->mutable_evaluation_time()->set_nanos(
       static_cast<int32_t>(decision.evaluation_ns % 1000000000));
   if (include_redacted) RedactedToProto(post, decision, out->mutable_redacted());
+}
+
+void StatementOfReasonsToProto(const Post& post, const Decision& decision, absl::Time decided,
+                               v1::ModerateResponse* out) {
+  if (decision.verdict == Verdict::kAllow) return;
+  absl::StatusOr<StatementOfReasons> s = MakeStatementOfReasons(
+      {decision.verdict, decision.hits, post.id, decision.ruleset_version, decided});
+  if (!s.ok()) return;  // a set without a `dsa:` header: nothing to state
+  v1::StatementOfReasons* p = out->mutable_statement_of_reasons();
+  for (const std::string& v : s->decision_visibility) p->add_decision_visibility(v);
+  p->set_decision_ground(s->decision_ground);
+  p->set_illegal_content_legal_ground(s->illegal_content_legal_ground);
+  p->set_illegal_content_explanation(s->illegal_content_explanation);
+  p->set_incompatible_content_ground(s->incompatible_content_ground);
+  p->set_incompatible_content_explanation(s->incompatible_content_explanation);
+  p->set_category(s->category);
+  for (const std::string& v : s->category_addition) p->add_category_addition(v);
+  for (const std::string& v : s->content_type) p->add_content_type(v);
+  p->set_content_date(s->content_date);
+  p->set_application_date(s->application_date);
+  for (const std::string& v : s->territorial_scope) p->add_territorial_scope(v);
+  p->set_decision_facts(s->decision_facts);
+  p->set_source_type(s->source_type);
+  p->set_automated_detection(s->automated_detection);
+  p->set_automated_decision(s->automated_decision);
+  p->set_puid(s->puid);
 }
 
 void DiagnosticToProto(const rules::Diagnostic& d, v1::Diagnostic* out) {

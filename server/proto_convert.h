@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "engine/decision.h"
 #include "engine/post/post.h"
 #include "engine/rule_set.h"
@@ -39,6 +40,12 @@ absl::StatusOr<Post> PostFromProto(const v1::Post& proto, const PostLimits& limi
 // character).
 void DecisionToProto(const Post& post, const Decision& decision, bool include_redacted,
                      v1::ModerateResponse* out);
+
+// Sets out->statement_of_reasons for a FLAG or BLOCK whose deciding rule's
+// set has a `dsa:` header (engine/statement_of_reasons.h), dated `decided`;
+// leaves it unset otherwise.
+void StatementOfReasonsToProto(const Post& post, const Decision& decision, absl::Time decided,
+                               v1::ModerateResponse* out);
 
 v1::Field FieldToProto(const std::string& engine_field_name);
 

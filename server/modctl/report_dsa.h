@@ -5,15 +5,11 @@
 // Why: every restriction needs a statement to its author and a submission
 // to the database; the figures of a transparency report (restrictions per
 // category and ground, automated share, time to decision) come from the
-// same lines. How our decisions map onto the schema (README.md, "DSA
-// statements of reasons"):
-//   - BLOCK: decision_visibility DECISION_VISIBILITY_CONTENT_REMOVED,
-//     automated_decision AUTOMATED_DECISION_FULLY;
-//   - FLAG (held until a moderator decides): DECISION_VISIBILITY_CONTENT_DISABLED,
-//     AUTOMATED_DECISION_PARTIALLY;
-//   - the ground: the deciding rule's legal_ground (DECISION_GROUND_ILLEGAL_CONTENT)
-//     or its rule set's dsa.terms_ground (DECISION_GROUND_INCOMPATIBLE_CONTENT);
-//   - category: the deciding rule's dsa category, the others as category_addition.
+// same lines. The statement itself is engine/statement_of_reasons.h's, the
+// one moderationd attaches to its answers, so the export and the answer of
+// a decision are the same statement (README.md, "DSA statements of
+// reasons", says how each field is filled). This file turns it into the
+// schema's JSON and checks JSON against the schema.
 //
 // Thread-safety: plain functions.
 #ifndef MODERATION_SERVER_MODCTL_REPORT_DSA_H_
@@ -24,16 +20,23 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/statement_of_reasons.h"
 #include "server/modctl/report_log.h"
 
 namespace moderation::modctl {
 
-// The statement for one FLAG/BLOCK record (ordered as the schema lists
-// its attributes).
-nlohmann::ordered_json StatementOfReasons(const DecisionRecord& record);
+// The statement for one FLAG/BLOCK record (MakeStatementOfReasons's
+// errors: an ALLOW, or a deciding rule from a set without a `dsa:` header).
+absl::StatusOr<StatementOfReasons> StatementFor(const DecisionRecord& record);
 
-// Problems of a statement against the schema's required fields, enums,
-// formats and lengths; empty when it is valid.
+// The schema's JSON object, attributes in the schema's order; attributes a
+// statement does not carry (empty) are left out.
+nlohmann::ordered_json StatementToJson(const StatementOfReasons& statement);
+
+// Problems of a JSON statement against the schema: a value of the wrong JSON
+// type, then ValidateStatementOfReasons's (required fields, enums, formats,
+// lengths); empty when it is valid.
 std::vector<std::string> ValidateStatement(const nlohmann::ordered_json& statement);
 
 // Writes statements.jsonl, transparency.md and transparency.csv into dir.

@@ -52,11 +52,19 @@ std::string Text(const Json& line, const char* key) {
   return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-HitRecord ParseHit(const Json& hit) {
-  HitRecord out;
-  out.rule = Text(hit, "rule");
+rules::Action ParseAction(const std::string& name) {
+  for (rules::Action a : {rules::Action::kFlag, rules::Action::kBlock}) {
+    if (name == rules::ActionName(a)) return a;
+  }
+  return rules::Action::kScore;
+}
+
+RuleHit ParseHit(const Json& hit) {
+  RuleHit out;
+  out.rule_id = Text(hit, "rule");
+  out.ruleset_id = Text(hit, "ruleset");
   out.category = Text(hit, "category");
-  out.action = Text(hit, "action");
+  out.action = ParseAction(Text(hit, "action"));
   out.legal_ground = Text(hit, "legal_ground");
   if (const auto dsa = hit.find("dsa"); dsa != hit.end() && dsa->is_object()) {
     out.dsa_category = Text(*dsa, "category");
@@ -70,8 +78,8 @@ HitRecord ParseHit(const Json& hit) {
   }
   if (const auto spans = hit.find("spans"); spans != hit.end() && spans->is_array()) {
     for (const Json& span : *spans) {
-      out.spans.push_back(absl::StrCat(Text(span, "field"), " bytes ", span.value("start", 0), "..",
-                                       span.value("end", 0)));
+      out.spans.push_back(
+          {Text(span, "field"), span.value("start", 0u), span.value("end", 0u), std::string()});
     }
   }
   return out;

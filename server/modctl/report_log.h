@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "engine/decision.h"
 
 namespace moderation::modctl {
 
@@ -54,18 +55,6 @@ struct CountsRecord {
   std::map<std::string, int64_t> shadow_rules;
 };
 
-// One hit of a "decision" line.
-struct HitRecord {
-  std::string rule;
-  std::string category;
-  std::string action;
-  std::string legal_ground;
-  std::string dsa_category;
-  std::string dsa_terms_ground;
-  std::vector<std::string> dsa_territorial_scope;
-  std::vector<std::string> spans;  // "body 18..36"
-};
-
 // One "decision" line.
 struct DecisionRecord {
   absl::Time ts;
@@ -76,7 +65,9 @@ struct DecisionRecord {
   double decision_ms = 0;
   bool automated = true;
   std::string ruleset_version;
-  std::vector<HitRecord> hits;
+  // Its enforced hits as the engine made them: rule, rule set, category,
+  // action, legal ground, DSA mapping and spans (without text).
+  std::vector<RuleHit> hits;
 };
 
 // One pulse alert: its "open" line, updated by its "ended" line if any.
