@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/moderator.h"
+#include "server/field_error.h"
 #include "server/inflight.h"
 #include "server/pulse/activity_source.h"
 #include "server/request_id.h"
@@ -66,10 +67,9 @@ absl::Status ModerationServiceImpl::NotLoaded() const {
 }
 
 absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
-                                          v1::ModerateResponse* response,
+                                          const std::string& path, v1::ModerateResponse* response,
                                           std::string_view request_id) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string path = "post";  // short: no allocation (SSO)
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
   if (catalog == nullptr) return NotLoaded();
@@ -80,18 +80,20 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
   // "default", the sets that judge them.
   const bool listed = catalog->communities().count(post->community) > 0;
   if (!listed && limits_.reject_unknown_community) {
-    return absl::NotFoundError(absl::StrCat(path, ".community: \"", post->community,
-                                            "\" is not in communities.yaml "
-                                            "(--unknown_community=reject)"));
+    return FieldError(absl::StatusCode::kNotFound, absl::StrCat(path, ".community"),
+                      absl::StrCat("\"", post->community,
+                                   "\" is not in communities.yaml (--unknown_community=reject)"));
   }
-  // Only the lookup is about the community field; a failure while judging
-  // (a Hyperscan error, say) is the engine's and keeps its own message.
+  // Only an unknown community is the client's field to fix. Rules that are
+  // unavailable for it, or a failure while judging (HS_NOMEM, say), blame
+  // no field and keep the engine's code.
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
       catalog->ForCommunity(post->community);
-  if (!set.ok()) {
-    return absl::Status(set.status().code(),
-                        absl::StrCat(path, ".community: ", set.status().message()));
+  if (absl::IsNotFound(set.status())) {
+    return FieldError(set.status().code(), absl::StrCat(path, ".community"),
+                      set.status().message());
   }
+  if (!set.ok()) return set.status();
   std::optional<absl::Time> post_time;
   if (request.post().has_created_at()) {
     post_time = absl::FromUnixSeconds(request.post().created_at().seconds()) +
@@ -148,7 +150,8 @@ void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
   for (int i = 0; i < request.requests_size(); ++i) {
     const v1::ModerateRequest& post_request = request.requests(i);
     v1::ModerateResponse* answer = response->add_responses();
-    const absl::Status status = Judge(post_request, answer, request_id);
+    const absl::Status status =
+        Judge(post_request, absl::StrCat("requests[", i, "].post"), answer, request_id);
     if (status.ok()) continue;
     answer->Clear();  // keeps its place: responses[i] answers requests[i]
     v1::BatchPostError* error = response->add_errors();
@@ -196,7 +199,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Moderate(grpc::CallbackServerCo
   } else if (InFlightSlots slots(this, 1); !slots.ok()) {
     status = slots.status();
   } else {
-    status = Judge(*request, response, request_id);
+    status = Judge(*request, kPostPath, response, request_id);
   }
   metrics_->RecordRequest("Moderate", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));

@@ -59,12 +59,16 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse>* ModerateStream(
       grpc::CallbackServerContext* context) override;
 
-  // Judges one request (used by all three RPCs). Errors name the field
-  // relative to the request ("post.body: ..."); a batch or a stream reports
-  // them per post, with the post's index or id beside the message.
-  // request_id is the call's x-request-id ("" if none), for the audit log.
-  absl::Status Judge(const v1::ModerateRequest& request, v1::ModerateResponse* response,
-                     std::string_view request_id = "");
+  // Judges one request (used by all three RPCs). `path` is where the post
+  // sits in the call's message (kPostPath, or "requests[3].post" in a
+  // batch): an error about a field names it by that path, in the message
+  // and as its field path (field_error.h); a failure that is no field's
+  // fault (no rules, an engine error) names none. request_id is the call's
+  // x-request-id ("" if none), for the audit log.
+  absl::Status Judge(const v1::ModerateRequest& request, const std::string& path,
+                     v1::ModerateResponse* response, std::string_view request_id = "");
+  // The post's path in a ModerateRequest (Moderate and ModerateStream).
+  static constexpr char kPostPath[] = "post";  // short: no allocation (SSO)
 
   // Graceful shutdown: from now on new calls (and new streams) get
   // UNAVAILABLE; calls and streams already under way keep being served.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/text/utf8.h"
+#include "server/field_error.h"
 #include "server/inflight.h"
 #include "server/moderation_service.h"
 #include "server/recent_ids.h"
@@ -68,7 +69,8 @@ class StreamReactor final : public WindowedStream {
     } else if (InFlightSlots slots(service_, 1); !slots.ok()) {
       status = slots.status();
     } else {
-      status = service_->Judge(request, answer.mutable_response(), request_id_);
+      status = service_->Judge(request, ModerationServiceImpl::kPostPath, answer.mutable_response(),
+                               request_id_);
     }
     if (!status.ok()) {
       answer.clear_response();
@@ -79,15 +81,15 @@ class StreamReactor final : public WindowedStream {
 
   absl::Status CheckPostId(const std::string& post_id) {
     if (post_id.empty()) {
-      return absl::InvalidArgumentError(
-          "post.post_id: required on ModerateStream (answers are matched by it)");
+      return InvalidField("post.post_id", "required on ModerateStream (answers are matched by it)");
     }
     if (!text::ValidateUtf8(post_id).ok()) return absl::OkStatus();  // Judge names the byte
     if (!seen_.Insert(post_id)) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("post.post_id: \"", post_id,
-                       "\" was already sent on this stream (ids must be unique; the last ",
-                       seen_.capacity(), " are checked)"));
+      return FieldError(absl::StatusCode::kAlreadyExists, "post.post_id",
+                        absl::StrCat("\"", post_id,
+                                     "\" was already sent on this stream (ids must be unique; the "
+                                     "last ",
+                                     seen_.capacity(), " are checked)"));
     }
     return absl::OkStatus();
   }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/statement_of_reasons.h"
 #include "engine/text/utf8.h"
+#include "server/field_error.h"
 
 namespace moderation::server {
 namespace {
@@ -27,24 +28,23 @@ absl::Status CheckContent(const v1::Post& proto, const PostLimits& limits,
   bool any = false;
   for (const ContentField& f : ContentFields(proto)) {
     if (absl::Status s = text::ValidateUtf8(*f.text); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ".", f.name, ": ", s.message()));
+      return InvalidField(absl::StrCat(path, ".", f.name), s.message());
     }
     if (static_cast<int64_t>(f.text->size()) > limits.max_post_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ".", f.name, ": ", f.text->size(),
-                                                     " bytes, over the limit of ",
-                                                     limits.max_post_bytes, " (--max_post_bytes)"));
+      return InvalidField(absl::StrCat(path, ".", f.name),
+                          absl::StrCat(f.text->size(), " bytes, over the limit of ",
+                                       limits.max_post_bytes, " (--max_post_bytes)"));
     }
     total += f.text->size();
     any |= !f.text->empty();
   }
   if (!any) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": empty post: title, body and author_display_name are all empty"));
+    return InvalidField(path, "empty post: title, body and author_display_name are all empty");
   }
   if (static_cast<int64_t>(total) > limits.max_post_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": title + body + author_display_name are ", total,
-                     " bytes, over the limit of ", limits.max_post_bytes, " (--max_post_bytes)"));
+    return InvalidField(path, absl::StrCat("title + body + author_display_name are ", total,
+                                           " bytes, over the limit of ", limits.max_post_bytes,
+                                           " (--max_post_bytes)"));
   }
   return absl::OkStatus();
 }
@@ -59,7 +59,7 @@ absl::Status CheckIdentifiers(const v1::Post& proto, const std::string& path) {
                                       {"author.id", &proto.author().id()}};
   for (const ContentField& f : identifiers) {
     if (absl::Status s = text::ValidateUtf8(*f.text); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ".", f.name, ": ", s.message()));
+      return InvalidField(absl::StrCat(path, ".", f.name), s.message());
     }
   }
   return absl::OkStatus();
@@ -164,7 +164,7 @@ absl::StatusOr<Post> PostFromProto(const v1::Post& proto, const PostLimits& limi
                                    const std::string& path) {
   if (absl::Status s = CheckIdentifiers(proto, path); !s.ok()) return s;
   if (limits.require_community && proto.community().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".community: required"));
+    return InvalidField(absl::StrCat(path, ".community"), "required");
   }
   if (absl::Status s = CheckContent(proto, limits, path); !s.ok()) return s;
   Post post;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "server/field_error.h"
 
 namespace moderation::server {
 namespace {
@@ -21,25 +22,30 @@ struct BadPostCase {
   std::string name;
   void (*mutate)(v1::Post*);
   std::string expected_message;
+  std::string expected_field;
 };
 
 TEST(PostFromProtoTest, RejectsBadPostsNamingTheField) {
   const std::vector<BadPostCase> cases = {
-      {"missing community", [](v1::Post* p) { p->clear_community(); }, "post.community: required"},
+      {"missing community", [](v1::Post* p) { p->clear_community(); }, "post.community: required",
+       "post.community"},
       {"empty post", [](v1::Post* p) { p->clear_body(); },
-       "post: empty post: title, body and author_display_name are all empty"},
+       "post: empty post: title, body and author_display_name are all empty", "post"},
       {"invalid utf8 in body", [](v1::Post* p) { p->set_body(std::string("ab\xC3\x28", 4)); },
-       "post.body: invalid UTF-8 at byte 2"},
+       "post.body: invalid UTF-8 at byte 2", "post.body"},
       {"invalid utf8 in title", [](v1::Post* p) { p->set_title(std::string("\xFF", 1)); },
-       "post.title: invalid UTF-8 at byte 0"},
+       "post.title: invalid UTF-8 at byte 0", "post.title"},
       {"body over the limit", [](v1::Post* p) { p->set_body(std::string(101, 'x')); },
-       "post.body: 101 bytes, over the limit of 100 (--max_post_bytes)"},
+       "post.body: 101 bytes, over the limit of 100 (--max_post_bytes)", "post.body"},
       {"fields together over the limit",
        [](v1::Post* p) {
          p->set_title(std::string(60, 'x'));
          p->set_body(std::string(60, 'y'));
        },
-       "post: title + body + author_display_name are 120 bytes, over the limit of 100"},
+       "post: title + body + author_display_name are 120 bytes, over the limit of 100", "post"},
+      {"invalid utf8 in the author id",
+       [](v1::Post* p) { p->mutable_author()->set_id(std::string("a\xC0", 2)); },
+       "post.author.id: invalid UTF-8 at byte 1", "post.author.id"},
   };
   for (const BadPostCase& c : cases) {
     v1::Post post = ValidPost();
@@ -49,6 +55,7 @@ TEST(PostFromProtoTest, RejectsBadPostsNamingTheField) {
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_NE(std::string(result.status().message()).find(c.expected_message), std::string::npos)
         << c.name << ": " << result.status();
+    EXPECT_EQ(FieldPathOf(result.status()), c.expected_field) << c.name;
   }
 }
 
@@ -57,6 +64,7 @@ TEST(PostFromProtoTest, PathPrefixesNameTheRequestInABatch) {
   post.clear_community();
   absl::StatusOr<Post> result = PostFromProto(post, {100, true}, "requests[3].post");
   EXPECT_EQ(result.status().message(), "requests[3].post.community: required");
+  EXPECT_EQ(FieldPathOf(result.status()), "requests[3].post.community");
 }
 
 TEST(PostFromProtoTest, CopiesNonEmptyFieldsAndKnownAuthorValuesOnly) {

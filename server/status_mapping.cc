@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "server/field_error.h"
+
 namespace moderation::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -12,6 +14,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 void ToPostError(const absl::Status& status, v1::PostError* out) {
   out->set_code(static_cast<int>(status.code()));
   out->set_message(std::string(status.message()));
+  out->set_field(FieldPathOf(status));
 }
 
 }  // namespace moderation::server

@@ -23,7 +23,8 @@ namespace moderation::server {
 // The same code and message as a gRPC status; OK stays OK.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// The same code and message as a per-post error.
+// The same code and message as a per-post error, with the blamed field's
+// path (field_error.h) in `field`, empty when no field is to blame.
 void ToPostError(const absl::Status& status, v1::PostError* out);
 
 }  // namespace moderation::server

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "server/field_error.h"
+
 namespace moderation::server {
 namespace {
 
@@ -30,6 +34,28 @@ TEST(StatusMappingTest, EveryCodeAndMessageReachesTheCallerUnchanged) {
     v1::PostError error;
     ToPostError(c.status, &error);
     EXPECT_EQ(error.code(), static_cast<int>(c.expected)) << c.status;
+    EXPECT_EQ(error.message(), c.status.message());
+  }
+}
+
+TEST(StatusMappingTest, APostErrorNamesTheBlamedFieldAndNoneForFailuresOfOurs) {
+  const struct {
+    absl::Status status;
+    std::string field;
+  } cases[] = {
+      {InvalidField("requests[3].post.body", "invalid UTF-8 at byte 3"), "requests[3].post.body"},
+      {FieldError(absl::StatusCode::kNotFound, "post.community", "\"x\" is not listed"),
+       "post.community"},
+      // The engine's own failures are no field's fault, even when their text
+      // reads like a path.
+      {absl::ResourceExhaustedError("hs_clone_scratch: HS_NOMEM"), ""},
+      {absl::InternalError("post.community: hs_scan: HS_INVALID"), ""},
+      {absl::UnavailableError("no rules to judge with yet"), ""},
+  };
+  for (const auto& c : cases) {
+    v1::PostError error;
+    ToPostError(c.status, &error);
+    EXPECT_EQ(error.field(), c.field) << c.status;
     EXPECT_EQ(error.message(), c.status.message());
   }
 }

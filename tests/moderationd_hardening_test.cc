@@ -36,6 +36,7 @@ namespace v1 = ::moderation::v1;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kAbusive[] = "Du Oberbl0edm@nn, ich bring dich um!";  // BLOCK
@@ -244,11 +245,15 @@ TEST_F(HardeningTest, ABatchAnswersEveryGoodPostAndNamesEachBadOneByIndex) {
   EXPECT_EQ(response.errors(0).index(), 1);
   EXPECT_EQ(response.errors(0).post_id(), "b-1");
   EXPECT_EQ(response.errors(0).error().code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(response.errors(0).error().message(), HasSubstr("post.body"));
+  // Each error names the field by its path in the batch request, in the
+  // message and as `field`.
+  EXPECT_EQ(response.errors(0).error().field(), "requests[1].post.body");
+  EXPECT_THAT(response.errors(0).error().message(), StartsWith("requests[1].post.body: "));
   EXPECT_EQ(response.errors(1).index(), 3);
   EXPECT_EQ(response.errors(1).post_id(), "b-3");
   EXPECT_EQ(response.errors(1).error().code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(response.errors(1).error().message(), HasSubstr("post.community"));
+  EXPECT_EQ(response.errors(1).error().field(), "requests[3].post.community");
+  EXPECT_EQ(response.errors(1).error().message(), "requests[3].post.community: required");
 }
 
 // ---- --max_in_flight below the batch size ------------------------------------

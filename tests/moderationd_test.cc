@@ -595,7 +595,8 @@ TEST_F(ModerationdTest, AnInvalidPostInAStreamGetsAnErrorAnswerAndTheStreamGoesO
   EXPECT_EQ(answers["s-ok-1"].response().decision(), v1::DECISION_BLOCK);
   EXPECT_EQ(answers["s-ok-2"].response().decision(), v1::DECISION_ALLOW);
   EXPECT_EQ(answers["s-bad"].error().code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(answers["s-bad"].error().message(), HasSubstr("body"));
+  EXPECT_THAT(answers["s-bad"].error().message(), StartsWith("post.body: "));
+  EXPECT_EQ(answers["s-bad"].error().field(), "post.body");
   EXPECT_FALSE(answers["s-bad"].has_response());
 }
 
@@ -624,10 +625,12 @@ TEST_F(ModerationdTest, AStreamRefusesAPostWithoutIdAndADuplicateIdButJudgesTheR
       EXPECT_EQ(a.error().code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_EQ(a.error().message(),
                 "post.post_id: required on ModerateStream (answers are matched by it)");
+      EXPECT_EQ(a.error().field(), "post.post_id");
     } else {
       EXPECT_EQ(a.post_id(), "dup-1");
       EXPECT_EQ(a.error().code(), grpc::StatusCode::ALREADY_EXISTS);
       EXPECT_THAT(a.error().message(), StartsWith("post.post_id: \"dup-1\" was already sent"));
+      EXPECT_EQ(a.error().field(), "post.post_id");
     }
   }
   EXPECT_EQ(judged, 2);

@@ -40,7 +40,11 @@ const char* HsErrorName(hs_error_t err) {
 }
 
 absl::Status HsError(const char* call, hs_error_t err) {
-  return absl::InternalError(absl::StrCat(call, ": ", HsErrorName(err)));
+  std::string message = absl::StrCat(call, ": ", HsErrorName(err));
+  // Out of memory is a load problem a client may retry elsewhere; every
+  // other code is a bug of ours.
+  if (err == HS_NOMEM) return absl::ResourceExhaustedError(message);
+  return absl::InternalError(message);
 }
 
 size_t HsDatabaseBytes(const hs_database_t* db) {

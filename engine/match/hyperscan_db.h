@@ -35,7 +35,8 @@ using HsCompileErrorPtr = std::unique_ptr<hs_compile_error_t, HsCompileErrorDele
 // A readable name for a Hyperscan error code ("HS_NOMEM", ...).
 const char* HsErrorName(hs_error_t err);
 
-// Internal error naming the failed call, e.g. "hs_scan: HS_NOMEM".
+// An error naming the failed call, e.g. "hs_scan: HS_INVALID": INTERNAL, or
+// RESOURCE_EXHAUSTED for HS_NOMEM (the allocator failed, not our logic).
 absl::Status HsError(const char* call, hs_error_t err);
 
 // Bytes used by a compiled database, or 0 for null.

@@ -6,7 +6,8 @@
 //  * PostFromProto accepts a request exactly when the community is set, every
 //    content field is UTF-8 and within max_post_bytes, their sum is too, and
 //    one field is non-empty; a rejection is InvalidArgument whose message
-//    starts with the path of a field that breaks one of these rules.
+//    starts with the path of a field that breaks one of these rules, and
+//    that carries the same path as its field path (server/field_error.h).
 //  * An accepted Post holds the request's non-empty fields, byte for byte,
 //    under the engine's field names, and the author values that were set.
 //  * The decision passes decision_checks.h; DecisionToProto reports each
@@ -23,6 +24,7 @@
 #include "engine/text/utf8.h"
 #include "google/protobuf/stubs/logging.h"
 #include "proto/support/tolerant_parse.h"
+#include "server/field_error.h"
 #include "server/proto_convert.h"
 #include "tests/fuzz/decision_checks.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -53,6 +55,9 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 void CheckRejection(const v1::Post& p, const absl::Status& status) {
   FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument) << status;
   const std::string_view message(status.message().data(), status.message().size());
+  const std::string field = server::FieldPathOf(status);
+  FUZZ_CHECK(!field.empty() && StartsWith(message, field + ": "))
+      << "the field path '" << field << "' is not the one the message names: " << status;
   size_t total = 0;
   bool any = false, blamed_rightly = false;
   for (const ProtoField& f : ContentOf(p)) {
