@@ -17,18 +17,6 @@ namespace {
 // holds an admin thread while it runs.
 constexpr int kMaxPreviewPosts = 10'000;
 
-v1::Decision VerdictToProto(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kAllow:
-      return v1::DECISION_ALLOW;
-    case Verdict::kFlag:
-      return v1::DECISION_FLAG;
-    case Verdict::kBlock:
-      return v1::DECISION_BLOCK;
-  }
-  return v1::DECISION_UNSPECIFIED;
-}
-
 v1::ImpactGroup::Change ChangeToProto(ImpactGroup::Change change) {
   switch (change) {
     case ImpactGroup::Change::kNowFires:

@@ -74,18 +74,6 @@ Author AuthorFromProto(const v1::Author& proto) {
   return author;
 }
 
-v1::Decision DecisionEnum(Verdict v) {
-  switch (v) {
-    case Verdict::kAllow:
-      return v1::DECISION_ALLOW;
-    case Verdict::kFlag:
-      return v1::DECISION_FLAG;
-    case Verdict::kBlock:
-      return v1::DECISION_BLOCK;
-  }
-  return v1::DECISION_UNSPECIFIED;
-}
-
 v1::Action ActionEnum(rules::Action a) {
   switch (a) {
     case rules::Action::kScore:
@@ -177,6 +165,18 @@ absl::StatusOr<Post> PostFromProto(const v1::Post& proto, const PostLimits& limi
   return post;
 }
 
+v1::Decision VerdictToProto(Verdict v) {
+  switch (v) {
+    case Verdict::kAllow:
+      return v1::DECISION_ALLOW;
+    case Verdict::kFlag:
+      return v1::DECISION_FLAG;
+    case Verdict::kBlock:
+      return v1::DECISION_BLOCK;
+  }
+  return v1::DECISION_UNSPECIFIED;
+}
+
 v1::Field FieldToProto(const std::string& engine_field_name) {
   if (engine_field_name == "title") return v1::FIELD_TITLE;
   if (engine_field_name == "body") return v1::FIELD_BODY;
@@ -187,7 +187,7 @@ v1::Field FieldToProto(const std::string& engine_field_name) {
 void DecisionToProto(const Post& post, const Decision& decision, bool include_redacted,
                      v1::ModerateResponse* out) {
   out->set_post_id(post.id);
-  out->set_decision(DecisionEnum(decision.verdict));
+  out->set_decision(VerdictToProto(decision.verdict));
   out->set_score(decision.score);
   for (const RuleHit& hit : decision.hits) HitToProto(hit, out->add_hits());
   for (const RuleHit& hit : decision.shadow_hits) HitToProto(hit, out->add_shadow_hits());

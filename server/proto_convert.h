@@ -47,6 +47,10 @@ void DecisionToProto(const Post& post, const Decision& decision, bool include_re
 void StatementOfReasonsToProto(const Post& post, const Decision& decision, absl::Time decided,
                                v1::ModerateResponse* out);
 
+// The proto enum of an engine verdict (ModerateResponse.decision, and the
+// live and candidate verdicts of an impact preview).
+v1::Decision VerdictToProto(Verdict verdict);
+
 v1::Field FieldToProto(const std::string& engine_field_name);
 
 void DiagnosticToProto(const rules::Diagnostic& d, v1::Diagnostic* out);
