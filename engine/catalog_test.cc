@@ -3,7 +3,6 @@
 #include "engine/catalog.h"
 
 #include <hs/hs.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/moderator.h"
+#include "engine/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace moderation {
@@ -25,13 +25,6 @@ namespace fs = std::filesystem;
 
 class CatalogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "catalog_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   void Write(const std::string& name, const std::string& text) {
     std::ofstream(fs::path(dir_) / name) << text;
   }
@@ -74,7 +67,8 @@ rules:
     return d.ok() ? d->verdict : Verdict::kAllow;
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"catalog_test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(CatalogTest, WithoutCommunitiesFileEverySetIsTheDefault) {

@@ -2,13 +2,13 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "engine/testing/temp_dir.h"
 #include "moderation/v1/rule_admin.grpc.pb.h"
 
 namespace moderation::server {
@@ -17,13 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kToken[] = "s3cret-Token_42";
-
-std::string MakeTempDir() {
-  std::string pattern = (fs::path(::testing::TempDir()) / "admin_auth_XXXXXX").string();
-  const char* dir = mkdtemp(pattern.data());
-  EXPECT_NE(dir, nullptr);
-  return pattern;
-}
 
 void WriteFile(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -105,7 +98,8 @@ class AdminAuthTableTest : public ::testing::TestWithParam<AuthCase> {};
 
 TEST_P(AdminAuthTableTest, PlaintextCallGetsTheExpectedCode) {
   const AuthCase& c = GetParam();
-  const fs::path dir = MakeTempDir();
+  const testing::TempDir temp("admin_auth");
+  const fs::path dir = temp.path();
   std::string token_file;
   if (c.token_configured) {
     token_file = (dir / "token").string();
@@ -118,7 +112,6 @@ TEST_P(AdminAuthTableTest, PlaintextCallGetsTheExpectedCode) {
   EXPECT_EQ(status.error_code(), c.want) << status.error_message();
   // The configured token is never echoed, whatever was presented.
   EXPECT_EQ(status.error_message().find(kToken), std::string::npos);
-  fs::remove_all(dir);
 }
 
 const std::string kBearer = std::string("Bearer ") + kToken;
@@ -179,7 +172,8 @@ TEST(AdminAuthTest, UnreadableTokenFileIsAnErrorNamingTheFile) {
 }
 
 TEST(AdminAuthTest, TokenFileWithBlankFirstLineIsRejectedWithoutEchoingTheRest) {
-  const fs::path dir = MakeTempDir();
+  const testing::TempDir temp("admin_auth");
+  const fs::path dir = temp.path();
   const fs::path file = dir / "token";
   WriteFile(file, "   \nhidden-secret\n");
   auto auth = AdminAuthenticator::Create(file.string(), false);
@@ -190,7 +184,6 @@ TEST(AdminAuthTest, TokenFileWithBlankFirstLineIsRejectedWithoutEchoingTheRest) 
   WriteFile(file, "");
   EXPECT_EQ(AdminAuthenticator::Create(file.string(), true).status().code(),
             absl::StatusCode::kInvalidArgument);
-  fs::remove_all(dir);
 }
 
 TEST(MakeServerCredentialsTest, NoFilesMeansPlaintext) {
@@ -214,7 +207,6 @@ TEST(MakeServerCredentialsTest, CertAndKeyMustComeTogether) {
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
     const std::string d = dir_.string();
     WriteFile(dir_ / "server.ext",
               "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
@@ -227,7 +219,6 @@ class TlsTest : public ::testing::Test {
     const std::string command = "sh '" + d + "/make.sh' > '" + d + "/openssl.log' 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(dir_ / "openssl.log");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   static std::string MakeCa(const std::string& name) {
     return "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
@@ -265,7 +256,8 @@ class TlsTest : public ::testing::Test {
     return grpc::CreateChannel(server.target(), grpc::SslCredentials(options));
   }
 
-  fs::path dir_;
+  testing::TempDir temp_{"admin_auth"};
+  const fs::path dir_{temp_.path()};
 };
 
 TEST_F(TlsTest, ClientCertificateFromTheCaIsAnAdminCredential) {

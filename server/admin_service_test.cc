@@ -2,12 +2,12 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "engine/testing/temp_dir.h"
 #include "server/metrics.h"
 
 namespace moderation::server {
@@ -62,9 +62,6 @@ std::string Version(const std::string& version) {
 class AdminServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::path(::testing::TempDir()) / "admin_service_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     fs::create_directory(dir_ / "rules");
     WriteFile(dir_ / "rules" / "test.yaml", kRulesV1);
     WriteFile(dir_ / "token", kToken);
@@ -98,7 +95,6 @@ class AdminServiceTest : public ::testing::Test {
     registry_.reset();  // may still log: before the logger and its file go
     logger_.reset();
     if (log_file_) std::fclose(log_file_);
-    fs::remove_all(dir_);
   }
 
   // A client context carrying the admin token.
@@ -117,7 +113,8 @@ class AdminServiceTest : public ::testing::Test {
     return file;
   }
 
-  fs::path dir_;
+  testing::TempDir temp_{"admin_service"};
+  const fs::path dir_{temp_.path()};
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<Logger> logger_;
   Metrics metrics_;

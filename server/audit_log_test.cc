@@ -1,7 +1,6 @@
 #include "server/audit_log.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,19 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/testing/temp_dir.h"
+
 namespace moderation::server {
 namespace {
 
 class AuditLogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "audit_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (dir_ / "audit.jsonl").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::vector<nlohmann::json> ReadLines() {
     std::ifstream in(path_);
     std::vector<nlohmann::json> lines;
@@ -47,8 +40,9 @@ class AuditLogTest : public ::testing::Test {
     return record;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::TempDir temp_{"audit_test"};
+  const std::filesystem::path dir_{temp_.path()};
+  std::string path_ = (dir_ / "audit.jsonl").string();  // a test may point it elsewhere
 };
 
 TEST_F(AuditLogTest, RecordWritesOneJsonLineWithIdsDecisionAndRuleSet) {

@@ -1,7 +1,6 @@
 #include "server/decision_log.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +13,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "engine/testing/temp_dir.h"
 
 namespace moderation::server {
 namespace {
@@ -60,14 +61,6 @@ Decision MakeDecision(Verdict verdict, std::vector<RuleHit> hits,
 
 class DecisionLogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "decision_log.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    path_ = (dir_ / "decisions.jsonl").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<DecisionLog> OpenLog(bool allow_in_full = false, bool include_text = false) {
     DecisionLog::Options options;
     options.path = path_;
@@ -101,8 +94,9 @@ class DecisionLogTest : public ::testing::Test {
     return posts;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::TempDir temp_{"decision_log"};
+  const std::filesystem::path dir_{temp_.path()};
+  const std::string path_ = (dir_ / "decisions.jsonl").string();
 };
 
 TEST_F(DecisionLogTest, AllowsAreOnlyCountedAndRestrictionsAreWrittenInFull) {

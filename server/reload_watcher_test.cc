@@ -1,7 +1,6 @@
 #include "server/reload_watcher.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +13,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "engine/testing/temp_dir.h"
 
 namespace moderation::server {
 namespace {
@@ -59,9 +60,6 @@ class ReloadRecorder {
 class ReloadWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "reload_watcher_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
     dir_ = root_ / "rules";
     fs::create_directory(dir_);
     log_file_ = std::tmpfile();
@@ -73,7 +71,6 @@ class ReloadWatcherTest : public ::testing::Test {
     watcher_.reset();  // stop the thread before its directory goes away
     logger_.reset();
     std::fclose(log_file_);
-    fs::remove_all(root_);
   }
 
   void StartWatcher(bool watch_files = true, absl::Duration debounce = kDebounce) {
@@ -96,7 +93,8 @@ class ReloadWatcherTest : public ::testing::Test {
     return text;
   }
 
-  fs::path root_;
+  testing::TempDir temp_{"reload_watcher_test"};
+  const fs::path root_{temp_.path()};
   fs::path dir_;
   std::FILE* log_file_ = nullptr;
   std::unique_ptr<Logger> logger_;

@@ -2,11 +2,10 @@
 // and snapshots taken before a reload stay valid.
 #include "server/rule_registry.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 
+#include "engine/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace moderation::server {
@@ -23,9 +22,6 @@ std::string RuleFile(const std::string& version, const std::string& word) {
 class RuleRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "registry_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     log_ = std::tmpfile();
     logger_ = std::make_unique<Logger>(LogLevel::kInfo, log_);
     registry_ =
@@ -34,7 +30,6 @@ class RuleRegistryTest : public ::testing::Test {
   void TearDown() override {
     registry_.reset();
     std::fclose(log_);
-    fs::remove_all(dir_);
   }
   void Write(const std::string& text) { std::ofstream(fs::path(dir_) / "t.yaml") << text; }
   std::string ActiveVersion() const {
@@ -42,7 +37,8 @@ class RuleRegistryTest : public ::testing::Test {
     return catalog ? catalog->ForCommunity("").value()->version() : "";
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"registry_test"};
+  const std::string dir_ = temp_.path();
   std::FILE* log_ = nullptr;
   std::unique_ptr<Logger> logger_;
   Metrics metrics_;

@@ -7,7 +7,6 @@
 // Nothing is written to $HOME.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -20,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/testing/temp_dir.h"
 #include "tests/process_runner.h"
 
 namespace moderation::testing {
@@ -58,35 +58,6 @@ std::vector<std::string> Lines(const std::string& text) {
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
 }
-
-// A fresh directory under $TMPDIR, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const char* tmp = getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/modctl_cli_XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
-  // Writes contents to name inside the directory and returns the file's path.
-  std::string Write(const std::string& name, const std::string& contents) const {
-    const std::string file = path_ + "/" + name;
-    std::ofstream(file, std::ios::binary) << contents;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
 
 // Fails the current test unless the child ran to completion.
 void ExpectRanToCompletion(const ProcessResult& r) {
@@ -258,7 +229,7 @@ class ModctlValidateBrokenFileTest : public ::testing::TestWithParam<BrokenFileC
 
 TEST_P(ModctlValidateBrokenFileTest, PointsAtTheProblemAsFileLineColumnAndExitsOne) {
   const BrokenFileCase& c = GetParam();
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string file = dir.Write(c.name + ".yaml", c.yaml);
   const ProcessResult r = Modctl({"validate", "--cache-dir", "", dir.path()});
   ExpectRanToCompletion(r);
@@ -278,7 +249,7 @@ INSTANTIATE_TEST_SUITE_P(Problems, ModctlValidateBrokenFileTest,
 // Examples only run once every file loads, so a failing example is covered by
 // the single-file cases above.
 TEST(ModctlValidateTest, ReportsEveryProblemOfEveryBrokenFileInOneRun) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   std::vector<std::string> expected;
   for (const BrokenFileCase& c : {kYamlSyntaxError, kMisspelledKey, kDuplicateId}) {
     const std::string file = dir.Write(c.name + ".yaml", c.yaml);
@@ -301,7 +272,7 @@ TEST(ModctlValidateTest, ReportsEveryProblemOfEveryBrokenFileInOneRun) {
 }
 
 TEST(ModctlValidateTest, NamesAPathThatDoesNotExistAndExitsOne) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string missing = dir.path() + "/no-such-rules";
   const ProcessResult r = Modctl({"validate", "--cache-dir", "", missing});
   ExpectRanToCompletion(r);
@@ -327,7 +298,7 @@ TEST(ModctlTestCommandTest, PassesEveryExampleOfTheDefaultRules) {
 }
 
 TEST(ModctlTestCommandTest, ReportsAFailingExampleWithItsRuleAndLocationAndExitsOne) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string file = dir.Write("ex.yaml", kFailingExample.yaml);
   const ProcessResult r = Modctl({"test", "--cache-dir", "", file});
   ExpectRanToCompletion(r);
@@ -444,7 +415,7 @@ TEST(ModctlCheckJsonTest, PrintsOneJsonObjectInTheScanFormat) {
 }
 
 TEST(ModctlCheckTest, ExitsOneWhenTheRulesCannotBeLoaded) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const ProcessResult r =
       Modctl({"check", "--rules", dir.path() + "/missing", "--cache-dir", "", "Hallo"});
   ExpectRanToCompletion(r);
@@ -659,7 +630,7 @@ std::pair<size_t, std::string> CountLines(const std::string& path) {
 }
 
 TEST(ModctlScanTest, KeepsMemoryFlatWhenTheInputGrowsAHundredfold) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   constexpr size_t kSmall = 2'000, kLarge = 200'000;
   long rss_kib[2] = {0, 0};
   for (const size_t count : {kSmall, kLarge}) {
@@ -765,7 +736,7 @@ constexpr char kDiffPosts[] =
 )";
 
 TEST(ModctlDiffTest, GroupsTheChangedDecisionsByRuleAndCategoryWithExamplePosts) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string old_rules = dir.Write("old.yaml", kDiffOld);
   const std::string new_rules = dir.Write("new.yaml", kDiffNew);
   const ProcessResult r =
@@ -799,7 +770,7 @@ TEST(ModctlDiffTest, GroupsTheChangedDecisionsByRuleAndCategoryWithExamplePosts)
 }
 
 TEST(ModctlDiffTest, PrintsAReadableReport) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string old_rules = dir.Write("old.yaml", kDiffOld);
   const std::string new_rules = dir.Write("new.yaml", kDiffNew);
   const ProcessResult r = Modctl(
@@ -815,7 +786,7 @@ TEST(ModctlDiffTest, PrintsAReadableReport) {
 }
 
 TEST(ModctlDiffTest, NoChangeSaysSoAndBrokenNewRulesExitOne) {
-  TempDir dir;
+  TempDir dir("modctl_cli");
   const std::string old_rules = dir.Write("old.yaml", kDiffOld);
   const ProcessResult same = Modctl(
       {"diff", "--old", old_rules, "--new", old_rules, "--cache-dir", ""}, WithStdin(kDiffPosts));

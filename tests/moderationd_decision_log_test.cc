@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/testing/temp_dir.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "server/modctl/commands.h"
 #include "tests/server_fixture.h"
@@ -64,9 +65,11 @@ LogSummary Summarise(const std::string& path) {
 }
 
 TEST(ModerationdDecisionLogTest, RenameAndSighupSplitTheCountsBetweenTheFilesWithoutLoss) {
-  const std::string dir = MakeTempDir("decision_log");
+  const TempDir log_dir("decision_log");
+  const std::string dir = log_dir.path();
   ASSERT_FALSE(dir.empty());
-  const std::string empty_rules = MakeTempDir("decision_log_rules");
+  const TempDir rules_dir("decision_log_rules");
+  const std::string empty_rules = rules_dir.path();
   const std::string path = dir + "/decisions.jsonl";
   ServerOptions options;
   options.rules_source = empty_rules;
@@ -119,8 +122,6 @@ TEST(ModerationdDecisionLogTest, RenameAndSighupSplitTheCountsBetweenTheFilesWit
   EXPECT_TRUE(absl::StrContains(text, R"("legal_ground":"StGB §185 Beleidigung")"));
   EXPECT_TRUE(absl::StrContains(text, R"("replica":"r-test")"));
   EXPECT_FALSE(absl::StrContains(text, "Blödmann")) << "post text in the decision log";
-  std::filesystem::remove_all(dir);
-  std::filesystem::remove_all(empty_rules);
 }
 
 // The scripted crisis of the pulse's test, replayed on the posts' time
@@ -130,8 +131,10 @@ TEST(ModerationdDecisionLogTest, RenameAndSighupSplitTheCountsBetweenTheFilesWit
 // the day's figures and the pulse's alert.
 TEST(ModerationdDecisionLogTest, AReportOfTheScriptedCrisisShowsItsFiguresAndItsAlert) {
   constexpr int64_t kT0 = 1796029200;  // Monday 2026-11-30 09:00 UTC
-  const std::string dir = MakeTempDir("decision_log_day");
-  const std::string empty_rules = MakeTempDir("decision_log_day_rules");
+  const TempDir log_dir("decision_log_day");
+  const std::string dir = log_dir.path();
+  const TempDir rules_dir("decision_log_day_rules");
+  const std::string empty_rules = rules_dir.path();
   ASSERT_FALSE(dir.empty() || empty_rules.empty());
   const std::string path = dir + "/decisions.jsonl";
   ServerOptions options;
@@ -190,8 +193,6 @@ TEST(ModerationdDecisionLogTest, AReportOfTheScriptedCrisisShowsItsFiguresAndIts
   EXPECT_TRUE(absl::StrContains(ReadFile(dir + "/day/transparency.md"),
                                 "| STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH | "
                                 "DECISION_GROUND_ILLEGAL_CONTENT | 380 |"));
-  std::filesystem::remove_all(dir);
-  std::filesystem::remove_all(empty_rules);
 }
 
 }  // namespace

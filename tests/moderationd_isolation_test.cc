@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/testing/temp_dir.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/rule_admin.grpc.pb.h"
 #include "tests/server_fixture.h"
@@ -35,19 +36,6 @@ std::string RuleSet(const std::string& id, const std::string& version, const std
 // (blocks Trottel).
 constexpr char kCommunities[] = "communities:\n  news-de: [news]\n  gaming-en: [gaming]\n";
 const std::string kBrokenGaming = RuleSet("gaming", "g-2", "Trottel") + "    scroe: 1\n";
-
-class TempDir {
- public:
-  TempDir() : path_(MakeTempDir("isolation")) {}
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -114,7 +102,7 @@ class IsolationTest : public ::testing::Test {
     return {};
   }
 
-  TempDir empty_rules_;
+  TempDir empty_rules_{"isolation"};
   std::unique_ptr<ServerProcess> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ModerationService::Stub> stub_;
@@ -122,7 +110,7 @@ class IsolationTest : public ::testing::Test {
 };
 
 TEST_F(IsolationTest, ABrokenSetHoldsBackOnlyItsCommunityWhichKeepsItsPreviousRules) {
-  TempDir cache;
+  TempDir cache("isolation");
   ASSERT_NO_FATAL_FAILURE(Start({{"news.yaml", RuleSet("news", "n-1", "Blödmann")},
                                  {"gaming.yaml", RuleSet("gaming", "g-1", "Trottel")},
                                  {"communities.yaml", kCommunities}},
@@ -158,7 +146,7 @@ TEST_F(IsolationTest, ABrokenSetHoldsBackOnlyItsCommunityWhichKeepsItsPreviousRu
 }
 
 TEST_F(IsolationTest, AtStartupABrokenSetIsServedFromTheLastGoodRulesInTheCache) {
-  TempDir cache;
+  TempDir cache("isolation");
   ASSERT_NO_FATAL_FAILURE(Start({{"news.yaml", RuleSet("news", "n-1", "Blödmann")},
                                  {"gaming.yaml", RuleSet("gaming", "g-1", "Trottel")},
                                  {"communities.yaml", kCommunities}},
@@ -183,7 +171,7 @@ TEST_F(IsolationTest, AtStartupABrokenSetIsServedFromTheLastGoodRulesInTheCache)
 }
 
 TEST_F(IsolationTest, AtStartupWithoutLastGoodRulesTheCommunityIsUnavailableNamingTheFile) {
-  TempDir cache;
+  TempDir cache("isolation");
   ASSERT_NO_FATAL_FAILURE(Start({{"news.yaml", RuleSet("news", "n-1", "Blödmann")},
                                  {"gaming.yaml", kBrokenGaming},
                                  {"communities.yaml", kCommunities}},

@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/testing/temp_dir.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/rule_admin.grpc.pb.h"
 #include "tests/process_runner.h"
@@ -130,20 +131,6 @@ std::string Redacted(const std::string& text,
   }
   return out;
 }
-
-// A directory under $TMPDIR removed at scope exit.
-class ScopedTempDir {
- public:
-  explicit ScopedTempDir(const std::string& tag) : path_(MakeTempDir(tag)) {}
-  ~ScopedTempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Streams posts over one ModerateStream with at most `window` unanswered,
 // checking every answer; the posts cycle through kAbusive, kCivil, kInsult.
@@ -646,7 +633,7 @@ TEST_F(ModerationdTest, AStreamRefusesAPostWithoutIdAndADuplicateIdButJudgesTheR
 }
 
 TEST_F(ModerationdTest, XRequestIdIsEchoedAndNamedInTheAuditLogAndAdminCallsNameTheCaller) {
-  ScopedTempDir dir("moderationd_request_id");
+  TempDir dir("moderationd_request_id");
   const std::string audit_path = dir.path() + "/audit.jsonl";
   ServerOptions options;
   options.flags = {"--audit_log=" + audit_path};
@@ -844,8 +831,8 @@ TEST_F(ModerationdTest, AnAlreadyExpiredDeadlineIsDeadlineExceeded) {
 TEST_F(ModerationdTest, AColdStartAnswersAtOnceNotReadyWithProgressThenServes) {
   // One shipped set (en) and an empty cache: it really compiles, for seconds,
   // but not for the minutes all sets take on a busy machine.
-  ScopedTempDir rules("moderationd_cold_rules");
-  ScopedTempDir cache("moderationd_cold_cache");
+  TempDir rules("moderationd_cold_rules");
+  TempDir cache("moderationd_cold_cache");
   ASSERT_TRUE(
       WriteFile(rules.path() + "/en.yaml", ReadFile(std::string(REPO_ROOT) + "/rules/en.yaml")));
   ServerOptions options;
@@ -895,7 +882,7 @@ TEST_F(ModerationdTest, AColdStartAnswersAtOnceNotReadyWithProgressThenServes) {
 }
 
 TEST_F(ModerationdTest, SigtermDuringTheFirstCompileExitsAtOnce) {
-  ScopedTempDir cache("moderationd_cold_cache");
+  TempDir cache("moderationd_cold_cache");
   ServerOptions options;
   options.flags = {"--cache_dir=" + cache.path()};  // all shipped sets, uncached: a long compile
   options.return_when_listening = true;
@@ -929,7 +916,7 @@ TEST_F(ModerationdTest, ReflectionListsTheModerationAdminAndHealthServices) {
 // ---- TLS and admin credentials ------------------------------------------------
 
 TEST_F(ModerationdTest, TlsServesModerateOverSslAndRefusesPlaintext) {
-  ScopedTempDir certs("moderationd_tls");
+  TempDir certs("moderationd_tls");
   std::string error;
   ASSERT_TRUE(MakeTestCertificates(certs.path(), &error)) << error;
   ServerOptions options;
@@ -967,7 +954,7 @@ TEST_F(ModerationdTest, TlsServesModerateOverSslAndRefusesPlaintext) {
 }
 
 TEST_F(ModerationdTest, AMutualTlsClientCertificateIsAnAdminCredential) {
-  ScopedTempDir certs("moderationd_mtls");
+  TempDir certs("moderationd_mtls");
   std::string error;
   ASSERT_TRUE(MakeTestCertificates(certs.path(), &error)) << error;
   ServerOptions options;
@@ -1147,7 +1134,7 @@ TEST_F(ModerationdTest, ARuleFileHoldingOnlyACommaFailsTheReloadWithoutEatingMem
 }
 
 TEST_F(ModerationdTest, SighupReopensTheAuditLogAfterLogrotateMovedIt) {
-  ScopedTempDir dir("moderationd_audit_rotate");
+  TempDir dir("moderationd_audit_rotate");
   const std::string audit_path = dir.path() + "/audit.jsonl";
   ServerOptions options;
   options.flags = {"--audit_log=" + audit_path};
@@ -1382,7 +1369,7 @@ TEST_F(ModerationdTest, MetricsPassPromtoolAndTheProbesAnswer) {
   }
   EXPECT_THAT(metrics.body, HasSubstr("de.threat.kill"));
 
-  ScopedTempDir dir("moderationd_metrics");
+  TempDir dir("moderationd_metrics");
   const std::string file = dir.path() + "/metrics.txt";
   ASSERT_TRUE(WriteFile(file, metrics.body));
   ProcessOptions promtool_options;
@@ -1410,7 +1397,7 @@ void CollectStrings(const json& j, std::vector<std::string>* out) {
 }
 
 TEST_F(ModerationdTest, TheAuditLogRecordsABlockWithRulesAndHashButNoPostText) {
-  ScopedTempDir dir("moderationd_audit");
+  TempDir dir("moderationd_audit");
   const std::string audit_path = dir.path() + "/audit.jsonl";
   ServerOptions options;
   options.flags = {"--audit_log=" + audit_path};

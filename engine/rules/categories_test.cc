@@ -6,12 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/loader.h"
+#include "engine/testing/rule_problems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace moderation::rules {
 namespace {
 
+using ::moderation::testing::ParseProblems;
 using ::testing::ElementsAre;
 
 std::string RuleSet(const std::string& header, const std::string& category) {
@@ -20,30 +22,22 @@ std::string RuleSet(const std::string& header, const std::string& category) {
                       "\n    words: [Dummbatz]\n    score: 3\n");
 }
 
-std::vector<std::string> Problems(const std::string& yaml) {
-  Diagnostics diagnostics;
-  ParseRuleSet(yaml, "t.yaml", &diagnostics);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
-  return out;
-}
-
 TEST(CategoriesTest, EveryBuiltInCategoryLoads) {
   for (std::string_view category : internal::BuiltInCategories()) {
-    EXPECT_THAT(Problems(RuleSet("", std::string(category))), ElementsAre()) << category;
+    EXPECT_THAT(ParseProblems(RuleSet("", std::string(category))), ElementsAre()) << category;
   }
   EXPECT_EQ(internal::BuiltInCategories().size(), 11u);
 }
 
 TEST(CategoriesTest, ATypoIsReportedAtTheValueWithTheClosestCategory) {
-  EXPECT_THAT(Problems(RuleSet("", "insutl")),
+  EXPECT_THAT(ParseProblems(RuleSet("", "insutl")),
               ElementsAre("t.yaml:5:15: unknown category 'insutl' (did you mean 'insult'?)"));
-  EXPECT_THAT(Problems(RuleSet("", "harmwish")),
+  EXPECT_THAT(ParseProblems(RuleSet("", "harmwish")),
               ElementsAre("t.yaml:5:15: unknown category 'harmwish' (did you mean 'harm_wish'?)"));
 }
 
 TEST(CategoriesTest, ANewCategoryWithoutAHintSaysWhereToDeclareIt) {
-  EXPECT_THAT(Problems(RuleSet("", "gambling")),
+  EXPECT_THAT(ParseProblems(RuleSet("", "gambling")),
               ElementsAre("t.yaml:5:15: unknown category 'gambling'; add it to the rule set's "
                           "'categories:' if it is new"));
 }
@@ -56,12 +50,12 @@ TEST(CategoriesTest, TheHeaderExtendsTheVocabularyForItsSet) {
   EXPECT_EQ(set->extra_categories, std::vector<std::string>{"gambling"});
   EXPECT_EQ(set->rules[0].category, "gambling");
   // A typo of an extension is caught too.
-  EXPECT_THAT(Problems(RuleSet("categories: [gambling]\n", "gamblign")),
+  EXPECT_THAT(ParseProblems(RuleSet("categories: [gambling]\n", "gamblign")),
               ElementsAre("t.yaml:6:15: unknown category 'gamblign' (did you mean 'gambling'?)"));
 }
 
 TEST(CategoriesTest, BadHeaderEntriesAreReportedWhereTheyAreWritten) {
-  EXPECT_THAT(Problems(RuleSet("categories: [Gambling, spam, odds, odds]\n", "insult")),
+  EXPECT_THAT(ParseProblems(RuleSet("categories: [Gambling, spam, odds, odds]\n", "insult")),
               ElementsAre("t.yaml:3:14: invalid category 'Gambling': use lower-case letters, "
                           "digits and '_'",
                           "t.yaml:3:24: category 'spam' is built in: remove it here",

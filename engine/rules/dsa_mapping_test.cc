@@ -8,12 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "engine/rules/dsa_schema.h"
 #include "engine/rules/loader.h"
+#include "engine/testing/rule_problems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace moderation::rules {
 namespace {
 
+using ::moderation::testing::ParseProblems;
 using ::testing::ElementsAre;
 
 // Line 3 is `dsa:`; the rule's category is on the last line but two.
@@ -30,14 +32,6 @@ constexpr char kGood[] =
     "  categories:\n"
     "    insult: STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH\n"
     "    threat: STATEMENT_CATEGORY_VIOLENCE\n";
-
-std::vector<std::string> Problems(const std::string& yaml) {
-  Diagnostics diagnostics;
-  ParseRuleSet(yaml, "t.yaml", &diagnostics);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
-  return out;
-}
 
 TEST(DsaMappingTest, EveryRuleGetsTheDsaCategoryTermsAndTerritoryOfItsCategory) {
   Diagnostics diagnostics;
@@ -87,14 +81,14 @@ TEST(DsaMappingTest, UnknownValuesAreErrorsAtTheirFileLineAndColumn) {
   for (const Case& c : cases) {
     std::string yaml = RuleSet(kGood);
     yaml.replace(yaml.find(c.from), c.from.size(), c.to);
-    const std::vector<std::string> problems = Problems(yaml);
+    const std::vector<std::string> problems = ParseProblems(yaml);
     ASSERT_FALSE(problems.empty()) << c.to;
     EXPECT_EQ(problems[0], c.want) << c.to;
   }
 }
 
 TEST(DsaMappingTest, ACategoryWithoutAMappingIsAnErrorAtTheRule) {
-  EXPECT_THAT(Problems(RuleSet(kGood, "spam")),
+  EXPECT_THAT(ParseProblems(RuleSet(kGood, "spam")),
               ElementsAre("t.yaml:11:15: category 'spam' has no DSA statement category: add it to "
                           "the header's dsa.categories (or give the rule a dsa_category)"));
 }
@@ -118,7 +112,7 @@ TEST(DsaMappingTest, ARulesOwnDsaCategoryOverridesItsCategorysMapping) {
 
   // Every spam rule with its own category: the header need not map spam.
   const std::string one_rule = two_rules.substr(0, two_rules.find("  - id: farm"));
-  EXPECT_THAT(Problems(absl::StrCat("ruleset: t\nversion: \"1\"\n", kGood, one_rule)),
+  EXPECT_THAT(ParseProblems(absl::StrCat("ruleset: t\nversion: \"1\"\n", kGood, one_rule)),
               ElementsAre());
 
   struct Case {
@@ -139,7 +133,7 @@ TEST(DsaMappingTest, ARulesOwnDsaCategoryOverridesItsCategorysMapping) {
        "t.yaml:4:5: rule 'scam' has a dsa_category, which needs the file's `dsa:` header "
        "(terms_ground, territorial_scope)"},
   };
-  for (const Case& c : cases) EXPECT_THAT(Problems(c.yaml), ElementsAre(c.want)) << c.yaml;
+  for (const Case& c : cases) EXPECT_THAT(ParseProblems(c.yaml), ElementsAre(c.want)) << c.yaml;
 }
 
 }  // namespace

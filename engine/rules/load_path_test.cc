@@ -1,5 +1,3 @@
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -7,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/loader.h"
+#include "engine/testing/rule_problems.h"
+#include "engine/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -14,43 +14,26 @@ namespace moderation::rules {
 namespace {
 
 namespace fs = std::filesystem;
+using ::moderation::testing::Messages;
+using ::moderation::testing::OneRuleFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::string RuleFile(const std::string& set_id, const std::string& rule_id) {
-  return absl::StrCat("ruleset: ", set_id, "\nversion: \"1\"\nrules:\n  - id: ", rule_id,
-                      "\n    category: insult\n    words: [Dummbatz]\n    score: 3\n");
-}
-
-std::vector<std::string> Messages(const Diagnostics& diagnostics) {
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
-  return out;
-}
 
 // A fresh directory under the test temp dir, removed after each test.
 class LoadRulesPathTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::path(::testing::TempDir()) / "rules_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
   void Write(const std::string& name, const std::string& text) {
     std::ofstream(fs::path(dir_) / name, std::ios::binary) << text;
   }
   std::string Path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
 
-  std::string dir_;
+  moderation::testing::TempDir temp_{"rules"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(LoadRulesPathTest, LoadsEveryRuleFileSortedByNameAndTheCommunities) {
-  Write("b.yml", RuleFile("spam", "spam.links"));
-  Write("a.yaml", RuleFile("de", "de.insult"));
+  Write("b.yml", OneRuleFile("spam", "spam.links"));
+  Write("a.yaml", OneRuleFile("de", "de.insult"));
   Write("notes.txt", "not a rule file");
   Write("communities.yaml", "default: [de]\ncommunities:\n  news: [de, spam]\n");
   Diagnostics diagnostics;
@@ -65,7 +48,7 @@ TEST_F(LoadRulesPathTest, LoadsEveryRuleFileSortedByNameAndTheCommunities) {
 }
 
 TEST_F(LoadRulesPathTest, LeavesCommunitiesUnsetWithoutACommunitiesFile) {
-  Write("a.yaml", RuleFile("de", "de.insult"));
+  Write("a.yaml", OneRuleFile("de", "de.insult"));
   Diagnostics diagnostics;
   std::optional<LoadedSources> loaded = LoadRulesPath(dir_, &diagnostics);
   ASSERT_TRUE(loaded.has_value());
@@ -73,7 +56,7 @@ TEST_F(LoadRulesPathTest, LeavesCommunitiesUnsetWithoutACommunitiesFile) {
 }
 
 TEST_F(LoadRulesPathTest, LoadsASingleFile) {
-  Write("a.yaml", RuleFile("de", "de.insult"));
+  Write("a.yaml", OneRuleFile("de", "de.insult"));
   Diagnostics diagnostics;
   std::optional<LoadedSources> loaded = LoadRulesPath(Path("a.yaml"), &diagnostics);
   ASSERT_TRUE(loaded.has_value());
@@ -82,8 +65,8 @@ TEST_F(LoadRulesPathTest, LoadsASingleFile) {
 }
 
 TEST_F(LoadRulesPathTest, RejectsTheSameRuleSetIdInTwoFilesNamingBoth) {
-  Write("a.yaml", RuleFile("de", "de.one"));
-  Write("b.yaml", RuleFile("de", "de.two"));
+  Write("a.yaml", OneRuleFile("de", "de.one"));
+  Write("b.yaml", OneRuleFile("de", "de.two"));
   Diagnostics diagnostics;
   EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
   EXPECT_THAT(Messages(diagnostics),
@@ -92,8 +75,8 @@ TEST_F(LoadRulesPathTest, RejectsTheSameRuleSetIdInTwoFilesNamingBoth) {
 }
 
 TEST_F(LoadRulesPathTest, RejectsTheSameRuleIdInTwoFilesNamingBoth) {
-  Write("a.yaml", RuleFile("de", "shared.rule"));
-  Write("b.yaml", RuleFile("en", "shared.rule"));
+  Write("a.yaml", OneRuleFile("de", "shared.rule"));
+  Write("b.yaml", OneRuleFile("en", "shared.rule"));
   Diagnostics diagnostics;
   EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
   EXPECT_THAT(
@@ -103,7 +86,7 @@ TEST_F(LoadRulesPathTest, RejectsTheSameRuleIdInTwoFilesNamingBoth) {
 }
 
 TEST_F(LoadRulesPathTest, RejectsACommunityNamingAnUnknownRuleSet) {
-  Write("a.yaml", RuleFile("spam", "spam.links"));
+  Write("a.yaml", OneRuleFile("spam", "spam.links"));
   Write("communities.yml", "default: [spam]\ncommunities:\n  news: [spma]\n");
   Diagnostics diagnostics;
   EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);
@@ -113,7 +96,7 @@ TEST_F(LoadRulesPathTest, RejectsACommunityNamingAnUnknownRuleSet) {
 }
 
 TEST_F(LoadRulesPathTest, RejectsAnUnknownDefaultRuleSet) {
-  Write("a.yaml", RuleFile("spam", "spam.links"));
+  Write("a.yaml", OneRuleFile("spam", "spam.links"));
   Write("communities.yaml", "default: [de]\n");
   Diagnostics diagnostics;
   EXPECT_EQ(LoadRulesPath(dir_, &diagnostics), std::nullopt);

@@ -4,30 +4,21 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
+#include "engine/testing/rule_problems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace moderation::rules {
 namespace {
 
+using ::moderation::testing::Messages;
+using ::moderation::testing::OneRuleFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string RuleFile(const std::string& set_id, const std::string& rule_id) {
-  return absl::StrCat("ruleset: ", set_id, "\nversion: \"1\"\nrules:\n  - id: ", rule_id,
-                      "\n    category: insult\n    words: [Dummbatz]\n    score: 3\n");
-}
-
-std::vector<std::string> Messages(const Diagnostics& diagnostics) {
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
-  return out;
-}
-
 TEST(LoadSourcesTest, KeepsEachSetWithItsFileText) {
-  const std::vector<SourceFile> files = {{"de.yaml", RuleFile("de", "de.a")},
-                                         {"spam.yaml", RuleFile("spam", "spam.a")}};
+  const std::vector<SourceFile> files = {{"de.yaml", OneRuleFile("de", "de.a")},
+                                         {"spam.yaml", OneRuleFile("spam", "spam.a")}};
   Diagnostics diagnostics;
   std::optional<LoadedSources> loaded = LoadSources(files, &diagnostics);
   ASSERT_TRUE(loaded.has_value()) << ::testing::PrintToString(Messages(diagnostics));
@@ -40,7 +31,7 @@ TEST(LoadSourcesTest, KeepsEachSetWithItsFileText) {
 }
 
 TEST(LoadSourcesTest, AnIdenticalCopyOfAFileGivesExactlyOneMessage) {
-  const std::string text = RuleFile("de", "de.insult");
+  const std::string text = OneRuleFile("de", "de.insult");
   Diagnostics diagnostics;
   EXPECT_EQ(LoadSources({{"a.yaml", text}, {"b.yaml", text}}, &diagnostics), std::nullopt);
   EXPECT_THAT(Messages(diagnostics),
@@ -50,7 +41,7 @@ TEST(LoadSourcesTest, AnIdenticalCopyOfAFileGivesExactlyOneMessage) {
 TEST(LoadSourcesTest, ReadsTheCommunitiesFileByItsBaseName) {
   Diagnostics diagnostics;
   std::optional<LoadedSources> loaded =
-      LoadSources({{"/etc/rules/de.yaml", RuleFile("de", "de.a")},
+      LoadSources({{"/etc/rules/de.yaml", OneRuleFile("de", "de.a")},
                    {"/etc/rules/communities.yml", "communities:\n  news: [de]\n"}},
                   &diagnostics);
   ASSERT_TRUE(loaded.has_value()) << ::testing::PrintToString(Messages(diagnostics));
@@ -61,7 +52,7 @@ TEST(LoadSourcesTest, ReadsTheCommunitiesFileByItsBaseName) {
 
 TEST(LoadSourcesTest, RejectsTwoCommunitiesFiles) {
   Diagnostics diagnostics;
-  EXPECT_EQ(LoadSources({{"de.yaml", RuleFile("de", "de.a")},
+  EXPECT_EQ(LoadSources({{"de.yaml", OneRuleFile("de", "de.a")},
                          {"communities.yaml", "default: [de]\n"},
                          {"x/communities.yml", "default: [de]\n"}},
                         &diagnostics),
@@ -72,10 +63,10 @@ TEST(LoadSourcesTest, RejectsTwoCommunitiesFiles) {
 
 TEST(LoadSourcesTest, ReportsAnUnknownSetOnlyWhenNoRuleFileFailed) {
   Diagnostics typo;
-  EXPECT_EQ(
-      LoadSources({{"de.yaml", RuleFile("de", "de.a")}, {"communities.yaml", "default: [dee]\n"}},
-                  &typo),
-      std::nullopt);
+  EXPECT_EQ(LoadSources(
+                {{"de.yaml", OneRuleFile("de", "de.a")}, {"communities.yaml", "default: [dee]\n"}},
+                &typo),
+            std::nullopt);
   EXPECT_THAT(Messages(typo),
               ElementsAre(HasSubstr("unknown rule set 'dee' (did you mean 'de'?)")));
 

@@ -5,21 +5,21 @@
 #include <vector>
 
 #include "engine/rules/loader.h"
+#include "engine/testing/rule_problems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace moderation::rules {
 namespace {
 
+using ::moderation::testing::Messages;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::vector<std::string> Problems(const std::string& yaml) {
   Diagnostics diagnostics;
   EXPECT_EQ(ParseRuleSet(yaml, "t.yaml", &diagnostics), std::nullopt);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.ToString());
-  return out;
+  return Messages(diagnostics);
 }
 
 TEST(TermCheckTest, EveryBadTermOfAListIsReportedOnceEvenWhenTwoRulesUseIt) {

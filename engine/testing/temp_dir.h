@@ -1,11 +1,12 @@
 // A fresh directory for one test, removed with everything in it when the
 // test ends.
 //
-// Why: tests of the database cache, the matchers and the loaders write real
-// files; each used to carry its own copy of this class.
+// Why: tests of the database cache, the matchers, the loaders, the server's
+// logs and the CLI write real files; each used to carry its own copy of this
+// class.
 //
 //   TempDir dir("db_cache_test");
-//   WriteFile(dir.path() + "/x.yaml", ...);
+//   const std::string file = dir.Write("x.yaml", "ruleset: x\n...");
 //
 // Thread-safety: test-only; one owner.
 #ifndef MODERATION_ENGINE_TESTING_TEMP_DIR_H_
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -40,6 +42,14 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+
+  // Writes `contents` to the file `name` in the directory, byte for byte,
+  // and returns the file's path.
+  std::string Write(const std::string& name, const std::string& contents) const {
+    const std::string file = path_ + "/" + name;
+    std::ofstream(file, std::ios::binary) << contents;
+    return file;
+  }
 
  private:
   std::string path_;

@@ -2,7 +2,6 @@
 // logs are written by moderationd's own DecisionLog, and every figure is
 // checked against counts the generator kept itself while generating.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/testing/temp_dir.h"
 #include "server/decision_log.h"
 #include "server/modctl/commands.h"
 #include "server/modctl/report_dsa.h"
@@ -74,13 +74,6 @@ RuleHit MakeHit(const RuleSpec& spec, rules::Action action) {
 
 class ReportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "report_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Two weeks (the one before kWeek and kWeek) of hourly traffic, spread
@@ -215,7 +208,8 @@ class ReportTest : public ::testing::Test {
     return {Path("r1.jsonl.1"), Path("r1.jsonl"), Path("r2.jsonl")};
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir temp_{"report_test"};
+  const std::filesystem::path dir_{temp_.path()};
   Expected expected_;
 };
 
