@@ -13,13 +13,20 @@
 #                   each mode builds into $SANITIZE_ROOT/build-<mode>
 #
 # Not in scripts/test.sh yet: a cold asan-engine build has not been timed to
-# the end on an idle 2-core machine (on the shared host, at nice 10 beside
-# three other builds, it did 12 of its 96 steps in 6 minutes).
+# the end on an idle 2-core machine. Two tries on the shared host, both at
+# nice 10 beside three other sessions' builds, gave no usable figure: 12 of
+# its 96 steps in 6 minutes; then, with CCACHE_DISABLE=1 and 2 jobs at load
+# 6 to 9 (2026-12-02, 19:51 to 20:17 UTC), configure took 33 s,
+# engine_util_test was built and passed at 201 s, and engine_text_test's
+# build reached step 14 of 20 at 26 minutes, when it was stopped (its
+# compiler had had 3 % of a core for 15 minutes).
 #
 # TSan over the server tests is not here either: Debian's gRPC, protobuf and
 # Abseil are not built with -fsanitize=thread, so their internal
 # synchronisation would be reported as races; it needs instrumented builds
-# of them or suppressions proven on a real run.
+# of them or suppressions proven on a real run. No TSan build has been run
+# yet: it compiles the whole server and its tests, more than the host above
+# could do in the time.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
