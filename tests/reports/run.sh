@@ -34,7 +34,7 @@ bash tools/report-charts/render.sh "$tmp/week" >/dev/null   # idempotent
 links=$(grep -o '([a-z0-9_.-]*\.svg)' "$tmp/week/report.md" | tr -d '()' | sort -u)
 [ "$(echo "$links" | wc -l)" = 12 ] || fail "expected 12 chart links (3 charts x 4 sections), got: $links"
 for svg in $links; do
-  head -c 5 "$tmp/week/$svg" | grep -q '^<svg' || fail "$svg is not an SVG"
+  [ "$(head -c 4 "$tmp/week/$svg")" = '<svg' ] || fail "$svg is not an SVG"
   grep -q 'class="marks"' "$tmp/week/$svg" || fail "$svg has no marks"
 done
 # The news-de volume chart has one bar per decision and day: 3 x 7 rects in its mark group.
@@ -51,15 +51,17 @@ grep -q '<h2>Community news-de</h2>' "$html" || fail "report.html lacks the news
 command -v pdftotext >/dev/null || fail "pdftotext not found (Debian poppler-utils)"
 bash tools/report-charts/pdf.sh "$tmp/week" >/dev/null
 pdf="$tmp/week/report.pdf"
-pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
-pdfinfo "$pdf" | grep -q '^Page size: *59[0-9].* x 84[0-9].*(A4)' || fail "report.pdf is not A4"
+info="$(pdfinfo "$pdf")"
+pages=$(awk '/^Pages:/ {print $2}' <<<"$info")
+grep -q '^Page size: *59[0-9].* x 84[0-9].*(A4)' <<<"$info" || fail "report.pdf is not A4"
 mapfile -t sections < <(sed -n 's/^## //p' "$tmp/week/report.md")
 [ "${#sections[@]}" -ge 5 ] || fail "report.md has only ${#sections[@]} sections"
 [ "$pages" -ge "${#sections[@]}" ] && [ "$pages" -le 40 ] \
   || fail "report.pdf has $pages pages for ${#sections[@]} sections"
 tops=""
 for ((p = 1; p <= pages; ++p)); do
-  tops+="$(pdftotext -f $p -l $p -layout "$pdf" - | grep -m1 -v '^[[:space:]]*$' | sed 's/^ *//; s/ *$//')"$'\n'
+  page_text="$(pdftotext -f $p -l $p -layout "$pdf" -)"
+  tops+="$(awk 'NF { sub(/^ +/, ""); sub(/ +$/, ""); print; exit }' <<<"$page_text")"$'\n'
 done
 for ((i = 1; i < ${#sections[@]}; ++i)); do
   grep -qxF "${sections[$i]}" <<<"$tops" || fail "section '${sections[$i]}' does not start a page"
@@ -78,6 +80,7 @@ pdftoppm -r 60 -f 1 -l 2 -png "$pdf" "$artifacts/report-week-page"
   || fail "pdftoppm did not draw pages 1 and 2"
 
 "$MODCTL" report --period day --date 2027-01-05 --out "$tmp/empty" "$tmp"/logs/r*.jsonl >/dev/null
-bash tools/report-charts/render.sh "$tmp/empty" | grep -q "0 SVG file" || fail "empty period drew charts"
+empty_render="$(bash tools/report-charts/render.sh "$tmp/empty")"
+grep -q "0 SVG file" <<<"$empty_render" || fail "empty period drew charts"
 grep -q "No decisions in this period: no charts." "$tmp/empty/report.md" || fail "empty period not said"
 echo "reports: OK (report directory, DSA export, 12 charts, self-contained report.html, report.pdf with $pages pages for ${#sections[@]} sections, empty period; PDF and PNGs in $artifacts)"
