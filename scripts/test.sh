@@ -9,6 +9,13 @@
 #                                 against the last release tag, else the first
 #                                 commit with the proto)
 #   2. ctest                      every C++ unit test
+#      sanitizers: asan-engine    only with TEST_SANITIZERS=1 (else SKIPPED):
+#                                 scripts/sanitize.sh asan-engine, the engine's
+#                                 unit tests and the engine fuzz targets' corpora
+#                                 and past crashes under ASan + UBSan, built in
+#                                 build-asan-engine/. Cold, it needs at least 14
+#                                 more minutes on 2 cores, over CI's budget
+#                                 (scripts/sanitize.sh has the figures)
 #   3. modctl validate rules/     the default rule sets must load cleanly
 #   4. modctl test rules/         every rule's embedded examples must pass
 #   5. corpus generator self-test tests/corpus/test_generate_corpus.py
@@ -36,6 +43,7 @@
 #                                 real server's /metrics
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
+# TEST_SANITIZERS (default 0; 1 adds the asan-engine step),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
 # CORPUS_MIN_RECALL (default 0.9), CORPUS_MAX_FP (default 0.02),
 # and everything scripts/build.sh reads.
@@ -76,6 +84,7 @@ REALISTIC_VALIDATION_FLOORS=(--min-recall 0.67
 names=()
 results=()
 failed=0
+skipped=0
 record() { # record NAME STATUS
   names+=("$1")
   results+=("$2")
@@ -94,8 +103,14 @@ step() { # step NAME command...: runs a step, records it, never aborts the scrip
   fi
   printf '===== %s: %s (%ds)\n' "$name" "${results[-1]}" $((SECONDS - start))
 }
+skip() { # skip NAME WHY: a step this run leaves out, listed in the summary
+  names+=("$1")
+  results+=("SKIPPED ($2)")
+  skipped=$((skipped + 1))
+  printf '\n===== %s: %s\n' "$1" "${results[-1]}"
+}
 summary() {
-  local i passed=$(( ${#names[@]} - failed ))
+  local i passed=$(( ${#names[@]} - failed - skipped ))
   printf '\n===== Summary\n'
   for i in "${!names[@]}"; do
     printf '  %-32s %s\n' "${names[$i]}" "${results[$i]}"
@@ -105,7 +120,7 @@ summary() {
   else
     echo "SOME STEPS FAILED"
   fi
-  echo "steps: $passed passed, $failed failed"
+  echo "steps: $passed passed, $failed failed, $skipped skipped"
 }
 
 corpus_smoke() {
@@ -144,6 +159,15 @@ step "format check" bash scripts/check-format.sh
 step "proto lint and breaking" bash scripts/check-proto.sh
 step "ctest" ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --timeout 300 \
   --no-tests=error
+# The moderate fuzz replay loads the shipped rules from the tests' warm
+# Hyperscan cache (the databases do not depend on the sanitizer).
+if [[ "${TEST_SANITIZERS:-0}" == 1 ]]; then
+  step "sanitizers: asan-engine" env \
+    MODERATION_FUZZ_CACHE="$(cd "$BUILD_DIR" && pwd)/tests/moderationd_test_cache" \
+    bash scripts/sanitize.sh asan-engine
+else
+  skip "sanitizers: asan-engine" "TEST_SANITIZERS=1 runs it"
+fi
 step "modctl validate $RULES_DIR/" "$MODCTL" validate "$RULES_DIR/"
 step "modctl test $RULES_DIR/" "$MODCTL" test "$RULES_DIR/"
 step "corpus generator self-test" "$PY" tests/corpus/test_generate_corpus.py
