@@ -116,6 +116,8 @@ class Compiler {
   std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
   LiteralTable literals_;
   std::vector<std::string> folded_patterns_, raw_patterns_;
+  // Unless regex text -> its folded regex id, so equal vetoes share one id.
+  absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
   std::vector<const text::Lexicon*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
@@ -220,6 +222,7 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
       folded_patterns_.push_back(*rule.regex);
       impl_->folded_regex_rule.push_back(index);
       impl_->folded_regex_unless.push_back(false);
+      impl_->folded_unless_also.emplace_back();
     }
   }
   compiled.has_pattern =
@@ -365,9 +368,16 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     AddLiteral(term, "unless word", {LiteralKind::kUnless, index, component});
   }
   if (unless.regex) {
-    folded_patterns_.push_back(*unless.regex);
-    impl_->folded_regex_rule.push_back(index);
-    impl_->folded_regex_unless.push_back(true);
+    const auto [shared, inserted] =
+        unless_regex_ids_.try_emplace(*unless.regex, folded_patterns_.size());
+    if (!inserted) {
+      impl_->folded_unless_also[shared->second].push_back(index);
+    } else {
+      folded_patterns_.push_back(*unless.regex);
+      impl_->folded_regex_rule.push_back(index);
+      impl_->folded_regex_unless.push_back(true);
+      impl_->folded_unless_also.emplace_back();
+    }
   }
   compiled->has_unless = !unless.terms.empty() || unless.regex.has_value();
 }

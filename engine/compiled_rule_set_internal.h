@@ -112,6 +112,10 @@ struct CompiledRuleSet::Impl {
   std::unique_ptr<const match::RegexDatabase> folded_regexes;
   std::vector<uint32_t> folded_regex_rule;  // regex id -> rule index
   std::vector<bool> folded_regex_unless;    // regex id -> is the rule's `unless` regex
+  // Unless regex id -> the further rules whose `unless` is the same regex: a
+  // veto shared by many rules (a file's {@quoted_report} pattern) is
+  // compiled and scanned once, not once per rule.
+  std::vector<std::vector<uint32_t>> folded_unless_also;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 

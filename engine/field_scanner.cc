@@ -156,12 +156,16 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
       text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
       [&](uint32_t id, size_t begin, size_t end) {
         const uint32_t rule = rule_of[id];
-        if (!InField(rule)) return;
+        const bool shared_veto = is_unless != nullptr && !set_.folded_unless_also[id].empty();
+        if (!InField(rule) && !shared_veto) return;
         const text::ByteRange original =
             view ? view->ToOriginal(begin, end)
                  : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
         if (is_unless != nullptr && (*is_unless)[id]) {
-          b_.unless_hits.push_back({rule, original});
+          if (InField(rule)) b_.unless_hits.push_back({rule, original});
+          for (const uint32_t also : set_.folded_unless_also[id]) {
+            if (InField(also)) b_.unless_hits.push_back({also, original});
+          }
           return;
         }
         b_.candidates.push_back(

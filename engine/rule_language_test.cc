@@ -213,6 +213,78 @@ TEST(UnlessTest, AConditionVetoesTheRule) {
   EXPECT_EQ(Judge(*set, "Idiot").verdict, Verdict::kFlag);
 }
 
+// A named regex fragment, written once under `patterns:`, used by a rule's
+// `unless` as "{@name}"; its own "{@list}" references are expanded.
+const char* kQuotedReport =
+    "lists:\n  received: [bekommen, erhalten]\n"
+    "patterns:\n  quoted_report: '\"[^\"]{2,80}\"\\W{0,3}{@received}'\n";
+
+TEST(PatternsTest, ARuleUsesTheFilesNamedFragmentLikeItsOwnRegex) {
+  auto set = CompileYaml(
+      OneRule(std::string(kThreat) + "    unless: { regex: '{@quoted_report}', within: 2 }\n",
+              kQuotedReport));
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"ich bring dich um", true},
+      {"Meine Tochter hat \"ich bring dich um\" bekommen", false},
+      {"\"Ich bring dich um\" – erhalten am Montag", false},
+      {"ich bring dich um, bekommen hast du es", true},  // no quotes: no report
+      {"\"ich bring dich um\" schrieb ich ihm", true},   // not a word of the fragment
+  };
+  for (const TextCase& c : kCases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
+// Rules sharing one veto share one compiled regex; each still gets the veto,
+// also when the first rule that uses it is scoped to another field.
+TEST(PatternsTest, EveryRuleThatSharesAVetoIsVetoed) {
+  const std::string yaml = std::string("ruleset: t\nversion: \"1\"\n") + kQuotedReport +
+                           "rules:\n"
+                           "  - id: title_only\n    category: insult\n    words: [Depp]\n"
+                           "    fields: [title]\n"
+                           "    unless: { regex: '{@quoted_report}', within: 2 }\n"
+                           "    action: flag\n"
+                           "  - id: threat\n    category: threat\n" +
+                           kThreat +
+                           "    unless: { regex: '{@quoted_report}', within: 2 }\n"
+                           "    action: flag\n"
+                           "  - id: insult\n    category: insult\n    words: [Idiot]\n"
+                           "    unless: { regex: '{@quoted_report}', within: 2 }\n"
+                           "    action: flag\n";
+  auto set = CompileYaml(yaml);
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(FiredRules(Judge(*set, "ich bring dich um, du Idiot")),
+            (std::vector<std::string>{"insult", "threat"}));
+  EXPECT_TRUE(
+      FiredRules(Judge(*set, "Mein Sohn hat \"ich bring dich um, du Idiot\" bekommen")).empty());
+  Post post;
+  post.fields = {{"title", "\"Depp\" bekommen"}, {"body", "\"Idiot\" erhalten"}};
+  auto decision = set->Evaluate(post);
+  ASSERT_TRUE(decision.ok());
+  EXPECT_TRUE(decision->hits.empty());
+}
+
+TEST(PatternsTest, ProblemsArePlacedWhereThePatternIsWrittenOrNamed) {
+  struct ProblemCase {
+    std::string header;
+    std::string rule;
+    int line;
+    const char* message;
+  };
+  const std::string kRule = "    regex: 'x{@p}'\n";
+  const ProblemCase kCases[] = {
+      {"patterns:\n  p: '(unclosed'\n", kRule, 4, "missing )"},
+      {"lists:\n  p: [a]\npatterns:\n  p: 'b'\n", kRule, 6, "both a list and a pattern"},
+      {"patterns:\n  p: '{@nope}'\n", kRule, 4, "unknown list '@nope'"},
+      {"patterns:\n  p: 'b'\n", "    regex: 'x{@q}'\n", 8, "unknown list '@q'"},
+  };
+  for (const ProblemCase& c : kCases) {
+    const rules::Diagnostics problems = CompileProblems(OneRule(c.rule, c.header));
+    ASSERT_FALSE(problems.empty()) << c.header;
+    EXPECT_EQ(problems[0].location.line, c.line) << problems[0].ToString();
+    EXPECT_NE(problems[0].message.find(c.message), std::string::npos) << problems[0].ToString();
+  }
+}
+
 TEST(FieldsTest, ARuleScopedToTheDisplayNameIgnoresTheBody) {
   auto set =
       CompileYaml(OneRule("    words: [Admin, Moderator]\n    fields: [author_display_name]\n"));

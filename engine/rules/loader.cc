@@ -26,7 +26,7 @@ using internal::YamlReader;
 
 const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
                                                 "lists",   "allow",   "rules",       "categories",
-                                                "lexicon", "dsa"};
+                                                "lexicon", "dsa",     "patterns"};
 const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
@@ -92,7 +92,8 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
     set.lexicon = std::string(kLexicons[*lexicon]);
     set.lexicon_location = top.Find("lexicon")->value_location;
   }
-  const internal::ListTable lists = internal::ParseLists(reader, top.Find("lists"));
+  internal::ListTable lists = internal::ParseLists(reader, top.Find("lists"));
+  internal::ParsePatterns(reader, top.Find("patterns"), &lists);
   if (const Entry* allow = top.Find("allow")) {
     // The mode of allow-list entries is unused; compound keeps them uniform.
     set.allow = internal::ExpandTerms(

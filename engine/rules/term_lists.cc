@@ -166,6 +166,10 @@ std::optional<std::string> ExpandRegexLists(YamlReader* reader, const std::strin
     const std::string name = regex.substr(open + 2, close - open - 2);
     out.append(regex, pos, open - pos);
     pos = close + 1;
+    if (const auto pattern = lists.patterns.find(name); pattern != lists.patterns.end()) {
+      absl::StrAppend(&out, "(?:", pattern->second, ")");
+      continue;
+    }
     const std::vector<LocatedTerm>* list = FindList(reader, name, location, lists);
     if (list == nullptr) {
       ok = false;
@@ -205,6 +209,28 @@ std::vector<LocatedTerm> ParseTerms(YamlReader* reader, const Entry& entry, bool
     reader->Error(entry.value_location, absl::StrCat("'", entry.key, "' must not be empty"));
   }
   return terms;
+}
+
+void ParsePatterns(YamlReader* reader, const Entry* entry, ListTable* lists) {
+  if (entry == nullptr) return;
+  MapReader map(reader, *entry->value, "patterns", std::nullopt, "pattern");
+  for (const Entry& pattern : map.entries()) {
+    if (lists->contains(pattern.key)) {
+      reader->Error(pattern.key_location,
+                    absl::StrCat("'", pattern.key, "' is both a list and a pattern: rename one"));
+      continue;
+    }
+    std::optional<std::string> text = map.String(pattern.key, kRequired);
+    if (!text) continue;
+    std::optional<std::string> expanded =
+        ExpandRegexLists(reader, *text, pattern.value_location, *lists);
+    if (!expanded) continue;
+    if (std::optional<std::string> problem = RegexProblem(*expanded)) {
+      reader->Error(pattern.value_location, std::move(*problem));
+      continue;
+    }
+    lists->patterns[pattern.key] = std::move(*expanded);
+  }
 }
 
 ListTable ParseLists(YamlReader* reader, const Entry* entry) {

@@ -26,8 +26,12 @@ struct LocatedTerm {
   SourceLocation location;
 };
 
-// The `lists:` of one file by name.
-using ListTable = std::map<std::string, std::vector<LocatedTerm>, std::less<>>;
+// The `lists:` of one file by name, and its `patterns:`: named regex
+// fragments that regexes reference with the same "{@name}" syntax (a veto
+// for quoted reports written once per file, not once per rule).
+struct ListTable : std::map<std::string, std::vector<LocatedTerm>, std::less<>> {
+  std::map<std::string, std::string, std::less<>> patterns;  // name -> regex, lists expanded
+};
 
 // Parses a list of terms (`words:`, `allow:` or one named list), reporting
 // bad terms at their location. List references are kept for ExpandTerms;
@@ -63,9 +67,16 @@ void ParseWordEntries(YamlReader* reader, const Entry& entry, const ListTable& l
 std::vector<Term> ParseAlternatives(YamlReader* reader, const YamlNode& node,
                                     const ListTable& lists, MatchMode default_mode, bool* digits);
 
+// Parses `patterns:` into lists->patterns: each a regex on the folded view,
+// whose own "{@list}" references are expanded. A name that is also a list,
+// or a pattern that is not a valid regex, is reported at its entry.
+void ParsePatterns(YamlReader* reader, const Entry* entry, ListTable* lists);
+
 // Replaces every "{@name}" in a regex by a non-capturing alternation of the
 // list's terms, folded as the folded view is and quoted; a '*' wildcard
-// becomes \w*. Reports unknown lists at `location`; nullopt on any problem.
+// becomes \w*. A pattern's name is replaced by the pattern itself, as a
+// non-capturing group. Reports unknown names at `location`; nullopt on any
+// problem.
 std::optional<std::string> ExpandRegexLists(YamlReader* reader, const std::string& regex,
                                             const SourceLocation& location, const ListTable& lists);
 
