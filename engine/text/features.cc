@@ -170,6 +170,38 @@ int CountLinks(std::string_view text) {
   return links;
 }
 
+// Dots written so that link filters miss them: "shop[.]de", "shop(.)de",
+// "shop[dot]de", "shop (dot) de", "bit . ly/x". Hardly anyone but a spammer
+// (or someone defanging a scam link in a warning) writes a host name like
+// that, so each counts as a link. " dot " is left out: "the dot com bubble".
+constexpr std::array<std::string_view, 5> kDisguisedDots = {"[.]", "(.)", "[dot]", "(dot)", " . "};
+
+// A host label ends right before `end` (spaces between are allowed).
+bool LabelEndsAt(std::string_view text, size_t end) {
+  while (end > 0 && text[end - 1] == ' ') --end;
+  return end > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[end - 1]));
+}
+
+// A common top-level domain starts at `begin` (after spaces) and is not
+// followed by more letters or digits ("de" but not "der").
+bool TldStartsAt(std::string_view text, size_t begin) {
+  while (begin < text.size() && text[begin] == ' ') ++begin;
+  size_t end = begin;
+  while (end < text.size() && IsAsciiAlnum(static_cast<unsigned char>(text[end]))) ++end;
+  return end > begin && IsCommonTld(text.substr(begin, end - begin));
+}
+
+int CountDisguisedLinks(std::string_view text) {
+  int links = 0;
+  for (std::string_view dot : kDisguisedDots) {
+    for (size_t at = text.find(dot); at != std::string_view::npos;
+         at = text.find(dot, at + dot.size())) {
+      if (LabelEndsAt(text, at) && TldStartsAt(text, at + dot.size())) ++links;
+    }
+  }
+  return links;
+}
+
 int CountMentions(std::string_view text) {
   int mentions = 0;
   const char* const begin = text.data();
@@ -277,7 +309,7 @@ double TextFeatures::CapsRatio() const {
 }
 
 void AccumulateFeatures(std::string_view text, TextFeatures* f) {
-  f->links += CountLinks(text);
+  f->links += CountLinks(text) + CountDisguisedLinks(text);
   f->mentions += CountMentions(text);
   const internal::AsciiPass pass = internal::ScanAscii(text);
   f->code_points += static_cast<int>(pass.code_points);

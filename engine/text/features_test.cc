@@ -61,6 +61,15 @@ TEST(FeaturesTest, CountsLinksWithSchemeWwwOrCommonTld) {
       {"www_after_a_full_stop_in_one_token", "Ende.www.example.de", 1},
       {"colon_in_prose_then_a_link", "Achtung: www.a.example. Danke.", 1},
       {"empty", "", 0},
+      // Disguised dots count too (spam written to dodge link filters).
+      {"disguised_brackets", "followerboost24[.]de", 1},
+      {"disguised_parens_with_path", "skinsdrop-free(.)ru/case", 1},
+      {"disguised_words", "shop[dot]com und shop (dot) de", 2},
+      {"disguised_spaced", "www . potenz-apotheke24 . com", 1},
+      {"disguised_spaced_shortener", "bit . ly/3xFoll0w", 1},
+      {"spaced_full_stop_in_prose", "Das war es . Der Rest kommt morgen", 0},
+      {"brackets_without_a_label", "(.)(.) ist kein Link", 0},
+      {"brackets_without_a_tld", "array[.]length", 0},
   };
   for (const CountCase& c : kCases) EXPECT_EQ(FeaturesOf(c.text).links, c.expected) << c.name;
 }
