@@ -10,6 +10,11 @@
 #   scripts/sanitize.sh asan          ASan+UBSan: every C++ test (unit and
 #                                     integration, all four fuzz replays
 #                                     included); builds the whole tree
+#   scripts/sanitize.sh tsan-server   TSan: moderationd and the tests of its
+#                                     threads (TSAN_SERVER_RUNS below): reload
+#                                     vs serving, stream flow control,
+#                                     shutdown; suppressions and why in
+#                                     scripts/tsan-suppressions.txt
 #
 # Environment:
 #   SANITIZE_JOBS   parallel build jobs (default: nproc)
@@ -36,6 +41,39 @@
 # about 12.5 with a warm rules cache; over the ~8 minutes CI can spend on
 # it (the whole scripts/test.sh takes ~24 minutes cold and should stay under
 # 30), so scripts/test.sh runs it only with TEST_SANITIZERS=1.
+#
+# tsan-server, first runs on the same host (2026-12-03, nice 10, load
+# average about 9), binary by binary by hand, with the TSAN_OPTIONS and the
+# warm-up below, while the later binaries were still building: the build of moderationd and moderationd_hardening_test
+# (112 steps, cold) took 07:06 to 07:37 UTC, its first 10 minutes beside the
+# asan-engine run above; the rest (server_test, decision_log_test,
+# moderationd_test, 37 steps) more than 20 minutes more. warm_rules_cache: the
+# instrumented moderationd compiled the shipped rules in 8 min and stopped
+# cleanly, no report. moderationd_hardening_test (4 tests):
+#  - with only the called_from_lib lines: 172 s; 282 reports: 243 from one
+#    server, 1 from another (civetweb's gmtime, now called_from_lib), 38 from
+#    the test client. Only 3 had a frame of ours on top, all
+#    CountedUnaryReactor::OnDone reading the reactor its handler made on
+#    another gRPC thread: ordered by gRPC (OnDone follows Finish), which TSan
+#    cannot see in Debian's uninstrumented build; every other one had gRPC,
+#    protobuf, Abseil or libstdc++ code on top (scripts/tsan-suppressions.txt
+#    names the kinds). Slowed by the reporting, 3 of the 4 tests missed their
+#    time limits.
+#  - with the race: lines: 196 s; no report from any server (3936 dropped
+#    by the library lines), 1 from the test client (the FinishOp line
+#    since). 3 tests passed; SigtermUnderLoad failed on its time limits: 40
+#    batches did not complete within its 30 s, and the server, which logged
+#    "drained" 9.6 s after SIGTERM, had not exited at 20 s and was killed.
+#    Not looked into further: it passes uninstrumented (scripts/test.sh).
+# server_test (121 tests, in-process: reload watcher, registry, metrics,
+# logs, HTTP, the admin service over gRPC, TLS): 78 s, all passed, 155
+# reports, every one with OpenSSL on top (gRPC's TLS; called_from_lib
+# since); rerun with them: 62 s, all passed, no report (4100 dropped).
+# Not run yet: moderationd_test's selection and decision_log_test.
+# So no race in our code has been found, with the limit the suppressions
+# file states: a race with a handler's side on a gRPC thread is dropped. An
+# instrumented gRPC, protobuf and Abseil would lift it. Too slow for CI:
+# the cold build alone is over 45 minutes of this host.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,18 +90,39 @@ BUILD_DIR="${SANITIZE_ROOT:-$ROOT}/build-$MODE"
 # keeps them as errors.
 ASAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 -Wno-restrict -Wno-stringop-overflow -Wno-maybe-uninitialized -Wno-array-bounds"
+# gcc warns that TSan does not model std::atomic_thread_fence (-Wtsan),
+# which headers of Abseil and gRPC use; nothing of ours does.
+TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan"
 ENGINE_TESTS=(engine_util_test engine_text_test engine_rules_test engine_match_test
   engine_policy_test engine_test statement_of_reasons_test)
 # The fuzz targets that link only the engine (tests/fuzz): their corpora and
 # every past crash input, replayed like CTest's fuzz_replay.<target>.
 ENGINE_FUZZ_TARGETS=(normalizer rule_loader moderate)
+# tsan-server: test binary and gtest filter. The server's own threads
+# (server_test: reload watcher, registry, metrics, logs, HTTP, the admin
+# service in-process; decision_log_test: its flush thread and reopen), and
+# moderationd as a process: streams and their flow control, batches and
+# overload, reloads (file edits, SIGHUP, the RPC, 50 reloads under a stream,
+# broken files per community), and shutdown (SIGTERM with streams and calls
+# in flight, during the first compile, with idle connections).
+# ResidentMemoryStaysFlatOverAHundredReloads is left out: TSan's shadow
+# memory is what it would measure.
+TSAN_SERVER_RUNS=(
+  "moderationd_hardening_test:*-*ResidentMemory*"
+  "moderationd_test:*Stream*:*Reload*:*Sigterm*:*Shutdown*:*Sighup*:*RuleFile*:*ColdStart*:*Batch*:*Overload*:IsolationTest.*"
+  "server_test:*"
+  "decision_log_test:*"
+)
 
 case "$MODE" in
   asan-engine | asan)
     FLAGS="$ASAN_FLAGS"
     ;;
+  tsan-server)
+    FLAGS="$TSAN_FLAGS"
+    ;;
   *)
-    echo "sanitize: unknown mode '$MODE' (asan-engine or asan)" >&2
+    echo "sanitize: unknown mode '$MODE' (asan-engine, asan or tsan-server)" >&2
     exit 2
     ;;
 esac
@@ -113,6 +172,64 @@ asan_all() {
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600 --no-tests=error
 }
 
+# warm_rules_cache: starts the instrumented moderationd once on the shipped
+# rules and stops it when it serves, so the Hyperscan cache the tests share
+# holds them. Uninstrumented, the tests' servers compile them in seconds;
+# under TSan the first one would outlast its 60 s start-up limit. This run
+# is checked like the others: a cold start under TSan.
+warm_rules_cache() {
+  local work="$BUILD_DIR/tsan-warm" pid waited=0
+  rm -rf "$work"
+  mkdir -p "$work"
+  echo "sanitize: compiling the shipped rules into the tests' cache ($((SECONDS - start)) s)"
+  "$BUILD_DIR/server/moderationd" --rules=rules --cache_dir="$BUILD_DIR/tests/moderationd_test_cache" \
+    --listen=127.0.0.1:0 --metrics_listen=127.0.0.1:0 --watch_rules=false \
+    --port_file="$work/ports" 2>"$work/stderr" &
+  pid=$!
+  until grep -q '"event":"serving"' "$work/stderr"; do
+    if ! kill -0 "$pid" 2>/dev/null || ((waited >= 1800)); then
+      echo "sanitize: moderationd did not serve within $waited s:" >&2
+      cat "$work/stderr" >&2
+      kill "$pid" 2>/dev/null || true
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  kill -TERM "$pid"
+  wait "$pid"
+}
+
+tsan_server() {
+  # Every process (the test binaries and each moderationd they start) writes
+  # its reports to $reports/tsan.<pid>, so a race inside a server child is
+  # not lost in a test's captured stderr. print_suppressions lists, per
+  # process, which suppressions matched and how often.
+  local reports="$BUILD_DIR/tsan-reports" entry name filter rc=0 found
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  export TSAN_OPTIONS="suppressions=$ROOT/scripts/tsan-suppressions.txt:log_path=$reports/tsan:second_deadlock_stack=1:print_suppressions=1:${TSAN_OPTIONS:-}"
+  # Binary by binary, the process tests first: they run moderationd itself.
+  build moderationd
+  warm_rules_cache || rc=1
+  for entry in "${TSAN_SERVER_RUNS[@]}"; do
+    name="${entry%%:*}"
+    filter="${entry#*:}"
+    build "$name"
+    run_binary "$name" --gtest_brief=1 "--gtest_filter=$filter" || rc=1
+  done
+  found="$(grep -l 'WARNING: ThreadSanitizer' "$reports"/tsan.* 2>/dev/null || true)"
+  if [[ -n "$found" ]]; then
+    echo "sanitize: ThreadSanitizer reports in:" $found
+    cat $found
+    rc=1
+  fi
+  echo "sanitize: suppressions matched (hits per suppression, over all processes):"
+  grep -h -E '^ *[0-9]+ +[a-z_]+:' "$reports"/tsan.* 2>/dev/null |
+    awk '{n[$2] += $1} END {for (s in n) printf "  %8d %s\n", n[s], s}' || true
+  return $rc
+}
+
 start=$SECONDS
 echo "sanitize: configuring $BUILD_DIR ($MODE)"
 cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -127,5 +244,6 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 case "$MODE" in
   asan-engine) asan_engine ;;
   asan) asan_all ;;
+  tsan-server) tsan_server ;;
 esac
 echo "sanitize: $MODE passed in $((SECONDS - start)) s"
