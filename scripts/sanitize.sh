@@ -44,12 +44,12 @@
 #
 # tsan-server, first runs on the same host (2026-12-03, nice 10, load
 # average about 9), binary by binary by hand, with the TSAN_OPTIONS and the
-# warm-up below, while the later binaries were still building: the build of moderationd and moderationd_hardening_test
-# (112 steps, cold) took 07:06 to 07:37 UTC, its first 10 minutes beside the
-# asan-engine run above; the rest (server_test, decision_log_test,
-# moderationd_test, 37 steps) more than 20 minutes more. warm_rules_cache: the
-# instrumented moderationd compiled the shipped rules in 8 min and stopped
-# cleanly, no report. moderationd_hardening_test (4 tests):
+# warm-up below, while the later binaries were still building. The build of
+# moderationd and moderationd_hardening_test (112 steps, cold) took 07:06 to
+# 07:37 UTC, its first 10 minutes beside the asan-engine run above; the rest
+# (server_test, decision_log_test, moderationd_test, 37 steps) 07:38 to
+# 08:03. warm_rules_cache: the instrumented moderationd compiled the
+# shipped rules in 8 min and stopped cleanly, no report. moderationd_hardening_test (4 tests):
 #  - with only the called_from_lib lines: 172 s; 282 reports: 243 from one
 #    server, 1 from another (civetweb's gmtime, now called_from_lib), 38 from
 #    the test client. Only 3 had a frame of ours on top, all
