@@ -49,7 +49,8 @@
 # 07:37 UTC, its first 10 minutes beside the asan-engine run above; the rest
 # (server_test, decision_log_test, moderationd_test, 37 steps) 07:38 to
 # 08:03. warm_rules_cache: the instrumented moderationd compiled the
-# shipped rules in 8 min and stopped cleanly, no report. moderationd_hardening_test (4 tests):
+# shipped rules in 8 min and stopped cleanly, no report.
+# moderationd_hardening_test (4 tests):
 #  - with only the called_from_lib lines: 172 s; 282 reports: 243 from one
 #    server, 1 from another (civetweb's gmtime, now called_from_lib), 38 from
 #    the test client. Only 3 had a frame of ours on top, all
