@@ -221,6 +221,7 @@ void FieldScanner::ResolvePhrases() {
   std::sort(b_.triggered.begin(), b_.triggered.end());
   b_.triggered.erase(std::unique(b_.triggered.begin(), b_.triggered.end()), b_.triggered.end());
   BuildWordIndex();
+  SortOccurrences(b_.occurrences, &b_.sorted_occurrences);
   for (const TriggeredPhrase& phrase : b_.triggered) ResolvePhrase(phrase);
 }
 
@@ -245,22 +246,19 @@ bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) cons
   return false;
 }
 
-// Collects the phrase's words from the field's occurrences (a binary search
-// in the phrase's sorted word list each), drops vetoed slot hits and runs the
-// span-near search.
+// Collects the phrase's words from the field's occurrences (JoinPhraseWords:
+// in scan order, as the phrase search expects), drops vetoed slot hits and
+// runs the span-near search.
 void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
+  JoinPhraseWords(phrase.words, b_.sorted_occurrences, &b_.join_keys, &b_.word_matches);
   b_.phrase_hits.clear();
-  for (const Occurrence& o : b_.occurrences) {
-    auto [from, to] = std::equal_range(
-        phrase.words.begin(), phrase.words.end(), PhraseWord{o.literal},
-        [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
-    for (auto w = from; w != to; ++w) {
-      if (match::AcceptsMatch(sk, o.begin, o.end, w->attachment)) {
-        b_.phrase_hits.push_back(
-            {triggered.rule, triggered.part, w->slot, w->kind, o.begin, o.end});
-      }
+  for (const WordMatch& m : b_.word_matches) {
+    const Occurrence& o = b_.occurrences[m.occurrence];
+    const PhraseWord& w = phrase.words[m.word];
+    if (match::AcceptsMatch(sk, o.begin, o.end, w.attachment)) {
+      b_.phrase_hits.push_back({triggered.rule, triggered.part, w.slot, w.kind, o.begin, o.end});
     }
   }
   b_.slot_hits.clear();

@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "engine/compiled_rule_set_internal.h"
+#include "engine/phrase_words.h"
 #include "engine/post/post.h"
 #include "engine/text/normalizer.h"
 
@@ -52,13 +53,6 @@ struct PartHit {
   uint16_t part;
   uint16_t slot;
   LiteralKind kind;
-  uint32_t begin;
-  uint32_t end;
-};
-
-// Where a literal some phrase listens to occurred (skeleton offsets).
-struct Occurrence {
-  uint32_t literal;
   uint32_t begin;
   uint32_t end;
 };
@@ -93,6 +87,9 @@ struct EvalBuffers {
   std::vector<uint32_t> regex_ids;
   std::vector<PartHit> part_hits;  // compound parts
   std::vector<Occurrence> occurrences;
+  std::vector<SortedOccurrence> sorted_occurrences;  // by literal (phrase_words.h)
+  std::vector<uint64_t> join_keys;                   // JoinPhraseWords' scratch
+  std::vector<WordMatch> word_matches;               // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
   std::vector<UnlessHit> unless_hits;

@@ -1,0 +1,126 @@
+// JoinPhraseWords is an optimisation only: for every word list and every
+// occurrence list it must give the pairs JoinPhraseWordsPlain gives, in the
+// same order (the phrase search's result depends on it).
+#include "engine/phrase_words.h"
+
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace moderation::internal {
+namespace {
+
+std::vector<PhraseWord> Words(std::vector<uint32_t> literals) {
+  std::vector<PhraseWord> words;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    // The slot tells equal literals apart, so an order change would show.
+    words.push_back({literals[i], static_cast<uint16_t>(i)});
+  }
+  std::stable_sort(words.begin(), words.end(),
+                   [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
+  return words;
+}
+
+std::vector<Occurrence> Occurrences(const std::vector<uint32_t>& literals) {
+  std::vector<Occurrence> out;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    out.push_back({literals[i], static_cast<uint32_t>(4 * i), static_cast<uint32_t>(4 * i + 3)});
+  }
+  return out;
+}
+
+std::vector<WordMatch> Fast(const std::vector<PhraseWord>& words,
+                            const std::vector<Occurrence>& occurrences) {
+  std::vector<SortedOccurrence> sorted;
+  SortOccurrences(occurrences, &sorted);
+  std::vector<uint64_t> keys = {7, 8};  // stale scratch must not leak in
+  std::vector<WordMatch> out = {{9, 9}};
+  JoinPhraseWords(words, sorted, &keys, &out);
+  return out;
+}
+
+std::vector<WordMatch> Plain(const std::vector<PhraseWord>& words,
+                             const std::vector<Occurrence>& occurrences) {
+  std::vector<WordMatch> out = {{9, 9}};
+  JoinPhraseWordsPlain(words, occurrences, &out);
+  return out;
+}
+
+TEST(PhraseWordsTest, PlainJoinGivesPairsInOccurrenceThenWordOrder) {
+  // Words 10 (slot 0), 20 (slots 1 and 2), 30 (slot 3); text: 20 5 10 20.
+  const std::vector<PhraseWord> words = Words({10, 20, 20, 30});
+  const std::vector<Occurrence> occurrences = Occurrences({20, 5, 10, 20});
+  const std::vector<WordMatch> expected = {{0, 1}, {0, 2}, {2, 0}, {3, 1}, {3, 2}};
+  EXPECT_EQ(Plain(words, occurrences), expected);
+  EXPECT_EQ(Fast(words, occurrences), expected);
+}
+
+TEST(PhraseWordsTest, FastEqualsPlainOnTable) {
+  const struct {
+    std::vector<uint32_t> words;
+    std::vector<uint32_t> occurrences;
+  } kCases[] = {
+      {{}, {}},
+      {{1, 2, 3}, {}},
+      {{}, {1, 2, 3}},
+      {{1}, {1, 1, 1, 1}},              // words side smaller
+      {{1, 1, 1, 1}, {1}},              // occurrence side smaller
+      {{1, 2, 3, 4, 5, 6}, {6, 1, 6}},  // first and last word
+      {{5, 5, 7}, {7, 5, 9, 5, 7, 0}},  // equal sizes
+      {{0, 4294967295u}, {4294967295u, 0, 0}},
+      {{3, 1, 2, 3, 1}, {2, 3, 9, 8, 1}},
+  };
+  for (const auto& c : kCases) {
+    const std::vector<PhraseWord> words = Words(c.words);
+    const std::vector<Occurrence> occurrences = Occurrences(c.occurrences);
+    EXPECT_EQ(Fast(words, occurrences), Plain(words, occurrences))
+        << c.words.size() << " words, " << c.occurrences.size() << " occurrences";
+  }
+}
+
+// Every word list of up to 4 literals from {0, 1, 2} against every
+// occurrence list of up to 4 literals from {0, 1, 2, 3}: both branches (words
+// or occurrences the smaller side), duplicates on either side, misses.
+TEST(PhraseWordsTest, FastEqualsPlainExhaustivelyOnSmallLists) {
+  auto lists = [](size_t alphabet, size_t max_length) {
+    std::vector<std::vector<uint32_t>> out = {{}};
+    for (size_t from = 0; from < out.size(); ++from) {
+      if (out[from].size() == max_length) continue;
+      for (uint32_t l = 0; l < alphabet; ++l) {
+        std::vector<uint32_t> next = out[from];
+        next.push_back(l);
+        out.push_back(next);
+      }
+    }
+    return out;
+  };
+  size_t cases = 0;
+  for (const std::vector<uint32_t>& w : lists(3, 4)) {
+    const std::vector<PhraseWord> words = Words(w);
+    for (const std::vector<uint32_t>& o : lists(4, 4)) {
+      const std::vector<Occurrence> occurrences = Occurrences(o);
+      ASSERT_EQ(Fast(words, occurrences), Plain(words, occurrences))
+          << w.size() << " words, " << o.size() << " occurrences";
+      ++cases;
+    }
+  }
+  EXPECT_EQ(cases, 121u * 341u);
+}
+
+// Larger random lists, the sizes of real phrases and posts.
+TEST(PhraseWordsTest, FastEqualsPlainOnRandomLists) {
+  std::mt19937 rng(15);
+  for (int round = 0; round < 2000; ++round) {
+    const uint32_t alphabet = 1 + rng() % 300;
+    std::vector<uint32_t> w(rng() % 120), o(rng() % 200);
+    for (uint32_t& l : w) l = rng() % alphabet;
+    for (uint32_t& l : o) l = rng() % alphabet;
+    const std::vector<PhraseWord> words = Words(w);
+    const std::vector<Occurrence> occurrences = Occurrences(o);
+    ASSERT_EQ(Fast(words, occurrences), Plain(words, occurrences)) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace moderation::internal
