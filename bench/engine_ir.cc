@@ -8,8 +8,11 @@
 //       build/bench/engine_ir --cache_dir=/tmp/ir-cache --passes=1
 //   callgrind_annotate --inclusive=yes callgrind.out.<pid>
 //
-// and Ir per post = the total / (passes x 256). The cache keeps the Hyperscan
-// compile (minutes under valgrind) out of the run.
+// and Ir per post = the total / (passes x 256). Natively the cache keeps
+// the Hyperscan compile out of the run; under valgrind it misses (the CPU
+// features differ, so the key does), so the first valgrind run compiles, which
+// takes tens of minutes on a loaded 2-vCPU host. For times, run it natively
+// with --passes=20 and with --passes=0 (loading alone) and subtract.
 //
 // Options: --rules=DIR (default <source>/rules), --bytes=B (default 1024),
 // --passes=N (default 1), --cache_dir=DIR (default none).

@@ -221,7 +221,6 @@ void FieldScanner::ResolvePhrases() {
   std::sort(b_.triggered.begin(), b_.triggered.end());
   b_.triggered.erase(std::unique(b_.triggered.begin(), b_.triggered.end()), b_.triggered.end());
   BuildWordIndex();
-  SortOccurrences(b_.occurrences, &b_.sorted_occurrences);
   for (const TriggeredPhrase& phrase : b_.triggered) ResolvePhrase(phrase);
 }
 
@@ -246,13 +245,13 @@ bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) cons
   return false;
 }
 
-// Collects the phrase's words from the field's occurrences (JoinPhraseWords:
-// in scan order, as the phrase search expects), drops vetoed slot hits and
-// runs the span-near search.
+// Collects the phrase's words from the field's occurrences (JoinPhraseWords,
+// in scan order as before), drops vetoed slot hits and runs the span-near
+// search.
 void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
-  JoinPhraseWords(phrase.words, b_.sorted_occurrences, &b_.join_keys, &b_.word_matches);
+  JoinPhraseWords(phrase.words, b_.occurrences, &b_.word_matches);
   b_.phrase_hits.clear();
   for (const WordMatch& m : b_.word_matches) {
     const Occurrence& o = b_.occurrences[m.occurrence];

@@ -87,9 +87,7 @@ struct EvalBuffers {
   std::vector<uint32_t> regex_ids;
   std::vector<PartHit> part_hits;  // compound parts
   std::vector<Occurrence> occurrences;
-  std::vector<SortedOccurrence> sorted_occurrences;  // by literal (phrase_words.h)
-  std::vector<uint64_t> join_keys;                   // JoinPhraseWords' scratch
-  std::vector<WordMatch> word_matches;               // of the phrase being resolved
+  std::vector<WordMatch> word_matches;  // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
   std::vector<UnlessHit> unless_hits;
