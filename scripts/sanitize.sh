@@ -70,11 +70,28 @@
 # logs, HTTP, the admin service over gRPC, TLS): 78 s, all passed, 155
 # reports, every one with OpenSSL on top (gRPC's TLS; called_from_lib
 # since); rerun with them: 62 s, all passed, no report (4100 dropped).
-# Not run yet: moderationd_test's selection and decision_log_test.
-# So no race in our code has been found, with the limit the suppressions
-# file states: a race with a handler's side on a gRPC thread is dropped. An
-# instrumented gRPC, protobuf and Abseil would lift it. Too slow for CI:
-# the cold build alone is over 45 minutes of this host.
+# The script end to end (08:03 to 08:24 UTC: rebuild 181 s, rules cache
+# warm-up 212 s): moderationd_test's selection was stopped before its end,
+# decision_log_test not reached. By then EditingARuleFile and
+# SighupReloadsTheRules had missed their 10 s reload limit,
+# ARuleFileHoldingOnlyAComma its 100 MiB growth bound (TSan's own memory),
+# and AColdStart failed on a report, the one race found in our code:
+#   RuleRegistry::active_ (std::atomic<std::shared_ptr<const RuleCatalog>>):
+#   the startup reload's active_.store() (rule_registry.cc:157, from
+#   main.cc:408) against a /readyz handler's active_.load() (Current(),
+#   rule_registry.h:72, via NotLoadedReason, main.cc:145). libstdc++ 12's
+#   atomic<shared_ptr> (bits/shared_ptr_atomic.h) reads the pointer under
+#   its spin lock and releases the lock with memory_order_relaxed, so the
+#   load and a later store have no happens-before: undefined behaviour,
+#   though on x86 the unlock is a locked instruction. Every request's
+#   Current() takes the same path (TSan saw the probe side only because
+#   handlers on gRPC threads are suppressed). Not fixed yet; the fix is a
+#   plain shared_ptr behind a mutex (Current() copies it under the lock),
+#   with a test that reloads while threads call Current(), run here.
+# Beyond that, with the limit the suppressions file states: a race with a
+# handler's side on a gRPC thread is dropped. An instrumented gRPC, protobuf
+# and Abseil would lift it. Too slow for CI: the cold build alone is over
+# 45 minutes of this host.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
