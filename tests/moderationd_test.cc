@@ -1197,7 +1197,7 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
   StreamOutcome outcome;
   std::thread streamer([&] {
     outcome = StreamPosts(
-        stub_.get(), 20000, [&] { return reloading.load(); }, 256, seconds(100));
+        stub_.get(), 20000, [&] { return reloading.load(); }, 256, seconds(240));
   });
   std::vector<std::string> reload_failures;
   for (int k = 1; k <= 50; ++k) {
