@@ -155,19 +155,19 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
   return db.ForEachMatch(
       text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
       [&](uint32_t id, size_t begin, size_t end) {
-        const uint32_t rule = rule_of[id];
-        const bool shared_veto = is_unless != nullptr && !set_.folded_unless_also[id].empty();
-        if (!InField(rule) && !shared_veto) return;
         const text::ByteRange original =
             view ? view->ToOriginal(begin, end)
                  : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+        const uint32_t rule = rule_of[id];
         if (is_unless != nullptr && (*is_unless)[id]) {
+          // A veto shared by several rules: each rule in this field gets it.
           if (InField(rule)) b_.unless_hits.push_back({rule, original});
           for (const uint32_t also : set_.folded_unless_also[id]) {
             if (InField(also)) b_.unless_hits.push_back({also, original});
           }
           return;
         }
+        if (!InField(rule)) return;
         b_.candidates.push_back(
             {rule, field_index_, original.begin, original.end, original.begin, original.end});
       });
