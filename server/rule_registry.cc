@@ -153,8 +153,11 @@ ReloadOutcome RuleRegistry::ReloadLocked(std::string_view reason) {
     last_attempt_ok_ = outcome.ok;
     last_errors_ = outcome.errors;
     if (next != nullptr) {
-      // Publish: requests that already hold the old catalog finish on it.
-      active_.store(next, std::memory_order_release);
+      // Publish: requests that already hold the old catalog finish on it,
+      // and `previous` keeps it alive past the lock, so no catalog is ever
+      // destroyed while active_mu_ is held.
+      std::lock_guard<std::mutex> publish(active_mu_);
+      active_ = next;
       active_loaded_unix_seconds_ = outcome.attempted_unix_seconds;
     }
   }

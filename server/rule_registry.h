@@ -18,8 +18,10 @@
 //   ReloadOutcome first = registry.Reload("startup");
 //   std::shared_ptr<const RuleCatalog> rules = registry.Current();  // per request
 //
-// Thread-safety: Current() is lock-free and may be called from any thread.
-// Reload() may be called from any thread; concurrent reloads are serialised.
+// Thread-safety: Current() may be called from any thread; it copies the
+// pointer under a mutex held for nothing else (a reference-count increment,
+// never a compile or a catalog's destruction). Reload() may be called from
+// any thread; concurrent reloads are serialised.
 #ifndef MODERATION_SERVER_RULE_REGISTRY_H_
 #define MODERATION_SERVER_RULE_REGISTRY_H_
 
@@ -69,7 +71,8 @@ class RuleRegistry {
 
   // The active catalog, or null before the first successful load.
   std::shared_ptr<const RuleCatalog> Current() const {
-    return active_.load(std::memory_order_acquire);
+    std::lock_guard<std::mutex> lock(active_mu_);
+    return active_;
   }
 
   RegistryStatus Status() const;
@@ -102,7 +105,12 @@ class RuleRegistry {
   Logger* const logger_;
   Metrics* const metrics_;
 
-  std::atomic<std::shared_ptr<const RuleCatalog>> active_;
+  // Not std::atomic<std::shared_ptr>: libstdc++ 12 releases that type's
+  // internal lock with memory_order_relaxed after a load, so a load and a
+  // later store race (ThreadSanitizer reported it between a /readyz
+  // handler and the startup reload).
+  mutable std::mutex active_mu_;
+  std::shared_ptr<const RuleCatalog> active_;  // guarded by active_mu_
   std::function<void(const ReloadOutcome&)> listener_;
 
   // Progress of the reload in flight (written by the compiling threads).
