@@ -24,6 +24,7 @@ PACKAGES=(
   openssl # test certificates for the TLS integration tests
   ccache # repeated builds (CI, sanitizer and fuzz builds) reuse object files
   clang-format # scripts/check-format.sh
+  clang libclang-rt-14-dev # ASan/UBSan builds (scripts/sanitize.sh asan-ci, in scripts/test.sh) and libFuzzer (tests/fuzz/run.sh)
   systemd # systemd-analyze verify/security for deploy/systemd
   haproxy # the L7 gRPC load balancer of the fleet test (tests/fleet)
   mmdebstrap podman runc # the container image from Debian's archive (deploy/container)

@@ -9,13 +9,20 @@
 #                                 against the last release tag, else the first
 #                                 commit with the proto)
 #   2. ctest                      every C++ unit test
+#      sanitizers: asan-ci        scripts/sanitize.sh asan-ci: the normaliser's
+#                                 and the rule loader's unit tests (engine_text,
+#                                 engine_rules) and the normalizer and
+#                                 rule_loader fuzz corpora and past crashes under
+#                                 clang ASan + UBSan, built in build-asan-ci/
+#                                 (tests/fuzz/README.md has its cost)
 #      sanitizers: asan-engine    only with TEST_SANITIZERS=1 (else SKIPPED):
-#                                 scripts/sanitize.sh asan-engine, the engine's
-#                                 unit tests and the engine fuzz targets' corpora
-#                                 and past crashes under ASan + UBSan, built in
-#                                 build-asan-engine/. Cold, it needs at least 14
-#                                 more minutes on 2 cores, over CI's budget
-#                                 (scripts/sanitize.sh has the figures)
+#                                 scripts/sanitize.sh asan-engine, all the
+#                                 engine's unit tests and the engine fuzz
+#                                 targets' corpora and past crashes under gcc
+#                                 ASan + UBSan, built in build-asan-engine/.
+#                                 Cold, it needs at least 14 more minutes on 2
+#                                 cores, over CI's budget (scripts/sanitize.sh
+#                                 has the figures)
 #   3. modctl validate rules/     the default rule sets must load cleanly
 #   4. modctl test rules/         every rule's embedded examples must pass
 #   5. corpus generator self-test tests/corpus/test_generate_corpus.py
@@ -43,7 +50,8 @@
 #                                 real server's /metrics
 #
 # Environment: BUILD_DIR (default build), RULES_DIR (default rules),
-# TEST_SANITIZERS (default 0; 1 adds the asan-engine step),
+# TEST_SANITIZERS (default ci: the asan-ci step; 1 adds the asan-engine
+# step; 0 skips both),
 # CORPUS_SEED (default 1), CORPUS_SIZE (default small),
 # CORPUS_MIN_RECALL (default 0.9), CORPUS_MAX_FP (default 0.02),
 # and everything scripts/build.sh reads.
@@ -161,9 +169,18 @@ step "format check" bash scripts/check-format.sh
 step "proto lint and breaking" bash scripts/check-proto.sh
 step "ctest" ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --timeout 300 \
   --no-tests=error
+TEST_SANITIZERS="${TEST_SANITIZERS:-ci}"
+case "$TEST_SANITIZERS" in
+  0) skip "sanitizers: asan-ci" "TEST_SANITIZERS=0" ;;
+  ci | 1) step "sanitizers: asan-ci" bash scripts/sanitize.sh asan-ci ;;
+  *)
+    record "sanitizers" "FAIL (TEST_SANITIZERS=$TEST_SANITIZERS: 0, ci or 1)"
+    echo "test: TEST_SANITIZERS must be 0, ci or 1, not '$TEST_SANITIZERS'" >&2
+    ;;
+esac
 # The moderate fuzz replay loads the shipped rules from the tests' warm
 # Hyperscan cache (the databases do not depend on the sanitizer).
-if [[ "${TEST_SANITIZERS:-0}" == 1 ]]; then
+if [[ "$TEST_SANITIZERS" == 1 ]]; then
   step "sanitizers: asan-engine" env \
     MODERATION_FUZZ_CACHE="$(cd "$BUILD_DIR" && pwd)/tests/moderationd_test_cache" \
     bash scripts/sanitize.sh asan-engine
