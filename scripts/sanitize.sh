@@ -48,7 +48,9 @@
 # 2-core machine that is at least 14 minutes (both cores busy throughout),
 # about 12.5 with a warm rules cache; over the ~8 minutes CI can spend on
 # it (the whole scripts/test.sh takes ~24 minutes cold and should stay under
-# 30), so scripts/test.sh runs it only with TEST_SANITIZERS=1.
+# 30), so scripts/test.sh runs it only with TEST_SANITIZERS=1, and asan-ci
+# by default (its cold cost, and the run that showed it going red on issue
+# 11's WriteSeparator read, are in tests/fuzz/README.md).
 #
 # tsan-server, first runs on the same host (2026-12-03, nice 10, load
 # average about 9), binary by binary by hand, with the TSAN_OPTIONS and the
