@@ -83,9 +83,9 @@ REALISTIC_DEV_FLOORS=(--min-recall 0.93
   --min-category-recall sexual=0.93 --min-category-recall selfharm=0.95
   --min-category-recall spam=0.97 --min-category-recall pii=0.90
   --max-civil-flagged 0.01 --max-civil-blocked 0.005)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.64
-  --min-category-recall insult=0.75 --min-category-recall threat=0.50
-  --min-category-recall harm_wish=0.65 --min-category-recall incitement=0.35
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.65
+  --min-category-recall insult=0.75 --min-category-recall threat=0.53
+  --min-category-recall harm_wish=0.65 --min-category-recall incitement=0.42
   --min-category-recall hate=0.75 --min-category-recall extremism=0.60
   --min-category-recall sexual=0.50 --min-category-recall selfharm=0.75
   --min-category-recall spam=0.70 --min-category-recall pii=0.60
