@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "engine/util/sha256.h"
@@ -53,6 +55,45 @@ int OnHsMatch(unsigned id, unsigned long long, unsigned long long, unsigned, voi
   return 0;
 }
 
+// The compiled RE2 of a rule regex, shared by every RegexDatabase holding
+// the same pattern: the combinations of a catalog repeat their rule sets'
+// regexes (the default rules compile each `de` regex for two combinations),
+// and a reload compiles them all again while the previous catalog still
+// holds them. RE2 is thread-safe for matching, and the options are always
+// RuleRegexOptions(), so an equal pattern gives an equivalent object. The
+// pool holds weak pointers: a regex goes when the last set using it does.
+// Null if RE2 rejects the pattern (*error says why); rejected patterns are
+// not pooled.
+std::shared_ptr<const RE2> SharedRuleRegex(const std::string& pattern, std::string* error) {
+  static std::mutex mu;
+  static auto* pool = new std::unordered_map<std::string, std::weak_ptr<const RE2>>();
+  static size_t prune_at = 1024;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = pool->find(pattern);
+    if (it != pool->end()) {
+      if (std::shared_ptr<const RE2> live = it->second.lock()) return live;
+    }
+  }
+  // Compiled outside the lock: sets compiled in parallel need not wait.
+  auto compiled = std::make_shared<const RE2>(pattern, RuleRegexOptions());
+  if (!compiled->ok()) {
+    *error = compiled->error();
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  std::weak_ptr<const RE2>& slot = (*pool)[pattern];
+  if (std::shared_ptr<const RE2> live = slot.lock()) return live;  // another thread won
+  slot = compiled;
+  if (pool->size() >= prune_at) {
+    for (auto it = pool->begin(); it != pool->end();) {
+      it = it->second.expired() ? pool->erase(it) : std::next(it);
+    }
+    prune_at = std::max<size_t>(1024, 2 * pool->size());
+  }
+  return compiled;
+}
+
 }  // namespace
 
 RE2::Options RuleRegexOptions() {
@@ -67,10 +108,10 @@ absl::StatusOr<std::unique_ptr<const RegexDatabase>> RegexDatabase::Compile(
     const std::vector<std::string>& patterns, const Options& options, const DbCache& cache) {
   std::unique_ptr<RegexDatabase> db(new RegexDatabase());
   for (size_t id = 0; id < patterns.size(); ++id) {
-    auto re = std::make_unique<RE2>(patterns[id], RuleRegexOptions());
-    if (!re->ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("regex ", id, " rejected by RE2: ", re->error()));
+    std::string error;
+    std::shared_ptr<const RE2> re = SharedRuleRegex(patterns[id], &error);
+    if (re == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("regex ", id, " rejected by RE2: ", error));
     }
     db->regexes_.push_back(std::move(re));
   }

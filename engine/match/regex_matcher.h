@@ -16,7 +16,9 @@
 //   for (uint32_t id : ids) (*db)->FindSpans(id, text, on_span);
 //
 // Thread-safety: immutable after Compile. MatchingIds and FindSpans may run
-// concurrently; scratch is per thread.
+// concurrently; scratch is per thread. Compile may run concurrently: the
+// compiled RE2 of equal patterns are shared between databases (RE2 matches
+// thread-safely), so a regex is compiled once however many databases hold it.
 #ifndef MODERATION_ENGINE_MATCH_REGEX_MATCHER_H_
 #define MODERATION_ENGINE_MATCH_REGEX_MATCHER_H_
 
@@ -96,8 +98,10 @@ class RegexDatabase {
                              std::vector<uint32_t>* ids) const;
   absl::Status ScanFallback(std::string_view text, std::vector<uint32_t>* ids) const;
 
-  std::vector<std::unique_ptr<RE2>> regexes_;  // per id, for spans
-  HsDatabasePtr hs_db_;                        // patterns Hyperscan accepted; may be null
+  // Per id, for spans; shared with every other database holding the same
+  // pattern (see SharedRuleRegex in regex_matcher.cc).
+  std::vector<std::shared_ptr<const RE2>> regexes_;
+  HsDatabasePtr hs_db_;  // patterns Hyperscan accepted; may be null
   std::vector<RegexFallback> fallbacks_;
   std::unique_ptr<RE2::Set> fallback_set_;  // may be null
   std::vector<uint32_t> fallback_ids_;      // set index -> pattern id

@@ -3,7 +3,7 @@
 // Why: a bad term or regex would either never match or match everything;
 // both are rejected at load time with a message the moderator can act on.
 //
-// Thread-safety: pure functions.
+// Thread-safety: pure functions (RegexProblem's memo is locked).
 #ifndef MODERATION_ENGINE_RULES_PATTERNS_H_
 #define MODERATION_ENGINE_RULES_PATTERNS_H_
 
@@ -31,7 +31,9 @@ std::optional<TermSpec> ParseTermSpec(std::string_view raw, std::string* error);
 inline constexpr size_t kMaxRegexBytes = 8192;
 
 // The problem with a rule regex (too long, RE2 rejects it, or it can match
-// the empty string), or nullopt if it is fine.
+// the empty string), or nullopt if it is fine. Thread-safe: answers are
+// remembered process-wide (a bounded memo), since the same patterns are
+// checked on every reload.
 std::optional<std::string> RegexProblem(const std::string& pattern);
 
 }  // namespace moderation::rules::internal
