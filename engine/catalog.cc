@@ -7,6 +7,13 @@
 #include "engine/rules/loader.h"
 
 namespace moderation {
+namespace {
+
+rules::ParseCache* ParseCacheOf(const RuleCatalog::Options& options) {
+  return options.reuse != nullptr ? &options.reuse->parsed() : nullptr;
+}
+
+}  // namespace
 
 const char* CommunityStateName(CommunityState::Kind kind) {
   switch (kind) {
@@ -37,7 +44,8 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
                                                                      rules::Diagnostics* problems,
                                                                      Details* details) {
   rules::Diagnostics found;
-  const rules::LoadedSources loaded = rules::LoadRulesPathPartial(path, &found);
+  const rules::LoadedSources loaded =
+      rules::LoadRulesPathPartial(path, &found, ParseCacheOf(options));
   return Strict(BuildPartial(loaded, std::move(found), options), problems, details);
 }
 
@@ -45,13 +53,15 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::LoadFiles(
     const std::vector<rules::SourceFile>& files, const Options& options,
     rules::Diagnostics* problems, Details* details) {
   rules::Diagnostics found;
-  const rules::LoadedSources loaded = rules::LoadSourcesPartial(files, &found);
+  const rules::LoadedSources loaded =
+      rules::LoadSourcesPartial(files, &found, ParseCacheOf(options));
   return Strict(BuildPartial(loaded, std::move(found), options), problems, details);
 }
 
 RuleCatalog::PartialLoad RuleCatalog::LoadPartial(const std::string& path, const Options& options) {
   rules::Diagnostics found;
-  const rules::LoadedSources loaded = rules::LoadRulesPathPartial(path, &found);
+  const rules::LoadedSources loaded =
+      rules::LoadRulesPathPartial(path, &found, ParseCacheOf(options));
   return BuildPartial(loaded, std::move(found), options);
 }
 

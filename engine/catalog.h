@@ -37,6 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/example_runner.h"
+#include "engine/reload_cache.h"
 #include "engine/rule_set.h"
 #include "engine/rules/sources.h"
 
@@ -75,6 +76,10 @@ class RuleCatalog {
     // server say "compiling rules: 3 of 5 sets" during a cold start.
     // Default: none.
     std::function<void(size_t compiled, size_t total)> on_progress;
+    // What the previous load left to reuse: unchanged files are not parsed
+    // and unchanged combinations not compiled again (reload_cache.h). The
+    // server keeps one for all its reloads. Default: none.
+    std::shared_ptr<ReloadCache> reuse;
   };
 
   // What a load found besides the catalog, filled in even when it fails:
@@ -82,6 +87,10 @@ class RuleCatalog {
   struct Details {
     std::vector<ExampleResult> examples;  // every example run (when run_examples)
     rules::Diagnostics warnings;
+    // Combinations compiled by this load / taken unchanged from
+    // Options::reuse.
+    size_t sets_compiled = 0;
+    size_t sets_reused = 0;
   };
 
   // Loads and compiles everything under path. On failure returns

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/catalog.h"
@@ -43,7 +44,56 @@ struct CompileResult {
   absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> impl = absl::UnknownError("not compiled");
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = absl::UnknownError("not compiled");
   rules::Diagnostics problems;
+  // Taken from Options::reuse instead of compiled (then impl is unused).
+  std::shared_ptr<const CompiledRuleSet> reused;
 };
+
+// The keys of a load's files and combinations in a ReloadCache: everything
+// a compiled set and its example results depend on. A file's key holds the
+// compile options that change results and the file's name (the locations in
+// every message) and content hash; a combination's, its files' keys. Equal
+// keys, equal sets.
+class ReuseKeys {
+ public:
+  ReuseKeys(const rules::LoadedSources& loaded,
+            const absl::flat_hash_map<std::string, size_t>& index_of, const CompileOptions& options)
+      : loaded_(loaded), index_of_(index_of) {
+    options_ = absl::StrCat("force_re2=", options.force_re2,
+                            " max_spans=", options.max_spans_per_rule, "\n");
+    for (const auto& [language, path] : options.lexicon_paths) {
+      absl::StrAppend(&options_, "lexicon ", language, "=", path, "\n");
+    }
+  }
+  std::string File(size_t set_index) const {
+    const rules::SourceFile& file = loaded_.set_files[set_index];
+    return absl::StrCat(options_, "file ", file.name.size(), ":", file.name, " ",
+                        loaded_.sets[set_index].content_hash, "\n");
+  }
+  std::string Combination(const std::vector<std::string>& ids) const {
+    std::string key;
+    for (const std::string& id : ids) absl::StrAppend(&key, File(index_of_.at(id)));
+    return key;
+  }
+
+ private:
+  const rules::LoadedSources& loaded_;
+  const absl::flat_hash_map<std::string, size_t>& index_of_;
+  std::string options_;
+};
+
+// The example results the previous load left for the rules of unchanged
+// files, by rule id.
+absl::flat_hash_map<std::string, std::vector<ExampleResult>> KnownExamples(
+    const rules::LoadedSources& loaded, const ReuseKeys& keys, const ReloadCache& cache) {
+  absl::flat_hash_map<std::string, std::vector<ExampleResult>> known;
+  for (size_t i = 0; i < loaded.sets.size(); ++i) {
+    const std::vector<ExampleResult>* results = cache.FindExamples(keys.File(i));
+    if (results == nullptr) continue;
+    for (const rules::Rule& rule : loaded.sets[i].rules) known[rule.id];  // rules without examples
+    for (const ExampleResult& r : *results) known[r.rule_id].push_back(r);
+  }
+  return known;
+}
 
 // Compiles each combination of rule sets on its own thread (at most one per
 // core): combinations are independent, and Hyperscan's compile of large
@@ -82,19 +132,23 @@ std::map<std::string, CompileResult> CompileInParallel(
 absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& compiled) {
   std::vector<const hs_database_t*> dbs;
   for (auto& [key, result] : compiled) {
-    if (!result.impl.ok()) continue;
-    for (const hs_database_t* db : (*result.impl)->HyperscanDatabases()) dbs.push_back(db);
+    const CompiledRuleSet::Impl* impl = result.reused      ? &result.reused->impl()
+                                        : result.impl.ok() ? result.impl->get()
+                                                           : nullptr;
+    if (impl == nullptr) continue;
+    for (const hs_database_t* db : impl->HyperscanDatabases()) dbs.push_back(db);
   }
   auto prototype = match::ScratchPrototype::Create(dbs);
   if (!prototype.ok()) return prototype.status();
   auto shared = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
   for (auto& [key, result] : compiled) {
-    if (!result.impl.ok()) {
+    if (result.reused) {
+      result.set = result.reused->WithScratch(shared);
+    } else if (!result.impl.ok()) {
       result.set = result.impl.status();
-      continue;
+    } else {
+      result.set = CompiledRuleSet::FromImpl(std::move(*result.impl), shared);
     }
-    (*result.impl)->scratch = shared;
-    result.set = CompiledRuleSet::FromImpl(std::move(*result.impl));
   }
   return absl::OkStatus();
 }
@@ -189,6 +243,36 @@ std::string Where(const std::string& community) {
                            : absl::StrCat("community '", community, "'");
 }
 
+// Stores what `catalog` serves as current (compiled, no problem in its
+// files, every example passed) for the next load: its combinations, and the
+// example results of each of their files' rules. Everything else is
+// forgotten.
+void Remember(const RuleCatalog& catalog, const rules::LoadedSources& loaded, const ReuseKeys& keys,
+              const absl::flat_hash_map<std::string, size_t>& index_of,
+              const std::map<std::string, std::vector<std::string>>& by_community,
+              bool examples_ran, ReloadCache* cache) {
+  ReloadCache::Generation served;
+  std::set<size_t> files;  // indices into loaded.sets
+  for (const auto& [community, ids] : by_community) {
+    auto set = catalog.communities().find(community);
+    if (set == catalog.communities().end()) continue;
+    served.sets[keys.Combination(ids)] = set->second;
+    for (const std::string& id : ids) files.insert(index_of.at(id));
+  }
+  if (examples_ran) {
+    absl::flat_hash_map<std::string, size_t> file_of_rule;
+    for (size_t i : files) {
+      served.examples[keys.File(i)];
+      for (const rules::Rule& rule : loaded.sets[i].rules) file_of_rule[rule.id] = i;
+    }
+    for (const ExampleResult& r : catalog.example_results()) {
+      auto file = file_of_rule.find(r.rule_id);
+      if (file != file_of_rule.end()) served.examples[keys.File(file->second)].push_back(r);
+    }
+  }
+  cache->Replace(std::move(served));
+}
+
 }  // namespace
 
 RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& loaded,
@@ -211,21 +295,31 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
 
   const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(loaded);
   std::map<std::string, std::vector<rules::RuleSetSource>> jobs;  // combination key -> sources
+  std::map<std::string, std::shared_ptr<const CompiledRuleSet>> reused;  // key -> set
+  const ReuseKeys keys(loaded, index_of, options.compile);
   std::set<std::string> compiled_ids;
   for (const auto& [community, ids] : by_community) {
     if (std::string problem = health.Problem(ids); !problem.empty()) {
       out.broken[community] = absl::StrCat(Where(community), ": ", problem);
       continue;
     }
-    std::vector<rules::RuleSetSource>& sources = jobs[absl::StrJoin(ids, "+")];
-    if (!sources.empty()) continue;
-    for (const std::string& id : ids) {
-      sources.push_back(loaded.sets[index_of.at(id)]);
-      compiled_ids.insert(id);
+    const std::string key = absl::StrJoin(ids, "+");
+    if (reused.count(key) || jobs.count(key)) continue;
+    compiled_ids.insert(ids.begin(), ids.end());
+    if (options.reuse != nullptr) {
+      if (auto set = options.reuse->FindSet(keys.Combination(ids))) {
+        reused[key] = std::move(set);
+        continue;
+      }
     }
+    std::vector<rules::RuleSetSource>& sources = jobs[key];
+    for (const std::string& id : ids) sources.push_back(loaded.sets[index_of.at(id)]);
   }
+  out.details.sets_compiled = jobs.size();
+  out.details.sets_reused = reused.size();
   std::map<std::string, CompileResult> compiled =
       CompileInParallel(std::move(jobs), options.compile, options.on_progress);
+  for (auto& [key, set] : reused) compiled[key].reused = std::move(set);
   if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) {
     out.problems.push_back({{}, std::string(s.message())});
     return out;
@@ -247,7 +341,10 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   }
   out.details.warnings = catalog->warnings_;
   if (options.run_examples) {
-    catalog->example_results_ = RunExamplesOnce(sets);
+    catalog->example_results_ =
+        RunExamplesOnce(sets, options.reuse != nullptr
+                                  ? KnownExamples(loaded, keys, *options.reuse)
+                                  : absl::flat_hash_map<std::string, std::vector<ExampleResult>>{});
     out.details.examples = catalog->example_results_;
     for (const ExampleResult& r : catalog->example_results_) {
       if (!r.passed) out.problems.push_back(r.ToDiagnostic());
@@ -277,6 +374,10 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
       files = std::move(list);
     }
     catalog->files_[community] = files;
+  }
+  if (options.reuse != nullptr) {
+    Remember(*catalog, loaded, keys, index_of, by_community, options.run_examples,
+             options.reuse.get());
   }
   // Sound sets that only broken communities use were not compiled: check
   // them alone, so that one run still reports every problem.

@@ -266,13 +266,11 @@ TEST_F(CatalogTest, ThreadsCyclingThroughManyCombinationsCloneOneScratchEach) {
   for (std::thread& t : threads) t.join();
   // Every combination shares the catalog's one prototype: at most one clone
   // per thread, not one per combination and thread.
-  const match::ScratchPrototype& prototype =
-      *(*catalog)->ForCommunity("c0").value()->impl().scratch;
+  const match::ScratchPrototype& prototype = (*catalog)->ForCommunity("c0").value()->scratch();
   EXPECT_GE(prototype.clone_count(), 1u);
   EXPECT_LE(prototype.clone_count(), size_t{kThreads});
   for (int i = 1; i < 12; ++i) {
-    EXPECT_EQ((*catalog)->ForCommunity(absl::StrCat("c", i)).value()->impl().scratch.get(),
-              &prototype);
+    EXPECT_EQ(&(*catalog)->ForCommunity(absl::StrCat("c", i)).value()->scratch(), &prototype);
   }
 }
 

@@ -478,15 +478,24 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
   if (!impl.ok()) return impl.status();
   auto scratch = match::ScratchPrototype::Create((*impl)->HyperscanDatabases());
   if (!scratch.ok()) return scratch.status();
-  (*impl)->scratch = std::make_shared<const match::ScratchPrototype>(std::move(*scratch));
-  return FromImpl(std::move(*impl));
+  return FromImpl(std::move(*impl),
+                  std::make_shared<const match::ScratchPrototype>(std::move(*scratch)));
 }
 
-std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::FromImpl(std::unique_ptr<const Impl> impl) {
-  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(std::move(impl)));
+std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::FromImpl(
+    std::unique_ptr<const Impl> impl, std::shared_ptr<const match::ScratchPrototype> scratch) {
+  return std::shared_ptr<const CompiledRuleSet>(
+      new CompiledRuleSet(std::move(impl), std::move(scratch)));
 }
 
-CompiledRuleSet::CompiledRuleSet(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::WithScratch(
+    std::shared_ptr<const match::ScratchPrototype> scratch) const {
+  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(impl_, std::move(scratch)));
+}
+
+CompiledRuleSet::CompiledRuleSet(std::shared_ptr<const Impl> impl,
+                                 std::shared_ptr<const match::ScratchPrototype> scratch)
+    : impl_(std::move(impl)), scratch_(std::move(scratch)) {}
 CompiledRuleSet::~CompiledRuleSet() = default;
 
 const std::string& CompiledRuleSet::id() const { return impl_->id; }

@@ -121,9 +121,6 @@ struct CompiledRuleSet::Impl {
 
   std::vector<uint32_t> condition_only_rules;
   bool any_condition = false;  // some rule has a condition (features needed)
-  // Sized for at least this set's databases; shared by every set of a
-  // catalog (catalog.cc), so one scratch per thread serves all communities.
-  std::shared_ptr<const match::ScratchPrototype> scratch;
   CompileReport report;
   size_t max_spans_per_rule = 16;
 
@@ -131,9 +128,9 @@ struct CompiledRuleSet::Impl {
   std::vector<const hs_database_t*> HyperscanDatabases() const;
 };
 
-// CompiledRuleSet::Compile without the scratch: impl->scratch is null, so that
-// a caller compiling several sets can size one prototype for all of them and
-// then publish each with CompiledRuleSet::FromImpl.
+// CompiledRuleSet::Compile without the scratch, so that a caller compiling
+// several sets can size one prototype for all of them and then publish each
+// with CompiledRuleSet::FromImpl.
 absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> CompileRuleSetImpl(
     std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
     rules::Diagnostics* problems);

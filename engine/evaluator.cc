@@ -64,7 +64,7 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
                                                    ActivitySource* activity_source) const {
   const auto start = std::chrono::steady_clock::now();
   const Impl& set = *impl_;
-  auto scratch = set.scratch->ForThisThread();
+  auto scratch = scratch_->ForThisThread();
   if (!scratch.ok()) return scratch.status();
   EvalBuffers& b = buffers;
   b.candidates.clear();

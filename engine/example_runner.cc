@@ -1,5 +1,6 @@
 #include "engine/example_runner.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -69,12 +70,23 @@ std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set) {
 
 std::vector<ExampleResult> RunExamplesOnce(
     const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets) {
+  return RunExamplesOnce(sets, {});
+}
+
+std::vector<ExampleResult> RunExamplesOnce(
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
+    const absl::flat_hash_map<std::string, std::vector<ExampleResult>>& known) {
   std::vector<ExampleResult> results;
   absl::flat_hash_set<std::string> done;
   for (const auto& set : sets) {
     for (size_t i = 0; i < set->rule_count(); ++i) {
       const rules::Rule& rule = set->rule(i);
-      if (done.insert(rule.id).second) RunRuleExamples(*set, rule, &results);
+      if (!done.insert(rule.id).second) continue;
+      if (auto it = known.find(rule.id); it != known.end()) {
+        results.insert(results.end(), it->second.begin(), it->second.end());
+      } else {
+        RunRuleExamples(*set, rule, &results);
+      }
     }
   }
   return results;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/rule_set.h"
 
 namespace moderation {
@@ -42,6 +43,14 @@ std::vector<ExampleResult> RunExamples(const CompiledRuleSet& set);
 // again in another combination would only repeat the work.
 std::vector<ExampleResult> RunExamplesOnce(
     const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets);
+
+// The same, with some results known: a rule whose id is in `known` takes
+// its results from there instead of running its examples (a reload takes
+// them from the previous load of the very same file, reload_cache.h). Same
+// order as above.
+std::vector<ExampleResult> RunExamplesOnce(
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
+    const absl::flat_hash_map<std::string, std::vector<ExampleResult>>& known);
 
 }  // namespace moderation
 

@@ -31,7 +31,7 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRule
   if (impl.literals == nullptr || impl.literals->db() == nullptr || reports.empty()) {
     return std::vector<LexiconTermReport>{};
   }
-  auto scratch = impl.scratch->ForThisThread();
+  auto scratch = set.scratch().ForThisThread();
   if (!scratch.ok()) return scratch.status();
   text::NormalizedText normalized;
   for (const std::shared_ptr<const text::Lexicon>& lexicon : impl.lexicons) {

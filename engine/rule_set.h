@@ -38,6 +38,10 @@
 
 namespace moderation {
 
+namespace match {
+class ScratchPrototype;  // match/scratch.h
+}  // namespace match
+
 struct CompileOptions {
   // Directory for serialised Hyperscan databases, keyed by content hash.
   // Default "" (no cache). With a cache, a restart or a reload of an unchanged
@@ -110,12 +114,25 @@ class CompiledRuleSet {
   // The compiled state, for engine internals and the scan-phase benchmark;
   // only usable with compiled_rule_set_internal.h, which is not public API.
   const Impl& impl() const { return *impl_; }
-  // Publishes a compiled state whose scratch is set (see CompileRuleSetImpl).
-  static std::shared_ptr<const CompiledRuleSet> FromImpl(std::unique_ptr<const Impl> impl);
+  // The Hyperscan scratch prototype Evaluate takes its per-thread scratch
+  // from (shared by every set of a catalog; see match/scratch.h).
+  const match::ScratchPrototype& scratch() const { return *scratch_; }
+  // Publishes a compiled state with the scratch prototype that serves it,
+  // which must fit the state's databases (see CompileRuleSetImpl).
+  static std::shared_ptr<const CompiledRuleSet> FromImpl(
+      std::unique_ptr<const Impl> impl, std::shared_ptr<const match::ScratchPrototype> scratch);
+  // The same compiled state, shared, served with another scratch prototype
+  // that fits its databases: a reload that reuses an unchanged set gives it
+  // the new catalog's prototype, so a thread still needs one scratch per
+  // catalog. Costs no compile.
+  std::shared_ptr<const CompiledRuleSet> WithScratch(
+      std::shared_ptr<const match::ScratchPrototype> scratch) const;
 
  private:
-  explicit CompiledRuleSet(std::unique_ptr<const Impl> impl);
-  std::unique_ptr<const Impl> impl_;
+  CompiledRuleSet(std::shared_ptr<const Impl> impl,
+                  std::shared_ptr<const match::ScratchPrototype> scratch);
+  std::shared_ptr<const Impl> impl_;
+  std::shared_ptr<const match::ScratchPrototype> scratch_;
 };
 
 }  // namespace moderation

@@ -60,7 +60,7 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
 void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_t bytes) {
   if (!set.ok()) return state.SkipWithError(std::string(set.status().message()).c_str());
   const CompiledRuleSet::Impl& impl = (*set)->impl();
-  const absl::StatusOr<hs_scratch_t*> scratch = impl.scratch->ForThisThread();
+  const absl::StatusOr<hs_scratch_t*> scratch = (*set)->scratch().ForThisThread();
   const std::vector<ScanInput>& inputs = data->Normalized(bytes);
   if (!scratch.ok() || inputs.empty())
     return state.SkipWithError("no scratch or posts do not normalise");

@@ -103,7 +103,8 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
   return out;
 }
 
-LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics) {
+LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics,
+                                   ParseCache* cache) {
   std::vector<SourceFile> files;
   try {
     files = ReadPath(path, diagnostics);
@@ -112,7 +113,7 @@ LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnos
   } catch (...) {
     diagnostics->push_back({WholeFile(path), "cannot load rules: unknown error"});
   }
-  return LoadSourcesPartial(files, diagnostics);
+  return LoadSourcesPartial(files, diagnostics, cache);
 }
 
 }  // namespace moderation::rules

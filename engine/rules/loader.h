@@ -48,8 +48,10 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
 // when other files had problems (all reported in *diagnostics). For tools
 // that check the good files further (examples, compilation) in the same run,
 // so one broken file does not hide the problems of the others. Never use the
-// result to serve posts when diagnostics were added.
-LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics);
+// result to serve posts when diagnostics were added. `cache`: as for
+// LoadSourcesPartial.
+LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics,
+                                   ParseCache* cache = nullptr);
 
 }  // namespace moderation::rules
 

@@ -54,7 +54,8 @@ void CheckCommunityReferences(const CommunityMap& communities,
   }
 }
 
-void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnostics* diagnostics) {
+void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnostics* diagnostics,
+               ParseCache* cache) {
   const SourceFile* communities_file = nullptr;
   size_t broken_rule_files = 0;
   for (const SourceFile& file : files) {
@@ -68,7 +69,10 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
       communities_file = &file;
       continue;
     }
-    if (std::optional<RuleSetSource> set = ParseRuleSet(file.content, file.name, diagnostics)) {
+    std::optional<RuleSetSource> set = cache != nullptr
+                                           ? cache->Parse(file, diagnostics)
+                                           : ParseRuleSet(file.content, file.name, diagnostics);
+    if (set) {
       out->sets.push_back(std::move(*set));
       out->set_files.push_back(file);
     } else {
@@ -89,21 +93,67 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
 
 }  // namespace
 
+std::optional<RuleSetSource> ParseCache::Parse(const SourceFile& file, Diagnostics* diagnostics) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(file.name);
+    if (it != entries_.end() && it->second.content == file.content) {
+      it->second.used = true;
+      ++hits_;
+      return it->second.set;
+    }
+    ++misses_;
+  }
+  const size_t before = diagnostics->size();
+  std::optional<RuleSetSource> set = ParseRuleSet(file.content, file.name, diagnostics);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (set && diagnostics->size() == before) {
+    entries_[file.name] = Entry{file.content, *set, true};
+  } else {
+    entries_.erase(file.name);  // never serve the bytes it held before
+  }
+  return set;
+}
+
+void ParseCache::ForgetUnused() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (!it->second.used) {
+      it = entries_.erase(it);
+      continue;
+    }
+    it->second.used = false;
+    ++it;
+  }
+}
+
+size_t ParseCache::hits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hits_;
+}
+
+size_t ParseCache::misses() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return misses_;
+}
+
 bool IsCommunitiesFileName(std::string_view name) {
   const size_t slash = name.find_last_of('/');
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
   return name == "communities.yaml" || name == "communities.yml";
 }
 
-LoadedSources LoadSourcesPartial(const std::vector<SourceFile>& files, Diagnostics* diagnostics) {
+LoadedSources LoadSourcesPartial(const std::vector<SourceFile>& files, Diagnostics* diagnostics,
+                                 ParseCache* cache) {
   LoadedSources out;
   try {
-    LoadFiles(files, &out, diagnostics);
+    LoadFiles(files, &out, diagnostics, cache);
   } catch (const std::exception& e) {
     diagnostics->push_back({{}, absl::StrCat("cannot load rules: ", e.what())});
   } catch (...) {
     diagnostics->push_back({{}, "cannot load rules: unknown error"});
   }
+  if (cache != nullptr) cache->ForgetUnused();
   return out;
 }
 

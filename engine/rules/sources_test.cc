@@ -78,5 +78,65 @@ TEST(LoadSourcesTest, ReportsAnUnknownSetOnlyWhenNoRuleFileFailed) {
   for (const Diagnostic& d : broken) EXPECT_EQ(d.location.file, "de.yaml") << d.ToString();
 }
 
+// ParseCache: a file is taken from the cache only with the very same name and
+// bytes, and only after a clean parse.
+TEST(ParseCacheTest, ServesOnlyTheSameBytesUnderTheSameName) {
+  const std::string text = OneRuleFile("de", "de.a");
+  ParseCache cache;
+  Diagnostics diagnostics;
+  const std::optional<RuleSetSource> first = cache.Parse({"de.yaml", text}, &diagnostics);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(cache.misses(), 1u);
+  const std::optional<RuleSetSource> again = cache.Parse({"de.yaml", text}, &diagnostics);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(again->content_hash, first->content_hash);
+  ASSERT_EQ(again->rules.size(), 1u);
+  EXPECT_EQ(again->rules[0].id, "de.a");
+  // One byte more (a comment), or another name: parsed.
+  const std::optional<RuleSetSource> edited = cache.Parse({"de.yaml", text + "#\n"}, &diagnostics);
+  ASSERT_TRUE(edited.has_value());
+  EXPECT_NE(edited->content_hash, first->content_hash);
+  const std::optional<RuleSetSource> renamed = cache.Parse({"other.yaml", text}, &diagnostics);
+  ASSERT_TRUE(renamed.has_value());
+  EXPECT_EQ(renamed->location.file, "other.yaml");
+  EXPECT_EQ(cache.misses(), 3u);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_TRUE(diagnostics.empty()) << ::testing::PrintToString(Messages(diagnostics));
+}
+
+TEST(ParseCacheTest, ABrokenFileIsParsedAndReportedEveryTime) {
+  const std::string good = OneRuleFile("de", "de.a");
+  const std::string broken = good + "    scroe: 3\n";
+  ParseCache cache;
+  Diagnostics diagnostics;
+  ASSERT_TRUE(cache.Parse({"de.yaml", good}, &diagnostics).has_value());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Diagnostics problems;
+    EXPECT_FALSE(cache.Parse({"de.yaml", broken}, &problems).has_value());
+    EXPECT_THAT(Messages(problems), ElementsAre(HasSubstr("unknown key 'scroe'")));
+  }
+  // The good bytes again: parsed (the broken parse replaced the entry).
+  const size_t misses = cache.misses();
+  EXPECT_TRUE(cache.Parse({"de.yaml", good}, &diagnostics).has_value());
+  EXPECT_EQ(cache.misses(), misses + 1);
+}
+
+TEST(ParseCacheTest, LoadSourcesForgetsFilesThatAreGone) {
+  const std::vector<SourceFile> both = {{"de.yaml", OneRuleFile("de", "de.a")},
+                                        {"spam.yaml", OneRuleFile("spam", "spam.a")}};
+  ParseCache cache;
+  Diagnostics diagnostics;
+  LoadSourcesPartial(both, &diagnostics, &cache);
+  LoadSourcesPartial({both[0]}, &diagnostics, &cache);  // spam.yaml removed
+  EXPECT_EQ(cache.hits(), 1u);
+  const LoadedSources again = LoadSourcesPartial(both, &diagnostics, &cache);
+  EXPECT_EQ(cache.hits(), 2u) << "de.yaml is remembered";
+  EXPECT_EQ(cache.misses(), 3u) << "spam.yaml was forgotten, so parsed again";
+  ASSERT_EQ(again.sets.size(), 2u);
+  EXPECT_EQ(again.sets[1].id, "spam");
+  EXPECT_TRUE(diagnostics.empty()) << ::testing::PrintToString(Messages(diagnostics));
+}
+
 }  // namespace
 }  // namespace moderation::rules
