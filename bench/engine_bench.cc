@@ -42,6 +42,12 @@
 //   memread/bytes:B, memcpy/bytes:B       B in {1024, 16384}
 //   compile/terms:N/cold|cached           parse + Compile, no cache / from cache
 //   compile/regexes:500/cold|cached
+//   reload/terms:N/unchanged|changed      RuleCatalog::LoadPartial of a directory
+//                                           with the server's ReloadCache and the
+//                                           database cache, warm: nothing changed /
+//                                           the file's version changed (N 1000,
+//                                           10000, 50000 in full)
+//   reload/default-rules/unchanged|de-changed   the same for rules/, de.yaml changed
 // B is 64, 1024 or 16384; N is 100, 1000, 10000 or 50000. terms:N sets have
 // N word rules, N/200 regex rules and 3 condition rules; regexes:500 has 100
 // word rules, 500 regex rules and the 3 condition rules.
@@ -58,6 +64,7 @@
 //                                           while holding the set (after
 //                                           malloc_trim), YAML parse time per
 //                                           compile, rule count
+//   sets_compiled, sets_reused            reload/*: combinations compiled / reused
 // Every post benchmark rotates through the same pool of 256 posts per size.
 #include <benchmark/benchmark.h>
 
@@ -194,6 +201,11 @@ void RegisterAll(BenchData* data) {
   if (!small) compiled.insert(compiled.end(), {TermsShape(10000), RegexHeavyShape()});
   if (full) compiled.push_back(TermsShape(50000));
   for (const SetShape& shape : compiled) RegisterCompile(data, shape);
+  std::vector<SetShape> reloaded = {TermsShape(1000)};
+  if (!small) reloaded.push_back(TermsShape(10000));
+  if (full) reloaded.push_back(TermsShape(50000));
+  for (const SetShape& shape : reloaded) RegisterReload(data, shape);
+  RegisterReloadDefaultRules(data);
 }
 
 }  // namespace

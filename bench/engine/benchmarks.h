@@ -35,6 +35,12 @@ void RegisterBaseline(BenchData* data, Baseline kind, size_t terms, size_t bytes
 // compile_benchmarks.cc: compile/<shape>/cold and compile/<shape>/cached.
 void RegisterCompile(BenchData* data, const SetShape& shape);
 
+// reload_benchmarks.cc: reload/<shape>/unchanged|changed and
+// reload/default-rules/unchanged|de-changed (RuleCatalog::LoadPartial with
+// the server's ReloadCache and the database cache).
+void RegisterReload(BenchData* data, const SetShape& shape);
+void RegisterReloadDefaultRules(BenchData* data);
+
 }  // namespace moderation::bench
 
 #endif  // MODERATION_BENCH_ENGINE_BENCHMARKS_H_
