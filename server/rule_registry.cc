@@ -28,12 +28,19 @@ std::vector<RuleSetInfoLabels> InfoLabels(const RuleCatalog& catalog) {
   return labels;
 }
 
+// Every reload of the registry shares one ReloadCache: a reload parses only
+// the files that changed and compiles only the combinations they are in.
+RuleCatalog::Options WithReuse(RuleCatalog::Options options) {
+  if (options.reuse == nullptr) options.reuse = std::make_shared<ReloadCache>();
+  return options;
+}
+
 }  // namespace
 
 RuleRegistry::RuleRegistry(std::string rules_path, RuleCatalog::Options options, Logger* logger,
                            Metrics* metrics)
     : rules_path_(std::move(rules_path)),
-      options_(std::move(options)),
+      options_(WithReuse(std::move(options))),
       logger_(logger),
       metrics_(metrics),
       last_good_(options_.compile.cache_dir) {}
@@ -42,7 +49,9 @@ std::shared_ptr<const RuleCatalog> RuleRegistry::LoadLastGood(const std::string&
   std::optional<std::vector<rules::SourceFile>> files = last_good_.Load(community);
   if (!files) return nullptr;
   rules::Diagnostics problems;
-  auto catalog = RuleCatalog::LoadFiles(*files, options_, &problems);
+  RuleCatalog::Options options = options_;
+  options.reuse = nullptr;  // other files than the directory's: keep the cache for those
+  auto catalog = RuleCatalog::LoadFiles(*files, options, &problems);
   if (!catalog.ok()) {
     logger_->Error("last_good_rules_failed",
                    {{"community", community}, {"errors", DiagnosticsJson(problems)}});
@@ -172,6 +181,8 @@ ReloadOutcome RuleRegistry::ReloadLocked(std::string_view reason) {
     logger_->Info("rules_loaded", {{"reason", std::string(reason)},
                                    {"path", rules_path_},
                                    {"seconds", seconds},
+                                   {"sets_compiled", load.details.sets_compiled},
+                                   {"sets_reused", load.details.sets_reused},
                                    {"communities", sets}});
     metrics_->SetRuleSets(InfoLabels(*next));
   }

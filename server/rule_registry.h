@@ -12,7 +12,9 @@
 // (LastGoodStore); with neither it is UNAVAILABLE, naming the broken file.
 // When no community can be told apart (a broken communities file), the whole
 // last good catalog keeps serving. Every failure is recorded for
-// ListRuleSets, metrics and logs.
+// ListRuleSets, metrics and logs. Reloads share one ReloadCache
+// (engine/reload_cache.h): unchanged files are not parsed again and
+// combinations of unchanged files are not compiled or checked again.
 //
 //   RuleRegistry registry("rules/", options, &logger, &metrics);
 //   ReloadOutcome first = registry.Reload("startup");

@@ -159,5 +159,27 @@ TEST_F(RuleRegistryTest, ReadersDuringManyReloadsAlwaysGetAPublishedSnapshot) {
   }
 }
 
+TEST_F(RuleRegistryTest, AnUnchangedReloadReusesTheCompiledRulesAndAnEditIsServed) {
+  Write(RuleFile("v1", "Trottel"));
+  ASSERT_TRUE(registry_->Reload("startup").ok);
+  const std::shared_ptr<const CompiledRuleSet> first =
+      registry_->Current()->ForCommunity("").value();
+  ASSERT_TRUE(registry_->Reload("SIGHUP").ok);
+  const std::shared_ptr<const CompiledRuleSet> again =
+      registry_->Current()->ForCommunity("").value();
+  EXPECT_EQ(&again->impl(), &first->impl()) << "the unchanged set was compiled again";
+  // One byte changed: compiled and served, never the remembered rules.
+  Write(RuleFile("v1", "Pappnase"));
+  ASSERT_TRUE(registry_->Reload("inotify").ok);
+  const std::shared_ptr<const CompiledRuleSet> edited =
+      registry_->Current()->ForCommunity("").value();
+  EXPECT_NE(&edited->impl(), &first->impl());
+  Post post;
+  post.fields.push_back({"body", "Du Pappnase"});
+  EXPECT_EQ(edited->Evaluate(post)->verdict, Verdict::kBlock);
+  post.fields[0].text = "Du Trottel";
+  EXPECT_EQ(edited->Evaluate(post)->verdict, Verdict::kAllow);
+}
+
 }  // namespace
 }  // namespace moderation::server
