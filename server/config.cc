@@ -22,6 +22,9 @@ ABSL_FLAG(std::string, cache_dir, "", "Hyperscan database cache directory (\"\" 
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "HTTP address for /metrics, /healthz, /readyz (\"\" = off)");
 ABSL_FLAG(int, threads, 0, "upper bound on gRPC server threads (0 = one per core)");
+ABSL_FLAG(int, batch_workers, -1,
+          "threads that help ModerateBatch judge its posts in parallel when idle "
+          "(-1 = usable CPUs - 1, 0 = none)");
 ABSL_FLAG(int64_t, max_post_bytes, 65536, "largest post (all content fields) in bytes");
 ABSL_FLAG(int, max_batch, 100, "most posts per ModerateBatch call");
 ABSL_FLAG(int, max_in_flight, 4096, "most posts judged at once; beyond it RESOURCE_EXHAUSTED");
@@ -68,6 +71,7 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "cache_dir",
                                            "metrics_listen",
                                            "threads",
+                                           "batch_workers",
                                            "max_post_bytes",
                                            "max_batch",
                                            "max_in_flight",
@@ -102,6 +106,7 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_cache_dir, d.cache_dir);
   absl::SetFlag(&FLAGS_metrics_listen, d.metrics_listen);
   absl::SetFlag(&FLAGS_threads, d.threads);
+  absl::SetFlag(&FLAGS_batch_workers, d.batch_workers);
   absl::SetFlag(&FLAGS_max_post_bytes, d.max_post_bytes);
   absl::SetFlag(&FLAGS_max_batch, d.max_batch);
   absl::SetFlag(&FLAGS_max_in_flight, d.max_in_flight);
@@ -152,6 +157,7 @@ ServerConfig FromFlags() {
   c.cache_dir = absl::GetFlag(FLAGS_cache_dir);
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   c.threads = absl::GetFlag(FLAGS_threads);
+  c.batch_workers = absl::GetFlag(FLAGS_batch_workers);
   c.max_post_bytes = absl::GetFlag(FLAGS_max_post_bytes);
   c.max_batch = absl::GetFlag(FLAGS_max_batch);
   c.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
@@ -189,6 +195,7 @@ absl::Status Validate(const ServerConfig& c) {
   if (c.listen.empty()) return Invalid("listen", "required");
   if (c.rules.empty()) return Invalid("rules", "required");
   if (c.threads < 0) return Invalid("threads", "must be >= 0");
+  if (c.batch_workers < -1) return Invalid("batch_workers", "must be >= -1");
   if (c.max_post_bytes <= 0) return Invalid("max_post_bytes", "must be > 0");
   if (c.max_batch <= 0) return Invalid("max_batch", "must be > 0");
   if (c.max_in_flight <= 0) return Invalid("max_in_flight", "must be > 0");
@@ -224,7 +231,7 @@ struct FlagGroup {
 // Every name in kFlagNames, each in one group (config_test checks).
 const std::vector<FlagGroup>& FlagGroups() {
   static const auto* const groups = new std::vector<FlagGroup>{
-      {"Listening", {"listen", "metrics_listen", "port_file", "threads"}},
+      {"Listening", {"listen", "metrics_listen", "port_file", "threads", "batch_workers"}},
       {"Rules", {"rules", "cache_dir", "watch_rules", "reload_debounce", "unknown_community"}},
       {"Limits and shutdown", {"max_post_bytes", "max_batch", "max_in_flight", "shutdown_grace"}},
       {"Security", {"tls_cert", "tls_key", "tls_client_ca", "admin_token_file"}},

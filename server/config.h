@@ -33,6 +33,13 @@ struct ServerConfig {
   std::string metrics_listen = "127.0.0.1:9464";
   // Upper bound on gRPC server threads. Default 0 = one per core.
   int threads = 0;
+  // Worker threads that help ModerateBatch calls judge their posts in
+  // parallel when they are idle (server/batch_pool.h). Default -1 = one
+  // less than the CPUs the process may run on (its affinity mask), so a
+  // batch and its helpers fill the CPUs; 0 = none, every batch is judged on
+  // its call's thread alone. Busy workers are never waited for: a batch then
+  // judges its posts itself, so the pool adds no queue.
+  int batch_workers = -1;
   // Largest post accepted, all content fields together, in bytes. Default
   // 65536. Larger posts get INVALID_ARGUMENT.
   int64_t max_post_bytes = 65536;

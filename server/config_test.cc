@@ -26,6 +26,7 @@ TEST(ServerConfigTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(c->rules, "rules");
   EXPECT_EQ(c->max_post_bytes, 65536);
   EXPECT_EQ(c->max_batch, 100);
+  EXPECT_EQ(c->batch_workers, -1);
   EXPECT_TRUE(c->watch_rules);
   EXPECT_EQ(c->reload_debounce, absl::Milliseconds(300));
   EXPECT_EQ(c->unknown_community, "default");
@@ -56,6 +57,7 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
   };
   const std::vector<Case> cases = {
       {{"--max_batch=0"}, "--max_batch: must be > 0"},
+      {{"--batch_workers=-2"}, "--batch_workers: must be >= -1"},
       {{"--max_post_bytes=-1"}, "--max_post_bytes: must be > 0"},
       {{"--tls_cert=a.pem"}, "--tls_key: --tls_cert and --tls_key go together"},
       {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
@@ -77,6 +79,7 @@ TEST(ServerConfigTest, UsageListsEveryFlagOnceInAGroupWithItsDefaultAndNoAbseilF
                            "metrics_listen=127.0.0.1:9464",
                            "port_file=\"\"",
                            "threads=0",
+                           "batch_workers=-1",
                            "rules=rules",
                            "cache_dir=\"\"",
                            "watch_rules=true",

@@ -196,6 +196,8 @@ class Daemon {
   std::unique_ptr<AdminAuthenticator> auth_;
   std::unique_ptr<AdminAuthenticator> reader_auth_;
   std::unique_ptr<CommunityPulseServiceImpl> pulse_service_;
+  // Before moderation_ and server_: its workers outlive every call.
+  std::unique_ptr<BatchPool> batch_pool_;
   std::unique_ptr<ModerationServiceImpl> moderation_;
   std::unique_ptr<RuleAdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
@@ -294,11 +296,14 @@ bool Daemon::StartGrpc(int* port) {
     }
     reader_auth_ = std::move(*reader);
   }
+  const int batch_workers =
+      config_.batch_workers >= 0 ? config_.batch_workers : BatchPool::WorkersForThisMachine();
+  if (batch_workers > 0) batch_pool_ = std::make_unique<BatchPool>(batch_workers);
   moderation_ = std::make_unique<ModerationServiceImpl>(
       &registry_, &metrics_, audit_.get(), &logger_,
       ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight,
                        config_.unknown_community == "reject"},
-      decisions_.get(), pulse_.get());
+      decisions_.get(), pulse_.get(), batch_pool_.get());
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);

@@ -1,7 +1,10 @@
 #include "server/moderation_service.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +12,7 @@
 #include "engine/moderator.h"
 #include "server/field_error.h"
 #include "server/inflight.h"
+#include "server/post_turns.h"
 #include "server/pulse/activity_source.h"
 #include "server/request_id.h"
 #include "server/status_mapping.h"
@@ -30,6 +34,22 @@ bool DeadlinePassed(const grpc::CallbackServerContext& context) {
 // A unary reactor that keeps the call counted in open_calls() until gRPC is
 // done with it (OnDone: the status is on the wire, or the call was
 // cancelled), so a drain never ends while an answer is still being sent.
+// The pulse's activity source, observing only in the post's turn
+// (post_turns.h): in a batch, counts follow request order; outside one,
+// the turn never waits.
+class OrderedActivitySource final : public ActivitySource {
+ public:
+  OrderedActivitySource(ActivitySource* inner, PostTurn* turn) : inner_(inner), turn_(turn) {}
+  Activity Observe(const Post& post, uint64_t fingerprint) override {
+    const PostTurn::Held held = turn_->Observe();
+    return inner_->Observe(post, fingerprint);
+  }
+
+ private:
+  ActivitySource* const inner_;
+  PostTurn* const turn_;
+};
+
 class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
  public:
   explicit CountedUnaryReactor(std::atomic<int>* open_calls) : open_calls_(open_calls) {
@@ -50,13 +70,14 @@ class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
                                              AuditLog* audit, Logger* logger,
                                              ModerationLimits limits, DecisionLog* decisions,
-                                             pulse::Pulse* pulse)
+                                             pulse::Pulse* pulse, BatchPool* batch_pool)
     : registry_(registry),
       metrics_(metrics),
       audit_(audit),
       decisions_(decisions),
       logger_(logger),
       pulse_(pulse),
+      batch_pool_(batch_pool),
       limits_(limits) {}
 
 absl::Status ModerationServiceImpl::NotLoaded() const {
@@ -69,16 +90,25 @@ absl::Status ModerationServiceImpl::NotLoaded() const {
 absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
                                           const std::string& path, v1::ModerateResponse* response,
                                           std::string_view request_id) {
-  const auto start = std::chrono::steady_clock::now();
   // One snapshot per post: a reload meanwhile does not affect this post.
   std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
   if (catalog == nullptr) return NotLoaded();
+  PostTurn alone(nullptr, 0);  // no batch: nothing to wait for
+  return JudgeWith(*catalog, request, path, response, request_id, alone);
+}
+
+absl::Status ModerationServiceImpl::JudgeWith(const RuleCatalog& catalog,
+                                              const v1::ModerateRequest& request,
+                                              const std::string& path,
+                                              v1::ModerateResponse* response,
+                                              std::string_view request_id, PostTurn& turn) {
+  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<Post> post =
       PostFromProto(request.post(), {limits_.max_post_bytes, /*require_community=*/true}, path);
   if (!post.ok()) return post.status();
   // Community labels are bounded by the catalog: unlisted ids count as
   // "default", the sets that judge them.
-  const bool listed = catalog->communities().count(post->community) > 0;
+  const bool listed = catalog.communities().count(post->community) > 0;
   if (!listed && limits_.reject_unknown_community) {
     return FieldError(absl::StatusCode::kNotFound, absl::StrCat(path, ".community"),
                       absl::StrCat("\"", post->community,
@@ -88,7 +118,7 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
   // unavailable for it, or a failure while judging (HS_NOMEM, say), blame
   // no field and keep the engine's code.
   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
-      catalog->ForCommunity(post->community);
+      catalog.ForCommunity(post->community);
   if (absl::IsNotFound(set.status())) {
     return FieldError(set.status().code(), absl::StrCat(path, ".community"),
                       set.status().message());
@@ -100,11 +130,13 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
                 absl::Nanoseconds(request.post().created_at().nanos());
   }
   // The pulse counts the post's near-duplicates and its author's rate for
-  // the multi-posting conditions, before the rules are tested.
+  // the multi-posting conditions, before the rules are tested; in a batch,
+  // in request order (post_turns.h).
   std::optional<pulse::PulseActivitySource> activity;
-  if (pulse_ != nullptr) activity.emplace(pulse_, post_time);
-  absl::StatusOr<Decision> decision =
-      (*set)->Evaluate(*post, activity.has_value() ? &*activity : nullptr);
+  std::optional<OrderedActivitySource> ordered;
+  if (pulse_ != nullptr) ordered.emplace(&activity.emplace(pulse_, post_time), &turn);
+  ActivitySource* source = ordered.has_value() ? &*ordered : nullptr;
+  absl::StatusOr<Decision> decision = (*set)->Evaluate(*post, source);
   if (!decision.ok()) return decision.status();
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
   const std::string_view judged_community =
@@ -119,23 +151,28 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
     metrics_->RecordRuleHit(hit.rule_id, hit.category);
     metrics_->RecordCommunityRuleHit(judged_community, hit.rule_id, /*shadow=*/true);
   }
-  if (pulse_ != nullptr) {
-    // The pulse counts under the community the client named (bounded by
-    // the pulse itself), with the request's thread and target fields.
-    const v1::Post& proto = request.post();
-    event.thread_id = proto.thread_id();
-    event.target_author_id = proto.target_author_id();
-    event.created_at = post_time;
-    event.copies_another = activity->CopiesAnother();
-    pulse_->Record(event);
-  }
-  if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
   const absl::Time decided = absl::Now();
-  if (decisions_ != nullptr) {
-    DecisionContext context{decided, absl::FromChrono(std::chrono::steady_clock::now() - start),
-                            judged_community, request_id};
-    if (post_time.has_value()) context.post_time = *post_time;
-    decisions_->Record(*post, *decision, context);
+  const absl::Duration to_decision = absl::FromChrono(std::chrono::steady_clock::now() - start);
+  {
+    // The pulse's record, the audit log and the decision log see a batch's
+    // posts in request order.
+    const PostTurn::Held held = turn.Record();
+    if (pulse_ != nullptr) {
+      // The pulse counts under the community the client named (bounded by
+      // the pulse itself), with the request's thread and target fields.
+      const v1::Post& proto = request.post();
+      event.thread_id = proto.thread_id();
+      event.target_author_id = proto.target_author_id();
+      event.created_at = post_time;
+      event.copies_another = activity->CopiesAnother();
+      pulse_->Record(event);
+    }
+    if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);
+    if (decisions_ != nullptr) {
+      DecisionContext context{decided, to_decision, judged_community, request_id};
+      if (post_time.has_value()) context.post_time = *post_time;
+      decisions_->Record(*post, *decision, context);
+    }
   }
   DecisionToProto(*post, *decision, request.include_redacted(), response);
   StatementOfReasonsToProto(*post, *decision, decided, response);
@@ -144,21 +181,61 @@ absl::Status ModerationServiceImpl::Judge(const v1::ModerateRequest& request,
   return absl::OkStatus();
 }
 
-void ModerationServiceImpl::JudgeBatch(const v1::ModerateBatchRequest& request,
-                                       v1::ModerateBatchResponse* response,
-                                       std::string_view request_id) {
-  for (int i = 0; i < request.requests_size(); ++i) {
-    const v1::ModerateRequest& post_request = request.requests(i);
-    v1::ModerateResponse* answer = response->add_responses();
-    const absl::Status status =
-        Judge(post_request, absl::StrCat("requests[", i, "].post"), answer, request_id);
+absl::Status ModerationServiceImpl::JudgeBatch(const grpc::CallbackServerContext& context,
+                                               const RuleCatalog& catalog,
+                                               const v1::ModerateBatchRequest& request,
+                                               v1::ModerateBatchResponse* response,
+                                               std::string_view request_id) {
+  const int n = request.requests_size();
+  // Every answer has its place before any thread writes one: responses[i]
+  // answers requests[i], whoever judged it.
+  for (int i = 0; i < n; ++i) response->add_responses();
+  std::vector<absl::Status> statuses(static_cast<size_t>(n));
+  PostTurns turns;
+  std::atomic<int> next{0};
+  std::atomic<bool> stopped{false};
+  // Run by this thread and by the pool's idle workers alike: take the next
+  // post until none is left, or the call is over.
+  auto judge_posts = [&] {
+    for (;;) {
+      if (stopped.load(std::memory_order_relaxed)) return;
+      if (context.IsCancelled() || DeadlinePassed(context)) {
+        stopped.store(true, std::memory_order_relaxed);
+        return;
+      }
+      const int i = next.fetch_add(1);
+      if (i >= n) return;
+      PostTurn turn(&turns, i);
+      statuses[static_cast<size_t>(i)] =
+          JudgeWith(catalog, request.requests(i), absl::StrCat("requests[", i, "].post"),
+                    response->mutable_responses(i), request_id, turn);
+    }
+  };
+  if (batch_pool_ != nullptr && n > 1) {
+    batch_pool_->Run(n - 1, judge_posts);
+  } else {
+    judge_posts();
+  }
+  if (next.load() < n) {
+    // Posts were left unjudged: the client is gone or has given up.
+    const int judged = std::min(next.load(), n);
+    if (DeadlinePassed(context)) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "the call's deadline passed while the batch was judged (", judged, " of ", n, " posts)"));
+    }
+    return absl::CancelledError(absl::StrCat("the call was cancelled while the batch was judged (",
+                                             judged, " of ", n, " posts)"));
+  }
+  for (int i = 0; i < n; ++i) {
+    const absl::Status& status = statuses[static_cast<size_t>(i)];
     if (status.ok()) continue;
-    answer->Clear();  // keeps its place: responses[i] answers requests[i]
+    response->mutable_responses(i)->Clear();  // keeps its place
     v1::BatchPostError* error = response->add_errors();
     error->set_index(i);
-    error->set_post_id(post_request.post().post_id());
+    error->set_post_id(request.requests(i).post().post_id());
     ToPostError(status, error->mutable_error());
   }
+  return absl::OkStatus();
 }
 
 void ModerationServiceImpl::Audit(const Post& post, const Decision& decision,
@@ -213,6 +290,9 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
   grpc::ServerUnaryReactor* reactor = new CountedUnaryReactor(&open_calls_);
   const std::string request_id = EchoRequestId(context);
   const int n = request->requests_size();
+  // One snapshot for the whole batch: every post is judged by the rules
+  // that were active when the call arrived, even if a reload happens meanwhile.
+  const std::shared_ptr<const RuleCatalog> catalog = registry_->Current();
   absl::Status status;
   if (draining()) {
     status = absl::UnavailableError("server is shutting down; retry on another replica");
@@ -223,12 +303,12 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateBatch(
                                                      limits_.max_batch, " (--max_batch)"));
   } else if (DeadlinePassed(*context)) {
     status = absl::DeadlineExceededError("the call's deadline passed before the posts were judged");
-  } else if (registry_->Current() == nullptr) {
+  } else if (catalog == nullptr) {
     status = NotLoaded();
   } else if (InFlightSlots slots(this, n); !slots.ok()) {
     status = slots.status();
   } else {
-    JudgeBatch(*request, response, request_id);
+    status = JudgeBatch(*context, *catalog, *request, response, request_id);
   }
   metrics_->RecordRequest("ModerateBatch", static_cast<int>(status.code()), SecondsSince(start));
   reactor->Finish(ToGrpcStatus(status));

@@ -2,13 +2,19 @@
 //
 // Why: this is the product's hot path. Handlers only translate (see
 // proto_convert.h), take the active rules snapshot from the registry, call
-// the engine, record metrics and the audit log, and answer. They never block:
-// the engine judges a post in microseconds, so evaluation runs inline on the
-// callback thread.
+// the engine, record metrics and the audit log, and answer. They never block
+// on I/O: the engine judges a post in microseconds, so evaluation runs inline
+// on the callback thread. A batch also borrows the idle workers of a
+// BatchPool (batch_pool.h), if any, to judge its posts in parallel; it waits
+// for them at most the time of one post, and judges alone when none is idle.
+// Whoever judges a batch's posts, the answers are in request order, every
+// post is judged by the rules active when the call arrived, and the pulse,
+// audit and decision logs see the posts in request order (post_turns.h).
 //
 // Limits: at most max_in_flight posts are judged at once (beyond that,
 // RESOURCE_EXHAUSTED); a call whose deadline has passed gets
-// DEADLINE_EXCEEDED; batches above max_batch get INVALID_ARGUMENT. A bad post
+// DEADLINE_EXCEEDED (a batch stops taking posts once its deadline passes or
+// it is cancelled); batches above max_batch get INVALID_ARGUMENT. A bad post
 // in a batch or a stream is reported for that post alone. A stream
 // reads ahead at most kStreamWindow messages beyond the answers it has
 // written (windowed_stream.h), so a client that does not read its answers
@@ -23,9 +29,11 @@
 
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "server/audit_log.h"
+#include "server/batch_pool.h"
 #include "server/decision_log.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/post_turns.h"
 #include "server/proto_convert.h"
 #include "server/pulse/pulse.h"
 #include "server/rule_registry.h"
@@ -44,11 +52,11 @@ struct ModerationLimits {
 class ModerationServiceImpl final : public v1::ModerationService::CallbackService {
  public:
   // audit, decisions and pulse may be null (no audit log, no decision log,
-  // --pulse=false). All
-  // pointers must outlive the service.
+  // --pulse=false); batch_pool too (a batch is then judged on its call's
+  // thread alone). All pointers must outlive the service.
   ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
                         Logger* logger, ModerationLimits limits, DecisionLog* decisions = nullptr,
-                        pulse::Pulse* pulse = nullptr);
+                        pulse::Pulse* pulse = nullptr, BatchPool* batch_pool = nullptr);
 
   grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
                                      const v1::ModerateRequest* request,
@@ -59,9 +67,10 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   grpc::ServerBidiReactor<v1::ModerateRequest, v1::ModerateStreamResponse>* ModerateStream(
       grpc::CallbackServerContext* context) override;
 
-  // Judges one request (used by all three RPCs). `path` is where the post
-  // sits in the call's message (kPostPath, or "requests[3].post" in a
-  // batch): an error about a field names it by that path, in the message
+  // Judges one request on the rules active now (Moderate, ModerateStream;
+  // a batch's posts go through JudgeWith on the batch's snapshot). `path`
+  // is where the post sits in the call's message (kPostPath, or
+  // "requests[3].post" in a batch): an error about a field names it by that path, in the message
   // and as its field path (field_error.h); a failure that is no field's
   // fault (no rules, an engine error) names none. request_id is the call's
   // x-request-id ("" if none), for the audit log.
@@ -91,9 +100,19 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   std::atomic<int>& in_flight() { return in_flight_; }
 
  private:
-  // Every post of a batch: a decision each, or an entry in response->errors.
-  void JudgeBatch(const v1::ModerateBatchRequest& request, v1::ModerateBatchResponse* response,
-                  std::string_view request_id);
+  // Judge on a given catalog snapshot. `turn` keeps the post's pulse
+  // observation and records in its batch's request order (a PostTurn
+  // without turns outside a batch).
+  absl::Status JudgeWith(const RuleCatalog& catalog, const v1::ModerateRequest& request,
+                         const std::string& path, v1::ModerateResponse* response,
+                         std::string_view request_id, PostTurn& turn);
+  // Every post of a batch, on `catalog`: a decision each, or an entry in
+  // response->errors. On this thread and the pool's idle workers. Not OK
+  // only if the call was cancelled or its deadline passed before every
+  // post was taken.
+  absl::Status JudgeBatch(const grpc::CallbackServerContext& context, const RuleCatalog& catalog,
+                          const v1::ModerateBatchRequest& request,
+                          v1::ModerateBatchResponse* response, std::string_view request_id);
   void Audit(const Post& post, const Decision& decision, std::string_view request_id);
   // UNAVAILABLE saying why there are no rules yet (cold start, failed load).
   absl::Status NotLoaded() const;
@@ -104,6 +123,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   DecisionLog* const decisions_;
   Logger* const logger_;
   pulse::Pulse* const pulse_;
+  BatchPool* const batch_pool_;
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> open_streams_{0};
