@@ -80,7 +80,7 @@ bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
   return true;
 }
 
-class BatchPoolTest : public ::testing::Test {
+class ModerationdBatchTest : public ::testing::Test {
  protected:
   std::unique_ptr<ServerProcess> Start(std::vector<std::string> flags,
                                        std::map<std::string, std::string> rule_files = {}) {
@@ -126,7 +126,7 @@ Planned Plan(int i) {
   return Good(id, i);
 }
 
-TEST_F(BatchPoolTest, AnswersStayInRequestOrderWithPerPostErrorsWhateverThePoolSize) {
+TEST_F(ModerationdBatchTest, AnswersStayInRequestOrderWithPerPostErrorsWhateverThePoolSize) {
   // One worker (a batch of 100 is far larger than the pool) and three.
   for (const char* workers : {"--batch_workers=1", "--batch_workers=3"}) {
     SCOPED_TRACE(workers);
@@ -189,7 +189,7 @@ TEST_F(BatchPoolTest, AnswersStayInRequestOrderWithPerPostErrorsWhateverThePoolS
   }
 }
 
-TEST_F(BatchPoolTest, ManyBatchesAtOnceAreAllAnsweredCompletelyAndCorrectly) {
+TEST_F(ModerationdBatchTest, ManyBatchesAtOnceAreAllAnsweredCompletelyAndCorrectly) {
   std::unique_ptr<ServerProcess> server = Start({"--batch_workers=2"});
   ASSERT_NE(server, nullptr);
   constexpr int kClients = 12, kBatchesEach = 8, kPosts = 40;
@@ -236,7 +236,7 @@ TEST_F(BatchPoolTest, ManyBatchesAtOnceAreAllAnsweredCompletelyAndCorrectly) {
 // DEADLINE_EXCEEDED or CANCELLED, and serves the next calls. Long posts make
 // a batch take long enough; the client's timing is tried from short to long
 // until the end lands inside the batch (some posts judged, not all).
-TEST_F(BatchPoolTest, ADeadlineOrCancellationDuringABatchStopsItAndTheServerGoesOn) {
+TEST_F(ModerationdBatchTest, ADeadlineOrCancellationDuringABatchStopsItAndTheServerGoesOn) {
   std::unique_ptr<ServerProcess> server = Start({"--batch_workers=3", "--max_batch=400"});
   ASSERT_NE(server, nullptr);
   auto stub = v1::ModerationService::NewStub(server->Channel());
@@ -323,7 +323,7 @@ TEST_F(BatchPoolTest, ADeadlineOrCancellationDuringABatchStopsItAndTheServerGoes
 // copies and an author's flood within a batch must be counted in request
 // order for the answers to match. Post times come with the posts
 // (--pulse_clock=post_time), so both servers see the same times.
-TEST_F(BatchPoolTest, DecisionsWithThePoolEqualThoseJudgedOneAfterAnother) {
+TEST_F(ModerationdBatchTest, DecisionsWithThePoolEqualThoseJudgedOneAfterAnother) {
   const std::map<std::string, std::string> rules = {
       {"communities.yaml", "default: [de, en, pii, spam, multi-posting]\n"},
       {"multi_posting.yaml", ReadFile(std::string(REPO_ROOT) + "/tests/rules/multi_posting.yaml")},
