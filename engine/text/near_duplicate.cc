@@ -1,6 +1,8 @@
 #include "engine/text/near_duplicate.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace moderation::text {
 namespace {
@@ -8,16 +10,7 @@ namespace {
 constexpr int kShingle = 5;
 constexpr size_t kHalfShinglesBytes = 256;
 constexpr size_t kMaxFieldBytes = 2048;
-
-// kSpread[i] has byte j set to bit j of i: adding it counts eight bits at once.
-constexpr std::array<uint64_t, 256> MakeSpread() {
-  std::array<uint64_t, 256> t{};
-  for (int i = 0; i < 256; ++i) {
-    for (int j = 0; j < 8; ++j) t[i] |= static_cast<uint64_t>((i >> j) & 1) << (8 * j);
-  }
-  return t;
-}
-constexpr std::array<uint64_t, 256> kSpread = MakeSpread();
+constexpr size_t kChunk = 64;  // positions hashed before their kept hashes are counted
 
 uint64_t Mix(uint64_t x) {
   x *= 0x9E3779B97F4A7C15ULL;
@@ -27,45 +20,106 @@ uint64_t Mix(uint64_t x) {
   return x;
 }
 
-}  // namespace
-
-void NearDuplicateHasher::Count(uint64_t hash) {
-  for (int k = 0; k < 8; ++k) packed_[k] += kSpread[(hash >> (8 * k)) & 0xFF];
-  ++shingles_;
-  if (++pending_ == 255) Flush();
+// A carry-save adder over 64 bit positions at once: per position,
+// 2 * high + low = a + b + c.
+inline void Csa(uint64_t* high, uint64_t* low, uint64_t a, uint64_t b, uint64_t c) {
+  const uint64_t u = a ^ b;
+  *high = (a & b) | (u & c);
+  *low = u ^ c;
 }
 
-void NearDuplicateHasher::Flush() {
-  for (int k = 0; k < 8; ++k) {
-    for (int j = 0; j < 8; ++j) counts_[8 * k + j] += (packed_[k] >> (8 * j)) & 0xFF;
-    packed_[k] = 0;
+// Adds `carry` (one unit of plane `from`) to the bit-sliced counters.
+inline void Ripple(uint64_t* planes, int planes_count, int from, uint64_t carry) {
+  for (int k = from; carry != 0 && k < planes_count; ++k) {
+    const uint64_t t = planes[k] & carry;
+    planes[k] ^= carry;
+    carry = t;
   }
-  pending_ = 0;
+}
+
+}  // namespace
+
+void NearDuplicateHasher::CountBlocks(const uint64_t* w, size_t count) {
+  uint64_t ones = planes_[0], twos = planes_[1], fours = planes_[2], eights = planes_[3];
+  for (size_t i = 0; i < count; i += kPending, w += kPending) {
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, sixteens;
+    Csa(&twos_a, &ones, ones, w[0], w[1]);
+    Csa(&twos_b, &ones, ones, w[2], w[3]);
+    Csa(&fours_a, &twos, twos, twos_a, twos_b);
+    Csa(&twos_a, &ones, ones, w[4], w[5]);
+    Csa(&twos_b, &ones, ones, w[6], w[7]);
+    Csa(&fours_b, &twos, twos, twos_a, twos_b);
+    Csa(&eights_a, &fours, fours, fours_a, fours_b);
+    Csa(&twos_a, &ones, ones, w[8], w[9]);
+    Csa(&twos_b, &ones, ones, w[10], w[11]);
+    Csa(&fours_a, &twos, twos, twos_a, twos_b);
+    Csa(&twos_a, &ones, ones, w[12], w[13]);
+    Csa(&twos_b, &ones, ones, w[14], w[15]);
+    Csa(&fours_b, &twos, twos, twos_a, twos_b);
+    Csa(&eights_b, &fours, fours, fours_a, fours_b);
+    Csa(&sixteens, &eights, eights, eights_a, eights_b);
+    Ripple(planes_.data(), kPlanes, 4, sixteens);
+  }
+  planes_[0] = ones;
+  planes_[1] = twos;
+  planes_[2] = fours;
+  planes_[3] = eights;
 }
 
 void NearDuplicateHasher::Add(std::string_view skeleton) {
   const size_t n = std::min(skeleton.size(), kMaxFieldBytes);
   bytes_ += static_cast<uint32_t>(n);
+  if (n < kShingle) return;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(skeleton.data());
+  // The pending hashes first, then up to kChunk new ones.
+  uint64_t kept[kPending + kChunk];
   uint64_t window = 0;
-  for (size_t i = 0; i < n; ++i) {
-    window = ((window << 8) | static_cast<unsigned char>(skeleton[i])) & 0xFFFFFFFFFFULL;
-    if (i + 1 < kShingle) continue;
-    const uint64_t h = Mix(window);
+  for (size_t i = 0; i + 1 < kShingle; ++i) window = (window << 8) | bytes[i];
+  size_t i = kShingle - 1;
+  while (i < n) {
     // One shingle in two (by hash, so copies keep the same ones), one in
-    // four after the first 256 bytes.
-    if ((h >> 63) != 0 || (i >= kHalfShinglesBytes && (h >> 62) != 0)) continue;
-    Count(h);
+    // four after the first 256 bytes; a chunk never straddles byte 256.
+    const size_t end =
+        std::min(n, i < kHalfShinglesBytes ? std::min(kHalfShinglesBytes, i + kChunk) : i + kChunk);
+    const int shift = i < kHalfShinglesBytes ? 63 : 62;
+    size_t m = pending_count_;
+    std::memcpy(kept, pending_.data(), m * sizeof(uint64_t));
+    for (; i < end; ++i) {
+      window = ((window << 8) | bytes[i]) & 0xFFFFFFFFFFULL;
+      const uint64_t h = Mix(window);
+      kept[m] = h;
+      m += (h >> shift) == 0;
+    }
+    shingles_ += static_cast<uint32_t>(m - pending_count_);
+    const size_t blocks = m / kPending * kPending;
+    CountBlocks(kept, blocks);
+    pending_count_ = static_cast<uint32_t>(m - blocks);
+    std::memcpy(pending_.data(), kept + blocks, pending_count_ * sizeof(uint64_t));
   }
 }
 
 uint64_t NearDuplicateHasher::Finish() {
   if (bytes_ < static_cast<uint32_t>(kNearDuplicateMinBytes) || shingles_ == 0) return 0;
-  Flush();
-  uint64_t fp = 0;
-  for (int b = 0; b < 64; ++b) {
-    if (2 * counts_[b] > shingles_) fp |= uint64_t{1} << b;
+  // The pending hashes as one more block: zeros count nothing.
+  std::fill(pending_.begin() + pending_count_, pending_.end(), 0);
+  CountBlocks(pending_.data(), kPending);
+  pending_count_ = 0;
+  // Bit b is set where counter b > shingles / 2 (that is, 2 * count >
+  // shingles), compared from the highest plane that can be set down, for
+  // all 64 counters at once.
+  const uint32_t half = shingles_ / 2;
+  uint64_t greater = 0;
+  uint64_t equal = ~uint64_t{0};
+  for (int k = std::min(kPlanes, static_cast<int>(std::bit_width(shingles_))) - 1; k >= 0; --k) {
+    const uint64_t plane = planes_[k];
+    if ((half >> k) & 1) {
+      equal &= plane;
+    } else {
+      greater |= equal & plane;
+      equal &= ~plane;
+    }
   }
-  return fp == 0 ? 1 : fp;
+  return greater == 0 ? 1 : greater;
 }
 
 }  // namespace moderation::text
