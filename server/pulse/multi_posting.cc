@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "engine/text/near_duplicate.h"
+#include "server/pulse/near_scan.h"
 
 namespace moderation::server::pulse {
 namespace {
@@ -16,38 +16,6 @@ uint32_t ShortAuthor(uint64_t hash) {
   const auto folded = static_cast<uint32_t>(hash ^ (hash >> 32));
   return folded != 0 ? folded : 1;
 }
-
-struct Scan {
-  const uint64_t* fingerprints;
-  const uint32_t* authors;
-  const uint32_t* seconds;
-  uint32_t size;
-  uint64_t fingerprint;
-  uint32_t author;
-  uint32_t oldest;
-};
-
-// Near-duplicates of scan.fingerprint in the window, and how many of them
-// are the author's. Branch-free, so the compiler can vectorise it.
-inline std::pair<int, int> CountNearBody(const Scan& s) {
-  int copies = 0;
-  int own = 0;
-  for (uint32_t i = 0; i < s.size; ++i) {
-    const bool near =
-        (s.seconds[i] >= s.oldest) &
-        (__builtin_popcountll(s.fingerprint ^ s.fingerprints[i]) <= text::kNearDuplicateBits);
-    copies += near;
-    own += near & (s.authors[i] == s.author) & (s.author != 0);
-  }
-  return {copies, own};
-}
-
-// The hardware popcount when the CPU has it (x86-64 builds default to a
-// library call, about 8x slower over the 512 fingerprints).
-__attribute__((target("popcnt"))) std::pair<int, int> CountNearWithPopcnt(const Scan& s) {
-  return CountNearBody(s);
-}
-std::pair<int, int> CountNear(const Scan& s) { return CountNearBody(s); }
 
 }  // namespace
 
@@ -94,12 +62,10 @@ MultiPostingCounts MultiPostingTracker::Observe(int64_t unix_seconds, uint64_t a
   if (author != 0) counts.author_posts_last_minute = CountRate(author, now / kRateStepSeconds);
   if (fingerprint == 0) return counts;
   const uint32_t oldest = now > static_cast<uint32_t>(window_seconds) ? now - window_seconds : 0;
-  static const bool kHasPopcnt = __builtin_cpu_supports("popcnt");
-  const Scan scan{fingerprints_.data(), authors_.data(), seconds_.data(), filled_,
-                  fingerprint,          author,          oldest};
-  const std::pair<int, int> near = kHasPopcnt ? CountNearWithPopcnt(scan) : CountNear(scan);
-  counts.duplicates += near.first;
-  counts.author_duplicates += near.second;
+  const NearCounts near = CountNear({fingerprints_.data(), authors_.data(), seconds_.data(),
+                                     filled_, fingerprint, author, oldest});
+  counts.duplicates += near.copies;
+  counts.author_duplicates += near.own;
   fingerprints_[next_] = fingerprint;
   authors_[next_] = author;
   seconds_[next_] = now;
