@@ -1,7 +1,12 @@
 #include "server/pulse/topics.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace moderation::server::pulse {
 namespace {
@@ -104,50 +109,69 @@ void Tokenize(std::string_view title, std::string_view body, PostTerms* out) {
   TokenizePart(body, &buf, &prev_start, out);
 }
 
+static_assert(kTopicSlots % 16 == 0, "Find compares tags 16 at a time");
+
+int SpaceSaving::Find(uint64_t hash) const {
+  // Slots whose tag (the hash's top byte) matches, then the full hash: at
+  // most one slot holds a hash with a count (Add only inserts what it did
+  // not find).
+  uint64_t candidates = 0;
+#ifdef __SSE2__
+  const __m128i tag = _mm_set1_epi8(static_cast<char>(Tag(hash)));
+  for (int i = 0; i < kTopicSlots; i += 16) {
+    const __m128i tags = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tags_.data() + i));
+    candidates |=
+        static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(tags, tag))))
+        << i;
+  }
+#else
+  for (int i = 0; i < kTopicSlots; ++i) candidates |= uint64_t{tags_[i] == Tag(hash)} << i;
+#endif
+  for (; candidates != 0; candidates &= candidates - 1) {
+    const int i = std::countr_zero(candidates);
+    if (hashes_[i] == hash && counts_[i] != 0) return i;
+  }
+  return -1;
+}
+
 void SpaceSaving::Add(uint64_t hash, std::string_view term, uint32_t weight) {
   total_ += weight;
-  Entry* empty = nullptr;
-  Entry* smallest = nullptr;
-  for (Entry& e : entries_) {
-    if (e.hash == hash && e.count > 0) {
-      e.count += weight;
-      return;
-    }
-    if (e.count == 0) {
-      if (empty == nullptr) empty = &e;
-    } else if (smallest == nullptr || e.count < smallest->count) {
-      smallest = &e;
-    }
+  if (const int i = Find(hash); i >= 0) {
+    counts_[i] += weight;
+    return;
   }
-  Entry& slot = empty != nullptr ? *empty : *smallest;
-  slot.error = empty != nullptr ? 0 : slot.count;
-  slot.count = slot.error + weight;
-  slot.hash = hash;
-  slot.term.assign(term.substr(0, kMaxTopicBytes));
+  // The first free slot, else the first with the smallest count: free
+  // slots count 0, so both are the first slot of the smallest count.
+  uint32_t smallest = counts_[0];
+  for (int i = 1; i < kTopicSlots; ++i) smallest = std::min(smallest, counts_[i]);
+  int slot = 0;
+  while (counts_[slot] != smallest) ++slot;
+  errors_[slot] = smallest;
+  counts_[slot] = smallest + weight;
+  SetHash(slot, hash);
+  terms_[slot].assign(term.substr(0, kMaxTopicBytes));
 }
 
 uint32_t SpaceSaving::Count(uint64_t hash) const {
-  for (const Entry& e : entries_) {
-    if (e.hash == hash && e.count > 0) return e.count;
-  }
-  return 0;
+  const int i = Find(hash);
+  return i >= 0 ? counts_[i] : 0;
 }
 
 void SpaceSaving::Decay() {
   total_ /= 2;
-  for (Entry& e : entries_) {
-    e.count /= 2;
-    e.error /= 2;
-    if (e.count == 0) {
-      e.hash = 0;
-      e.term.clear();
+  for (int i = 0; i < kTopicSlots; ++i) {
+    counts_[i] /= 2;
+    errors_[i] /= 2;
+    if (counts_[i] == 0) {
+      SetHash(i, 0);
+      terms_[i].clear();
     }
   }
 }
 
 void SpaceSaving::Merge(const SpaceSaving& other) {
-  for (const Entry& e : other.entries_) {
-    if (e.count > 0) Add(e.hash, e.term, e.count);
+  for (int i = 0; i < kTopicSlots; ++i) {
+    if (other.counts_[i] > 0) Add(other.hashes_[i], other.terms_[i], other.counts_[i]);
   }
 }
 
@@ -175,11 +199,12 @@ std::vector<RisingTopic> TopicTracker::Rising(uint32_t hour_epoch, size_t limit)
   std::vector<RisingTopic> out;
   if (hour_epoch != current_hour_) return out;  // nothing this hour yet
   const double base_total = static_cast<double>(std::max<uint64_t>(baseline_.total(), 1));
-  for (const SpaceSaving::Entry& e : current_.entries()) {
-    if (e.count < static_cast<uint32_t>(kMinRisingCount)) continue;
-    const double expected = baseline_.Count(e.hash) / base_total * current_.total();
-    if (e.count <= expected) continue;
-    out.push_back({e.term, e.count, expected});
+  for (int i = 0; i < kTopicSlots; ++i) {
+    const uint32_t count = current_.count(i);
+    if (count < static_cast<uint32_t>(kMinRisingCount)) continue;
+    const double expected = baseline_.Count(current_.hash(i)) / base_total * current_.total();
+    if (count <= expected) continue;
+    out.push_back({current_.term(i), count, expected});
   }
   std::sort(out.begin(), out.end(), [](const RisingTopic& a, const RisingTopic& b) {
     const double sa = a.count - a.expected;

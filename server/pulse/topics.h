@@ -58,24 +58,38 @@ bool IsStopWord(std::string_view folded_word);
 
 class SpaceSaving {
  public:
-  struct Entry {
-    uint64_t hash = 0;
-    std::string term;
-    uint32_t count = 0;
-    uint32_t error = 0;  // how much of count may belong to evicted terms
-  };
   void Add(uint64_t hash, std::string_view term, uint32_t weight = 1);
   // The count of the term with this hash, 0 if not tracked.
   uint32_t Count(uint64_t hash) const;
   uint64_t total() const { return total_; }
-  const std::array<Entry, kTopicSlots>& entries() const { return entries_; }
+  // Slot i (0 <= i < kTopicSlots): free while its count is 0. A slot's
+  // error is how much of its count may belong to evicted terms.
+  uint64_t hash(int i) const { return hashes_[i]; }
+  uint32_t count(int i) const { return counts_[i]; }
+  uint32_t error(int i) const { return errors_[i]; }
+  const std::string& term(int i) const { return terms_[i]; }
   // Halves every count (and the total); entries that reach 0 are freed.
   void Decay();
   void Merge(const SpaceSaving& other);
   void Clear() { *this = SpaceSaving(); }
 
  private:
-  std::array<Entry, kTopicSlots> entries_{};
+  // The slot holding `hash` with a count, or -1.
+  int Find(uint64_t hash) const;
+  static uint8_t Tag(uint64_t hash) { return static_cast<uint8_t>(hash >> 56); }
+  void SetHash(int slot, uint64_t hash) {
+    hashes_[slot] = hash;
+    tags_[slot] = Tag(hash);
+  }
+
+  // Slot by slot, in separate arrays so that the searches of Add read
+  // only the tags (the match, a byte of each hash, 16 compared at once) or
+  // only the counts (the smallest).
+  std::array<uint8_t, kTopicSlots> tags_{};
+  std::array<uint64_t, kTopicSlots> hashes_{};
+  std::array<uint32_t, kTopicSlots> counts_{};
+  std::array<uint32_t, kTopicSlots> errors_{};
+  std::array<std::string, kTopicSlots> terms_{};
   uint64_t total_ = 0;
 };
 
