@@ -4,6 +4,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace moderation::text {
 namespace {
 
@@ -37,7 +41,53 @@ inline void Ripple(uint64_t* planes, int planes_count, int from, uint64_t carry)
   }
 }
 
+#if defined(__x86_64__)
+#define MODERATION_NEAR_DUPLICATE_AVX512 1
+// Hashes the shingles ending at positions [i, end), eight at a time, while
+// the 16 bytes from i - 4 are inside the field (i + 12 <= n), and appends
+// the kept hashes to kept[m...] (kept needs 8 spare slots). Returns the
+// first position not hashed and updates *m. The same hashes and choice as
+// the scalar loop: each 64-bit lane gets its shingle's five bytes, the last
+// one lowest, by one byte permutation.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,popcnt"))) size_t HashEightAtATime(
+    const unsigned char* bytes, size_t n, size_t i, size_t end, uint64_t top_bits, uint64_t* kept,
+    size_t* m) {
+  alignas(64) static constexpr uint8_t kIndex[64] = {
+      4, 3, 2, 1, 0,  0, 0, 0, 5, 4, 3, 2, 1,  0,  0, 0, 6, 5, 4, 3, 2, 0,
+      0, 0, 7, 6, 5,  4, 3, 0, 0, 0, 8, 7, 6,  5,  4, 0, 0, 0, 9, 8, 7, 6,
+      5, 0, 0, 0, 10, 9, 8, 7, 6, 0, 0, 0, 11, 10, 9, 8, 7, 0, 0, 0};
+  const __m512i index = _mm512_load_si512(kIndex);
+  const __m512i c1 = _mm512_set1_epi64(static_cast<int64_t>(0x9E3779B97F4A7C15ULL));
+  const __m512i c2 = _mm512_set1_epi64(static_cast<int64_t>(0xBF58476D1CE4E5B9ULL));
+  const __m512i top = _mm512_set1_epi64(static_cast<int64_t>(top_bits));
+  for (; i + 8 <= end && i + 12 <= n; i += 8) {
+    const __m512i source = _mm512_maskz_loadu_epi8(0xFFFF, bytes + i - (kShingle - 1));
+    __m512i x = _mm512_maskz_permutexvar_epi8(0x1F1F1F1F1F1F1F1FULL, index, source);
+    x = _mm512_mullo_epi64(x, c1);
+    x = _mm512_xor_si512(x, _mm512_maskz_srli_epi64(0xFF, x, 29));
+    x = _mm512_mullo_epi64(x, c2);
+    x = _mm512_xor_si512(x, _mm512_maskz_srli_epi64(0xFF, x, 32));
+    const __mmask8 keep = _mm512_testn_epi64_mask(x, top);
+    _mm512_storeu_si512(kept + *m, _mm512_maskz_compress_epi64(keep, x));
+    *m += static_cast<size_t>(__builtin_popcount(keep));
+  }
+  return i;
+}
+
+bool HasAvx512Hashing() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("popcnt");
+  return has;
+}
+#else
+bool HasAvx512Hashing() { return false; }
+#endif
+
 }  // namespace
+
+NearDuplicateHasher::NearDuplicateHasher(Variant variant)
+    : vector_(variant == Variant::kBest && HasAvx512Hashing()) {}
 
 void NearDuplicateHasher::CountBlocks(const uint64_t* w, size_t count) {
   uint64_t ones = planes_[0], twos = planes_[1], fours = planes_[2], eights = planes_[3];
@@ -72,9 +122,7 @@ void NearDuplicateHasher::Add(std::string_view skeleton) {
   if (n < kShingle) return;
   const auto* bytes = reinterpret_cast<const unsigned char*>(skeleton.data());
   // The pending hashes first, then up to kChunk new ones.
-  uint64_t kept[kPending + kChunk];
-  uint64_t window = 0;
-  for (size_t i = 0; i + 1 < kShingle; ++i) window = (window << 8) | bytes[i];
+  uint64_t kept[kPending + kChunk + 8];
   size_t i = kShingle - 1;
   while (i < n) {
     // One shingle in two (by hash, so copies keep the same ones), one in
@@ -84,6 +132,12 @@ void NearDuplicateHasher::Add(std::string_view skeleton) {
     const int shift = i < kHalfShinglesBytes ? 63 : 62;
     size_t m = pending_count_;
     std::memcpy(kept, pending_.data(), m * sizeof(uint64_t));
+#ifdef MODERATION_NEAR_DUPLICATE_AVX512
+    if (vector_) i = HashEightAtATime(bytes, n, i, end, ~uint64_t{0} << shift, kept, &m);
+#endif
+    // The shingle before position i, then one byte at a time.
+    uint64_t window = 0;
+    for (size_t j = i + 1 - kShingle; j < i; ++j) window = (window << 8) | bytes[j];
     for (; i < end; ++i) {
       window = ((window << 8) | bytes[i]) & 0xFFFFFFFFFFULL;
       const uint64_t h = Mix(window);

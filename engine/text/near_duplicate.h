@@ -15,16 +15,18 @@
 //
 // Cost: one shingle in two of the first 256 bytes, then one in four
 // (chosen by the shingle's hash, so two copies choose the same ones) up to
-// 2 KiB per field. Every shingle is hashed (about 16 instructions a byte,
-// no branch on the hash: kept hashes are written to a small buffer and the
-// write position moves only for them); the kept ones are counted per bit
-// position with bit-sliced counters, sixteen hashes at a time through a
-// carry-save adder tree (Harley and Seal's, as in positional popcounts),
-// about 5 instructions a hash; Finish compares the counters with half the
-// shingles in the same bit-sliced form (bench/pulse_bench:
-// near_duplicate_fingerprint, bench/pulse_ir). The fingerprint is the same
-// as counting every bit of every kept hash one by one
-// (near_duplicate_equivalence_test.cc keeps that reference).
+// 2 KiB per field. Every shingle is hashed: eight at a time with AVX-512
+// (one byte permutation builds eight shingles, two 64-bit multiplies mix
+// them, the kept ones are compressed into a buffer) where the CPU has VBMI
+// and DQ, else one at a time (about 16 instructions a byte, no branch on
+// the hash: the buffer's write position moves only for kept hashes). The
+// kept hashes are counted per bit position with bit-sliced counters,
+// sixteen at a time through a carry-save adder tree (Harley and Seal's, as
+// in positional popcounts), about 5 instructions a hash; Finish compares
+// the counters with half the shingles in the same bit-sliced form
+// (bench/pulse_bench: near_duplicate_fingerprint, bench/pulse_ir). Both
+// variants give the fingerprint of counting every bit of every kept hash
+// one by one (near_duplicate_equivalence_test.cc keeps that reference).
 //
 // Thread-safety: a hasher is a plain value for one thread; the functions
 // are pure.
@@ -50,6 +52,11 @@ inline constexpr int kNearDuplicateBits = 10;
 
 class NearDuplicateHasher {
  public:
+  // kBest hashes eight shingles at a time with AVX-512 when the CPU has it
+  // (VBMI and DQ); kScalar one at a time (tests compare the two).
+  enum class Variant { kBest, kScalar };
+  explicit NearDuplicateHasher(Variant variant = Variant::kBest);
+
   // Adds one field's skeleton text; shingles do not span fields.
   void Add(std::string_view skeleton);
   // The fingerprint, never 0 for a text long enough; 0 if it is too short.
@@ -70,6 +77,7 @@ class NearDuplicateHasher {
   uint32_t pending_count_ = 0;
   uint32_t shingles_ = 0;
   uint32_t bytes_ = 0;
+  bool vector_ = false;
 };
 
 inline bool IsNearDuplicate(uint64_t a, uint64_t b) {
