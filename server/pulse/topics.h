@@ -30,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,8 @@ struct PostTerms {
 // (together) into content words and bigrams, replacing what *out held.
 void Tokenize(std::string_view title, std::string_view body, PostTerms* out);
 bool IsStopWord(std::string_view folded_word);
+// The shipped stop words (stopwords.cc), folded.
+std::span<const std::string_view> StopWordList();
 
 class SpaceSaving {
  public:

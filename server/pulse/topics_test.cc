@@ -4,6 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <span>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "server/pulse/interner.h"
 #include "server/pulse/pulse.h"
@@ -34,6 +39,46 @@ TEST(TopicsTest, TokenizeFoldsSkipsStopWordsMentionsAndUrlsAndPairsNeighbours) {
   };
   for (const Case& c : cases) {
     EXPECT_THAT(Terms(c.title, c.body), ElementsAreArray(c.want)) << c.body;
+  }
+}
+
+TEST(TopicsTest, StopWordsAreExactlyTheShippedList) {
+  // IsStopWord's length and first-byte filter must not lose a listed word,
+  // nor admit another: every listed word, and every word of the test
+  // corpora (folded as Tokenize folds them) against a search of the list.
+  const std::span<const std::string_view> list = StopWordList();
+  ASSERT_GT(list.size(), 150u);
+  for (std::string_view w : list) EXPECT_TRUE(IsStopWord(w)) << w;
+  auto listed = [&](std::string_view w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+  };
+  int words = 0, stop = 0;
+  for (const char* path :
+       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
+        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl"}) {
+    std::ifstream in(path);
+    ASSERT_TRUE(in.good()) << path;
+    for (std::string line; std::getline(in, line);) {
+      std::string word;
+      for (size_t i = 0; i <= line.size(); ++i) {
+        const char c = i < line.size() ? line[i] : ' ';
+        if (c == ' ' || c == ',' || c == '.' || c == '"' || c == '!' || c == '?') {
+          if (!word.empty()) {
+            ++words;
+            stop += listed(word);
+            ASSERT_EQ(IsStopWord(word), listed(word)) << word;
+          }
+          word.clear();
+        } else {
+          word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        }
+      }
+    }
+  }
+  EXPECT_GT(words, 20000);
+  EXPECT_GT(stop, 3000);
+  for (std::string_view w : {"", "a", "di", "diee", "zwischenzeit", "überall", "xyz"}) {
+    EXPECT_EQ(IsStopWord(w), listed(w)) << w;
   }
 }
 
