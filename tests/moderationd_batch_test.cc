@@ -71,15 +71,6 @@ double MetricSum(const std::string& page, const std::string& family, const std::
   return sum;
 }
 
-bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return true;
-}
-
 class ModerationdBatchTest : public ::testing::Test {
  protected:
   std::unique_ptr<ServerProcess> Start(std::vector<std::string> flags,

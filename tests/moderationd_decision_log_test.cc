@@ -35,15 +35,6 @@ constexpr char kRules[] =
     "    legal_ground: \"StGB §185 Beleidigung\"\n";
 constexpr char kCommunities[] = "communities:\n  news-de: [news]\n";
 
-bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
-
 struct LogSummary {
   int64_t allow = 0;                       // ALLOWs counted in "counts" lines
   int64_t block = 0;                       // BLOCKs counted in "counts" lines

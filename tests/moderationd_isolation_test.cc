@@ -37,15 +37,6 @@ std::string RuleSet(const std::string& id, const std::string& version, const std
 constexpr char kCommunities[] = "communities:\n  news-de: [news]\n  gaming-en: [gaming]\n";
 const std::string kBrokenGaming = RuleSet("gaming", "g-2", "Trottel") + "    scroe: 1\n";
 
-bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
-
 class IsolationTest : public ::testing::Test {
  protected:
   // Starts a server on `rules_dir`'s files with its own cache directory.

@@ -97,16 +97,6 @@ v1::ModerateRequest Request(const std::string& post_id, const std::string& body,
   return request;
 }
 
-// Polls `condition` every 50 ms until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-}
-
 // `de_yaml` with its top-level `version:` line replaced.
 std::string WithVersion(const std::string& de_yaml, const std::string& version) {
   const size_t start = de_yaml.find("\nversion:");

@@ -35,6 +35,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -133,6 +134,9 @@ std::string ReadFile(const std::string& path);
 bool WriteFile(const std::string& path, const std::string& text);
 // A fresh directory under $TMPDIR ("" on failure).
 std::string MakeTempDir(const std::string& tag);
+// Polls `condition` every 20 ms: true once it holds, false when `timeout`
+// has passed without it holding.
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // grpc.health.v1.Health/Check. *serving_status: 1 SERVING, 2 NOT_SERVING,
 // 3 SERVICE_UNKNOWN (valid when the status is OK).
