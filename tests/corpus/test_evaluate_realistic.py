@@ -325,6 +325,18 @@ class SchemaAndSplitTest(unittest.TestCase):
                                          for i in range(8, 12)])
         self.assertEqual({k: after[k] for k in before}, before)
 
+    def test_dev_only_ids_are_dev_and_take_no_place_in_a_stratum(self):
+        first, last = rc.DEV_ONLY_IDS[0]
+        rows = [abusive(i, "insult", "t%d" % i) for i in range(1, 5)]
+        before = rc.assign_splits(rows)
+        read = [abusive(i, "insult", "r%d" % i) for i in range(first, first + 6)]
+        after = rc.assign_splits(rows + read)
+        self.assertEqual({k: after[k] for k in before}, before)
+        self.assertEqual({after[r["id"]] for r in read}, {"dev"})
+        # The first id after the range is split by the rule again.
+        later = [abusive(i, "insult", "l%d" % i) for i in range(last + 1, last + 4)]
+        self.assertIn("validation", set(rc.assign_splits(rows + read + later).values()))
+
     def test_dump_line_escapes_what_a_reader_cannot_see(self):
         line = rc.dump_line(abusive(1, "insult", "Id\u200biot Idi\u043et Dödel"))
         self.assertIn("Id\\u200biot Idi\\u043et Dödel", line)
@@ -347,7 +359,8 @@ class ShippedSetTest(unittest.TestCase):
         labels = [r["label"] for r in self.rows]
         self.assertGreaterEqual(labels.count("abusive"), 330)
         self.assertGreaterEqual(labels.count("civil"), 330)
-        self.assertAlmostEqual(len(self.loaded["validation"]) / len(self.rows), 1 / 3,
+        split_by_rule = [r for r in self.rows if not rc.is_dev_only(r)]
+        self.assertAlmostEqual(len(self.loaded["validation"]) / len(split_by_rule), 1 / 3,
                                delta=0.03)
 
     def test_every_category_but_shouting_has_twenty_posts(self):
