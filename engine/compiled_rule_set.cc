@@ -401,6 +401,7 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
   }
   impl_->report.regexes += patterns.size();
   impl_->report.regexes_on_re2 += (*db)->fallbacks().size();
+  if ((*db)->build_info().from_cache) impl_->report.regexes_from_cache += patterns.size();
   impl_->report.regex_seconds += (*db)->build_info().seconds;
   impl_->report.database_bytes += (*db)->build_info().bytes;
   *out = std::move(*db);

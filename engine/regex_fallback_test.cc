@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/testing/temp_dir.h"
 #include "engine/testing/test_rules.h"
 #include "gtest/gtest.h"
 
@@ -101,6 +102,32 @@ TEST(RegexFallbackTest, HyperscanAndRe2PathsGiveIdenticalDecisions) {
     fired += a.hits.size();
   }
   EXPECT_GE(fired, 10u);  // the corpus really exercises the regexes
+}
+
+// Issue 15: a rule set with a regex Hyperscan rejects loads from the disk
+// cache, and a warm load warns about the same regexes as the cold one.
+TEST(RegexFallbackTest, WarmCacheLoadKeepsTheRejectionsAndTheirWarnings) {
+  testing::TempDir dir("regex_fallback_test");
+  ASSERT_FALSE(dir.path().empty());
+  CompileOptions options;
+  options.cache_dir = dir.path();
+  auto cold = testing::CompileYaml(kRegexRules, options);
+  auto warm = testing::CompileYaml(kRegexRules, options);
+  ASSERT_NE(cold, nullptr);
+  ASSERT_NE(warm, nullptr);
+  EXPECT_EQ(cold->report().regexes_from_cache, 0u);
+  EXPECT_EQ(warm->report().regexes_from_cache, warm->report().regexes);
+  EXPECT_EQ(warm->report().regexes_on_re2, 2u);
+  ASSERT_EQ(warm->report().warnings.size(), cold->report().warnings.size());
+  for (size_t i = 0; i < cold->report().warnings.size(); ++i) {
+    EXPECT_EQ(warm->report().warnings[i].ToString(), cold->report().warnings[i].ToString());
+  }
+  for (const std::string& text : kTexts) {
+    const Decision a = testing::Judge(*cold, text);
+    const Decision b = testing::Judge(*warm, text);
+    EXPECT_EQ(a.verdict, b.verdict) << text;
+    EXPECT_EQ(Describe(a), Describe(b)) << text;
+  }
 }
 
 TEST(RegexFallbackTest, ThreatRegexHitsAndMissesAsModeratorsExpect) {

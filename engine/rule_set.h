@@ -73,6 +73,9 @@ struct CompileReport {
   size_t literals = 0;  // distinct skeleton literals in the Hyperscan database
   size_t regexes = 0;
   size_t regexes_on_re2 = 0;  // of which Hyperscan rejected (or force_re2)
+  // Of `regexes`, those whose Hyperscan database (with its list of rejected
+  // patterns) came from the disk cache instead of the Hyperscan compiler.
+  size_t regexes_from_cache = 0;
   bool literals_from_cache = false;
   double literal_seconds = 0;  // compile or cache-load time of the literal database
   double regex_seconds = 0;

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@ using ::testing::ElementsAre;
 namespace fs = std::filesystem;
 
 constexpr char kKey[] = "sha256:0123456789abcdef";
+const std::vector<CachedRejection> kNoRejections;
 
 using ::moderation::testing::TempDir;
 
@@ -101,9 +104,39 @@ TEST(DbCacheTest, StoreLeavesNoTemporaryFilesBehind) {
   EXPECT_EQ(FilesIn(dir.path()).size(), 1u);
 }
 
+// The bytes of the one entry in dir.
+std::string ReadOnlyEntry(const std::string& dir, fs::path* path) {
+  const std::vector<fs::path> files = FilesIn(dir);
+  EXPECT_EQ(files.size(), 1u);
+  if (files.size() != 1) return "";
+  *path = files[0];
+  std::ifstream in(files[0], std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string FlipByteAt(std::string bytes, size_t at) {
+  if (at < bytes.size()) bytes[at] ^= 0x01;
+  return bytes;
+}
+
+// Flips the byte `delta` after the last occurrence of needle; unchanged if
+// needle does not occur.
+std::string FlipNear(const std::string& bytes, const std::string& needle, ptrdiff_t delta) {
+  const size_t at = bytes.rfind(needle);
+  if (at == std::string::npos) return bytes;
+  return FlipByteAt(bytes, static_cast<size_t>(static_cast<ptrdiff_t>(at) + delta));
+}
+
+const std::vector<CachedRejection> kRejections = {
+    {2, "Unrecognised character after (?"},
+    {5, "Dollar anchor \xE2\x80\x94 not at the end"},  // non-ASCII reason
+    {7, ""},
+};
+
 TEST(DbCacheTest, CorruptEntryIsIgnoredRatherThanLoaded) {
   auto db = SampleDatabase();
   ASSERT_NE(db, nullptr);
+  constexpr size_t kVersionOffset = 8;  // after the 8-byte magic
   const struct {
     const char* name;
     // Turns the bytes of a valid entry into a damaged one.
@@ -114,27 +147,126 @@ TEST(DbCacheTest, CorruptEntryIsIgnoredRatherThanLoaded) {
       {"truncated to half", [](const std::string& v) { return v.substr(0, v.size() / 2); }},
       {"truncated by one byte", [](const std::string& v) { return v.substr(0, v.size() - 1); }},
       {"header only", [](const std::string& v) { return v.substr(0, 16); }},
+      {"one byte appended", [](const std::string& v) { return v + '\0'; }},
+      {"magic damaged", [](const std::string& v) { return FlipByteAt(v, 0); }},
+      {"older format version",
+       [](const std::string& v) {
+         std::string d = v;
+         d[kVersionOffset] = 1;
+         return d;
+       }},
+      {"newer format version", [](const std::string& v) { return FlipByteAt(v, kVersionOffset); }},
+      {"key damaged", [](const std::string& v) { return FlipNear(v, "0123456789abcdef", 3); }},
+      // An id is followed by its reason's size, then the reason.
+      {"rejection id damaged",
+       [](const std::string& v) { return FlipNear(v, "Unrecognised", -8); }},
+      {"rejection reason damaged",
+       [](const std::string& v) { return FlipNear(v, "Unrecognised", 3); }},
+      // The digest is the last "sha256:" (the key is the first).
+      {"digest damaged", [](const std::string& v) { return FlipNear(v, "sha256:", 9); }},
+      // Inside the bytecode, which Hyperscan's CRC covers (the end of the
+      // image is padding that Hyperscan never reads).
+      {"database bytecode damaged",
+       [](const std::string& v) {
+         const size_t image = v.rfind("sha256:") + 71;
+         return FlipByteAt(v, image + (v.size() - image) / 2);
+       }},
   };
-  for (const auto& damage : kDamages) {
-    SCOPED_TRACE(damage.name);
+  for (const bool with_rejections : {false, true}) {
+    for (const auto& damage : kDamages) {
+      SCOPED_TRACE(::testing::Message()
+                   << damage.name << (with_rejections ? ", with rejections" : ""));
+      TempDir dir("db_cache_test");
+      ASSERT_FALSE(dir.path().empty());
+      const DbCache cache(dir.path());
+      ASSERT_TRUE(
+          cache.StoreEntry(kKey, db->db(), with_rejections ? kRejections : kNoRejections).ok());
+      fs::path path;
+      const std::string valid = ReadOnlyEntry(dir.path(), &path);
+      ASSERT_FALSE(valid.empty());
+      const std::string damaged = damage.damage(valid);
+      if (damaged == valid) {
+        EXPECT_FALSE(with_rejections) << "only rejection damages may find nothing to damage";
+        continue;
+      }
+      ASSERT_NE(damaged, valid);
+      { std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged; }
+      EXPECT_FALSE(cache.LoadEntry(kKey).has_value());
+      EXPECT_EQ(cache.Load(kKey), nullptr);
+    }
+  }
+}
+
+// Format 1 was the bare hs_serialize_database image. Such an entry (left by
+// an older release under the same key) is a miss, and the next Store
+// replaces it.
+TEST(DbCacheTest, OldFormatEntryIsAMissAndIsReplacedByTheNextStore) {
+  auto db = SampleDatabase();
+  ASSERT_NE(db, nullptr);
+  TempDir dir("db_cache_test");
+  ASSERT_FALSE(dir.path().empty());
+  const DbCache cache(dir.path());
+  ASSERT_TRUE(cache.Store(kKey, db->db()).ok());
+  fs::path path;
+  ASSERT_FALSE(ReadOnlyEntry(dir.path(), &path).empty());
+  char* raw = nullptr;
+  size_t length = 0;
+  ASSERT_EQ(hs_serialize_database(db->db(), &raw, &length), HS_SUCCESS);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(raw, static_cast<std::streamsize>(length));
+  }
+  std::free(raw);
+  EXPECT_EQ(cache.Load(kKey), nullptr);
+  EXPECT_FALSE(cache.LoadEntry(kKey).has_value());
+
+  ASSERT_TRUE(cache.Store(kKey, db->db()).ok());
+  HsDatabasePtr loaded = cache.Load(kKey);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(ScanRaw(loaded.get(), "biodman"), ScanRaw(db->db(), "biodman"));
+}
+
+TEST(DbCacheTest, EntryKeepsItsRejections) {
+  auto db = SampleDatabase();
+  ASSERT_NE(db, nullptr);
+  const struct {
+    const char* name;
+    bool with_database;
+    std::vector<CachedRejection> rejected;
+  } kCases[] = {
+      {"no rejections", true, {}},
+      {"one rejection", true, {{1, "Unrecognised character after (?"}}},
+      {"several, non-ASCII and empty reasons", true, kRejections},
+      {"every pattern rejected, no database", false, {{0, "a"}, {1, "b"}}},
+  };
+  for (const auto& tc : kCases) {
+    SCOPED_TRACE(tc.name);
     TempDir dir("db_cache_test");
     ASSERT_FALSE(dir.path().empty());
     const DbCache cache(dir.path());
-    ASSERT_TRUE(cache.Store(kKey, db->db()).ok());
-    const std::vector<fs::path> files = FilesIn(dir.path());
-    ASSERT_EQ(files.size(), 1u);
-    std::string valid;
-    {
-      std::ifstream in(files[0], std::ios::binary);
-      valid.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    ASSERT_TRUE(cache.StoreEntry(kKey, tc.with_database ? db->db() : nullptr, tc.rejected).ok());
+    std::optional<DbCacheEntry> entry = cache.LoadEntry(kKey);
+    ASSERT_TRUE(entry.has_value());
+    EXPECT_EQ(entry->rejected, tc.rejected);
+    ASSERT_EQ(entry->db != nullptr, tc.with_database);
+    if (tc.with_database) {
+      EXPECT_EQ(ScanRaw(entry->db.get(), "du biodman, du dumbatz"),
+                ScanRaw(db->db(), "du biodman, du dumbatz"));
     }
-    ASSERT_FALSE(valid.empty());
-    {
-      std::ofstream out(files[0], std::ios::binary | std::ios::trunc);
-      out << damage.damage(valid);
-    }
-    EXPECT_EQ(cache.Load(kKey), nullptr);
+    // Load, for callers without rejections, takes only an entry without any.
+    EXPECT_EQ(cache.Load(kKey) != nullptr, tc.rejected.empty());
+    EXPECT_FALSE(cache.LoadEntry("sha256:ffff").has_value());
   }
+}
+
+TEST(DbCacheTest, NothingIsStoredForNoDatabaseAndNoRejections) {
+  TempDir dir("db_cache_test");
+  ASSERT_FALSE(dir.path().empty());
+  const DbCache cache(dir.path());
+  EXPECT_TRUE(cache.StoreEntry(kKey, nullptr, {}).ok());
+  EXPECT_TRUE(cache.Store(kKey, nullptr).ok());
+  EXPECT_FALSE(cache.LoadEntry(kKey).has_value());
+  EXPECT_FALSE(fs::exists(dir.path()) && !FilesIn(dir.path()).empty());
 }
 
 TEST(DbCacheTest, DirectoryIsCreatedOnFirstStore) {

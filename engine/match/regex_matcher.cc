@@ -15,6 +15,9 @@ namespace {
 // finds the spans. No HS_FLAG_UCP, so \w and \b are ASCII as in RE2.
 constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 
+// The key of what was compiled. The layout of the entry stored under it has
+// its own version (DbCache::kFormatVersion), so a layout change keeps the key
+// and overwrites the old entry instead of leaving it behind.
 std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
   std::string material = absl::StrCat("regex-db-v1\n", hs_version(), "\n", kHsRegexFlags, "\n");
   for (uint32_t id : ids)
@@ -125,7 +128,10 @@ absl::StatusOr<std::unique_ptr<const RegexDatabase>> RegexDatabase::Compile(
 }
 
 // Compiles all patterns into one Hyperscan database, dropping each pattern
-// Hyperscan rejects (one at a time, as it reports them) into the fallback list.
+// Hyperscan rejects (one at a time, as it reports them) into the fallback
+// list. The outcome, database and rejections together, is cached under the
+// key of the full list, so a warm load restores the same fallbacks without
+// running the Hyperscan compiler.
 absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patterns,
                                            const Options& options, const DbCache& cache) {
   std::vector<uint32_t> accepted;
@@ -137,15 +143,9 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
     }
   }
   if (accepted.empty()) return absl::OkStatus();
-  // Rejections are part of the cached outcome only implicitly: the key is of
-  // the accepted list, which is only known after the first compile. So look
-  // up the full list first; on a miss, compile and store under the full key.
   const std::string full_key = CacheKey(patterns, accepted);
-  if (HsDatabasePtr cached = cache.Load(full_key)) {
-    hs_db_ = std::move(cached);
-    build_info_.from_cache = true;
-    return absl::OkStatus();
-  }
+  if (RestoreFromCache(cache.LoadEntry(full_key), patterns.size())) return absl::OkStatus();
+  bool deterministic = true;  // every rejection names its pattern
   while (!accepted.empty()) {
     HsCompileOutcome outcome = TryHsCompile(patterns, accepted);
     if (outcome.db != nullptr) {
@@ -156,6 +156,7 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
       // A whole-database failure (e.g. too large): RE2 takes everything.
       for (uint32_t id : accepted) fallbacks_.push_back({id, outcome.message});
       accepted.clear();
+      deterministic = false;
       break;
     }
     fallbacks_.push_back({accepted[outcome.rejected_index], outcome.message});
@@ -163,10 +164,30 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
   }
   std::sort(fallbacks_.begin(), fallbacks_.end(),
             [](const RegexFallback& a, const RegexFallback& b) { return a.id < b.id; });
-  // Only cache when nothing was rejected: a cached database for a list with
-  // rejections would hide those rejections (and their fallbacks) next time.
-  if (hs_db_ != nullptr && fallbacks_.empty()) cache.Store(full_key, hs_db_.get()).IgnoreError();
+  // A whole-database failure may be memory running out, which the next start
+  // may not repeat, so it is not cached; a pattern's rejection always recurs.
+  if (deterministic) {
+    std::vector<CachedRejection> rejected;
+    for (const RegexFallback& f : fallbacks_) rejected.push_back({f.id, f.reason});
+    cache.StoreEntry(full_key, hs_db_.get(), rejected).IgnoreError();
+  }
   return absl::OkStatus();
+}
+
+// Takes a cache entry for the full list of `submitted` patterns (none forced
+// to RE2) if it is consistent: ascending, distinct ids in range, and a
+// database unless every pattern was rejected. Anything else is a miss.
+bool RegexDatabase::RestoreFromCache(std::optional<DbCacheEntry> entry, size_t submitted) {
+  if (!entry) return false;
+  for (size_t i = 0; i < entry->rejected.size(); ++i) {
+    const uint32_t id = entry->rejected[i].id;
+    if (id >= submitted || (i > 0 && id <= entry->rejected[i - 1].id)) return false;
+  }
+  if ((entry->db == nullptr) != (entry->rejected.size() == submitted)) return false;
+  hs_db_ = std::move(entry->db);
+  for (CachedRejection& r : entry->rejected) fallbacks_.push_back({r.id, std::move(r.reason)});
+  build_info_.from_cache = true;
+  return true;
 }
 
 absl::Status RegexDatabase::BuildFallbackSet(const std::vector<std::string>& patterns,

@@ -7,6 +7,9 @@
 // RE2::Set answers it for the rest, and RE2 then extracts the spans of the
 // (rare) matching regexes. Because spans always come from RE2, a regex gives
 // the same answer whichever engine gated it (regex_fallback_test.cc checks).
+// The Hyperscan database is cached on disk together with the list of
+// rejected patterns and Hyperscan's reasons (db_cache.h), so a pattern list
+// with rejections loads from the cache like any other.
 // All regexes are case-insensitive, UTF-8, with ASCII \w and \b in both
 // engines.
 //
@@ -26,6 +29,7 @@
 #include <re2/set.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +95,7 @@ class RegexDatabase {
 
   absl::Status BuildHyperscan(const std::vector<std::string>& patterns, const Options& options,
                               const DbCache& cache);
+  bool RestoreFromCache(std::optional<DbCacheEntry> entry, size_t submitted);
   absl::Status BuildFallbackSet(const std::vector<std::string>& patterns, const Options& options);
   // Candidate ids: what Hyperscan reports (not yet confirmed by RE2), then
   // what the fallback RE2::Set reports.

@@ -5,10 +5,14 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -31,6 +35,10 @@ constexpr size_t kAllSpans = std::numeric_limits<size_t>::max();
 // accepts: (?U) swaps greedy and lazy repetition. Found with a probe that
 // compiled candidates with HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH.
 constexpr char kHyperscanRejects[] = "(?U)dumm\\w+";
+
+// The kind moderators write (issue 15): a '$' alternative in the middle of a
+// pattern, which Hyperscan rejects and RE2 takes.
+constexpr char kHyperscanRejectsDollar[] = "(88|1488)([^0-9]|$)\\W*(brothers?|movement|hail)";
 
 // A compiled database with per-thread scratch.
 struct Compiled {
@@ -273,17 +281,160 @@ TEST(RegexDatabaseTest, OnlyRejectedPatternsStillMatch) {
   EXPECT_THAT(c.MatchingIds("dumm b"), IsEmpty());
 }
 
-TEST(RegexDatabaseTest, RejectedPatternIsStillRejectedWhenTheCacheIsWarm) {
-  TempDir dir("regex_matcher_test");
-  ASSERT_FALSE(dir.path().empty());
-  const DbCache cache(dir.path());
-  const std::vector<std::string> patterns = {"idiot", kHyperscanRejects};
-  for (int round = 0; round < 2; ++round) {
-    SCOPED_TRACE(::testing::Message() << "compile " << round);
-    const Compiled c = CompileOrDie(patterns, false, cache);
-    ASSERT_NE(c.db, nullptr);
-    EXPECT_THAT(FallbackIds(*c.db), ElementsAre(1));
-    EXPECT_THAT(c.MatchingIds("idiot dummkopf"), ElementsAre(0, 1));
+// (id, reason) of every fallback, for comparing two builds.
+std::vector<std::pair<uint32_t, std::string>> Fallbacks(const RegexDatabase& db) {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  for (const RegexFallback& f : db.fallbacks()) out.emplace_back(f.id, f.reason);
+  return out;
+}
+
+// (id, begin, end) of everything ForEachMatch reports, sorted.
+std::vector<std::tuple<uint32_t, size_t, size_t>> AllMatches(const Compiled& c,
+                                                             std::string_view text) {
+  absl::StatusOr<hs_scratch_t*> scratch = c.scratch_proto.ForThisThread();
+  EXPECT_TRUE(scratch.ok()) << scratch.status();
+  std::vector<uint32_t> ids;
+  std::vector<std::tuple<uint32_t, size_t, size_t>> out;
+  absl::Status s =
+      c.db->ForEachMatch(text, scratch.ok() ? *scratch : nullptr, kAllSpans, &ids,
+                         [&](uint32_t id, size_t b, size_t e) { out.emplace_back(id, b, e); });
+  EXPECT_TRUE(s.ok()) << s;
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The one file a cache directory holds.
+std::filesystem::path OnlyEntry(const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) files.push_back(entry.path());
+  EXPECT_EQ(files.size(), 1u);
+  return files.empty() ? std::filesystem::path() : files[0];
+}
+
+struct CachedRejectionCase {
+  const char* name;
+  std::vector<std::string> patterns;
+  std::vector<uint32_t> rejected;  // ids Hyperscan rejects
+  std::string only_fallbacks;      // a text only rejected patterns match
+  std::vector<std::string> texts;  // more texts to compare the builds on
+};
+
+// Issue 15: one rejected regex used to make every load a full compile,
+// because a database with rejections was never cached.
+TEST(RegexDatabaseTest, ListWithRejectedPatternsIsServedFromTheCacheWithTheSameFallbacks) {
+  const CachedRejectionCase kCases[] = {
+      {"one of three rejected, '$' mid-pattern",
+       {"idiot", kHyperscanRejectsDollar, "\\bkill\\b"},
+       {1},
+       "88 brothers",
+       {"idiot, kill 1488! brothers", "88", "188 brothers", "nichts", ""}},
+      {"first rejected",
+       {kHyperscanRejects, "idiot"},
+       {0},
+       "du dummkopf",
+       {"idiot dummkopf", "dumm", "IDIOT"}},
+      {"two rejected",
+       {"idiot", kHyperscanRejects, "kill", kHyperscanRejectsDollar},
+       {1, 3},
+       "dummes 1488 movement",
+       {"kill the idiot", "dummy kill", "x88 brothers"}},
+      {"all rejected, no Hyperscan database",
+       {kHyperscanRejects, kHyperscanRejectsDollar},
+       {0, 1},
+       "dummkopf 88 hail",
+       {"88", "dumm"}},
+  };
+  for (const CachedRejectionCase& tc : kCases) {
+    SCOPED_TRACE(tc.name);
+    TempDir dir("regex_matcher_test");
+    ASSERT_FALSE(dir.path().empty());
+    const DbCache cache(dir.path());
+    const Compiled uncached = CompileOrDie(tc.patterns);
+    const Compiled cold = CompileOrDie(tc.patterns, false, cache);
+    const Compiled warm = CompileOrDie(tc.patterns, false, cache);
+    ASSERT_NE(cold.db, nullptr);
+    ASSERT_NE(warm.db, nullptr);
+    EXPECT_THAT(FallbackIds(*cold.db), ElementsAreArray(tc.rejected));
+    EXPECT_FALSE(cold.db->build_info().from_cache);
+    EXPECT_TRUE(warm.db->build_info().from_cache) << "a list with rejections must be cached";
+    EXPECT_EQ(Fallbacks(*warm.db), Fallbacks(*cold.db));
+    EXPECT_EQ(Fallbacks(*warm.db), Fallbacks(*uncached.db));
+    EXPECT_EQ(warm.db->db() == nullptr, cold.db->db() == nullptr);
+    // The text only fallback patterns match really exercises the fallbacks.
+    const std::vector<uint32_t> fallback_hits = warm.MatchingIds(tc.only_fallbacks);
+    EXPECT_FALSE(fallback_hits.empty());
+    for (uint32_t id : fallback_hits) {
+      EXPECT_TRUE(std::binary_search(tc.rejected.begin(), tc.rejected.end(), id)) << id;
+    }
+    std::vector<std::string> texts = tc.texts;
+    texts.push_back(tc.only_fallbacks);
+    for (const std::string& text : texts) {
+      SCOPED_TRACE(::testing::Message() << "text \"" << text << "\"");
+      EXPECT_EQ(warm.MatchingIds(text), cold.MatchingIds(text));
+      EXPECT_EQ(warm.MatchingIds(text), uncached.MatchingIds(text));
+      EXPECT_EQ(AllMatches(warm, text), AllMatches(cold, text));
+    }
+  }
+}
+
+TEST(RegexDatabaseTest, DamagedOrOldFormatEntryIsRecompiledAndRewritten) {
+  const struct {
+    const char* name;
+    std::vector<std::string> patterns;
+    // Turns the stored entry into a damaged or outdated one; `db` is the
+    // cold build's Hyperscan database (may be null).
+    std::string (*damage)(const std::string& entry, const hs_database_t* db);
+  } kCases[] = {
+      {"reason byte flipped",
+       {"idiot", kHyperscanRejects},
+       [](const std::string& v, const hs_database_t*) {
+         std::string d = v;
+         const size_t at = d.find("Unrecognised");
+         if (at != std::string::npos) d[at] ^= 0x20;
+         return d;
+       }},
+      {"truncated",
+       {"idiot", kHyperscanRejects},
+       [](const std::string& v, const hs_database_t*) { return v.substr(0, v.size() - 1); }},
+      {"old format (a bare Hyperscan image)",
+       {"idiot", "dumm\\w*"},
+       [](const std::string&, const hs_database_t* db) {
+         char* raw = nullptr;
+         size_t length = 0;
+         EXPECT_EQ(hs_serialize_database(db, &raw, &length), HS_SUCCESS);
+         std::string image(raw, length);
+         std::free(raw);
+         return image;
+       }},
+  };
+  for (const auto& tc : kCases) {
+    SCOPED_TRACE(tc.name);
+    TempDir dir("regex_matcher_test");
+    ASSERT_FALSE(dir.path().empty());
+    const DbCache cache(dir.path());
+    const Compiled cold = CompileOrDie(tc.patterns, false, cache);
+    ASSERT_NE(cold.db, nullptr);
+    const std::filesystem::path entry = OnlyEntry(dir.path());
+    ASSERT_FALSE(entry.empty());
+    std::string bytes;
+    {
+      std::ifstream in(entry, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const std::string damaged = tc.damage(bytes, cold.db->db());
+    ASSERT_NE(damaged, bytes);
+    { std::ofstream(entry, std::ios::binary | std::ios::trunc) << damaged; }
+
+    const Compiled again = CompileOrDie(tc.patterns, false, cache);
+    ASSERT_NE(again.db, nullptr);
+    EXPECT_FALSE(again.db->build_info().from_cache);
+    EXPECT_EQ(Fallbacks(*again.db), Fallbacks(*cold.db));
+    EXPECT_EQ(again.MatchingIds("idiot dummkopf"), cold.MatchingIds("idiot dummkopf"));
+    // The recompile replaced the entry, so the next load is a hit again.
+    const Compiled third = CompileOrDie(tc.patterns, false, cache);
+    ASSERT_NE(third.db, nullptr);
+    EXPECT_TRUE(third.db->build_info().from_cache);
+    EXPECT_EQ(Fallbacks(*third.db), Fallbacks(*cold.db));
   }
 }
 
