@@ -9,9 +9,19 @@ class PhraseSearch {
  public:
   PhraseSearch(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits)
       : shape_(shape), hits_(hits), by_slot_(shape.slots) {
+    std::vector<size_t> longest(shape.slots, 1);  // words of a slot's widest hit
     for (size_t i = 0; i < hits.size(); ++i) {
-      if (hits[i].slot < shape.slots) by_slot_[hits[i].slot].push_back(i);
+      if (hits[i].slot >= shape.slots) continue;
+      by_slot_[hits[i].slot].push_back(i);
+      const size_t words = hits[i].last_word - hits[i].first_word + 1;
+      longest[hits[i].slot] = std::max(longest[hits[i].slot], words);
     }
+    // The widest window a match can have: `within` free words plus every
+    // slot's widest hit. A slot term of several words ("we know", "your
+    // face") fills several words, so counting one word per slot would prune
+    // matches that WithinAtEnd accepts.
+    max_span_ = static_cast<size_t>(shape.within);
+    for (size_t words : longest) max_span_ += words;
     for (size_t s = 0; s < shape.slots; ++s) {
       order_.push_back(s);
     }
@@ -47,9 +57,9 @@ class PhraseSearch {
       first = std::min(first, h.first_word);
       last = std::max(last, h.last_word);
     }
-    // Every slot still to come may fill a word inside the window.
+    // A pruning bound only: WithinAtEnd decides on the finished choice.
     const size_t span = last - first + 1;
-    return span <= static_cast<size_t>(shape_.within) + shape_.slots;
+    return span <= max_span_;
   }
 
   bool InOrder(const PhraseSlotHit& candidate) const {
@@ -100,6 +110,7 @@ class PhraseSearch {
   std::vector<size_t> order_;
   std::vector<size_t> chosen_;
   std::vector<size_t> sorted_;  // WithinAtEnd's scratch
+  size_t max_span_ = 0;         // Fits' bound, set once per search
   size_t steps_ = 0;
 };
 

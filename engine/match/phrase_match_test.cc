@@ -85,6 +85,31 @@ TEST(FindPhraseTest, HitsInsideOneWordFillItOnce) {
   EXPECT_FALSE(FindPhrase({3, {}, false, 0}, hits, &chosen));
 }
 
+TEST(FindPhraseTest, SlotTermsOfSeveralWordsFillTheirWords) {
+  // "we know your face": slot 0 = "we know" (words 0-1), slot 1 = "your
+  // face" (words 2-3). Adjacent, so within 0 matches; one word between them
+  // needs within 1.
+  const std::vector<PhraseSlotHit> adjacent = {{0, 0, 7, 0, 1}, {1, 8, 17, 2, 3}};
+  const std::vector<PhraseSlotHit> one_between = {{0, 0, 7, 0, 1}, {1, 13, 22, 3, 4}};
+  struct Case {
+    const char* name;
+    const std::vector<PhraseSlotHit>& hits;
+    int within;
+    bool ordered;
+    bool matches;
+  };
+  const Case kCases[] = {
+      {"adjacent_within_0", adjacent, 0, false, true},
+      {"adjacent_within_0_ordered", adjacent, 0, true, true},
+      {"one_between_within_0", one_between, 0, false, false},
+      {"one_between_within_1", one_between, 1, true, true},
+  };
+  for (const Case& c : kCases) {
+    std::vector<size_t> chosen;
+    EXPECT_EQ(FindPhrase({2, {}, c.ordered, c.within}, c.hits, &chosen), c.matches) << c.name;
+  }
+}
+
 TEST(FindPhraseTest, ManyCandidatesStayBounded) {
   std::vector<PhraseSlotHit> hits;
   for (uint32_t w = 0; w < 400; ++w) hits.push_back({w % 4, w * 10, w * 10 + 5, w, w});
