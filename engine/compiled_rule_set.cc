@@ -107,7 +107,7 @@ class Compiler {
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
   absl::Status BuildDatabases();
   absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
-                            std::unique_ptr<const match::RegexDatabase>* out);
+                            bool unless, std::unique_ptr<const match::RegexDatabase>* out);
   void SetIdentity();
 
   const CompileOptions& options_;
@@ -115,8 +115,8 @@ class Compiler {
   match::DbCache cache_;
   std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
   LiteralTable literals_;
-  std::vector<std::string> folded_patterns_, raw_patterns_;
-  // Unless regex text -> its folded regex id, so equal vetoes share one id.
+  std::vector<std::string> folded_patterns_, raw_patterns_, unless_patterns_;
+  // Unless regex text -> its unless regex id, so equal vetoes share one id.
   absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
   std::vector<const text::Lexicon*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
@@ -221,8 +221,6 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
     } else {
       folded_patterns_.push_back(*rule.regex);
       impl_->folded_regex_rule.push_back(index);
-      impl_->folded_regex_unless.push_back(false);
-      impl_->folded_unless_also.emplace_back();
     }
   }
   compiled.has_pattern =
@@ -368,22 +366,20 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     AddLiteral(term, "unless word", {LiteralKind::kUnless, index, component});
   }
   if (unless.regex) {
-    const auto [shared, inserted] =
-        unless_regex_ids_.try_emplace(*unless.regex, folded_patterns_.size());
-    if (!inserted) {
-      impl_->folded_unless_also[shared->second].push_back(index);
-    } else {
-      folded_patterns_.push_back(*unless.regex);
-      impl_->folded_regex_rule.push_back(index);
-      impl_->folded_regex_unless.push_back(true);
-      impl_->folded_unless_also.emplace_back();
+    const auto [id, inserted] =
+        unless_regex_ids_.try_emplace(*unless.regex, unless_patterns_.size());
+    if (inserted) {
+      unless_patterns_.push_back(*unless.regex);
+      impl_->unless_regex_rules.emplace_back();
     }
+    impl_->unless_regex_rules[id->second].push_back(index);
   }
   compiled->has_unless = !unless.terms.empty() || unless.regex.has_value();
+  compiled->has_unless_regex = unless.regex.has_value();
 }
 
 absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
-                                    const std::vector<uint32_t>& rule_of,
+                                    const std::vector<uint32_t>& rule_of, bool unless,
                                     std::unique_ptr<const match::RegexDatabase>* out) {
   if (patterns.empty()) return absl::OkStatus();
   match::RegexDatabase::Options regex_options;
@@ -392,10 +388,8 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
   if (!db.ok()) return db.status();
   for (const match::RegexFallback& fallback : (*db)->fallbacks()) {
     const rules::Rule& rule = impl_->rules[rule_of[fallback.id]].rule;
-    const bool is_unless =
-        &rule_of == &impl_->folded_regex_rule && impl_->folded_regex_unless[fallback.id];
     impl_->report.warnings.push_back(
-        {is_unless ? rule.unless.regex_location : rule.regex_location,
+        {unless ? rule.unless.regex_location : rule.regex_location,
          absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (", fallback.reason,
                       "); RE2 runs it instead")});
   }
@@ -419,11 +413,21 @@ absl::Status Compiler::BuildDatabases() {
   impl_->literals = std::move(*literal_db);
   impl_->literal_refs = std::move(literals_.refs());
   if (absl::Status s =
-          BuildRegexes(folded_patterns_, impl_->folded_regex_rule, &impl_->folded_regexes);
+          BuildRegexes(folded_patterns_, impl_->folded_regex_rule, false, &impl_->folded_regexes);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = BuildRegexes(raw_patterns_, impl_->raw_regex_rule, &impl_->raw_regexes);
+  std::vector<uint32_t> unless_first_rule;
+  for (const std::vector<uint32_t>& rules : impl_->unless_regex_rules) {
+    unless_first_rule.push_back(rules.front());
+  }
+  if (absl::Status s =
+          BuildRegexes(unless_patterns_, unless_first_rule, true, &impl_->unless_regexes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          BuildRegexes(raw_patterns_, impl_->raw_regex_rule, false, &impl_->raw_regexes);
       !s.ok()) {
     return s;
   }
@@ -459,6 +463,7 @@ std::vector<const hs_database_t*> CompiledRuleSet::Impl::HyperscanDatabases() co
   std::vector<const hs_database_t*> dbs;
   for (const hs_database_t* db :
        {literals ? literals->db() : nullptr, folded_regexes ? folded_regexes->db() : nullptr,
+        unless_regexes ? unless_regexes->db() : nullptr,
         raw_regexes ? raw_regexes->db() : nullptr}) {
     if (db != nullptr) dbs.push_back(db);
   }

@@ -81,6 +81,7 @@ struct CompiledRule {
   bool has_pattern = false;
   bool has_condition = false;
   bool has_unless = false;  // words or regex near a hit veto it
+  bool has_unless_regex = false;
   uint32_t field_mask = kAllFields;
   const text::Lexicon* lexicon = nullptr;  // the component's, or null
   std::vector<CompiledPhrase> phrases;     // parallel to rule.phrases
@@ -109,13 +110,16 @@ struct CompiledRuleSet::Impl {
   std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
   std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
 
-  std::unique_ptr<const match::RegexDatabase> folded_regexes;
-  std::vector<uint32_t> folded_regex_rule;  // regex id -> rule index
-  std::vector<bool> folded_regex_unless;    // regex id -> is the rule's `unless` regex
-  // Unless regex id -> the further rules whose `unless` is the same regex: a
-  // veto shared by many rules (a file's {@quoted_report} pattern) is
-  // compiled and scanned once, not once per rule.
-  std::vector<std::vector<uint32_t>> folded_unless_also;
+  std::unique_ptr<const match::RegexDatabase> folded_regexes;  // the rules' `regex:`
+  std::vector<uint32_t> folded_regex_rule;                     // regex id -> rule index
+  // The `unless` regexes (folded view) in a database of their own: a veto
+  // only matters near a candidate of a rule it vetoes, so a field without
+  // such a candidate (most posts) is not scanned for them at all.
+  std::unique_ptr<const match::RegexDatabase> unless_regexes;
+  // Unless regex id -> every rule whose `unless` is that regex, first rule
+  // first: a veto shared by many rules (a file's {@quoted_report} pattern)
+  // is compiled and scanned once, not once per rule.
+  std::vector<std::vector<uint32_t>> unless_regex_rules;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 

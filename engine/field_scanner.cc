@@ -49,6 +49,7 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   b_.allows.clear();
   b_.part_hits.clear();
   b_.occurrences.clear();
+  occurrence_index_built_ = false;
   b_.triggered.clear();
   b_.unless_hits.clear();
   b_.word_starts.clear();
@@ -61,21 +62,25 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   }
   if (set_.folded_regexes) {
     const text::View& folded = b_.normalized.folded;
-    if (absl::Status s = ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule,
-                                     &set_.folded_regex_unless, folded.text, &folded);
+    if (absl::Status s =
+            ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule, folded.text, &folded);
         !s.ok()) {
       return s;
     }
   }
   if (set_.raw_regexes) {
-    if (absl::Status s =
-            ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, nullptr, field.text, nullptr);
+    if (absl::Status s = ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, field.text, nullptr);
         !s.ok()) {
       return s;
     }
   }
   if (!b_.part_hits.empty()) ResolvePairs();
   if (!b_.triggered.empty()) ResolvePhrases();
+  // The field's candidates are complete: the unless regexes only matter if
+  // one of them belongs to a rule such a regex vetoes.
+  if (set_.unless_regexes && NeedsUnlessRegexes(first_candidate)) {
+    if (absl::Status s = ScanUnlessRegexes(); !s.ok()) return s;
+  }
   if (!b_.unless_hits.empty()) ApplyUnless(first_candidate);
   SuppressAllowed(first_candidate);
   return absl::OkStatus();
@@ -149,27 +154,38 @@ void FieldScanner::AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end,
 
 // view == nullptr: the text is the raw field, offsets are already original.
 absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
-                                       const std::vector<uint32_t>& rule_of,
-                                       const std::vector<bool>* is_unless, std::string_view text,
+                                       const std::vector<uint32_t>& rule_of, std::string_view text,
                                        const text::View* view) {
   return db.ForEachMatch(
       text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
       [&](uint32_t id, size_t begin, size_t end) {
+        const uint32_t rule = rule_of[id];
+        if (!InField(rule)) return;
         const text::ByteRange original =
             view ? view->ToOriginal(begin, end)
                  : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
-        const uint32_t rule = rule_of[id];
-        if (is_unless != nullptr && (*is_unless)[id]) {
-          // A veto shared by several rules: each rule in this field gets it.
-          if (InField(rule)) b_.unless_hits.push_back({rule, original});
-          for (const uint32_t also : set_.folded_unless_also[id]) {
-            if (InField(also)) b_.unless_hits.push_back({also, original});
-          }
-          return;
-        }
-        if (!InField(rule)) return;
         b_.candidates.push_back(
             {rule, field_index_, original.begin, original.end, original.begin, original.end});
+      });
+}
+
+bool FieldScanner::NeedsUnlessRegexes(size_t first_candidate) const {
+  for (size_t c = first_candidate; c < b_.candidates.size(); ++c) {
+    if (set_.rules[b_.candidates[c].rule].has_unless_regex) return true;
+  }
+  return false;
+}
+
+// A veto shared by several rules: each of them in this field gets it.
+absl::Status FieldScanner::ScanUnlessRegexes() {
+  const text::View& folded = b_.normalized.folded;
+  return set_.unless_regexes->ForEachMatch(
+      folded.text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
+      [&](uint32_t id, size_t begin, size_t end) {
+        const text::ByteRange original = folded.ToOriginal(begin, end);
+        for (const uint32_t rule : set_.unless_regex_rules[id]) {
+          if (InField(rule)) b_.unless_hits.push_back({rule, original});
+        }
       });
 }
 
@@ -251,7 +267,18 @@ bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) cons
 void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
-  JoinPhraseWords(phrase.words, b_.occurrences, &b_.word_matches);
+  // Join from the smaller side: a phrase with fewer words than the field has
+  // occurrences looks its words up in the field's index (same pairs, same
+  // order; phrase_words_test.cc).
+  if (phrase.words.size() < b_.occurrences.size()) {
+    if (!occurrence_index_built_) {
+      b_.occurrence_index.Build(b_.occurrences);
+      occurrence_index_built_ = true;
+    }
+    JoinPhraseWordsIndexed(phrase.words, b_.occurrences, b_.occurrence_index, &b_.word_matches);
+  } else {
+    JoinPhraseWords(phrase.words, b_.occurrences, &b_.word_matches);
+  }
   b_.phrase_hits.clear();
   for (const WordMatch& m : b_.word_matches) {
     const Occurrence& o = b_.occurrences[m.occurrence];

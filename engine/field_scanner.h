@@ -11,7 +11,9 @@
 //   * two-list compounds: a head joined to a modifier (word_boundary.h);
 //   * phrases: slot hits minus vetoed ones (not_followed_by, @digits), then
 //     the span-near search (phrase_match.h);
-//   * `unless`: a candidate with an unless word or regex near it is dropped;
+//   * `unless`: a candidate with an unless word or regex near it is dropped
+//     (the unless regexes are scanned only when the field has a candidate
+//     of a rule with one);
 //   * allow lists: a hit inside an allowed word of its own set is dropped;
 //   * `fields`: refs of rules scoped to other fields are ignored.
 //
@@ -87,6 +89,7 @@ struct EvalBuffers {
   std::vector<uint32_t> regex_ids;
   std::vector<PartHit> part_hits;  // compound parts
   std::vector<Occurrence> occurrences;
+  OccurrenceIndex occurrence_index;     // of occurrences, once a phrase needs it
   std::vector<WordMatch> word_matches;  // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
@@ -111,8 +114,11 @@ class FieldScanner {
   bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                        size_t end) const;
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
-                           const std::vector<bool>* is_unless, std::string_view text,
-                           const text::View* view);
+                           std::string_view text, const text::View* view);
+  // Whether a candidate of this field (from first_candidate on) belongs to
+  // a rule with an `unless` regex; only then are those regexes scanned.
+  bool NeedsUnlessRegexes(size_t first_candidate) const;
+  absl::Status ScanUnlessRegexes();
   void ResolvePairs();
   void ResolvePhrases();
   void ResolvePhrase(const TriggeredPhrase& phrase);
@@ -128,6 +134,7 @@ class FieldScanner {
   const CompiledRuleSet::Impl& set_;
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
+  bool occurrence_index_built_ = false;
   uint32_t field_index_ = 0;
   uint32_t field_bit_ = 0;
   std::string_view raw_;

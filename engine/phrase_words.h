@@ -18,7 +18,14 @@
 //   JoinPhraseWords(phrase.words, occurrences, &pairs);
 //   for (const WordMatch& m : pairs) ... occurrences[m.occurrence], words[m.word]
 //
-// Thread-safety: pure functions.
+// A field with many occurrences and a phrase with few words is joined the
+// other way round (JoinPhraseWordsIndexed): an OccurrenceIndex, built once
+// per field, maps each literal to its occurrences, each word looks its
+// literal up, and the pairs are sorted into the same order. On the default
+// rules' 1 KiB posts a phrase has tens of words against hundreds of
+// occurrences, so that is the common case.
+//
+// Thread-safety: pure functions; an OccurrenceIndex is a plain value.
 #ifndef MODERATION_ENGINE_PHRASE_WORDS_H_
 #define MODERATION_ENGINE_PHRASE_WORDS_H_
 
@@ -54,6 +61,35 @@ void JoinPhraseWordsPlain(std::span<const PhraseWord> words,
 // whose literal no word can have.
 void JoinPhraseWords(std::span<const PhraseWord> words, std::span<const Occurrence> occurrences,
                      std::vector<WordMatch>* out);
+
+// The occurrences of a field grouped by literal: an open-addressing table
+// from literal id to its first occurrence, and for each occurrence the next
+// one with the same literal (scan order).
+class OccurrenceIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Replaces the index with one of `occurrences` (reusing the buffers).
+  void Build(std::span<const Occurrence> occurrences);
+  // The first occurrence (index into the built-from span) of literal, or kNone.
+  uint32_t First(uint32_t literal) const;
+  // The next occurrence with the literal of occurrence o, or kNone.
+  uint32_t Next(uint32_t o) const { return next_[o]; }
+
+ private:
+  uint32_t SlotOf(uint32_t literal) const;
+
+  std::vector<uint32_t> keys_;   // literal per slot (valid where heads_ is not kNone)
+  std::vector<uint32_t> heads_;  // first occurrence per slot, kNone = empty slot
+  std::vector<uint32_t> next_;   // per occurrence
+  uint32_t shift_ = 32;
+};
+
+// The pairs JoinPhraseWordsPlain gives, in the same order, found through
+// `index`, which must have been built from `occurrences`.
+void JoinPhraseWordsIndexed(std::span<const PhraseWord> words,
+                            std::span<const Occurrence> occurrences, const OccurrenceIndex& index,
+                            std::vector<WordMatch>* out);
 
 }  // namespace moderation::internal
 

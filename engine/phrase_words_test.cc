@@ -1,6 +1,7 @@
-// JoinPhraseWords is an optimisation only: for every word list and every
-// occurrence list it must give the pairs JoinPhraseWordsPlain gives, in the
-// same order (the phrase search's result depends on it).
+// JoinPhraseWords and JoinPhraseWordsIndexed are optimisations only: for
+// every word list and every occurrence list they must give the pairs
+// JoinPhraseWordsPlain gives, in the same order (the phrase search's result
+// depends on it).
 #include "engine/phrase_words.h"
 
 #include <random>
@@ -37,6 +38,17 @@ std::vector<WordMatch> Fast(const std::vector<PhraseWord>& words,
   return out;
 }
 
+std::vector<WordMatch> Indexed(const std::vector<PhraseWord>& words,
+                               const std::vector<Occurrence>& occurrences) {
+  // An index left from another field must not leak in either.
+  OccurrenceIndex index;
+  index.Build(Occurrences({7, 7, 3, 1, 2, 0, 4294967295u}));
+  index.Build(occurrences);
+  std::vector<WordMatch> out = {{9, 9}};
+  JoinPhraseWordsIndexed(words, occurrences, index, &out);
+  return out;
+}
+
 std::vector<WordMatch> Plain(const std::vector<PhraseWord>& words,
                              const std::vector<Occurrence>& occurrences) {
   std::vector<WordMatch> out = {{9, 9}};
@@ -51,6 +63,7 @@ TEST(PhraseWordsTest, PlainJoinGivesPairsInOccurrenceThenWordOrder) {
   const std::vector<WordMatch> expected = {{0, 1}, {0, 2}, {2, 0}, {3, 1}, {3, 2}};
   EXPECT_EQ(Plain(words, occurrences), expected);
   EXPECT_EQ(Fast(words, occurrences), expected);
+  EXPECT_EQ(Indexed(words, occurrences), expected);
 }
 
 TEST(PhraseWordsTest, FastEqualsPlainOnTable) {
@@ -72,6 +85,8 @@ TEST(PhraseWordsTest, FastEqualsPlainOnTable) {
     const std::vector<PhraseWord> words = Words(c.words);
     const std::vector<Occurrence> occurrences = Occurrences(c.occurrences);
     EXPECT_EQ(Fast(words, occurrences), Plain(words, occurrences))
+        << c.words.size() << " words, " << c.occurrences.size() << " occurrences";
+    EXPECT_EQ(Indexed(words, occurrences), Plain(words, occurrences))
         << c.words.size() << " words, " << c.occurrences.size() << " occurrences";
   }
 }
@@ -99,6 +114,8 @@ TEST(PhraseWordsTest, FastEqualsPlainExhaustivelyOnSmallLists) {
       const std::vector<Occurrence> occurrences = Occurrences(o);
       ASSERT_EQ(Fast(words, occurrences), Plain(words, occurrences))
           << w.size() << " words, " << o.size() << " occurrences";
+      ASSERT_EQ(Indexed(words, occurrences), Plain(words, occurrences))
+          << w.size() << " words, " << o.size() << " occurrences";
       ++cases;
     }
   }
@@ -117,6 +134,22 @@ TEST(PhraseWordsTest, FastEqualsPlainOnRandomLists) {
     const std::vector<PhraseWord> words = Words(w);
     const std::vector<Occurrence> occurrences = Occurrences(o);
     ASSERT_EQ(Fast(words, occurrences), Plain(words, occurrences)) << "round " << round;
+    ASSERT_EQ(Indexed(words, occurrences), Plain(words, occurrences)) << "round " << round;
+  }
+}
+
+// Hundreds of occurrences of a few literals (long chains, colliding slots)
+// and literal ids that differ only in high bits.
+TEST(PhraseWordsTest, IndexedEqualsPlainOnCollidingLiterals) {
+  std::mt19937 rng(16);
+  for (int round = 0; round < 300; ++round) {
+    const uint32_t stride = round % 2 == 0 ? 1u << 20 : 64;
+    std::vector<uint32_t> w(1 + rng() % 40), o(rng() % 600);
+    for (uint32_t& l : w) l = (rng() % 12) * stride;
+    for (uint32_t& l : o) l = (rng() % 16) * stride;
+    const std::vector<PhraseWord> words = Words(w);
+    const std::vector<Occurrence> occurrences = Occurrences(o);
+    ASSERT_EQ(Indexed(words, occurrences), Plain(words, occurrences)) << "round " << round;
   }
 }
 

@@ -263,6 +263,54 @@ TEST(PatternsTest, EveryRuleThatSharesAVetoIsVetoed) {
   EXPECT_TRUE(decision->hits.empty());
 }
 
+// The unless regexes are scanned only for a field with a candidate of a rule
+// that has one, after every kind of pattern has added its candidates: a
+// phrase, a two-list compound, a regex and a word list each get their veto;
+// a rule without a veto regex is not vetoed by another rule's regex; and a
+// field without candidates is judged alike whether or not it holds the veto.
+TEST(PatternsTest, VetoRegexesReachCandidatesOfEveryKindAndOnlyTheirRules) {
+  const std::string veto = "    unless: { regex: '{@quoted_report}', within: 3 }\n";
+  const std::string yaml =
+      std::string("ruleset: t\nversion: \"1\"\n") +
+      "lists:\n  received: [bekommen, erhalten]\n"
+      "  groups: [Asylant, Migrant]\n  pejoratives: [Pack, Gesindel]\n"
+      "patterns:\n  quoted_report: '\"[^\"]{2,80}\"\\W{0,3}{@received}'\n"
+      "rules:\n"
+      "  - id: phrase\n    category: threat\n" +
+      kThreat + veto + "    action: flag\n" +
+      "  - id: pair\n    category: hate\n    words: [\"@groups+@pejoratives\"]\n" + veto +
+      "    action: flag\n"
+      "  - id: regex\n    category: threat\n    regex: 'stech\\w*\\s+dich\\s+ab'\n" +
+      veto +
+      "    action: flag\n"
+      "  - id: words\n    category: insult\n    words: [Idiot]\n" +
+      veto +
+      "    action: flag\n"
+      "  - id: bare\n    category: insult\n    words: [Trottel]\n    action: flag\n";
+  auto set = CompileYaml(yaml);
+  ASSERT_NE(set, nullptr);
+  struct Case {
+    const char* text;
+    std::vector<std::string> fired;
+  };
+  const Case kCases[] = {
+      {"ich bring dich um", {"phrase"}},
+      {"Er hat \"ich bring dich um\" bekommen", {}},
+      {"Asylantenpack", {"pair"}},
+      {"Sie hat \"Asylantenpack\" erhalten", {}},
+      {"ich stech dich ab", {"regex"}},
+      {"Wir haben \"ich stech dich ab\" bekommen", {}},
+      {"du Idiot", {"words"}},
+      {"Ich habe \"du Idiot\" bekommen", {}},
+      {"Ich habe \"du Trottel\" bekommen", {"bare"}},
+      {"Ich habe \"nichts Schlimmes\" bekommen", {}},
+      {"Ich habe \"du Trottel, du Idiot\" bekommen", {"bare"}},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(FiredRules(Judge(*set, c.text)), c.fired) << c.text;
+  }
+}
+
 TEST(PatternsTest, ProblemsArePlacedWhereThePatternIsWrittenOrNamed) {
   struct ProblemCase {
     std::string header;

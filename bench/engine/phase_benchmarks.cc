@@ -51,6 +51,15 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
       return s;
     }
   }
+  // Evaluate scans the unless regexes only for fields with a candidate they
+  // may veto; here always, as the worst case.
+  if (impl.unless_regexes) {
+    if (absl::Status s = impl.unless_regexes->ForEachMatch(in.folded, scratch,
+                                                           impl.max_spans_per_rule, ids, count);
+        !s.ok()) {
+      return s;
+    }
+  }
   if (impl.raw_regexes) {
     return impl.raw_regexes->ForEachMatch(*in.raw, scratch, impl.max_spans_per_rule, ids, count);
   }
