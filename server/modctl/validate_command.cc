@@ -1,5 +1,6 @@
 // `modctl validate` and `modctl test`.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
@@ -8,13 +9,16 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine/lexicon_report.h"
+#include "engine/regex_cost.h"
 #include "server/modctl/args.h"
 #include "server/modctl/commands.h"
+#include "server/modctl/json_codec.h"
 
 namespace moderation::modctl {
 namespace {
 
-constexpr char kValidateHelp[] = R"(usage: modctl validate [--lexicon] [--cache-dir DIR] PATH...
+constexpr char kValidateHelp[] =
+    R"(usage: modctl validate [--lexicon] [--cost POSTS] [--cost-top N] [--cache-dir DIR] PATH...
 
 Checks rule files or directories: YAML syntax, unknown keys, types, duplicate
 ids, @list references, regexes, patterns that are unsafe after normalisation,
@@ -22,6 +26,12 @@ and every embedded example. Prints every problem as file:line:col: message.
 --lexicon also prints, for every word-list term of a set with `lexicon:`, how
 many dictionary words it hits and how many of them the lexicon protects, with
 examples (a few seconds per dictionary).
+--cost POSTS also measures what each regex of the default community's rule
+sets costs on the posts of POSTS (a `modctl scan` input file): each regex is
+compiled alone and scanned over the posts as the engine scans them, and the
+--cost-top N costliest (default 20, 0 = all) are printed in microseconds per
+KiB of post text, beside all regexes together. Times, best of 5 runs: they
+move with the host's load, the ranking is what to read.
 Exit 0 if everything is valid, 1 if any problem was found, 2 on usage errors.
 )";
 
@@ -69,6 +79,61 @@ void PrintLexiconReport(const RuleCatalog& catalog) {
   }
 }
 
+// The texts of every field of every post in a `modctl scan` input file.
+absl::StatusOr<std::vector<std::string>> ReadPostTexts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::vector<std::string> texts;
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    nlohmann::json id;
+    absl::StatusOr<Post> post = PostFromJsonLine(line, &id);
+    if (!post.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": ", post.status().message()));
+    }
+    for (Field& field : post->fields) texts.push_back(std::move(field.text));
+  }
+  return texts;
+}
+
+bool PrintRegexCosts(const RuleCatalog& catalog, const std::string& posts_path, int top,
+                     const std::string& cache_dir) {
+  absl::StatusOr<std::vector<std::string>> texts = ReadPostTexts(posts_path);
+  if (!texts.ok()) {
+    std::cerr << "modctl validate --cost: " << texts.status().message() << "\n";
+    return false;
+  }
+  auto set = catalog.ForCommunity("");
+  if (!set.ok()) {
+    std::cerr << "modctl validate --cost: " << set.status().message() << "\n";
+    return false;
+  }
+  RegexCostOptions options;
+  options.cache_dir = cache_dir;
+  absl::StatusOr<RegexCostReport> report = MeasureRegexCosts(**set, *texts, options);
+  if (!report.ok()) {
+    std::cerr << "modctl validate --cost: " << report.status().message() << "\n";
+    return false;
+  }
+  std::cout << absl::StrFormat(
+      "regex cost of %s on %d texts (%d bytes): all %d regexes together %.2f us/KiB\n",
+      (*set)->id(), report->sample_posts, report->sample_bytes, report->regexes.size(),
+      report->together_ns_per_kib / 1000);
+  std::cout << "   us/KiB  alone/together  texts  rule  (where)\n";
+  size_t shown = 0;
+  for (const RegexCost& r : report->regexes) {
+    if (top > 0 && shown++ == static_cast<size_t>(top)) break;
+    const double share =
+        report->together_ns_per_kib > 0 ? 100 * r.ns_per_kib / report->together_ns_per_kib : 0;
+    std::cout << absl::StrFormat("  %7.2f  %13.0f%%  %5d  %s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
+                                 share, r.posts_reported, r.rule_id, r.unless ? " [unless]" : "",
+                                 r.on_re2 ? " [RE2]" : "", r.location.file, r.location.line);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string DefaultCacheDir() {
@@ -92,11 +157,16 @@ std::shared_ptr<const RuleCatalog> LoadCatalogOrReport(const std::string& path,
 }
 
 int RunValidate(const std::vector<std::string>& args) {
-  auto parsed = ParseArgs(args, {"cache-dir"}, {"help", "lexicon"});
+  auto parsed = ParseArgs(args, {"cache-dir", "cost", "cost-top"}, {"help", "lexicon"});
   if (!parsed.ok() || parsed->Has("help") || parsed->positional.empty()) {
     if (!parsed.ok()) std::cerr << "modctl validate: " << parsed.status().message() << "\n";
     (parsed.ok() && parsed->Has("help") ? std::cout : std::cerr) << kValidateHelp;
     return parsed.ok() && parsed->Has("help") ? kExitOk : kExitUsage;
+  }
+  absl::StatusOr<std::optional<int>> cost_top = parsed->GetInt("cost-top");
+  if (!cost_top.ok() || cost_top->value_or(0) < 0) {
+    std::cerr << "modctl validate: --cost-top takes a count >= 0\n" << kValidateHelp;
+    return kExitUsage;
   }
   RuleCatalog::Options options;
   options.compile.cache_dir = parsed->Get("cache-dir").value_or(DefaultCacheDir());
@@ -109,6 +179,11 @@ int RunValidate(const std::vector<std::string>& args) {
     }
     PrintWarnings(*catalog);
     if (parsed->Has("lexicon")) PrintLexiconReport(*catalog);
+    if (const std::optional<std::string> posts = parsed->Get("cost");
+        posts &&
+        !PrintRegexCosts(*catalog, *posts, cost_top->value_or(20), options.compile.cache_dir)) {
+      exit_code = kExitProblems;
+    }
     std::cout << absl::StrFormat("%s: OK (%d rule set(s), %d communities, %d examples passed)\n",
                                  path, catalog->rule_set_count(), catalog->communities().size(),
                                  catalog->example_results().size());

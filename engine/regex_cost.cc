@@ -1,0 +1,152 @@
+#include "engine/regex_cost.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "engine/match/db_cache.h"
+#include "engine/match/hyperscan_db.h"
+#include "engine/match/regex_matcher.h"
+#include "engine/text/normalizer.h"
+
+namespace moderation {
+namespace {
+
+// The sample's texts as each view scans them.
+struct Sample {
+  std::vector<std::string> raw;
+  std::vector<std::string> folded;
+  size_t bytes = 0;
+};
+
+Sample MakeSample(const std::vector<std::string>& texts) {
+  Sample sample;
+  text::NormalizedText normalized;
+  for (const std::string& t : texts) {
+    if (!text::Normalize(t, &normalized).ok()) continue;
+    sample.raw.push_back(t);
+    sample.folded.push_back(normalized.folded.text);
+    sample.bytes += t.size();
+  }
+  return sample;
+}
+
+// A compiled group of regexes with its own scratch.
+struct Scanner {
+  std::unique_ptr<const match::RegexDatabase> db;
+  match::HsScratchPtr scratch;
+};
+
+absl::StatusOr<Scanner> MakeScanner(const std::vector<std::string>& patterns,
+                                    const match::DbCache& cache) {
+  Scanner s;
+  auto db = match::RegexDatabase::Compile(patterns, {}, cache);
+  if (!db.ok()) return db.status();
+  s.db = std::move(*db);
+  if (s.db->db() != nullptr) {
+    hs_scratch_t* scratch = nullptr;
+    if (hs_alloc_scratch(s.db->db(), &scratch) != HS_SUCCESS) {
+      return absl::ResourceExhaustedError("hs_alloc_scratch failed");
+    }
+    s.scratch.reset(scratch);
+  }
+  return s;
+}
+
+// Best-of-passes seconds for scanning texts with the scanner as Evaluate
+// does (the spans of every reported regex included); *reported counts the
+// texts in which some regex matched.
+absl::StatusOr<double> TimeScan(const Scanner& s, const std::vector<std::string>& texts,
+                                size_t passes, size_t* reported) {
+  std::vector<uint32_t> ids;
+  double best = std::numeric_limits<double>::infinity();
+  for (size_t pass = 0; pass < std::max<size_t>(passes, 1); ++pass) {
+    size_t matched = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const std::string& text : texts) {
+      bool any = false;
+      if (absl::Status st = s.db->ForEachMatch(text, s.scratch.get(), 16, &ids,
+                                               [&](uint32_t, size_t, size_t) { any = true; });
+          !st.ok()) {
+        return st;
+      }
+      matched += any;
+    }
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (reported != nullptr) *reported = matched;
+  }
+  return best;
+}
+
+// The set's distinct regexes, in rule order.
+std::vector<RegexCost> ListRegexes(const CompiledRuleSet& set) {
+  std::vector<RegexCost> list;
+  std::map<std::string, bool> unless_seen;
+  for (size_t i = 0; i < set.rule_count(); ++i) {
+    const rules::Rule& rule = set.rule(i);
+    if (rule.regex) {
+      list.push_back({.rule_id = rule.id,
+                      .pattern = *rule.regex,
+                      .view = rule.regex_view,
+                      .location = rule.regex_location});
+    }
+    if (rule.unless.regex && unless_seen.emplace(*rule.unless.regex, true).second) {
+      list.push_back({.rule_id = rule.id,
+                      .unless = true,
+                      .pattern = *rule.unless.regex,
+                      .view = rules::RegexView::kFolded,
+                      .location = rule.unless.regex_location});
+    }
+  }
+  return list;
+}
+
+}  // namespace
+
+absl::StatusOr<RegexCostReport> MeasureRegexCosts(const CompiledRuleSet& set,
+                                                  const std::vector<std::string>& texts,
+                                                  const RegexCostOptions& options) {
+  const Sample sample = MakeSample(texts);
+  const match::DbCache cache(options.cache_dir);
+  RegexCostReport report;
+  report.sample_posts = sample.raw.size();
+  report.sample_bytes = sample.bytes;
+  report.regexes = ListRegexes(set);
+  const double kib = std::max<double>(sample.bytes, 1) / 1024.0;
+  std::vector<std::string> folded_all, raw_all;
+  for (RegexCost& r : report.regexes) {
+    const bool raw = r.view == rules::RegexView::kRaw;
+    (raw ? raw_all : folded_all).push_back(r.pattern);
+    auto scanner = MakeScanner({r.pattern}, cache);
+    if (!scanner.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("rule ", r.rule_id, ": ", scanner.status().message()));
+    }
+    r.on_re2 = !scanner->db->fallbacks().empty();
+    auto seconds =
+        TimeScan(*scanner, raw ? sample.raw : sample.folded, options.passes, &r.posts_reported);
+    if (!seconds.ok()) return seconds.status();
+    r.ns_per_kib = *seconds * 1e9 / kib;
+  }
+  double together = 0;
+  for (const auto& [patterns, texts_of_view] :
+       {std::pair{&folded_all, &sample.folded}, std::pair{&raw_all, &sample.raw}}) {
+    if (patterns->empty()) continue;
+    auto scanner = MakeScanner(*patterns, cache);
+    if (!scanner.ok()) return scanner.status();
+    auto seconds = TimeScan(*scanner, *texts_of_view, options.passes, nullptr);
+    if (!seconds.ok()) return seconds.status();
+    together += *seconds;
+  }
+  report.together_ns_per_kib = together * 1e9 / kib;
+  std::stable_sort(
+      report.regexes.begin(), report.regexes.end(),
+      [](const RegexCost& a, const RegexCost& b) { return a.ns_per_kib > b.ns_per_kib; });
+  return report;
+}
+
+}  // namespace moderation
