@@ -106,6 +106,11 @@ INSTANTIATE_TEST_SUITE_P(
                   false,
                   "unknown option --bogus"},
         UsageCase{"validate_help", {"validate", "--help"}, 0, true, "usage: modctl validate"},
+        UsageCase{"validate_negative_cost_top",
+                  {"validate", "--cost", "posts.jsonl", "--cost-top", "-1", kRules},
+                  2,
+                  false,
+                  "--cost-top takes a count >= 0"},
         UsageCase{"test_without_path", {"test"}, 2, false, "usage: modctl test"},
         UsageCase{
             "test_unknown_option", {"test", "--fast", kRules}, 2, false, "unknown option --fast"},
@@ -167,6 +172,43 @@ TEST(ModctlValidateTest, AcceptsTheDefaultRulesWithAnOkLine) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(kRules + ": OK ("));
   EXPECT_THAT(r.err, IsEmpty());
+}
+
+// --cost lists each regex with its cost, file and line, costliest first,
+// under a line for all of them together; a posts file that cannot be read
+// is an error.
+TEST(ModctlValidateTest, CostListsEveryRegexWithItsLocation) {
+  TempDir dir("modctl_cli");
+  const std::string rules = dir.Write("costs.yaml", R"(ruleset: costs
+version: "1"
+rules:
+  - id: costs.time
+    category: threat
+    regex: 'um\s+\d+\s+uhr'
+    action: flag
+  - id: costs.link
+    category: spam
+    regex: 'https?://'
+    view: raw
+    action: flag
+)");
+  const std::string posts =
+      dir.Write("posts.jsonl",
+                "{\"id\": 1, \"text\": \"Wir sehen uns um 8 Uhr\"}\n"
+                "{\"id\": 2, \"title\": \"Link\", \"text\": \"https://example.org\"}\n");
+  const ProcessResult r = Modctl({"validate", "--cache-dir", "", "--cost", posts, rules});
+  ExpectRanToCompletion(r);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("regex cost of costs on 3 texts ("));
+  EXPECT_THAT(r.out, HasSubstr("all 2 regexes together"));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("costs.time  (", rules, ":6)")));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("costs.link  (", rules, ":10)")));
+
+  const ProcessResult missing =
+      Modctl({"validate", "--cache-dir", "", "--cost", dir.path() + "/none.jsonl", rules});
+  ExpectRanToCompletion(missing);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read"));
 }
 
 // One broken rule file and where modctl must point.
