@@ -95,10 +95,51 @@ void RuleRegistry::SaveLastGood(const RuleCatalog& catalog) {
   }
 }
 
+bool RuleRegistry::TakeTurn() {
+  std::unique_lock<std::mutex> lock(turn_mu_);
+  turn_cv_.wait(lock, [this] { return closed_ || !reloading_; });
+  if (closed_) return false;
+  reloading_ = true;
+  return true;
+}
+
+void RuleRegistry::EndTurn() {
+  {
+    std::lock_guard<std::mutex> lock(turn_mu_);
+    reloading_ = false;
+  }
+  turn_cv_.notify_all();
+}
+
+void RuleRegistry::Close() {
+  {
+    std::lock_guard<std::mutex> lock(turn_mu_);
+    closed_ = true;
+  }
+  turn_cv_.notify_all();
+}
+
+bool RuleRegistry::Reloading() const {
+  std::lock_guard<std::mutex> lock(turn_mu_);
+  return reloading_;
+}
+
 ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   ReloadOutcome outcome;
+  if (!TakeTurn()) {
+    outcome.closed = true;
+    outcome.active = Current();
+    logger_->Info("rules_reload_skipped",
+                  {{"reason", std::string(reason)}, {"why", "shutting down"}});
+    return outcome;
+  }
   {
-    std::lock_guard<std::mutex> reload_lock(reload_mu_);
+    // Gives the turn back however ReloadLocked ends (the watcher catches
+    // exceptions and carries on).
+    struct TurnGuard {
+      RuleRegistry* registry;
+      ~TurnGuard() { registry->EndTurn(); }
+    } turn{this};
     outcome = ReloadLocked(reason);
   }
   // The previous catalog went with ReloadLocked's locals (unless a request

@@ -23,11 +23,14 @@
 // Thread-safety: Current() may be called from any thread; it copies the
 // pointer under a mutex held for nothing else (a reference-count increment,
 // never a compile or a catalog's destruction). Reload() may be called from
-// any thread; concurrent reloads are serialised.
+// any thread; concurrent reloads are serialised. Close() may be called from
+// any thread: it ends reloading for good (shutdown), and reloads waiting for
+// their turn give up at once instead of waiting behind a compile.
 #ifndef MODERATION_SERVER_RULE_REGISTRY_H_
 #define MODERATION_SERVER_RULE_REGISTRY_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -45,6 +48,7 @@ namespace moderation::server {
 
 struct ReloadOutcome {
   bool ok = false;            // everything loaded cleanly
+  bool closed = false;        // not attempted: the registry was closed (shutdown)
   rules::Diagnostics errors;  // every problem, when !ok
   // Communities held back by broken rule sets -> why (naming the files).
   std::map<std::string, std::string> held_back;
@@ -68,8 +72,19 @@ class RuleRegistry {
                Metrics* metrics);
 
   // Loads the rules path now; `reason` ("startup", "inotify", "SIGHUP",
-  // "admin") goes to the log.
+  // "admin") goes to the log. Waits while another reload runs; after
+  // Close(), or when Close() comes while waiting, returns at once with
+  // `closed` set and nothing loaded (no listener call, no metrics).
   ReloadOutcome Reload(std::string_view reason);
+
+  // Shutdown: no reload starts after this, and reloads waiting for their
+  // turn return (closed). A reload already loading goes on: compiling cannot
+  // be interrupted. Idempotent.
+  void Close();
+
+  // True while a reload holds its turn (loading, compiling, publishing).
+  // After Close(), once false it stays false.
+  bool Reloading() const;
 
   // The active catalog, or null before the first successful load.
   std::shared_ptr<const RuleCatalog> Current() const {
@@ -92,7 +107,11 @@ class RuleRegistry {
   }
 
  private:
-  // Reload's work, under reload_mu_; the previous catalog is released (if no
+  // Waits until no other reload runs, then holds the turn (true); false
+  // (without the turn) once the registry is closed.
+  bool TakeTurn();
+  void EndTurn();
+  // Reload's work, holding the turn; the previous catalog is released (if no
   // request holds it) when this returns.
   ReloadOutcome ReloadLocked(std::string_view reason);
   // Stand-ins for the communities LoadPartial reported broken.
@@ -120,8 +139,15 @@ class RuleRegistry {
   std::atomic<size_t> sets_compiled_{0};
   std::atomic<size_t> sets_total_{0};
 
-  std::mutex reload_mu_;     // serialises Reload (held while compiling)
-  LastGoodStore last_good_;  // guarded by reload_mu_
+  // Serialise Reload. A reload holds the turn while it compiles, but not
+  // turn_mu_, so a waiting reload can give up when Close() comes (a plain
+  // mutex held for the compile could not be left: shutdown joined threads
+  // stuck behind the first compile, then waited for their own).
+  mutable std::mutex turn_mu_;
+  std::condition_variable turn_cv_;
+  bool reloading_ = false;   // guarded by turn_mu_: a reload holds the turn
+  bool closed_ = false;      // guarded by turn_mu_
+  LastGoodStore last_good_;  // used only by the reload holding the turn
   // Guards the fields below; never held while compiling, so Status() (and
   // ListRuleSets) answers promptly during a long reload.
   mutable std::mutex status_mu_;

@@ -3,8 +3,12 @@
 #include "server/rule_registry.h"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -107,6 +111,62 @@ TEST_F(RuleRegistryTest, TheListenerHearsEveryAttemptAndMetricsCountThem) {
   EXPECT_NE(text.find("moderation_reloads_total{result=\"success\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("moderation_reloads_total{result=\"failure\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("version=\"v1\""), std::string::npos);
+}
+
+// Shutdown must never wait behind a compile: Close() releases a reload
+// waiting for its turn and refuses later ones, while the reload holding the
+// turn (here held inside its listener, as a long compile would) goes on and
+// publishes undisturbed.
+TEST_F(RuleRegistryTest, CloseReleasesAReloadWaitingForItsTurnAndRefusesLaterOnes) {
+  Write(RuleFile("v1", "Trottel"));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool holding = false, release = false;  // guarded by mu
+  int listener_calls = 0;                 // guarded by mu
+  registry_->SetListener([&](const ReloadOutcome&) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++listener_calls;
+    holding = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  });
+  std::future<ReloadOutcome> first =
+      std::async(std::launch::async, [&] { return registry_->Reload("startup"); });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(30), [&] { return holding; })) {
+      release = true;  // so `first` can end when the test returns
+      FAIL() << "the first reload never reached its listener";
+    }
+  }
+  EXPECT_TRUE(registry_->Reloading());
+  std::future<ReloadOutcome> waiting =
+      std::async(std::launch::async, [&] { return registry_->Reload("SIGHUP"); });
+  // Most likely waiting for its turn by now; if not, it finds the registry
+  // closed when it asks. Either way it must not wait for `first`.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  registry_->Close();
+  const bool released = waiting.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  EXPECT_TRUE(released) << "a waiting reload still waits for the one holding the turn";
+  EXPECT_TRUE(registry_->Reloading()) << "the reload holding the turn goes on";
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_TRUE(first.get().ok);
+  EXPECT_EQ(ActiveVersion(), "v1");
+  const ReloadOutcome refused = waiting.get();
+  EXPECT_TRUE(refused.closed);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_FALSE(registry_->Reloading());
+
+  Write(RuleFile("v2", "Trottel"));
+  const ReloadOutcome later = registry_->Reload("inotify");
+  EXPECT_TRUE(later.closed);
+  EXPECT_EQ(ActiveVersion(), "v1");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(listener_calls, 1) << "only the reload that ran is reported";
 }
 
 // Readers take snapshots without pause while reloads publish new versions:
