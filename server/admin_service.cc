@@ -129,6 +129,11 @@ grpc::ServerUnaryReactor* RuleAdminServiceImpl::ReloadRules(grpc::CallbackServer
   // (seconds for large sets). Acceptable for a rare, authenticated admin call;
   // requests keep being served on the other threads from the old snapshot.
   ReloadOutcome outcome = registry_->Reload("admin");
+  if (outcome.closed) {
+    // Shutdown came while this call waited for its turn: nothing was loaded.
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down"));
+    return reactor;
+  }
   response->set_ok(outcome.ok);
   DiagnosticsToProto(outcome.errors, response->mutable_errors());
   // A concurrent reload may have published a newer catalog meanwhile; the

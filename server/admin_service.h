@@ -26,7 +26,8 @@ class RuleAdminServiceImpl final : public v1::RuleAdminService::CallbackService 
  public:
   // All pointers must outlive the service. ReloadRules calls
   // registry->Reload("admin") directly (serialised by the registry) and
-  // reports its outcome.
+  // reports its outcome, or UNAVAILABLE when the registry was closed for
+  // shutdown before the call's turn came.
   RuleAdminServiceImpl(RuleRegistry* registry, const AdminAuthenticator* auth,
                        CompileOptions compile_options, int64_t max_post_bytes, Logger* logger);
 

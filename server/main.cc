@@ -5,6 +5,9 @@
 // listener, and signal handling. SIGHUP reloads the rules; SIGTERM and
 // SIGINT shut down gracefully: health goes NOT_SERVING, no new calls are
 // accepted, calls in flight get up to --shutdown_grace to finish, exit 0.
+// A rules compile in progress then (the first one, or a reload's) is
+// abandoned, never waited for: it cannot be interrupted and can take
+// minutes.
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -158,7 +161,13 @@ class Daemon {
   // Waits until no moderation call is under way (true) or until deadline
   // (false if calls are still running then).
   bool WaitUntilDrained(absl::Time deadline);
-  void Shutdown();
+  // Closes the registry, drains the calls in flight (up to
+  // --shutdown_grace), then stops gRPC, the watcher and the HTTP listener.
+  // False, with those left running, if a reload is still compiling after
+  // the drain: the caller must then AbandonReload().
+  bool Shutdown();
+  // Exits at once, without destructors, leaving the compile in progress.
+  [[noreturn]] void AbandonReload();
   // SIGHUP: logrotate has moved the decision log away; write to a new file.
   void ReopenDecisionLog() {
     if (decisions_ == nullptr) return;
@@ -410,8 +419,9 @@ int Daemon::Run(const sigset_t& signals) {
   // The port file is written after this first attempt, as before: whoever
   // waits for it gets a server that has tried its rules.
   std::thread startup([this, grpc_port, metrics_port] {
-    registry_.Reload("startup");
+    const bool closed = registry_.Reload("startup").closed;
     first_load_done_ = true;
+    if (closed) return;  // shutdown came first: nothing loaded, nothing to announce
     if (!config_.port_file.empty() && !WritePortFile(config_.port_file, grpc_port, metrics_port)) {
       logger_.Error("cannot_write_port_file", {{"path", config_.port_file}});
     }
@@ -432,16 +442,7 @@ int Daemon::Run(const sigset_t& signals) {
     logger_.Info("shutdown_requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
-  Shutdown();
-  if (!first_load_done_) {
-    // SIGTERM during the first compile: nothing was served and nothing is
-    // kept, and compiling cannot be interrupted (it can take minutes on a
-    // busy machine). Exit now rather than make the orchestrator kill us;
-    // the compiling thread still uses the registry, so no destructors run.
-    logger_.Info("stopped", {{"first_load", "abandoned"}});
-    std::fflush(nullptr);
-    std::_Exit(0);
-  }
+  if (!Shutdown()) AbandonReload();
   startup.join();
   logger_.Info("stopped");
   return 0;
@@ -467,8 +468,36 @@ bool Daemon::WaitUntilDrained(absl::Time deadline) {
   }
 }
 
-void Daemon::Shutdown() {
+void Daemon::AbandonReload() {
+  // A reload is compiling: the first one, or one a SIGHUP, a file change or
+  // ReloadRules started. Compiling cannot be interrupted and can take
+  // minutes on a busy machine with a cold cache, far past the orchestrator's
+  // patience (Kubernetes kills after 30 s); its result would be thrown away.
+  // The calls in flight have had their grace. So exit now rather than be
+  // killed: no destructors run (the compiling thread still uses the
+  // registry), so the decision log's counts are written here; the audit log
+  // writes every line at once.
+  if (first_load_done_) {
+    logger_.Info("stopped", {{"reload", "abandoned"}});
+  } else {
+    // Nothing was served and nothing is kept.
+    logger_.Info("stopped", {{"first_load", "abandoned"}});
+  }
+  if (decisions_ != nullptr) decisions_->Flush();
+  std::fflush(nullptr);
+  std::_Exit(0);
+}
+
+bool Daemon::Shutdown() {
   shutting_down_ = true;
+  // Reloads still waiting for their turn (a SIGHUP, a file change or a
+  // ReloadRules call that came during a long compile) give up now, and none
+  // starts later. Otherwise the watcher's thread and the ReloadRules call,
+  // which the steps below wait for, wait for the compile in progress and
+  // then compile again: SIGTERM during the first compile of the shipped
+  // rules with a cold cache took 69 to 89 s to exit here (minutes on a
+  // loaded host), past Kubernetes' 30 s.
+  registry_.Close();
   UpdateHealth();  // NOT_SERVING: load balancers stop sending new calls
   if (server_ != nullptr) {
     // New calls now get UNAVAILABLE; posts being judged and open streams get
@@ -479,12 +508,19 @@ void Daemon::Shutdown() {
     const bool complete = WaitUntilDrained(start + config_.shutdown_grace);
     logger_.Info("drained",
                  {{"complete", complete}, {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
+  }
+  // A compile in progress would hold up what follows (the watcher's thread
+  // or a ReloadRules call may be the one compiling). Once closed, the
+  // registry starts no reload, so false here stays false.
+  if (registry_.Reloading()) return false;
+  if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
   watcher_.reset();
   http_.reset();
   StopPulseTicker();
+  return true;
 }
 
 }  // namespace
