@@ -75,21 +75,20 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # shares) a little. Raise them as the rules improve; the issue 10 targets are
 # recall 0.95, every category 0.90, civil flagged 0.03, civil blocked 0.01.
 # Batch 5 (2026-12-03) added 137 unseen validation posts written to avoid
-# stock phrases, which lowered validation extremism and selfharm. Batch 8's
-# dev part (266 posts) joined dev unread, which lowered the dev floors.
-REALISTIC_DEV_FLOORS=(--min-recall 0.92
-  --min-category-recall insult=0.89 --min-category-recall threat=0.93
-  --min-category-recall harm_wish=0.89 --min-category-recall incitement=0.91
-  --min-category-recall hate=0.95 --min-category-recall extremism=0.93
-  --min-category-recall sexual=0.90 --min-category-recall selfharm=0.92
-  --min-category-recall spam=0.89 --min-category-recall pii=0.91
-  --max-civil-flagged 0.01 --max-civil-blocked 0.005)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.66
-  --min-category-recall insult=0.75 --min-category-recall threat=0.56
+# stock phrases, which lowered validation extremism and selfharm.
+REALISTIC_DEV_FLOORS=(--min-recall 0.95
+  --min-category-recall insult=0.92 --min-category-recall threat=0.96
+  --min-category-recall harm_wish=0.94 --min-category-recall incitement=0.95
+  --min-category-recall hate=0.97 --min-category-recall extremism=0.97
+  --min-category-recall sexual=0.94 --min-category-recall selfharm=0.97
+  --min-category-recall spam=0.92 --min-category-recall pii=0.93
+  --max-civil-flagged 0.005 --max-civil-blocked 0.003)
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.67
+  --min-category-recall insult=0.77 --min-category-recall threat=0.57
   --min-category-recall harm_wish=0.68 --min-category-recall incitement=0.46
-  --min-category-recall hate=0.76 --min-category-recall extremism=0.68
-  --min-category-recall sexual=0.54 --min-category-recall selfharm=0.73
-  --min-category-recall spam=0.67 --min-category-recall pii=0.78
+  --min-category-recall hate=0.78 --min-category-recall extremism=0.75
+  --min-category-recall sexual=0.55 --min-category-recall selfharm=0.74
+  --min-category-recall spam=0.72 --min-category-recall pii=0.80
   --max-civil-flagged 0.02 --max-civil-blocked 0.012)
 
 names=()
