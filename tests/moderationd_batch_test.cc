@@ -25,6 +25,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
+#include "tests/moderation_requests.h"
 #include "tests/server_fixture.h"
 
 namespace moderation::testing {
@@ -35,19 +36,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-constexpr char kAbusive[] = "Du Oberbl0edm@nn, ich bring dich um!";  // BLOCK
-constexpr char kCivil[] = "Die Regierung hat versagt.";              // ALLOW
-constexpr char kInsult[] = "Du Blödmann.";                           // FLAG
-
-v1::ModerateRequest Request(const std::string& post_id, const std::string& body,
-                            const std::string& community = "news-de") {
-  v1::ModerateRequest request;
-  request.mutable_post()->set_post_id(post_id);
-  request.mutable_post()->set_community(community);
-  request.mutable_post()->set_body(body);
-  return request;
-}
 
 grpc::Status CallBatch(v1::ModerationService::Stub* stub, const v1::ModerateBatchRequest& batch,
                        v1::ModerateBatchResponse* response, milliseconds timeout = seconds(30)) {

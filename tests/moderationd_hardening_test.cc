@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/rule_admin.grpc.pb.h"
+#include "tests/moderation_requests.h"
 #include "tests/server_fixture.h"
 
 namespace moderation::testing {
@@ -39,20 +40,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
 
-constexpr char kAbusive[] = "Du Oberbl0edm@nn, ich bring dich um!";  // BLOCK
-constexpr char kCivil[] = "Die Regierung hat versagt.";              // ALLOW
-
 std::string Describe(const grpc::Status& status) {
   return absl::StrCat("grpc status ", status.error_code(), ": ", status.error_message());
-}
-
-v1::ModerateRequest Request(const std::string& post_id, const std::string& body,
-                            const std::string& community = "news-de") {
-  v1::ModerateRequest request;
-  request.mutable_post()->set_post_id(post_id);
-  request.mutable_post()->set_community(community);
-  request.mutable_post()->set_body(body);
-  return request;
 }
 
 // A post body of about `bytes` bytes that the shipped rules block.

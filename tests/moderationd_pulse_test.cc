@@ -18,6 +18,7 @@
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/pulse.grpc.pb.h"
 #include "tests/alert_collector.h"
+#include "tests/moderation_requests.h"
 #include "tests/server_fixture.h"
 
 namespace moderation::testing {
@@ -27,9 +28,7 @@ namespace v1 = ::moderation::v1;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
 
-constexpr char kCivil[] = "Die Regierung hat versagt.";  // ALLOW
-constexpr char kInsult[] = "Du Blödmann.";               // FLAG, category insult
-constexpr int64_t kT0 = 1796029200;                      // Monday 2026-11-30 09:00 UTC
+constexpr int64_t kT0 = 1796029200;  // Monday 2026-11-30 09:00 UTC
 constexpr int kPostsPerMinute = 20;
 
 class PulseTest : public ::testing::Test {

@@ -34,6 +34,7 @@
 #include "engine/testing/temp_dir.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/rule_admin.grpc.pb.h"
+#include "tests/moderation_requests.h"
 #include "tests/process_runner.h"
 #include "tests/server_fixture.h"
 
@@ -53,9 +54,6 @@ using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
 
 // The three kinds of post most tests use, and what the shipped rules decide.
-constexpr char kAbusive[] = "Du Oberbl0edm@nn, ich bring dich um!";  // BLOCK
-constexpr char kCivil[] = "Die Regierung hat versagt.";              // ALLOW
-constexpr char kInsult[] = "Du Blödmann.";                           // FLAG (score 5)
 constexpr char kShippedDeVersion[] = "2026-11-22.1";
 
 // Stream post i's text and the decision expected for it.
@@ -86,15 +84,6 @@ std::string Describe(const grpc::Status& status) {
 
 void SetTimeout(grpc::ClientContext* context, milliseconds timeout = seconds(10)) {
   context->set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-v1::ModerateRequest Request(const std::string& post_id, const std::string& body,
-                            const std::string& community = "news-de") {
-  v1::ModerateRequest request;
-  request.mutable_post()->set_post_id(post_id);
-  request.mutable_post()->set_community(community);
-  request.mutable_post()->set_body(body);
-  return request;
 }
 
 // `de_yaml` with its top-level `version:` line replaced.
