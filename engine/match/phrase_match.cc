@@ -9,19 +9,21 @@ class PhraseSearch {
  public:
   PhraseSearch(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits)
       : shape_(shape), hits_(hits), by_slot_(shape.slots) {
-    std::vector<size_t> longest(shape.slots, 1);  // words of a slot's widest hit
     for (size_t i = 0; i < hits.size(); ++i) {
-      if (hits[i].slot >= shape.slots) continue;
-      by_slot_[hits[i].slot].push_back(i);
-      const size_t words = hits[i].last_word - hits[i].first_word + 1;
-      longest[hits[i].slot] = std::max(longest[hits[i].slot], words);
+      if (hits[i].slot < shape.slots) by_slot_[hits[i].slot].push_back(i);
     }
     // The widest window a match can have: `within` free words plus every
     // slot's widest hit. A slot term of several words ("we know", "your
     // face") fills several words, so counting one word per slot would prune
     // matches that WithinAtEnd accepts.
     max_span_ = static_cast<size_t>(shape.within);
-    for (size_t words : longest) max_span_ += words;
+    for (const std::vector<size_t>& slot_hits : by_slot_) {
+      size_t widest = 1;
+      for (size_t i : slot_hits) {
+        widest = std::max<size_t>(widest, hits[i].last_word - hits[i].first_word + 1);
+      }
+      max_span_ += widest;
+    }
     for (size_t s = 0; s < shape.slots; ++s) {
       order_.push_back(s);
     }
