@@ -139,6 +139,41 @@ const char* kGroupLists =
     "  groups: [Asylant, Migrant, Jude, Ausländer, Flüchtling, Kanake]\n"
     "  pejoratives: [Pack, Gesindel, Ratte, Schwein, Abschaum, Dreck]\n";
 
+TEST(SpellingsTest, DialectSpellingsMatchTermsAndPhrasesWrittenInPlainGerman) {
+  const std::string header =
+      "spellings:\n"
+      "  ich: [i, ick, isch]\n"
+      "  weiß: [woiß, weeß]\n"
+      "  dich: [di, disch]\n"
+      "  auf: [uff]\n"
+      "  \"auf*\": [\"uff*\"]\n"
+      "  \"*st\": [\"*sch\"]\n"
+      "  \"*er\": [\"*a\"]\n";
+  auto set =
+      CompileYaml(OneRule("    words: [\"ich weiß wo du wohnst\", Wichser, aufknüpfen]\n"
+                          "    phrases:\n"
+                          "      - slots: [\"ich\", \"häng*\", \"dich\", \"auf\"]\n",
+                          header));
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"Ich weiß wo du wohnst", true},
+      {"I woiß wo du wohnsch, Herr Nachbar", true},
+      {"ick weeß wo du wohnst", true},
+      {"Du Wichsa", true},
+      {"Den sollte man uffknüpfen", true},
+      {"Du W1chs4", true},  // the spellings keep every evasion the normaliser undoes
+      {"isch häng disch uff", true},
+      {"ick häng di auf, wart nur", true},
+      // "i" alone is too short for a phrase word (2 letters at least), so a
+      // slot "ich" does not take it; a term of several words does.
+      {"i häng di auf", false},
+      {"Ich hänge das Bild auf", false},
+      {"Ich wohne in Wiesbaden", false},
+      {"Die Mutter war da", false},
+  };
+  for (const TextCase& c : kCases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
 TEST(CompoundPairTest, JoinsAnyModifierToAnyHeadWithLinksHyphensAndEndings) {
   auto set = CompileYaml(OneRule("    words: [\"@groups+@pejoratives\"]\n", kGroupLists));
   ASSERT_NE(set, nullptr);

@@ -10,6 +10,7 @@
 #include "engine/rules/categories.h"
 #include "engine/rules/dsa_mapping.h"
 #include "engine/rules/rule_parser.h"
+#include "engine/rules/spellings.h"
 #include "engine/rules/term_check.h"
 #include "engine/rules/term_lists.h"
 #include "engine/rules/yaml_reader.h"
@@ -26,7 +27,7 @@ using internal::YamlReader;
 
 const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
                                                 "lists",   "allow",   "rules",       "categories",
-                                                "lexicon", "dsa",     "patterns"};
+                                                "lexicon", "dsa",     "patterns",    "spellings"};
 const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
@@ -100,7 +101,9 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
         reader, internal::ParseTerms(reader, *allow, /*allow_references=*/true), lists,
         MatchMode::kCompound);
   }
+  const internal::SpellingTable spellings = internal::ParseSpellings(reader, top.Find("spellings"));
   ParseRules(reader, top.Get("rules", kRequired), lists, &set);
+  internal::ApplySpellings(reader, spellings, &set);
   internal::CheckCategories(reader, top.Find("categories"), &set);
   internal::ApplyDsaMapping(reader, top.Find("dsa"), &set);
   internal::CheckTermSkeletons(reader, set);
