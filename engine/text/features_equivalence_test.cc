@@ -1,0 +1,135 @@
+// CountDisguisedLinks, which searches the rare bytes of each form with
+// memchr, against the definition it replaced: one std::string_view::find
+// loop per form. The reference is that first implementation, kept here; the
+// fast one must give the same count on thousands of random texts built from
+// the forms' own pieces (overlaps such as " . . ", forms at the very start
+// and end, labels and top-level domains on either side) and at every offset
+// of every real text of tests/data.
+#include <array>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/text/features_internal.h"
+#include "gtest/gtest.h"
+
+namespace moderation::text {
+namespace {
+
+bool RefAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool RefTld(std::string label) {
+  static const std::array<std::string_view, 45> kTlds = {
+      "com",   "net",    "org",  "de",   "at",     "ch",  "eu",  "info", "io",
+      "co",    "uk",     "ru",   "biz",  "xyz",    "top", "me",  "tv",   "live",
+      "shop",  "online", "site", "club", "app",    "gg",  "ly",  "gy",   "link",
+      "click", "store",  "fr",   "it",   "nl",     "pl",  "es",  "cc",   "ai",
+      "vip",   "bet",    "win",  "pro",  "stream", "tk",  "fun", "cam",  "xxx"};
+  if (label.size() < 2 || label.size() > 4) return false;
+  for (char& c : label) {
+    if (!RefAlnum(c) || (c >= '0' && c <= '9')) return false;
+    c = static_cast<char>(c | 0x20);
+  }
+  for (std::string_view tld : kTlds) {
+    if (tld == label) return true;
+  }
+  return false;
+}
+
+// The definition: per form, find after find.
+int ReferenceDisguisedLinks(std::string_view text) {
+  int links = 0;
+  for (std::string_view dot : {"[.]", "(.)", "[dot]", "(dot)", " . "}) {
+    for (size_t at = text.find(dot); at != std::string_view::npos;
+         at = text.find(dot, at + dot.size())) {
+      size_t end = at;
+      while (end > 0 && text[end - 1] == ' ') --end;
+      const bool label = end > 0 && RefAlnum(text[end - 1]);
+      size_t begin = at + dot.size();
+      while (begin < text.size() && text[begin] == ' ') ++begin;
+      size_t tld_end = begin;
+      while (tld_end < text.size() && RefAlnum(text[tld_end])) ++tld_end;
+      const bool tld = tld_end > begin && RefTld(std::string(text.substr(begin, tld_end - begin)));
+      links += label && tld;
+    }
+  }
+  return links;
+}
+
+TEST(FeaturesEquivalenceTest, ReferenceCountsTheDocumentedForms) {
+  const struct {
+    std::string_view text;
+    int links;
+  } kCases[] = {
+      {"followerboost24[.]de", 1},
+      {"shop(.)com und shop[dot]de", 2},
+      {"shop (dot) de", 1},
+      {"www . potenz-apotheke24 . com", 1},
+      {"bit . ly/3xFoll0w", 1},
+      {"Das war es . Der Rest kommt", 0},
+      {"a . . de", 0},
+      {"a . de . de", 2},
+      {"array[.]length", 0},
+      {"", 0},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(ReferenceDisguisedLinks(c.text), c.links) << c.text;
+    EXPECT_EQ(internal::CountDisguisedLinks(c.text), c.links) << c.text;
+  }
+}
+
+TEST(FeaturesEquivalenceTest, MatchesTheReferenceOnRandomText) {
+  const std::string_view kPieces[] = {"[",  "]", "(",   ")",   ".",   " ",     "  ",    "dot",  "d",
+                                      "o",  "t", "de",  "com", "ly",  "der",   "a",     "x9",   "-",
+                                      "\t", "ä", "[.]", "(.)", " . ", "[dot]", "(dot)", " . . "};
+  std::mt19937 rng(15);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const size_t target = rng() % 80;
+    while (text.size() < target) text += kPieces[rng() % std::size(kPieces)];
+    ASSERT_EQ(internal::CountDisguisedLinks(text), ReferenceDisguisedLinks(text)) << text;
+  }
+}
+
+std::vector<std::string> Lines(const char* path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Every line of the test texts and the realistic corpus whole, and every
+// suffix (each offset a possible start of a form) of the test texts.
+TEST(FeaturesEquivalenceTest, MatchesTheReferenceOnRealTexts) {
+  size_t texts = 0, links = 0;
+  for (const char* path : {"tests/data/civil_de.txt", "tests/data/civil_en.txt",
+                           "tests/data/abusive_de.txt", "tests/data/abusive_en.txt"}) {
+    for (const std::string& line : Lines(path)) {
+      ++texts;
+      for (size_t offset = 0; offset < line.size(); ++offset) {
+        const std::string_view tail = std::string_view(line).substr(offset);
+        ASSERT_EQ(internal::CountDisguisedLinks(tail), ReferenceDisguisedLinks(tail))
+            << path << ": " << line << " at " << offset;
+      }
+    }
+  }
+  for (const char* path :
+       {"tests/corpus/realistic/dev.jsonl", "tests/corpus/realistic/validation.jsonl"}) {
+    for (const std::string& line : Lines(path)) {
+      ++texts;
+      const int want = ReferenceDisguisedLinks(line);
+      ASSERT_EQ(internal::CountDisguisedLinks(line), want) << path << ": " << line;
+      links += want;
+    }
+  }
+  EXPECT_GT(texts, 1500u);
+  EXPECT_GT(links, 0u);  // the corpus has disguised links: the forms are exercised
+}
+
+}  // namespace
+}  // namespace moderation::text
