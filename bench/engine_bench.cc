@@ -59,6 +59,11 @@
 //                                           match; baselines: any term found)
 //   p50_ns, p99_ns, p999_ns               evaluate/*: per-post latency from a
 //                                           separate timed loop (latency.h)
+//   min_p50_ns, min_p99_ns, min_repeats   evaluate/*: the same loop's percentiles
+//                                           over the pool's posts of each post's
+//                                           fastest time (timed min_repeats times
+//                                           each): the real work of the slow posts
+//                                           without the host's noise (latency.h)
 //   database_bytes, rss_growth_bytes,     compile/*: Hyperscan database size,
 //   rss_held_bytes, parse_ms, rules         RSS growth right after compiling and
 //                                           while holding the set (after

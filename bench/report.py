@@ -165,15 +165,19 @@ def engine_section(runs, errors):
                    names_matching(runs, r"evaluate/terms:(\d+)/bytes:1024")))
     if rows:
         lines += ["### Cost by rule count (1 KiB German post, full `Evaluate`)", "",
-                  "| terms | mean per post | p50 | p99 | p999 | throughput |",
-                  "|---:|---:|---:|---:|---:|---:|"]
+                  "| terms | mean per post | p50 | p99 | p999 | p99 of each post's fastest | throughput |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]
         for terms, name in rows:
-            lines.append("| %s | %s | %s | %s | %s | %s |" % (
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
                 "{:,}".format(terms), fmt_spread_time(runs[name]["time_ns"]),
                 fmt_time_ns(p(name, "p50_ns")), fmt_time_ns(p(name, "p99_ns")),
-                fmt_time_ns(p(name, "p999_ns")),
+                fmt_time_ns(p(name, "p999_ns")), fmt_time_ns(p(name, "min_p99_ns")),
                 fmt_rate(p(name, "bytes_per_second"), "B/s")))
-        lines.append("")
+        lines += ["", "p50 / p99 / p999 time single calls; on a shared host their tail is mostly "
+                  "the machine's. \"p99 of each post's fastest\": every post of the pool is "
+                  "timed several times in that loop and keeps its fastest time; the p99 over "
+                  "the posts of those is the real work of the slow posts (bench/engine/latency.h).",
+                  ""]
 
     # Post-size scaling and phases at the largest rule count with sizes.
     sizes = {}
@@ -312,6 +316,7 @@ def engine_section(runs, errors):
         terms, name = next((r for r in rows if r[0] == 10000), max(rows))
         summary["engine_terms"] = terms
         summary["engine_p99_ns_1kib"] = p(name, "p99_ns")
+        summary["engine_min_p99_ns_1kib"] = p(name, "min_p99_ns")
         summary["engine_mean_ns_1kib"] = med(runs, name)
         read = med(runs, "memread/bytes:1024", "bytes_per_second")
         ours = p(name, "bytes_per_second")
@@ -485,6 +490,8 @@ def headline(summary, machine):
     items = [
         ("engine p99, 1 KiB post, %s terms" % ("{:,}".format(terms) if terms else "–"),
          us(e.get("engine_p99_ns_1kib"))),
+        ("engine p99 of each post's fastest repeat (its real work, the host's preemptions filtered out), same",
+         us(e.get("engine_min_p99_ns_1kib"))),
         ("engine mean, same", us(e.get("engine_mean_ns_1kib"))),
         ("engine throughput / memory read bandwidth", fmt_pct(e.get("engine_fraction_of_memread"))),
         ("RE2::Set time / ours (same terms, no evasion handling)", fmt_ratio(e.get("re2set_over_ours"))),

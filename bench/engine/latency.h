@@ -7,6 +7,15 @@
 // times each with steady_clock and sets p50_ns / p99_ns / p999_ns counters on
 // the same benchmark run.
 //
+// On a shared host a single call's time is the post's cost plus whatever
+// the machine did meanwhile (preemption, another process's cache traffic),
+// so p99_ns over single calls is mostly the machine's tail, not the
+// engine's (BENCHMARKS.md, "Where the engine's p99 comes from"). The loop visits the pool's posts
+// in turn, so every post is timed samples / pool times; min_p50_ns and min_p99_ns are the
+// percentiles over the posts of each post's fastest time: what the slow posts cost when nothing
+// else gets in the way. Noise only ever adds time, so the minimum of a post's repeats converges on
+// its own cost from above.
+//
 // Google Benchmark (1.7.1) calls a benchmark function several times while it
 // grows the iteration count, and keeps only the last call's counters; the
 // last call is the one whose loop ran for at least --benchmark_min_time.
@@ -19,7 +28,8 @@
 //
 //   Stopwatch watch;
 //   for (auto _ : state) { ... }
-//   if (LooksLikeFinalRun(watch, min_time)) ReportLatency(state, LatencySamples(bytes), eval);
+//   if (LooksLikeFinalRun(watch, min_time))
+//     ReportLatency(state, LatencySamples(bytes), posts.size(), eval);  // eval(k): post k % size
 //
 // Thread-safety: functions on the caller's state only.
 #ifndef MODERATION_BENCH_ENGINE_LATENCY_H_
@@ -57,8 +67,13 @@ inline bool LooksLikeFinalRun(const Stopwatch& watch, double min_time) {
 size_t LatencySamples(size_t post_bytes);
 
 // Calls eval(i) for i in [0, samples), timing each call, and sets the
-// counters p50_ns, p99_ns and p999_ns (nearest-rank percentiles).
-void ReportLatency(benchmark::State& state, size_t samples, absl::FunctionRef<void(size_t)> eval);
+// counters p50_ns, p99_ns and p999_ns (nearest-rank percentiles of all
+// calls). eval(i) must judge post i % pool of a pool of `pool` posts; when
+// every post was timed at least twice (samples >= 2 * pool) it also sets
+// min_p50_ns and min_p99_ns (nearest-rank percentiles over the posts of
+// each post's fastest call) and min_repeats (samples / pool, rounded down).
+void ReportLatency(benchmark::State& state, size_t samples, size_t pool,
+                   absl::FunctionRef<void(size_t)> eval);
 
 }  // namespace moderation::bench
 

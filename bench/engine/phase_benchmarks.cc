@@ -110,7 +110,7 @@ void Evaluate(benchmark::State& state, BenchData* data, const SetOrError& set_or
   state.counters["hit_share"] =
       static_cast<double>(with_hits) / std::max<double>(1, state.iterations());
   if (LooksLikeFinalRun(watch, data->config().min_time)) {
-    ReportLatency(state, LatencySamples(bytes), [&](size_t k) {
+    ReportLatency(state, LatencySamples(bytes), posts.size(), [&](size_t k) {
       absl::StatusOr<Decision> decision = set.Evaluate(posts[k % posts.size()]);
       benchmark::DoNotOptimize(decision);
     });
