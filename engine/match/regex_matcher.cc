@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "engine/match/hs_widen.h"
 #include "engine/util/sha256.h"
 
 namespace moderation::match {
@@ -13,15 +14,19 @@ namespace {
 
 // HS_FLAG_SINGLEMATCH: we only need to know *whether* a regex matched; RE2
 // finds the spans. No HS_FLAG_UCP, so \w and \b are ASCII as in RE2.
+// Hyperscan scans each pattern's widened form (hs_widen.h), which matches
+// wherever the pattern does; RE2 decides on the exact pattern.
 constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 
 // The key of what was compiled. The layout of the entry stored under it has
 // its own version (DbCache::kFormatVersion), so a layout change keeps the key
 // and overwrites the old entry instead of leaving it behind.
 std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
-  std::string material = absl::StrCat("regex-db-v1\n", hs_version(), "\n", kHsRegexFlags, "\n");
-  for (uint32_t id : ids)
-    absl::StrAppend(&material, id, ":", patterns[id].size(), ":", patterns[id]);
+  std::string material = absl::StrCat("regex-db-v2\n", hs_version(), "\n", kHsRegexFlags, "\n");
+  for (uint32_t id : ids) {
+    const std::string scanned = WidenBoundedRepeats(patterns[id]);
+    absl::StrAppend(&material, id, ":", scanned.size(), ":", scanned);
+  }
   return util::Sha256Hex(material);
 }
 
@@ -33,10 +38,13 @@ struct HsCompileOutcome {
 
 HsCompileOutcome TryHsCompile(const std::vector<std::string>& patterns,
                               const std::vector<uint32_t>& ids) {
+  std::vector<std::string> widened;
+  widened.reserve(ids.size());
+  for (uint32_t id : ids) widened.push_back(WidenBoundedRepeats(patterns[id]));
   std::vector<const char*> expressions;
   std::vector<unsigned> flags(ids.size(), kHsRegexFlags);
   std::vector<unsigned> hs_ids(ids.begin(), ids.end());
-  for (uint32_t id : ids) expressions.push_back(patterns[id].c_str());
+  for (const std::string& w : widened) expressions.push_back(w.c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
   const hs_error_t err =

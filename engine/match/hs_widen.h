@@ -1,0 +1,33 @@
+// The form of a rule regex that Hyperscan scans: every bounded repeat
+// `{m,n}` (n > m) made unbounded, `{m,}`.
+//
+// Why: Hyperscan only tells which regexes *may* match; RE2 then searches the
+// exact regex for spans, and a regex without RE2 spans is no match
+// (regex_matcher.h). So Hyperscan may scan any wider regex. A bounded repeat
+// is what makes Hyperscan slow on the rules' regexes: a gap such as
+// `(?:\W+\w+){0,10}?` between a word list and a quotation mark unrolls into
+// ten copies of an NFA that runs from every trigger word on (the default
+// `quoted_report` veto: 46 us/KiB alone on the realistic posts, 8.7 with the
+// gap unbounded). Unbounded, the gap is one self-loop. The only price is an
+// RE2 search on a text where the gap is longer than n, which finds nothing.
+//
+// Widening keeps everything else byte for byte: escapes (`\{`, `\p{Greek}`,
+// `\x{41}`), character classes (`[{0,3}]`), `{n}` and `{m,}`, and the lazy
+// `?` after a repeat. A pattern with `\Q...\E` is returned unchanged.
+//
+// Thread-safety: pure function.
+#ifndef MODERATION_ENGINE_MATCH_HS_WIDEN_H_
+#define MODERATION_ENGINE_MATCH_HS_WIDEN_H_
+
+#include <string>
+#include <string_view>
+
+namespace moderation::match {
+
+// The pattern with each `{m,n}` (n > m) outside classes and escapes written
+// `{m,}`. Every text the pattern matches, the result matches too.
+std::string WidenBoundedRepeats(std::string_view pattern);
+
+}  // namespace moderation::match
+
+#endif  // MODERATION_ENGINE_MATCH_HS_WIDEN_H_
