@@ -11,6 +11,12 @@
 // gap unbounded). Unbounded, the gap is one self-loop. The only price is an
 // RE2 search on a text where the gap is longer than n, which finds nothing.
 //
+// A leading run of character classes is dropped as well: in
+// `(^|[^a-z0-9])[a-z0-9][a-z0-9\-]{1,40}\s*(\[\.\]|...)` Hyperscan must run
+// the classes from every letter of the text, while the rest starts at the
+// rare `[.]`; a text matching the pattern contains a match of the rest.
+// (spam.link.obfuscated on the realistic posts: 6.9 -> 1.3 us/KiB alone.)
+//
 // Widening keeps everything else byte for byte: escapes (`\{`, `\p{Greek}`,
 // `\x{41}`), character classes (`[{0,3}]`), `{n}` and `{m,}`, and the lazy
 // `?` after a repeat. A pattern with `\Q...\E` is returned unchanged.
@@ -27,6 +33,16 @@ namespace moderation::match {
 // The pattern with each `{m,n}` (n > m) outside classes and escapes written
 // `{m,}`. Every text the pattern matches, the result matches too.
 std::string WidenBoundedRepeats(std::string_view pattern);
+
+// Each top-level alternative without its leading atoms that hold no literal
+// character (classes, \s \w \d ., ^ $ \b, and groups of only those, with
+// any quantifier), when a literal follows and what is left cannot match the
+// empty string. Unchanged for a pattern with flag groups (`(?i)`, `(?P<`).
+// Every text the pattern matches, the result matches too.
+std::string DropLeadingClasses(std::string_view pattern);
+
+// What Hyperscan scans for a rule regex: DropLeadingClasses(WidenBoundedRepeats(p)).
+std::string HyperscanForm(std::string_view pattern);
 
 }  // namespace moderation::match
 

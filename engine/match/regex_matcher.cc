@@ -14,8 +14,9 @@ namespace {
 
 // HS_FLAG_SINGLEMATCH: we only need to know *whether* a regex matched; RE2
 // finds the spans. No HS_FLAG_UCP, so \w and \b are ASCII as in RE2.
-// Hyperscan scans each pattern's widened form (hs_widen.h), which matches
-// wherever the pattern does; RE2 decides on the exact pattern.
+// Hyperscan scans each pattern's HyperscanForm (hs_widen.h), which matches
+// wherever the pattern does, or the pattern itself if Hyperscan rejects that
+// form; RE2 decides on the exact pattern.
 constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 
 // The key of what was compiled. The layout of the entry stored under it has
@@ -24,7 +25,7 @@ constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SIN
 std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
   std::string material = absl::StrCat("regex-db-v2\n", hs_version(), "\n", kHsRegexFlags, "\n");
   for (uint32_t id : ids) {
-    const std::string scanned = WidenBoundedRepeats(patterns[id]);
+    const std::string scanned = HyperscanForm(patterns[id]);
     absl::StrAppend(&material, id, ":", scanned.size(), ":", scanned);
   }
   return util::Sha256Hex(material);
@@ -36,15 +37,13 @@ struct HsCompileOutcome {
   std::string message;
 };
 
-HsCompileOutcome TryHsCompile(const std::vector<std::string>& patterns,
+// forms[id]: what Hyperscan scans for pattern id.
+HsCompileOutcome TryHsCompile(const std::vector<std::string>& forms,
                               const std::vector<uint32_t>& ids) {
-  std::vector<std::string> widened;
-  widened.reserve(ids.size());
-  for (uint32_t id : ids) widened.push_back(WidenBoundedRepeats(patterns[id]));
   std::vector<const char*> expressions;
   std::vector<unsigned> flags(ids.size(), kHsRegexFlags);
   std::vector<unsigned> hs_ids(ids.begin(), ids.end());
-  for (const std::string& w : widened) expressions.push_back(w.c_str());
+  for (uint32_t id : ids) expressions.push_back(forms[id].c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
   const hs_error_t err =
@@ -153,9 +152,12 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
   if (accepted.empty()) return absl::OkStatus();
   const std::string full_key = CacheKey(patterns, accepted);
   if (RestoreFromCache(cache.LoadEntry(full_key), patterns.size())) return absl::OkStatus();
+  std::vector<std::string> forms;
+  forms.reserve(patterns.size());
+  for (const std::string& p : patterns) forms.push_back(HyperscanForm(p));
   bool deterministic = true;  // every rejection names its pattern
   while (!accepted.empty()) {
-    HsCompileOutcome outcome = TryHsCompile(patterns, accepted);
+    HsCompileOutcome outcome = TryHsCompile(forms, accepted);
     if (outcome.db != nullptr) {
       hs_db_ = std::move(outcome.db);
       break;
@@ -167,7 +169,12 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
       deterministic = false;
       break;
     }
-    fallbacks_.push_back({accepted[outcome.rejected_index], outcome.message});
+    const uint32_t rejected = accepted[outcome.rejected_index];
+    if (forms[rejected] != patterns[rejected]) {
+      forms[rejected] = patterns[rejected];  // the exact pattern, before RE2 takes it
+      continue;
+    }
+    fallbacks_.push_back({rejected, outcome.message});
     accepted.erase(accepted.begin() + outcome.rejected_index);
   }
   std::sort(fallbacks_.begin(), fallbacks_.end(),
