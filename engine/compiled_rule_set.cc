@@ -33,6 +33,8 @@ match::Attachment AttachmentFor(MatchMode mode) {
       return match::Attachment::kCompound;
     case MatchMode::kSubstring:
       return match::Attachment::kSubstring;
+    case MatchMode::kInflected:
+      return match::Attachment::kInflected;
   }
   return match::Attachment::kCompound;
 }
@@ -236,6 +238,7 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
 text::TermMode LexiconMode(MatchMode mode) {
   switch (mode) {
     case MatchMode::kWord:
+    case MatchMode::kInflected:  // the lexicon already lets a word carry an ending
       return text::TermMode::kWord;
     case MatchMode::kPrefix:
       return text::TermMode::kPrefix;

@@ -47,6 +47,18 @@ TEST(MatchModeTest, EachModeAcceptsExactlyItsAttachments) {
       {"word", "Heil Hitler", "H e i l H i t l e r", true},
       {"word", "Heil Hitler", "HeilHitler", true},
       {"word", "Heil Hitler", "Heil dir, Hitler", false},
+      {"inflected", "bring", "Ich bringe es", true},
+      {"inflected", "bring", "Er bringt es", true},
+      {"inflected", "bring", "Du bringst es", true},
+      {"inflected", "bring", "Wir b r i n g e n es", true},
+      {"inflected", "günstig", "Günstige Follower", true},
+      {"inflected", "günstig", "günstigsten", false},  // two endings
+      {"inflected", "bring", "Erbringen", false},      // the start is a word edge
+      {"inflected", "bring", "Bringdienst", false},    // not an ending
+      {"inflected", "ab", "aber", false},              // short words stay whole
+      {"inflected", "die", "dies", false},
+      {"inflected", "Blödmann", "Blödmanns", true},
+      {"inflected", "Blödmann", "Oberblödmann", false},
   };
   for (const ModeCase& c : cases) {
     auto rules = CompileYaml(RuleFile(c.words, c.mode));

@@ -73,6 +73,24 @@ TEST(PhraseTest, EveryEvasionClassCountsAsOneWord) {
   }
 }
 
+TEST(PhraseTest, InflectedSlotsTakeEndingsAndWordSlotsDoNot) {
+  const std::string inflected = OneRule(
+      "    phrases:\n"
+      "      - slots: [\"günstig\", \"Follower\"]\n"
+      "        match: inflected\n");
+  const std::string word = OneRule(
+      "    phrases:\n"
+      "      - slots: [\"günstig\", \"Follower\"]\n");
+  auto inflected_set = CompileYaml(inflected);
+  auto word_set = CompileYaml(word);
+  ASSERT_NE(inflected_set, nullptr);
+  ASSERT_NE(word_set, nullptr);
+  EXPECT_TRUE(Fires(*inflected_set, "Günstige Follower hier"));
+  EXPECT_TRUE(Fires(*inflected_set, "Follower, ganz günstig"));
+  EXPECT_FALSE(Fires(*word_set, "Günstige Follower hier"));
+  EXPECT_TRUE(Fires(*word_set, "Follower, ganz günstig"));
+}
+
 TEST(PhraseTest, SpanRunsFromTheFirstToTheLastMatchedWordInOriginalBytes) {
   auto set = CompileYaml(OneRule(kThreat));
   ASSERT_NE(set, nullptr);

@@ -79,6 +79,24 @@ bool IsInflectionEnding(std::string_view ending) {
   return false;
 }
 
+bool IsPhraseEnding(std::string_view ending) {
+  // Skeleton spelling; "l" never occurs (-> "i").
+  static constexpr std::array<std::string_view, 12> kEndings = {
+      "e", "en", "em", "er", "ern", "es", "s", "n", "st", "t", "et", "est"};
+  return std::find(kEndings.begin(), kEndings.end(), ending) != kEndings.end();
+}
+
+// After a kInflected term: a word edge, or an ending and then one.
+static bool InflectedEndOk(const text::SkeletonView& sk, size_t begin, size_t end) {
+  if (sk.IsWordEdge(end)) return true;
+  if (end - begin < kMinInflectedLetters) return false;
+  const size_t limit = std::min(sk.text.size(), end + kMaxEndingLength);
+  for (size_t q = end + 1; q <= limit; ++q) {
+    if (sk.IsWordEdge(q)) return IsPhraseEnding(std::string_view(sk.text).substr(end, q - end));
+  }
+  return false;
+}
+
 bool AcceptsMatch(const text::SkeletonView& sk, size_t begin, size_t end, Attachment attachment) {
   switch (attachment) {
     case Attachment::kWord:
@@ -91,6 +109,8 @@ bool AcceptsMatch(const text::SkeletonView& sk, size_t begin, size_t end, Attach
       return CompoundStartOk(sk, begin) && CompoundEndOk(sk, end);
     case Attachment::kSubstring:
       return true;
+    case Attachment::kInflected:
+      return sk.IsWordEdge(begin) && InflectedEndOk(sk, begin, end);
   }
   return false;
 }

@@ -27,6 +27,8 @@ enum class Attachment {
   kSuffix,     // end on a word edge
   kCompound,   // see file comment
   kSubstring,  // anywhere
+  kInflected,  // start on a word edge; end on one, or (for >= 4 letters)
+               // after an inflection ending (IsPhraseEnding) and then on one
 };
 
 // True if skeleton[begin, end) is a match under `attachment`.
@@ -36,6 +38,16 @@ bool AcceptsMatch(const text::SkeletonView& skeleton, size_t begin, size_t end,
 // True if `ending` (skeleton letters) is a German/English inflection ending a
 // compound head may carry: e en er ern es s n in innen (in skeleton spelling).
 bool IsInflectionEnding(std::string_view ending);
+
+// True if `ending` (skeleton letters) is an ending kInflected accepts: the
+// noun endings above plus the verb and adjective ones (e en em er ern es s n
+// st t et est, in skeleton spelling).
+bool IsPhraseEnding(std::string_view ending);
+
+// The minimum letters a kInflected term needs before an ending counts, so
+// short function words keep their meaning ("ab" is not "aber", "die" not
+// "dies", "wir" not "wirt").
+inline constexpr size_t kMinInflectedLetters = 4;
 
 // The compound checks of kCompound, one side each: a compound head may start
 // at `begin` (a word edge, or after a real modifier), and may end at `end`

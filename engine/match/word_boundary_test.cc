@@ -22,6 +22,8 @@ const char* AttachmentName(Attachment a) {
       return "compound";
     case Attachment::kSubstring:
       return "substring";
+    case Attachment::kInflected:
+      return "inflected";
   }
   return "?";
 }

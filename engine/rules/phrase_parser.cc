@@ -15,8 +15,8 @@ const std::vector<std::string_view> kSlotKeys = {"words", "optional", "match", "
                                                  "not_preceded_by"};
 const std::vector<std::string_view> kUnlessKeys = {"words", "regex", "within", "condition"};
 // In the order of MatchMode's enumerators, so an index casts.
-const std::vector<std::string_view> kMatchModes = {"word", "prefix", "suffix", "compound",
-                                                   "substring"};
+const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
+                                                   "compound", "substring", "inflected"};
 
 MatchMode ModeOr(MapReader* map, MatchMode fallback) {
   const std::optional<size_t> mode = map->Enum("match", kMatchModes);

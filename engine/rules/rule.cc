@@ -14,6 +14,8 @@ const char* MatchModeName(MatchMode m) {
       return "compound";
     case MatchMode::kSubstring:
       return "substring";
+    case MatchMode::kInflected:
+      return "inflected";
   }
   return "unknown";
 }

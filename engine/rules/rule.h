@@ -27,6 +27,8 @@ enum class MatchMode {
   kCompound,   // alone, or as the head of a compound whose first part has >= 3
                // letters; optionally followed by a German inflection ending
   kSubstring,  // anywhere, even inside other words ("*term*"): dangerous
+  kInflected,  // the whole word, or (with >= 4 letters) the word with an inflection
+               // ending (bring -> bringt, günstig -> günstige)
 };
 
 const char* MatchModeName(MatchMode m);

@@ -19,8 +19,8 @@ const std::vector<std::string_view> kRuleKeys = {
     "score",  "action",   "mode",   "reason", "legal_ground", "note", "examples",
     "phrase", "phrases",  "fields", "unless", "dsa_category"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
-const std::vector<std::string_view> kMatchModes = {"word", "prefix", "suffix", "compound",
-                                                   "substring"};
+const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
+                                                   "compound", "substring", "inflected"};
 const std::vector<std::string_view> kActions = {"flag", "block"};
 const std::vector<std::string_view> kRuleModes = {"enforce", "shadow"};
 const std::vector<std::string_view> kViews = {"folded", "raw"};

@@ -16,7 +16,8 @@ std::optional<std::string> TermSkeletonProblem(const Term& term, const char* wha
   }
   size_t letters = 0;
   for (char c : skeleton) letters += c != ' ';
-  const size_t minimum = term.mode == MatchMode::kWord ? 2 : 3;
+  const size_t minimum =
+      term.mode == MatchMode::kWord || term.mode == MatchMode::kInflected ? 2 : 3;
   if (letters == 0)
     return absl::StrCat(what, " '", term.text, "' has no letters after normalisation");
   if (letters >= minimum) return std::nullopt;
