@@ -75,20 +75,23 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # shares) a little. Raise them as the rules improve; the issue 10 targets are
 # recall 0.95, every category 0.90, civil flagged 0.03, civil blocked 0.01.
 # Batch 5 (2026-12-03) added 137 unseen validation posts written to avoid
-# stock phrases, which lowered validation extremism and selfharm.
-REALISTIC_DEV_FLOORS=(--min-recall 0.95
-  --min-category-recall insult=0.92 --min-category-recall threat=0.96
+# stock phrases, which lowered validation extremism and selfharm. Batches
+# 9-11 (the evening of 2026-12-03) added 396 validation posts; their civil
+# posts put validation civil at 1.9 % flagged and 1.1 % blocked, just under
+# these ceilings.
+REALISTIC_DEV_FLOORS=(--min-recall 0.96
+  --min-category-recall insult=0.94 --min-category-recall threat=0.96
   --min-category-recall harm_wish=0.94 --min-category-recall incitement=0.95
-  --min-category-recall hate=0.97 --min-category-recall extremism=0.97
-  --min-category-recall sexual=0.94 --min-category-recall selfharm=0.97
-  --min-category-recall spam=0.92 --min-category-recall pii=0.93
+  --min-category-recall hate=0.98 --min-category-recall extremism=0.98
+  --min-category-recall sexual=0.96 --min-category-recall selfharm=0.98
+  --min-category-recall spam=0.93 --min-category-recall pii=0.96
   --max-civil-flagged 0.005 --max-civil-blocked 0.003)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.67
-  --min-category-recall insult=0.77 --min-category-recall threat=0.57
-  --min-category-recall harm_wish=0.68 --min-category-recall incitement=0.46
-  --min-category-recall hate=0.78 --min-category-recall extremism=0.75
-  --min-category-recall sexual=0.55 --min-category-recall selfharm=0.74
-  --min-category-recall spam=0.72 --min-category-recall pii=0.80
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.71
+  --min-category-recall insult=0.78 --min-category-recall threat=0.56
+  --min-category-recall harm_wish=0.75 --min-category-recall incitement=0.53
+  --min-category-recall hate=0.78 --min-category-recall extremism=0.77
+  --min-category-recall sexual=0.65 --min-category-recall selfharm=0.80
+  --min-category-recall spam=0.73 --min-category-recall pii=0.86
   --max-civil-flagged 0.02 --max-civil-blocked 0.012)
 
 names=()
