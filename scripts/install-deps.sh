@@ -12,6 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libhyperscan-dev libre2-dev libabsl-dev libfyaml-dev libicu-dev
   libutf8proc-dev libssl-dev nlohmann-json3-dev
+  libsimdjson-dev # modctl scan parses its JSON Lines input with simdjson (server/modctl/fast_post_reader.h)
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   python3

@@ -550,11 +550,12 @@ TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
   const std::vector<std::string> out = Lines(r.out);
   ASSERT_EQ(out.size(), judged) << r.out;
   size_t next = 0;
+  bool saw_decision = false;
   for (size_t i = 0; i < table.size(); ++i) {
     const ScanLine& want = table[i];
     if (want.blank) continue;
     SCOPED_TRACE(absl::StrCat("input line ", i + 1, ": ", want.input));
-    const json got = json::parse(out[next++], nullptr, /*allow_exceptions=*/false);
+    json got = json::parse(out[next++], nullptr, /*allow_exceptions=*/false);
     ASSERT_TRUE(got.is_object()) << out[next - 1];
     EXPECT_EQ(got["id"], want.id);
     if (want.decision.empty()) {
@@ -563,10 +564,28 @@ TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
       EXPECT_THAT(got.value("error", ""), HasSubstr(want.error));
       continue;
     }
-    EXPECT_EQ(Keys(got), kDecisionKeys);
+    // Lean: the documented keys, the five arrays only when not empty, the
+    // rule set on the first decision line only (one community throughout).
+    const std::set<std::string> keys = Keys(got);
+    EXPECT_TRUE(std::includes(kDecisionKeys.begin(), kDecisionKeys.end(), keys.begin(), keys.end()))
+        << got;
+    for (const char* key : {"id", "decision", "score"}) EXPECT_TRUE(got.contains(key)) << key;
+    for (const char* key : {"matches", "shadow", "rules", "shadow_rules", "reasons"}) {
+      if (got.contains(key)) {
+        EXPECT_FALSE(got[key].empty()) << key << " written empty";
+      } else {
+        got[key] = json::array();
+      }
+    }
+    const bool first_decision = !saw_decision;
+    saw_decision = true;
+    EXPECT_EQ(got.contains("ruleset_hash"), first_decision) << got;
+    if (first_decision) {
+      EXPECT_THAT(got.value("ruleset_hash", ""), StartsWith("sha256:"));
+      EXPECT_TRUE(got.contains("ruleset_id") && got.contains("ruleset_version")) << got;
+    }
     EXPECT_EQ(got["decision"], want.decision);
     EXPECT_TRUE(got["score"].is_number());
-    EXPECT_THAT(got.value("ruleset_hash", ""), StartsWith("sha256:"));
     const json post = json::parse(want.input);
     ExpectSpansQuoteTheInput(got["matches"], post);
     ExpectSpansQuoteTheInput(got["shadow"], post);
@@ -581,6 +600,54 @@ TEST(ModctlScanTest, AnswersEveryNonBlankLineInOrderWithTheContractShape) {
       EXPECT_THAT(got["rules"], IsEmpty());
     }
     EXPECT_EQ(got["reasons"].empty(), got["rules"].empty()) << "a fired rule must give its reason";
+  }
+}
+
+// --verbose writes every key on every line; the lean default says the same
+// with fewer bytes: each lean line is its verbose line without empty arrays
+// and without a rule set equal to the previous decision line's.
+TEST(ModctlScanTest, VerboseWritesEveryKeyAndLeanOmitsOnlyWhatItMay) {
+  const std::string input = R"({"id":"a","text":"Du Oberbl0edm@nn, ich bring dich um!"})"
+                            "\n"
+                            R"({"id":"b","text":"Die Regierung hat versagt."})"
+                            "\n"
+                            R"({"id":"c","text":"Du Oberblödmann!","community":"gaming-en"})"
+                            "\n"
+                            R"({"id":"d","text":)"
+                            "\n"
+                            R"({"id":"e","text":"Du Oberblödmann!","community":"gaming-en"})"
+                            "\n"
+                            R"({"id":"f","text":"Du Dummb4tz"})"
+                            "\n";
+  const ProcessResult verbose =
+      Modctl({"scan", "--rules", kRules, "--cache-dir", kCacheDir, "--verbose"}, WithStdin(input));
+  const ProcessResult lean =
+      Modctl({"scan", "--rules", kRules, "--cache-dir", kCacheDir}, WithStdin(input));
+  ExpectRanToCompletion(verbose);
+  ExpectRanToCompletion(lean);
+  ASSERT_EQ(verbose.exit_code, 0) << verbose.err;
+  ASSERT_EQ(lean.exit_code, 0) << lean.err;
+  const std::vector<std::string> v = Lines(verbose.out), l = Lines(lean.out);
+  ASSERT_EQ(v.size(), 6u) << verbose.out;
+  ASSERT_EQ(l.size(), 6u) << lean.out;
+  // Lines that carry the rule set in lean form: a, c (another community),
+  // f (back to the default's); the error line d carries none.
+  const std::set<std::string> named = {"a", "c", "f"};
+  for (size_t i = 0; i < v.size(); ++i) {
+    SCOPED_TRACE(v[i]);
+    json full = json::parse(v[i]);
+    if (full.contains("error")) {
+      EXPECT_EQ(l[i], v[i]);
+      continue;
+    }
+    EXPECT_EQ(Keys(full), kDecisionKeys);
+    for (const char* key : {"matches", "shadow", "rules", "shadow_rules", "reasons"}) {
+      if (full[key].empty()) full.erase(key);
+    }
+    if (!named.count(full["id"].get<std::string>())) {
+      for (const char* key : {"ruleset_id", "ruleset_version", "ruleset_hash"}) full.erase(key);
+    }
+    EXPECT_EQ(l[i], full.dump());
   }
 }
 

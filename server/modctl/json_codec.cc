@@ -1,5 +1,7 @@
 #include "server/modctl/json_codec.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -72,65 +74,21 @@ absl::Status ReadTextFields(const json& object, Post* post) {
   return absl::OkStatus();
 }
 
-// A JSON string exactly as DumpLine writes it: '"', '\\' and control
-// characters escaped (the named ones as \n etc., the rest as \u00xx), all
-// else as is. Text that is not valid UTF-8 (never in our own decisions) goes
-// through DumpLine, for its replacement characters.
-void AppendString(std::string_view s, std::string* out) {
-  if (!text::ValidateUtf8(s).ok()) {
-    *out += DumpLine(json(std::string(s)));
-    return;
-  }
-  out->push_back('"');
-  size_t clean = 0;  // s[clean, i) needs no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + clean, i - clean);
-    clean = i + 1;
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
-    }
-  }
-  out->append(s.data() + clean, s.size() - clean);
-  out->push_back('"');
-}
-
 // Writes one JSON object; the caller gives the keys in DumpLine's order,
 // which is sorted (nlohmann::json objects keep their keys in a std::map).
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
   // Writes the key and returns the output, for the value to be appended.
-  std::string* Key(const char* key) {
-    absl::StrAppend(out_, first_ ? "\"" : ",\"", key, "\":");
+  std::string* Key(std::string_view key) {
+    out_->append(first_ ? "\"" : ",\"", first_ ? 1 : 2);
+    out_->append(key);
+    out_->append("\":", 2);
     first_ = false;
     return out_;
   }
-  void String(const char* key, std::string_view value) { AppendString(value, Key(key)); }
-  void Number(const char* key, uint32_t value) { absl::StrAppend(Key(key), value); }
+  void String(const char* key, std::string_view value) { AppendJsonString(value, Key(key)); }
+  void Number(const char* key, uint64_t value) { absl::StrAppend(Key(key), value); }
   void Close() { out_->push_back('}'); }
 
  private:
@@ -165,7 +123,7 @@ void AppendStrings(const Range& items, Text text_of, std::string* out) {
   for (const auto& item : items) {
     if (!first) out->push_back(',');
     first = false;
-    AppendString(text_of(item), out);
+    AppendJsonString(text_of(item), out);
   }
   out->push_back(']');
 }
@@ -195,29 +153,116 @@ absl::StatusOr<Post> PostFromJsonLine(std::string_view line, json* id) {
   return post;
 }
 
-std::string DecisionLine(const json& id, const Decision& d) {
+namespace {
+
+// nlohmann's number format; 0 (every ALLOW) without building a json value.
+void AppendScore(double score, std::string* out) {
+  if (score == 0 && !std::signbit(score)) {
+    out->append("0.0");
+    return;
+  }
+  *out += DumpLine(json(score));
+}
+
+}  // namespace
+
+void AppendDecisionLine(std::string_view id_json, const Decision& d, const DecisionLineParts& parts,
+                        std::string* out) {
   const auto rule_id = [](const RuleHit& hit) -> const std::string& { return hit.rule_id; };
   const auto itself = [](const std::string& text) -> const std::string& { return text; };
+  const bool all = parts.empty_arrays;
+  ObjectWriter decision(out);
+  decision.String("decision", VerdictName(d.verdict));
+  decision.Key("id")->append(id_json);
+  const bool spans =
+      std::any_of(d.hits.begin(), d.hits.end(), [](const RuleHit& h) { return !h.spans.empty(); });
+  if (all || spans) AppendSpans(d.hits, decision.Key("matches"));
+  if (all || !d.reasons.empty()) AppendStrings(d.reasons, itself, decision.Key("reasons"));
+  if (all || !d.hits.empty()) AppendStrings(d.hits, rule_id, decision.Key("rules"));
+  if (parts.ruleset) {
+    decision.String("ruleset_hash", d.ruleset_hash);
+    decision.String("ruleset_id", d.ruleset_id);
+    decision.String("ruleset_version", d.ruleset_version);
+  }
+  AppendScore(d.score, decision.Key("score"));
+  const bool shadow_spans = std::any_of(d.shadow_hits.begin(), d.shadow_hits.end(),
+                                        [](const RuleHit& h) { return !h.spans.empty(); });
+  if (all || shadow_spans) AppendSpans(d.shadow_hits, decision.Key("shadow"));
+  if (all || !d.shadow_hits.empty())
+    AppendStrings(d.shadow_hits, rule_id, decision.Key("shadow_rules"));
+  decision.Close();
+}
+
+void AppendErrorLine(std::string_view id_json, size_t line_number, std::string_view message,
+                     std::string* out) {
+  ObjectWriter error(out);
+  error.String("error", message);
+  error.Key("id")->append(id_json.empty() ? std::string_view("null") : id_json);
+  error.Number("line", line_number);
+  error.Close();
+}
+
+std::string IdJson(const json& id) {
+  if (!id.is_string()) return DumpLine(id);
+  std::string out;
+  AppendJsonString(id.get_ref<const std::string&>(), &out);
+  return out;
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  // '"', '\\' and control characters escaped (the named ones as \n etc., the
+  // rest as \u00xx), all else as is, in one pass. Text that is not valid
+  // UTF-8 (never in our own decisions) is taken back and goes through
+  // DumpLine, for its replacement characters.
+  const size_t start = out->size();
+  out->push_back('"');
+  size_t clean = 0;  // s[clean, i) needs no escaping
+  unsigned char high = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    high |= c;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + clean, i - clean);
+    clean = i + 1;
+    switch (c) {
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      default:
+        absl::StrAppend(out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  if ((high & 0x80) != 0 && !text::ValidateUtf8(s).ok()) {
+    out->resize(start);
+    *out += DumpLine(json(std::string(s)));
+    return;
+  }
+  out->append(s.data() + clean, s.size() - clean);
+  out->push_back('"');
+}
+
+std::string DecisionLine(const json& id, const Decision& d) {
   std::string out;
   out.reserve(256);
-  ObjectWriter decision(&out);
-  decision.String("decision", VerdictName(d.verdict));
-  // A string or an integer, as it came.
-  if (id.is_string()) {
-    decision.String("id", id.get_ref<const std::string&>());
-  } else {
-    *decision.Key("id") += DumpLine(id);
-  }
-  AppendSpans(d.hits, decision.Key("matches"));
-  AppendStrings(d.reasons, itself, decision.Key("reasons"));
-  AppendStrings(d.hits, rule_id, decision.Key("rules"));
-  decision.String("ruleset_hash", d.ruleset_hash);
-  decision.String("ruleset_id", d.ruleset_id);
-  decision.String("ruleset_version", d.ruleset_version);
-  *decision.Key("score") += DumpLine(json(d.score));  // nlohmann's number format
-  AppendSpans(d.shadow_hits, decision.Key("shadow"));
-  AppendStrings(d.shadow_hits, rule_id, decision.Key("shadow_rules"));
-  decision.Close();
+  AppendDecisionLine(IdJson(id), d, DecisionLineParts{}, &out);
   return out;
 }
 

@@ -39,6 +39,31 @@ absl::StatusOr<Post> PostFromJsonLine(std::string_view line, nlohmann::json* id)
 // judging a short post. `id` is the line's id as read (string or integer).
 std::string DecisionLine(const nlohmann::json& id, const Decision& decision);
 
+// Which optional parts a decision line holds. id, decision and score are
+// always there; matches, shadow, rules, shadow_rules and reasons are written
+// when not empty, or always with empty_arrays; the ruleset_* fields with
+// ruleset.
+struct DecisionLineParts {
+  bool empty_arrays = true;
+  bool ruleset = true;
+};
+
+// Appends the decision line (without '\n') to *out, the keys sorted as in
+// DecisionLine. id_json is the id as JSON text (IdJson).
+void AppendDecisionLine(std::string_view id_json, const Decision& decision,
+                        const DecisionLineParts& parts, std::string* out);
+
+// Appends {"error", "id", "line"}: exactly DumpLine(ErrorToJson(...)), with
+// id null when id_json is empty.
+void AppendErrorLine(std::string_view id_json, size_t line_number, std::string_view message,
+                     std::string* out);
+
+// The JSON text of an id (a string or an integer), as DumpLine writes it.
+std::string IdJson(const nlohmann::json& id);
+
+// Appends s as a JSON string exactly as DumpLine writes it.
+void AppendJsonString(std::string_view s, std::string* out);
+
 nlohmann::json ErrorToJson(const nlohmann::json& id, size_t line_number,
                            const std::string& message);
 

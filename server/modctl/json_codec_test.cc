@@ -301,6 +301,57 @@ TEST(DecisionLineTest, WritesOneLineThatParsesBack) {
   EXPECT_EQ(json::parse(line)["matches"][0]["text"], "line one\nline two\r\n\ttab");
 }
 
+TEST(AppendErrorLineTest, IsExactlyDumpLineOfErrorToJson) {
+  const std::pair<json, std::string> kCases[] = {{"p1", "missing field 'text'"},
+                                                 {nullptr, "not valid JSON (or not valid UTF-8)"},
+                                                 {7, "quote \" backslash \\ \n"},
+                                                 {json(18446744073709551615ull), "x"},
+                                                 {"bad \xff id", "bad \xc3 message"}};
+  for (const auto& [id, message] : kCases) {
+    std::string line;
+    AppendErrorLine(id.is_null() ? "" : IdJson(id), 12, message, &line);
+    EXPECT_EQ(line, DumpLine(ErrorToJson(id, 12, message)));
+  }
+}
+
+TEST(DecisionLineTest, LeanPartsDropEmptyArraysAndTheRuleSet) {
+  const DecisionLineParts lean{.empty_arrays = false, .ruleset = false};
+  std::string allow;
+  AppendDecisionLine("\"p1\"", Decision{}, lean, &allow);
+  EXPECT_EQ(allow, R"({"decision":"ALLOW","id":"p1","score":0.0})");
+
+  // Every non-empty array stays, with the same bytes as the full line.
+  const Decision d = SampleDecision();
+  std::string line;
+  AppendDecisionLine("7", d, lean, &line);
+  json full = json::parse(DecisionLine(7, d));
+  for (const char* key : {"ruleset_id", "ruleset_version", "ruleset_hash"}) full.erase(key);
+  EXPECT_EQ(line, DumpLine(full));
+
+  // The rule set alone; a hit without spans keeps "rules" without "matches".
+  Decision condition_only;
+  condition_only.verdict = Verdict::kFlag;
+  condition_only.hits = {d.hits[1]};
+  condition_only.ruleset_hash = "sha256:abc";
+  std::string named;
+  AppendDecisionLine("1", condition_only, {.empty_arrays = false, .ruleset = true}, &named);
+  EXPECT_EQ(named,
+            R"({"decision":"FLAG","id":1,"rules":["spam.new_account_links"],)"
+            R"("ruleset_hash":"sha256:abc","ruleset_id":"","ruleset_version":"","score":0.0})");
+}
+
+TEST(DecisionLineTest, ScoreZeroFastPathMatchesDumpLine) {
+  for (const double score : {0.0, -0.0}) {
+    Decision d;
+    d.score = score;
+    std::string line;
+    AppendDecisionLine("1", d, {}, &line);
+    json value = json::parse(line);
+    value["score"] = score;
+    EXPECT_EQ(line, DumpLine(value)) << score;
+  }
+}
+
 TEST(DumpLineTest, ReplacesInvalidUtf8InsteadOfThrowing) {
   const json value = {{"id", "p\xff"}, {"error", "bad \xc3"}};
   std::string line;

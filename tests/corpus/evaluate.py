@@ -8,8 +8,9 @@
 The corpus is JSONL from generate_corpus.py ({"id", "text", "label", "class",
 ...}). Each row is sent to `modctl scan --rules DIR` on stdin as {"id", "text"};
 modctl answers one JSON line per input, in order, with "id", "decision"
-(ALLOW / FLAG / BLOCK), "score", "matches", "shadow", "ruleset_version", or
-with "error".
+(ALLOW / FLAG / BLOCK), "score", "matches" and "shadow" (left out when
+empty), "ruleset_version" (on the first line and where it changes), or with
+"error".
 
 A row counts as caught (abusive) or as a false positive (clean) when its
 decision is FLAG or BLOCK. Rows answered with "error" are never caught and
