@@ -11,79 +11,84 @@
 namespace moderation::server::pulse {
 namespace {
 
-// General punctuation (U+2000..U+203F: dashes, typographic quotes) starts
-// with E2 80; everything else non-ASCII counts as a letter.
-size_t SeparatorLength(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return letter ? 0 : 1;
-  }
-  if (c == 0xE2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) {
-    return std::min<size_t>(3, s.size() - i);
-  }
-  return 0;
+// Whether byte i of a text is part of a word: ASCII letters and every
+// non-ASCII byte except the lead E2 80 of General punctuation (U+2000..
+// U+203F: dashes, typographic quotes), which separates.
+inline bool InWord(const unsigned char* p, size_t i, size_t n) {
+  const unsigned char c = p[i];
+  if (c < 0x80) return static_cast<unsigned char>((c | 0x20) - 'a') < 26;
+  return c != 0xE2 || i + 1 >= n || p[i + 1] != 0x80;
 }
 
-// Appends the folded form of `word` (ASCII and Ä Ö Ü lower-cased).
-void AppendFolded(std::string_view word, std::string* out) {
-  for (size_t i = 0; i < word.size(); ++i) {
-    auto c = static_cast<unsigned char>(word[i]);
-    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
-    if (c == 0xC3 && i + 1 < word.size()) {
-      auto next = static_cast<unsigned char>(word[i + 1]);
-      if (next == 0x84 || next == 0x96 || next == 0x9C)
-        next = static_cast<unsigned char>(next + 0x20);
-      out->push_back(static_cast<char>(c));
-      out->push_back(static_cast<char>(next));
-      ++i;
+// Writes the folded form of `word` (ASCII and Ä Ö Ü lower-cased) to out
+// and returns its end. A word's ASCII bytes are letters, so setting bit 5
+// lower-cases them; a byte after C3 is taken as it is, unless it makes
+// Ä Ö Ü.
+inline char* WriteFolded(const unsigned char* word, size_t size, char* out) {
+  for (size_t i = 0; i < size; ++i) {
+    const unsigned char c = word[i];
+    if (c < 0x80) {
+      *out++ = static_cast<char>(c | 0x20);
       continue;
     }
-    out->push_back(static_cast<char>(c));
+    *out++ = static_cast<char>(c);
+    if (c == 0xC3 && i + 1 < size) {
+      const unsigned char next = word[++i];
+      const bool upper_umlaut = next == 0x84 || next == 0x96 || next == 0x9C;
+      *out++ = static_cast<char>(upper_umlaut ? next + 0x20 : next);
+    }
   }
+  return out;
 }
 
 uint64_t Hash(std::string_view term) { return std::hash<std::string_view>{}(term) | 1; }
 
-void TokenizePart(std::string_view text, std::string* buf, size_t* prev_start, PostTerms* out) {
+// The words of `text` appended to buf from *end on (each after a space),
+// their terms to *out. *prev_start is where the previous content word
+// starts in buf (npos: none to pair with).
+void TokenizePart(std::string_view text, char* buf, size_t* end, size_t* prev_start,
+                  PostTerms* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
   size_t i = 0;
-  while (i < text.size() && out->count < kMaxPostTerms) {
-    if (const size_t sep = SeparatorLength(text, i); sep > 0) {
+  while (i < n && out->count < kMaxPostTerms) {
+    if (!InWord(p, i, n)) {
       // A mention (@name) is a person's name: skip it, and do not pair
       // across it.
-      if (text[i] == '@') {
+      if (p[i] == '@') {
         ++i;
-        while (i < text.size() && SeparatorLength(text, i) == 0) ++i;
+        while (i < n && InWord(p, i, n)) ++i;
         *prev_start = std::string::npos;
         continue;
       }
-      i += sep;
+      i += p[i] < 0x80 ? 1 : std::min<size_t>(3, n - i);
       continue;
     }
     const size_t start = i;
-    while (i < text.size() && SeparatorLength(text, i) == 0) ++i;
-    const std::string_view raw = text.substr(start, i - start);
+    while (i < n && InWord(p, i, n)) ++i;
+    const size_t size = i - start;
     // A URL ("https://…", "www.…"): skip to the next space.
-    if (text.substr(i, 3) == "://" || raw == "www") {
-      while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+    if ((n - i >= 3 && p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/') ||
+        text.substr(start, size) == "www") {
+      while (i < n && p[i] != ' ' && p[i] != '\n') ++i;
       *prev_start = std::string::npos;
       continue;
     }
-    if (raw.size() < 3) continue;  // short words neither count nor break a pair
-    const size_t word_start = buf->size() + 1;
-    buf->push_back(' ');
-    AppendFolded(raw.substr(0, kMaxTopicBytes), buf);
-    const std::string_view word(buf->data() + word_start, buf->size() - word_start);
+    if (size < 3) continue;  // short words neither count nor break a pair
+    const size_t word_start = *end + 1;
+    buf[*end] = ' ';
+    const char* word_end = WriteFolded(p + start, std::min(size, kMaxTopicBytes), buf + word_start);
+    const std::string_view word(buf + word_start, static_cast<size_t>(word_end - buf) - word_start);
     if (IsStopWord(word)) {
-      buf->resize(word_start - 1);
       *prev_start = std::string::npos;
       continue;
     }
+    *end = word_start + word.size();
     out->terms[out->count] = word;
     out->hashes[out->count] = Hash(word);
     ++out->count;
     if (*prev_start != std::string::npos && out->count < kMaxPostTerms) {
-      const std::string_view pair(buf->data() + *prev_start, buf->size() - *prev_start);
+      const std::string_view pair(buf + *prev_start, *end - *prev_start);
       out->terms[out->count] = pair;
       out->hashes[out->count] = Hash(pair);
       ++out->count;
@@ -92,24 +97,25 @@ void TokenizePart(std::string_view text, std::string* buf, size_t* prev_start, P
   }
 }
 
+// Each word takes at most its own bytes and a space.
+constexpr size_t kTermBufferBytes = 2 * kMaxTopicText;
+
 }  // namespace
 
 void Tokenize(std::string_view title, std::string_view body, PostTerms* out) {
-  thread_local std::string buf;
-  buf.clear();
-  // Folding keeps lengths and adds one space per word, so the views taken
-  // below never see the buffer move.
-  buf.reserve(2 * kMaxTopicText + 8);
+  thread_local char buf[kTermBufferBytes];
+  size_t end = 0;
   out->count = 0;
   title = title.substr(0, kMaxTopicText);
   body = body.substr(0, kMaxTopicText - title.size());
   size_t prev_start = std::string::npos;
-  TokenizePart(title, &buf, &prev_start, out);
+  TokenizePart(title, buf, &end, &prev_start, out);
   prev_start = std::string::npos;
-  TokenizePart(body, &buf, &prev_start, out);
+  TokenizePart(body, buf, &end, &prev_start, out);
 }
 
 static_assert(kTopicSlots % 16 == 0, "Find compares tags 16 at a time");
+static_assert(kTopicSlots <= 64, "smallest_slots_ has a bit per slot");
 
 int SpaceSaving::Find(uint64_t hash) const {
   // Slots whose tag (the hash's top byte) matches, then the full hash: at
@@ -138,18 +144,28 @@ void SpaceSaving::Add(uint64_t hash, std::string_view term, uint32_t weight) {
   total_ += weight;
   if (const int i = Find(hash); i >= 0) {
     counts_[i] += weight;
+    // A slot of the smallest count that grew is no longer one.
+    if (weight != 0) smallest_slots_ &= ~(uint64_t{1} << i);
     return;
   }
   // The first free slot, else the first with the smallest count: free
   // slots count 0, so both are the first slot of the smallest count.
-  uint32_t smallest = counts_[0];
-  for (int i = 1; i < kTopicSlots; ++i) smallest = std::min(smallest, counts_[i]);
-  int slot = 0;
-  while (counts_[slot] != smallest) ++slot;
-  errors_[slot] = smallest;
-  counts_[slot] = smallest + weight;
+  if (smallest_slots_ == 0) FindSmallest();
+  const int slot = std::countr_zero(smallest_slots_);
+  errors_[slot] = smallest_;
+  counts_[slot] = smallest_ + weight;
+  if (weight != 0) smallest_slots_ &= ~(uint64_t{1} << slot);
   SetHash(slot, hash);
   terms_[slot].assign(term.substr(0, kMaxTopicBytes));
+}
+
+void SpaceSaving::FindSmallest() {
+  uint32_t smallest = counts_[0];
+  for (int i = 1; i < kTopicSlots; ++i) smallest = std::min(smallest, counts_[i]);
+  uint64_t slots = 0;
+  for (int i = 0; i < kTopicSlots; ++i) slots |= uint64_t{counts_[i] == smallest} << i;
+  smallest_ = smallest;
+  smallest_slots_ = slots;
 }
 
 uint32_t SpaceSaving::Count(uint64_t hash) const {
@@ -159,6 +175,7 @@ uint32_t SpaceSaving::Count(uint64_t hash) const {
 
 void SpaceSaving::Decay() {
   total_ /= 2;
+  smallest_slots_ = 0;  // counts change: found again by the next Add
   for (int i = 0; i < kTopicSlots; ++i) {
     counts_[i] /= 2;
     errors_[i] /= 2;

@@ -84,6 +84,8 @@ class SpaceSaving {
     hashes_[slot] = hash;
     tags_[slot] = Tag(hash);
   }
+  // Sets smallest_ and smallest_slots_ from the counts.
+  void FindSmallest();
 
   // Slot by slot, in separate arrays so that the searches of Add read
   // only the tags (the match, a byte of each hash, 16 compared at once) or
@@ -94,6 +96,12 @@ class SpaceSaving {
   std::array<uint32_t, kTopicSlots> errors_{};
   std::array<std::string, kTopicSlots> terms_{};
   uint64_t total_ = 0;
+  // The slots whose count is the smallest of all (bit i: slot i), and that
+  // count; 0 = not known, found again by the next Add that needs it. Add
+  // keeps them as counts grow, so most new terms find their slot without
+  // a search (the smallest count changes only when all its slots grew).
+  uint64_t smallest_slots_ = 0;
+  uint32_t smallest_ = 0;
 };
 
 struct RisingTopic {
