@@ -68,6 +68,8 @@ __attribute__((target("avx2,popcnt"))) NearCounts CountNearAvx2(const NearScan& 
         Popcount64(_mm256_xor_si256(_mm256_loadu_si256(f + 1), fingerprint)), bits);
     const int far = _mm256_movemask_pd(_mm256_castsi256_pd(far_low)) |
                     (_mm256_movemask_pd(_mm256_castsi256_pd(far_high)) << 4);
+    // Most posts copy nothing: time and author only for near fingerprints.
+    if (far == 0xFF) continue;
     const __m256i seconds = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i));
     // Unsigned seconds >= oldest: max(seconds, oldest) == seconds.
     const int recent = _mm256_movemask_ps(
@@ -95,6 +97,8 @@ __attribute__((target("avx512f,avx512vl,avx512vpopcntdq,popcnt"))) NearCounts Co
     const __m512i distance =
         _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(s.fingerprints + i), fingerprint));
     const __mmask8 near = _mm512_cmple_epu64_mask(distance, bits);
+    // Most posts copy nothing: time and author only for near fingerprints.
+    if (near == 0) continue;
     const __mmask8 recent = _mm256_cmpge_epu32_mask(
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i)), oldest);
     const __mmask8 same = _mm256_cmpeq_epi32_mask(

@@ -18,15 +18,18 @@ struct Table {
 
 // Entries 0 to 20 bits away from `fingerprint` (around the 10-bit radius),
 // seconds on both sides of `oldest` (and at the top of the range), authors
-// from a few, 0 among them.
-Table RandomTable(std::mt19937_64& rng, uint32_t size, uint64_t fingerprint, uint32_t oldest) {
+// from a few, 0 among them. One entry in `related_one_in` is such a
+// neighbour; the others are random (about 32 bits away).
+Table RandomTable(std::mt19937_64& rng, uint32_t size, uint64_t fingerprint, uint32_t oldest,
+                  uint32_t related_one_in = 1) {
   Table t;
   const uint32_t kAuthors[] = {0, 7, 8, 0xFFFFFFFFu};
   for (uint32_t i = 0; i < size; ++i) {
     uint64_t f = fingerprint;
     const int flips = static_cast<int>(rng() % 21);
     for (int k = 0; k < flips; ++k) f ^= uint64_t{1} << (rng() % 64);
-    t.fingerprints.push_back(rng() % 8 == 0 ? rng() : f);
+    const bool related = rng() % related_one_in == 0 && rng() % 8 != 0;
+    t.fingerprints.push_back(related ? f : rng());
     t.authors.push_back(kAuthors[rng() % 4]);
     const uint32_t r = static_cast<uint32_t>(rng() % 7);
     t.seconds.push_back(r == 0 ? 0xFFFFFFF0u : r < 4 ? oldest + r - 2 : oldest + 100 * r);
@@ -64,6 +67,42 @@ TEST(NearScanTest, EveryVariantCountsAsTheScalarOne) {
   }
   // The tables were near the radius: many near, many not.
   EXPECT_GT(near_total, 100000);
+}
+
+// As in ordinary traffic, most groups of eight entries hold no near
+// fingerprint (the vector variants skip their times and authors) and a
+// few hold one or two.
+TEST(NearScanTest, EveryVariantCountsAsTheScalarOneWhenFewAreNear) {
+  std::mt19937_64 rng(5);
+  int near_total = 0;
+  int skipped_groups = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const uint32_t size = rng() % 513;
+    const uint64_t fingerprint = rng();
+    const uint32_t oldest = round % 5 == 0 ? 0 : static_cast<uint32_t>(rng() % 2'000'000'000);
+    const Table t = RandomTable(rng, size, fingerprint, oldest, /*related_one_in=*/40);
+    const uint32_t author = round % 3 == 0 ? 0 : round % 3 == 1 ? 7 : 0xFFFFFFFFu;
+    const NearScan s{t.fingerprints.data(),
+                     t.authors.data(),
+                     t.seconds.data(),
+                     size,
+                     fingerprint,
+                     author,
+                     oldest};
+    const NearCounts scalar = CountNearScalar(s);
+    near_total += scalar.copies;
+    for (uint32_t g = 0; g + 8 <= size; g += 8) {
+      const NearScan group{
+          s.fingerprints + g, s.authors + g, s.seconds + g, 8, fingerprint, author, 0};
+      skipped_groups += CountNearScalar(group).copies == 0;
+    }
+    ExpectSame(CountNear(s), scalar, "best", round);
+    if (HasAvx2()) ExpectSame(CountNearAvx2(s), scalar, "avx2", round);
+    if (HasAvx512Popcount()) ExpectSame(CountNearAvx512(s), scalar, "avx512", round);
+    if (::testing::Test::HasFailure()) return;
+  }
+  EXPECT_GT(near_total, 3000);
+  EXPECT_GT(skipped_groups, 50000);
 }
 
 TEST(NearScanTest, TheScalarScanFollowsTheDefinition) {
