@@ -60,6 +60,10 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,popcnt"))) size_t Ha
   const __m512i c1 = _mm512_set1_epi64(static_cast<int64_t>(0x9E3779B97F4A7C15ULL));
   const __m512i c2 = _mm512_set1_epi64(static_cast<int64_t>(0xBF58476D1CE4E5B9ULL));
   const __m512i top = _mm512_set1_epi64(static_cast<int64_t>(top_bits));
+  // The count in a local: kept and m could alias (both unsigned long), and
+  // a count reloaded from memory after every store would chain the
+  // iterations through store forwarding.
+  size_t count = *m;
   for (; i + 8 <= end && i + 12 <= n; i += 8) {
     const __m512i source = _mm512_maskz_loadu_epi8(0xFFFF, bytes + i - (kShingle - 1));
     __m512i x = _mm512_maskz_permutexvar_epi8(0x1F1F1F1F1F1F1F1FULL, index, source);
@@ -68,9 +72,10 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,popcnt"))) size_t Ha
     x = _mm512_mullo_epi64(x, c2);
     x = _mm512_xor_si512(x, _mm512_maskz_srli_epi64(0xFF, x, 32));
     const __mmask8 keep = _mm512_testn_epi64_mask(x, top);
-    _mm512_storeu_si512(kept + *m, _mm512_maskz_compress_epi64(keep, x));
-    *m += static_cast<size_t>(__builtin_popcount(keep));
+    _mm512_storeu_si512(kept + count, _mm512_maskz_compress_epi64(keep, x));
+    count += static_cast<size_t>(__builtin_popcount(keep));
   }
+  *m = count;
   return i;
 }
 
