@@ -85,14 +85,89 @@ bool HasAvx512Hashing() {
                           __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("popcnt");
   return has;
 }
+
+// The 16 ways to move the kept ones of four 64-bit lanes to the front (by
+// their 32-bit halves, for _mm256_permutevar8x32_epi32), by keep mask.
+struct CompressTable {
+  alignas(32) int32_t index[16][8];
+};
+constexpr CompressTable MakeCompressTable() {
+  CompressTable t{};
+  for (int mask = 0; mask < 16; ++mask) {
+    int out = 0;
+    for (int lane = 0; lane < 4; ++lane) {
+      if ((mask >> lane) & 1) {
+        t.index[mask][2 * out] = 2 * lane;
+        t.index[mask][2 * out + 1] = 2 * lane + 1;
+        ++out;
+      }
+    }
+  }
+  return t;
+}
+constexpr CompressTable kCompress = MakeCompressTable();
+
+// The low 64 bits of a * c per lane with AVX2 (which multiplies only 32 by
+// 32 bits): a_lo * c_lo + ((a_hi * c_lo + a_lo * c_hi) << 32).
+__attribute__((target("avx2"))) inline __m256i MulLow64(__m256i a, __m256i c_lo, __m256i c_hi) {
+  const __m256i low = _mm256_mul_epu32(a, c_lo);
+  const __m256i cross =
+      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), c_lo), _mm256_mul_epu32(a, c_hi));
+  return _mm256_add_epi64(low, _mm256_slli_epi64(cross, 32));
+}
+
+// As HashEightAtATime, four at a time with AVX2: the shingles ending at
+// positions [i, end) while four fit, their kept hashes appended to
+// kept[m...] (kept needs 4 spare slots). The 8 bytes from i - 4 hold the
+// four shingles; one byte shuffle puts each in its lane, the last byte
+// lowest, as the scalar loop's window.
+__attribute__((target("avx2,popcnt"))) size_t HashFourAtATime(const unsigned char* bytes, size_t i,
+                                                              size_t end, uint64_t top_bits,
+                                                              uint64_t* kept, size_t* m) {
+  const __m256i index = _mm256_setr_epi8(4, 3, 2, 1, 0, -1, -1, -1, 5, 4, 3, 2, 1, -1, -1, -1, 6, 5,
+                                         4, 3, 2, -1, -1, -1, 7, 6, 5, 4, 3, -1, -1, -1);
+  constexpr uint64_t kC1 = 0x9E3779B97F4A7C15ULL;
+  constexpr uint64_t kC2 = 0xBF58476D1CE4E5B9ULL;
+  const __m256i c1_lo = _mm256_set1_epi64x(static_cast<int64_t>(kC1 & 0xFFFFFFFF));
+  const __m256i c1_hi = _mm256_set1_epi64x(static_cast<int64_t>(kC1 >> 32));
+  const __m256i c2_lo = _mm256_set1_epi64x(static_cast<int64_t>(kC2 & 0xFFFFFFFF));
+  const __m256i c2_hi = _mm256_set1_epi64x(static_cast<int64_t>(kC2 >> 32));
+  const __m256i top = _mm256_set1_epi64x(static_cast<int64_t>(top_bits));
+  const __m256i zero = _mm256_setzero_si256();
+  size_t count = *m;  // in a register (see HashEightAtATime)
+  for (; i + 4 <= end; i += 4) {
+    const __m128i source = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes + i - 4));
+    __m256i x = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(source), index);
+    x = MulLow64(x, c1_lo, c1_hi);
+    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 29));
+    x = MulLow64(x, c2_lo, c2_hi);
+    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 32));
+    const int keep =
+        _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(x, top), zero)));
+    const __m256i order =
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(kCompress.index[keep]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(kept + count),
+                        _mm256_permutevar8x32_epi32(x, order));
+    count += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(keep)));
+  }
+  *m = count;
+  return i;
+}
+
+bool HasAvx2Hashing() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  return has;
+}
 #else
 bool HasAvx512Hashing() { return false; }
+bool HasAvx2Hashing() { return false; }
 #endif
 
 }  // namespace
 
 NearDuplicateHasher::NearDuplicateHasher(Variant variant)
-    : vector_(variant == Variant::kBest && HasAvx512Hashing()) {}
+    : vector_(variant == Variant::kBest && HasAvx512Hashing()),
+      avx2_(!vector_ && variant != Variant::kScalar && HasAvx2Hashing()) {}
 
 void NearDuplicateHasher::CountBlocks(const uint64_t* w, size_t count) {
   uint64_t ones = planes_[0], twos = planes_[1], fours = planes_[2], eights = planes_[3];
@@ -139,6 +214,7 @@ void NearDuplicateHasher::Add(std::string_view skeleton) {
     std::memcpy(kept, pending_.data(), m * sizeof(uint64_t));
 #ifdef MODERATION_NEAR_DUPLICATE_AVX512
     if (vector_) i = HashEightAtATime(bytes, n, i, end, ~uint64_t{0} << shift, kept, &m);
+    if (avx2_) i = HashFourAtATime(bytes, i, end, ~uint64_t{0} << shift, kept, &m);
 #endif
     // The shingle before position i, then one byte at a time.
     uint64_t window = 0;

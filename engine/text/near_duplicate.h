@@ -18,13 +18,16 @@
 // 2 KiB per field. Every shingle is hashed: eight at a time with AVX-512
 // (one byte permutation builds eight shingles, two 64-bit multiplies mix
 // them, the kept ones are compressed into a buffer) where the CPU has VBMI
-// and DQ, else one at a time (about 16 instructions a byte, no branch on
-// the hash: the buffer's write position moves only for kept hashes). The
+// and DQ, else four at a time with AVX2 (a byte shuffle, each 64-bit
+// multiply made of three 32-bit ones, the kept ones moved to the front by
+// a table of permutations), else one at a time (about 16 instructions a
+// byte, no branch on the hash: the buffer's write position moves only for
+// kept hashes). The
 // kept hashes are counted per bit position with bit-sliced counters,
 // sixteen at a time through a carry-save adder tree (Harley and Seal's, as
 // in positional popcounts), about 5 instructions a hash; Finish compares
 // the counters with half the shingles in the same bit-sliced form
-// (bench/pulse_bench: near_duplicate_fingerprint, bench/pulse_ir). Both
+// (bench/pulse_bench: near_duplicate_fingerprint, bench/pulse_ir). All
 // variants give the fingerprint of counting every bit of every kept hash
 // one by one (near_duplicate_equivalence_test.cc keeps that reference).
 //
@@ -53,8 +56,9 @@ inline constexpr int kNearDuplicateBits = 10;
 class NearDuplicateHasher {
  public:
   // kBest hashes eight shingles at a time with AVX-512 when the CPU has it
-  // (VBMI and DQ); kScalar one at a time (tests compare the two).
-  enum class Variant { kBest, kScalar };
+  // (VBMI and DQ), else four at a time with AVX2 where it has that; kAvx2
+  // never uses AVX-512; kScalar hashes one at a time (tests compare them).
+  enum class Variant { kBest, kAvx2, kScalar };
   explicit NearDuplicateHasher(Variant variant = Variant::kBest);
 
   // Adds one field's skeleton text; shingles do not span fields.
@@ -77,7 +81,8 @@ class NearDuplicateHasher {
   uint32_t pending_count_ = 0;
   uint32_t shingles_ = 0;
   uint32_t bytes_ = 0;
-  bool vector_ = false;
+  bool vector_ = false;  // AVX-512 hashing
+  bool avx2_ = false;    // AVX2 hashing (when not AVX-512)
 };
 
 inline bool IsNearDuplicate(uint64_t a, uint64_t b) {
