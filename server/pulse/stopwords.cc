@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <span>
 #include <string_view>
 
-#include "absl/container/flat_hash_set.h"
 #include "server/pulse/topics.h"
 
 namespace moderation::server::pulse {
@@ -65,6 +67,54 @@ const FirstBytes& StopWordFirstBytes() {
   return *table;
 }
 
+// The stop words by their bytes, zero-padded to 16, and their length: an
+// open-addressing table of kTableSlots, a multiplicative hash of the two
+// halves. A lookup is a copy of the word, one hash and (almost always) one
+// comparison of two integers, where a hash set of strings hashes the bytes
+// and compares them.
+class StopWordTable {
+ public:
+  void Insert(std::string_view w) {
+    const Key k = KeyOf(w);
+    size_t s = Slot(k);
+    while (slots_[s].size != 0) s = (s + 1) % kTableSlots;
+    slots_[s] = k;
+  }
+  // `w` at most kMaxStopWordBytes long.
+  bool Contains(std::string_view w) const {
+    const Key k = KeyOf(w);
+    for (size_t s = Slot(k);; s = (s + 1) % kTableSlots) {
+      const Key& e = slots_[s];
+      if (e.size == 0) return false;
+      if (e.low == k.low && e.high == k.high && e.size == k.size) return true;
+    }
+  }
+
+ private:
+  static constexpr size_t kTableSlots = 512;  // at most 50 % full (below)
+  struct Key {
+    uint64_t low = 0;
+    uint64_t high = 0;
+    uint64_t size = 0;  // 0 = free slot
+  };
+  static Key KeyOf(std::string_view w) {
+    char bytes[kMaxStopWordBytes] = {};
+    std::memcpy(bytes, w.data(), w.size());
+    Key k;
+    std::memcpy(&k.low, bytes, 8);
+    std::memcpy(&k.high, bytes + 8, 8);
+    k.size = w.size();
+    return k;
+  }
+  static size_t Slot(const Key& k) {
+    const uint64_t h = (k.low * 0x9E3779B97F4A7C15ULL) ^ (k.high * 0xC2B2AE3D27D4EB4FULL) ^ k.size;
+    return static_cast<size_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL >> 55);  // 9 bits
+  }
+  std::array<Key, kTableSlots> slots_{};
+};
+static_assert(std::size(kStopWords) <= 256, "the stop word table stays at most half full");
+static_assert(kMaxStopWordBytes == 16, "a key holds 16 bytes");
+
 }  // namespace
 
 std::span<const std::string_view> StopWordList() { return kStopWords; }
@@ -75,12 +125,12 @@ bool IsStopWord(std::string_view folded_word) {
       !first.by_length[folded_word.size()].test(static_cast<unsigned char>(folded_word[0]))) {
     return false;
   }
-  static const auto* const set = [] {
-    auto* s = new absl::flat_hash_set<std::string_view>();
-    for (std::string_view w : kStopWords) s->insert(w);
-    return s;
+  static const StopWordTable* const table = [] {
+    auto* t = new StopWordTable();
+    for (std::string_view w : kStopWords) t->Insert(w);
+    return t;
   }();
-  return set->contains(folded_word);
+  return table->Contains(folded_word);
 }
 
 }  // namespace moderation::server::pulse
