@@ -5,7 +5,9 @@ bench/run.sh collects the raw outputs of a run in one directory:
 
   machine.json   what ran where: CPU, cores, compiler, flags, library versions
   engine.json    engine_bench --benchmark_format=json, with repetitions
-  service.jsonl  one loadgen RESULT object per line (label, rpc, loop, rep)
+  pulse.json     pulse_bench's per-post benchmarks, the same format
+  service.jsonl  one loadgen RESULT object per line (label, rpc, loop, rep;
+                 scenario pulse-ab: moderationd with the pulse on and off)
   peers.json     bench/peers/peers.js --json output
 
 and this script reduces them to medians with min-max, the ratios the
@@ -412,6 +414,100 @@ def fmt_us(s):
     return fmt_spread(s, lambda v: "%.2f ms" % (v / 1000) if v >= 1000 else "%.0f µs" % v)
 
 
+# ---------------------------------------------------------------- pulse
+
+# Issue 12's goals for the community pulse. The per-post work must stay
+# within 1 µs on top of Evaluate; with the pulse on, Moderate must keep its
+# throughput and latency. The A/B goal allows 5 %: a Moderate call here
+# costs some 100 µs of server CPU, so 1 µs is 1 %, and the rest is what
+# two alternating runs on a shared host differ by anyway.
+PULSE_PER_POST_GOAL_NS = 1000
+PULSE_AB_GOAL = 0.95
+
+
+def pulse_runs(raw):
+    """Benchmark name -> {"cpu_ns": spread, "real_ns": spread} over
+    repetitions (CPU time is the figure: on a shared host the wall clock
+    also counts the time other processes held the core)."""
+    by_name = {}
+    for b in (raw or {}).get("benchmarks", []):
+        if b.get("run_type") != "iteration" or b.get("error_occurred"):
+            continue
+        scale = NS_PER_UNIT.get(b.get("time_unit", "ns"), 1.0)
+        row = by_name.setdefault(b.get("run_name") or b["name"], {"cpu_ns": [], "real_ns": []})
+        row["cpu_ns"].append(b["cpu_time"] * scale)
+        row["real_ns"].append(b["real_time"] * scale)
+    return {name: {k: spread(v) for k, v in row.items()} for name, row in by_name.items()}
+
+
+def met(ok):
+    return "–" if ok is None else ("yes" if ok else "**no**")
+
+
+def pulse_section(runs, service_rows):
+    lines, summary = [], {}
+    per_post = names_matching(runs, r"pulse_per_post/communities:(\d+)")
+    parts = names_matching(runs, r"(pulse_record|pulse_observe_activity)/communities:(\d+)")
+    if per_post or parts:
+        lines += ["### Per post (pulse_bench, CPU time)", "",
+                  "`pulse_per_post` is the pulse's whole work for one judged post as moderationd "
+                  "does it (bench/pulse_stream.h: near-duplicate fingerprint, multi-posting counts, "
+                  "the event, `Record` with every 8th post's topics; 300-byte German posts, every "
+                  "community's duplicate ring full); `pulse_record` and `pulse_observe_activity` "
+                  "are two of its parts. Goal (issue 12): at most 1 µs per post on top of "
+                  "`Evaluate`.", "",
+                  "| benchmark | CPU per post | wall clock per post | goal | met |",
+                  "|---|---:|---:|---:|---:|"]
+        for name, m in sorted(per_post, key=lambda x: int(x[1].group(1))):
+            cpu = runs[name]["cpu_ns"]
+            ok = cpu["median"] <= PULSE_PER_POST_GOAL_NS
+            lines.append("| %s | %s | %s | ≤ 1 µs | %s |" % (
+                name, fmt_spread_time(cpu), fmt_spread_time(runs[name]["real_ns"]), met(ok)))
+            summary.setdefault("per_post_cpu_ns", {})[m.group(1)] = cpu["median"]
+        for name, _ in sorted(parts):
+            lines.append("| %s | %s | %s | | |" % (
+                name, fmt_spread_time(runs[name]["cpu_ns"]),
+                fmt_spread_time(runs[name]["real_ns"])))
+        lines.append("")
+    else:
+        lines += ["_No pulse_bench results (the pulse part did not run or failed)._", ""]
+
+    ab = [r for r in service_rows if r.get("scenario") == "pulse-ab"]
+    on = [r for r in ab if r.get("label") == "pulse-on"]
+    off = [r for r in ab if r.get("label") == "pulse-off"]
+    if on and off:
+        def s(rs, k):
+            return spread([r.get(k) for r in rs])
+        on_pps, off_pps = s(on, "posts_per_s"), s(off, "posts_per_s")
+        on_p99, off_p99 = s(on, "p99_us"), s(off, "p99_us")
+        ratio = on_pps["median"] / off_pps["median"] if off_pps and off_pps["median"] else None
+        p99_ratio = (on_p99["median"] / off_p99["median"]
+                     if on_p99 and off_p99 and off_p99["median"] else None)
+        summary["ab_posts_ratio"] = ratio
+        summary["ab_p99_ratio"] = p99_ratio
+        lines += ["### `Moderate` with the pulse on and off (loadgen, same run)", "",
+                  "Two moderationd on the same CPUs, one started with `--pulse=false`; unary "
+                  "`Moderate`, closed loop, 16 calls in flight, the order of the two alternating "
+                  "with each repetition (scenario `pulse-ab`). Goal: with the pulse on, at least "
+                  "95 % of the posts/s with it off, and a p99 at most 1/0.95 of it.", "",
+                  "| | pulse on | pulse off | on / off | goal | met |",
+                  "|---|---:|---:|---:|---:|---:|",
+                  "| posts/s | %s | %s | %s | ≥ 95 %% | %s |" % (
+                      fmt_spread(on_pps, fmt_rate), fmt_spread(off_pps, fmt_rate), fmt_pct(ratio),
+                      met(None if ratio is None else ratio >= PULSE_AB_GOAL)),
+                  "| p50 | %s | %s | %s | | |" % (
+                      fmt_us(s(on, "p50_us")), fmt_us(s(off, "p50_us")),
+                      fmt_pct(s(on, "p50_us")["median"] / s(off, "p50_us")["median"]
+                              if s(off, "p50_us") and s(off, "p50_us")["median"] else None)),
+                  "| p99 | %s | %s | %s | ≤ 105 %% | %s |" % (
+                      fmt_us(on_p99), fmt_us(off_p99), fmt_pct(p99_ratio),
+                      met(None if p99_ratio is None else p99_ratio <= 1 / PULSE_AB_GOAL)),
+                  "| runs | %d | %d | | | |" % (len(on), len(off)), ""]
+    else:
+        lines += ["_No pulse on/off results (scenario pulse-ab did not run or failed)._", ""]
+    return lines, summary
+
+
 # ---------------------------------------------------------------- peers
 
 def peers_section(raw):
@@ -482,6 +578,7 @@ def machine_section(m):
 
 def headline(summary, machine):
     e, s, p = summary["engine"], summary["service"], summary["peers"]
+    pu = summary["pulse"]
 
     def us(ns):
         return "–" if ns is None else "%.1f µs" % (ns / 1000)
@@ -501,6 +598,11 @@ def headline(summary, machine):
         ("`Moderate` posts/s / echo", fmt_pct(vs.get("unary-closed"))),
         ("`ModerateBatch` posts/s / echo", fmt_pct(vs.get("batch-closed"))),
         ("`ModerateStream` posts/s / echo", fmt_pct(vs.get("stream-closed"))),
+        ("pulse per post, 100 communities, CPU (goal ≤ 1 µs)",
+         "–" if (pu.get("per_post_cpu_ns") or {}).get("100") is None
+         else fmt_time_ns(pu["per_post_cpu_ns"]["100"])),
+        ("`Moderate` posts/s, pulse on / off (goal ≥ 95 %)", fmt_pct(pu.get("ab_posts_ratio"))),
+        ("`Moderate` p99, pulse on / off (goal ≤ 105 %)", fmt_pct(pu.get("ab_p99_ratio"))),
         ("unary p99 at 50 %% of max load (%s req/s, open loop), moderationd / echo at the same rate"
          % fmt_rate(s.get("half_load_rate")),
          " / ".join("–" if s.get(k) is None else "%.0f µs" % s[k]
@@ -527,9 +629,11 @@ def main(argv=None):
     eng_lines, eng_sum = engine_section(runs, errors)
     svc_rows = load_jsonl(os.path.join(args.run, "service.jsonl"))
     svc_lines, svc_sum = service_section(svc_rows)
+    pulse_raw = load_json(os.path.join(args.run, "pulse.json"))
+    pulse_lines, pulse_sum = pulse_section(pulse_runs(pulse_raw), svc_rows)
     peers_raw = load_json(os.path.join(args.run, "peers.json"))
     peer_lines, peer_sum = peers_section(peers_raw)
-    summary = {"engine": eng_sum, "service": svc_sum, "peers": peer_sum}
+    summary = {"engine": eng_sum, "service": svc_sum, "pulse": pulse_sum, "peers": peer_sum}
 
     md = ["# Benchmark run: %s, %s size" % (machine.get("date", "?"), machine.get("size", "?")), "",
           "Produced by `bench/run.sh %s`. Medians over repetitions, min–max in "
@@ -540,6 +644,7 @@ def main(argv=None):
     md += ["## Engine (Google Benchmark, one core)", ""] + eng_lines
     md += ["## Service (loadgen over loopback gRPC)", "",
            machine.get("service_note", ""), ""] + svc_lines
+    md += ["## Community pulse (issue 12)", ""] + pulse_lines
     md += ["## Peers (same corpus, same terms; bench/peers)", ""] + peer_lines
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
@@ -547,7 +652,8 @@ def main(argv=None):
         f.write("\n".join(md).rstrip() + "\n")
     with open(args.out + ".json", "w", encoding="utf-8") as f:
         json.dump({"machine": machine, "summary": summary, "engine": runs,
-                   "engine_errors": errors, "service": svc_rows, "peers": peers_for_json(peers_raw)},
+                   "engine_errors": errors, "service": svc_rows,
+                   "pulse": pulse_runs(pulse_raw), "peers": peers_for_json(peers_raw)},
                   f, indent=1, ensure_ascii=False, sort_keys=True)
     print("report: wrote %s.md and %s.json" % (args.out, args.out))
     return 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness, one command: builds in Release mode, runs the engine
-# microbenchmarks, the service load tests against moderationd and a bare
-# gRPC echo server, and the npm peers on the same corpus, then writes
+# microbenchmarks, the community pulse's per-post cost, the service load
+# tests against moderationd (with the pulse on and off) and a bare gRPC echo
+# server, and the npm peers on the same corpus, then writes
 # bench/results/<date>-<machine>-<size>.md and .json.
 #
 #   bench/run.sh [small|default|full]        (default: default)
@@ -18,7 +19,7 @@
 #   BENCH_SERVER_CPUS  CPUs for the servers, taskset list (default 0)
 #   BENCH_CLIENT_CPUS  CPUs for loadgen (default 1)
 #   BENCH_THREADS      --threads for both servers (default 2)
-#   BENCH_PARTS        which parts to run (default "engine service peers")
+#   BENCH_PARTS        which parts to run (default "engine pulse service peers")
 #
 # Every part runs even if an earlier one failed; the report says what is
 # missing and the script exits 1 if any part failed.
@@ -34,13 +35,15 @@ OUT_DIR="${BENCH_OUT_DIR:-bench/results}"
 SERVER_CPUS="${BENCH_SERVER_CPUS:-0}"
 CLIENT_CPUS="${BENCH_CLIENT_CPUS:-1}"
 THREADS="${BENCH_THREADS:-2}"
-PARTS="${BENCH_PARTS:-engine service peers}"
+PARTS="${BENCH_PARTS:-engine pulse service peers}"
 PY=/usr/bin/python3 # Debian's python; `python3` on PATH may be another one
 
+# PULSE_FILTER: the pulse benchmarks run (1,000 communities take a few
+# seconds to warm up, so small leaves them out).
 case "$SIZE" in
-  small) REPS=2 MIN_TIME=0.05 LOAD_SECONDS=1 WARMUP=0.5 PEER_REPEAT=1 ;;
-  default) REPS=5 MIN_TIME=0.5 LOAD_SECONDS=5 WARMUP=1 PEER_REPEAT=3 ;;
-  full) REPS=5 MIN_TIME=1 LOAD_SECONDS=10 WARMUP=2 PEER_REPEAT=3 ;;
+  small) REPS=2 MIN_TIME=0.05 LOAD_SECONDS=1 WARMUP=0.5 PEER_REPEAT=1 PULSE_FILTER='communities:100$' ;;
+  default) REPS=5 MIN_TIME=0.5 LOAD_SECONDS=5 WARMUP=1 PEER_REPEAT=3 PULSE_FILTER='communities:(100|1000)$' ;;
+  full) REPS=5 MIN_TIME=1 LOAD_SECONDS=10 WARMUP=2 PEER_REPEAT=3 PULSE_FILTER='communities:(100|1000)$' ;;
   *)
     echo "usage: bench/run.sh [small|default|full]" >&2
     exit 2
@@ -70,7 +73,7 @@ mapfile -t ENGINE_PIN < <(pin_prefix "$SERVER_CPUS")
 
 build() {
   BUILD_DIR="$BUILD_DIR" BUILD_TYPE="$BUILD_TYPE" \
-    BUILD_TARGETS="engine_bench loadgen echo_server moderationd modctl" bash scripts/build.sh
+    BUILD_TARGETS="engine_bench pulse_bench loadgen echo_server moderationd modctl" bash scripts/build.sh
 }
 
 machine_info() {
@@ -82,6 +85,15 @@ engine() {
   MODERATION_BENCH_SIZE="$SIZE" "${ENGINE_PIN[@]}" "$BUILD_DIR/bench/engine_bench" \
     --benchmark_repetitions="$REPS" --benchmark_min_time="$MIN_TIME" \
     --benchmark_out="$RUN_DIR/engine.json" --benchmark_out_format=json
+}
+
+# The pulse's whole per-post path (issue 12: at most 1 us per post on top
+# of Evaluate), and the Record and ObserveActivity parts of it.
+pulse() {
+  "${ENGINE_PIN[@]}" "$BUILD_DIR/bench/pulse_bench" \
+    --benchmark_filter="^(pulse_per_post|pulse_record|pulse_observe_activity)/$PULSE_FILTER" \
+    --benchmark_repetitions="$REPS" --benchmark_min_time="$MIN_TIME" \
+    --benchmark_out="$RUN_DIR/pulse.json" --benchmark_out_format=json
 }
 
 service() {
@@ -109,6 +121,7 @@ if ! build </dev/null; then
 fi
 machine_info
 part engine engine
+part pulse pulse
 part service service
 part peers peers
 report

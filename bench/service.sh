@@ -11,6 +11,11 @@
 #   unary-c1          Moderate, one call in flight (latency without queueing)
 #   unary-open-50pct  Moderate, open loop at half of moderationd's median
 #                     unary-closed QPS; latency from the scheduled send time
+#   pulse-ab          Moderate, closed loop, 16 calls in flight, against
+#                     moderationd with the community pulse on (label
+#                     pulse-on, the default) and a second one started with
+#                     --pulse=false (pulse-off); the order alternates with
+#                     each repetition (issue 12: on and off side by side)
 #
 # Appends one JSON object per loadgen run to $RUN_DIR/service.jsonl.
 # Environment (set by bench/run.sh): BUILD_DIR RUN_DIR REPS LOAD_SECONDS
@@ -59,7 +64,7 @@ wait_port() {
   return 1
 }
 
-rm -f "$RUN_DIR/echo.port" "$RUN_DIR/moderationd.port"
+rm -f "$RUN_DIR/echo.port" "$RUN_DIR/moderationd.port" "$RUN_DIR/moderationd-pulse-off.port"
 "${SERVER_PIN[@]}" "$BUILD_DIR/bench/echo_server" --listen 127.0.0.1:0 --threads "$THREADS" \
   --port_file "$RUN_DIR/echo.port" 2>"$RUN_DIR/echo.log" &
 pids+=($!)
@@ -69,7 +74,16 @@ pids+=($!)
 pids+=($!)
 ECHO_PORT="$(wait_port "$RUN_DIR/echo.port")"
 MOD_PORT="$(wait_port "$RUN_DIR/moderationd.port")"
-echo "service: echo on :$ECHO_PORT, moderationd on :$MOD_PORT (CPUs $SERVER_CPUS), loadgen on CPUs $CLIENT_CPUS"
+# The same server without the community pulse, for pulse-ab only; started
+# once the first is up, so it loads the rules from the cache the first one
+# wrote instead of compiling them on the same CPU at the same time.
+"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$BUILD_DIR/cache" \
+  --listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0 --threads "$THREADS" --log_level warning \
+  --pulse=false --port_file "$RUN_DIR/moderationd-pulse-off.port" \
+  2>"$RUN_DIR/moderationd-pulse-off.log" &
+pids+=($!)
+OFF_PORT="$(wait_port "$RUN_DIR/moderationd-pulse-off.port")"
+echo "service: echo on :$ECHO_PORT, moderationd on :$MOD_PORT (pulse off: :$OFF_PORT; CPUs $SERVER_CPUS), loadgen on CPUs $CLIENT_CPUS"
 
 # load SCENARIO LABEL PORT REP loadgen-args...: one run, its RESULT line
 # tagged with scenario and repetition.
@@ -91,12 +105,24 @@ both() { # both SCENARIO REP args...: echo then moderationd
   load "$scenario" moderationd "$MOD_PORT" "$rep" "$@"
 }
 
+pulse_ab() { # pulse_ab REP: the pulse on and off, the order alternating by repetition
+  local rep="$1" args=(--rpc moderate --loop closed --concurrency 16)
+  if ((rep % 2)); then
+    load pulse-ab pulse-on "$MOD_PORT" "$rep" "${args[@]}"
+    load pulse-ab pulse-off "$OFF_PORT" "$rep" "${args[@]}"
+  else
+    load pulse-ab pulse-off "$OFF_PORT" "$rep" "${args[@]}"
+    load pulse-ab pulse-on "$MOD_PORT" "$rep" "${args[@]}"
+  fi
+}
+
 for ((rep = 1; rep <= REPS; rep++)); do
   echo "service: repetition $rep of $REPS"
   both unary-closed "$rep" --rpc moderate --loop closed --concurrency 16
   both batch-closed "$rep" --rpc batch --batch 32 --loop closed --concurrency 4
   both stream-closed "$rep" --rpc stream --loop closed --window 256
   both unary-c1 "$rep" --rpc moderate --loop closed --concurrency 1
+  pulse_ab "$rep"
 done
 
 # Half of moderationd's maximum unary QPS, measured above.
