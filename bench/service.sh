@@ -54,13 +54,13 @@ trap cleanup EXIT
 # wait_port FILE: the gRPC port from a --port_file, once the server wrote it.
 wait_port() {
   local file="$1" i
-  for ((i = 0; i < 600; i++)); do
+  for ((i = 0; i < 3000; i++)); do
     if [[ -s "$file" ]]; then
       "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["grpc"])' "$file" && return 0
     fi
     sleep 0.1
   done
-  echo "service: no port in $file after 60 s" >&2
+  echo "service: no port in $file after 300 s" >&2
   return 1
 }
 
