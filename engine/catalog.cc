@@ -13,6 +13,30 @@ rules::ParseCache* ParseCacheOf(const RuleCatalog::Options& options) {
   return options.reuse != nullptr ? &options.reuse->parsed() : nullptr;
 }
 
+// The sources of the rules at `path`; with a ReloadCache, the previous
+// load's when the files did not change (see reload_cache.h), else parsed
+// (unchanged files from its ParseCache) and remembered only when nothing
+// was found wrong.
+std::shared_ptr<const rules::LoadedSources> LoadSourcesAt(const std::string& path,
+                                                          const RuleCatalog::Options& options,
+                                                          rules::Diagnostics* found) {
+  if (options.reuse == nullptr) {
+    return std::make_shared<const rules::LoadedSources>(rules::LoadRulesPathPartial(path, found));
+  }
+  std::vector<rules::SourceFile> files = rules::ReadRulesPath(path, found);
+  if (found->empty()) {
+    if (auto known = options.reuse->FindSources(files)) return known;
+  }
+  auto loaded = std::make_shared<const rules::LoadedSources>(
+      rules::LoadSourcesPartial(files, found, &options.reuse->parsed()));
+  if (found->empty()) {
+    options.reuse->RememberSources(std::move(files), loaded);
+  } else {
+    options.reuse->ForgetSources();
+  }
+  return loaded;
+}
+
 }  // namespace
 
 const char* CommunityStateName(CommunityState::Kind kind) {
@@ -44,9 +68,8 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::Load(const std::
                                                                      rules::Diagnostics* problems,
                                                                      Details* details) {
   rules::Diagnostics found;
-  const rules::LoadedSources loaded =
-      rules::LoadRulesPathPartial(path, &found, ParseCacheOf(options));
-  return Strict(BuildPartial(loaded, std::move(found), options), problems, details);
+  const std::shared_ptr<const rules::LoadedSources> loaded = LoadSourcesAt(path, options, &found);
+  return Strict(BuildPartial(*loaded, std::move(found), options), problems, details);
 }
 
 absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::LoadFiles(
@@ -60,9 +83,8 @@ absl::StatusOr<std::shared_ptr<const RuleCatalog>> RuleCatalog::LoadFiles(
 
 RuleCatalog::PartialLoad RuleCatalog::LoadPartial(const std::string& path, const Options& options) {
   rules::Diagnostics found;
-  const rules::LoadedSources loaded =
-      rules::LoadRulesPathPartial(path, &found, ParseCacheOf(options));
-  return BuildPartial(loaded, std::move(found), options);
+  const std::shared_ptr<const rules::LoadedSources> loaded = LoadSourcesAt(path, options, &found);
+  return BuildPartial(*loaded, std::move(found), options);
 }
 
 std::shared_ptr<const RuleCatalog> RuleCatalog::WithFallbacks(

@@ -17,6 +17,12 @@
 //    whose name, content hash and compile options equal those of a file the
 //    previous load served keeps the example results it had (a rule fires
 //    the same way in every combination it is in, see example_runner.h).
+//  * takes the previous load's sources whole (no parse, no copy of a rule)
+//    when the files read have exactly the names, order and bytes of the
+//    previous load's and that load found no problem in them (reading,
+//    parsing, checks across files): LoadSourcesPartial is a function of the
+//    files alone, so this is what it would return. A parsed 50,000-term set
+//    took about 0.2 s to copy out of the ParseCache.
 // A changed file is therefore always parsed, compiled and checked in full,
 // and a broken one is never remembered. Only the last load's combinations
 // are kept (they are shared with the catalog that serves, so they cost no
@@ -26,6 +32,7 @@
 //   RuleCatalog::Options options;
 //   options.reuse = cache;          // the same cache for every reload
 //   RuleCatalog::LoadPartial("rules/", options);
+// (The parsed-sources memo serves Load and LoadPartial of a path.)
 //
 // Thread-safety: every member may be called from any thread (internally
 // locked). Loads sharing one cache should not overlap (the server serialises
@@ -59,6 +66,17 @@ class ReloadCache {
 
   rules::ParseCache& parsed() { return parsed_; }
 
+  // The sources remembered for exactly these files (names, order, bytes
+  // compared), or null.
+  std::shared_ptr<const rules::LoadedSources> FindSources(
+      const std::vector<rules::SourceFile>& files) const;
+  // Remembers `sources` as what loading `files` gives; call only when that
+  // load found no problem. Replaces what was remembered before.
+  void RememberSources(std::vector<rules::SourceFile> files,
+                       std::shared_ptr<const rules::LoadedSources> sources);
+  // Forgets the remembered sources (a load that found problems).
+  void ForgetSources();
+
   // The combination stored under `key` by the previous load, or null.
   SetPtr FindSet(const std::string& key) const;
   // The example results stored for a file's rules, or null. The pointer
@@ -71,6 +89,8 @@ class ReloadCache {
   rules::ParseCache parsed_;
   mutable std::mutex mu_;
   Generation stored_;
+  std::vector<rules::SourceFile> source_files_;
+  std::shared_ptr<const rules::LoadedSources> sources_;
 };
 
 }  // namespace moderation

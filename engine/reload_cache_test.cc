@@ -5,12 +5,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/catalog.h"
 #include "engine/moderator.h"
+#include "engine/rules/loader.h"
 #include "engine/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
@@ -213,6 +215,89 @@ TEST_F(ReloadCacheTest, DamagedDatabaseCacheEntriesAreRecompiledNotLoaded) {
   EXPECT_TRUE(load.problems.empty());
   EXPECT_FALSE(load.catalog->ForCommunity("").value()->report().literals_from_cache);
   EXPECT_EQ(VerdictFor(*load.catalog, "", "you moron"), Verdict::kBlock);
+}
+
+// What a load reports, for comparing a load with the cache to one without.
+std::string LoadSummary(const RuleCatalog::PartialLoad& load) {
+  std::string out = absl::StrCat("catalog=", load.catalog != nullptr, "\n");
+  for (const rules::Diagnostic& d : load.problems)
+    absl::StrAppend(&out, "problem ", d.ToString(), "\n");
+  for (const auto& [community, why] : load.broken)
+    absl::StrAppend(&out, "broken ", community, ": ", why, "\n");
+  for (const ExampleResult& r : load.details.examples) {
+    absl::StrAppend(&out, "example ", r.rule_id, "|", r.text, "|", r.location.file, ":",
+                    r.location.line, "|", r.passed, "\n");
+  }
+  if (load.catalog == nullptr) return out;
+  for (const char* community : {"", "news-de", "gaming-en"}) {
+    for (const RuleSetFile& f : load.catalog->FilesFor(community)) {
+      absl::StrAppend(&out, "file ", community, " ", f.set_id, " ", f.file.name, " ",
+                      f.file.content.size(), "\n");
+    }
+    auto set = load.catalog->ForCommunity(community);
+    absl::StrAppend(&out, "set ", community, " ",
+                    set.ok() ? (*set)->content_hash() : std::string(set.status().message()), "\n");
+  }
+  return out;
+}
+
+// The sources memo (unchanged files: the previous load's sources, not
+// parsed) against loads without any cache, step by step through renames,
+// broken files, repairs and unchanged reloads.
+TEST_F(ReloadCacheTest, EveryReloadReportsWhatALoadWithoutTheCacheReports) {
+  const std::string spam = SetFile("spam", "1", "Werbelink", "hier Werbelink");
+  const struct {
+    const char* step;
+    std::function<void()> change;
+  } kSteps[] = {
+      {"first load", [] {}},
+      {"unchanged", [] {}},
+      {"spam.yaml renamed, same bytes",
+       [this] { fs::rename(fs::path(dir_) / "spam.yaml", fs::path(dir_) / "spam.yml"); }},
+      {"unchanged after the rename", [] {}},
+      {"spam broken", [&] { Write("spam.yml", spam + "    scroe: 3\n"); }},
+      {"unchanged while broken", [] {}},
+      {"spam repaired", [&] { Write("spam.yml", spam); }},
+      {"unchanged after the repair", [] {}},
+      {"a failing example",
+       [this] { Write("de.yaml", SetFile("de", "1", "Blödmann", "harmlos")); }},
+      {"unchanged with the failing example", [] {}},
+      {"communities changed",
+       [this] {
+         Write("communities.yaml", "default: [en]\ncommunities:\n  gaming-en: [en, spam]\n");
+       }},
+      {"unchanged at the end", [] {}},
+  };
+  RuleCatalog::Options plain;
+  for (const auto& step : kSteps) {
+    step.change();
+    const std::string expected = LoadSummary(RuleCatalog::LoadPartial(dir_, plain));
+    EXPECT_EQ(LoadSummary(Reload()), expected) << step.step;
+  }
+}
+
+TEST_F(ReloadCacheTest, AnUnchangedReloadTakesTheSourcesOfThePreviousCleanLoad) {
+  auto read = [&] {
+    rules::Diagnostics problems;
+    std::vector<rules::SourceFile> files = rules::ReadRulesPath(dir_, &problems);
+    EXPECT_TRUE(problems.empty());
+    return files;
+  };
+  EXPECT_EQ(cache_->FindSources(read()), nullptr) << "nothing loaded yet";
+  ASSERT_TRUE(Reload().problems.empty());
+  const auto first = cache_->FindSources(read());
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(Reload().problems.empty());
+  EXPECT_EQ(cache_->FindSources(read()), first) << "the same sources, not parsed again";
+  // One byte more in one file: not the remembered files.
+  Write("en.yaml", SetFile("en", "1", "moron", "you moron") + "\n");
+  EXPECT_EQ(cache_->FindSources(read()), nullptr);
+  // A load with a problem leaves nothing remembered.
+  Write("en.yaml", SetFile("en", "1", "moron", "you moron") + "    scroe: 3\n");
+  ASSERT_FALSE(Reload().problems.empty());
+  EXPECT_EQ(cache_->FindSources(read()), nullptr);
+  Write("en.yaml", SetFile("en", "1", "moron", "you moron"));
+  EXPECT_EQ(cache_->FindSources(read()), nullptr) << "forgotten after the broken load";
 }
 
 }  // namespace

@@ -105,6 +105,10 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
 
 LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics,
                                    ParseCache* cache) {
+  return LoadSourcesPartial(ReadRulesPath(path, diagnostics), diagnostics, cache);
+}
+
+std::vector<SourceFile> ReadRulesPath(const std::string& path, Diagnostics* diagnostics) {
   std::vector<SourceFile> files;
   try {
     files = ReadPath(path, diagnostics);
@@ -113,7 +117,7 @@ LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnos
   } catch (...) {
     diagnostics->push_back({WholeFile(path), "cannot load rules: unknown error"});
   }
-  return LoadSourcesPartial(files, diagnostics, cache);
+  return files;
 }
 
 }  // namespace moderation::rules

@@ -53,6 +53,10 @@ std::optional<LoadedSources> LoadRulesPath(const std::string& path, Diagnostics*
 LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnostics,
                                    ParseCache* cache = nullptr);
 
+// The files LoadRulesPathPartial would load (names and bytes, in its order),
+// unparsed; problems reading them go to *diagnostics.
+std::vector<SourceFile> ReadRulesPath(const std::string& path, Diagnostics* diagnostics);
+
 }  // namespace moderation::rules
 
 #endif  // MODERATION_ENGINE_RULES_LOADER_H_
