@@ -34,21 +34,12 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/cli_flag.h"
 #include "bench/synthetic_rules.h"
 #include "engine/catalog.h"
 #include "server/modctl/json_codec.h"
 
-namespace {
-
-std::string Flag(int argc, char** argv, std::string_view name, std::string fallback) {
-  const std::string prefix = "--" + std::string(name) + "=";
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]).starts_with(prefix)) return argv[i] + prefix.size();
-  }
-  return fallback;
-}
-
-}  // namespace
+using moderation::bench::Flag;
 
 int main(int argc, char** argv) {
   using namespace moderation;

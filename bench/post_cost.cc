@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "bench/cli_flag.h"
 #include "bench/engine/bench_data.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/text/features.h"
@@ -57,14 +58,6 @@
 
 namespace moderation::bench {
 namespace {
-
-std::string Flag(int argc, char** argv, std::string_view name, std::string fallback) {
-  const std::string prefix = "--" + std::string(name) + "=";
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]).starts_with(prefix)) return argv[i] + prefix.size();
-  }
-  return fallback;
-}
 
 bool HasFlag(int argc, char** argv, std::string_view name) {
   const std::string flag = "--" + std::string(name);

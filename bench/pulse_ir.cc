@@ -29,19 +29,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/cli_flag.h"
 #include "bench/pulse_stream.h"
 #include "server/pulse/pulse.h"
 
 namespace moderation::server::pulse {
 namespace {
 
-std::string Flag(int argc, char** argv, std::string_view name, std::string fallback) {
-  const std::string prefix = "--" + std::string(name) + "=";
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]).starts_with(prefix)) return argv[i] + prefix.size();
-  }
-  return fallback;
-}
+using moderation::bench::Flag;
 
 uint64_t Mix(uint64_t sum, uint64_t v) { return (sum ^ v) * 0x100000001B3ULL + (sum >> 29); }
 uint64_t MixText(uint64_t sum, std::string_view s) {
