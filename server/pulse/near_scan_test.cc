@@ -42,6 +42,24 @@ void ExpectSame(NearCounts a, NearCounts b, const char* variant, int round) {
   EXPECT_EQ(a.own, b.own) << variant << " round " << round;
 }
 
+// A scan of table t for `fingerprint` by `author` within `oldest`.
+NearScan ScanOf(const Table& t, uint64_t fingerprint, uint32_t author, uint32_t oldest) {
+  return NearScan{t.fingerprints.data(),
+                  t.authors.data(),
+                  t.seconds.data(),
+                  static_cast<uint32_t>(t.fingerprints.size()),
+                  fingerprint,
+                  author,
+                  oldest};
+}
+
+// Every variant this CPU has counts s as the scalar scan did.
+void ExpectEveryVariantSame(const NearScan& s, NearCounts scalar, int round) {
+  ExpectSame(CountNear(s), scalar, "best", round);
+  if (HasAvx2()) ExpectSame(CountNearAvx2(s), scalar, "avx2", round);
+  if (HasAvx512Popcount()) ExpectSame(CountNearAvx512(s), scalar, "avx512", round);
+}
+
 TEST(NearScanTest, EveryVariantCountsAsTheScalarOne) {
   std::mt19937_64 rng(3);
   int near_total = 0;
@@ -51,18 +69,10 @@ TEST(NearScanTest, EveryVariantCountsAsTheScalarOne) {
     const uint32_t oldest = round % 5 == 0 ? 0 : static_cast<uint32_t>(rng() % 2'000'000'000);
     const Table t = RandomTable(rng, size, fingerprint, oldest);
     const uint32_t author = round % 3 == 0 ? 0 : round % 3 == 1 ? 7 : 0xFFFFFFFFu;
-    const NearScan s{t.fingerprints.data(),
-                     t.authors.data(),
-                     t.seconds.data(),
-                     size,
-                     fingerprint,
-                     author,
-                     oldest};
+    const NearScan s = ScanOf(t, fingerprint, author, oldest);
     const NearCounts scalar = CountNearScalar(s);
     near_total += scalar.copies;
-    ExpectSame(CountNear(s), scalar, "best", round);
-    if (HasAvx2()) ExpectSame(CountNearAvx2(s), scalar, "avx2", round);
-    if (HasAvx512Popcount()) ExpectSame(CountNearAvx512(s), scalar, "avx512", round);
+    ExpectEveryVariantSame(s, scalar, round);
     if (::testing::Test::HasFailure()) return;
   }
   // The tables were near the radius: many near, many not.
@@ -82,13 +92,7 @@ TEST(NearScanTest, EveryVariantCountsAsTheScalarOneWhenFewAreNear) {
     const uint32_t oldest = round % 5 == 0 ? 0 : static_cast<uint32_t>(rng() % 2'000'000'000);
     const Table t = RandomTable(rng, size, fingerprint, oldest, /*related_one_in=*/40);
     const uint32_t author = round % 3 == 0 ? 0 : round % 3 == 1 ? 7 : 0xFFFFFFFFu;
-    const NearScan s{t.fingerprints.data(),
-                     t.authors.data(),
-                     t.seconds.data(),
-                     size,
-                     fingerprint,
-                     author,
-                     oldest};
+    const NearScan s = ScanOf(t, fingerprint, author, oldest);
     const NearCounts scalar = CountNearScalar(s);
     near_total += scalar.copies;
     for (uint32_t g = 0; g + 8 <= size; g += 8) {
@@ -96,9 +100,7 @@ TEST(NearScanTest, EveryVariantCountsAsTheScalarOneWhenFewAreNear) {
           s.fingerprints + g, s.authors + g, s.seconds + g, 8, fingerprint, author, 0};
       skipped_groups += CountNearScalar(group).copies == 0;
     }
-    ExpectSame(CountNear(s), scalar, "best", round);
-    if (HasAvx2()) ExpectSame(CountNearAvx2(s), scalar, "avx2", round);
-    if (HasAvx512Popcount()) ExpectSame(CountNearAvx512(s), scalar, "avx512", round);
+    ExpectEveryVariantSame(s, scalar, round);
     if (::testing::Test::HasFailure()) return;
   }
   EXPECT_GT(near_total, 3000);
