@@ -115,9 +115,44 @@ class StopWordTable {
 static_assert(std::size(kStopWords) <= 256, "the stop word table stays at most half full");
 static_assert(kMaxStopWordBytes == 16, "a key holds 16 bytes");
 
+// The stop words by their TopicWordHash, which the tokenizer has computed
+// anyway: an open-addressing table indexed by the hash's top 9 bits, the
+// word compared only when a full hash matches.
+class StopWordHashes {
+ public:
+  StopWordHashes() {
+    for (std::string_view w : kStopWords) {
+      const uint64_t h = TopicWordHash(w);
+      size_t s = h >> 55;
+      while (slots_[s].hash != 0 && slots_[s].word != w) s = (s + 1) % kTableSlots;
+      slots_[s] = {h, w};
+    }
+  }
+  bool Contains(std::string_view w, uint64_t hash) const {
+    for (size_t s = hash >> 55;; s = (s + 1) % kTableSlots) {
+      const Slot& e = slots_[s];
+      if (e.hash == 0) return false;  // TopicWordHash is never 0
+      if (e.hash == hash) return e.word == w;
+    }
+  }
+
+ private:
+  static constexpr size_t kTableSlots = 512;  // at most 50 % full
+  struct Slot {
+    uint64_t hash = 0;  // 0 = free
+    std::string_view word;
+  };
+  std::array<Slot, kTableSlots> slots_{};
+};
+
 }  // namespace
 
 std::span<const std::string_view> StopWordList() { return kStopWords; }
+
+bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash) {
+  static const StopWordHashes* const table = new StopWordHashes();
+  return table->Contains(folded_word, word_hash);
+}
 
 bool IsStopWord(std::string_view folded_word) {
   const FirstBytes& first = StopWordFirstBytes();

@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -51,7 +52,10 @@ void ReferenceAppendFolded(std::string_view word, std::string* out) {
 
 using Terms = std::vector<std::pair<std::string, uint64_t>>;
 
-uint64_t ReferenceHash(std::string_view term) { return std::hash<std::string_view>{}(term) | 1; }
+// The first implementation hashed every term's bytes with std::hash; the
+// hash is now TopicTermHash's (a pair's from its words' hashes), which
+// Tokenize computes as it goes.
+uint64_t ReferenceHash(std::string_view term) { return TopicTermHash(term); }
 
 void ReferenceTokenizePart(std::string_view text, std::string* buf, size_t* prev_start,
                            Terms* out) {
@@ -136,6 +140,33 @@ TEST(TokenizeEquivalenceTest, EveryCorpusLineGivesTheReferencesTerms) {
   }
   EXPECT_GT(lines, 700);
   EXPECT_GT(terms, 5000u);
+}
+
+TEST(TopicTermHashTest, TheCorporaTermsAndPairsGetDistinctHashes) {
+  std::unordered_map<uint64_t, std::string> seen;
+  for (const char* path :
+       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
+        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl"}) {
+    std::ifstream in(path);
+    ASSERT_TRUE(in.good()) << path;
+    for (std::string line; std::getline(in, line);) {
+      for (const auto& [term, hash] : Tokenized("", line)) {
+        const auto [it, added] = seen.emplace(hash, term);
+        ASSERT_EQ(it->second, term) << "same hash " << hash;
+        ASSERT_NE(hash, 0u);
+      }
+    }
+  }
+  EXPECT_GT(seen.size(), 5000u);
+  // A pair's hash is not its words' (either order) nor the reversed pair's.
+  const uint64_t a = TopicWordHash("impfpflicht");
+  const uint64_t b = TopicWordHash("bundestag");
+  EXPECT_EQ(TopicTermHash("impfpflicht bundestag"), TopicPairHash(a, b));
+  EXPECT_NE(TopicPairHash(a, b), TopicPairHash(b, a));
+  EXPECT_NE(TopicPairHash(a, b), a);
+  EXPECT_NE(TopicPairHash(a, b), b);
+  EXPECT_NE(TopicWordHash("abc"), TopicWordHash("abcd"));
+  EXPECT_NE(TopicWordHash("abcdefgh"), TopicWordHash(std::string_view("abcdefgh\0", 9)));
 }
 
 TEST(TokenizeEquivalenceTest, RandomTextsGiveTheReferencesTerms) {

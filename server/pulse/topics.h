@@ -54,8 +54,17 @@ struct PostTerms {
 
 // Folds and splits the first kMaxTopicText bytes of title and body
 // (together) into content words and bigrams, replacing what *out held.
+// Each term's hash is TopicTermHash(term).
 void Tokenize(std::string_view title, std::string_view body, PostTerms* out);
+// The hash the sketches count a term by, never 0: a word's from its bytes,
+// eight at a time; a pair "a b" from its two words' hashes
+// (TopicPairHash), so that a bigram costs no second pass over its bytes.
+uint64_t TopicTermHash(std::string_view term);
+uint64_t TopicWordHash(std::string_view word);
+uint64_t TopicPairHash(uint64_t first, uint64_t second);
 bool IsStopWord(std::string_view folded_word);
+// IsStopWord for a word whose TopicWordHash is known (the tokenizer's).
+bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash);
 // The shipped stop words (stopwords.cc), folded.
 std::span<const std::string_view> StopWordList();
 

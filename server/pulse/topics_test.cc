@@ -43,12 +43,15 @@ TEST(TopicsTest, TokenizeFoldsSkipsStopWordsMentionsAndUrlsAndPairsNeighbours) {
 }
 
 TEST(TopicsTest, StopWordsAreExactlyTheShippedList) {
-  // IsStopWord's length and first-byte filter must not lose a listed word,
-  // nor admit another: every listed word, and every word of the test
-  // corpora (folded as Tokenize folds them) against a search of the list.
+  // IsStopWord's length and first-byte filter (and IsStopWordHashed's
+  // table by word hash) must not lose a listed word, nor admit another: every listed word, and
+  // every word of the test corpora (folded as Tokenize folds them) against a search of the list.
   const std::span<const std::string_view> list = StopWordList();
   ASSERT_GT(list.size(), 150u);
-  for (std::string_view w : list) EXPECT_TRUE(IsStopWord(w)) << w;
+  for (std::string_view w : list) {
+    EXPECT_TRUE(IsStopWord(w)) << w;
+    EXPECT_TRUE(IsStopWordHashed(w, TopicWordHash(w))) << w;
+  }
   auto listed = [&](std::string_view w) {
     return std::find(list.begin(), list.end(), w) != list.end();
   };
@@ -67,6 +70,7 @@ TEST(TopicsTest, StopWordsAreExactlyTheShippedList) {
             ++words;
             stop += listed(word);
             ASSERT_EQ(IsStopWord(word), listed(word)) << word;
+            ASSERT_EQ(IsStopWordHashed(word, TopicWordHash(word)), listed(word)) << word;
           }
           word.clear();
         } else {
@@ -79,6 +83,7 @@ TEST(TopicsTest, StopWordsAreExactlyTheShippedList) {
   EXPECT_GT(stop, 3000);
   for (std::string_view w : {"", "a", "di", "diee", "zwischenzeit", "überall", "xyz"}) {
     EXPECT_EQ(IsStopWord(w), listed(w)) << w;
+    EXPECT_EQ(IsStopWordHashed(w, TopicWordHash(w)), listed(w)) << w;
   }
 }
 
