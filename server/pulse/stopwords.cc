@@ -132,7 +132,7 @@ class StopWordHashes {
     for (size_t s = hash >> 55;; s = (s + 1) % kTableSlots) {
       const Slot& e = slots_[s];
       if (e.hash == 0) return false;  // TopicWordHash is never 0
-      if (e.hash == hash) return e.word == w;
+      if (e.hash == hash) return Same(e.word, w);
     }
   }
 
@@ -142,6 +142,14 @@ class StopWordHashes {
     uint64_t hash = 0;  // 0 = free
     std::string_view word;
   };
+  // Byte by byte: the words are short, and a call to memcmp costs more.
+  static bool Same(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
   std::array<Slot, kTableSlots> slots_{};
 };
 

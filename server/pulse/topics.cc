@@ -271,7 +271,7 @@ void SpaceSaving::Add(uint64_t hash, std::string_view term, uint32_t weight) {
   counts_[slot] = smallest_ + weight;
   if (weight != 0) smallest_slots_ &= ~(uint64_t{1} << slot);
   SetHash(slot, hash);
-  terms_[slot].assign(term.substr(0, kMaxTopicBytes));
+  SetTerm(slot, term);
 }
 
 void SpaceSaving::FindSmallest() {
@@ -296,14 +296,14 @@ void SpaceSaving::Decay() {
     errors_[i] /= 2;
     if (counts_[i] == 0) {
       SetHash(i, 0);
-      terms_[i].clear();
+      term_sizes_[i] = 0;
     }
   }
 }
 
 void SpaceSaving::Merge(const SpaceSaving& other) {
   for (int i = 0; i < kTopicSlots; ++i) {
-    if (other.counts_[i] > 0) Add(other.hashes_[i], other.terms_[i], other.counts_[i]);
+    if (other.counts_[i] > 0) Add(other.hashes_[i], other.term(i), other.counts_[i]);
   }
 }
 
@@ -336,7 +336,7 @@ std::vector<RisingTopic> TopicTracker::Rising(uint32_t hour_epoch, size_t limit)
     if (count < static_cast<uint32_t>(kMinRisingCount)) continue;
     const double expected = baseline_.Count(current_.hash(i)) / base_total * current_.total();
     if (count <= expected) continue;
-    out.push_back({current_.term(i), count, expected});
+    out.push_back({std::string(current_.term(i)), count, expected});
   }
   std::sort(out.begin(), out.end(), [](const RisingTopic& a, const RisingTopic& b) {
     const double sa = a.count - a.expected;

@@ -28,6 +28,7 @@
 #ifndef MODERATION_SERVER_PULSE_TOPICS_H_
 #define MODERATION_SERVER_PULSE_TOPICS_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -79,7 +80,9 @@ class SpaceSaving {
   uint64_t hash(int i) const { return hashes_[i]; }
   uint32_t count(int i) const { return counts_[i]; }
   uint32_t error(int i) const { return errors_[i]; }
-  const std::string& term(int i) const { return terms_[i]; }
+  std::string_view term(int i) const {
+    return std::string_view(term_bytes_[i].data(), term_sizes_[i]);
+  }
   // Halves every count (and the total); entries that reach 0 are freed.
   void Decay();
   void Merge(const SpaceSaving& other);
@@ -93,6 +96,11 @@ class SpaceSaving {
     hashes_[slot] = hash;
     tags_[slot] = Tag(hash);
   }
+  void SetTerm(int slot, std::string_view term) {
+    const size_t size = std::min(term.size(), kMaxTopicBytes);
+    std::copy_n(term.data(), size, term_bytes_[slot].data());
+    term_sizes_[slot] = static_cast<uint8_t>(size);
+  }
   // Sets smallest_ and smallest_slots_ from the counts.
   void FindSmallest();
 
@@ -103,7 +111,10 @@ class SpaceSaving {
   std::array<uint64_t, kTopicSlots> hashes_{};
   std::array<uint32_t, kTopicSlots> counts_{};
   std::array<uint32_t, kTopicSlots> errors_{};
-  std::array<std::string, kTopicSlots> terms_{};
+  // The terms' bytes in place (at most kMaxTopicBytes each), so that a
+  // new term costs a copy of 40 bytes and never an allocation.
+  std::array<std::array<char, kMaxTopicBytes>, kTopicSlots> term_bytes_{};
+  std::array<uint8_t, kTopicSlots> term_sizes_{};
   uint64_t total_ = 0;
   // The slots whose count is the smallest of all (bit i: slot i), and that
   // count; 0 = not known, found again by the next Add that needs it. Add
