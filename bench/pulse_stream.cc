@@ -39,9 +39,11 @@ __attribute__((noinline)) Activity PulsePathObserve(server::pulse::PulseActivity
 }
 
 __attribute__((noinline)) void PulsePathRecord(Pulse& pulse, const Post& post,
-                                               const Decision& decision, bool copies_another) {
+                                               const Decision& decision,
+                                               const server::pulse::PulseActivitySource& source) {
   PulseEvent event = server::pulse::PulseEventFrom(post, decision);
-  event.copies_another = copies_another;
+  event.copies_another = source.CopiesAnother();
+  event.observed = source.observed_post();
   pulse.Record(event);
 }
 
@@ -116,7 +118,7 @@ PulsePerPostResult PulsePerPost(Pulse& pulse, const Post& post, std::string_view
   server::pulse::PulseActivitySource source(&pulse, std::nullopt);
   r.fingerprint = PulsePathFingerprint(skeleton);
   r.activity = PulsePathObserve(source, post, r.fingerprint);
-  PulsePathRecord(pulse, post, decision, source.CopiesAnother());
+  PulsePathRecord(pulse, post, decision, source);
   return r;
 }
 

@@ -14,10 +14,10 @@
 // the near-duplicate fingerprint of the post's skeleton (inside Evaluate,
 // which has built the skeleton anyway), the multi-posting counts through
 // the PulseActivitySource (Pulse::ObserveActivity), the PulseEvent from
-// post and decision (PulseEventFrom), and Pulse::Record, which reads the
-// topics of every 8th post. Not in it: the batch turnstile around Observe
-// (a unary call never waits there) and the decision metrics, which run
-// with the pulse off too.
+// post and decision (PulseEventFrom) with the source's ObservedPost, and
+// Pulse::Record, which reads the topics of every 8th post. Not in it: the batch turnstile around
+// Observe (a unary call never waits there) and the decision metrics, which run with the pulse off
+// too.
 //
 //   PulseStream s(/*communities=*/100, PulseStream::GermanBodies());
 //   s.Fill(i, &post);                          // post i, as the engine sees it

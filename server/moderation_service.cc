@@ -165,6 +165,7 @@ absl::Status ModerationServiceImpl::JudgeWith(const RuleCatalog& catalog,
       event.target_author_id = proto.target_author_id();
       event.created_at = post_time;
       event.copies_another = activity->CopiesAnother();
+      event.observed = activity->observed_post();
       pulse_->Record(event);
     }
     if (decision->verdict != Verdict::kAllow) Audit(*post, *decision, request_id);

@@ -10,6 +10,7 @@
 //   PulseActivitySource source(&pulse, created_at);
 //   auto decision = set->Evaluate(post, &source);
 //   event.copies_another = source.CopiesAnother();
+//   event.observed = source.observed_post();   // Record skips the lookups
 //
 // Thread-safety: one per request and thread; the Pulse is thread-safe.
 #ifndef MODERATION_SERVER_PULSE_ACTIVITY_SOURCE_H_
@@ -31,12 +32,17 @@ class PulseActivitySource final : public ActivitySource {
       : pulse_(pulse), created_at_(created_at) {}
 
   Activity Observe(const Post& post, uint64_t fingerprint) override {
-    observed_ = pulse_->ObserveActivity(post.community, post.author.id, fingerprint, created_at_);
+    observed_ = pulse_->ObserveActivity(post.community, post.author.id, fingerprint, created_at_,
+                                        &observed_post_);
     return observed_;
   }
 
   // What Observe returned (all unset if Evaluate failed before it).
   const Activity& observed() const { return observed_; }
+  // Where it was counted, for the post's PulseEvent::observed.
+  const ObservedPost* observed_post() const {
+    return observed_post_.state != nullptr ? &observed_post_ : nullptr;
+  }
   // A near-duplicate of another author's recent post.
   bool CopiesAnother() const {
     return observed_.duplicates_recent.value_or(1) > observed_.author_duplicates_recent.value_or(1);
@@ -46,6 +52,7 @@ class PulseActivitySource final : public ActivitySource {
   Pulse* const pulse_;
   const std::optional<absl::Time> created_at_;
   Activity observed_;
+  ObservedPost observed_post_;
 };
 
 }  // namespace moderation::server::pulse

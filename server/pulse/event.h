@@ -25,6 +25,21 @@
 
 namespace moderation::server::pulse {
 
+class CommunityState;
+
+// Where Pulse::ObserveActivity counted a post (its community's state, the
+// author's hash, the minute), so that the post's Record need not look the
+// community up, hash the author or read the clock again. Only the Pulse
+// reads it; a state erased in between (generation changed) is looked up
+// again.
+struct ObservedPost {
+  CommunityState* state = nullptr;  // null: not observed
+  int shard = 0;
+  uint64_t generation = 0;  // the shard's erasures when observed
+  uint64_t author_hash = 0;
+  uint32_t minute = 0;
+};
+
 struct PulseEvent {
   std::string_view community;
   std::string_view post_id;
@@ -40,6 +55,9 @@ struct PulseEvent {
   // The post is a near-duplicate of another author's recent post
   // (Pulse::ObserveActivity said so before it was judged).
   bool copies_another = false;
+  // The post's ObserveActivity, if the caller kept it (PulseActivitySource
+  // does); must be of this post: same community and author.
+  const ObservedPost* observed = nullptr;
   std::optional<absl::Time> created_at;
   std::string_view title;  // for topics
   std::string_view body;

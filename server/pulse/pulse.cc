@@ -52,6 +52,7 @@ CommunityState* Pulse::StateIn(Shard& shard, std::string_view community, uint32_
       if (lru == shard.communities.end() || lru->second->last_minute() + idle_minutes > minute)
         return nullptr;
       shard.communities.erase(lru);
+      ++shard.erasures;
     }
     it = shard.communities
              .emplace(std::string(community),
@@ -70,16 +71,26 @@ bool Pulse::RecordIn(std::string_view community, const Observation& o, bool alwa
   return true;
 }
 
+bool Pulse::RecordObserved(const ObservedPost& observed, const Observation& o) {
+  Shard& shard = shards_[observed.shard];
+  std::lock_guard lock(shard.mu);
+  if (shard.erasures != observed.generation) return false;
+  observed.state->Record(o);
+  return true;
+}
+
 uint64_t Pulse::AuthorHash(std::string_view author_id) {
   return std::hash<std::string_view>{}(author_id)*0x9E3779B97F4A7C15ULL;
 }
 
 Activity Pulse::ObserveActivity(std::string_view community, std::string_view author_id,
-                                uint64_t fingerprint, std::optional<absl::Time> created_at) {
+                                uint64_t fingerprint, std::optional<absl::Time> created_at,
+                                ObservedPost* observed) {
   if (created_at.has_value()) clock_->ObservePostTime(*created_at);
   const int64_t now = absl::ToUnixSeconds(clock_->Now());
   const uint32_t minute = static_cast<uint32_t>(now / 60);
-  const uint64_t author = author_id.empty() ? 0 : AuthorHash(author_id);
+  const uint64_t author_hash = AuthorHash(author_id);
+  const uint64_t author = author_id.empty() ? 0 : author_hash;
   const int window = static_cast<int>(absl::ToInt64Seconds(options_.duplicate_window));
   MultiPostingCounts counts;
   for (std::string_view name : {community, kOtherCommunity}) {
@@ -88,6 +99,10 @@ Activity Pulse::ObserveActivity(std::string_view community, std::string_view aut
     CommunityState* state = StateIn(shard, name, minute, name == kOtherCommunity);
     if (state == nullptr) continue;
     counts = state->ObserveMultiPosting(now, author, fingerprint, window);
+    if (observed != nullptr) {
+      *observed = {state, static_cast<int>(&shard - shards_.data()), shard.erasures, author_hash,
+                   minute};
+    }
     break;
   }
   Activity a;
@@ -101,14 +116,17 @@ Activity Pulse::ObserveActivity(std::string_view community, std::string_view aut
 
 void Pulse::Record(const PulseEvent& e) {
   if (e.created_at.has_value()) clock_->ObservePostTime(*e.created_at);
+  // A post ObserveActivity counted keeps that minute, author hash and
+  // community state (the same request, microseconds apart).
+  const bool observed = e.observed != nullptr && e.observed->state != nullptr;
   Observation o;
-  o.minute = NowMinute();
+  o.minute = observed ? e.observed->minute : NowMinute();
   o.outcome = e.outcome;
   o.category = static_cast<uint8_t>(categories_.Intern(e.category));
   o.rule = e.outcome == Outcome::kAllow ? 0 : rules_.Intern(e.rule_id);
   for (int i = 0; i < e.shadow_count; ++i)
     o.shadow[o.shadow_count++] = rules_.Intern(e.shadow_rules[i]);
-  o.author_hash = AuthorHash(e.author_id);
+  o.author_hash = observed ? e.observed->author_hash : AuthorHash(e.author_id);
   o.copy = e.copies_another;
   o.new_account = e.account_age_days.has_value() && *e.account_age_days < options_.new_account_days;
   o.post_id = e.post_id;
@@ -122,7 +140,9 @@ void Pulse::Record(const PulseEvent& e) {
     o.terms = &terms;
   }
   const bool is_other = e.community == kOtherCommunity;
-  if (!RecordIn(e.community, o, is_other)) RecordIn(kOtherCommunity, o, true);
+  if (!(observed && RecordObserved(*e.observed, o)) && !RecordIn(e.community, o, is_other)) {
+    RecordIn(kOtherCommunity, o, true);
+  }
   if (options_.evaluate_in_record &&
       o.minute > last_evaluated_minute_.load(std::memory_order_relaxed)) {
     Tick();

@@ -27,7 +27,11 @@
 // spread over 16 shards by hash, each with its own mutex; Record holds one
 // shard lock for a few hundred nanoseconds (ObserveActivity another, for
 // the comparison with the community's recent fingerprints) (no allocation once a community
-// is known, except a hostile post's ids longer than 15 bytes). Names of
+// is known, except a hostile post's ids longer than 15 bytes). A Record
+// whose event carries the post's ObservedPost (PulseActivitySource keeps
+// it) takes the community's state, the author's hash and the minute from
+// there instead of hashing and looking them up again; the state is used
+// only if no community of its shard was dropped since (else looked up). Names of
 // categories and rules go through the Interner's reader lock. Evaluation
 // takes one shard lock at a time.
 #ifndef MODERATION_SERVER_PULSE_PULSE_H_
@@ -72,8 +76,11 @@ class Pulse {
   // next posts. `fingerprint` is the engine's (text/near_duplicate.h);
   // `created_at` moves a replay clock as Record does. An empty author id
   // gets no author counts.
+  // *observed (may be null) is where it was counted, for the post's
+  // PulseEvent::observed.
   Activity ObserveActivity(std::string_view community, std::string_view author_id,
-                           uint64_t fingerprint, std::optional<absl::Time> created_at);
+                           uint64_t fingerprint, std::optional<absl::Time> created_at,
+                           ObservedPost* observed = nullptr);
   // Evaluates the alerts if the clock has entered a new minute since the
   // last evaluation; otherwise returns at once.
   void Tick();
@@ -94,6 +101,7 @@ class Pulse {
     mutable std::mutex mu;
     // guarded by mu
     absl::flat_hash_map<std::string, std::unique_ptr<CommunityState>> communities;
+    uint64_t erasures = 0;  // communities dropped so far: a kept state pointer is valid while equal
   };
   Shard& ShardFor(std::string_view community) const;
   uint32_t NowMinute() const;
@@ -104,6 +112,8 @@ class Pulse {
                           bool always_admit);
   // Records into `community`'s state; false if StateIn found no room.
   bool RecordIn(std::string_view community, const Observation& o, bool always_admit);
+  // Records into the state ObserveActivity found; false if it is gone.
+  bool RecordObserved(const ObservedPost& observed, const Observation& o);
   static uint64_t AuthorHash(std::string_view author_id);
 
   const PulseOptions options_;

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <array>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "server/pulse/pulse_testing.h"
 
@@ -191,6 +195,79 @@ TEST(PulseTest, IdleCommunitiesMakeRoomForNewOnes) {
   clock.Advance(absl::Minutes(31));
   pulse.Record(Post("late", "a"));
   EXPECT_TRUE(pulse.Snapshot("late").has_value());
+}
+
+// The hour window's totals of a community, 0s if it is not tracked.
+std::array<double, 5> HourTotals(const Pulse& pulse, std::string_view community) {
+  const std::optional<CommunitySnapshot> s = pulse.Snapshot(community);
+  if (!s.has_value()) return {};
+  const BucketSummary& t = Window(*s, "hour").total;
+  return {static_cast<double>(t.posts), static_cast<double>(t.flagged),
+          static_cast<double>(t.blocked), static_cast<double>(t.copies), t.distinct_authors};
+}
+
+TEST(PulseTest, ARecordWithItsObservationCountsAsOneWithout) {
+  // The same posts into two pulses: one records each post with the
+  // ObservedPost of its ObserveActivity (as moderationd does), the other
+  // without; every community's windows must agree.
+  struct Case {
+    std::string community;
+    std::string author;
+    Outcome outcome;
+    int minutes_later;
+  };
+  const std::vector<Case> cases = {
+      {"news", "a1", Outcome::kAllow, 0},  {"news", "a2", Outcome::kFlag, 0},
+      {"sport", "a1", Outcome::kAllow, 0}, {"news", "", Outcome::kBlock, 1},
+      {"news", "a1", Outcome::kAllow, 2},  {"sport", "a3", Outcome::kFlag, 2},
+      {"other", "a4", Outcome::kAllow, 3}, {"lokal", "a1", Outcome::kAllow, 61},
+  };
+  ManualClock with_clock(kMonday9);
+  ManualClock without_clock(kMonday9);
+  Pulse with(PulseOptions{}, &with_clock, nullptr);
+  Pulse without(PulseOptions{}, &without_clock, nullptr);
+  for (const Case& c : cases) {
+    with_clock.Set(kMonday9 + absl::Minutes(c.minutes_later));
+    without_clock.Set(kMonday9 + absl::Minutes(c.minutes_later));
+    PulseEvent e = Post(c.community, c.author, c.outcome, "insult", "de.insult");
+    ObservedPost observed;
+    with.ObserveActivity(c.community, c.author, 0x0123456789ABCDEFULL, std::nullopt, &observed);
+    ASSERT_NE(observed.state, nullptr) << c.community;
+    without.ObserveActivity(c.community, c.author, 0x0123456789ABCDEFULL, std::nullopt);
+    e.observed = &observed;
+    with.Record(e);
+    e.observed = nullptr;
+    without.Record(e);
+  }
+  for (std::string_view community : {"news", "sport", "other", "lokal"}) {
+    EXPECT_EQ(HourTotals(with, community), HourTotals(without, community)) << community;
+  }
+  EXPECT_EQ(HourTotals(with, "lokal")[0], 1);
+}
+
+TEST(PulseTest, ARecordWhoseObservedCommunityWasDroppedLooksItUpAgain) {
+  ManualClock clock(kMonday9);
+  PulseOptions options;
+  options.max_communities = Pulse::kShards;  // one per shard
+  options.evict_after_idle = absl::Minutes(30);
+  Pulse pulse(options, &clock, nullptr);
+  ObservedPost observed;
+  pulse.ObserveActivity("c0", "a", 0, std::nullopt, &observed);
+  ASSERT_NE(observed.state, nullptr);
+  clock.Advance(absl::Minutes(31));
+  // New communities until one takes c0's place in its shard.
+  for (int i = 1; pulse.Snapshot("c0").has_value(); ++i) {
+    ASSERT_LT(i, 10000);
+    pulse.Record(Post(absl::StrCat("c", i), "a"));
+  }
+  const double other_before = HourTotals(pulse, kOtherCommunity)[0];
+  PulseEvent e = Post("c0", "a");
+  e.observed = &observed;  // its state is gone
+  pulse.Record(e);
+  // c0's shard is full of a community active this minute: the post counts
+  // under "other", not in the dropped state.
+  EXPECT_FALSE(pulse.Snapshot("c0").has_value());
+  EXPECT_EQ(HourTotals(pulse, kOtherCommunity)[0], other_before + 1);
 }
 
 }  // namespace
