@@ -14,7 +14,11 @@ namespace {
 constexpr int kShingle = 5;
 constexpr size_t kHalfShinglesBytes = 256;
 constexpr size_t kMaxFieldBytes = 2048;
-constexpr size_t kChunk = 64;  // positions hashed before their kept hashes are counted
+// Positions hashed before their kept hashes are counted: the whole first
+// 256 bytes (whose end a chunk never straddles), then 256 at a time, so a
+// 300-byte post is two chunks (with 64 it was five, each copying the
+// pending hashes and calling CountBlocks).
+constexpr size_t kChunk = 256;
 
 uint64_t Mix(uint64_t x) {
   x *= 0x9E3779B97F4A7C15ULL;
