@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -98,8 +99,28 @@ class SpaceSaving {
   }
   void SetTerm(int slot, std::string_view term) {
     const size_t size = std::min(term.size(), kMaxTopicBytes);
-    std::copy_n(term.data(), size, term_bytes_[slot].data());
+    CopyShort(term.data(), size, term_bytes_[slot].data());
     term_sizes_[slot] = static_cast<uint8_t>(size);
+  }
+  // Copies size <= kMaxTopicBytes bytes with two fixed-size copies that
+  // may overlap (no call to memmove for a few bytes).
+  static void CopyShort(const char* from, size_t size, char* to) {
+    static_assert(kMaxTopicBytes <= 64);
+    if (size >= 32) {
+      std::memcpy(to, from, 32);
+      std::memcpy(to + size - 32, from + size - 32, 32);
+    } else if (size >= 16) {
+      std::memcpy(to, from, 16);
+      std::memcpy(to + size - 16, from + size - 16, 16);
+    } else if (size >= 8) {
+      std::memcpy(to, from, 8);
+      std::memcpy(to + size - 8, from + size - 8, 8);
+    } else if (size >= 4) {
+      std::memcpy(to, from, 4);
+      std::memcpy(to + size - 4, from + size - 4, 4);
+    } else {
+      for (size_t i = 0; i < size; ++i) to[i] = from[i];
+    }
   }
   // Sets smallest_ and smallest_slots_ from the counts.
   void FindSmallest();
