@@ -115,51 +115,44 @@ class StopWordTable {
 static_assert(std::size(kStopWords) <= 256, "the stop word table stays at most half full");
 static_assert(kMaxStopWordBytes == 16, "a key holds 16 bytes");
 
-// The stop words by their TopicWordHash, which the tokenizer has computed
-// anyway: an open-addressing table indexed by the hash's top 9 bits, the
-// word compared only when a full hash matches.
-class StopWordHashes {
- public:
-  StopWordHashes() {
-    for (std::string_view w : kStopWords) {
-      const uint64_t h = TopicWordHash(w);
-      size_t s = h >> 55;
-      while (slots_[s].hash != 0 && slots_[s].word != w) s = (s + 1) % kTableSlots;
-      slots_[s] = {h, w};
-    }
-  }
-  bool Contains(std::string_view w, uint64_t hash) const {
-    for (size_t s = hash >> 55;; s = (s + 1) % kTableSlots) {
-      const Slot& e = slots_[s];
-      if (e.hash == 0) return false;  // TopicWordHash is never 0
-      if (e.hash == hash) return Same(e.word, w);
-    }
-  }
-
- private:
-  static constexpr size_t kTableSlots = 512;  // at most 50 % full
-  struct Slot {
-    uint64_t hash = 0;  // 0 = free
-    std::string_view word;
-  };
-  // Byte by byte: the words are short, and a call to memcmp costs more.
-  static bool Same(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (a[i] != b[i]) return false;
-    }
-    return true;
-  }
-  std::array<Slot, kTableSlots> slots_{};
-};
-
 }  // namespace
 
 std::span<const std::string_view> StopWordList() { return kStopWords; }
 
-bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash) {
+StopWordHashes::StopWordHashes() {
+  for (std::string_view w : kStopWords) {
+    if (w.size() > kMaxStopWordBytes) std::abort();  // a key holds 16 bytes
+    Slot key;
+    key.hash = TopicWordHash(w);
+    char bytes[16] = {};
+    std::memcpy(bytes, w.data(), w.size());
+    std::memcpy(&key.low, bytes, 8);
+    std::memcpy(&key.high, bytes + 8, 8);
+    key.size = w.size();
+    // A word listed twice takes its first slot again.
+    size_t s = key.hash >> 55;
+    while (slots_[s].hash != 0 && !(slots_[s].low == key.low && slots_[s].high == key.high &&
+                                    slots_[s].size == key.size)) {
+      s = (s + 1) % kTableSlots;
+    }
+    slots_[s] = key;
+  }
+}
+
+const StopWordHashes& StopWordHashes::Get() {
   static const StopWordHashes* const table = new StopWordHashes();
-  return table->Contains(folded_word, word_hash);
+  return *table;
+}
+
+bool StopWordHashes::Contains(std::string_view word, uint64_t hash) const {
+  if (word.size() > 16) return false;
+  char padded[32] = {};
+  std::memcpy(padded, word.data(), word.size());
+  return ContainsPadded(padded, word.size(), hash);
+}
+
+bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash) {
+  return StopWordHashes::Get().Contains(folded_word, word_hash);
 }
 
 bool IsStopWord(std::string_view folded_word) {

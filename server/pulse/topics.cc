@@ -138,8 +138,8 @@ inline uint64_t WordHashPadded(const char* s, size_t size) {
 // The words of `text` appended to buf from *end on (each after a space),
 // their terms to *out. *prev_start is where the previous content word
 // starts in buf (npos: none to pair with), *prev_hash its hash.
-void TokenizePart(std::string_view text, char* buf, size_t* end, size_t* prev_start,
-                  uint64_t* prev_hash, PostTerms* out) {
+void TokenizePart(std::string_view text, const StopWordHashes& stop_words, char* buf, size_t* end,
+                  size_t* prev_start, uint64_t* prev_hash, PostTerms* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
@@ -172,7 +172,7 @@ void TokenizePart(std::string_view text, char* buf, size_t* end, size_t* prev_st
         WriteFolded(p + start, std::min(size, kMaxTopicBytes), n - start, buf + word_start);
     const std::string_view word(buf + word_start, static_cast<size_t>(word_end - buf) - word_start);
     const uint64_t hash = WordHashPadded(word.data(), word.size());
-    if (IsStopWordHashed(word, hash)) {
+    if (stop_words.ContainsPadded(word.data(), word.size(), hash)) {
       *prev_start = std::string::npos;
       continue;
     }
@@ -204,9 +204,10 @@ void Tokenize(std::string_view title, std::string_view body, PostTerms* out) {
   body = body.substr(0, kMaxTopicText - title.size());
   size_t prev_start = std::string::npos;
   uint64_t prev_hash = 0;
-  TokenizePart(title, buf, &end, &prev_start, &prev_hash, out);
+  const StopWordHashes& stop_words = StopWordHashes::Get();
+  TokenizePart(title, stop_words, buf, &end, &prev_start, &prev_hash, out);
   prev_start = std::string::npos;
-  TokenizePart(body, buf, &end, &prev_start, &prev_hash, out);
+  TokenizePart(body, stop_words, buf, &end, &prev_start, &prev_hash, out);
 }
 
 uint64_t TopicWordHash(std::string_view word) {

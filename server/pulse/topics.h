@@ -67,6 +67,45 @@ uint64_t TopicPairHash(uint64_t first, uint64_t second);
 bool IsStopWord(std::string_view folded_word);
 // IsStopWord for a word whose TopicWordHash is known (the tokenizer's).
 bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash);
+
+// The stop words by their TopicWordHash, which the tokenizer has computed
+// anyway (stopwords.cc builds it): an open-addressing table indexed by the
+// hash's top 9 bits; on a full hash match the word's bytes, zero-padded to
+// 16, are compared as two integers.
+class StopWordHashes {
+ public:
+  static const StopWordHashes& Get();
+  bool Contains(std::string_view word, uint64_t hash) const;
+  // As Contains, for a word whose 16 bytes from `word` on may be read (the
+  // tokenizer's buffer); bytes past `size` are ignored.
+  bool ContainsPadded(const char* word, size_t size, uint64_t hash) const {
+    for (size_t s = hash >> 55;; s = (s + 1) % kTableSlots) {
+      const Slot& e = slots_[s];
+      if (e.hash == 0) return false;  // TopicWordHash is never 0
+      if (e.hash != hash) continue;
+      if (size != e.size) return false;
+      uint64_t low, high;
+      std::memcpy(&low, word, 8);
+      std::memcpy(&high, word + 8, 8);
+      const uint64_t low_mask = size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+      const uint64_t high_mask = size >= 16  ? ~uint64_t{0}
+                                 : size <= 8 ? 0
+                                             : (uint64_t{1} << (8 * (size - 8))) - 1;
+      return (low & low_mask) == e.low && (high & high_mask) == e.high;
+    }
+  }
+
+ private:
+  StopWordHashes();
+  static constexpr size_t kTableSlots = 512;  // at most 50 % full
+  struct Slot {
+    uint64_t hash = 0;  // 0 = free
+    uint64_t low = 0;   // the word's bytes 0..7, zero-padded
+    uint64_t high = 0;  // bytes 8..15
+    size_t size = 0;
+  };
+  std::array<Slot, kTableSlots> slots_{};
+};
 // The shipped stop words (stopwords.cc), folded.
 std::span<const std::string_view> StopWordList();
 
