@@ -19,15 +19,14 @@ namespace {
 // form; RE2 decides on the exact pattern.
 constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 
-// The key of what was compiled. The layout of the entry stored under it has
-// its own version (DbCache::kFormatVersion), so a layout change keeps the key
-// and overwrites the old entry instead of leaving it behind.
-std::string CacheKey(const std::vector<std::string>& patterns, const std::vector<uint32_t>& ids) {
+// The key of what was compiled: forms[id] is what Hyperscan scans for
+// pattern id (HyperscanForm), computed once by the caller, which also
+// compiles them. The layout of the entry stored under the key has its own
+// version (DbCache::kFormatVersion), so a layout change keeps the key and
+// overwrites the old entry instead of leaving it behind.
+std::string CacheKey(const std::vector<std::string>& forms, const std::vector<uint32_t>& ids) {
   std::string material = absl::StrCat("regex-db-v2\n", hs_version(), "\n", kHsRegexFlags, "\n");
-  for (uint32_t id : ids) {
-    const std::string scanned = HyperscanForm(patterns[id]);
-    absl::StrAppend(&material, id, ":", scanned.size(), ":", scanned);
-  }
+  for (uint32_t id : ids) absl::StrAppend(&material, id, ":", forms[id].size(), ":", forms[id]);
   return util::Sha256Hex(material);
 }
 
@@ -150,11 +149,15 @@ absl::Status RegexDatabase::BuildHyperscan(const std::vector<std::string>& patte
     }
   }
   if (accepted.empty()) return absl::OkStatus();
-  const std::string full_key = CacheKey(patterns, accepted);
-  if (RestoreFromCache(cache.LoadEntry(full_key), patterns.size())) return absl::OkStatus();
+  // Every pattern is accepted here (force_re2 leaves out all or none), so
+  // the key and, on a miss, the compiler need every form. HyperscanForm
+  // compiles an RE2 for each alternative whose leading classes it may drop,
+  // so the forms are computed once for both.
   std::vector<std::string> forms;
   forms.reserve(patterns.size());
   for (const std::string& p : patterns) forms.push_back(HyperscanForm(p));
+  const std::string full_key = CacheKey(forms, accepted);
+  if (RestoreFromCache(cache.LoadEntry(full_key), patterns.size())) return absl::OkStatus();
   bool deterministic = true;  // every rejection names its pattern
   while (!accepted.empty()) {
     HsCompileOutcome outcome = TryHsCompile(forms, accepted);
