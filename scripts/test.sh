@@ -80,19 +80,19 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # posts put validation civil at 1.9 % flagged and 1.1 % blocked, just under
 # these ceilings.
 REALISTIC_DEV_FLOORS=(--min-recall 0.96
-  --min-category-recall insult=0.94 --min-category-recall threat=0.96
-  --min-category-recall harm_wish=0.94 --min-category-recall incitement=0.95
+  --min-category-recall insult=0.97 --min-category-recall threat=0.96
+  --min-category-recall harm_wish=0.96 --min-category-recall incitement=0.95
   --min-category-recall hate=0.98 --min-category-recall extremism=0.98
-  --min-category-recall sexual=0.96 --min-category-recall selfharm=0.98
-  --min-category-recall spam=0.93 --min-category-recall pii=0.96
+  --min-category-recall sexual=0.95 --min-category-recall selfharm=0.98
+  --min-category-recall spam=0.93 --min-category-recall pii=0.95
   --max-civil-flagged 0.005 --max-civil-blocked 0.003)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.71
-  --min-category-recall insult=0.78 --min-category-recall threat=0.56
-  --min-category-recall harm_wish=0.75 --min-category-recall incitement=0.53
-  --min-category-recall hate=0.78 --min-category-recall extremism=0.77
-  --min-category-recall sexual=0.65 --min-category-recall selfharm=0.80
-  --min-category-recall spam=0.73 --min-category-recall pii=0.86
-  --max-civil-flagged 0.02 --max-civil-blocked 0.012)
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.75
+  --min-category-recall insult=0.78 --min-category-recall threat=0.66
+  --min-category-recall harm_wish=0.78 --min-category-recall incitement=0.58
+  --min-category-recall hate=0.81 --min-category-recall extremism=0.78
+  --min-category-recall sexual=0.71 --min-category-recall selfharm=0.84
+  --min-category-recall spam=0.78 --min-category-recall pii=0.88
+  --max-civil-flagged 0.016 --max-civil-blocked 0.008)
 
 names=()
 results=()
