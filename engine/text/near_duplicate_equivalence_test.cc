@@ -7,12 +7,12 @@
 // corpus. Golden values pin the reference itself.
 #include <array>
 #include <cstdint>
-#include <fstream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/testing/text_corpora.h"
 #include "engine/text/near_duplicate.h"
 #include "engine/text/normalizer.h"
 #include "gtest/gtest.h"
@@ -77,19 +77,6 @@ std::string Skeleton(std::string_view text) {
   return n.skeleton.text;
 }
 
-std::vector<std::string> RealTexts() {
-  std::vector<std::string> texts;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl",
-        "tests/corpus/realistic/validation.jsonl"}) {
-    std::ifstream in(path);
-    EXPECT_TRUE(in.good()) << path;
-    for (std::string line; std::getline(in, line);) texts.push_back(line);
-  }
-  return texts;
-}
-
 TEST(NearDuplicateEquivalenceTest, GoldenValuesOfTheReference) {
   const std::string a = Skeleton(
       "Alle zusammen jetzt: schreibt dem Bürgermeister, dass die Umgehungsstraße gestoppt "
@@ -103,7 +90,7 @@ TEST(NearDuplicateEquivalenceTest, GoldenValuesOfTheReference) {
 }
 
 TEST(NearDuplicateEquivalenceTest, RealTextsFingerprintAsTheReference) {
-  const std::vector<std::string> texts = RealTexts();
+  const std::vector<std::string> texts = ::moderation::testing::TextCorpusLines();
   ASSERT_GT(texts.size(), 1500u);
   size_t nonzero = 0;
   for (size_t i = 0; i < texts.size(); ++i) {

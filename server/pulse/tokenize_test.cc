@@ -7,7 +7,6 @@
 // kMaxTopicText).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <random>
 #include <string>
@@ -16,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/testing/text_corpora.h"
 #include "server/pulse/topics.h"
 
 namespace moderation::server::pulse {
@@ -121,22 +121,15 @@ Terms Tokenized(std::string_view title, std::string_view body) {
 TEST(TokenizeEquivalenceTest, EveryCorpusLineGivesTheReferencesTerms) {
   int lines = 0;
   size_t terms = 0;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl",
-        "tests/corpus/realistic/validation.jsonl"}) {
-    std::ifstream in(path);
-    ASSERT_TRUE(in.good()) << path;
-    for (std::string line; std::getline(in, line);) {
-      ++lines;
-      const Terms want = ReferenceTokenize("", line);
-      terms += want.size();
-      ASSERT_EQ(Tokenized("", line), want) << path << ": " << line;
-      const size_t cut = line.size() / 3;
-      ASSERT_EQ(Tokenized(line.substr(0, cut), line.substr(cut)),
-                ReferenceTokenize(line.substr(0, cut), line.substr(cut)))
-          << path << ": " << line;
-    }
+  for (const std::string& line : ::moderation::testing::TextCorpusLines()) {
+    ++lines;
+    const Terms want = ReferenceTokenize("", line);
+    terms += want.size();
+    ASSERT_EQ(Tokenized("", line), want) << line;
+    const size_t cut = line.size() / 3;
+    ASSERT_EQ(Tokenized(line.substr(0, cut), line.substr(cut)),
+              ReferenceTokenize(line.substr(0, cut), line.substr(cut)))
+        << line;
   }
   EXPECT_GT(lines, 700);
   EXPECT_GT(terms, 5000u);
@@ -144,17 +137,11 @@ TEST(TokenizeEquivalenceTest, EveryCorpusLineGivesTheReferencesTerms) {
 
 TEST(TopicTermHashTest, TheCorporaTermsAndPairsGetDistinctHashes) {
   std::unordered_map<uint64_t, std::string> seen;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl"}) {
-    std::ifstream in(path);
-    ASSERT_TRUE(in.good()) << path;
-    for (std::string line; std::getline(in, line);) {
-      for (const auto& [term, hash] : Tokenized("", line)) {
-        const auto [it, added] = seen.emplace(hash, term);
-        ASSERT_EQ(it->second, term) << "same hash " << hash;
-        ASSERT_NE(hash, 0u);
-      }
+  for (const std::string& line : ::moderation::testing::TextCorpusLines()) {
+    for (const auto& [term, hash] : Tokenized("", line)) {
+      const auto [it, added] = seen.emplace(hash, term);
+      ASSERT_EQ(it->second, term) << "same hash " << hash;
+      ASSERT_NE(hash, 0u);
     }
   }
   EXPECT_GT(seen.size(), 5000u);

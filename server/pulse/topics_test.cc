@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <span>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "engine/testing/text_corpora.h"
 #include "server/pulse/interner.h"
 #include "server/pulse/pulse.h"
 
@@ -56,26 +56,20 @@ TEST(TopicsTest, StopWordsAreExactlyTheShippedList) {
     return std::find(list.begin(), list.end(), w) != list.end();
   };
   int words = 0, stop = 0;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl"}) {
-    std::ifstream in(path);
-    ASSERT_TRUE(in.good()) << path;
-    for (std::string line; std::getline(in, line);) {
-      std::string word;
-      for (size_t i = 0; i <= line.size(); ++i) {
-        const char c = i < line.size() ? line[i] : ' ';
-        if (c == ' ' || c == ',' || c == '.' || c == '"' || c == '!' || c == '?') {
-          if (!word.empty()) {
-            ++words;
-            stop += listed(word);
-            ASSERT_EQ(IsStopWord(word), listed(word)) << word;
-            ASSERT_EQ(IsStopWordHashed(word, TopicWordHash(word)), listed(word)) << word;
-          }
-          word.clear();
-        } else {
-          word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  for (const std::string& line : ::moderation::testing::TextCorpusLines()) {
+    std::string word;
+    for (size_t i = 0; i <= line.size(); ++i) {
+      const char c = i < line.size() ? line[i] : ' ';
+      if (c == ' ' || c == ',' || c == '.' || c == '"' || c == '!' || c == '?') {
+        if (!word.empty()) {
+          ++words;
+          stop += listed(word);
+          ASSERT_EQ(IsStopWord(word), listed(word)) << word;
+          ASSERT_EQ(IsStopWordHashed(word, TopicWordHash(word)), listed(word)) << word;
         }
+        word.clear();
+      } else {
+        word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
       }
     }
   }
