@@ -103,7 +103,8 @@ class Compiler {
                  CompiledRule* compiled);
   void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
-                      LiteralKind kind, CompiledPhrase* phrase);
+                      LiteralKind kind, CompiledPhrase* phrase, const text::Lexicon* lexicon);
+  uint32_t AddPhraseLexiconTerm(const rules::Term& term);
   void ChooseAnchors();
   const text::Lexicon* LoadLexicon(const rules::RuleSetSource& source);
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
@@ -286,14 +287,48 @@ void Compiler::AddPairs(const rules::Rule& rule, uint32_t index, uint32_t compon
 }
 
 void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char* what,
-                              uint16_t slot, LiteralKind kind, CompiledPhrase* phrase) {
+                              uint16_t slot, LiteralKind kind, CompiledPhrase* phrase,
+                              const text::Lexicon* lexicon) {
   for (const rules::Term& term : terms) {
     std::string skeleton;
     if (!TermSkeleton(term, what, &skeleton, problems_)) continue;
+    const uint32_t lexicon_term = kind == LiteralKind::kPhraseSlot && lexicon != nullptr
+                                      ? AddPhraseLexiconTerm(term)
+                                      : PhraseWord::kNoLexiconTerm;
     for (uint32_t id : literals_.InternWithJoinedVariant(skeleton)) {
-      phrase->words.push_back({id, slot, kind, AttachmentFor(term.mode)});
+      phrase->words.push_back({id, slot, kind, AttachmentFor(term.mode), lexicon_term});
     }
   }
+}
+
+// Phrase words are checked against the lexicon as they are typed, with the
+// word's own spaces and hyphens dropped, and also without umlauts
+// (PhraseLexiconTerm). Productive suffixes are a compound-list matter: a
+// phrase word is a word.
+uint32_t Compiler::AddPhraseLexiconTerm(const rules::Term& term) {
+  PhraseLexiconTerm out;
+  out.term.mode = LexiconMode(term.mode);
+  for (char c : text::MildKey(term.text)) {
+    if (c != ' ' && c != '-') out.term.mild += c;
+  }
+  std::string plain;
+  for (size_t i = 0; i < term.text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(term.text[i]);
+    const auto d = i + 1 < term.text.size() ? static_cast<unsigned char>(term.text[i + 1]) : 0;
+    if (c == 0xC3 && (d == 0xA4 || d == 0xB6 || d == 0xBC || d == 0x84 || d == 0x96 || d == 0x9C)) {
+      plain += (d == 0xA4 || d == 0x84) ? 'a' : (d == 0xB6 || d == 0x96) ? 'o' : 'u';
+      ++i;
+      continue;
+    }
+    plain += static_cast<char>(c);
+  }
+  if (plain != term.text) {
+    for (char c : text::MildKey(plain)) {
+      if (c != ' ' && c != '-') out.without_umlauts += c;
+    }
+  }
+  impl_->phrase_lexicon_terms.push_back(std::move(out));
+  return static_cast<uint32_t>(impl_->phrase_lexicon_terms.size() - 1);
 }
 
 void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
@@ -308,11 +343,12 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
       out.shape.optional.push_back(slot.optional);
       out.not_followed_by_digits.push_back(slot.not_followed_by_digits);
       out.not_preceded_by_digits.push_back(slot.not_preceded_by_digits);
-      AddPhraseWords(slot.terms, "phrase word", slot_index, LiteralKind::kPhraseSlot, &out);
+      AddPhraseWords(slot.terms, "phrase word", slot_index, LiteralKind::kPhraseSlot, &out,
+                     compiled->lexicon);
       AddPhraseWords(slot.not_followed_by, "not_followed_by word", slot_index,
-                     LiteralKind::kNotFollowedBy, &out);
+                     LiteralKind::kNotFollowedBy, &out, nullptr);
       AddPhraseWords(slot.not_preceded_by, "not_preceded_by word", slot_index,
-                     LiteralKind::kNotPrecededBy, &out);
+                     LiteralKind::kNotPrecededBy, &out, nullptr);
     }
     std::sort(out.words.begin(), out.words.end(),
               [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });

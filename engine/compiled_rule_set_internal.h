@@ -50,10 +50,23 @@ struct LiteralRef {
 
 // One literal a phrase listens to, and what it means for the phrase.
 struct PhraseWord {
+  static constexpr uint32_t kNoLexiconTerm = UINT32_MAX;
   uint32_t literal = 0;
   uint16_t slot = 0;
   LiteralKind kind = LiteralKind::kPhraseSlot;  // slot, not_followed_by, not_preceded_by
   match::Attachment attachment = match::Attachment::kWord;
+  // Slot words of a rule set with a lexicon: index into
+  // Impl::phrase_lexicon_terms; kNoLexiconTerm otherwise.
+  uint32_t lexicon_term = kNoLexiconTerm;
+};
+
+// A phrase slot word as the lexicon checks it (FieldScanner::PhraseWordProtected):
+// the term's mild key without spaces or hyphens ("ab stechen" is typed
+// "abstechen"), and the same without umlauts, because people who type
+// without umlauts (wurde for würde, musste for müsste) mean the word.
+struct PhraseLexiconTerm {
+  text::LexiconTerm term;
+  std::string without_umlauts;  // empty when the term has none
 };
 
 // A phrase as the evaluator needs it (rules::Phrase keeps the terms).
@@ -104,6 +117,7 @@ struct CompiledRuleSet::Impl {
 
   // The mild form and mode of each kTerm literal's term, for the lexicon.
   std::vector<text::LexiconTerm> lexicon_terms;
+  std::vector<PhraseLexiconTerm> phrase_lexicon_terms;  // see PhraseWord::lexicon_term
   // The rule and term each lexicon_terms entry came from, for reports.
   std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
   // The components' dictionaries, kept alive for CompiledRule::lexicon.

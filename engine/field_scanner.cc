@@ -138,10 +138,50 @@ void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
 // typed: evasions are not dictionary words, so only real words are spared.
 bool FieldScanner::LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                                    size_t end) const {
+  return rule.lexicon->Protects(TypedWordKey(begin, end), set_.lexicon_terms[ref.term]);
+}
+
+std::string FieldScanner::TypedWordKey(size_t begin, size_t end) const {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const text::ByteRange word = sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
-  const std::string key = text::MildKey(raw_.substr(word.begin, word.end - word.begin));
-  return rule.lexicon->Protects(key, set_.lexicon_terms[ref.term]);
+  return text::MildKey(raw_.substr(word.begin, word.end - word.begin));
+}
+
+namespace {
+
+// ' and U+2019, as English contractions are typed.
+std::string WithoutApostrophes(std::string_view word) {
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (word[i] == '\'') continue;
+    if (word.substr(i, 3) == "\xE2\x80\x99") {
+      i += 2;
+      continue;
+    }
+    out += word[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+// A phrase's slot word typed as a different dictionary word that only the
+// skeleton makes equal (sei for Seil, schließen for schießen) does not fill
+// the slot. Every reading of the typed word must be protected against every
+// reading of the term: the word as typed and without apostrophes (you're
+// for youre), the term as written and without umlauts (people who type
+// without umlauts mean the word: wurde for würde).
+bool FieldScanner::PhraseWordProtected(const CompiledRule& rule, const PhraseWord& word,
+                                       size_t begin, size_t end) const {
+  const std::string key = TypedWordKey(begin, end);
+  const PhraseLexiconTerm& term = set_.phrase_lexicon_terms[word.lexicon_term];
+  if (!rule.lexicon->Protects(key, term.term)) return false;  // also: not a dictionary word
+  if (const std::string bare = WithoutApostrophes(key);
+      bare.size() != key.size() && bare.starts_with(term.term.mild)) {
+    return false;
+  }
+  return term.without_umlauts.empty() ||
+         rule.lexicon->Protects(key, {term.without_umlauts, term.term.mode, false});
 }
 
 void FieldScanner::AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end,
@@ -283,9 +323,12 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   for (const WordMatch& m : b_.word_matches) {
     const Occurrence& o = b_.occurrences[m.occurrence];
     const PhraseWord& w = phrase.words[m.word];
-    if (match::AcceptsMatch(sk, o.begin, o.end, w.attachment)) {
-      b_.phrase_hits.push_back({triggered.rule, triggered.part, w.slot, w.kind, o.begin, o.end});
+    if (!match::AcceptsMatch(sk, o.begin, o.end, w.attachment)) continue;
+    if (w.lexicon_term != PhraseWord::kNoLexiconTerm &&
+        PhraseWordProtected(set_.rules[triggered.rule], w, o.begin, o.end)) {
+      continue;
     }
+    b_.phrase_hits.push_back({triggered.rule, triggered.part, w.slot, w.kind, o.begin, o.end});
   }
   b_.slot_hits.clear();
   for (const PartHit& hit : b_.phrase_hits) {

@@ -113,6 +113,9 @@ class FieldScanner {
   void AddTermHit(const LiteralRef& ref, size_t begin, size_t end);
   bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                        size_t end) const;
+  std::string TypedWordKey(size_t begin, size_t end) const;
+  bool PhraseWordProtected(const CompiledRule& rule, const PhraseWord& word, size_t begin,
+                           size_t end) const;
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
                            std::string_view text, const text::View* view);
   // Whether a candidate of this field (from first_candidate on) belongs to

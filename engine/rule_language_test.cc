@@ -461,6 +461,45 @@ TEST(LexiconRuleTest, DictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplitAreSpar
   EXPECT_TRUE(Fires(*plain, "Reifen flicken"));
 }
 
+TEST(LexiconRuleTest, PhraseWordsTypedAsAnotherDictionaryWordDoNotFillTheirSlot) {
+  CompileOptions options;
+  options.lexicon_paths["de"] =
+      WriteDictionary({"sei", "Seil", "kaufen", "schließen", "schießen", "ich", "dich", "wurde",
+                       "würde", "dumm", "dümmste", "Kuh", "abstechen", "musste", "müsste"});
+  const std::string body =
+      "    phrases:\n"
+      "      - slots: [\"Seil|Strick\", \"kaufen|nimm\"]\n"
+      "        within: 6\n"
+      "      - slots: [\"ich|wir\", \"würde|müsste\", \"dich\", \"schießen|abstechen|ab "
+      "stechen\"]\n"
+      "        ordered: true\n"
+      "        within: 6\n"
+      "      - slots: [\"dumm*\", \"Kuh\"]\n"
+      "        ordered: true\n"
+      "        within: 2\n";
+  auto plain = CompileYaml(OneRule(body), options);
+  auto protected_set = CompileYaml(OneRule(body, "lexicon: de\n"), options);
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(protected_set, nullptr);
+  const TextCase kCases[] = {
+      {"es sei denn, man würde es kaufen", false},  // sei is not Seil
+      {"ich würde dich schließen", false},          // schließen is not schießen
+      {"kauf dir ein Seil, kaufen", true},
+      {"ich würde dich schießen", true},
+      {"ich wurde dich schießen", true},    // typed without the umlaut: still würde
+      {"ich musste dich abstechen", true},  // the same for müsste
+      {"ich würde dich ab stechen", true},
+      {"du dümmste Kuh", true},           // dumm* with its umlauted stem
+      {"ich würde d1ch sch1eßen", true},  // not dictionary words: never spared
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*protected_set, c.text), c.fires) << c.text;
+  }
+  // Without the lexicon the skeleton makes the twins equal.
+  EXPECT_TRUE(Fires(*plain, "es sei denn, man würde es kaufen"));
+  EXPECT_TRUE(Fires(*plain, "ich würde dich schließen"));
+}
+
 TEST(LexiconRuleTest, AMissingDictionaryIsAWarningNotAnError) {
   CompileOptions options;
   options.lexicon_paths["de"] = "/nonexistent/ngerman";

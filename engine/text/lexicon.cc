@@ -20,7 +20,32 @@ constexpr size_t kMinModifierLetters = 4;
 
 std::string Reversed(std::string_view s) { return std::string(s.rbegin(), s.rend()); }
 
+bool IsVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
 }  // namespace
+
+std::string UmlautPluralStem(std::string_view term) {
+  size_t end = term.size();
+  while (end > 0 && !IsVowel(term[end - 1])) --end;
+  if (end == 0) return "";
+  size_t begin = end - 1;
+  while (begin > 0 && IsVowel(term[begin - 1])) --begin;
+  const std::string_view group = term.substr(begin, end - begin);
+  std::string umlauted;
+  if (group == "a" || group == "o" || group == "u") {
+    umlauted = std::string(group) + "e";
+  } else if (group == "au") {
+    umlauted = "aeu";
+  } else {
+    return "";  // -ei-, -ie-, -e-, or a vowel already umlauted: no plural umlaut
+  }
+  std::string stem(term.substr(0, begin));
+  stem += umlauted;
+  stem += term.substr(end);
+  return stem;
+}
 
 std::string MildKey(std::string_view word) {
   std::string out;
@@ -102,7 +127,14 @@ bool Lexicon::IsEnding(std::string_view ending) const {
 }
 
 bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) const {
-  if (!word.starts_with(term)) return false;
+  if (!word.starts_with(term)) {
+    // German plurals and feminines umlaut the last vowel (Arschloch -> Arschlöcher,
+    // Blödmann -> Blödmänner, Sau -> Säue): still the term, not a lucky hit.
+    if (language_ != "de") return false;
+    const std::string umlauted = UmlautPluralStem(term);
+    return !umlauted.empty() && word.starts_with(umlauted) &&
+           IsEnding(word.substr(umlauted.size()));
+  }
   const std::string_view ending = word.substr(term.size());
   // English -es follows a sibilant or an o (bitches, boxes, heroes); "spices"
   // is no plural of "spic".
@@ -111,6 +143,18 @@ bool Lexicon::IsTermWithEnding(std::string_view word, std::string_view term) con
     if (last != 's' && last != 'x' && last != 'z' && last != 'h' && last != 'o') return false;
   }
   return IsEnding(ending);
+}
+
+bool Lexicon::StartsWithUmlautedStem(std::string_view word, std::string_view term) const {
+  if (language_ != "de") return false;
+  const std::string stem = UmlautPluralStem(term);
+  return !stem.empty() && word.starts_with(stem);
+}
+
+bool Lexicon::ContainsUmlautedStem(std::string_view word, std::string_view term) const {
+  if (language_ != "de") return false;
+  const std::string stem = UmlautPluralStem(term);
+  return !stem.empty() && word.find(stem) != std::string_view::npos;
 }
 
 bool Lexicon::IsModifierWord(std::string_view modifier) const {
@@ -132,13 +176,20 @@ bool Lexicon::LongerWordEnds(std::string_view stem, size_t term_size) const {
 }
 
 bool Lexicon::PlausibleCompound(std::string_view word, std::string_view term) const {
+  if (PlausibleCompoundOf(word, term)) return true;
+  if (language_ != "de") return false;
+  const std::string umlauted = UmlautPluralStem(term);  // Dreck|säue, Schweine|hünde
+  return !umlauted.empty() && PlausibleCompoundOf(word, umlauted);
+}
+
+bool Lexicon::PlausibleCompoundOf(std::string_view word, std::string_view head) const {
   const std::span<const std::string_view> endings = Endings();
   for (std::string_view ending : endings) {
     if (!word.ends_with(ending)) continue;
     const std::string_view stem = word.substr(0, word.size() - ending.size());
-    if (stem.size() <= term.size() || !stem.ends_with(term)) continue;
-    const std::string_view modifier = stem.substr(0, stem.size() - term.size());
-    if (IsModifierWord(modifier) && !LongerWordEnds(stem, term.size())) return true;
+    if (stem.size() <= head.size() || !stem.ends_with(head)) continue;
+    const std::string_view modifier = stem.substr(0, stem.size() - head.size());
+    if (IsModifierWord(modifier) && !LongerWordEnds(stem, head.size())) return true;
   }
   return false;
 }
@@ -169,9 +220,11 @@ bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
   if (!Contains(word)) return false;
   switch (term.mode) {
     case TermMode::kSubstring:
-      return word.find(term.mild) == std::string_view::npos;
+      return word.find(term.mild) == std::string_view::npos &&
+             !ContainsUmlautedStem(word, term.mild);
     case TermMode::kPrefix:
-      return !word.starts_with(term.mild);
+      // German comparatives and plurals umlaut the stem: dumm* -> dümmste.
+      return !word.starts_with(term.mild) && !StartsWithUmlautedStem(word, term.mild);
     case TermMode::kWord:
       return !IsTermWithEnding(word, term.mild);
     case TermMode::kSuffix:

@@ -10,12 +10,14 @@
 // form (MildKey: lower case, umlauts as ae/oe/ue, ß as ss; nothing lossy):
 //
 //   A dictionary word W stays a hit of term T only when W plausibly IS that
-//   term: W = T (+ an inflection ending), or, for compound and suffix terms,
+//   term: W = T (+ an inflection ending; in German also with the plural
+//   umlaut, Arschlöcher, Blödmänner), or, for compound and suffix terms,
 //   W = modifier + T (+ ending) where the modifier (without a linking -s-,
 //   -n-, -en-, -er-, -es-, -e-) is itself a dictionary word of at least 4
 //   letters, no dictionary word longer than T ends W (Vormarsch: "marsch"),
 //   and T is not a productive suffix (see Productive). Prefix terms need W to
-//   start with T; substring terms need T anywhere in W.
+//   start with T; substring terms need T anywhere in W (in German also T's
+//   umlauted stem: dumm* in dümmste).
 //
 // Everything else a dictionary word is protected. Words that are not in the
 // dictionary are never protected, and evasions are not dictionary words
@@ -55,6 +57,11 @@ inline constexpr std::array<std::string_view, 8> kCompoundLinks = {"s",  "es", "
 // Lower case (ASCII and Latin-1/Latin Extended-A capitals), ä/ö/ü as
 // ae/oe/ue, ß as ss; every other byte kept. Lossless for words as typed.
 std::string MildKey(std::string_view word);
+
+// The German plural or feminine stem of a mild term: its last vowel umlauted
+// (arschloch -> arschloech, bloedmann -> bloedmaenn, sau -> saeu). Empty when
+// the last vowel cannot take an umlaut (-e-, -ei-, -ie-, already umlauted).
+std::string UmlautPluralStem(std::string_view term);
 
 // How a term attaches to the post word, as rules::MatchMode does.
 enum class TermMode { kWord, kPrefix, kSuffix, kCompound, kSubstring };
@@ -99,7 +106,10 @@ class Lexicon {
   std::span<const std::string_view> Endings() const;
   bool IsEnding(std::string_view ending) const;
   bool IsTermWithEnding(std::string_view word, std::string_view term) const;
+  bool StartsWithUmlautedStem(std::string_view word, std::string_view term) const;
+  bool ContainsUmlautedStem(std::string_view word, std::string_view term) const;
   bool PlausibleCompound(std::string_view word, std::string_view term) const;
+  bool PlausibleCompoundOf(std::string_view word, std::string_view head) const;
   bool IsModifierWord(std::string_view modifier) const;
   bool LongerWordEnds(std::string_view stem, size_t term_size) const;
   template <typename Fn>

@@ -20,10 +20,11 @@ TEST(MildKeyTest, LowersAndSpellsOutUmlautsWithoutLosingLetters) {
 
 std::shared_ptr<const Lexicon> German() {
   return Lexicon::FromWords(
-      {"Minuten",       "flicken",    "Moses",          "Broschüre",     "Marsch",
-       "Vormarsch",     "vorm",       "arbeitsfreudig", "Arbeit",        "Arschloch",
-       "Schlampe",      "voll",       "Vollidiot",      "Idiot",         "Dreck",
-       "Dreckschlampe", "Tischlampe", "Tisch",          "Nachbarschaft", "Schwarzenegger"},
+      {"Minuten",       "flicken",        "Moses",       "Broschüre",     "Marsch",     "Vormarsch",
+       "vorm",          "arbeitsfreudig", "Arbeit",      "Arschloch",     "Schlampe",   "voll",
+       "Vollidiot",     "Idiot",          "Dreck",       "Dreckschlampe", "Tischlampe", "Tisch",
+       "Nachbarschaft", "Schwarzenegger", "Arschlöcher", "Blödmann",      "Blödmänner", "Sau",
+       "Säue",          "Drecksäue",      "Säuerlich",   "Mann",          "Männer",     "dümmste"},
       "de");
 }
 
@@ -53,11 +54,39 @@ TEST(LexiconTest, ProtectsDictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplit) {
       {"voll_plus_idiot_stays_a_hit", "Vollidiot", "idiot", TermMode::kCompound, false},
       {"not_in_the_dictionary_is_never_protected", "Idi0t", "idiot", TermMode::kWord, false},
       {"evasion_is_not_a_word", "Blööödmann", "blödmann", TermMode::kCompound, false},
+      {"umlaut_plural_of_the_term_stays_a_hit", "Arschlöcher", "arschloch", TermMode::kCompound,
+       false},
+      {"umlaut_plural_in_word_mode_stays_a_hit", "Blödmänner", "blödmann", TermMode::kWord, false},
+      {"umlaut_plural_of_au", "Säue", "sau", TermMode::kCompound, false},
+      {"modifier_plus_umlaut_plural", "Drecksäue", "sau", TermMode::kCompound, false},
+      {"umlauted_stem_of_a_prefix_term_stays_a_hit", "dümmste", "dumm", TermMode::kPrefix, false},
+      {"umlaut_stem_without_an_ending_is_protected", "Säuerlich", "sau", TermMode::kCompound, true},
   };
   for (const ProtectCase& c : kCases) {
     const LexiconTerm term{MildKey(c.term), c.mode, false};
     EXPECT_EQ(lexicon->Protects(MildKey(c.word), term), c.protects) << c.name;
   }
+}
+
+TEST(UmlautPluralStemTest, UmlautsTheLastVowelThatCanTakeOne) {
+  const std::pair<const char*, const char*> kCases[] = {
+      {"arschloch", "arschloech"},
+      {"bloedmann", "bloedmaenn"},
+      {"sau", "saeu"},
+      {"kuh", "kueh"},
+      {"hund", "huend"},
+      {"schlampe", ""},
+      {"schwein", ""},
+      {"idiot", ""},
+      {"", ""},
+      {"xyz", ""},
+  };
+  for (const auto& [term, stem] : kCases) EXPECT_EQ(UmlautPluralStem(term), stem) << term;
+}
+
+TEST(LexiconTest, EnglishHasNoUmlautPlural) {
+  const auto lexicon = Lexicon::FromWords({"man", "maen"}, "en");
+  EXPECT_TRUE(lexicon->Protects("maen", {"man", TermMode::kWord, false}));
 }
 
 TEST(LexiconTest, EnglishWordModeProtectsAsFromAss) {
