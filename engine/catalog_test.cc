@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -94,6 +96,33 @@ TEST_F(CatalogTest, CommunitiesSelectTheirSetsAndUnknownOnesGetTheDefault) {
   EXPECT_EQ(VerdictFor(**catalog, "unknown", "Du Blödmann"), Verdict::kBlock);
   EXPECT_EQ((*catalog)->ForCommunity("both").value()->id(), "de+en");
   EXPECT_EQ((*catalog)->compiled_sets().size(), 3u);
+}
+
+TEST_F(CatalogTest, EveryCombinationOfOneLoadSharesOneDictionary) {
+  WriteDefaultSets();
+  Write("dict.txt", "Blödmann\nMann\n");
+  for (const char* name : {"de.yaml", "en.yaml"}) {  // both sets name the German lexicon
+    std::ifstream in(fs::path(dir_) / name);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.insert(text.find('\n') + 1, "lexicon: de\n");
+    Write(name, text);
+  }
+  Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  RuleCatalog::Options options;
+  options.compile.lexicon_paths["de"] = (fs::path(dir_) / "dict.txt").string();
+  rules::Diagnostics problems;
+  auto catalog = RuleCatalog::Load(dir_, options, &problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  std::set<const text::Lexicon*> dictionaries;
+  size_t uses = 0;
+  for (const auto& set : (*catalog)->compiled_sets()) {
+    for (const auto& lexicon : set->impl().lexicons) {
+      dictionaries.insert(lexicon.get());
+      ++uses;
+    }
+  }
+  EXPECT_EQ(uses, 4u);  // de, en, and de+en's two
+  EXPECT_EQ(dictionaries.size(), 1u);
 }
 
 TEST_F(CatalogTest, UnknownCommunityWithoutDefaultIsNotFound) {

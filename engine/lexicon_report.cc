@@ -9,8 +9,8 @@
 namespace moderation {
 namespace {
 
-void AddExample(std::vector<std::string>* examples, const std::string& word, size_t limit) {
-  if (examples->size() < limit) examples->push_back(word);
+void AddExample(std::vector<std::string>* examples, std::string_view word, size_t limit) {
+  if (examples->size() < limit) examples->emplace_back(word);
 }
 
 }  // namespace
@@ -35,7 +35,7 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRule
   if (!scratch.ok()) return scratch.status();
   text::NormalizedText normalized;
   for (const std::shared_ptr<const text::Lexicon>& lexicon : impl.lexicons) {
-    for (const std::string& word : lexicon->words()) {
+    for (std::string_view word : lexicon->words()) {
       if (!text::Normalize(word, &normalized).ok()) continue;
       const text::SkeletonView& sk = normalized.skeleton;
       // A term counts once per word, however often it matches inside it.

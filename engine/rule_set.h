@@ -59,7 +59,9 @@ struct CompileOptions {
   std::map<std::string, std::string> lexicon_paths = {{"de", "/usr/share/dict/ngerman"},
                                                       {"en", "/usr/share/dict/american-english"}};
   // Loaded dictionaries, shared by every compile that gets the same cache
-  // (the server's registry keeps one). Null: each compile loads its own.
+  // (the server's registry keeps one). Null: each CompiledRuleSet::Compile
+  // loads its own, and each RuleCatalog load shares one among its
+  // combinations.
   std::shared_ptr<text::LexiconCache> lexicons;
 };
 

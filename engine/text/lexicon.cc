@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -87,33 +88,77 @@ std::string MildKey(std::string_view word) {
   return out;
 }
 
-Lexicon::Lexicon(absl::flat_hash_set<std::string> words, std::string language)
-    : words_(std::move(words)), language_(std::move(language)) {
-  reversed_.reserve(words_.size());
-  for (const std::string& word : words_) reversed_.push_back(Reversed(word));
+Lexicon::Lexicon(std::string arena, std::vector<WordSpan> spans, std::string language)
+    : arena_(std::move(arena)), language_(std::move(language)) {
+  // Views into arena_, which no longer changes; no per-word allocation, so
+  // loading leaves no heap of freed small strings behind.
+  const auto view = [&](const WordSpan& w) {
+    return std::string_view(arena_).substr(w.first, w.second);
+  };
+  std::sort(spans.begin(), spans.end(),
+            [&](const WordSpan& a, const WordSpan& b) { return view(a) < view(b); });
+  spans.erase(std::unique(spans.begin(), spans.end(),
+                          [&](const WordSpan& a, const WordSpan& b) { return view(a) == view(b); }),
+              spans.end());
+  reversed_arena_.assign(arena_.size(), '\0');
+  words_.reserve(spans.size());
+  sorted_.reserve(spans.size());
+  reversed_.reserve(spans.size());
+  for (const WordSpan& w : spans) {
+    const std::string_view word = view(w);
+    std::reverse_copy(word.begin(), word.end(), reversed_arena_.begin() + w.first);
+    sorted_.push_back(word);
+    words_.insert(absl::string_view(word.data(), word.size()));
+    reversed_.push_back(std::string_view(reversed_arena_).substr(w.first, w.second));
+  }
   std::sort(reversed_.begin(), reversed_.end());
 }
 
+size_t Lexicon::MemoryBytes() const {
+  return arena_.capacity() + reversed_arena_.capacity() +
+         words_.capacity() * (sizeof(absl::string_view) + 1) +
+         (sorted_.capacity() + reversed_.capacity()) * sizeof(std::string_view);
+}
+
+namespace {
+
+void AppendKey(std::string_view word, std::string* arena, std::vector<Lexicon::WordSpan>* spans) {
+  const std::string key = MildKey(word);
+  spans->emplace_back(static_cast<uint32_t>(arena->size()), static_cast<uint32_t>(key.size()));
+  *arena += key;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Load(const std::string& path,
                                                              std::string language) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read dictionary ", path));
-  absl::flat_hash_set<std::string> words;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) words.insert(MildKey(line));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string arena;
+  arena.reserve(text.size() + text.size() / 8);  // umlauts spelled out grow a little
+  std::vector<WordSpan> spans;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + begin, end - begin);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) AppendKey(line, &arena, &spans);
+    begin = end + 1;
   }
-  if (words.empty())
+  if (spans.empty())
     return absl::InvalidArgumentError(absl::StrCat("dictionary ", path, " is empty"));
-  return std::shared_ptr<const Lexicon>(new Lexicon(std::move(words), std::move(language)));
+  return std::shared_ptr<const Lexicon>(
+      new Lexicon(std::move(arena), std::move(spans), std::move(language)));
 }
 
 std::shared_ptr<const Lexicon> Lexicon::FromWords(const std::vector<std::string>& words,
                                                   std::string language) {
-  absl::flat_hash_set<std::string> keys;
-  for (const std::string& word : words) keys.insert(MildKey(word));
-  return std::shared_ptr<const Lexicon>(new Lexicon(std::move(keys), std::move(language)));
+  std::string arena;
+  std::vector<WordSpan> spans;
+  for (const std::string& word : words) AppendKey(word, &arena, &spans);
+  return std::shared_ptr<const Lexicon>(
+      new Lexicon(std::move(arena), std::move(spans), std::move(language)));
 }
 
 std::span<const std::string_view> Lexicon::Endings() const {
@@ -197,7 +242,7 @@ bool Lexicon::PlausibleCompoundOf(std::string_view word, std::string_view head) 
 template <typename Fn>
 void Lexicon::ForEachWordEndingWith(std::string_view tail, Fn fn) const {
   const std::string key = Reversed(tail);
-  for (auto it = std::lower_bound(reversed_.begin(), reversed_.end(), key);
+  for (auto it = std::lower_bound(reversed_.begin(), reversed_.end(), std::string_view(key));
        it != reversed_.end() && it->starts_with(key); ++it) {
     fn(Reversed(*it));
   }

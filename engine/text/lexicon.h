@@ -35,12 +35,14 @@
 #define MODERATION_ENGINE_TEXT_LEXICON_H_
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -81,12 +83,20 @@ class Lexicon {
   static std::shared_ptr<const Lexicon> FromWords(const std::vector<std::string>& words,
                                                   std::string language);
 
+  // A word's mild key in the arena: offset and length.
+  using WordSpan = std::pair<uint32_t, uint32_t>;
+
+  Lexicon(const Lexicon&) = delete;  // words_ and reversed_ point into the arenas
+  Lexicon& operator=(const Lexicon&) = delete;
+
   bool Contains(std::string_view mild) const {
     return words_.contains(absl::string_view(mild.data(), mild.size()));
   }
-  // Every word's mild key, in no particular order (reports scan them all).
-  const absl::flat_hash_set<std::string>& words() const { return words_; }
-  size_t size() const { return words_.size(); }
+  // Every word's mild key, sorted (reports scan them all).
+  const std::vector<std::string_view>& words() const { return sorted_; }
+  size_t size() const { return sorted_.size(); }
+  // Bytes held for the words (arenas, set and indexes), for the memory report.
+  size_t MemoryBytes() const;
   const std::string& language() const { return language_; }
 
   // True when the dictionary word (mild key) `word` must not count as a hit
@@ -102,7 +112,7 @@ class Lexicon {
   static constexpr size_t kProductiveMinimum = 20;
 
  private:
-  Lexicon(absl::flat_hash_set<std::string> words, std::string language);
+  Lexicon(std::string arena, std::vector<WordSpan> spans, std::string language);
   std::span<const std::string_view> Endings() const;
   bool IsEnding(std::string_view ending) const;
   bool IsTermWithEnding(std::string_view word, std::string_view term) const;
@@ -115,8 +125,14 @@ class Lexicon {
   template <typename Fn>
   void ForEachWordEndingWith(std::string_view tail, Fn fn) const;
 
-  absl::flat_hash_set<std::string> words_;
-  std::vector<std::string> reversed_;  // every word reversed, sorted: tail lookups
+  // Memory: one arena of all words and one of them reversed; the set and
+  // the two sorted indexes are views into them (a set of 356,000
+  // std::strings plus their reversed copies cost about three times as much).
+  std::string arena_;
+  std::string reversed_arena_;
+  absl::flat_hash_set<absl::string_view> words_;
+  std::vector<std::string_view> sorted_;
+  std::vector<std::string_view> reversed_;  // every word reversed, sorted: tail lookups
   std::string language_;
 };
 
