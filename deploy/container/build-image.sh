@@ -4,7 +4,8 @@
 #   1. the packages the image needs are the moderationd .deb
 #      (deploy/packaging) and the Debian packages that own every shared
 #      library its binaries load (ldd, then dpkg -S on this Debian 12 host),
-#      plus base-files;
+#      plus base-files and the dictionaries the default rules' lexicon reads
+#      (wngerman, wamerican);
 #   2. mmdebstrap --variant=extract unpacks those, and what apt says they
 #      depend on, from the archive, and a hook unpacks the .deb: no
 #      Essential set, no maintainer scripts run, no package database; about
@@ -76,7 +77,8 @@ while read -r lib; do
 done <"$work/libs" | sort -u | { xargs dpkg -S 2>/dev/null || true; } | sed -n 's/^\([^:,]*\)\(:[a-z0-9]*\)\?: .*/\1/p' |
   sort -u >"$work/packages"
 [[ -s "$work/packages" ]] || die "found no packages for the libraries of $(basename "$deb")"
-packages="base-files,$(paste -sd, "$work/packages")"
+# The dictionaries of the default rules' lexicon are data, not libraries.
+packages="base-files,wngerman,wamerican,$(paste -sd, "$work/packages")"
 
 echo "build-image: mmdebstrap --variant=extract bookworm: $(basename "$deb") + $packages"
 start=$SECONDS

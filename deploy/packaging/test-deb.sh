@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian package with CPack and checks it with dpkg-deb:
 #   - control: name, version, architecture, and Depends naming the package of
-#     every shared library the binaries load (from dpkg-shlibdeps);
+#     every shared library the binaries load (from dpkg-shlibdeps) and the
+#     dictionaries the default rules' lexicon reads;
 #   - contents: the binaries, the unit, the default rules and
 #     /etc/default/moderationd where they belong, with root ownership and the
 #     right modes, nothing else under /etc or /var, and stripped binaries;
@@ -41,6 +42,10 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [[ "$(field Version)" =~ ^[0-9] ]] || fail "Version '$(field Version)' does not start with a digit"
 depends="$(field Depends)"
 echo "test-deb: Depends: $depends"
+# The default rules' dictionaries (lexicon: de / en).
+for dict in wngerman wamerican; do
+  [[ ", $depends," == *", $dict,"* || ", $depends," == *", $dict ("* ]] || fail "Depends does not name $dict (the default rules' lexicon)"
+done
 
 # Every library a binary links directly (DT_NEEDED) comes from a package
 # named in Depends; libraries those pull in are their packages' business.
