@@ -94,6 +94,19 @@ TEST(NearDuplicateTest, FieldsAddUpButShinglesDoNotSpanThem) {
   EXPECT_NE(h.Finish(), 0u);
 }
 
+TEST(NearDuplicateTest, FinishingTwiceGivesTheSameFingerprint) {
+  NormalizedText n;
+  ASSERT_TRUE(Normalize(kOriginal, &n).ok());
+  for (auto variant : {NearDuplicateHasher::Variant::kBest, NearDuplicateHasher::Variant::kAvx2,
+                       NearDuplicateHasher::Variant::kScalar}) {
+    NearDuplicateHasher h(variant);
+    h.Add(n.skeleton.text);
+    const uint64_t first = h.Finish();
+    EXPECT_EQ(h.Finish(), first);
+    EXPECT_EQ(first, Fingerprint(kOriginal));
+  }
+}
+
 TEST(NearDuplicateTest, LongTextsAreSampledConsistently) {
   std::string a;
   for (int i = 0; i < 60; ++i) a += "Satz Nummer " + std::to_string(i) + " des langen Aufrufs. ";
