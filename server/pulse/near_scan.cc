@@ -36,6 +36,58 @@ __attribute__((target("avx2"))) inline __m256i Popcount64(__m256i x) {
   return _mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256());
 }
 
+// The distances of four fingerprints from f on to `fingerprint`.
+__attribute__((target("avx2"))) inline __m256i Distances(const uint64_t* f, __m256i fingerprint) {
+  return Popcount64(
+      _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(f)), fingerprint));
+}
+
+// Counts the entries i..i+7 of s whose distances (entries i..i+3 in low,
+// i+4..i+7 in high) are within kNearDuplicateBits and whose seconds are in
+// the window, and of them those whose author is `author`.
+__attribute__((target("avx2,popcnt"))) inline void CountEight(const NearScan& s, uint32_t i, __m256i low,
+                                                       __m256i high, __m256i oldest,
+                                                       __m256i author, int* copies, int* own) {
+  const __m256i bits = _mm256_set1_epi64x(text::kNearDuplicateBits);
+  const int far = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(low, bits))) |
+                  (_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(high, bits))) << 4);
+  // Most posts copy nothing: time and author only for near fingerprints.
+  if (far == 0xFF) return;
+  const __m256i seconds = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i));
+  // Unsigned seconds >= oldest: max(seconds, oldest) == seconds.
+  const int recent = _mm256_movemask_ps(
+      _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_max_epu32(seconds, oldest), seconds)));
+  const int same = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.authors + i)), author)));
+  const unsigned near = static_cast<unsigned>(~far & recent);
+  *copies += __builtin_popcount(near);
+  *own += __builtin_popcount(near & static_cast<unsigned>(same));
+}
+
+// Which of the eight fingerprints from f on are within `bits` of
+// `fingerprint`.
+__attribute__((target("avx512f,avx512vl,avx512vpopcntdq"))) inline __mmask8 NearMask512(
+    const uint64_t* f, __m512i fingerprint, __m512i bits) {
+  const __m512i distance = _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(f), fingerprint));
+  return _mm512_cmple_epu64_mask(distance, bits);
+}
+
+// Counts the entries i..i+7 of s that `near` marks and whose seconds are in
+// the window, and of them those whose author is `author`.
+__attribute__((target("avx512f,avx512vl,popcnt"))) inline void CountEight512(
+    const NearScan& s, uint32_t i, __mmask8 near, __m256i oldest, __m256i author, int* copies,
+    int* own) {
+  // Most posts copy nothing: time and author only for near fingerprints.
+  if (near == 0) return;
+  const __mmask8 recent = _mm256_cmpge_epu32_mask(
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i)), oldest);
+  const __mmask8 same = _mm256_cmpeq_epi32_mask(
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.authors + i)), author);
+  const unsigned counted = near & recent;
+  *copies += __builtin_popcount(counted);
+  *own += __builtin_popcount(counted & same);
+}
+
 }  // namespace
 
 NearCounts CountNearScalar(const NearScan& s) { return CountNearBody(s, 0); }
@@ -60,25 +112,23 @@ __attribute__((target("avx2,popcnt"))) NearCounts CountNearAvx2(const NearScan& 
   int copies = 0;
   int own = 0;
   uint32_t i = 0;
+  // Sixteen at a time: one test whether the nearest of them is near at all
+  // (a distance is at most 64, so the 64-bit lanes' high halves are 0 and
+  // a 32-bit minimum is the 64-bit one), then eight by eight as below.
+  for (; i + 16 <= s.size; i += 16) {
+    const __m256i d0 = Distances(s.fingerprints + i, fingerprint);
+    const __m256i d1 = Distances(s.fingerprints + i + 4, fingerprint);
+    const __m256i d2 = Distances(s.fingerprints + i + 8, fingerprint);
+    const __m256i d3 = Distances(s.fingerprints + i + 12, fingerprint);
+    const __m256i nearest =
+        _mm256_min_epu32(_mm256_min_epu32(d0, d1), _mm256_min_epu32(d2, d3));
+    if (_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(nearest, bits))) == 0xF) continue;
+    CountEight(s, i, d0, d1, oldest, author, &copies, &own);
+    CountEight(s, i + 8, d2, d3, oldest, author, &copies, &own);
+  }
   for (; i + 8 <= s.size; i += 8) {
-    const auto* f = reinterpret_cast<const __m256i*>(s.fingerprints + i);
-    const __m256i far_low =
-        _mm256_cmpgt_epi64(Popcount64(_mm256_xor_si256(_mm256_loadu_si256(f), fingerprint)), bits);
-    const __m256i far_high = _mm256_cmpgt_epi64(
-        Popcount64(_mm256_xor_si256(_mm256_loadu_si256(f + 1), fingerprint)), bits);
-    const int far = _mm256_movemask_pd(_mm256_castsi256_pd(far_low)) |
-                    (_mm256_movemask_pd(_mm256_castsi256_pd(far_high)) << 4);
-    // Most posts copy nothing: time and author only for near fingerprints.
-    if (far == 0xFF) continue;
-    const __m256i seconds = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i));
-    // Unsigned seconds >= oldest: max(seconds, oldest) == seconds.
-    const int recent = _mm256_movemask_ps(
-        _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_max_epu32(seconds, oldest), seconds)));
-    const int same = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.authors + i)), author)));
-    const unsigned near = static_cast<unsigned>(~far & recent);
-    copies += __builtin_popcount(near);
-    own += __builtin_popcount(near & static_cast<unsigned>(same));
+    CountEight(s, i, Distances(s.fingerprints + i, fingerprint),
+               Distances(s.fingerprints + i + 4, fingerprint), oldest, author, &copies, &own);
   }
   const NearCounts tail = CountNearBody(s, i);
   return {copies + tail.copies, (s.author != 0 ? own : 0) + tail.own};
@@ -93,19 +143,18 @@ __attribute__((target("avx512f,avx512vl,avx512vpopcntdq,popcnt"))) NearCounts Co
   int copies = 0;
   int own = 0;
   uint32_t i = 0;
+  // Sixteen at a time while none of them is near (one test of both masks),
+  // then eight.
+  for (; i + 16 <= s.size; i += 16) {
+    const __mmask8 near_a = NearMask512(s.fingerprints + i, fingerprint, bits);
+    const __mmask8 near_b = NearMask512(s.fingerprints + i + 8, fingerprint, bits);
+    if ((near_a | near_b) == 0) continue;
+    CountEight512(s, i, near_a, oldest, author, &copies, &own);
+    CountEight512(s, i + 8, near_b, oldest, author, &copies, &own);
+  }
   for (; i + 8 <= s.size; i += 8) {
-    const __m512i distance =
-        _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(s.fingerprints + i), fingerprint));
-    const __mmask8 near = _mm512_cmple_epu64_mask(distance, bits);
-    // Most posts copy nothing: time and author only for near fingerprints.
-    if (near == 0) continue;
-    const __mmask8 recent = _mm256_cmpge_epu32_mask(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.seconds + i)), oldest);
-    const __mmask8 same = _mm256_cmpeq_epi32_mask(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.authors + i)), author);
-    const unsigned counted = near & recent;
-    copies += __builtin_popcount(counted);
-    own += __builtin_popcount(counted & same);
+    CountEight512(s, i, NearMask512(s.fingerprints + i, fingerprint, bits), oldest, author, &copies,
+                  &own);
   }
   const NearCounts tail = CountNearBody(s, i);
   return {copies + tail.copies, (s.author != 0 ? own : 0) + tail.own};
