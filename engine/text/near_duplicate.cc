@@ -250,7 +250,13 @@ NearDuplicateHasher::NearDuplicateHasher(Variant variant)
     : vector_(variant == Variant::kBest && HasAvx512Hashing() && HasAvx2Hashing()),
       avx2_(!vector_ && variant != Variant::kScalar && HasAvx2Hashing()),
       lane_count_(vector_ || avx2_) {
-  for (int k = 0; k < lanes_top_; ++k) lanes_[k] = {};
+  // Only the counters this variant uses (zeroing all 1.5 KB, with two
+  // `rep stos`, was 4 % of pulse_per_post on this host).
+  if (lane_count_) {
+    for (int k = 0; k < lanes_top_; ++k) lanes_[k] = {};
+  } else {
+    planes_.fill(0);
+  }
 }
 
 void NearDuplicateHasher::CountBlocks(const uint64_t* w, size_t count) {

@@ -81,8 +81,9 @@ class NearDuplicateHasher {
   int SumLanes(uint64_t* sum) const;
 
   // planes_[k] holds bit k of the 64 counters: bit b of planes_[k] is bit k
-  // of how many kept hashes have bit b set.
-  std::array<uint64_t, kPlanes> planes_{};
+  // of how many kept hashes have bit b set (kScalar only: the constructor
+  // zeroes it only then).
+  std::array<uint64_t, kPlanes> planes_;
   // The AVX2 count: four such sets of counters, lane j counting the hashes
   // j, j + 4, j + 8, ... of each block (lanes_[k][j] is plane k of lane j),
   // so that one 256-bit operation adds four hashes. Planes at and above
@@ -90,8 +91,9 @@ class NearDuplicateHasher {
   // first three, not the whole kilobyte).
   alignas(32) std::array<std::array<uint64_t, kLanes>, kPlanes> lanes_;
   int lanes_top_ = 3;
-  // Kept hashes not yet counted (fewer than kPending).
-  std::array<uint64_t, kPending> pending_{};
+  // Kept hashes not yet counted (fewer than kPending; those past
+  // pending_count_ are never read, so nothing zeroes them).
+  std::array<uint64_t, kPending> pending_;
   uint32_t pending_count_ = 0;
   uint32_t shingles_ = 0;
   uint32_t bytes_ = 0;
