@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,9 @@ class CrisisTest : public ::testing::Test {
     v1::ModerateBatchRequest batch;
     for (int m = from; m < to; ++m) {
       for (v1::ModerateRequest& r : day.Minute(m)) {
+        const v1::Author& author = r.post().author();
+        if (author.id().starts_with("raider-")) raid_posts_.insert(r.post().post_id());
+        if (author.account_age_days() < 7) new_account_posts_.insert(r.post().post_id());
         *batch.add_requests() = std::move(r);
         if (batch.requests_size() == 100) {
           ASSERT_NO_FATAL_FAILURE(Send(&batch));
@@ -103,6 +107,9 @@ class CrisisTest : public ::testing::Test {
     return seen;
   }
 
+  // The ids of the raid's posts and of all posts from new accounts, as played.
+  std::set<std::string> raid_posts_;
+  std::set<std::string> new_account_posts_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<v1::ModerationService::Stub> moderation_;
   std::unique_ptr<AlertCollector> collector_;
@@ -141,13 +148,28 @@ TEST_F(CrisisTest, EachCrisisOfTheScriptedDayRaisesItsAlertInTimeAndItClears) {
   Seen newcomers = Find("lokal-de", v1::ALERT_KIND_RAID, "");
   ExpectOpenedAndEnded(newcomers.opened, newcomers.ended, S::kRaidStart, 5, S::kRaidEnd, 15,
                        "raid of new accounts");
+  // A raid's examples are its own posts: the copies, or the new accounts'.
+  EXPECT_EQ(copies.opened.example_post_ids_size(), 5);
+  for (const std::string& id : copies.opened.example_post_ids()) {
+    EXPECT_TRUE(raid_posts_.contains(id)) << id << " is not a raider's copy";
+  }
+  EXPECT_EQ(newcomers.opened.example_post_ids_size(), 5);
+  for (const std::string& id : newcomers.opened.example_post_ids()) {
+    EXPECT_TRUE(new_account_posts_.contains(id)) << id << " is not a new account's post";
+  }
   Seen hate = Find("sport-de", v1::ALERT_KIND_CATEGORY_SHARE, "hate");
   ExpectOpenedAndEnded(hate.opened, hate.ended, S::kHateStart, 45, S::kHateEnd, 20,
                        "slow rise of hate");
   ASSERT_GT(hate.opened.top_rules_size(), 0);
   EXPECT_EQ(hate.opened.top_rules(0).rule_id(), "crisis.hate");
-  // Each crisis alerts in its own community only.
+  // Each crisis alerts in its own community only, and only the pile-on
+  // opens pile_on alerts: the rise of hate, spread over ten threads an
+  // hour, opens none.
   for (const v1::PulseAlert& a : collector_->alerts()) {
+    if (a.kind() == v1::ALERT_KIND_PILE_ON) {
+      EXPECT_TRUE(a.subject() == "thread:t-wahl" || a.subject() == "target:u-kandidatin")
+          << a.DebugString();
+    }
     const int64_t t = a.started_at().seconds();
     if (a.community() == "news-de") {
       EXPECT_TRUE(t >= At(S::kPileOnStart) && t <= At(S::kPileOnEnd)) << a.DebugString();

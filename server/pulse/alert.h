@@ -29,7 +29,8 @@ enum class AlertKind {
   kVolumeCollapse,  // far fewer posts than usual
   kRaid,            // a burst of posts from new accounts (subject "") or of copies
                     // of one another's posts (subject "near_duplicates")
-  kPileOn,  // many hostile posts against one thread or author (subject = "thread:…"/"target:…")
+  kPileOn,  // many hostile posts against one thread or author (subject = "thread:…"/"target:…"),
+            // drawing a large share of the community's (DetectorOptions::pile_on_min_share)
 };
 
 // "hostile_share", "category_share", "volume_spike", "volume_collapse",
@@ -47,12 +48,15 @@ struct Alert {
   absl::Time ended = absl::InfiniteFuture();  // when it cleared; InfiniteFuture while open
   // The numbers behind it, over the detection window that triggered it
   // (or, for a closed alert, the last one that still held):
-  int64_t window_posts = 0;                            // posts in the detection window
-  double observed = 0;                                 // share (0..1) or count, per kind
-  double expected = 0;                                 // the baseline's share or count
-  double z = 0;                                        // the test statistic (stats.h)
-  std::vector<std::pair<std::string, int>> top_rules;  // rule id, hostile posts (most first)
-  std::vector<std::string> example_post_ids;           // newest first
+  int64_t window_posts = 0;  // posts in the detection window
+  double observed = 0;       // share (0..1) or count, per kind
+  double expected = 0;       // the baseline's share or count
+  double z = 0;              // the test statistic (stats.h)
+  // The posts behind it: the window's hostile posts of its category, thread
+  // or target; for a raid, the copies (subject "near_duplicates") or the new
+  // accounts' posts (subject ""), hostile or not.
+  std::vector<std::pair<std::string, int>> top_rules;  // rule id, posts it hit (most first)
+  std::vector<std::string> example_post_ids;           // newest first, at most 5
   std::vector<std::string> top_topics;  // the community's rising topics when it opened
   bool open() const { return ended == absl::InfiniteFuture(); }
 };

@@ -36,6 +36,15 @@ void CommunityState::Record(const Observation& o) {
     b->authors.Add(o.author_hash);
   }
   if (o.terms != nullptr) topics_.Add(HourRing::EpochOf(o.minute), *o.terms);
+  if (o.new_account || o.copy) {
+    RecentRaidPost& r = recent_raid_[recent_raid_next_];
+    recent_raid_next_ = (recent_raid_next_ + 1) % kRecentRaid;
+    r.minute = o.minute;
+    r.rule = o.rule;
+    r.new_account = o.new_account;
+    r.copy = o.copy;
+    r.post_id.assign(o.post_id.substr(0, kMaxIdBytes));
+  }
   if (o.outcome == Outcome::kAllow) return;
   RecentHostile& r = recent_[recent_next_];
   recent_next_ = (recent_next_ + 1) % kRecentHostile;

@@ -4,11 +4,11 @@
 // Why: the unit of the pulse's memory and of its lock (Pulse keeps these in
 // shards). Its size is fixed when it is built: 60 minute, 96 quarter-hour
 // and 168 hour buckets (bucket.h), a baseline of 168 hour-of-week slots,
-// and a ring of the last kRecentHostile hostile posts (for example post
-// ids, top rules and pile-ons; ids longer than 64 bytes are cut), the
-// topic sketches (topics.h) and the multi-posting memory (multi_posting.h,
-// about 13 KB). Only open alerts vary, and there are at most a
-// few per kind.
+// a ring of the last kRecentHostile hostile posts (for example post
+// ids, top rules and pile-ons; ids longer than 64 bytes are cut), a ring
+// of the last kRecentRaid posts from new accounts or copying another's
+// (a raid alert's examples and rules), the topic sketches (topics.h) and the multi-posting memory
+// (multi_posting.h, about 13 KB). Only open alerts vary, and there are at most a few per kind.
 //
 // Baseline: each finished quarter hour feeds exponentially weighted
 // averages (stats.h): posts per quarter, hostile share, new-account share
@@ -44,6 +44,7 @@ namespace moderation::server::pulse {
 
 inline constexpr int kMaxShadowPerPost = 8;
 inline constexpr int kRecentHostile = 64;
+inline constexpr int kRecentRaid = 32;
 inline constexpr size_t kMaxIdBytes = 64;
 
 // One judged post, with names already interned.
@@ -106,6 +107,16 @@ struct RecentHostile {
   std::string target_author_id;
 };
 
+// A post from a new account or copying another author's recent post: what
+// a raid is made of.
+struct RecentRaidPost {
+  uint32_t minute = 0;
+  uint16_t rule = 0;  // the strongest enforced hit, 0 = none
+  bool new_account = false;
+  bool copy = false;
+  std::string post_id;
+};
+
 class CommunityState {
  public:
   explicit CommunityState(std::string name) : name_(std::move(name)) {}
@@ -156,6 +167,8 @@ class CommunityState {
   Baseline baseline_;
   std::array<RecentHostile, kRecentHostile> recent_;
   size_t recent_next_ = 0;
+  std::array<RecentRaidPost, kRecentRaid> recent_raid_;
+  size_t recent_raid_next_ = 0;
   std::vector<Alert> open_;
   TopicTracker topics_;
   MultiPostingTracker multi_posting_;

@@ -21,11 +21,38 @@ struct Verdict {
   double observed = 0;
   double expected = 0;
   double z = 0;
-  // Which recent hostile posts belong to it (for rules and examples).
+  // Which recent posts belong to it (for rules and examples): hostile ones
+  // (of `category`, thread, target), or for a raid the copies or the
+  // new accounts' posts.
+  enum class Source { kHostile, kCopies, kNewAccounts } source = Source::kHostile;
   int category = -1;  // -1 = any
   std::string thread_id;
   std::string target_author_id;
 };
+
+// The top three rules and the five newest post ids among `posts` (minute,
+// rule, post id), most hits first.
+void SetRulesAndExamples(std::vector<std::tuple<uint32_t, uint16_t, const std::string*>> posts,
+                         const Interner& rules, Alert* alert) {
+  absl::flat_hash_map<uint16_t, int> rule_counts;
+  for (const auto& [minute, rule, id] : posts) {
+    if (rule != 0) ++rule_counts[rule];
+  }
+  std::vector<std::pair<int, uint16_t>> ranked;
+  for (const auto& [rule, count] : rule_counts) ranked.push_back({-count, rule});
+  std::sort(ranked.begin(), ranked.end());
+  alert->top_rules.clear();
+  for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
+    alert->top_rules.push_back({rules.Name(ranked[i].second), -ranked[i].first});
+  }
+  std::stable_sort(posts.begin(), posts.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+  alert->example_post_ids.clear();
+  for (const auto& [minute, rule, id] : posts) {
+    if (alert->example_post_ids.size() == 5) break;
+    if (!id->empty()) alert->example_post_ids.push_back(*id);
+  }
+}
 
 }  // namespace
 
@@ -106,6 +133,7 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
         std::tuple<const char*, uint64_t, double>{"near_duplicates", t.copies,
                                                   baseline_.copies.value}}) {
     Verdict v{AlertKind::kRaid, subject};
+    v.source = *subject == '\0' ? Verdict::Source::kNewAccounts : Verdict::Source::kCopies;
     const double share = n > 0 ? count / n : 0;
     v.window_posts = t.posts;
     v.observed = share;
@@ -116,17 +144,20 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     v.holds = v.z >= opt.close_z && share - p0 >= opt.min_raid_lift / 2;
     verdicts.push_back(v);
   }
-  // Pile-on: hostile posts in the window per thread and per target author.
+  // Pile-on: hostile posts in the window per thread and per target author,
+  // and their share of all the community's (options.h, pile_on_min_share).
   {
     struct Group {
       int posts = 0;
       absl::flat_hash_set<uint64_t> authors;
     };
     std::map<std::pair<int, std::string>, Group> groups;  // (0 thread / 1 target, id)
+    int hostile = 0;                                      // in the window, of those the ring holds
     for (const RecentHostile& r : recent_) {
       if (r.post_id.empty() && r.minute == 0) continue;
       const uint32_t e = MinuteRing::EpochOf(r.minute);
       if (e < first || e > last) continue;
+      ++hostile;
       if (!r.thread_id.empty()) {
         Group& g = groups[{0, r.thread_id}];
         ++g.posts;
@@ -150,9 +181,11 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
       v.expected = opt.pile_on_posts;
       v.z = 0;
       (key.first == 0 ? v.thread_id : v.target_author_id) = key.second;
-      v.opens =
-          g.posts >= opt.pile_on_posts && static_cast<int>(g.authors.size()) >= opt.pile_on_authors;
-      v.holds = g.posts >= (opt.pile_on_posts + 1) / 2;
+      const double share = hostile > 0 ? static_cast<double>(g.posts) / hostile : 0;
+      v.opens = g.posts >= opt.pile_on_posts &&
+                static_cast<int>(g.authors.size()) >= opt.pile_on_authors &&
+                share >= opt.pile_on_min_share;
+      v.holds = g.posts >= (opt.pile_on_posts + 1) / 2 && share >= opt.pile_on_min_share / 2;
       verdicts.push_back(v);
     }
   }
@@ -190,33 +223,29 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     const bool critical = v.kind == AlertKind::kPileOn ? v.observed >= 2 * opt.pile_on_posts
                                                        : std::abs(v.z) >= opt.critical_z;
     if (opened || critical) it->severity = critical ? "critical" : "warning";
-    // Rules and examples from the recent hostile posts that belong to it.
-    absl::flat_hash_map<uint16_t, int> rule_counts;
-    std::vector<std::pair<uint32_t, const RecentHostile*>> examples;
-    for (const RecentHostile& r : recent_) {
-      if (r.post_id.empty() && r.minute == 0) continue;
-      const uint32_t e = MinuteRing::EpochOf(r.minute);
-      if (e < first || e > last) continue;
-      if (v.category >= 0 && r.category != v.category) continue;
-      if (!v.thread_id.empty() && r.thread_id != v.thread_id) continue;
-      if (!v.target_author_id.empty() && r.target_author_id != v.target_author_id) continue;
-      if (r.rule != 0) ++rule_counts[r.rule];
-      examples.push_back({r.minute, &r});
+    // Rules and examples from the recent posts that belong to it.
+    std::vector<std::tuple<uint32_t, uint16_t, const std::string*>> posts;
+    const auto in_window = [&](uint32_t minute) {
+      const uint32_t e = MinuteRing::EpochOf(minute);
+      return e >= first && e <= last;
+    };
+    if (v.source == Verdict::Source::kHostile) {
+      for (const RecentHostile& r : recent_) {
+        if ((r.post_id.empty() && r.minute == 0) || !in_window(r.minute)) continue;
+        if (v.category >= 0 && r.category != v.category) continue;
+        if (!v.thread_id.empty() && r.thread_id != v.thread_id) continue;
+        if (!v.target_author_id.empty() && r.target_author_id != v.target_author_id) continue;
+        posts.emplace_back(r.minute, r.rule, &r.post_id);
+      }
+    } else {
+      const bool copies = v.source == Verdict::Source::kCopies;
+      for (const RecentRaidPost& r : recent_raid_) {
+        if ((r.post_id.empty() && r.minute == 0) || !in_window(r.minute)) continue;
+        if (!(copies ? r.copy : r.new_account)) continue;
+        posts.emplace_back(r.minute, r.rule, &r.post_id);
+      }
     }
-    std::vector<std::pair<int, uint16_t>> ranked;
-    for (const auto& [rule, count] : rule_counts) ranked.push_back({-count, rule});
-    std::sort(ranked.begin(), ranked.end());
-    it->top_rules.clear();
-    for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
-      it->top_rules.push_back({rules.Name(ranked[i].second), -ranked[i].first});
-    }
-    std::stable_sort(examples.begin(), examples.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    it->example_post_ids.clear();
-    for (size_t i = 0; i < examples.size() && i < 5; ++i) {
-      if (!examples[i].second->post_id.empty())
-        it->example_post_ids.push_back(examples[i].second->post_id);
-    }
+    SetRulesAndExamples(std::move(posts), rules, &*it);
     if (opened) {
       for (const RisingTopic& t : topics_.Rising(HourRing::EpochOf(now_minute), 5)) {
         it->top_topics.push_back(t.term);

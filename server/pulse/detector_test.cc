@@ -3,7 +3,11 @@
 // traffic raises none.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "server/pulse/pulse.h"
 #include "server/pulse/pulse_testing.h"
@@ -149,6 +153,40 @@ TEST_F(DetectorTest, ARaidOfNearDuplicatesFromEstablishedAccounts) {
   EXPECT_EQ(ended[0].subject, "near_duplicates");
 }
 
+// A raid alert's examples are the raid's own posts (the copies, or the new
+// accounts' posts), not the community's hostile posts of the moment.
+TEST_F(DetectorTest, ARaidListsItsOwnPostsAsExamples) {
+  struct Case {
+    const char* name;
+    double copy_share;
+    double new_account_share;
+    const char* subject;
+  };
+  for (const Case& c : {Case{"copies by established accounts", 0.5, 0.02, "near_duplicates"},
+                        Case{"new accounts", 0, 0.6, ""}}) {
+    SCOPED_TRACE(c.name);
+    ManualClock clock(kMonday9);
+    RecordingSink sink;
+    Pulse pulse(PulseOptions{}, &clock, &sink);
+    Player player(&pulse, &clock, "news");
+    player.Play(180, kUsual);
+    MinuteTraffic raid = Traffic(20, 0.05, "insult", c.new_account_share);
+    raid.copy_share = c.copy_share;
+    player.Play(10, raid);
+    std::vector<Alert> opened;
+    for (const Alert& a : Of(sink.changes(), AlertKind::kRaid, true)) {
+      if (a.subject == c.subject) opened.push_back(a);
+    }
+    ASSERT_EQ(opened.size(), 1u);
+    const std::set<std::string>& raid_posts =
+        *c.subject == '\0' ? player.new_account_ids() : player.copy_ids();
+    EXPECT_EQ(opened[0].example_post_ids.size(), 5u);
+    for (const std::string& id : opened[0].example_post_ids) {
+      EXPECT_TRUE(raid_posts.contains(id)) << id << " is not one of the raid's posts";
+    }
+  }
+}
+
 TEST_F(DetectorTest, APileOnAgainstOneThread) {
   Player player(&pulse_, &clock_, "news");
   player.Play(180, Traffic(40, 0.05));
@@ -160,6 +198,45 @@ TEST_F(DetectorTest, APileOnAgainstOneThread) {
   EXPECT_TRUE(Of(sink_.changes(), AlertKind::kHostileShare, true).empty());
   player.Play(15, Traffic(40, 0.05));
   EXPECT_EQ(Of(sink_.changes(), AlertKind::kPileOn, false).size(), 1u);
+}
+
+// A pile-on draws a large share of the community's hostile posts to one
+// thread or target (DetectorOptions::pile_on_min_share); a community-wide
+// rise spread over several threads gives each enough posts, but not the
+// share, and opens none.
+TEST_F(DetectorTest, APileOnNeedsTheSubjectsShareOfTheCommunitysHostilePosts) {
+  struct Case {
+    const char* name;
+    MinuteTraffic crisis;  // ten minutes of it after three usual hours
+    std::vector<std::string> opened;
+  };
+  MinuteTraffic spread = Traffic(40, 0.2, "insult", 0.02, "t");
+  spread.threads = 5;  // each thread 20 %, 13 of the last 64 hostile posts
+  MinuteTraffic against_author = Traffic(40, 0.05);
+  against_author.target_author_id = "u-7";
+  MinuteTraffic halves = Traffic(40, 0.05, "insult", 0.02, "t");
+  halves.threads = 2;  // two threads, half each: both are piled on
+  for (const Case& c : {
+           Case{"all hostility in one thread",
+                Traffic(40, 0.05, "insult", 0.02, "t-42"),
+                {"thread:t-42"}},
+           Case{"all hostility against one author", against_author, {"target:u-7"}},
+           Case{"half of it in each of two threads", halves, {"thread:t-0", "thread:t-1"}},
+           Case{"a rise spread over five threads", spread, {}},
+       }) {
+    SCOPED_TRACE(c.name);
+    ManualClock clock(kMonday9);
+    RecordingSink sink;
+    Pulse pulse(PulseOptions{}, &clock, &sink);
+    Player player(&pulse, &clock, "news");
+    player.Play(180, Traffic(40, 0.05));
+    player.Play(10, c.crisis);
+    std::vector<std::string> subjects;
+    for (const Alert& a : Of(sink.changes(), AlertKind::kPileOn, true))
+      subjects.push_back(a.subject);
+    std::sort(subjects.begin(), subjects.end());
+    EXPECT_EQ(subjects, c.opened);
+  }
 }
 
 }  // namespace

@@ -30,9 +30,10 @@ uint32_t Pulse::NowMinute() const {
 
 size_t Pulse::BytesPerCommunity() {
   // The state itself (the topic sketches' terms included), its map slot,
-  // and the recent posts' ids when all three are as long as allowed (short
-  // ids live inside the strings).
-  return sizeof(CommunityState) + 64 + kRecentHostile * 3 * (kMaxIdBytes + 1);
+  // and the recent posts' ids when all are as long as allowed (short ids
+  // live inside the strings).
+  return sizeof(CommunityState) + 64 + kRecentHostile * 3 * (kMaxIdBytes + 1) +
+         kRecentRaid * (kMaxIdBytes + 1);
 }
 
 CommunityState* Pulse::StateIn(Shard& shard, std::string_view community, uint32_t minute,

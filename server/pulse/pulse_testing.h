@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct MinuteTraffic {
   std::string category = "insult";  // of hostile posts
   double new_account_share = 0.02;  // each post from a new account with this chance
   std::string thread_id;            // for every hostile post, if set
+  int threads = 1;                  // > 1: hostile posts take turns in threads thread_id-0, -1, ...
+  std::string target_author_id;     // for every hostile post, if set
   double copy_share = 0;            // each post copies another author's with this chance
 };
 
@@ -77,8 +80,13 @@ class Player {
           e.outcome = Outcome::kFlag;
           e.category = traffic.category;
           e.rule_id = "rule." + traffic.category;
-          e.thread_id = traffic.thread_id;
+          e.thread_id = traffic.threads > 1 && !traffic.thread_id.empty()
+                            ? absl::StrCat(traffic.thread_id, "-", hostile_++ % traffic.threads)
+                            : traffic.thread_id;
+          e.target_author_id = traffic.target_author_id;
         }
+        if (e.copies_another) copy_ids_.insert(id);
+        if (*e.account_age_days == 1) new_account_ids_.insert(id);
         pulse_->Record(e);
       }
       clock_->Set(start + absl::Minutes(1));
@@ -86,12 +94,20 @@ class Player {
     }
   }
 
+  // The ids of the posts played that copied another's, and of those from
+  // new accounts.
+  const std::set<std::string>& copy_ids() const { return copy_ids_; }
+  const std::set<std::string>& new_account_ids() const { return new_account_ids_; }
+
  private:
   Pulse* pulse_;
   ManualClock* clock_;
   std::string community_;
   std::mt19937 rng_;
   int count_ = 0;
+  int hostile_ = 0;
+  std::set<std::string> copy_ids_;
+  std::set<std::string> new_account_ids_;
 };
 
 }  // namespace moderation::server::pulse::testing
