@@ -176,8 +176,8 @@ __attribute__((target("avx2"))) inline void CsaLanes(__m256i* high, __m256i* low
 // Adds `carry` (one unit of plane `from`, per lane) to the lanes' counters;
 // planes at and above *top are zero, and *top grows when the carry reaches
 // it.
-__attribute__((target("avx2"))) inline void RippleLanes(__m256i* planes, int planes_count,
-                                                        int* top, int from, __m256i carry) {
+__attribute__((target("avx2"))) inline void RippleLanes(__m256i* planes, int planes_count, int* top,
+                                                        int from, __m256i carry) {
   for (int k = from; k < planes_count && !_mm256_testz_si256(carry, carry); ++k) {
     if (k == *top) {
       planes[k] = carry;

@@ -45,9 +45,10 @@ __attribute__((target("avx2"))) inline __m256i Distances(const uint64_t* f, __m2
 // Counts the entries i..i+7 of s whose distances (entries i..i+3 in low,
 // i+4..i+7 in high) are within kNearDuplicateBits and whose seconds are in
 // the window, and of them those whose author is `author`.
-__attribute__((target("avx2,popcnt"))) inline void CountEight(const NearScan& s, uint32_t i, __m256i low,
-                                                       __m256i high, __m256i oldest,
-                                                       __m256i author, int* copies, int* own) {
+__attribute__((target("avx2,popcnt"))) inline void CountEight(const NearScan& s, uint32_t i,
+                                                              __m256i low, __m256i high,
+                                                              __m256i oldest, __m256i author,
+                                                              int* copies, int* own) {
   const __m256i bits = _mm256_set1_epi64x(text::kNearDuplicateBits);
   const int far = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(low, bits))) |
                   (_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(high, bits))) << 4);
@@ -68,7 +69,8 @@ __attribute__((target("avx2,popcnt"))) inline void CountEight(const NearScan& s,
 // `fingerprint`.
 __attribute__((target("avx512f,avx512vl,avx512vpopcntdq"))) inline __mmask8 NearMask512(
     const uint64_t* f, __m512i fingerprint, __m512i bits) {
-  const __m512i distance = _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(f), fingerprint));
+  const __m512i distance =
+      _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(f), fingerprint));
   return _mm512_cmple_epu64_mask(distance, bits);
 }
 
@@ -120,8 +122,7 @@ __attribute__((target("avx2,popcnt"))) NearCounts CountNearAvx2(const NearScan& 
     const __m256i d1 = Distances(s.fingerprints + i + 4, fingerprint);
     const __m256i d2 = Distances(s.fingerprints + i + 8, fingerprint);
     const __m256i d3 = Distances(s.fingerprints + i + 12, fingerprint);
-    const __m256i nearest =
-        _mm256_min_epu32(_mm256_min_epu32(d0, d1), _mm256_min_epu32(d2, d3));
+    const __m256i nearest = _mm256_min_epu32(_mm256_min_epu32(d0, d1), _mm256_min_epu32(d2, d3));
     if (_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(nearest, bits))) == 0xF) continue;
     CountEight(s, i, d0, d1, oldest, author, &copies, &own);
     CountEight(s, i + 8, d2, d3, oldest, author, &copies, &own);
