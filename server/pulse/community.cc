@@ -1,6 +1,7 @@
 #include "server/pulse/community.h"
 
 #include <algorithm>
+#include <array>
 
 namespace moderation::server::pulse {
 namespace {
@@ -20,6 +21,14 @@ int HourOfWeek(uint32_t minute) {
 
 absl::Time MinuteStart(uint32_t minute) { return absl::FromUnixSeconds(int64_t{minute} * 60); }
 
+// The oldest slot of a ring of recent posts, to be overwritten; advances next.
+template <typename T, size_t N>
+T& NextInRing(std::array<T, N>& ring, size_t* next) {
+  T& slot = ring[*next];
+  *next = (*next + 1) % N;
+  return slot;
+}
+
 }  // namespace
 
 void CommunityState::Record(const Observation& o) {
@@ -37,8 +46,7 @@ void CommunityState::Record(const Observation& o) {
   }
   if (o.terms != nullptr) topics_.Add(HourRing::EpochOf(o.minute), *o.terms);
   if (o.new_account || o.copy) {
-    RecentRaidPost& r = recent_raid_[recent_raid_next_];
-    recent_raid_next_ = (recent_raid_next_ + 1) % kRecentRaid;
+    RecentRaidPost& r = NextInRing(recent_raid_, &recent_raid_next_);
     r.minute = o.minute;
     r.rule = o.rule;
     r.new_account = o.new_account;
@@ -46,8 +54,7 @@ void CommunityState::Record(const Observation& o) {
     r.post_id.assign(o.post_id.substr(0, kMaxIdBytes));
   }
   if (o.outcome == Outcome::kAllow) return;
-  RecentHostile& r = recent_[recent_next_];
-  recent_next_ = (recent_next_ + 1) % kRecentHostile;
+  RecentHostile& r = NextInRing(recent_, &recent_next_);
   r.minute = o.minute;
   r.rule = o.rule;
   r.category = o.category;
