@@ -306,26 +306,15 @@ void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char*
 // (PhraseLexiconTerm). Productive suffixes are a compound-list matter: a
 // phrase word is a word.
 uint32_t Compiler::AddPhraseLexiconTerm(const rules::Term& term) {
+  const auto joined = [](std::string key) {  // "ab stechen" is typed "abstechen"
+    std::erase_if(key, [](char c) { return c == ' ' || c == '-'; });
+    return key;
+  };
   PhraseLexiconTerm out;
   out.term.mode = LexiconMode(term.mode);
-  for (char c : text::MildKey(term.text)) {
-    if (c != ' ' && c != '-') out.term.mild += c;
-  }
-  std::string plain;
-  for (size_t i = 0; i < term.text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(term.text[i]);
-    const auto d = i + 1 < term.text.size() ? static_cast<unsigned char>(term.text[i + 1]) : 0;
-    if (c == 0xC3 && (d == 0xA4 || d == 0xB6 || d == 0xBC || d == 0x84 || d == 0x96 || d == 0x9C)) {
-      plain += (d == 0xA4 || d == 0x84) ? 'a' : (d == 0xB6 || d == 0x96) ? 'o' : 'u';
-      ++i;
-      continue;
-    }
-    plain += static_cast<char>(c);
-  }
-  if (plain != term.text) {
-    for (char c : text::MildKey(plain)) {
-      if (c != ' ' && c != '-') out.without_umlauts += c;
-    }
+  out.term.mild = joined(text::MildKey(term.text));
+  if (std::string plain = joined(text::MildKeyWithoutUmlauts(term.text)); plain != out.term.mild) {
+    out.without_umlauts = std::move(plain);
   }
   impl_->phrase_lexicon_terms.push_back(std::move(out));
   return static_cast<uint32_t>(impl_->phrase_lexicon_terms.size() - 1);

@@ -48,7 +48,11 @@ std::string UmlautPluralStem(std::string_view term) {
   return stem;
 }
 
-std::string MildKey(std::string_view word) {
+namespace {
+
+// MildKey, with umlauts spelled out (ae) or their dots dropped (a).
+std::string Key(std::string_view word, bool spell_out_umlauts) {
+  const char* const umlaut_tail = spell_out_umlauts ? "e" : "";
   std::string out;
   out.reserve(word.size() + 2);
   for (size_t i = 0; i < word.size(); ++i) {
@@ -63,15 +67,15 @@ std::string MildKey(std::string_view word) {
       switch (d) {
         case 0x84:
         case 0xA4:
-          out += "ae";
+          (out += 'a') += umlaut_tail;
           continue;  // Ä ä
         case 0x96:
         case 0xB6:
-          out += "oe";
+          (out += 'o') += umlaut_tail;
           continue;  // Ö ö
         case 0x9C:
         case 0xBC:
-          out += "ue";
+          (out += 'u') += umlaut_tail;
           continue;  // Ü ü
         case 0x9F:
           out += "ss";
@@ -87,6 +91,12 @@ std::string MildKey(std::string_view word) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string MildKey(std::string_view word) { return Key(word, true); }
+
+std::string MildKeyWithoutUmlauts(std::string_view word) { return Key(word, false); }
 
 Lexicon::Lexicon(std::string arena, std::vector<WordSpan> spans, std::string language)
     : arena_(std::move(arena)), language_(std::move(language)) {
@@ -112,12 +122,6 @@ Lexicon::Lexicon(std::string arena, std::vector<WordSpan> spans, std::string lan
     reversed_.push_back(std::string_view(reversed_arena_).substr(w.first, w.second));
   }
   std::sort(reversed_.begin(), reversed_.end());
-}
-
-size_t Lexicon::MemoryBytes() const {
-  return arena_.capacity() + reversed_arena_.capacity() +
-         words_.capacity() * (sizeof(absl::string_view) + 1) +
-         (sorted_.capacity() + reversed_.capacity()) * sizeof(std::string_view);
 }
 
 namespace {

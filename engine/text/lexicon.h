@@ -59,6 +59,8 @@ inline constexpr std::array<std::string_view, 8> kCompoundLinks = {"s",  "es", "
 // Lower case (ASCII and Latin-1/Latin Extended-A capitals), ä/ö/ü as
 // ae/oe/ue, ß as ss; every other byte kept. Lossless for words as typed.
 std::string MildKey(std::string_view word);
+// The same with ä/ö/ü as a/o/u: how people type without umlauts.
+std::string MildKeyWithoutUmlauts(std::string_view word);
 
 // The German plural or feminine stem of a mild term: its last vowel umlauted
 // (arschloch -> arschloech, bloedmann -> bloedmaenn, sau -> saeu). Empty when
@@ -95,8 +97,6 @@ class Lexicon {
   // Every word's mild key, sorted (reports scan them all).
   const std::vector<std::string_view>& words() const { return sorted_; }
   size_t size() const { return sorted_.size(); }
-  // Bytes held for the words (arenas, set and indexes), for the memory report.
-  size_t MemoryBytes() const;
   const std::string& language() const { return language_; }
 
   // True when the dictionary word (mild key) `word` must not count as a hit

@@ -16,6 +16,8 @@ TEST(MildKeyTest, LowersAndSpellsOutUmlautsWithoutLosingLetters) {
   EXPECT_EQ(MildKey("Minuten"), "minuten");
   EXPECT_EQ(MildKey("Idi0t"), "idi0t");
   EXPECT_EQ(MildKey("CAFÉ"), "café");
+  EXPECT_EQ(MildKeyWithoutUmlauts("Würde"), "wurde");
+  EXPECT_EQ(MildKeyWithoutUmlauts("Straße"), "strasse");
 }
 
 std::shared_ptr<const Lexicon> German() {
