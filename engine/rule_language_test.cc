@@ -431,7 +431,11 @@ TEST(DigitsTest, TrailingDigitsAndSymbolsReadAsLettersWhenThatMakesATermMatch) {
 }
 
 std::string WriteDictionary(const std::vector<std::string>& words) {
-  const std::string path = ::testing::TempDir() + "/rule_language_test.dict";
+  // One file per test: ctest runs the tests of this binary in parallel
+  // processes, and a shared path let one test read another's dictionary.
+  const std::string path = ::testing::TempDir() + "/rule_language_test." +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                           ".dict";
   std::ofstream out(path);
   for (const std::string& w : words) out << w << "\n";
   return path;
