@@ -393,6 +393,9 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
   for (const rules::Term& term : unless.terms) {
     AddLiteral(term, "unless word", {LiteralKind::kUnless, index, component});
   }
+  for (const rules::Term& term : unless.negation) {
+    AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
+  }
   if (unless.regex) {
     const auto [id, inserted] =
         unless_regex_ids_.try_emplace(*unless.regex, unless_patterns_.size());
@@ -402,7 +405,8 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     }
     impl_->unless_regex_rules[id->second].push_back(index);
   }
-  compiled->has_unless = !unless.terms.empty() || unless.regex.has_value();
+  compiled->has_unless =
+      !unless.terms.empty() || !unless.negation.empty() || unless.regex.has_value();
   compiled->has_unless_regex = unless.regex.has_value();
 }
 

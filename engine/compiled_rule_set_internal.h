@@ -26,15 +26,16 @@ namespace moderation {
 
 // What a skeleton literal stands for.
 enum class LiteralKind : uint8_t {
-  kTerm,           // a `words:` term of `rule`
-  kAllow,          // an allow-list entry of `component`
-  kPairModifier,   // the first part of two-list compound `part` of `rule`
-  kPairHead,       // its second part
-  kPhraseAnchor,   // a term of the anchor slot of phrase `part` of `rule`
-  kPhraseSlot,     // (in CompiledPhrase::words only) a term of slot `slot`
-  kNotFollowedBy,  // (in CompiledPhrase::words only) a word that may not follow that slot
-  kNotPrecededBy,  // (in CompiledPhrase::words only) a word that may not precede it
-  kUnless,         // an `unless:` word of `rule`
+  kTerm,            // a `words:` term of `rule`
+  kAllow,           // an allow-list entry of `component`
+  kPairModifier,    // the first part of two-list compound `part` of `rule`
+  kPairHead,        // its second part
+  kPhraseAnchor,    // a term of the anchor slot of phrase `part` of `rule`
+  kPhraseSlot,      // (in CompiledPhrase::words only) a term of slot `slot`
+  kNotFollowedBy,   // (in CompiledPhrase::words only) a word that may not follow that slot
+  kNotPrecededBy,   // (in CompiledPhrase::words only) a word that may not precede it
+  kUnless,          // an `unless:` word of `rule`
+  kUnlessNegation,  // an `unless: negation:` word of `rule` (vetoes only close by)
 };
 
 struct LiteralRef {

@@ -116,8 +116,10 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
       case LiteralKind::kNotPrecededBy:
         break;  // never in literal_refs: see CompiledPhrase
       case LiteralKind::kUnless:
+      case LiteralKind::kUnlessNegation:
         if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
-          b_.unless_hits.push_back({ref.rule, sk.ToOriginal(begin, end)});
+          b_.unless_hits.push_back(
+              {ref.rule, sk.ToOriginal(begin, end), ref.kind == LiteralKind::kUnlessNegation});
         }
         break;
       case LiteralKind::kAllow:
@@ -345,7 +347,8 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
 }
 
 // Drops candidates of rules whose unless word or regex lies within the
-// rule's `unless.within` words of the candidate.
+// rule's `unless.within` words of the candidate (a negation word: within
+// `unless.negation_within`).
 void FieldScanner::ApplyUnless(size_t first_candidate) {
   BuildWordIndex();
   auto vetoed = [&](const Candidate& c) {
@@ -358,7 +361,8 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
       const uint32_t a = OriginalWordOf(before ? u.range.end - 1 : c.end - 1);
       const uint32_t b = OriginalWordOf(before ? c.begin : u.range.begin);
       const uint32_t between = b > a ? b - a - 1 : 0;
-      if (between <= static_cast<uint32_t>(rule.rule.unless.within)) return true;
+      const int within = u.negation ? rule.rule.unless.negation_within : rule.rule.unless.within;
+      if (between <= static_cast<uint32_t>(within)) return true;
     }
     return false;
   };

@@ -73,6 +73,7 @@ struct TriggeredPhrase {
 struct UnlessHit {
   uint32_t rule;
   text::ByteRange range;
+  bool negation = false;  // vetoes within unless.negation_within, not unless.within
 };
 
 struct AllowSpan {

@@ -256,6 +256,47 @@ TEST(UnlessTest, ANearbyQuoteOrReportVetoesTheHit) {
                     "jetzt ganz ehrlich: ich bring dich um"));
 }
 
+// A negation vetoes only the words next to it, so a "nicht" in another
+// clause of the post does not excuse the hit.
+TEST(UnlessTest, ANegationVetoesOnlyCloseBy) {
+  auto set = CompileYaml(OneRule(
+      "    phrases:\n"
+      "      - slots: [\"Zigeuner\", \"klauen\"]\n"
+      "        within: 6\n"
+      "    unless: { words: [\"Vorurteil\"], within: 12, negation: [\"nicht\", \"kein*\"] }\n"));
+  ASSERT_NE(set, nullptr);
+  const struct {
+    const char* text;
+    bool fires;
+  } cases[] = {
+      {"Zigeuner klauen halt, das liegt denen im Blut.", true},
+      {"Zigeuner klauen halt, das liegt denen im Blut. Braucht man nicht schönreden.", true},
+      {"Zigeuner klauen nicht, das ist ein Vorurteil", false},  // negation next to the hit
+      {"Keine Zigeuner klauen hier", false},                    // kein* before it
+      {"Es ist nicht so, dass Zigeuner klauen", false},         // two words before
+      {"Zigeuner klauen das Knie", true},  // "nie" is no negation word here, nor part of one
+      // The plain words keep their own, wider window.
+      {"Das Vorurteil, Zigeuner klauen, hält sich seit Jahrhunderten", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
+TEST(UnlessTest, NegationWithinIsBounded) {
+  const struct {
+    const char* unless;
+    const char* message;
+  } cases[] = {
+      {"{ negation: [nicht], negation_within: 9 }", "'negation_within' must be between 0 and 5"},
+      {"{ words: [zitiert], negation_within: 2 }", "'negation_within' needs 'negation' words"},
+  };
+  for (const auto& c : cases) {
+    const rules::Diagnostics problems =
+        CompileProblems(OneRule(std::string(kThreat) + "    unless: " + c.unless + "\n"));
+    ASSERT_FALSE(problems.empty()) << c.unless;
+    EXPECT_NE(problems[0].message.find(c.message), std::string::npos) << problems[0].message;
+  }
+}
+
 TEST(UnlessTest, AConditionVetoesTheRule) {
   auto set = CompileYaml(OneRule(
       "    words: [Idiot]\n    unless:\n      condition: {author_trust_level_at_least: 3}\n"));

@@ -13,7 +13,8 @@ namespace {
 const std::vector<std::string_view> kPhraseKeys = {"slots", "ordered", "within", "match"};
 const std::vector<std::string_view> kSlotKeys = {"words", "optional", "match", "not_followed_by",
                                                  "not_preceded_by"};
-const std::vector<std::string_view> kUnlessKeys = {"words", "regex", "within", "condition"};
+const std::vector<std::string_view> kUnlessKeys = {"words",  "negation",        "regex",
+                                                   "within", "negation_within", "condition"};
 // In the order of MatchMode's enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
                                                    "compound", "substring", "inflected"};
@@ -123,6 +124,22 @@ std::vector<Phrase> ParsePhrases(YamlReader* reader, MapReader* rule, const List
   return phrases;
 }
 
+namespace {
+
+// `key` of an unless map: a word distance from 0 to `max`; `fallback` if absent.
+int ParseUnlessWithin(YamlReader* reader, MapReader& map, std::string_view key, int fallback,
+                      int max) {
+  std::optional<int> within = map.Int(key, kOptional);
+  if (!within) return fallback;
+  if (*within < 0 || *within > max) {
+    reader->Error(map.Find(key)->value_location,
+                  absl::StrCat("'", std::string(key), "' must be between 0 and ", max, " words"));
+  }
+  return *within;
+}
+
+}  // namespace
+
 Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& lists) {
   Unless unless;
   unless.location = entry.value_location;
@@ -142,18 +159,22 @@ Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& list
       }
     }
   }
-  if (std::optional<int> within = map.Int("within", kOptional)) {
-    if (*within < 0 || *within > kMaxUnlessWithin) {
-      reader->Error(map.Find("within")->value_location,
-                    absl::StrCat("'within' must be between 0 and ", kMaxUnlessWithin, " words"));
-    }
-    unless.within = *within;
+  if (const Entry* negation = map.Find("negation")) {
+    // Whole words by default: "nie" must not veto "Knie" or "nieder".
+    unless.negation = ParseAlternatives(reader, *negation->value, lists, MatchMode::kWord, nullptr);
+  }
+  unless.within = ParseUnlessWithin(reader, map, "within", unless.within, kMaxUnlessWithin);
+  unless.negation_within =
+      ParseUnlessWithin(reader, map, "negation_within", unless.negation_within, kMaxNegationWithin);
+  if (map.Find("negation_within") && unless.negation.empty()) {
+    reader->Error(map.Find("negation_within")->key_location,
+                  "'negation_within' needs 'negation' words");
   }
   if (const Entry* condition = map.Find("condition")) {
     unless.condition = ParseCondition(reader, *condition);
   }
   if (unless.empty() && map.entries().empty()) {
-    reader->Error(unless.location, "'unless' needs 'words', 'regex' or 'condition'");
+    reader->Error(unless.location, "'unless' needs 'words', 'negation', 'regex' or 'condition'");
   }
   return unless;
 }

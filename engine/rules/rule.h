@@ -137,10 +137,16 @@ struct Unless {
   std::optional<std::string> regex;  // on the folded view, within `within` words
   SourceLocation regex_location;
   int within = 8;
+  // Negation words ("nicht", "kein*", "never") veto only within
+  // `negation_within` words of the hit: a negation denies what stands next
+  // to it ("stirbt nicht"), while a "nicht" twelve words away belongs to
+  // another clause ("... liegt denen im Blut. Braucht man nicht schönreden").
+  std::vector<Term> negation;
+  int negation_within = 2;
   Condition condition;  // empty: no condition veto
   SourceLocation location;
 
-  bool empty() const { return terms.empty() && !regex && condition.empty(); }
+  bool empty() const { return terms.empty() && negation.empty() && !regex && condition.empty(); }
 };
 
 // The post fields a rule may be scoped to.
