@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/build_info.h"
 #include "server/log.h"
+#include "server/pulse_webhook_http.h"
 
 // Defaults come from ServerConfig's initialisers, documented in config.h.
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -58,7 +59,11 @@ ABSL_FLAG(std::string, pulse_clock, "wall",
 ABSL_FLAG(std::string, pulse_reader_token_file, "",
           "file with a bearer token for CommunityPulseService only (\"\" = admin credential only)");
 ABSL_FLAG(std::string, pulse_webhook_url, "",
-          "http:// URL for pulse alerts in Alertmanager's webhook format (\"\" = none)");
+          "http:// or https:// URL for pulse alerts in Alertmanager's webhook format "
+          "(\"\" = none)");
+ABSL_FLAG(std::string, pulse_webhook_ca_file, "",
+          "PEM CA file an https:// webhook receiver's certificate is verified against "
+          "(\"\" = the system's trust store)");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound ports here as JSON after the first rules load");
@@ -96,7 +101,8 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "pulse_max_communities",
                                            "pulse_clock",
                                            "pulse_reader_token_file",
-                                           "pulse_webhook_url"};
+                                           "pulse_webhook_url",
+                                           "pulse_webhook_ca_file"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -132,6 +138,7 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_pulse_clock, d.pulse_clock);
   absl::SetFlag(&FLAGS_pulse_reader_token_file, d.pulse_reader_token_file);
   absl::SetFlag(&FLAGS_pulse_webhook_url, d.pulse_webhook_url);
+  absl::SetFlag(&FLAGS_pulse_webhook_ca_file, d.pulse_webhook_ca_file);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -183,6 +190,7 @@ ServerConfig FromFlags() {
   c.pulse_clock = absl::GetFlag(FLAGS_pulse_clock);
   c.pulse_reader_token_file = absl::GetFlag(FLAGS_pulse_reader_token_file);
   c.pulse_webhook_url = absl::GetFlag(FLAGS_pulse_webhook_url);
+  c.pulse_webhook_ca_file = absl::GetFlag(FLAGS_pulse_webhook_ca_file);
   return c;
 }
 
@@ -213,8 +221,14 @@ absl::Status Validate(const ServerConfig& c) {
   if (c.unknown_community != "default" && c.unknown_community != "reject")
     return Invalid("unknown_community", "must be default or reject");
   if (c.pulse_max_communities <= 0) return Invalid("pulse_max_communities", "must be > 0");
-  if (!c.pulse_webhook_url.empty() && c.pulse_webhook_url.rfind("http://", 0) != 0)
-    return Invalid("pulse_webhook_url", "must be an http:// URL");
+  if (!c.pulse_webhook_url.empty()) {
+    absl::StatusOr<WebhookUrl> url = ParseWebhookUrl(c.pulse_webhook_url);
+    if (!url.ok()) return Invalid("pulse_webhook_url", std::string(url.status().message()));
+    if (!c.pulse_webhook_ca_file.empty() && !url->tls)
+      return Invalid("pulse_webhook_ca_file", "needs an https:// --pulse_webhook_url");
+  } else if (!c.pulse_webhook_ca_file.empty()) {
+    return Invalid("pulse_webhook_ca_file", "needs an https:// --pulse_webhook_url");
+  }
   if (c.pulse_clock != "wall" && c.pulse_clock != "post_time")
     return Invalid("pulse_clock", "must be wall or post_time");
   LogLevel level;
@@ -241,7 +255,7 @@ const std::vector<FlagGroup>& FlagGroups() {
         "decision_log_include_text"}},
       {"Community pulse",
        {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file",
-        "pulse_webhook_url"}},
+        "pulse_webhook_url", "pulse_webhook_ca_file"}},
   };
   return *groups;
 }

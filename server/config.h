@@ -113,9 +113,20 @@ struct ServerConfig {
   // it), for dashboards that must not hold the admin token. Default "": only
   // the admin credential.
   std::string pulse_reader_token_file;
-  // An http:// URL that receives every pulse alert change in Alertmanager's
-  // webhook format (pulse_webhook.h). Default "": none.
+  // An http:// or https:// URL that receives every pulse alert change in
+  // Alertmanager's webhook format (pulse_webhook.h). Default "": none.
+  // https:// verifies the receiver's certificate and host name, always; the
+  // URL is checked at start-up (a bad one stops it, naming this flag). The
+  // URL is never logged: chat webhooks carry their secret in the path.
   std::string pulse_webhook_url;
+  // A PEM file of the CAs that sign an https:// webhook receiver's
+  // certificate, trusted instead of the system's store (Debian's
+  // ca-certificates). Default "": the system's store, right for a public
+  // receiver (Slack, Teams, a paging service); set it for a receiver behind
+  // a private CA (a cluster's ingress, a self-signed relay). Read at
+  // start-up: a file that cannot be read or holds no certificate stops it.
+  // There is deliberately no option to skip verification.
+  std::string pulse_webhook_ca_file;
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON

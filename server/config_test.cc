@@ -63,6 +63,13 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
       {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
       {{"--log_level=loud"}, "--log_level: must be debug, info, warning or error"},
       {{"--unknown_community=fail"}, "--unknown_community: must be default or reject"},
+      {{"--pulse_webhook_url=ftp://h/x"},
+       "--pulse_webhook_url: the URL must start with http:// or https://"},
+      {{"--pulse_webhook_url=https://:8443/x"}, "--pulse_webhook_url: the URL has no host"},
+      {{"--pulse_webhook_ca_file=ca.pem"},
+       "--pulse_webhook_ca_file: needs an https:// --pulse_webhook_url"},
+      {{"--pulse_webhook_url=http://h/x", "--pulse_webhook_ca_file=ca.pem"},
+       "--pulse_webhook_ca_file: needs an https:// --pulse_webhook_url"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<ServerConfig> config = Parse(c.args);
@@ -108,6 +115,19 @@ TEST(ServerConfigTest, UsageListsEveryFlagOnceInAGroupWithItsDefaultAndNoAbseilF
   }
   EXPECT_EQ(usage.find("--flagfile"), std::string::npos);
   EXPECT_EQ(usage.find(".cc"), std::string::npos) << "no source paths";
+}
+
+TEST(ServerConfigTest, AnHttpsWebhookTakesAPrivateCaFile) {
+  absl::StatusOr<ServerConfig> c = Parse(
+      {"--pulse_webhook_url=https://alerts.internal:8443/hook", "--pulse_webhook_ca_file=ca.pem"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->pulse_webhook_url, "https://alerts.internal:8443/hook");
+  EXPECT_EQ(c->pulse_webhook_ca_file, "ca.pem");
+  setenv("MODERATIOND_PULSE_WEBHOOK_CA_FILE", "/etc/moderationd/webhook-ca.pem", 1);
+  c = Parse({"--pulse_webhook_url=https://alerts.internal/hook"});
+  unsetenv("MODERATIOND_PULSE_WEBHOOK_CA_FILE");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->pulse_webhook_ca_file, "/etc/moderationd/webhook-ca.pem");
 }
 
 TEST(ServerConfigTest, HelpAndVersionAreCancelledSoMainExitsZero) {

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/admin_auth.h"
@@ -155,7 +156,7 @@ class Daemon {
       server_->GetHealthCheckService()->SetServingStatus(service, serving);
   }
   // The community pulse, its alert observers and its ticker (--pulse).
-  void StartPulse();
+  bool StartPulse();
   void StopPulseTicker();
   bool StartGrpc(int* port);
   // Waits until no moderation call is under way (true) or until deadline
@@ -216,8 +217,9 @@ class Daemon {
   std::atomic<bool> first_load_done_{false};  // the startup thread's Reload returned
 };
 
-void Daemon::StartPulse() {
-  if (!config_.pulse) return;
+// False (logged) when the webhook cannot be set up: its CA file.
+bool Daemon::StartPulse() {
+  if (!config_.pulse) return true;
   const bool replay = config_.pulse_clock == "post_time";
   if (replay) {
     pulse_clock_ = std::make_unique<pulse::ReplayClock>();
@@ -252,13 +254,27 @@ void Daemon::StartPulse() {
     });
   }
   if (!config_.pulse_webhook_url.empty()) {
-    auto webhook = PulseWebhook::Create(config_.pulse_webhook_url, &logger_);
-    if (webhook.ok()) {
-      webhook_ = std::move(*webhook);
-      alert_hub_.Subscribe([this](const pulse::Alert& a) { webhook_->Enqueue(a); });
-    } else {
-      logger_.Error("bad_pulse_webhook", {{"error", std::string(webhook.status().message())}});
+    // The URL passed ParseServerConfig; what fails here is the TLS setup.
+    auto webhook =
+        PulseWebhook::Create(config_.pulse_webhook_url, config_.pulse_webhook_ca_file, &logger_);
+    if (!webhook.ok()) {
+      logger_.Error("bad_pulse_webhook",
+                    {{"error", absl::StrCat(config_.pulse_webhook_ca_file.empty()
+                                                ? "--pulse_webhook_url: "
+                                                : "--pulse_webhook_ca_file: ",
+                                            webhook.status().message())}});
+      return false;
     }
+    webhook_ = std::move(*webhook);
+    alert_hub_.Subscribe([this](const pulse::Alert& a) { webhook_->Enqueue(a); });
+    const WebhookUrl& url = webhook_->url();
+    // Host and port only: the path of a chat webhook is its secret.
+    logger_.Info("pulse_webhook", {{"host", url.host},
+                                   {"port", url.port},
+                                   {"tls", url.tls},
+                                   {"ca_file", url.tls && config_.pulse_webhook_ca_file.empty()
+                                                   ? "system"
+                                                   : config_.pulse_webhook_ca_file}});
   }
   metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
   pulse_ticker_ = std::thread([this] {
@@ -270,6 +286,7 @@ void Daemon::StartPulse() {
       lock.lock();
     }
   });
+  return true;
 }
 
 void Daemon::StopPulseTicker() {
@@ -375,7 +392,7 @@ int Daemon::Run(const sigset_t& signals) {
   // probes and clients get answers at once: health NOT_SERVING, /readyz 503
   // with the progress, calls UNAVAILABLE saying why. The first load runs on
   // a thread of its own (below).
-  StartPulse();
+  if (!StartPulse()) return 1;
   int grpc_port = 0;
   if (!StartGrpc(&grpc_port)) {
     StopPulseTicker();

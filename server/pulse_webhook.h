@@ -2,17 +2,20 @@
 // webhook format (version 4), so the receivers people already run for
 // Alertmanager (chat bridges, paging tools) take them unchanged.
 //
-//   auto hook = PulseWebhook::Create("http://127.0.0.1:9099/alerts", &logger);
+//   auto hook = PulseWebhook::Create("https://alerts.example.org/hook", "", &logger);
 //   hub.Subscribe([&](const pulse::Alert& a) { (*hook)->Enqueue(a); });
 //
 // One POST per alert change: "status" is "firing" when it opens and
 // "resolved" when it ends (endsAt set). Labels: alertname
 // ("CommunityPulse"), community, kind, subject, severity; annotations: a
-// summary, the numbers, top rules, topics and example post ids. Plain HTTP
-// only (no TLS): point it at a receiver on the host or the pod network.
-// A sender thread posts them in order with a 5 s timeout per request; a
-// failed delivery is logged ("pulse_webhook_failed") and dropped, and at
-// most kMaxPending changes wait (more are dropped and logged).
+// summary, the numbers, top rules, topics and example post ids. http:// or
+// https:// (the receiver's certificate and host name verified against the
+// system's trust store or a CA file; pulse_webhook_http.h). A sender thread
+// posts them in order, each within 5 s (connect, TLS handshake, write and
+// read together); a failed delivery (refused, timed out, a certificate that
+// does not verify, a status other than 2xx) is logged
+// ("pulse_webhook_failed" with the reason) and dropped, and at most
+// kMaxPending changes wait (more are dropped and logged).
 //
 // Thread-safety: Enqueue may be called from any thread; the destructor
 // stops the sender after the change being posted.
@@ -29,31 +32,33 @@
 #include "absl/status/statusor.h"
 #include "server/log.h"
 #include "server/pulse/alert.h"
+#include "server/pulse_webhook_http.h"
 
 namespace moderation::server {
 
 // The Alertmanager webhook payload for one alert change.
 std::string AlertmanagerPayload(const pulse::Alert& alert);
 
-// POSTs `body` as JSON to an http:// URL; the HTTP status, or an error.
-absl::StatusOr<int> PostJson(const std::string& url, const std::string& body,
-                             int timeout_seconds = 5);
-
 class PulseWebhook {
  public:
   static constexpr size_t kMaxPending = 1000;
-  // InvalidArgument unless url is http://host:port/path (port optional).
+  // InvalidArgument for a URL other than http(s)://host[:port][/path], or
+  // a ca_file that cannot be read or holds no certificate
+  // (WebhookClient::Create). ca_file "": the system's trust store.
   static absl::StatusOr<std::unique_ptr<PulseWebhook>> Create(const std::string& url,
+                                                              const std::string& ca_file,
                                                               Logger* logger);
   ~PulseWebhook();
 
   void Enqueue(const pulse::Alert& alert);
+  // Where it posts (for the start-up log; the path may be a secret).
+  const WebhookUrl& url() const { return client_->url(); }
 
  private:
-  PulseWebhook(std::string url, Logger* logger);
+  PulseWebhook(std::unique_ptr<const WebhookClient> client, Logger* logger);
   void Run();
 
-  const std::string url_;
+  const std::unique_ptr<const WebhookClient> client_;
   Logger* const logger_;
   std::mutex mu_;
   std::condition_variable cv_;
