@@ -2,7 +2,8 @@
 // stream at accelerated time (--pulse_clock=post_time, the posts' created_at
 // is the pulse's clock), a hostile spike that must raise an alert within a
 // stated delay and clear afterwards, usual traffic that must raise none, and
-// the alert's three other ways out (GetPulse, /metrics, the JSON log).
+// the alert's other ways out (GetPulse, /metrics, the JSON log, the
+// webhook over https).
 //
 // Every RPC has a deadline and every wait a timeout.
 #include <gmock/gmock.h>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/pulse.grpc.pb.h"
+#include "server/pulse_webhook_testing.h"
 #include "tests/alert_collector.h"
 #include "tests/moderation_requests.h"
 #include "tests/server_fixture.h"
@@ -314,6 +317,76 @@ TEST_F(PulseTest, AnOpenAlertStreamEndsWhenTheServerShutsDown) {
   EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
   EXPECT_LT(exit.seconds, 10) << exit.Describe();
   collector.Stop();  // its Read has returned: joins at once
+}
+
+// The webhook through the real server (issue 12 §2): a pile-on alert
+// reaches an https:// receiver on 127.0.0.1 whose certificate a private CA
+// signed (--pulse_webhook_ca_file), in Alertmanager's format.
+TEST_F(PulseTest, APileOnAlertReachesAnHttpsWebhookBehindAPrivateCa) {
+  const std::string dir = MakeTempDir("pulse-webhook");
+  server::testing::TestCa ca("webhook test CA");
+  server::testing::WebhookReceiver receiver({.tls = ca.Issue("IP:127.0.0.1")});
+  ASSERT_TRUE(WriteFile(dir + "/ca.pem", ca.cert_pem()));
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--pulse_clock=post_time", "--pulse_webhook_url=" + receiver.Url("/hook/s3cret"),
+             "--pulse_webhook_ca_file=" + dir + "/ca.pem"}));
+  ASSERT_NO_FATAL_FAILURE(Play(0, 10, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(10, 6, 3, "t-42", "u-victim"));
+  const std::vector<std::string> bodies = receiver.Bodies(1, seconds(30));
+  ASSERT_FALSE(bodies.empty()) << server_->Stderr();
+  const nlohmann::json payload = nlohmann::json::parse(bodies[0]);
+  EXPECT_EQ(payload["version"], "4");
+  EXPECT_EQ(payload["status"], "firing");
+  EXPECT_EQ(payload["alerts"][0]["labels"]["community"], "news-de");
+  EXPECT_EQ(payload["alerts"][0]["labels"]["kind"], "pile_on");
+  const std::string log = server_->Stderr();
+  EXPECT_THAT(log, HasSubstr("\"event\":\"pulse_webhook\""));
+  EXPECT_THAT(log, HasSubstr("\"tls\":true"));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("s3cret"))) << "the URL's path is a secret";
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("pulse_webhook_failed")));
+}
+
+// A receiver whose certificate names another host: the delivery fails, the
+// log says why, and the server goes on judging posts.
+TEST_F(PulseTest, AWebhookCertificateForAnotherHostIsLoggedAndTheServerKeepsServing) {
+  const std::string dir = MakeTempDir("pulse-webhook");
+  server::testing::TestCa ca("webhook test CA");
+  server::testing::WebhookReceiver receiver({.tls = ca.Issue("DNS:alerts.example.org")});
+  ASSERT_TRUE(WriteFile(dir + "/ca.pem", ca.cert_pem()));
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--pulse_clock=post_time", "--pulse_webhook_url=" + receiver.Url("/hook"),
+             "--pulse_webhook_ca_file=" + dir + "/ca.pem"}));
+  ASSERT_NO_FATAL_FAILURE(Play(0, 10, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(10, 6, 3, "t-42", "u-victim"));
+  EXPECT_TRUE(Eventually(
+      [&] { return server_->Stderr().find("pulse_webhook_failed") != std::string::npos; },
+      seconds(30)))
+      << server_->Stderr();
+  EXPECT_THAT(server_->Stderr(), HasSubstr("certificate verify failed: IP address mismatch"));
+  EXPECT_TRUE(receiver.Bodies(0).empty());
+  ASSERT_NO_FATAL_FAILURE(Play(16, 1, 0));  // still serving
+}
+
+TEST(PulseWebhookStartupTest, AnUnreadableCaFileStopsTheStartNamingTheFlag) {
+  ServerOptions options;
+  options.flags = {"--pulse_webhook_url=https://127.0.0.1:9/hook",
+                   "--pulse_webhook_ca_file=/nonexistent/webhook-ca.pem"};
+  std::string error;
+  std::unique_ptr<ServerProcess> server = ServerProcess::Start(options, &error);
+  ASSERT_EQ(server, nullptr);
+  EXPECT_THAT(error, HasSubstr("exited with 1"));
+  EXPECT_THAT(error, HasSubstr("--pulse_webhook_ca_file: cannot read CA file "
+                               "/nonexistent/webhook-ca.pem: No such file or directory"));
+}
+
+TEST(PulseWebhookStartupTest, ABadWebhookUrlStopsTheStartNamingTheFlag) {
+  ServerOptions options;
+  options.flags = {"--pulse_webhook_url=https://user:pw@alerts.example.org/hook"};
+  std::string error;
+  std::unique_ptr<ServerProcess> server = ServerProcess::Start(options, &error);
+  ASSERT_EQ(server, nullptr);
+  EXPECT_THAT(error, HasSubstr("exited with 2"));
+  EXPECT_THAT(error, HasSubstr("--pulse_webhook_url: the URL has user information"));
 }
 
 }  // namespace
