@@ -11,7 +11,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libhyperscan-dev libre2-dev libabsl-dev libfyaml-dev libicu-dev
-  libutf8proc-dev libssl-dev nlohmann-json3-dev
+  libutf8proc-dev nlohmann-json3-dev
+  libssl-dev # SHA-256 (engine/util) and the pulse webhook's https:// (server/pulse_webhook_http.h)
   libsimdjson-dev # modctl scan parses its JSON Lines input with simdjson (server/modctl/fast_post_reader.h)
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
