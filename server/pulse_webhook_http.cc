@@ -106,8 +106,9 @@ class Connection {
   Connection(const WebhookUrl& url, absl::Time deadline, absl::Duration timeout)
       : url_(url), deadline_(deadline), timeout_(timeout) {}
   ~Connection() {
-    // Best effort close_notify; never waits.
-    if (ssl_ != nullptr) SSL_shutdown(ssl_.get());
+    // Best effort close_notify after a finished handshake; never waits.
+    if (ssl_ != nullptr && SSL_is_init_finished(ssl_.get())) SSL_shutdown(ssl_.get());
+    ERR_clear_error();
   }
 
   absl::Status Connect();
