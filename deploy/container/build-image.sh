@@ -77,8 +77,10 @@ while read -r lib; do
 done <"$work/libs" | sort -u | { xargs dpkg -S 2>/dev/null || true; } | sed -n 's/^\([^:,]*\)\(:[a-z0-9]*\)\?: .*/\1/p' |
   sort -u >"$work/packages"
 [[ -s "$work/packages" ]] || die "found no packages for the libraries of $(basename "$deb")"
-# The dictionaries of the default rules' lexicon are data, not libraries.
-packages="base-files,wngerman,wamerican,$(paste -sd, "$work/packages")"
+# The dictionaries of the default rules' lexicon are data, not libraries;
+# ca-certificates is the trust store an https pulse webhook is verified
+# against.
+packages="base-files,wngerman,wamerican,ca-certificates,$(paste -sd, "$work/packages")"
 
 echo "build-image: mmdebstrap --variant=extract bookworm: $(basename "$deb") + $packages"
 start=$SECONDS
@@ -88,8 +90,15 @@ mmdebstrap --mode=root --variant=extract --format=tar --include="$packages" \
   --extract-hook='printf "root:x:0:\nmoderationd:x:65532:\n" >"$1/etc/group"' \
   --extract-hook='mkdir -p "$1/var/cache/moderationd" "$1/tmp" && chown 65532:65532 "$1/var/cache/moderationd" && chmod 1777 "$1/tmp"' \
   --extract-hook='chroot "$1" /usr/bin/modctl validate /etc/moderationd/rules/ >/dev/null' \
+  --extract-hook='cat "$1"/usr/share/ca-certificates/mozilla/*.crt >"$1/etc/ssl/certs/ca-certificates.crt" && mkdir -p "$1/usr/lib/ssl" && ln -sfn /etc/ssl/certs "$1/usr/lib/ssl/certs" && ln -sfn /etc/ssl/certs/ca-certificates.crt "$1/usr/lib/ssl/cert.pem"' \
   bookworm "$rootfs" - <"$sources"
 echo "build-image: root file system $(du -h "$rootfs" | cut -f1) in $((SECONDS - start)) s"
+# update-ca-certificates, which writes the bundle, is a maintainer script
+# that the extract variant never runs: the hook above writes it, and
+# OpenSSL's default paths (/usr/lib/ssl, from the openssl package the image
+# leaves out) point at it.
+tar -tf "$rootfs" | grep -qE '^(\./)?etc/ssl/certs/ca-certificates\.crt$' ||
+  die "the image has no CA bundle (/etc/ssl/certs/ca-certificates.crt)"
 
 podman import \
   --change 'USER 65532:65532' \
