@@ -3,6 +3,7 @@
 #   1. promtool check config prometheus.yml   (the scrape configuration)
 #   2. promtool check rules alerts.yml        (syntax, PromQL)
 #   3. promtool test rules alerts_test.yml    (each alert fires on its own data)
+#      and community_baseline_test.yml        (four weeks of hour-of-week baselines)
 #   4. check_metrics.py: every metric the alerts and the dashboard query
 #      exists in a real moderationd's /metrics
 #
@@ -20,6 +21,6 @@ cache="${MODERATIOND_CACHE_DIR:-}"
 cd "$here"
 promtool check config prometheus.yml
 promtool check rules alerts.yml
-promtool test rules alerts_test.yml
+promtool test rules alerts_test.yml community_baseline_test.yml
 /usr/bin/python3 check_metrics.py --server "$build/server/moderationd" --gen "$build/proto/python" \
   --rules "$repo/rules" ${cache:+--cache-dir "$cache"}
