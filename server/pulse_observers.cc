@@ -35,6 +35,12 @@ nlohmann::json AlertToJson(const pulse::Alert& a) {
                       {"top_rules", rules},
                       {"example_post_ids", a.example_post_ids},
                       {"top_topics", a.top_topics}};
+  if (a.kind == pulse::AlertKind::kPileOn) {
+    j["pile_on"] = {{"share_of_hostile", a.pile_on.share_of_hostile},
+                    {"subject_posts", a.pile_on.subject_posts},
+                    {"subject_hostile_share", a.pile_on.subject_hostile_share},
+                    {"others_hostile_share", a.pile_on.others_hostile_share}};
+  }
   if (!a.open()) j["ended"] = Rfc3339(a.ended);
   return j;
 }

@@ -66,6 +66,13 @@ void AlertToProto(const pulse::Alert& a, v1::PulseAlert* out) {
   out->set_observed(a.observed);
   out->set_expected(a.expected);
   out->set_z(a.z);
+  if (a.kind == pulse::AlertKind::kPileOn) {
+    v1::PileOnNumbers* p = out->mutable_pile_on();
+    p->set_share_of_hostile(a.pile_on.share_of_hostile);
+    p->set_subject_posts(a.pile_on.subject_posts);
+    p->set_subject_hostile_share(a.pile_on.subject_hostile_share);
+    p->set_others_hostile_share(a.pile_on.others_hostile_share);
+  }
   for (const auto& [rule, count] : a.top_rules) {
     v1::RuleHitCount* r = out->add_top_rules();
     r->set_rule_id(rule);

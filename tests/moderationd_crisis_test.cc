@@ -139,6 +139,14 @@ TEST_F(CrisisTest, EachCrisisOfTheScriptedDayRaisesItsAlertInTimeAndItClears) {
   ExpectOpenedAndEnded(pile_on.opened, pile_on.ended, S::kPileOnStart, 5, S::kPileOnEnd, 15,
                        "pile-on");
   EXPECT_GE(pile_on.opened.example_post_ids_size(), 1);
+  // Its shares: most of news-de's hostile posts, and a thread whose own
+  // posts are all insults where the rest has a few per cent.
+  ASSERT_TRUE(pile_on.opened.has_pile_on());
+  EXPECT_GE(pile_on.opened.pile_on().share_of_hostile(), 0.4);
+  EXPECT_GE(pile_on.opened.pile_on().subject_posts(), 8);
+  EXPECT_GT(pile_on.opened.pile_on().subject_hostile_share(), 0.9);
+  EXPECT_LT(pile_on.opened.pile_on().others_hostile_share(), 0.1);
+  EXPECT_GE(pile_on.opened.z(), 4);
   Seen target = Find("news-de", v1::ALERT_KIND_PILE_ON, "target:u-kandidatin");
   ExpectOpenedAndEnded(target.opened, target.ended, S::kPileOnStart, 5, S::kPileOnEnd, 15,
                        "pile-on against the author");
@@ -180,6 +188,28 @@ TEST_F(CrisisTest, EachCrisisOfTheScriptedDayRaisesItsAlertInTimeAndItClears) {
       EXPECT_TRUE(t >= At(S::kHateStart) && t <= At(S::kHateEnd)) << a.DebugString();
     }
   }
+}
+
+// The same day with the derby's thread carrying 70 % of sport-de's posts
+// from 16:00 (derby_thread_share): the rise of hate lands mostly in that
+// thread, which then holds most of the community's hostile posts, yet its
+// own posts are no more hostile than the rest's: no pile_on (the pile-on
+// test weighs the subject's own hostile share, DetectorOptions), while the
+// hate alert still opens and t-wahl's pile-on still does.
+TEST_F(CrisisTest, ADerbyThreadCarryingMostOfTheRiseOfHateOpensNoPileOn) {
+  CrisisOptions derby;
+  derby.derby_thread_share = 0.7;
+  CrisisDay day(derby);
+  ASSERT_NO_FATAL_FAILURE(Play(day, 0, S::kHateEnd + 30));
+  ASSERT_TRUE(collector_->WaitFor([](const v1::PulseAlert& a) {
+    return a.kind() == v1::ALERT_KIND_CATEGORY_SHARE && a.subject() == "hate" && a.has_ended_at();
+  }));
+  std::set<std::string> piled_on;
+  for (const v1::PulseAlert& a : collector_->alerts()) {
+    if (a.kind() == v1::ALERT_KIND_PILE_ON) piled_on.insert(a.community() + " " + a.subject());
+  }
+  EXPECT_EQ(piled_on,
+            (std::set<std::string>{"news-de target:u-kandidatin", "news-de thread:t-wahl"}));
 }
 
 TEST_F(CrisisTest, AnOrdinaryDayRaisesNoAlert) {

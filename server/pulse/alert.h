@@ -30,12 +30,26 @@ enum class AlertKind {
   kRaid,            // a burst of posts from new accounts (subject "") or of copies
                     // of one another's posts (subject "near_duplicates")
   kPileOn,  // many hostile posts against one thread or author (subject = "thread:…"/"target:…"),
-            // drawing a large share of the community's (DetectorOptions::pile_on_min_share)
+            // drawing a large share of the community's (DetectorOptions::pile_on_min_share),
+            // and a hostile share of the subject's own posts far above the rest's
 };
 
 // "hostile_share", "category_share", "volume_spike", "volume_collapse",
 // "raid", "pile_on".
 const char* AlertKindName(AlertKind kind);
+
+// A pile-on's shares, over the detection window (see DetectorOptions).
+struct PileOnNumbers {
+  // The subject's share of the community's hostile posts (of the last
+  // kRecentHostile the pulse keeps); a pile-on needs pile_on_min_share.
+  double share_of_hostile = 0;
+  // The subject's posts, hostile or not, and the hostile share among them,
+  // and the hostile share of the community's other posts (of the last
+  // kRecentPosts the pulse keeps); Alert::z compares the two shares.
+  int64_t subject_posts = 0;
+  double subject_hostile_share = 0;
+  double others_hostile_share = 0;
+};
 
 struct Alert {
   uint64_t id = 0;  // unique in this process, in opening order
@@ -51,7 +65,9 @@ struct Alert {
   int64_t window_posts = 0;  // posts in the detection window
   double observed = 0;       // share (0..1) or count, per kind
   double expected = 0;       // the baseline's share or count
-  double z = 0;              // the test statistic (stats.h)
+  double z = 0;              // the test statistic (stats.h); pile-on: TwoProportionZ of the
+                             // subject's hostile share against the rest of the community's
+  PileOnNumbers pile_on;     // kPileOn only; zero for the other kinds
   // The posts behind it: the window's hostile posts of its category, thread
   // or target; for a raid, the copies (subject "near_duplicates") or the new
   // accounts' posts (subject ""), hostile or not.

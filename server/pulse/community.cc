@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/hash/hash.h"
+
 namespace moderation::server::pulse {
 namespace {
 
@@ -31,6 +33,13 @@ T& NextInRing(std::array<T, N>& ring, size_t* next) {
 
 }  // namespace
 
+uint32_t SubjectHash(std::string_view id) {
+  if (id.empty()) return 0;
+  const uint64_t h = absl::HashOf(id.substr(0, kMaxIdBytes));
+  const uint32_t folded = static_cast<uint32_t>(h ^ (h >> 32));
+  return folded != 0 ? folded : 1;
+}
+
 void CommunityState::Record(const Observation& o) {
   last_minute_ = std::max(last_minute_, o.minute);
   Bucket* buckets[] = {&minutes_.At(MinuteRing::EpochOf(o.minute)),
@@ -45,6 +54,11 @@ void CommunityState::Record(const Observation& o) {
     b->authors.Add(o.author_hash);
   }
   if (o.terms != nullptr) topics_.Add(HourRing::EpochOf(o.minute), *o.terms);
+  RecentPost& p = NextInRing(recent_posts_, &recent_posts_next_);
+  p.minute = o.minute;
+  p.hostile = o.outcome != Outcome::kAllow;
+  p.thread = SubjectHash(o.thread_id);
+  p.target = SubjectHash(o.target_author_id);
   if (o.new_account || o.copy) {
     RecentRaidPost& r = NextInRing(recent_raid_, &recent_raid_next_);
     r.minute = o.minute;

@@ -6,6 +6,9 @@
 // and 168 hour buckets (bucket.h), a baseline of 168 hour-of-week slots,
 // a ring of the last kRecentHostile hostile posts (for example post
 // ids, top rules and pile-ons; ids longer than 64 bytes are cut), a ring
+// of the last kRecentPosts posts' thread and target (32-bit hashes) and
+// whether each was hostile (a pile-on's subject against the rest of the
+// community, 6 KB), a ring
 // of the last kRecentRaid posts from new accounts or copying another's
 // (a raid alert's examples and rules), the topic sketches (topics.h) and the multi-posting memory
 // (multi_posting.h, about 13 KB). Only open alerts vary, and there are at most a few per kind.
@@ -45,6 +48,7 @@ namespace moderation::server::pulse {
 inline constexpr int kMaxShadowPerPost = 8;
 inline constexpr int kRecentHostile = 64;
 inline constexpr int kRecentRaid = 32;
+inline constexpr int kRecentPosts = 512;
 inline constexpr size_t kMaxIdBytes = 64;
 
 // One judged post, with names already interned.
@@ -106,6 +110,22 @@ struct RecentHostile {
   std::string thread_id;
   std::string target_author_id;
 };
+
+// Any post, for a pile-on's test of its subject's own hostile share: the
+// hashes of its thread and target author ids (SubjectHash, 0 = none).
+struct RecentPost {
+  uint32_t minute : 31 = 0;
+  uint32_t hostile : 1 = 0;
+  uint32_t thread = 0;
+  uint32_t target = 0;
+};
+
+// A thread or target author id (cut to kMaxIdBytes, as the recent hostile
+// posts keep it) as RecentPost keeps it: 32 bits of its hash, never 0, or 0
+// for "". Two of a community's subjects in the last kRecentPosts posts
+// share a hash about once in 2^32 / (their number)^2; their posts would
+// then count together.
+uint32_t SubjectHash(std::string_view id);
 
 // A post from a new account or copying another author's recent post: what
 // a raid is made of.
@@ -169,6 +189,8 @@ class CommunityState {
   size_t recent_next_ = 0;
   std::array<RecentRaidPost, kRecentRaid> recent_raid_;
   size_t recent_raid_next_ = 0;
+  std::array<RecentPost, kRecentPosts> recent_posts_;
+  size_t recent_posts_next_ = 0;
   std::vector<Alert> open_;
   TopicTracker topics_;
   MultiPostingTracker multi_posting_;

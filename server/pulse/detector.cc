@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -28,6 +29,7 @@ struct Verdict {
   int category = -1;  // -1 = any
   std::string thread_id;
   std::string target_author_id;
+  PileOnNumbers pile_on;
 };
 
 // The top three rules and the five newest post ids among `posts` (minute,
@@ -145,11 +147,17 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     verdicts.push_back(v);
   }
   // Pile-on: hostile posts in the window per thread and per target author,
-  // and their share of all the community's (options.h, pile_on_min_share).
+  // their share of all the community's, and the hostile share of the
+  // subject's own posts against the rest's (options.h, pile_on_min_share).
   {
     struct Group {
       int posts = 0;
       absl::flat_hash_set<uint64_t> authors;
+      uint32_t hash = 0;  // SubjectHash of the id
+      // Its posts, hostile or not, per minute of the window (of those
+      // recent_posts_ holds), and the hostile ones among them.
+      std::vector<int64_t> posts_in;
+      std::vector<int64_t> hostile_in;
     };
     std::map<std::pair<int, std::string>, Group> groups;  // (0 thread / 1 target, id)
     int hostile = 0;                                      // in the window, of those the ring holds
@@ -174,18 +182,70 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
       const bool is_thread = a.subject.rfind("thread:", 0) == 0;
       groups.try_emplace({is_thread ? 0 : 1, a.subject.substr(is_thread ? 7 : 7)});
     }
+    // Every post of the window that recent_posts_ holds, per minute, for
+    // the subjects' own hostile shares and the rest of the community's.
+    const size_t minutes = opt.window_minutes;
+    std::vector<int64_t> posts_in(minutes, 0);
+    std::vector<int64_t> hostile_in(minutes, 0);
+    if (!groups.empty()) {
+      absl::flat_hash_map<uint32_t, Group*> by_thread;
+      absl::flat_hash_map<uint32_t, Group*> by_target;
+      for (auto& [key, g] : groups) {
+        g.hash = SubjectHash(key.second);
+        g.posts_in.assign(minutes, 0);
+        g.hostile_in.assign(minutes, 0);
+        (key.first == 0 ? by_thread : by_target)[g.hash] = &g;
+      }
+      const auto count = [](Group* g, size_t i, bool hostile) {
+        ++g->posts_in[i];
+        g->hostile_in[i] += hostile;
+      };
+      for (const RecentPost& p : recent_posts_) {
+        const uint32_t e = MinuteRing::EpochOf(p.minute);
+        if (p.minute == 0 || e < first || e > last) continue;
+        const size_t i = e - first;
+        ++posts_in[i];
+        hostile_in[i] += p.hostile;
+        if (p.thread != 0) {
+          if (auto it = by_thread.find(p.thread); it != by_thread.end())
+            count(it->second, i, p.hostile);
+        }
+        if (p.target != 0) {
+          if (auto it = by_target.find(p.target); it != by_target.end())
+            count(it->second, i, p.hostile);
+        }
+      }
+    }
     for (const auto& [key, g] : groups) {
       Verdict v{AlertKind::kPileOn, (key.first == 0 ? "thread:" : "target:") + key.second};
       v.window_posts = t.posts;
       v.observed = g.posts;
       v.expected = opt.pile_on_posts;
-      v.z = 0;
       (key.first == 0 ? v.thread_id : v.target_author_id) = key.second;
       const double share = hostile > 0 ? static_cast<double>(g.posts) / hostile : 0;
+      // The subject's posts against the community's other posts of the same
+      // minutes: a thread whose posts fell in a crisis's last minutes is
+      // compared with those minutes, not with the calm after them.
+      int64_t own = 0, own_hostile = 0, others = 0, others_hostile = 0;
+      for (size_t i = 0; i < g.posts_in.size(); ++i) {
+        if (g.posts_in[i] == 0) continue;
+        own += g.posts_in[i];
+        own_hostile += g.hostile_in[i];
+        others += posts_in[i] - g.posts_in[i];
+        others_hostile += hostile_in[i] - g.hostile_in[i];
+      }
+      v.pile_on.share_of_hostile = share;
+      v.pile_on.subject_posts = own;
+      v.pile_on.subject_hostile_share = own > 0 ? static_cast<double>(own_hostile) / own : 0;
+      v.pile_on.others_hostile_share =
+          others > 0 ? static_cast<double>(others_hostile) / others : 0;
+      v.z = TwoProportionZ(static_cast<double>(own_hostile), static_cast<double>(own),
+                           static_cast<double>(others_hostile), static_cast<double>(others));
       v.opens = g.posts >= opt.pile_on_posts &&
                 static_cast<int>(g.authors.size()) >= opt.pile_on_authors &&
-                share >= opt.pile_on_min_share;
-      v.holds = g.posts >= (opt.pile_on_posts + 1) / 2 && share >= opt.pile_on_min_share / 2;
+                share >= opt.pile_on_min_share && v.z >= opt.open_z;
+      v.holds = g.posts >= (opt.pile_on_posts + 1) / 2 && share >= opt.pile_on_min_share / 2 &&
+                v.z >= opt.close_z;
       verdicts.push_back(v);
     }
   }
@@ -220,6 +280,7 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     it->observed = v.observed;
     it->expected = v.expected;
     it->z = v.z;
+    it->pile_on = v.pile_on;
     const bool critical = v.kind == AlertKind::kPileOn ? v.observed >= 2 * opt.pile_on_posts
                                                        : std::abs(v.z) >= opt.critical_z;
     if (opened || critical) it->severity = critical ? "critical" : "warning";

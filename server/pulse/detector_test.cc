@@ -38,6 +38,11 @@ TEST(StatsTest, ZScoresOfBinomialAndPoissonCounts) {
   EXPECT_NEAR(BinomialZ(1, 1, 0), (1 - 0.01) / std::sqrt(0.01 * 0.99), 1e-9);  // floored p0
   EXPECT_NEAR(PoissonZ(150, 100), 5, 1e-9);
   EXPECT_NEAR(PoissonZ(0, 0), -1, 1e-9);  // lambda floored at 1
+  EXPECT_NEAR(TwoProportionZ(30, 100, 10, 100), 0.2 / std::sqrt(0.2 * 0.8 * 0.02), 1e-9);
+  EXPECT_NEAR(TwoProportionZ(10, 100, 30, 100), -TwoProportionZ(30, 100, 10, 100), 1e-9);
+  EXPECT_EQ(TwoProportionZ(5, 10, 0, 0), 0);     // no rest to compare with
+  EXPECT_EQ(TwoProportionZ(0, 10, 0, 90), 0);    // nothing hostile anywhere
+  EXPECT_EQ(TwoProportionZ(10, 10, 90, 90), 0);  // everything hostile
   Ewma e;
   e.Add(10, 0.5);
   e.Add(20, 0.5);
@@ -234,6 +239,73 @@ TEST_F(DetectorTest, APileOnNeedsTheSubjectsShareOfTheCommunitysHostilePosts) {
     std::vector<std::string> subjects;
     for (const Alert& a : Of(sink.changes(), AlertKind::kPileOn, true))
       subjects.push_back(a.subject);
+    std::sort(subjects.begin(), subjects.end());
+    EXPECT_EQ(subjects, c.opened);
+  }
+}
+
+// A thread (or an author most posts answer) that carries most of a
+// community's posts carries most of its hostile posts too, in a rise as on
+// an ordinary day. It is piled on only when its own posts are far more
+// hostile than the rest of the community's (DetectorOptions,
+// pile_on_min_share: a two-proportion z of at least open_z).
+TEST(PileOnTest, ABusySubjectIsPiledOnOnlyWhenItsOwnPostsAreMoreHostileThanTheRest) {
+  // `posts` a minute, each in thread `thread` (or one of `threads` of that
+  // name), answering `target` if set.
+  const auto in = [](int posts, double hostile_share, const char* thread, int threads = 1,
+                     const char* target = "") {
+    MinuteTraffic t = Traffic(posts, hostile_share, "insult", 0.02, thread);
+    t.threads = threads;
+    t.target_author_id = target;
+    t.every_post = true;
+    return t;
+  };
+  const std::vector<MinuteTraffic> big70 = {in(28, 0.03, "t-big"), in(12, 0.03, "t", 6)};
+  const std::vector<MinuteTraffic> star70 = {in(28, 0.03, "s", 3, "u-star"), in(12, 0.03, "t", 6)};
+  const std::vector<MinuteTraffic> big50 = {in(20, 0.03, "t-big"), in(20, 0.03, "t", 6)};
+  struct Case {
+    const char* name;
+    std::vector<MinuteTraffic> usual;   // three hours of it
+    std::vector<MinuteTraffic> crisis;  // then fifteen minutes of it
+    std::vector<std::string> opened;
+  };
+  for (const Case& c : {
+           Case{"a thread with 70 % of the posts, in a rise to 35 % everywhere",
+                big70,
+                {in(28, 0.35, "t-big"), in(12, 0.35, "t", 6)},
+                {}},
+           Case{"an author 70 % of the posts answer, in the same rise",
+                star70,
+                {in(28, 0.35, "s", 3, "u-star"), in(12, 0.35, "t", 6)},
+                {}},
+           Case{"a thread with half the posts, on an ordinary day", big50, big50, {}},
+           Case{"4 insults a minute piled onto that thread",
+                big50,
+                {in(20, 0.03, "t-big"), in(20, 0.03, "t", 6), in(4, 1.0, "t-big")},
+                {"thread:t-big"}},
+           Case{"4 insults a minute against an author in a quiet thread",
+                big70,
+                {in(28, 0.03, "t-big"), in(12, 0.03, "t", 6), in(4, 1.0, "t-q", 1, "u-7")},
+                {"target:u-7", "thread:t-q"}},
+       }) {
+    SCOPED_TRACE(c.name);
+    ManualClock clock(kMonday9);
+    RecordingSink sink;
+    Pulse pulse(PulseOptions{}, &clock, &sink);
+    Player player(&pulse, &clock, "news");
+    player.Play(180, c.usual);
+    player.Play(15, c.crisis);
+    std::vector<std::string> subjects;
+    for (const Alert& a : Of(sink.changes(), AlertKind::kPileOn, true)) {
+      subjects.push_back(a.subject);
+      // The numbers behind it: its share of the community's hostile posts,
+      // and its own posts' hostile share far above the others'.
+      EXPECT_GE(a.pile_on.share_of_hostile, 0.4) << a.subject;
+      EXPECT_GE(a.z, 4) << a.subject;
+      EXPECT_GT(a.pile_on.subject_posts, 0) << a.subject;
+      EXPECT_GT(a.pile_on.subject_hostile_share, a.pile_on.others_hostile_share + 0.1) << a.subject;
+      EXPECT_LT(a.pile_on.others_hostile_share, 0.1) << a.subject;
+    }
     std::sort(subjects.begin(), subjects.end());
     EXPECT_EQ(subjects, c.opened);
   }

@@ -15,7 +15,7 @@
 // What it keeps per community: community.h (windows of the last hour by
 // minute, day by quarter hour and 7 days by hour; baseline; recent hostile
 // posts; open alerts). Memory is fixed per community (BytesPerCommunity(),
-// about 90 KB) and the number of communities is bounded
+// about 97 KB) and the number of communities is bounded
 // (PulseOptions::max_communities, with "other" for the overflow).
 //
 // Alerts are evaluated when the clock enters a new minute: by the first

@@ -181,7 +181,7 @@ TEST(PulseTest, TenThousandCommunitiesStayWithinTheCommunityLimitAndItsMemory) {
   EXPECT_EQ(Window(*other, "hour").total.posts, 10000u - (pulse.community_count() - 1));
   const size_t bound = (1008 + Pulse::kShards) * Pulse::BytesPerCommunity();
   EXPECT_LE(grown, bound) << "per community: " << grown / pulse.community_count() << " bytes";
-  EXPECT_LE(Pulse::BytesPerCommunity(), 96u * 1024);
+  EXPECT_LE(Pulse::BytesPerCommunity(), 100u * 1024);
 }
 
 TEST(PulseTest, IdleCommunitiesMakeRoomForNewOnes) {

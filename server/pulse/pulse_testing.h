@@ -5,6 +5,7 @@
 #ifndef MODERATION_SERVER_PULSE_PULSE_TESTING_H_
 #define MODERATION_SERVER_PULSE_PULSE_TESTING_H_
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 #include <set>
@@ -41,6 +42,7 @@ struct MinuteTraffic {
   std::string thread_id;            // for every hostile post, if set
   int threads = 1;                  // > 1: hostile posts take turns in threads thread_id-0, -1, ...
   std::string target_author_id;     // for every hostile post, if set
+  bool every_post = false;          // thread_id (threads) and target for civil posts too
   double copy_share = 0;            // each post copies another author's with this chance
 };
 
@@ -63,11 +65,26 @@ class Player {
   // Plays `minutes` minutes of `traffic`, posts spread over each minute, and
   // ticks the pulse as the clock moves.
   void Play(int minutes, const MinuteTraffic& traffic) {
+    Play(minutes, std::vector<MinuteTraffic>{traffic});
+  }
+  // The same with several streams at once (say, a busy thread and the
+  // rest), their posts taking turns.
+  void Play(int minutes, const std::vector<MinuteTraffic>& streams) {
     std::uniform_real_distribution<double> u(0, 1);
+    int most = 0;
+    for (const MinuteTraffic& s : streams) most = std::max(most, s.posts);
+    std::vector<const MinuteTraffic*> order;  // each minute's posts, by stream
+    for (int i = 0; i < most; ++i) {
+      for (const MinuteTraffic& s : streams) {
+        if (i < s.posts) order.push_back(&s);
+      }
+    }
+    const int posts = static_cast<int>(order.size());
     for (int m = 0; m < minutes; ++m) {
       const absl::Time start = clock_->Now();
-      for (int i = 0; i < traffic.posts; ++i) {
-        clock_->Set(start + absl::Seconds(60.0 * i / (traffic.posts + 1)));
+      for (int i = 0; i < posts; ++i) {
+        const MinuteTraffic& traffic = *order[i];
+        clock_->Set(start + absl::Seconds(60.0 * i / (posts + 1)));
         const std::string id = absl::StrCat("p", ++count_);
         const std::string author = absl::StrCat("a", static_cast<int>(u(rng_) * 400));
         PulseEvent e;
@@ -76,13 +93,19 @@ class Player {
         e.author_id = author;
         e.account_age_days = u(rng_) < traffic.new_account_share ? 1 : 400;
         e.copies_another = u(rng_) < traffic.copy_share;
-        if (u(rng_) < traffic.hostile_share) {
+        const bool hostile = u(rng_) < traffic.hostile_share;
+        const std::string rule = "rule." + traffic.category;  // the event keeps views
+        if (hostile) {
           e.outcome = Outcome::kFlag;
           e.category = traffic.category;
-          e.rule_id = "rule." + traffic.category;
-          e.thread_id = traffic.threads > 1 && !traffic.thread_id.empty()
-                            ? absl::StrCat(traffic.thread_id, "-", hostile_++ % traffic.threads)
-                            : traffic.thread_id;
+          e.rule_id = rule;
+        }
+        std::string thread;
+        if (hostile || traffic.every_post) {
+          thread = traffic.threads > 1 && !traffic.thread_id.empty()
+                       ? absl::StrCat(traffic.thread_id, "-", in_threads_++ % traffic.threads)
+                       : traffic.thread_id;
+          e.thread_id = thread;
           e.target_author_id = traffic.target_author_id;
         }
         if (e.copies_another) copy_ids_.insert(id);
@@ -105,7 +128,7 @@ class Player {
   std::string community_;
   std::mt19937 rng_;
   int count_ = 0;
-  int hostile_ = 0;
+  int in_threads_ = 0;
   std::set<std::string> copy_ids_;
   std::set<std::string> new_account_ids_;
 };

@@ -11,6 +11,12 @@
 //     alert on its first one.
 //   PoissonZ(n, lambda): n posts where lambda are expected;
 //     z = (n - lambda) / sqrt(lambda), lambda floored at 1.
+//   TwoProportionZ(k1, n1, k2, n2): whether the share k1/n1 is above
+//     k2/n2, both measured: z = (p1 - p2) / sqrt(p (1 - p) (1/n1 + 1/n2))
+//     with the pooled share p = (k1 + k2) / (n1 + n2); 0 when either n is
+//     0 or p is 0 or 1 (nothing to tell apart). Unlike BinomialZ against
+//     an estimate, the second share's own noise counts: a small rest of a
+//     community does not make a big thread look extreme.
 //   Ewma: exponentially weighted moving average; the first sample sets it.
 //
 // Both z-scores are normal approximations; the detectors only use them
@@ -38,6 +44,13 @@ inline double BinomialZ(double k, double n, double p0) {
 inline double PoissonZ(double n, double lambda) {
   lambda = std::max(lambda, 1.0);
   return (n - lambda) / std::sqrt(lambda);
+}
+
+inline double TwoProportionZ(double k1, double n1, double k2, double n2) {
+  if (n1 <= 0 || n2 <= 0) return 0;
+  const double p = (k1 + k2) / (n1 + n2);
+  if (p <= 0 || p >= 1) return 0;
+  return (k1 / n1 - k2 / n2) / std::sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
 }
 
 struct Ewma {

@@ -164,6 +164,8 @@ std::vector<v1::ModerateRequest> CrisisDay::Minute(int m) {
       hate_share = 0.35 * std::min(1.0, static_cast<double>(m - S::kHateStart) /
                                             (S::kHatePeak - S::kHateStart));
     }
+    const bool derby = options_.events && options_.derby_thread_share > 0 && c.name == "sport-de" &&
+                       m >= S::kDerbyStart && m < S::kHateEnd;
     const int n = PostsThisMinute(c, m);
     for (int i = 0; i < n; ++i) {
       const double roll = u(rng_);
@@ -171,12 +173,13 @@ std::vector<v1::ModerateRequest> CrisisDay::Minute(int m) {
       const std::string author =
           new_account ? absl::StrCat(c.name, "-new", ++next_raider_) : RegularAuthor(c);
       const int age = new_account ? 1 : 30 + static_cast<int>(u(rng_) * 2000);
+      const std::string thread = derby && u(rng_) < options_.derby_thread_share ? "t-derby" : "";
       if (roll < hate_share) {
-        AddPost(c, m, &out, HateText(), author, age);
+        AddPost(c, m, &out, HateText(), author, age, thread);
       } else if (roll < hate_share + 0.03) {
-        AddPost(c, m, &out, InsultText(), author, age);
+        AddPost(c, m, &out, InsultText(), author, age, thread);
       } else {
-        AddPost(c, m, &out, CivilText(c), author, age);
+        AddPost(c, m, &out, CivilText(c), author, age, thread);
       }
     }
     if (!options_.events) continue;

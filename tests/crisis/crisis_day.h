@@ -15,6 +15,10 @@
 //   17:00-18:30 sport-de: a slow rise of hate after a derby: the share of
 //               hateful posts grows from 0 to 35 % over an hour, stays half
 //               an hour, and stops at 18:30.
+// With derby_thread_share, that share of sport-de's posts from 16:00 to
+// 18:30, civil, insulting and hateful alike, goes to the match's thread
+// "t-derby": one thread carries most of the rise (a pile-on test must not
+// take it for one).
 // The same seed gives the same day. Judged by tests/crisis/rules/.
 //
 //   CrisisDay day({.start = kMonday, .events = true});
@@ -46,6 +50,7 @@ struct CrisisSchedule {
   static constexpr int kPileOnEnd = 10 * 60 + 20;
   static constexpr int kRaidStart = 14 * 60;
   static constexpr int kRaidEnd = 14 * 60 + 15;
+  static constexpr int kDerbyStart = 16 * 60;
   static constexpr int kHateStart = 17 * 60;
   static constexpr int kHatePeak = 18 * 60;
   static constexpr int kHateEnd = 18 * 60 + 30;
@@ -62,6 +67,9 @@ struct CrisisOptions {
   int news_peak = 30;
   int sport_peak = 24;
   int lokal_peak = 20;
+  // The share of sport-de's posts in thread "t-derby" from 16:00 to 18:30
+  // (with events). Default 0: the day's other draws stay as they were.
+  double derby_thread_share = 0;
   uint32_t seed = 20261130;
 };
 

@@ -30,6 +30,8 @@ ABSL_FLAG(std::string, port_file, "",
           "or: moderationd's --port_file (JSON with \"grpc\"); the host is 127.0.0.1");
 ABSL_FLAG(bool, ordinary, false, "play the day without its crises");
 ABSL_FLAG(int, minutes, 24 * 60, "simulated minutes to play from 00:00");
+ABSL_FLAG(double, derby_thread_share, 0,
+          "share of sport-de's posts from 16:00 to 18:30 in one thread, t-derby");
 ABSL_FLAG(double, minutes_per_second, 0,
           "simulated minutes per real second; 0 = as fast as the server answers");
 
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
   moderation::testing::CrisisOptions options;
   options.events = !absl::GetFlag(FLAGS_ordinary);
   options.minutes = absl::GetFlag(FLAGS_minutes);
+  options.derby_thread_share = absl::GetFlag(FLAGS_derby_thread_share);
   moderation::testing::CrisisDay day(options);
   const double pace = absl::GetFlag(FLAGS_minutes_per_second);
   const auto begin = std::chrono::steady_clock::now();
