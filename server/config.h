@@ -100,7 +100,7 @@ struct ServerConfig {
   // /metrics. Default true; false saves its memory and its ~0.1-0.2 µs per
   // post.
   bool pulse = true;
-  // Communities the pulse tracks at once. Default 1000 (about 90 KB each);
+  // Communities the pulse tracks at once. Default 1000 (about 97 KB each);
   // more are counted under "other" unless an idle one can be dropped.
   int pulse_max_communities = 1000;
   // Where the pulse's time comes from: "wall" (default) or "post_time", the
