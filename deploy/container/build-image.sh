@@ -97,7 +97,10 @@ echo "build-image: root file system $(du -h "$rootfs" | cut -f1) in $((SECONDS -
 # that the extract variant never runs: the hook above writes it, and
 # OpenSSL's default paths (/usr/lib/ssl, from the openssl package the image
 # leaves out) point at it.
-tar -tf "$rootfs" | grep -qE '^(\./)?etc/ssl/certs/ca-certificates\.crt$' ||
+# (The listing goes to a file: `grep -q` on a pipe stops tar early, and
+# pipefail then fails the check.)
+tar -tf "$rootfs" >"$work/rootfs.list"
+grep -qE '^(\./)?etc/ssl/certs/ca-certificates\.crt$' "$work/rootfs.list" ||
   die "the image has no CA bundle (/etc/ssl/certs/ca-certificates.crt)"
 
 podman import \

@@ -230,6 +230,21 @@ def split_problems(loaded):
     return out
 
 
+def repeat_problems(loaded):
+    """Posts whose text repeats an earlier post's, word for word (ids only).
+    A repeat found only after the split cannot be dropped without moving
+    other posts between the splits, so `resplit` and `check` report it
+    when a batch is added."""
+    seen = {}
+    out = []
+    for row in sorted((r for split in SPLITS for r in loaded[split]), key=id_number):
+        first = seen.setdefault(row["text"], row["id"])
+        if first != row["id"]:
+            out.append("%s repeats the text of %s (drop it before the split)"
+                       % (row["id"], first))
+    return out
+
+
 def counts(rows):
     """Aggregate counts of a list of posts (no texts, no ids)."""
     def tally(key_fn):
@@ -264,7 +279,7 @@ def main(argv=None):
     if args.command == "resplit":
         write(args.dir, [r for split in SPLITS for r in loaded[split]])
         loaded = load(args.dir)
-    problems = split_problems(loaded)
+    problems = split_problems(loaded) + repeat_problems(loaded)
     for msg in problems:
         print("realistic_corpus: " + msg, file=sys.stderr)
     if args.command == "stats":
