@@ -101,6 +101,18 @@ std::optional<Phrase> ParsePhrase(YamlReader* reader, const YamlNode& node,
   return phrase;
 }
 
+// `key` of an unless map: a word distance from 0 to `max`; `fallback` if absent.
+int ParseUnlessWithin(YamlReader* reader, MapReader& map, std::string_view key, int fallback,
+                      int max) {
+  std::optional<int> within = map.Int(key, kOptional);
+  if (!within) return fallback;
+  if (*within < 0 || *within > max) {
+    reader->Error(map.Find(key)->value_location,
+                  absl::StrCat("'", std::string(key), "' must be between 0 and ", max, " words"));
+  }
+  return *within;
+}
+
 }  // namespace
 
 std::vector<Phrase> ParsePhrases(YamlReader* reader, MapReader* rule, const ListTable& lists) {
@@ -123,22 +135,6 @@ std::vector<Phrase> ParsePhrases(YamlReader* reader, MapReader* rule, const List
   }
   return phrases;
 }
-
-namespace {
-
-// `key` of an unless map: a word distance from 0 to `max`; `fallback` if absent.
-int ParseUnlessWithin(YamlReader* reader, MapReader& map, std::string_view key, int fallback,
-                      int max) {
-  std::optional<int> within = map.Int(key, kOptional);
-  if (!within) return fallback;
-  if (*within < 0 || *within > max) {
-    reader->Error(map.Find(key)->value_location,
-                  absl::StrCat("'", std::string(key), "' must be between 0 and ", max, " words"));
-  }
-  return *within;
-}
-
-}  // namespace
 
 Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& lists) {
   Unless unless;
