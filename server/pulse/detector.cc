@@ -1,6 +1,8 @@
 // CommunityState::Evaluate: the crisis tests (options.h, stats.h).
 #include <algorithm>
 #include <map>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -12,6 +14,12 @@ namespace moderation::server::pulse {
 namespace {
 
 // What one test concluded this minute.
+// A pile-on's subject as its alert names it: "thread:<id>" or
+// "target:<id>" (index 0 and 1 of the groups below; both prefixes are
+// the same length).
+constexpr std::string_view kSubjectPrefix[] = {"thread:", "target:"};
+static_assert(kSubjectPrefix[0].size() == kSubjectPrefix[1].size());
+
 struct Verdict {
   explicit Verdict(AlertKind k, std::string s = "") : kind(k), subject(std::move(s)) {}
   AlertKind kind;
@@ -179,8 +187,8 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     }
     for (const Alert& a : open_) {
       if (a.kind != AlertKind::kPileOn) continue;
-      const bool is_thread = a.subject.rfind("thread:", 0) == 0;
-      groups.try_emplace({is_thread ? 0 : 1, a.subject.substr(is_thread ? 7 : 7)});
+      const bool is_thread = a.subject.starts_with(kSubjectPrefix[0]);
+      groups.try_emplace({is_thread ? 0 : 1, a.subject.substr(kSubjectPrefix[0].size())});
     }
     // Every post of the window that recent_posts_ holds, per minute, for
     // the subjects' own hostile shares and the rest of the community's.
@@ -217,7 +225,7 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
       }
     }
     for (const auto& [key, g] : groups) {
-      Verdict v{AlertKind::kPileOn, (key.first == 0 ? "thread:" : "target:") + key.second};
+      Verdict v{AlertKind::kPileOn, std::string(kSubjectPrefix[key.first]) + key.second};
       v.window_posts = t.posts;
       v.observed = g.posts;
       v.expected = opt.pile_on_posts;
