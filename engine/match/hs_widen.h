@@ -9,8 +9,9 @@
 // ten copies of an NFA that runs from every trigger word on (the default
 // `quoted_report` veto had one until 2026-12-04: 46 us/KiB alone on the
 // realistic posts, 8.7 with the gap unbounded; the rule itself has since
-// dropped the count, because RE2 pays for it too, BENCHMARKS.md). Unbounded, the gap is one self-loop. The only price is an
-// RE2 search on a text where the gap is longer than n, which finds nothing.
+// dropped the count, because RE2 pays for it too, BENCHMARKS.md).
+// Unbounded, the gap is one self-loop. The only price is an RE2 search on
+// a text where the gap is longer than n, which finds nothing.
 //
 // A leading run of character classes is dropped as well: in
 // `(^|[^a-z0-9])[a-z0-9][a-z0-9\-]{1,40}\s*(\[\.\]|...)` Hyperscan must run
