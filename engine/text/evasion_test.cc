@@ -108,7 +108,9 @@ std::vector<Evasion> Evasions() {
        }},
       // Look-alike letters from other scripts and compatibility forms.
       {"cyrillic_lookalikes",
-       [](std::string_view t) { return MapCodePoints(t, Substitute(U"aeopcxsih", U"аеорсхѕіһ")); }},
+       [](std::string_view t) {
+         return MapCodePoints(t, Substitute(U"aeopcxsihu", U"аеорсхѕіһу"));
+       }},
       {"greek_lookalikes",
        [](std::string_view t) { return MapCodePoints(t, Substitute(U"oa", U"οα")); }},
       {"fullwidth",

@@ -51,6 +51,13 @@ bool ExplicitLetters(char32_t cp, SkeletonChar* out) {
     case U'ı':
       s = "i";
       break;
+    case U'у':  // Cyrillic u (capital У folds to it first)
+      // ICU's confusables say y, by its shape; people who type it into a
+      // word read it by its sound, as u: "Mуschi", "dуmm", "Blуt und Ehre"
+      // (six of the seven uses in the realistic set; the seventh, "Krуpto",
+      // is the price). German and English abuse has far more u than y.
+      s = "u";
+      break;
     default:
       return false;
   }
