@@ -361,7 +361,11 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
       const uint32_t a = OriginalWordOf(before ? u.range.end - 1 : c.end - 1);
       const uint32_t b = OriginalWordOf(before ? c.begin : u.range.begin);
       const uint32_t between = b > a ? b - a - 1 : 0;
-      const int within = u.negation ? rule.rule.unless.negation_within : rule.rule.unless.within;
+      int within = u.negation ? rule.rule.unless.negation_within : rule.rule.unless.within;
+      // A negation after the hit negates it only right behind it ("ich töte
+      // dich nicht"); further on it belongs to the next clause ("… die
+      // Juden, wer's nicht sieht, ist blind").
+      if (u.negation && !before) within = 0;
       if (between <= static_cast<uint32_t>(within)) return true;
     }
     return false;

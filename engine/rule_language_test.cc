@@ -275,6 +275,10 @@ TEST(UnlessTest, ANegationVetoesOnlyCloseBy) {
       {"Keine Zigeuner klauen hier", false},                    // kein* before it
       {"Es ist nicht so, dass Zigeuner klauen", false},         // two words before
       {"Zigeuner klauen das Knie", true},  // "nie" is no negation word here, nor part of one
+      // After the hit a negation counts only right behind it; further on it
+      // belongs to the next clause.
+      {"Zigeuner klauen, wer's nicht sieht, ist blind", true},
+      {"Zigeuner klauen, nicht wahr", false},
       // The plain words keep their own, wider window.
       {"Das Vorurteil, Zigeuner klauen, hält sich seit Jahrhunderten", false},
   };
