@@ -12,13 +12,20 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
@@ -99,23 +106,108 @@ class SigpipeGuard {
   bool was_pending_ = false;
 };
 
+// How long one wait may last before the cancel flag is looked at again.
+constexpr absl::Duration kCancelCheck = absl::Milliseconds(50);
+
+absl::Status Cancelled() { return absl::CancelledError("cancelled (shutting down)"); }
+
+bool IsSet(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
+
+// One name lookup on a thread of its own, shared with it: the caller may
+// stop waiting (deadline, cancel) while getaddrinfo goes on; whoever comes
+// last frees the answer.
+struct Lookup {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;       // guarded by mu
+  bool abandoned = false;  // guarded by mu; the thread then frees `found`
+  int rc = 0;              // guarded by mu
+  addrinfo* found = nullptr;
+};
+
+using AddrInfoPtr = std::unique_ptr<addrinfo, decltype(&freeaddrinfo)>;
+
+// Resolves host:port, waiting until the deadline or the cancel flag.
+absl::StatusOr<AddrInfoPtr> Resolve(const WebhookUrl& url, const WebhookResolver& resolver,
+                                    const std::shared_ptr<std::atomic<int>>& running,
+                                    absl::Time deadline, absl::Duration budget,
+                                    const std::atomic<bool>* cancel) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  auto failed = [&url](int rc) {
+    return absl::UnavailableError(absl::StrCat("host ", url.host, ": ", gai_strerror(rc)));
+  };
+  if (IsIpAddress(url.host)) {  // no lookup: nothing to wait for
+    hints.ai_flags = AI_NUMERICHOST;
+    addrinfo* found = nullptr;
+    if (const int rc = getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &found); rc != 0)
+      return failed(rc);
+    return AddrInfoPtr(found, &freeaddrinfo);
+  }
+  if (running->fetch_add(1) >= WebhookClient::kMaxHangingLookups) {
+    running->fetch_sub(1);
+    return absl::UnavailableError(absl::StrCat("host ", url.host, ": ",
+                                               WebhookClient::kMaxHangingLookups,
+                                               " earlier lookups have not returned yet"));
+  }
+  auto lookup = std::make_shared<Lookup>();
+  auto run = [lookup, running, resolver, hints, host = url.host, port = url.port] {
+    addrinfo* found = nullptr;
+    const int rc = resolver(host, port, &hints, &found);
+    {
+      std::lock_guard lock(lookup->mu);
+      lookup->done = true;
+      lookup->rc = rc;
+      if (lookup->abandoned) {
+        if (rc == 0 && found != nullptr) freeaddrinfo(found);
+      } else {
+        lookup->found = rc == 0 ? found : nullptr;
+      }
+    }
+    lookup->done_cv.notify_all();
+    running->fetch_sub(1);
+  };
+  try {
+    std::thread(std::move(run)).detach();
+  } catch (const std::system_error& e) {  // no thread to be had: like a failed lookup
+    running->fetch_sub(1);
+    return absl::UnavailableError(
+        absl::StrCat("host ", url.host, ": no resolver thread: ", e.what()));
+  }
+  std::unique_lock lock(lookup->mu);
+  while (!lookup->done) {
+    const absl::Time now = absl::Now();
+    if (IsSet(cancel) || now >= deadline) {
+      lookup->abandoned = true;
+      if (IsSet(cancel)) return Cancelled();
+      return absl::DeadlineExceededError(absl::StrCat(
+          "timed out after ", absl::FormatDuration(budget), " (resolving ", url.host, ")"));
+    }
+    lookup->done_cv.wait_for(lock,
+                             absl::ToChronoNanoseconds(std::min(deadline - now, kCancelCheck)));
+  }
+  if (lookup->rc != 0) return failed(lookup->rc);
+  return AddrInfoPtr(std::exchange(lookup->found, nullptr), &freeaddrinfo);
+}
+
 // One request's connection, plain or TLS; every step waits at most until
-// the request's deadline.
+// the request's deadline, and stops soon after *cancel turns true.
 class Connection {
  public:
-  Connection(const WebhookUrl& url, absl::Time deadline, absl::Duration timeout)
-      : url_(url), deadline_(deadline), timeout_(timeout) {}
+  Connection(const WebhookUrl& url, absl::Time deadline, absl::Duration budget,
+             const std::atomic<bool>* cancel)
+      : url_(url), deadline_(deadline), timeout_(budget), cancel_(cancel) {}
   ~Connection() {
     // Best effort close_notify after a finished handshake; never waits.
     if (ssl_ != nullptr && SSL_is_init_finished(ssl_.get())) SSL_shutdown(ssl_.get());
     ERR_clear_error();
   }
 
-  absl::Status Connect();
+  absl::Status Connect(AddrInfoPtr addresses);
   absl::Status StartTls(SSL_CTX* ctx);
   absl::Status WriteAll(absl::string_view data);
-  // Reads until the first line has arrived (or 4 KiB, or the end).
-  absl::StatusOr<std::string> ReadStatusLine();
+  // Reads until the answer's head has arrived (or 8 KiB, or the end).
+  absl::StatusOr<std::string> ReadHead();
 
  private:
   struct SslFree {
@@ -131,6 +223,7 @@ class Connection {
   const WebhookUrl& url_;
   const absl::Time deadline_;
   const absl::Duration timeout_;
+  const std::atomic<bool>* const cancel_;
   Fd fd_;
   std::unique_ptr<SSL, SslFree> ssl_;
 };
@@ -143,24 +236,19 @@ absl::Status Connection::Wait(short events, absl::string_view step) {
                                                       absl::FormatDuration(timeout_), " (", step,
                                                       " ", HostPort(url_), ")"));
     }
+    if (IsSet(cancel_)) return Cancelled();
     pollfd p{fd_.get(), events, 0};
-    const int ms = static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(left)));
+    const int ms = static_cast<int>(
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(std::min(left, kCancelCheck))));
     const int rc = poll(&p, 1, ms);
     if (rc > 0) return absl::OkStatus();
     if (rc < 0 && errno != EINTR) return absl::UnavailableError("poll: " + ErrnoText(errno));
   }
 }
 
-absl::Status Connection::Connect() {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (const int rc = getaddrinfo(url_.host.c_str(), url_.port.c_str(), &hints, &found); rc != 0) {
-    return absl::UnavailableError(absl::StrCat("host ", url_.host, ": ", gai_strerror(rc)));
-  }
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, &freeaddrinfo);
+absl::Status Connection::Connect(AddrInfoPtr addresses) {
   std::string last_error = "no address";
-  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+  for (const addrinfo* a = addresses.get(); a != nullptr; a = a->ai_next) {
     fd_ = Fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
     if (fd_.get() < 0) {
       last_error = ErrnoText(errno);
@@ -189,13 +277,14 @@ absl::Status Connection::WaitForTls(int ret, absl::string_view step) {
   const int error = SSL_get_error(ssl_.get(), ret);
   if (error == SSL_ERROR_WANT_READ) return Wait(POLLIN, step);
   if (error == SSL_ERROR_WANT_WRITE) return Wait(POLLOUT, step);
-  std::string reason;
   if (const long verify = SSL_get_verify_result(ssl_.get()); verify != X509_V_OK) {
     ERR_clear_error();
-    reason = absl::StrCat("certificate verify failed: ", X509_verify_cert_error_string(verify));
-  } else {
-    reason = TakeOpenSslReason();
+    // The one TLS failure that trying again cannot mend.
+    return absl::FailedPreconditionError(
+        absl::StrCat(step, " ", HostPort(url_),
+                     ": certificate verify failed: ", X509_verify_cert_error_string(verify)));
   }
+  std::string reason = TakeOpenSslReason();
   if (reason.empty() &&
       (error == SSL_ERROR_ZERO_RETURN || (error == SSL_ERROR_SYSCALL && ret == 0))) {
     reason = "the receiver closed the connection";
@@ -258,11 +347,11 @@ absl::Status Connection::WriteAll(absl::string_view data) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Connection::ReadStatusLine() {
+absl::StatusOr<std::string> Connection::ReadHead() {
   constexpr absl::string_view kStep = "reading the answer of";
   std::string in;
   char buf[512];
-  while (in.find("\r\n") == std::string::npos && in.size() < 4096) {
+  while (in.find("\r\n\r\n") == std::string::npos && in.size() < 8192) {
     if (ssl_ != nullptr) {
       ERR_clear_error();
       const int n = SSL_read(ssl_.get(), buf, sizeof(buf));
@@ -357,7 +446,8 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(const std::string& url) {
 void WebhookClient::SslCtxFree::operator()(ssl_ctx_st* ctx) const { SSL_CTX_free(ctx); }
 
 absl::StatusOr<std::unique_ptr<const WebhookClient>> WebhookClient::Create(
-    const std::string& url, const std::string& ca_file, absl::Duration timeout) {
+    const std::string& url, const std::string& ca_file, absl::Duration timeout,
+    WebhookResolver resolver) {
   absl::StatusOr<WebhookUrl> parsed = ParseWebhookUrl(url);
   if (!parsed.ok()) return parsed.status();
   std::unique_ptr<SSL_CTX, SslCtxFree> tls;
@@ -384,20 +474,35 @@ absl::StatusOr<std::unique_ptr<const WebhookClient>> WebhookClient::Create(
       }
     }
   }
+  if (resolver == nullptr) {
+    resolver = [](const std::string& host, const std::string& port, const addrinfo* hints,
+                  addrinfo** out) { return getaddrinfo(host.c_str(), port.c_str(), hints, out); };
+  }
   return std::unique_ptr<const WebhookClient>(
-      new WebhookClient(*std::move(parsed), timeout, std::move(tls)));
+      new WebhookClient(*std::move(parsed), timeout, std::move(tls), std::move(resolver)));
 }
 
 WebhookClient::WebhookClient(WebhookUrl url, absl::Duration timeout,
-                             std::unique_ptr<ssl_ctx_st, SslCtxFree> tls)
-    : url_(std::move(url)), timeout_(timeout), tls_(std::move(tls)) {}
+                             std::unique_ptr<ssl_ctx_st, SslCtxFree> tls, WebhookResolver resolver)
+    : url_(std::move(url)),
+      timeout_(timeout),
+      resolver_(std::move(resolver)),
+      lookups_running_(std::make_shared<std::atomic<int>>(0)),
+      tls_(std::move(tls)) {}
 
 WebhookClient::~WebhookClient() = default;
 
-absl::StatusOr<int> WebhookClient::PostJson(const std::string& body) const {
+absl::StatusOr<WebhookAnswer> WebhookClient::PostJson(const std::string& body, absl::Time deadline,
+                                                      const std::atomic<bool>* cancel) const {
+  const absl::Time start = absl::Now();
+  deadline = std::min(deadline, start + timeout_);
+  const absl::Duration budget = std::max(absl::ZeroDuration(), deadline - start);
+  absl::StatusOr<AddrInfoPtr> addresses =
+      Resolve(url_, resolver_, lookups_running_, deadline, budget, cancel);
+  if (!addresses.ok()) return addresses.status();
   SigpipeGuard no_sigpipe;  // outlives the connection: its close may write
-  Connection connection(url_, absl::Now() + timeout_, timeout_);
-  if (absl::Status s = connection.Connect(); !s.ok()) return s;
+  Connection connection(url_, deadline, budget, cancel);
+  if (absl::Status s = connection.Connect(*std::move(addresses)); !s.ok()) return s;
   if (tls_ != nullptr) {
     if (absl::Status s = connection.StartTls(tls_.get()); !s.ok()) return s;
   }
@@ -407,16 +512,30 @@ absl::StatusOr<int> WebhookClient::PostJson(const std::string& body) const {
       "\r\nContent-Type: application/json\r\nContent-Length: ", body.size(),
       "\r\nConnection: close\r\n\r\n", body);
   if (absl::Status s = connection.WriteAll(request); !s.ok()) return s;
-  absl::StatusOr<std::string> line = connection.ReadStatusLine();
-  if (!line.ok()) return line.status();
-  // "HTTP/1.1 200 OK"
-  int code = 0;
-  const size_t space = line->find(' ');
-  if (!absl::StartsWith(*line, "HTTP/") || space == std::string::npos ||
-      !absl::SimpleAtoi(line->substr(space + 1, 3), &code)) {
+  absl::StatusOr<std::string> head = connection.ReadHead();
+  if (!head.ok()) return head.status();
+  if (head->empty()) {
+    return absl::UnavailableError(
+        absl::StrCat(HostPort(url_), " closed the connection without an answer"));
+  }
+  // "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n..."
+  WebhookAnswer answer;
+  std::vector<absl::string_view> lines = absl::StrSplit(*head, "\r\n");
+  const absl::string_view status_line = lines[0];
+  const size_t space = status_line.find(' ');
+  if (!absl::StartsWith(status_line, "HTTP/") || space == absl::string_view::npos ||
+      !absl::SimpleAtoi(status_line.substr(space + 1, 3), &answer.status)) {
     return absl::UnavailableError(absl::StrCat("no HTTP status in the answer of ", HostPort(url_)));
   }
-  return code;
+  for (size_t i = 1; i < lines.size() && !lines[i].empty(); ++i) {
+    absl::string_view value = lines[i];
+    int64_t seconds = 0;
+    if (absl::StartsWithIgnoreCase(value, "retry-after:") &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(value.substr(12)), &seconds) && seconds >= 0) {
+      answer.retry_after = absl::Seconds(seconds);
+    }
+  }
+  return answer;
 }
 
 }  // namespace moderation::server

@@ -14,15 +14,28 @@
 // naming it (or its CA) in ca_file. The host name goes out as SNI (not an IP
 // address: RFC 6066 allows names only). TLS 1.2 or newer.
 //
-// One deadline, `timeout` from the start of PostJson, covers connecting
-// (every address the name resolves to, in turn), the TLS handshake, writing
-// the request and reading the status line. Resolving the name does not
-// count: getaddrinfo has no timeout (a host in /etc/hosts, a cluster DNS
-// name or an IP address resolves at once).
+// One deadline, `timeout` from the start of PostJson (or the caller's
+// earlier one), covers resolving the host name, connecting (every address
+// the name resolves to, in turn), the TLS handshake, writing the request and
+// reading the answer's head. The name is resolved on a thread of its own
+// that PostJson stops waiting for at the deadline: getaddrinfo has no
+// timeout, and a DNS server that does not answer would otherwise hold the
+// caller for as long as the resolver's retries take (an IP address needs no
+// thread). At most kMaxHangingLookups such lookups may still be running;
+// beyond that PostJson fails at once instead of starting another.
 //
-// Errors name the step: "cannot connect to h:443: Connection refused",
-// "TLS handshake with h:443: certificate verify failed: hostname mismatch",
-// "timed out after 5s (TLS handshake)".
+// Errors name the step, and their code says whether trying again may help:
+//   Unavailable       the name did not resolve, the connection was refused
+//                     or broke, the receiver closed it without an answer,
+//                     a TLS handshake that failed for another reason than
+//                     the certificate ("cannot connect to h:443: Connection
+//                     refused")
+//   DeadlineExceeded  "timed out after 5s (TLS handshake with h:443)",
+//                     "timed out after 5s (resolving h)"
+//   FailedPrecondition  the receiver's certificate does not verify ("TLS
+//                     handshake with h:443: certificate verify failed:
+//                     hostname mismatch"); trying again cannot help
+//   Cancelled         the caller's cancel flag was set
 //
 // Thread-safety: a WebhookClient is immutable after Create; PostJson may be
 // called from several threads at once (OpenSSL's SSL_CTX is shared
@@ -30,12 +43,16 @@
 #ifndef MODERATION_SERVER_PULSE_WEBHOOK_HTTP_H_
 #define MODERATION_SERVER_PULSE_WEBHOOK_HTTP_H_
 
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+struct addrinfo;    // <netdb.h>
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX, kept out of this header
 
 namespace moderation::server {
@@ -55,23 +72,43 @@ struct WebhookUrl {
 // http:// and the receiver would not see it as a credential anyway.
 absl::StatusOr<WebhookUrl> ParseWebhookUrl(const std::string& url);
 
+// The head of the receiver's answer.
+struct WebhookAnswer {
+  int status = 0;  // the HTTP status code
+  // Retry-After in seconds (RFC 9110 §10.2.3's delay-seconds form; an
+  // HTTP-date is not read). nullopt when absent or not a number.
+  std::optional<absl::Duration> retry_after;
+};
+
+// Resolves host and port as getaddrinfo(3) does: its return code, and on 0
+// a list in *out that the caller frees with freeaddrinfo. Tests swap in one
+// that hangs. It runs on a thread of its own and may outlive the client.
+using WebhookResolver = std::function<int(const std::string& host, const std::string& port,
+                                          const addrinfo* hints, addrinfo** out)>;
+
 class WebhookClient {
  public:
   static constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
+  static constexpr int kMaxHangingLookups = 4;
 
   // InvalidArgument for a bad URL (ParseWebhookUrl), or for a ca_file that
   // cannot be read or holds no certificate (with OpenSSL's reason). ca_file
   // "" trusts the system's store; it only applies to https:// URLs.
+  // resolver: nullptr = getaddrinfo.
   static absl::StatusOr<std::unique_ptr<const WebhookClient>> Create(
-      const std::string& url, const std::string& ca_file, absl::Duration timeout = kDefaultTimeout);
+      const std::string& url, const std::string& ca_file, absl::Duration timeout = kDefaultTimeout,
+      WebhookResolver resolver = nullptr);
   ~WebhookClient();
   WebhookClient(const WebhookClient&) = delete;
   WebhookClient& operator=(const WebhookClient&) = delete;
 
-  // POSTs body as application/json (Connection: close). The receiver's HTTP
-  // status, whatever it is; Unavailable (or DeadlineExceeded) with the
-  // reason when no status arrives.
-  absl::StatusOr<int> PostJson(const std::string& body) const;
+  // POSTs body as application/json (Connection: close). The head of the
+  // receiver's answer, whatever its status; an error (codes above) when none
+  // arrives. It gives up at `deadline` if that comes before the client's
+  // timeout, and within about 50 ms once *cancel (if given) turns true.
+  absl::StatusOr<WebhookAnswer> PostJson(const std::string& body,
+                                         absl::Time deadline = absl::InfiniteFuture(),
+                                         const std::atomic<bool>* cancel = nullptr) const;
 
   const WebhookUrl& url() const { return url_; }
 
@@ -79,11 +116,15 @@ class WebhookClient {
   struct SslCtxFree {
     void operator()(ssl_ctx_st* ctx) const;
   };
-  WebhookClient(WebhookUrl url, absl::Duration timeout,
-                std::unique_ptr<ssl_ctx_st, SslCtxFree> tls);
+  WebhookClient(WebhookUrl url, absl::Duration timeout, std::unique_ptr<ssl_ctx_st, SslCtxFree> tls,
+                WebhookResolver resolver);
 
   const WebhookUrl url_;
   const absl::Duration timeout_;
+  const WebhookResolver resolver_;
+  // Lookups still running, abandoned ones included; shared with their
+  // threads, which may outlive the client.
+  const std::shared_ptr<std::atomic<int>> lookups_running_;
   // Null for http://. Configured in Create, then only read.
   const std::unique_ptr<ssl_ctx_st, SslCtxFree> tls_;
 };

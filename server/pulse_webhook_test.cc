@@ -140,10 +140,10 @@ TEST(PulseWebhookTest, HttpsDeliversOnlyWhenTheCertificateAndTheNameVerify) {
     auto client = WebhookClient::Create(receiver.Url("/hook?x=1", c.host),
                                         c.san.empty() ? "" : trust, absl::Seconds(5));
     ASSERT_TRUE(client.ok()) << client.status();
-    const absl::StatusOr<int> code = (*client)->PostJson(body);
+    const absl::StatusOr<WebhookAnswer> code = (*client)->PostJson(body);
     if (c.error.empty()) {
       ASSERT_TRUE(code.ok()) << code.status();
-      EXPECT_EQ(*code, 200);
+      EXPECT_EQ(code->status, 200);
       const std::vector<std::string> bodies = receiver.Bodies(1);
       ASSERT_EQ(bodies.size(), 1u);
       EXPECT_TRUE(bodies[0] == body) << "the body changed on the way";
@@ -264,7 +264,7 @@ TEST(PulseWebhookTest, AnUnreachableReceiverFailsWithAnError) {
   // Port 9 (discard) on loopback: nothing listens in the test environment.
   auto client = WebhookClient::Create("http://127.0.0.1:9/x", "", absl::Seconds(2));
   ASSERT_TRUE(client.ok());
-  const absl::StatusOr<int> code = (*client)->PostJson("{}");
+  const absl::StatusOr<WebhookAnswer> code = (*client)->PostJson("{}");
   ASSERT_FALSE(code.ok());
   EXPECT_THAT(std::string(code.status().message()),
               HasSubstr("cannot connect to 127.0.0.1:9: Connection refused"));
@@ -286,7 +286,7 @@ TEST(PulseWebhookTest, ASilentReceiverTimesOutWithinTheDeadline) {
   auto client = WebhookClient::Create(url, "", absl::Milliseconds(700));
   ASSERT_TRUE(client.ok());
   const auto start = std::chrono::steady_clock::now();
-  const absl::StatusOr<int> code = (*client)->PostJson("{}");
+  const absl::StatusOr<WebhookAnswer> code = (*client)->PostJson("{}");
   const auto took = std::chrono::steady_clock::now() - start;
   close(fd);
   ASSERT_FALSE(code.ok());

@@ -196,6 +196,23 @@ std::vector<std::string> WebhookReceiver::Bodies(size_t n, std::chrono::millisec
   }
 }
 
+std::vector<WebhookReceiver::Request> WebhookReceiver::Requests() {
+  std::lock_guard lock(mu_);
+  return requests_;
+}
+
+std::vector<std::string> WebhookReceiver::Accepted(size_t n, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<std::string> accepted;
+    for (const Request& r : Requests()) {
+      if (r.status / 100 == 2) accepted.push_back(r.body);
+    }
+    if (accepted.size() >= n || std::chrono::steady_clock::now() >= until) return accepted;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::vector<std::string> WebhookReceiver::ServerNames() {
   std::lock_guard lock(mu_);
   return server_names_;
@@ -216,16 +233,26 @@ void WebhookReceiver::Serve() {
 }
 
 void WebhookReceiver::HandleConnection(int fd) {
+  Answer scripted{options_.status, "", false};
+  {
+    std::lock_guard lock(mu_);
+    if (requests_.size() < options_.script.size()) scripted = options_.script[requests_.size()];
+  }
   const std::string answer =
-      absl::StrCat("HTTP/1.1 ", options_.status, " Answer\r\nContent-Length: 0\r\n",
-                   "Connection: close\r\n\r\n");
+      absl::StrCat("HTTP/1.1 ", scripted.status, " Answer\r\n", scripted.headers,
+                   "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  const auto record = [&](const std::string& body, const std::string& sni) {
+    std::lock_guard lock(mu_);
+    bodies_.push_back(body);
+    server_names_.push_back(sni);
+    requests_.push_back(
+        {body, scripted.hang_up ? 0 : scripted.status, std::chrono::steady_clock::now()});
+  };
   if (!options_.tls) {
     const std::string body = ReadRequestBody(
         [fd](char* buf, int size) { return static_cast<int>(recv(fd, buf, size, 0)); });
-    send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
-    std::lock_guard lock(mu_);
-    bodies_.push_back(body);
-    server_names_.push_back("");
+    if (!scripted.hang_up) send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+    record(body, "");
     return;
   }
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(static_cast<SSL_CTX*>(tls_context_.get())),
@@ -239,12 +266,12 @@ void WebhookReceiver::HandleConnection(int fd) {
   const char* sni = SSL_get_servername(ssl.get(), TLSEXT_NAMETYPE_host_name);
   const std::string body =
       ReadRequestBody([&ssl](char* buf, int size) { return SSL_read(ssl.get(), buf, size); });
-  SSL_write(ssl.get(), answer.data(), static_cast<int>(answer.size()));
-  SSL_shutdown(ssl.get());
+  if (!scripted.hang_up) {
+    SSL_write(ssl.get(), answer.data(), static_cast<int>(answer.size()));
+    SSL_shutdown(ssl.get());
+  }
   ERR_clear_error();
-  std::lock_guard lock(mu_);
-  bodies_.push_back(body);
-  server_names_.push_back(sni != nullptr ? sni : "");
+  record(body, sni != nullptr ? sni : "");
 }
 
 }  // namespace moderation::server::testing

@@ -58,15 +58,29 @@ class TestCa {
 };
 
 // Accepts connections on 127.0.0.1:<ephemeral>, reads one HTTP request
-// each, answers `status` with an empty body, and keeps the request bodies.
-// Every socket operation is bounded (5 s); the destructor stops it within
-// about 100 ms.
+// each, answers `status` with an empty body (or, for the first requests,
+// what `script` says), and keeps the request bodies. Every socket operation
+// is bounded (5 s); the destructor stops it within about 100 ms.
 class WebhookReceiver {
  public:
+  // How to answer one request.
+  struct Answer {
+    int status = 200;
+    std::string headers = "";  // extra header lines, each ending in "\r\n"
+    bool hang_up = false;      // close the connection without a word instead
+  };
   struct Options {
     // Serve HTTPS with this certificate; plain HTTP without.
-    std::optional<TestCertificate> tls;
+    std::optional<TestCertificate> tls = std::nullopt;
     int status = 200;
+    // The answers to the first script.size() requests; `status` after.
+    std::vector<Answer> script = {};
+  };
+  // One request as it arrived.
+  struct Request {
+    std::string body;
+    int status = 0;  // the status answered; 0 = hung up
+    std::chrono::steady_clock::time_point at;
   };
   explicit WebhookReceiver(Options options);
   ~WebhookReceiver();
@@ -79,6 +93,11 @@ class WebhookReceiver {
   // Waits up to `timeout` for n bodies; returns what arrived.
   std::vector<std::string> Bodies(size_t n,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Every request so far, in order, with what it was answered.
+  std::vector<Request> Requests();
+  // The bodies of the requests answered 2xx, waiting up to `timeout` for n.
+  std::vector<std::string> Accepted(size_t n,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The SNI name of each request that got through the handshake ("" =
   // none sent).
   std::vector<std::string> ServerNames();
@@ -97,6 +116,7 @@ class WebhookReceiver {
   std::atomic<int> failed_handshakes_{0};
   std::mutex mu_;
   std::vector<std::string> bodies_;        // guarded by mu_
+  std::vector<Request> requests_;          // guarded by mu_
   std::vector<std::string> server_names_;  // guarded by mu_
   std::thread thread_;
 };
