@@ -64,6 +64,11 @@ ABSL_FLAG(std::string, pulse_webhook_url, "",
 ABSL_FLAG(std::string, pulse_webhook_ca_file, "",
           "PEM CA file an https:// webhook receiver's certificate is verified against "
           "(\"\" = the system's trust store)");
+ABSL_FLAG(int, pulse_webhook_max_attempts, 5,
+          "attempts per alert change for the webhook (retries after refused, timed-out, 5xx "
+          "or 429 answers; 1 = none)");
+ABSL_FLAG(absl::Duration, pulse_webhook_deadline, absl::Seconds(60),
+          "time from an alert change to its last webhook attempt");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound ports here as JSON after the first rules load");
@@ -102,7 +107,9 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "pulse_clock",
                                            "pulse_reader_token_file",
                                            "pulse_webhook_url",
-                                           "pulse_webhook_ca_file"};
+                                           "pulse_webhook_ca_file",
+                                           "pulse_webhook_max_attempts",
+                                           "pulse_webhook_deadline"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -139,6 +146,8 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_pulse_reader_token_file, d.pulse_reader_token_file);
   absl::SetFlag(&FLAGS_pulse_webhook_url, d.pulse_webhook_url);
   absl::SetFlag(&FLAGS_pulse_webhook_ca_file, d.pulse_webhook_ca_file);
+  absl::SetFlag(&FLAGS_pulse_webhook_max_attempts, d.pulse_webhook_max_attempts);
+  absl::SetFlag(&FLAGS_pulse_webhook_deadline, d.pulse_webhook_deadline);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -191,6 +200,8 @@ ServerConfig FromFlags() {
   c.pulse_reader_token_file = absl::GetFlag(FLAGS_pulse_reader_token_file);
   c.pulse_webhook_url = absl::GetFlag(FLAGS_pulse_webhook_url);
   c.pulse_webhook_ca_file = absl::GetFlag(FLAGS_pulse_webhook_ca_file);
+  c.pulse_webhook_max_attempts = absl::GetFlag(FLAGS_pulse_webhook_max_attempts);
+  c.pulse_webhook_deadline = absl::GetFlag(FLAGS_pulse_webhook_deadline);
   return c;
 }
 
@@ -229,6 +240,10 @@ absl::Status Validate(const ServerConfig& c) {
   } else if (!c.pulse_webhook_ca_file.empty()) {
     return Invalid("pulse_webhook_ca_file", "needs an https:// --pulse_webhook_url");
   }
+  if (c.pulse_webhook_max_attempts < 1 || c.pulse_webhook_max_attempts > 100)
+    return Invalid("pulse_webhook_max_attempts", "must be between 1 and 100");
+  if (c.pulse_webhook_deadline <= absl::ZeroDuration())
+    return Invalid("pulse_webhook_deadline", "must be > 0");
   if (c.pulse_clock != "wall" && c.pulse_clock != "post_time")
     return Invalid("pulse_clock", "must be wall or post_time");
   LogLevel level;
@@ -255,7 +270,8 @@ const std::vector<FlagGroup>& FlagGroups() {
         "decision_log_include_text"}},
       {"Community pulse",
        {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file",
-        "pulse_webhook_url", "pulse_webhook_ca_file"}},
+        "pulse_webhook_url", "pulse_webhook_ca_file", "pulse_webhook_max_attempts",
+        "pulse_webhook_deadline"}},
   };
   return *groups;
 }

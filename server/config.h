@@ -127,6 +127,17 @@ struct ServerConfig {
   // start-up: a file that cannot be read or holds no certificate stops it.
   // There is deliberately no option to skip verification.
   std::string pulse_webhook_ca_file;
+  // Attempts per alert change, the first included. Default 5: a receiver
+  // that refuses, times out or answers 5xx or 429 is tried again after about
+  // 1, 2, 4 and 8 s (with jitter), which rides out a restart; a certificate
+  // that does not verify and other 4xx are not retried. 1 = no retries.
+  // More attempts keep a change queued longer (the queue holds 256, then
+  // drops the oldest).
+  int pulse_webhook_max_attempts = 5;
+  // Time from an alert change to the last attempt to deliver it; an attempt
+  // under way is cut at it. Default 60s: a later page is stale, and the
+  // alert's next change is queued behind it.
+  absl::Duration pulse_webhook_deadline = absl::Seconds(60);
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON

@@ -70,6 +70,9 @@ TEST(ServerConfigTest, InvalidValuesNameTheFlag) {
        "--pulse_webhook_ca_file: needs an https:// --pulse_webhook_url"},
       {{"--pulse_webhook_url=http://h/x", "--pulse_webhook_ca_file=ca.pem"},
        "--pulse_webhook_ca_file: needs an https:// --pulse_webhook_url"},
+      {{"--pulse_webhook_max_attempts=0"},
+       "--pulse_webhook_max_attempts: must be between 1 and 100"},
+      {{"--pulse_webhook_deadline=0s"}, "--pulse_webhook_deadline: must be > 0"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<ServerConfig> config = Parse(c.args);
@@ -128,6 +131,22 @@ TEST(ServerConfigTest, AnHttpsWebhookTakesAPrivateCaFile) {
   unsetenv("MODERATIOND_PULSE_WEBHOOK_CA_FILE");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->pulse_webhook_ca_file, "/etc/moderationd/webhook-ca.pem");
+}
+
+TEST(ServerConfigTest, WebhookRetriesDefaultToFiveAttemptsWithinAMinute) {
+  absl::StatusOr<ServerConfig> c = Parse({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->pulse_webhook_max_attempts, 5);
+  EXPECT_EQ(c->pulse_webhook_deadline, absl::Seconds(60));
+  setenv("MODERATIOND_PULSE_WEBHOOK_DEADLINE", "2m", 1);
+  c = Parse({"--pulse_webhook_max_attempts=1"});
+  unsetenv("MODERATIOND_PULSE_WEBHOOK_DEADLINE");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->pulse_webhook_max_attempts, 1);
+  EXPECT_EQ(c->pulse_webhook_deadline, absl::Minutes(2));
+  const std::string usage = UsageText();
+  EXPECT_NE(usage.find("  --pulse_webhook_max_attempts=5\n"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("  --pulse_webhook_deadline=1m\n"), std::string::npos) << usage;
 }
 
 TEST(ServerConfigTest, HelpAndVersionAreCancelledSoMainExitsZero) {

@@ -255,8 +255,11 @@ bool Daemon::StartPulse() {
   }
   if (!config_.pulse_webhook_url.empty()) {
     // The URL passed ParseServerConfig; what fails here is the TLS setup.
-    auto webhook =
-        PulseWebhook::Create(config_.pulse_webhook_url, config_.pulse_webhook_ca_file, &logger_);
+    PulseWebhookOptions hook_options;
+    hook_options.max_attempts = config_.pulse_webhook_max_attempts;
+    hook_options.deadline = config_.pulse_webhook_deadline;
+    auto webhook = PulseWebhook::Create(config_.pulse_webhook_url, config_.pulse_webhook_ca_file,
+                                        &logger_, hook_options);
     if (!webhook.ok()) {
       logger_.Error("bad_pulse_webhook",
                     {{"error", absl::StrCat(config_.pulse_webhook_ca_file.empty()
@@ -269,12 +272,16 @@ bool Daemon::StartPulse() {
     alert_hub_.Subscribe([this](const pulse::Alert& a) { webhook_->Enqueue(a); });
     const WebhookUrl& url = webhook_->url();
     // Host and port only: the path of a chat webhook is its secret.
-    logger_.Info("pulse_webhook", {{"host", url.host},
-                                   {"port", url.port},
-                                   {"tls", url.tls},
-                                   {"ca_file", url.tls && config_.pulse_webhook_ca_file.empty()
-                                                   ? "system"
-                                                   : config_.pulse_webhook_ca_file}});
+    logger_.Info("pulse_webhook",
+                 {{"host", url.host},
+                  {"port", url.port},
+                  {"tls", url.tls},
+                  {"ca_file", url.tls && config_.pulse_webhook_ca_file.empty()
+                                  ? "system"
+                                  : config_.pulse_webhook_ca_file},
+                  {"max_attempts", config_.pulse_webhook_max_attempts},
+                  {"deadline_seconds", absl::ToDoubleSeconds(config_.pulse_webhook_deadline)}});
+    metrics_.AddCollector([this](std::string* out) { webhook_->RenderMetrics(out); });
   }
   metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
   pulse_ticker_ = std::thread([this] {
@@ -501,6 +508,7 @@ void Daemon::AbandonReload() {
     logger_.Info("stopped", {{"first_load", "abandoned"}});
   }
   if (decisions_ != nullptr) decisions_->Flush();
+  if (webhook_ != nullptr) webhook_->Stop();  // logs the retries it abandons
   std::fflush(nullptr);
   std::_Exit(0);
 }
@@ -537,6 +545,8 @@ bool Daemon::Shutdown() {
   watcher_.reset();
   http_.reset();
   StopPulseTicker();
+  // No backoff is waited out: retries still pending are logged as abandoned.
+  if (webhook_ != nullptr) webhook_->Stop();
   return true;
 }
 

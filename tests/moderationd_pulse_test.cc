@@ -12,10 +12,12 @@
 
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/pulse.grpc.pb.h"
@@ -365,6 +367,63 @@ TEST_F(PulseTest, AWebhookCertificateForAnotherHostIsLoggedAndTheServerKeepsServ
   EXPECT_THAT(server_->Stderr(), HasSubstr("certificate verify failed: IP address mismatch"));
   EXPECT_TRUE(receiver.Bodies(0).empty());
   ASSERT_NO_FATAL_FAILURE(Play(16, 1, 0));  // still serving
+}
+
+// A receiver that is restarting (a 503, then a connection closed without an
+// answer) gets each of the scripted crisis' alerts once (a pile-on and the
+// hostile share), and /metrics counts the two retries.
+TEST_F(PulseTest, AWebhookReceiverThatIsRestartingGetsEachAlertOnceAfterRetries) {
+  server::testing::WebhookReceiver receiver({.script = {{503}, {.hang_up = true}}});
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--pulse_clock=post_time", "--pulse_webhook_url=" + receiver.Url("/hook")}));
+  ASSERT_NO_FATAL_FAILURE(Play(0, 10, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(10, 6, 3, "t-42", "u-victim"));
+  const std::vector<std::string> accepted = receiver.Accepted(2, seconds(30));
+  ASSERT_EQ(accepted.size(), 2u) << server_->Stderr();
+  std::set<std::string> kinds, fingerprints;
+  for (const std::string& body : accepted) {
+    const nlohmann::json alert = nlohmann::json::parse(body)["alerts"][0];
+    kinds.insert(alert["labels"]["kind"].get<std::string>());
+    fingerprints.insert(alert["fingerprint"].get<std::string>());
+  }
+  EXPECT_EQ(fingerprints.size(), 2u) << "an alert arrived twice";
+  EXPECT_TRUE(kinds.count("pile_on")) << server_->Stderr();
+  EXPECT_EQ(receiver.Requests().size(), 4u);
+  const std::string log = server_->Stderr();
+  EXPECT_THAT(log, HasSubstr("\"error\":\"HTTP 503\""));
+  EXPECT_THAT(log, HasSubstr("closed the connection without an answer"));
+  EXPECT_THAT(log, HasSubstr("\"event\":\"pulse_webhook_delivered\""));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("pulse_webhook_gave_up")));
+  // The server counts a delivery once it has read the answer.
+  std::string metrics;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        metrics = HttpGet(server_->metrics_port(), "/metrics").body;
+        return absl::StrContains(
+            metrics, "moderation_pulse_webhook_deliveries_total{outcome=\"delivered\"} 2\n");
+      },
+      seconds(10)))
+      << metrics;
+  EXPECT_THAT(metrics,
+              HasSubstr("moderation_pulse_webhook_deliveries_total{outcome=\"retried\"} 2\n"));
+}
+
+// SIGTERM while an alert waits to be retried: the server does not wait out
+// the backoff; it logs the abandoned alert and exits promptly.
+TEST_F(PulseTest, SigtermDoesNotWaitForAWebhookRetry) {
+  server::testing::WebhookReceiver receiver({.status = 503});
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_clock=post_time", "--shutdown_grace=5s",
+                                 "--pulse_webhook_url=" + receiver.Url("/hook")}));
+  ASSERT_NO_FATAL_FAILURE(Play(0, 10, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(10, 6, 3, "t-42", "u-victim"));
+  ASSERT_TRUE(Eventually(
+      [&] { return server_->Stderr().find("pulse_webhook_failed") != std::string::npos; },
+      seconds(30)))
+      << server_->Stderr();
+  const ExitInfo exit = server_->Stop(seconds(20));
+  EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+  EXPECT_LT(exit.seconds, 3) << exit.Describe();
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_webhook_abandoned\""));
 }
 
 TEST(PulseWebhookStartupTest, AnUnreadableCaFileStopsTheStartNamingTheFlag) {
