@@ -130,7 +130,8 @@ struct ServerConfig {
   // Attempts per alert change, the first included. Default 5: a receiver
   // that refuses, times out or answers 5xx or 429 is tried again after about
   // 1, 2, 4 and 8 s (with jitter), which rides out a restart; a certificate
-  // that does not verify and other 4xx are not retried. 1 = no retries.
+  // that does not verify and other 4xx are not retried. 1 = no retries;
+  // at most 100.
   // More attempts keep a change queued longer (the queue holds 256, then
   // drops the oldest).
   int pulse_webhook_max_attempts = 5;
