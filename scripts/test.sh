@@ -87,20 +87,23 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # Batches 19-22 (2026-12-04) added 529 validation posts: validation insult
 # went 0.83 -> 0.815 with them (their insults are new compounds and
 # dialect), and their civil reports put validation civil at 1.62 %.
+# Batches 23-29 (2026-12-04, 2,800 posts) brought dev sexual to 0.960
+# (innuendo without a sexual word: "darf bei mir gern mal den Schlauch
+# ausprobieren"), so its floor is 0.95; the rest went up with the rules.
 REALISTIC_DEV_FLOORS=(--min-recall 0.97
-  --min-category-recall insult=0.96 --min-category-recall threat=0.97
-  --min-category-recall harm_wish=0.96 --min-category-recall incitement=0.96
-  --min-category-recall hate=0.97 --min-category-recall extremism=0.98
-  --min-category-recall sexual=0.96 --min-category-recall selfharm=0.98
-  --min-category-recall spam=0.97 --min-category-recall pii=0.96
+  --min-category-recall insult=0.97 --min-category-recall threat=0.97
+  --min-category-recall harm_wish=0.97 --min-category-recall incitement=0.96
+  --min-category-recall hate=0.97 --min-category-recall extremism=0.99
+  --min-category-recall sexual=0.95 --min-category-recall selfharm=0.98
+  --min-category-recall spam=0.97 --min-category-recall pii=0.97
   --max-civil-flagged 0.004 --max-civil-blocked 0.002)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.79
-  --min-category-recall insult=0.81 --min-category-recall threat=0.71
-  --min-category-recall harm_wish=0.78 --min-category-recall incitement=0.64
-  --min-category-recall hate=0.84 --min-category-recall extremism=0.84
-  --min-category-recall sexual=0.77 --min-category-recall selfharm=0.86
-  --min-category-recall spam=0.88 --min-category-recall pii=0.90
-  --max-civil-flagged 0.017 --max-civil-blocked 0.007)
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.80
+  --min-category-recall insult=0.82 --min-category-recall threat=0.71
+  --min-category-recall harm_wish=0.80 --min-category-recall incitement=0.65
+  --min-category-recall hate=0.85 --min-category-recall extremism=0.86
+  --min-category-recall sexual=0.77 --min-category-recall selfharm=0.87
+  --min-category-recall spam=0.88 --min-category-recall pii=0.92
+  --max-civil-flagged 0.016 --max-civil-blocked 0.007)
 
 names=()
 results=()
