@@ -12,12 +12,12 @@
 namespace moderation::match {
 namespace {
 
-// HS_FLAG_SINGLEMATCH: we only need to know *whether* a regex matched; RE2
-// finds the spans. No HS_FLAG_UCP, so \w and \b are ASCII as in RE2.
-// Hyperscan scans each pattern's HyperscanForm (hs_widen.h), which matches
-// wherever the pattern does, or the pattern itself if Hyperscan rejects that
-// form; RE2 decides on the exact pattern.
-constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+// No HS_FLAG_UCP, so \w and \b are ASCII as in RE2. Hyperscan scans each
+// pattern's HyperscanForm (hs_widen.h), which matches wherever the pattern
+// does, or the pattern itself if Hyperscan rejects that form; RE2 decides on
+// the exact pattern. No HS_FLAG_SINGLEMATCH: every end offset is reported,
+// so that the last one bounds RE2's search for further spans (FindSpansUpTo).
+constexpr unsigned kHsRegexFlags = HS_FLAG_UTF8 | HS_FLAG_CASELESS;
 
 // The key of what was compiled: forms[id] is what Hyperscan scans for
 // pattern id (HyperscanForm), computed once by the caller, which also
@@ -59,9 +59,66 @@ HsCompileOutcome TryHsCompile(const std::vector<std::string>& forms,
   return outcome;
 }
 
-int OnHsMatch(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
-  static_cast<std::vector<uint32_t>*>(context)->push_back(id);
+// Keeps one (id, last end) pair per reported pattern in *context. A text
+// rarely has more than a few candidates, so the search is linear.
+int OnHsMatch(unsigned id, unsigned long long, unsigned long long to, unsigned, void* context) {
+  auto* pairs = static_cast<std::vector<uint32_t>*>(context);
+  const auto end = static_cast<uint32_t>(to);
+  for (size_t k = 0; k < pairs->size(); k += 2) {
+    if ((*pairs)[k] == id) {
+      (*pairs)[k + 1] = std::max((*pairs)[k + 1], end);
+      return 0;
+    }
+  }
+  pairs->push_back(id);
+  pairs->push_back(end);
   return 0;
+}
+
+// Whether every end of an RE2 match of a pattern in text is an end Hyperscan
+// reports for the pattern's HyperscanForm: the form matches wherever the
+// pattern does (hs_widen.h), and Hyperscan's character sets hold RE2's on
+// every character except three, which RE2 matches where Hyperscan does not:
+// \v for \S (Hyperscan's \s holds it, RE2's does not), and U+017F (long s)
+// and U+212A (Kelvin sign), which RE2's case folding adds to \w. (Checked
+// over every code point below U+30000 for the classes and letters the rules
+// use; span_bound_test.cc keeps the check.) Hyperscan's input must also be valid
+// UTF-8; the evaluator's texts are, other callers' need not be.
+bool HyperscanEndsBoundSpans(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == 0x0B) return false;
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp == 0x017F || cp == 0x212A) return false;
+    i += len;
+  }
+  return true;
 }
 
 // The compiled RE2 of a rule regex, shared by every RegexDatabase holding
@@ -229,13 +286,13 @@ absl::Status RegexDatabase::BuildFallbackSet(const std::vector<std::string>& pat
 }
 
 absl::Status RegexDatabase::ScanHyperscan(std::string_view text, hs_scratch_t* scratch,
-                                          std::vector<uint32_t>* ids) const {
+                                          std::vector<uint32_t>* pairs) const {
   if (hs_db_ == nullptr) return absl::OkStatus();
   if (scratch == nullptr) return absl::FailedPreconditionError("RegexDatabase: no scratch");
   // hs_scan rejects a null buffer, which an empty string_view may have.
   const char* data = text.data() != nullptr ? text.data() : "";
   const hs_error_t err =
-      hs_scan(hs_db_.get(), data, static_cast<unsigned>(text.size()), 0, scratch, OnHsMatch, ids);
+      hs_scan(hs_db_.get(), data, static_cast<unsigned>(text.size()), 0, scratch, OnHsMatch, pairs);
   if (err != HS_SUCCESS) return HsError("hs_scan", err);
   return absl::OkStatus();
 }
@@ -256,7 +313,9 @@ absl::Status RegexDatabase::ScanFallback(std::string_view text, std::vector<uint
 absl::Status RegexDatabase::MatchingIds(std::string_view text, hs_scratch_t* scratch,
                                         std::vector<uint32_t>* ids) const {
   const size_t first = ids->size();
-  if (absl::Status s = ScanHyperscan(text, scratch, ids); !s.ok()) return s;
+  std::vector<uint32_t> pairs;
+  if (absl::Status s = ScanHyperscan(text, scratch, &pairs); !s.ok()) return s;
+  for (size_t k = 0; k < pairs.size(); k += 2) ids->push_back(pairs[k]);
   // Hyperscan follows PCRE where RE2 does not: `$` also matches before a
   // final "\n" and `\s` also matches "\v". RE2 has the last word, so both
   // paths report the same ids and a reported id has spans (as the header says).
@@ -270,10 +329,20 @@ absl::Status RegexDatabase::MatchingIds(std::string_view text, hs_scratch_t* scr
 absl::Status RegexDatabase::ForEachMatch(
     std::string_view text, hs_scratch_t* scratch, size_t max_spans, std::vector<uint32_t>* ids,
     absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const {
+  // (id, last end) pairs from Hyperscan, then the fallback set's ids.
   ids->clear();
   if (absl::Status s = ScanHyperscan(text, scratch, ids); !s.ok()) return s;
+  const size_t hs_end = ids->size();
   if (absl::Status s = ScanFallback(text, ids); !s.ok()) return s;
-  for (uint32_t id : *ids) {
+  const bool bounded = hs_end > 0 && HyperscanEndsBoundSpans(text);
+  for (size_t k = 0; k < hs_end; k += 2) {
+    const uint32_t id = (*ids)[k];
+    const size_t last_end = bounded ? (*ids)[k + 1] : text.size();
+    FindSpansUpTo(id, text, max_spans, last_end,
+                  [&](size_t begin, size_t end) { on_span(id, begin, end); });
+  }
+  for (size_t k = hs_end; k < ids->size(); ++k) {
+    const uint32_t id = (*ids)[k];
     FindSpans(id, text, max_spans, [&](size_t begin, size_t end) { on_span(id, begin, end); });
   }
   return absl::OkStatus();
@@ -281,12 +350,26 @@ absl::Status RegexDatabase::ForEachMatch(
 
 void RegexDatabase::FindSpans(uint32_t id, std::string_view text, size_t max_spans,
                               absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
+  FindSpansUpTo(id, text, max_spans, text.size(), on_span);
+}
+
+// Every span ends at or before last_end (at most text.size()), so once the
+// search position reaches it no further span can start: a span is never
+// empty. What is left to search there is usually the rest of the text
+// without a match, which RE2 pays for with new DFA states as much as for
+// the search that found the first span (BENCHMARKS.md, 2026-12-04).
+void RegexDatabase::FindSpansUpTo(uint32_t id, std::string_view text, size_t max_spans,
+                                  size_t last_end,
+                                  absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
   const RE2& re = *regexes_[id];
   const re2::StringPiece whole(text.data(), text.size());
+  // With last_end == text.size() the loop is the plain search's: it still
+  // tries position text.size(), where only an empty match can start.
+  const size_t stop = last_end < text.size() ? last_end : text.size() + 1;
   size_t pos = 0;
   size_t found = 0;
   re2::StringPiece match;
-  while (pos <= text.size() && found < max_spans &&
+  while (pos < stop && found < max_spans &&
          re.Match(whole, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
     const size_t begin = static_cast<size_t>(match.data() - text.data());
     const size_t end = begin + match.size();

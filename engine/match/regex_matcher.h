@@ -75,7 +75,10 @@ class RegexDatabase {
   // The evaluator's call: on_span(id, begin, end) for the spans (as
   // FindSpans) of every pattern that matches text. RE2's span search is
   // itself the confirmation of a Hyperscan hit, so no pattern is run twice.
-  // *ids is a caller-owned buffer, reused to avoid allocating per post.
+  // RE2 stops looking for further spans of a pattern after the last end
+  // Hyperscan reported for it, where none can be (the spans are the same).
+  // *ids is a caller-owned buffer, reused to avoid allocating per post; its
+  // contents afterwards are unspecified.
   absl::Status ForEachMatch(
       std::string_view text, hs_scratch_t* scratch, size_t max_spans, std::vector<uint32_t>* ids,
       absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const;
@@ -84,6 +87,11 @@ class RegexDatabase {
   // of pattern id in text, at most max_spans times.
   void FindSpans(uint32_t id, std::string_view text, size_t max_spans,
                  absl::FunctionRef<void(size_t begin, size_t end)> on_span) const;
+
+  // FindSpans, for a caller that knows no span of pattern id ends after
+  // last_end (<= text.size()); the spans are FindSpans', found sooner.
+  void FindSpansUpTo(uint32_t id, std::string_view text, size_t max_spans, size_t last_end,
+                     absl::FunctionRef<void(size_t begin, size_t end)> on_span) const;
 
   const hs_database_t* db() const { return hs_db_.get(); }
   const std::vector<RegexFallback>& fallbacks() const { return fallbacks_; }
@@ -97,10 +105,11 @@ class RegexDatabase {
                               const DbCache& cache);
   bool RestoreFromCache(std::optional<DbCacheEntry> entry, size_t submitted);
   absl::Status BuildFallbackSet(const std::vector<std::string>& patterns, const Options& options);
-  // Candidate ids: what Hyperscan reports (not yet confirmed by RE2), then
-  // what the fallback RE2::Set reports.
+  // Candidates: appends an (id, last end offset) pair per pattern Hyperscan
+  // reports (not yet confirmed by RE2), flattened into *pairs; then the ids
+  // the fallback RE2::Set reports.
   absl::Status ScanHyperscan(std::string_view text, hs_scratch_t* scratch,
-                             std::vector<uint32_t>* ids) const;
+                             std::vector<uint32_t>* pairs) const;
   absl::Status ScanFallback(std::string_view text, std::vector<uint32_t>* ids) const;
 
   // Per id, for spans; shared with every other database holding the same
