@@ -121,6 +121,42 @@ bool HyperscanEndsBoundSpans(std::string_view text) {
   return true;
 }
 
+// Up to this many start positions, LeftmostMatch tries each in turn. Longer
+// than nearly every post (the realistic corpus's longest folded text is 611
+// bytes): the unanchored search of a longer text finds its DFA states cold,
+// as short texts no longer build them, and at 256 the few longer posts among
+// the first 2,000 dev posts cost more than all the others saved.
+constexpr size_t kAnchoredWindow = 1024;
+
+// RE2's leftmost-first match in whole from pos on, for a pattern of which no
+// match ends after endpos nor starts at or after stop (stop <= endpos + 1):
+// false where the unanchored search finds none or one starting at stop or
+// later, else the match it finds.
+//
+// Within kAnchoredWindow positions it is found as the anchored match at the
+// first position that has one: the leftmost-first match is, by definition,
+// the first-preferred match at the leftmost position where one starts, and
+// RE2 takes the text outside [pos, endpos) as context for ^, $ and \b in
+// either search, so both give the same match (span_bound_test.cc checks).
+// The anchored search is much cheaper on a text RE2 has not seen: an
+// unanchored DFA state carries a restart of the whole pattern at every byte
+// beside what is under way, so for regexes that open with long word lists
+// nearly every byte of a new text builds a new state (BENCHMARKS.md,
+// 2026-12-04), while an anchored search from a position where no match
+// starts dies within a byte or two in states it has built before. The
+// window bounds the extra work on long texts: at most kAnchoredWindow
+// searches of at most kAnchoredWindow bytes each.
+bool LeftmostMatch(const RE2& re, const re2::StringPiece& whole, size_t pos, size_t stop,
+                   size_t endpos, re2::StringPiece* match) {
+  if (stop - pos <= kAnchoredWindow) {
+    for (size_t start = pos; start < stop; ++start) {
+      if (re.Match(whole, start, endpos, RE2::ANCHOR_START, match, 1)) return true;
+    }
+    return false;
+  }
+  return re.Match(whole, pos, whole.size(), RE2::UNANCHORED, match, 1);
+}
+
 // The compiled RE2 of a rule regex, shared by every RegexDatabase holding
 // the same pattern: the combinations of a catalog repeat their rule sets'
 // regexes (the default rules compile each `de` regex for two combinations),
@@ -366,11 +402,11 @@ void RegexDatabase::FindSpansUpTo(uint32_t id, std::string_view text, size_t max
   // With last_end == text.size() the loop is the plain search's: it still
   // tries position text.size(), where only an empty match can start.
   const size_t stop = last_end < text.size() ? last_end : text.size() + 1;
+  const size_t endpos = std::min(last_end, text.size());
   size_t pos = 0;
   size_t found = 0;
   re2::StringPiece match;
-  while (pos < stop && found < max_spans &&
-         re.Match(whole, pos, text.size(), RE2::UNANCHORED, &match, 1)) {
+  while (pos < stop && found < max_spans && LeftmostMatch(re, whole, pos, stop, endpos, &match)) {
     const size_t begin = static_cast<size_t>(match.data() - text.data());
     const size_t end = begin + match.size();
     if (end > begin) {

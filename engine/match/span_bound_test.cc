@@ -1,5 +1,6 @@
 // ForEachMatch stops RE2's search for further spans of a pattern at the last
-// end Hyperscan reported for it. These tests hold it to the plain search:
+// end Hyperscan reported for it, and FindSpans finds the leftmost match by
+// anchored searches on short texts. These tests hold both to the plain search:
 // the same spans on many texts, from every offset, and on texts with the
 // characters where RE2 matches and Hyperscan does not; and they keep the
 // check behind that exception list (regex_matcher.cc, HyperscanEndsBoundSpans).
@@ -40,6 +41,7 @@ const std::vector<std::string> kPatterns = {
     "(kamerad|arier)\\W+(\\S+\\W+){0,4}?(88|hh)([^0-9a-zäöüß]|$)",
     "x\\w",
     "du\\s+\\w+\\s+sau",
+    "[!?]",  // one character: a span that starts just before the last end
 };
 
 // Words and characters the texts are made of: the patterns' words, other
@@ -56,8 +58,12 @@ const std::vector<std::string> kTokens = {
     "0",
 };
 
+// Most texts are as short as posts; one in sixteen is longer than the 1,024
+// bytes within which FindSpans searches anchored from each position
+// (kAnchoredWindow in regex_matcher.cc).
 std::string RandomText(std::mt19937* rng) {
-  std::uniform_int_distribution<size_t> length(0, 24);
+  const bool long_text = (*rng)() % 16 == 0;
+  std::uniform_int_distribution<size_t> length(long_text ? 250 : 0, long_text ? 400 : 24);
   std::uniform_int_distribution<size_t> token(0, kTokens.size() - 1);
   std::uniform_int_distribution<int> gap(0, 3);
   std::string text;
@@ -105,13 +111,34 @@ std::vector<Match> ForEachMatch(const Databases& d, std::string_view text, size_
   return out;
 }
 
-// RE2's plain search over the whole text of the patterns in ids.
-std::vector<Match> PlainSpans(const Databases& d, std::string_view text, size_t max_spans,
+// RE2's plain search, as FindSpans made it before it took Hyperscan's last
+// ends and anchored searches: an unanchored search from each span's end.
+std::vector<Match> PlainSpans(std::string_view text, size_t max_spans,
                               const std::vector<uint32_t>& ids) {
+  static const auto* const kRe2s = [] {
+    auto* re2s = new std::vector<std::unique_ptr<RE2>>();
+    for (const std::string& p : kPatterns) {
+      re2s->push_back(std::make_unique<RE2>(p, RuleRegexOptions()));
+    }
+    return re2s;
+  }();
   std::vector<Match> out;
+  const re2::StringPiece whole(text.data(), text.size());
   for (uint32_t id : ids) {
-    d.plain->FindSpans(id, text, max_spans,
-                       [&](size_t b, size_t e) { out.emplace_back(id, b, e); });
+    size_t pos = 0;
+    size_t found = 0;
+    re2::StringPiece m;
+    while (pos <= text.size() && found < max_spans &&
+           (*kRe2s)[id]->Match(whole, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+      const size_t b = static_cast<size_t>(m.data() - text.data());
+      const size_t e = b + m.size();
+      if (e > b) {
+        out.emplace_back(id, b, e);
+        ++found;
+      }
+      pos = e > b ? e : e + 1;
+      while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+    }
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -133,16 +160,20 @@ bool HasCharacterOnlyRe2Matches(std::string_view text) {
   return false;
 }
 
-TEST(SpanBoundTest, ForEachMatchGivesThePlainSearchsSpansOnEveryTextAndOffset) {
+TEST(SpanBoundTest, ForEachMatchAndFindSpansGiveThePlainSearchsSpansOnEveryTextAndOffset) {
   const Databases d = Compile();
   ASSERT_NE(d.hs, nullptr);
   std::mt19937 rng(15);
   size_t texts = 0;
   size_t with_spans = 0;
   size_t with_several = 0;
+  size_t longer_than_window = 0;
   for (int round = 0; round < 1500; ++round) {
     const std::string text = RandomText(&rng);
-    for (size_t offset = 0; offset <= text.size(); ++offset) {
+    // Every offset of a short text; of a long one every 23rd and the last 40.
+    const size_t stride = text.size() > 400 ? 23 : 1;
+    for (size_t offset = 0; offset <= text.size();
+         offset += offset + 40 >= text.size() ? 1 : stride) {
       // Offsets inside a UTF-8 character would make the text invalid.
       if (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) {
         continue;
@@ -154,17 +185,25 @@ TEST(SpanBoundTest, ForEachMatchGivesThePlainSearchsSpansOnEveryTextAndOffset) {
       for (size_t max_spans : {size_t{1}, size_t{2}, kAllSpans}) {
         // The unbounded search of the patterns Hyperscan let through: what
         // ForEachMatch gave before it took Hyperscan's last ends.
-        const std::vector<Match> plain = PlainSpans(d, suffix, max_spans, gated);
+        const std::vector<Match> plain = PlainSpans(suffix, max_spans, gated);
         ASSERT_EQ(ForEachMatch(d, suffix, max_spans), plain)
             << "text \"" << suffix << "\", max_spans " << max_spans;
+        std::vector<Match> find_spans;
+        for (uint32_t id : gated) {
+          d.plain->FindSpans(id, suffix, max_spans,
+                             [&](size_t b, size_t e) { find_spans.emplace_back(id, b, e); });
+        }
+        std::sort(find_spans.begin(), find_spans.end());
+        ASSERT_EQ(find_spans, plain) << "text \"" << suffix << "\", max_spans " << max_spans;
         // Hyperscan's gate itself misses a pattern whose only match needs
         // one of the three characters (the next test's "xa x\u017F" without
         // the "xa"); on other texts it lets every matching pattern through.
         if (!HasCharacterOnlyRe2Matches(suffix)) {
-          ASSERT_EQ(plain, PlainSpans(d, suffix, max_spans, all)) << "text \"" << suffix << "\"";
+          ASSERT_EQ(plain, PlainSpans(suffix, max_spans, all)) << "text \"" << suffix << "\"";
         }
         if (max_spans != kAllSpans) continue;
         ++texts;
+        longer_than_window += suffix.size() > 1024;
         with_spans += !plain.empty();
         with_several += plain.size() > 1;
       }
@@ -174,6 +213,42 @@ TEST(SpanBoundTest, ForEachMatchGivesThePlainSearchsSpansOnEveryTextAndOffset) {
   EXPECT_GT(texts, 20000u);
   EXPECT_GT(with_spans, texts / 4);
   EXPECT_GT(with_several, texts / 20);
+  EXPECT_GT(longer_than_window, 1000u);
+}
+
+// Patterns that can match the empty string (Hyperscan takes none of them):
+// FindSpans, searching anchored from each position, skips the empty matches
+// and steps past them as the plain search does.
+TEST(SpanBoundTest, FindSpansSkipsEmptyMatchesAsThePlainSearchDoes) {
+  const std::vector<std::string> patterns = {"(du\\s+)*", "\\b", "x*$", "(?:ab|a)?b?", "^|sau"};
+  RegexDatabase::Options options;
+  options.force_re2 = true;
+  auto db = RegexDatabase::Compile(patterns, options, DbCache(""));
+  ASSERT_TRUE(db.ok()) << db.status();
+  std::vector<std::unique_ptr<RE2>> re2s;
+  for (const std::string& p : patterns)
+    re2s.push_back(std::make_unique<RE2>(p, RuleRegexOptions()));
+  std::mt19937 rng(16);
+  for (int round = 0; round < 300; ++round) {
+    const std::string text = RandomText(&rng) + " du du ab abb xx";
+    for (uint32_t id = 0; id < patterns.size(); ++id) {
+      std::vector<std::pair<size_t, size_t>> got;
+      (*db)->FindSpans(id, text, kAllSpans, [&](size_t b, size_t e) { got.emplace_back(b, e); });
+      std::vector<std::pair<size_t, size_t>> want;
+      const re2::StringPiece whole(text);
+      re2::StringPiece m;
+      size_t pos = 0;
+      while (pos <= text.size() &&
+             re2s[id]->Match(whole, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+        const size_t b = static_cast<size_t>(m.data() - text.data());
+        const size_t e = b + m.size();
+        if (e > b) want.emplace_back(b, e);
+        pos = e > b ? e : e + 1;
+        while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+      }
+      ASSERT_EQ(got, want) << patterns[id] << " on \"" << text << "\"";
+    }
+  }
 }
 
 TEST(SpanBoundTest, ATextWithACharacterOnlyRe2MatchesIsSearchedToItsEnd) {
