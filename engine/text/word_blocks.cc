@@ -150,6 +150,80 @@ BlockMasks Classify(const char* text) {
   return m;
 }
 
+#define AVX2 __attribute__((target("avx2")))
+
+AVX2 inline __m256i Splat32(int byte) { return _mm256_set1_epi8(static_cast<char>(byte)); }
+
+AVX2 inline __m256i InRange32(__m256i b, int lo, int n) {
+  return _mm256_cmpgt_epi8(Splat32(-128 + n), _mm256_add_epi8(b, Splat32(128 - lo)));
+}
+
+AVX2 inline __m256i UmlautLetter32(__m256i second) {
+  const auto pick = [&](int byte, char letter) AVX2 {
+    return _mm256_and_si256(_mm256_cmpeq_epi8(second, Splat32(byte)), Splat32(letter));
+  };
+  return _mm256_or_si256(_mm256_or_si256(pick(0xA4, 'a'), pick(0xB6, 'o')),
+                         _mm256_or_si256(pick(0xBC, 'u'), pick(0x9F, 's')));
+}
+
+// v moved up by one byte, with the last byte of `previous` in byte 0.
+AVX2 inline __m256i ShiftInByte(__m256i v, __m256i previous) {
+  return _mm256_alignr_epi8(v, _mm256_permute2x128_si256(previous, v, 0x21), 15);
+}
+
+// Classify with AVX2: the same masks, 32 bytes per step instead of 16.
+// word_blocks_test checks it against Classify at every token start.
+AVX2 BlockMasks ClassifyAvx2(const char* text) {
+  BlockMasks m;
+  __m256i previous_raw = _mm256_setzero_si256();
+  __m256i previous = _mm256_setzero_si256();
+  const __m256i zero = _mm256_setzero_si256();
+  for (int chunk = 0; chunk < 2; ++chunk) {
+    const char* const at = text + 32 * chunk;
+    const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+    const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + 1));
+    const __m256i raw_before = ShiftInByte(raw, previous_raw);
+    previous_raw = raw;
+    const __m256i ascii = InRange32(raw, 'a', 26);
+    const __m256i is_l = _mm256_cmpeq_epi8(raw, Splat32('l'));
+    const __m256i ascii_canonical = _mm256_and_si256(
+        ascii,
+        _mm256_or_si256(_mm256_andnot_si256(is_l, raw), _mm256_and_si256(is_l, Splat32('i'))));
+    const __m256i lead_letter =
+        _mm256_and_si256(_mm256_cmpeq_epi8(raw, Splat32(0xC3)), UmlautLetter32(next));
+    const __m256i second_letter =
+        _mm256_and_si256(_mm256_cmpeq_epi8(raw_before, Splat32(0xC3)), UmlautLetter32(raw));
+    const __m256i umlaut_letter = _mm256_or_si256(lead_letter, second_letter);
+    const __m256i letter =
+        _mm256_or_si256(ascii, _mm256_cmpgt_epi8(_mm256_min_epu8(umlaut_letter, Splat32(1)), zero));
+    const __m256i canonical = _mm256_or_si256(_mm256_or_si256(ascii_canonical, umlaut_letter),
+                                              _mm256_andnot_si256(letter, Splat32(' ')));
+    const __m256i before = ShiftInByte(canonical, previous);
+    previous = canonical;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(m.canonical + 32 * chunk), canonical);
+    const __m256i space =
+        _mm256_or_si256(_mm256_cmpeq_epi8(raw, Splat32(' ')), InRange32(raw, '\t', 5));
+    const __m256i aou = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(canonical, Splat32('a')),
+                                                        _mm256_cmpeq_epi8(canonical, Splat32('o'))),
+                                        _mm256_cmpeq_epi8(canonical, Splat32('u')));
+    const __m256i umlaut =
+        _mm256_andnot_si256(_mm256_cmpeq_epi8(lead_letter, Splat32('s')),
+                            _mm256_cmpgt_epi8(_mm256_min_epu8(lead_letter, Splat32(1)), zero));
+    const auto bits = [chunk](__m256i lanes) AVX2 {
+      return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(lanes)))
+             << (32 * chunk);
+    };
+    m.letter |= bits(letter);
+    m.umlaut |= bits(umlaut);
+    m.space |= bits(space);
+    m.e |= bits(_mm256_cmpeq_epi8(canonical, Splat32('e')));
+    m.aou |= bits(aou);
+    m.same |= bits(_mm256_cmpeq_epi8(canonical, before));
+  }
+  m.other = ~(m.letter | m.space);
+  return m;
+}
+
 // The "other" bytes that are ASCII punctuation (plain_word.h: a word edge),
 // up to the first one that is not; *stop is that one's bit, or 0.
 uint64_t Punctuation(const char* text, uint64_t other, uint64_t* stop) {
@@ -221,6 +295,21 @@ __attribute__((target("ssse3"))) void PackOffsets(const uint32_t* source, uint64
   }
 }
 
+// PackOffsets with AVX2: 8 lanes per step, the lane indices widened from
+// kByteCompaction's byte controls; writes up to 7 values beyond.
+AVX2 void PackOffsetsAvx2(const uint32_t* source, uint64_t mask, int bytes, uint32_t* out) {
+  size_t n = 0;
+  for (int group = 0; group < (bytes + 7) / 8; ++group) {
+    const unsigned bits = static_cast<unsigned>(mask >> (8 * group)) & 0xFF;
+    const __m256i values = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(source + 8 * group));
+    const __m256i control = _mm256_cvtepu8_epi32(
+        _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kByteCompaction.control[bits])));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + n),
+                        _mm256_permutevar8x32_epi32(values, control));
+    n += kByteCompaction.count[bits];
+  }
+}
+
 // Writes the tokens of block bits `region` (whole tokens, accepted by
 // FirstRefusedByte) and returns the state after them.
 //
@@ -231,6 +320,7 @@ __attribute__((target("ssse3"))) void PackOffsets(const uint32_t* source, uint64
 // (folded ends never decrease, so the last one is the group's end). A
 // separator's offsets are then set from its neighbours, as WriteSeparator
 // does everywhere else.
+template <bool kAvx2>
 PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const BlockMasks& m, int cut,
                        SkeletonBuffers out, PlainState s) {
   const uint64_t region = Below(cut);
@@ -252,8 +342,13 @@ PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const Block
   const uint64_t firsts = (letters & ~merges) | separators;
   const uint64_t lasts = (letters & ~(merges >> 1)) | separators;
   const size_t n = PackBytes(m.canonical, firsts, cut, out.text + start);
-  PackOffsets(begins, firsts, cut, out.begins + start);
-  PackOffsets(ends, lasts, cut, out.ends + start);
+  if constexpr (kAvx2) {
+    PackOffsetsAvx2(begins, firsts, cut, out.begins + start);
+    PackOffsetsAvx2(ends, lasts, cut, out.ends + start);
+  } else {
+    PackOffsets(begins, firsts, cut, out.begins + start);
+    PackOffsets(ends, lasts, cut, out.ends + start);
+  }
   // Separator offsets, left to right: each needs the final letter before it.
   size_t last_separator = 0;
   for (size_t chunk = 0; chunk < n; chunk += 16) {
@@ -276,18 +371,16 @@ PlainState WriteRegion(const uint32_t* begins, const uint32_t* ends, const Block
   return s;
 }
 
-bool HasSsse3() {
-  static const bool has = __builtin_cpu_supports("ssse3");
-  return has;
-}
-
-}  // namespace
-
-BlockResult WriteWordBlocks(const FoldedInput& in, SkeletonBuffers out, PlainState s) {
-  if (!HasSsse3()) return {s, false};
+template <bool kAvx2>
+BlockResult BlockLoop(const FoldedInput& in, SkeletonBuffers out, PlainState s) {
   while (s.pos + kBlock <= in.size) {
     const char* const text = in.text + s.pos;
-    const BlockMasks m = Classify(text);
+    BlockMasks m;
+    if constexpr (kAvx2) {
+      m = ClassifyAvx2(text);
+    } else {
+      m = Classify(text);
+    }
     uint64_t stop = 0;
     const uint64_t punct = Punctuation(text, m.other, &stop);
     const int refused = FirstRefusedByte(m, punct, stop);
@@ -296,19 +389,56 @@ BlockResult WriteWordBlocks(const FoldedInput& in, SkeletonBuffers out, PlainSta
     const uint64_t spaces = m.space & Below(refused);
     if (spaces == 0) return {s, refused < 64};
     const int cut = std::bit_width(spaces);
-    s = WriteRegion(in.begins + s.pos, in.ends + s.pos, m, cut, out, s);
+    s = WriteRegion<kAvx2>(in.begins + s.pos, in.ends + s.pos, m, cut, out, s);
     s.pos += static_cast<size_t>(cut);
     if (refused < 64) return {s, true};
   }
   return {s, false};
 }
 
+// The loop compiled for each instruction set, so that its helpers inline.
+__attribute__((target("ssse3"))) BlockResult BlocksSsse3(const FoldedInput& in, SkeletonBuffers out,
+                                                         PlainState s) {
+  return BlockLoop<false>(in, out, s);
+}
+AVX2 BlockResult BlocksAvx2(const FoldedInput& in, SkeletonBuffers out, PlainState s) {
+  return BlockLoop<true>(in, out, s);
+}
+
+}  // namespace
+
+bool BlockIsaSupported(BlockIsa isa) {
+  static const bool ssse3 = __builtin_cpu_supports("ssse3");
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  switch (isa) {
+    case BlockIsa::kBest:
+    case BlockIsa::kSsse3:
+      return ssse3;
+    case BlockIsa::kAvx2:
+      return avx2;
+  }
+  return false;
+}
+
+BlockResult WriteWordBlocks(const FoldedInput& in, SkeletonBuffers out, PlainState s,
+                            BlockIsa isa) {
+  if (isa == BlockIsa::kBest) {
+    isa = BlockIsaSupported(BlockIsa::kAvx2) ? BlockIsa::kAvx2 : BlockIsa::kSsse3;
+  }
+  if (!BlockIsaSupported(isa)) return {s, false};
+  return isa == BlockIsa::kAvx2 ? BlocksAvx2(in, out, s) : BlocksSsse3(in, out, s);
+}
+
 #else  // no x86-64: the per-word path takes every word
 
-BlockResult WriteWordBlocks(const FoldedInput&, SkeletonBuffers, PlainState state) {
+bool BlockIsaSupported(BlockIsa) { return false; }
+
+BlockResult WriteWordBlocks(const FoldedInput&, SkeletonBuffers, PlainState state, BlockIsa) {
   return {state, false};
 }
 
 #endif
+
+#undef AVX2
 
 }  // namespace moderation::text::internal

@@ -4,7 +4,7 @@
 // Why: most of a German or English post is such words, and the per-word path
 // (plain_word.h) pays a few dozen instructions and a mispredicted branch at
 // the end of every word. Here 64 bytes are classified at once with SSE2
-// (part of every x86-64 CPU) into bit masks: letters, whitespace,
+// (part of every x86-64 CPU; AVX2 where there is one) into bit masks: letters, whitespace,
 // punctuation, letters that merge into the one before (repeats, the 'e' of
 // ae/oe/ue). A loop over the set bits of "letters that stay" then writes the
 // skeleton, so the cost follows the letters written, not the words.
@@ -40,8 +40,18 @@ struct BlockResult {
 // whitespace). Writes whole blocks of plain words from there on and returns
 // the state after the last one; state.pos is then just past a whitespace
 // byte, or unchanged if the first token needs the per-word path. Without
-// SSE2 it always returns state unchanged.
-BlockResult WriteWordBlocks(const FoldedInput& in, SkeletonBuffers out, PlainState state);
+// SSSE3 (or the requested instruction set) it returns state unchanged.
+//
+// Blocks are classified and packed with AVX2 where the CPU has it (half the
+// instructions of the SSSE3 variant), else with SSSE3; both write the same
+// bytes, which word_blocks_test checks at every token start of its texts.
+// isa: kBest normally; the tests ask for one variant.
+enum class BlockIsa { kBest, kSsse3, kAvx2 };
+BlockResult WriteWordBlocks(const FoldedInput& in, SkeletonBuffers out, PlainState state,
+                            BlockIsa isa = BlockIsa::kBest);
+
+// Whether this CPU can run the block path with isa.
+bool BlockIsaSupported(BlockIsa isa);
 
 }  // namespace moderation::text::internal
 

@@ -4,6 +4,7 @@
 // texts here are long, and the hard cases are put at every offset of a block.
 #include "engine/text/word_blocks.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -173,6 +174,105 @@ TEST(WordBlocksTest, TheTestCorporaGiveTheSameSkeleton) {
     std::istringstream lines(whole.str());
     while (std::getline(lines, line)) ExpectSameSkeleton(line + " " + line + " " + line);
   }
+}
+
+// Runs the block path from every token start of raw (and with and without
+// a pending separator) with AVX2 and with SSSE3, and expects the same state
+// and the same skeleton bytes and offsets from both.
+void ExpectSameBlocksWithEitherIsa(std::string_view raw) {
+  View folded;
+  BuildFoldedView(raw, &folded);
+  const FoldedInput in{folded.text.c_str(), folded.text.size(), folded.orig_begin.data(),
+                       folded.orig_end.data()};
+  const size_t capacity = 2 * folded.text.size() + 16;
+  std::vector<char> text_a(capacity), text_b(capacity);
+  std::vector<uint32_t> begins_a(capacity), begins_b(capacity), ends_a(capacity), ends_b(capacity);
+  const auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  for (size_t pos = 0; pos < folded.text.size(); ++pos) {
+    if (is_space(folded.text[pos]) || (pos > 0 && !is_space(folded.text[pos - 1]))) continue;
+    for (const bool pending : {false, true}) {
+      // One letter already written, so that a separator has one before it.
+      text_a[0] = text_b[0] = 'x';
+      begins_a[0] = begins_b[0] = ends_a[0] = ends_b[0] = 0;
+      const PlainState state{pos, 1, 0, pending};
+      const BlockResult a = WriteWordBlocks(in, {text_a.data(), begins_a.data(), ends_a.data()},
+                                            state, BlockIsa::kAvx2);
+      const BlockResult b = WriteWordBlocks(in, {text_b.data(), begins_b.data(), ends_b.data()},
+                                            state, BlockIsa::kSsse3);
+      ASSERT_EQ(a.state.pos, b.state.pos) << "at " << pos << ": " << raw;
+      ASSERT_EQ(a.state.size, b.state.size) << "at " << pos << ": " << raw;
+      ASSERT_EQ(a.state.word_start, b.state.word_start) << "at " << pos << ": " << raw;
+      ASSERT_EQ(a.state.separator_pending, b.state.separator_pending) << "at " << pos;
+      ASSERT_EQ(a.refused, b.refused) << "at " << pos << ": " << raw;
+      const size_t n = a.state.size;
+      ASSERT_EQ(std::string_view(text_a.data(), n), std::string_view(text_b.data(), n))
+          << "at " << pos << ": " << raw;
+      ASSERT_TRUE(std::equal(begins_a.begin(), begins_a.begin() + n, begins_b.begin()))
+          << "at " << pos << ": " << raw;
+      ASSERT_TRUE(std::equal(ends_a.begin(), ends_a.begin() + n, ends_b.begin()))
+          << "at " << pos << ": " << raw;
+    }
+  }
+}
+
+bool BothIsasRun() {
+  return BlockIsaSupported(BlockIsa::kAvx2) && BlockIsaSupported(BlockIsa::kSsse3);
+}
+
+TEST(WordBlocksIsaTest, HardTokensAtEveryBlockOffsetGiveTheSameBlocksWithAvx2AsWithSsse3) {
+  if (!BothIsasRun()) GTEST_SKIP() << "needs AVX2 and SSSE3";
+  for (const char* token : kHardTokens) {
+    for (size_t offset = 0; offset <= 70; ++offset) {
+      ExpectSameBlocksWithEitherIsa(Filler(offset) + token + " " + Filler(130));
+      ExpectSameBlocksWithEitherIsa(Filler(offset) + token + Filler(130));
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST(WordBlocksIsaTest, RandomTextsOfTrickyPiecesGiveTheSameBlocksWithAvx2AsWithSsse3) {
+  if (!BothIsasRun()) GTEST_SKIP() << "needs AVX2 and SSSE3";
+  const std::string_view kFragments[] = {
+      "die", "regierung", "hat", "Versagt", "neue", "Bauer", "Tee", "Kaffee", "viel", "alle",
+      "für", "über",      "ß",   "Straße",  "Öl",   "ä",     "äe",  "oeo",    "ueu",  "a",
+      "I",   "x",         "ll",  ",",       ".",    "!",     "?",   "(",      ")",    "-",
+      "'",   "\"",        "4",   "0",       "@",    "$",     "+",   " ",      " ",    "  ",
+      "\t",  "\n",        "é",   "„",       "“",    "–",     "…",   "\u00A0", "а",    "ﬁ"};
+  std::mt19937 rng(20261204);
+  std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
+  std::uniform_int_distribution<int> length(30, 300);
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    std::string text;
+    for (int i = length(rng); i > 0; --i) {
+      text += kFragments[pick(rng)];
+      if (rng() % 3 != 0) text += ' ';
+    }
+    ExpectSameBlocksWithEitherIsa(text);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(WordBlocksIsaTest, TestTextsAndTheRealisticCorpusGiveTheSameBlocksWithAvx2AsWithSsse3) {
+  if (!BothIsasRun()) GTEST_SKIP() << "needs AVX2 and SSSE3";
+  size_t lines_checked = 0;
+  for (const char* path :
+       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
+        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl",
+        "tests/corpus/realistic/validation.jsonl"}) {
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << path << " (tests run from the source directory)";
+    std::stringstream whole;
+    whole << in.rdbuf();
+    ExpectSameBlocksWithEitherIsa(whole.str());
+    std::string line;
+    std::istringstream lines(whole.str());
+    while (std::getline(lines, line)) {
+      ExpectSameBlocksWithEitherIsa(line + " " + line);
+      ++lines_checked;
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(lines_checked, 10000u);
 }
 
 // Whether this machine takes the block path at all (word_blocks.cc needs
