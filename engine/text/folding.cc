@@ -6,6 +6,10 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "engine/text/utf8.h"
 #include "engine/text/utf8_internal.h"
 
@@ -260,6 +264,67 @@ void AppendAsciiRun(std::string_view raw, size_t begin, size_t end, FoldedWriter
                     static_cast<uint32_t>(chunks * kChunk));
 }
 
+#if defined(__x86_64__)
+#define MODERATION_FOLD_AVX2 1
+
+// AppendAsciiRun with AVX2: 32 bytes lower-cased and 8 offsets written per
+// step. The text goes in whole steps inside the run, the rest as above;
+// the offsets spill like AppendAsciiRun's. Same bytes and offsets as
+// AppendAsciiRun (folding_equivalence_test checks it).
+__attribute__((target("avx2"))) void AppendAsciiRunAvx2(std::string_view raw, size_t begin,
+                                                        size_t end, FoldedWriter* out) {
+  constexpr size_t kChunk = 8;
+  const size_t n = end - begin;
+  const size_t chunks = (n + kChunk - 1) / kChunk;
+  out->Reserve(chunks * kChunk);
+  const FoldedWriter::Slots slots = out->Claim(n);
+  const char* const in = raw.data() + begin;
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+    // 'A' <= b <= 'Z' as a signed compare after moving 'A' to -128 (all
+    // bytes are ASCII here).
+    const __m256i upper = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26),
+                                            _mm256_add_epi8(v, _mm256_set1_epi8(128 - 'A')));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(slots.text + i),
+                        _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20))));
+  }
+  for (; i < n && begin + i + kChunk <= raw.size(); i += kChunk) {
+    uint64_t word;
+    std::memcpy(&word, in + i, sizeof(word));
+    word = LowerAscii8(word);
+    std::memcpy(slots.text + i, &word, sizeof(word));
+  }
+  for (; i < n; ++i) {
+    const char c = in[i];
+    slots.text[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  }
+  __m256i offsets = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(begin)),
+                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i one = _mm256_set1_epi32(1);
+  for (size_t k = 0; k < chunks * kChunk; k += kChunk) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(slots.begins + k), offsets);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(slots.ends + k), _mm256_add_epi32(offsets, one));
+    offsets = _mm256_add_epi32(offsets, _mm256_set1_epi32(kChunk));
+  }
+}
+
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+// The ASCII run appender for this call of BuildFoldedView.
+using AsciiRunFn = void (*)(std::string_view, size_t, size_t, FoldedWriter*);
+AsciiRunFn PickAsciiRun(bool avx2) {
+#if defined(MODERATION_FOLD_AVX2)
+  if (avx2 && HasAvx2()) return AppendAsciiRunAvx2;
+#endif
+  (void)avx2;
+  return AppendAsciiRun;
+}
+
 // Appends the fold of raw[begin, end): one code point with no marks after it.
 void AppendLoneCodePoint(std::string_view raw, size_t begin, size_t end, FoldedWriter* out) {
   if (end - begin == 2) {
@@ -289,7 +354,8 @@ bool IsInvisibleFormatChar(char32_t cp) {
          (cp >= 0xE0100 && cp <= 0xE01EF);  // variation selectors supplement
 }
 
-void BuildFoldedView(std::string_view raw, View* out) {
+void BuildFoldedView(std::string_view raw, View* out, bool avx2) {
+  const AsciiRunFn append_ascii_run = PickAsciiRun(avx2);
   // Folding rarely makes a text longer (ß -> ss, ligatures): start with
   // room for the input plus a little.
   FoldedWriter writer(out, raw.size() + 16);
@@ -302,7 +368,7 @@ void BuildFoldedView(std::string_view raw, View* out) {
       const size_t run_end =
           ascii_end < raw.size() && StartsWithMark(raw, ascii_end) ? ascii_end - 1 : ascii_end;
       if (run_end > i) {
-        AppendAsciiRun(raw, i, run_end, &writer);
+        append_ascii_run(raw, i, run_end, &writer);
         i = run_end;
         continue;
       }
