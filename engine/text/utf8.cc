@@ -1,9 +1,14 @@
 #include "engine/text/utf8.h"
 
+#include <bit>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
 #include "engine/text/utf8_internal.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace moderation::text {
 namespace {
@@ -44,24 +49,45 @@ int ValidSequenceLength(std::string_view s, size_t pos) {
 absl::Status ValidateUtf8(std::string_view s) {
   size_t pos = 0;
   while (pos < s.size()) {
-    // ASCII fast path, eight bytes at a time: most posts are mostly ASCII.
-    while (pos + 8 <= s.size()) {
-      uint64_t word;
-      std::memcpy(&word, s.data() + pos, sizeof(word));
-      if ((word & 0x8080808080808080ULL) != 0) break;
-      pos += 8;
-    }
+    // ASCII fast path: most posts are mostly ASCII.
+    pos = internal::AsciiRunEnd(s, pos);
     if (pos >= s.size()) break;
-    if (static_cast<unsigned char>(s[pos]) < 0x80) {
-      ++pos;
-      continue;
-    }
     const int len = ValidSequenceLength(s, pos);
     if (len == 0) return InvalidAt(pos);
     pos += len;
   }
   return absl::OkStatus();
 }
+
+namespace internal {
+namespace {
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) size_t SkipAsciiAvx2(std::string_view text, size_t begin) {
+  for (; begin + 32 <= text.size(); begin += 32) {
+    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text.data() + begin));
+    const auto high_bits = static_cast<uint32_t>(_mm256_movemask_epi8(bytes));
+    if (high_bits != 0) return begin + static_cast<size_t>(std::countr_zero(high_bits));
+  }
+  return begin;
+}
+
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+size_t SkipLongAscii(std::string_view text, size_t begin) {
+#if defined(__x86_64__)
+  if (HasAvx2()) return SkipAsciiAvx2(text, begin);
+#endif
+  return begin;
+}
+
+}  // namespace internal
 
 char32_t DecodeUtf8(std::string_view s, size_t pos, int* len) {
   return internal::DecodeUtf8Unchecked(s.data() + pos, len);

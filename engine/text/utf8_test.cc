@@ -1,9 +1,11 @@
 #include "engine/text/utf8.h"
 
+#include <random>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "engine/text/utf8_internal.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text {
@@ -101,6 +103,26 @@ TEST(Utf8CodecTest, DecodesEachCodePointOfAMixedStringInOrder) {
     pos += len;
   }
   EXPECT_EQ(pos, text.size());
+}
+
+// AsciiRunEnd skips long runs 32 bytes at a time (with AVX2): from every
+// start, it must find the same end as a byte-by-byte walk.
+TEST(AsciiRunEndTest, FindsTheFirstNonAsciiByteFromEveryStart) {
+  std::mt19937 rng(20261204);
+  for (int iteration = 0; iteration < 2000; ++iteration) {
+    std::string text(rng() % 300, 'a');
+    for (char& c : text) c = static_cast<char>(' ' + rng() % 95);
+    for (int k = static_cast<int>(rng() % 4); k > 0 && !text.empty(); --k) {
+      text[rng() % text.size()] = static_cast<char>(0x80 + rng() % 128);
+    }
+    for (size_t begin = 0; begin <= text.size(); ++begin) {
+      size_t expected = begin;
+      while (expected < text.size() && static_cast<unsigned char>(text[expected]) < 0x80) {
+        ++expected;
+      }
+      ASSERT_EQ(internal::AsciiRunEnd(text, begin), expected) << "from " << begin << ": " << text;
+    }
+  }
 }
 
 }  // namespace
