@@ -346,6 +346,26 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   AddCandidate(triggered.rule, begin, end, match::Attachment::kWord);
 }
 
+namespace {
+
+// Whether a clause mark (, ; : . ! ? or a line break) lies between the end
+// of a hit's words and `to`. Marks a regex hit swallowed at its end
+// ("… weggesperrt,") count as between.
+bool ClauseMarkBetween(std::string_view raw, uint32_t hit_begin, uint32_t hit_end, uint32_t to) {
+  auto is_mark = [](char ch) {
+    return ch == ',' || ch == ';' || ch == ':' || ch == '.' || ch == '!' || ch == '?' || ch == '\n';
+  };
+  uint32_t from = std::min<uint32_t>(hit_end, static_cast<uint32_t>(raw.size()));
+  while (from > hit_begin && (is_mark(raw[from - 1]) || raw[from - 1] == ' ')) --from;
+  to = std::min<uint32_t>(to, static_cast<uint32_t>(raw.size()));
+  for (uint32_t i = from; i < to; ++i) {
+    if (is_mark(raw[i])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 // Drops candidates of rules whose unless word or regex lies within the
 // rule's `unless.within` words of the candidate (a negation word: within
 // `unless.negation_within`).
@@ -363,9 +383,13 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
       const uint32_t between = b > a ? b - a - 1 : 0;
       int within = u.negation ? rule.rule.unless.negation_within : rule.rule.unless.within;
       // A negation after the hit negates it only right behind it ("ich töte
-      // dich nicht"); further on it belongs to the next clause ("… die
-      // Juden, wer's nicht sieht, ist blind").
-      if (u.negation && !before) within = 0;
+      // dich nicht"); further on, or behind a comma or full stop, it belongs
+      // to the next clause ("… die Juden, wer's nicht sieht, ist blind",
+      // "gehören weggesperrt, nicht ins Fernsehen", the tag "…, nicht wahr?").
+      if (u.negation && !before) {
+        if (ClauseMarkBetween(raw_, c.begin, c.end, u.range.begin)) continue;
+        within = 0;
+      }
       if (between <= static_cast<uint32_t>(within)) return true;
     }
     return false;

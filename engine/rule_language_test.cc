@@ -278,7 +278,12 @@ TEST(UnlessTest, ANegationVetoesOnlyCloseBy) {
       // After the hit a negation counts only right behind it; further on it
       // belongs to the next clause.
       {"Zigeuner klauen, wer's nicht sieht, ist blind", true},
-      {"Zigeuner klauen, nicht wahr", false},
+      {"Zigeuner klauen nicht wahr", false},
+      // Behind a comma or a full stop it opens a clause of its own: a
+      // contrast, or the tag question that affirms the hit.
+      {"Zigeuner klauen, nicht wahr?", true},
+      {"Zigeuner klauen. Nicht nur Fahrräder", true},
+      {"Zigeuner klauen; nicht dass einer fragt", true},
       // The plain words keep their own, wider window.
       {"Das Vorurteil, Zigeuner klauen, hält sich seit Jahrhunderten", false},
   };
