@@ -1,6 +1,8 @@
 #include "engine/rules/term_check.h"
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -9,7 +11,38 @@
 
 namespace moderation::rules::internal {
 
+namespace {
+
+// The first word of a term of several words that is a number and nothing
+// else ("6" in "6 Millionen"), or "". A lone number leaves no letters on the
+// word stream, so the term would quietly match without it ("Millionen").
+std::string_view LoneNumberWord(std::string_view text) {
+  if (text.find(' ') == std::string_view::npos) return "";  // one word: the checks below apply
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    const std::string_view word = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (word.empty()) continue;
+    const bool digits_only = std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= '0' && c <= '9') || c == '.' || c == ',';
+    });
+    if (digits_only &&
+        std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return word;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what) {
+  if (std::string_view number = LoneNumberWord(term.text); !number.empty()) {
+    return absl::StrFormat(
+        "%s '%s': '%s' is a number on its own, and the word stream holds no numbers, so the %s "
+        "would match without it; write the number as a word or match it with a regex",
+        what, term.text, number, what);
+  }
   std::string skeleton;
   if (absl::Status s = text::SkeletonOfTerm(term.text, &skeleton); !s.ok()) {
     return absl::StrCat(what, " '", term.text, "': ", s.message());

@@ -57,6 +57,17 @@ TEST(TermCheckTest, ShortWholeWordsAndAllowEntriesNeedTwoLetters) {
               ElementsAre(HasSubstr("3:9: allow entry 'E' is too short")));
 }
 
+// A number on its own in a term of several words leaves no letters on the
+// word stream: "6 Millionen" would match "Millionen" alone. Numbers inside a
+// word are leetspeak and stay ("Id1ot", "14/88").
+TEST(TermCheckTest, ALoneNumberInATermOfSeveralWordsIsAnError) {
+  EXPECT_THAT(Problems("ruleset: t\nversion: \"1\"\nrules:\n"
+                       "  - {id: a, category: hate, words: [\"6 Millionen\", \"Id1ot\", "
+                       "\"14/88 Gruss\", \"um 8.30 Uhr\"], score: 3}\n"),
+              ElementsAre(HasSubstr("4:37: term '6 Millionen': '6' is a number on its own"),
+                          HasSubstr("4:76: term 'um 8.30 Uhr': '8.30' is a number on its own")));
+}
+
 // A bracket that is never closed: the parser notices lines later ("missing
 // comma"); the problem starts at the bracket.
 TEST(YamlSyntaxTest, AnUnclosedBracketIsReportedWhereItOpens) {
