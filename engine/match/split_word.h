@@ -16,9 +16,12 @@
 // ("Pen is" would be penis: 5 letters), chunks have at least
 // text::kMinSplitChunkLetters letters, at most kMaxSplitChunks chunks are
 // joined, and only whitespace may be typed between them (joined_view.h).
+// The term must start the first chunk (at a word edge: "Verwende Perl" is
+// not Depperl), and no chunk may be a German or English function word
+// ("wie blöd man ist" is not Blödmann, "unter Menschen" not Untermensch).
 //
 //   SplitHit hit;
-//   if (AcceptsSplitMatch(sk, joined, b, e, Attachment::kWord, &word, &hit)) {
+//   if (AcceptsSplitMatch(sk, raw, joined, b, e, Attachment::kWord, &word, &hit)) {
 //     // skeleton [hit.begin, hit.end) is the term, across the chunks
 //   }
 //
@@ -27,6 +30,7 @@
 #define MODERATION_ENGINE_MATCH_SPLIT_WORD_H_
 
 #include <cstddef>
+#include <string_view>
 
 #include "engine/match/word_boundary.h"
 #include "engine/text/joined_view.h"
@@ -51,12 +55,13 @@ struct SplitHit {
 };
 
 // True if joined.text[begin, end) runs across 1 .. kMaxSplitChunks - 1
-// removed spaces and is accepted under `attachment` in the word the touched
-// chunks form when joined. `word` is scratch (its offset maps are left
-// empty). Fills *hit on success.
-bool AcceptsSplitMatch(const text::SkeletonView& skeleton, const text::JoinedView& joined,
-                       size_t begin, size_t end, Attachment attachment, text::SkeletonView* word,
-                       SplitHit* hit);
+// removed spaces, starts a chunk, no chunk was typed as a function word, and
+// it is accepted under `attachment` in the word the touched chunks form when
+// joined. `raw` is the text the skeleton was built from. `word` is scratch
+// (its offset maps are left empty). Fills *hit on success.
+bool AcceptsSplitMatch(const text::SkeletonView& skeleton, std::string_view raw,
+                       const text::JoinedView& joined, size_t begin, size_t end,
+                       Attachment attachment, text::SkeletonView* word, SplitHit* hit);
 
 }  // namespace moderation::match
 
