@@ -68,39 +68,47 @@ size_t JoinedView::SkeletonBegin(size_t pos) const {
   return to_skeleton[pos];
 }
 
-// One pass over the skeleton's words. The space before a word is dropped
-// when both that word and the one before it are chunks and only whitespace
-// was typed between them.
+// One pass over the skeleton's bytes: letters are copied, and a space is
+// dropped when the words on both sides are chunks and only whitespace was
+// typed between them. It runs on every field of every post, so it writes
+// into buffers sized once and calls nothing for the common gap (one ' ').
 void BuildJoinedView(const SkeletonView& sk, std::string_view raw, JoinedView* out) {
-  out->Clear();
-  const std::string& t = sk.text;
-  out->text.reserve(t.size());
-  out->to_skeleton.reserve(t.size());
-  size_t previous_letters = 0;  // of the word before the pending space
-  size_t pos = 0;
-  while (pos < t.size()) {
-    size_t end = t.find(' ', pos);
-    if (end == std::string::npos) end = t.size();
-    size_t from = pos;
-    if (pos > 0) {
-      const size_t space = pos - 1;
-      const bool join = previous_letters >= kMinSplitChunkLetters &&
-                        end - pos >= kMinSplitChunkLetters &&
-                        IsHorizontalSpaceGap(raw, sk.orig_end[space - 1], sk.orig_begin[pos]);
-      if (!join) {
-        out->text.push_back(' ');
-        out->to_skeleton.push_back(static_cast<uint32_t>(space));
-      } else {
-        const bool shared = t[space - 1] == t[pos];
-        if (shared) ++from;
-        out->joins.push_back({static_cast<uint32_t>(out->text.size()), shared});
+  // A local pointer: the char stores below may alias anything, so reading
+  // through sk.text would reload its data pointer for every byte.
+  const char* const t = sk.text.data();
+  const size_t size = sk.text.size();
+  out->joins.clear();
+  out->text.resize(size);
+  out->to_skeleton.resize(size);
+  char* const text = out->text.data();
+  uint32_t* const map = out->to_skeleton.data();
+  size_t n = 0;           // bytes written
+  size_t word_start = 0;  // skeleton offset of the word being copied
+  for (size_t i = 0; i < size; ++i) {
+    if (t[i] != ' ') {
+      text[n] = t[i];
+      map[n++] = static_cast<uint32_t>(i);
+      continue;
+    }
+    static_assert(kMinSplitChunkLetters == 2, "the look-ahead below checks two letters");
+    const bool chunks = i - word_start >= kMinSplitChunkLetters && i + 2 < size &&
+                        t[i + 1] != ' ' && t[i + 2] != ' ';
+    word_start = i + 1;
+    if (chunks) {
+      const size_t gap_begin = sk.orig_end[i - 1], gap_end = sk.orig_begin[i + 1];
+      if ((gap_end == gap_begin + 1 && raw[gap_begin] == ' ') ||
+          IsHorizontalSpaceGap(raw, gap_begin, gap_end)) {
+        const bool shared = t[i - 1] == t[i + 1];
+        out->joins.push_back({static_cast<uint32_t>(n), shared});
+        if (shared) ++i;  // written once, as the last letter before the join
+        continue;
       }
     }
-    out->text.append(t, from, end - from);
-    for (size_t i = from; i < end; ++i) out->to_skeleton.push_back(static_cast<uint32_t>(i));
-    previous_letters = end - pos;
-    pos = end + 1;
+    text[n] = ' ';
+    map[n++] = static_cast<uint32_t>(i);
   }
+  out->text.resize(n);
+  out->to_skeleton.resize(n);
 }
 
 }  // namespace moderation::text

@@ -52,10 +52,10 @@ struct Join {
 };
 
 struct JoinedView {
-  std::string text;                   // skeleton bytes, removed spaces left out
-  std::vector<uint32_t> to_skeleton;  // per byte of text: its skeleton offset
-                                      // (a shared letter: the earlier chunk's)
-  std::vector<Join> joins;            // by offset
+  std::string text;          // skeleton bytes, removed spaces left out
+  OffsetVector to_skeleton;  // per byte of text: its skeleton offset
+                             // (a shared letter: the earlier chunk's)
+  std::vector<Join> joins;   // by offset
 
   // How many joins text[begin, end) runs across: it holds a letter of the
   // chunk before the join only, and one of the chunk after it only.
