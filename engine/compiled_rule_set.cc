@@ -121,6 +121,7 @@ class Compiler {
   std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
   LiteralTable literals_;
   LiteralTable split_literals_;  // see CompiledRuleSet::Impl::split_literals
+  bool split_terms_ = false;     // a term is among them, not only allow entries
   std::vector<std::string> folded_patterns_, raw_patterns_, unless_patterns_;
   // Unless regex text -> its unless regex id, so equal vetoes share one id.
   absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
@@ -192,6 +193,7 @@ void Compiler::AddLiteral(const rules::Term& term, const char* what, LiteralRef 
   literals_.AddWithJoinedVariant(skeleton, ref);
   if (split_words && match::SplitEligible(skeleton)) {
     split_literals_.Add(skeleton, ref);
+    split_terms_ = true;
   }
 }
 
@@ -446,7 +448,8 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
 }
 
 absl::Status Compiler::BuildSplitLiterals() {
-  if (!options_.split_words || split_literals_.literals().empty()) return absl::OkStatus();
+  // Allow entries alone would only cost a scan: nothing could be split.
+  if (!options_.split_words || !split_terms_) return absl::OkStatus();
   auto db = match::LiteralDatabase::Compile(split_literals_.literals(), cache_);
   if (!db.ok()) return db.status();
   impl_->report.literal_seconds += (*db)->build_info().seconds;
