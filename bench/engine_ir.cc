@@ -18,7 +18,8 @@
 // --passes=N (default 1), --cache_dir=DIR (default none), --posts=FILE (the
 // posts of a `modctl scan` input file, {"id", "text", "title"?, "author"?}
 // per line, read as modctl reads them, instead of the synthetic pool),
-// --write_posts=FILE (writes the pool in that format first).
+// --write_posts=FILE (writes the pool in that format first), --split_words=0
+// (compile without split-word matching, to measure what it costs).
 //
 // Under valgrind the cache misses because Hyperscan checks the CPU features
 // of a database against the host's, and valgrind's CPU has fewer. Filling a
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   RuleCatalog::Options options;
   options.run_examples = false;
   options.compile.cache_dir = Flag(argc, argv, "cache_dir", "");
+  options.compile.split_words = Flag(argc, argv, "split_words", "1") != "0";
   rules::Diagnostics problems;
   auto catalog = RuleCatalog::Load(rules, options, &problems);
   if (!catalog.ok()) {

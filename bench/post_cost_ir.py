@@ -29,6 +29,9 @@ PHASES = [
     ("skeleton", "moderation::text::internal::BuildSkeletonView("),
     ("literals", "moderation::match::LiteralDatabase::Scan("),
     ("callbacks", "moderation::internal::FieldScanner::OnLiteral("),
+    # Split words: building the joined view and its literal scan (which
+    # "literals" above includes too).
+    ("split", "moderation::internal::FieldScanner::ScanSplitWords("),
     ("regexes", "moderation::match::RegexDatabase::ForEachMatch("),
     ("re2", "re2::RE2::Match("),
     ("phrases", "moderation::internal::FieldScanner::ResolvePhrases("),
@@ -119,7 +122,8 @@ def main(argv):
         rows[label] = phase_counts(inclusive)
     if not rows:
         sys.exit("post_cost_ir: no 'post <i>' dumps among the files")
-    columns = ["evaluate", "normalize", "folded", "skeleton", "hyperscan", "callbacks", "regexes",
+    columns = ["evaluate", "normalize", "folded", "skeleton", "hyperscan", "callbacks", "split",
+               "regexes",
                "re2", "phrases", "pairs", "unless", "allowed", "features", "make_hit", "malloc",
                "rest"]
     order = sorted(rows, key=lambda k: rows[k]["evaluate"])

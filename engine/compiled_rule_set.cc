@@ -101,7 +101,8 @@ class Compiler {
   void AddPhrases(const rules::Rule& rule, CompiledRule* compiled);
   void AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
                  CompiledRule* compiled);
-  void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref);
+  void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
+                  bool split_words = false);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
                       LiteralKind kind, CompiledPhrase* phrase, const text::Lexicon* lexicon);
   uint32_t AddPhraseLexiconTerm(const rules::Term& term);
@@ -109,6 +110,7 @@ class Compiler {
   const text::Lexicon* LoadLexicon(const rules::RuleSetSource& source);
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
   absl::Status BuildDatabases();
+  absl::Status BuildSplitLiterals();
   absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
                             bool unless, std::unique_ptr<const match::RegexDatabase>* out);
   void SetIdentity();
@@ -118,6 +120,8 @@ class Compiler {
   match::DbCache cache_;
   std::unique_ptr<CompiledRuleSet::Impl> impl_ = std::make_unique<CompiledRuleSet::Impl>();
   LiteralTable literals_;
+  LiteralTable split_literals_;  // see CompiledRuleSet::Impl::split_literals
+  bool split_terms_ = false;     // a term is among them, not only allow entries
   std::vector<std::string> folded_patterns_, raw_patterns_, unless_patterns_;
   // Unless regex text -> its unless regex id, so equal vetoes share one id.
   absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
@@ -180,11 +184,17 @@ const text::Lexicon* Compiler::LoadLexicon(const rules::RuleSetSource& source) {
   return nullptr;
 }
 
-void Compiler::AddLiteral(const rules::Term& term, const char* what, LiteralRef ref) {
+// split_words: a kTerm literal that may also match split (when eligible).
+void Compiler::AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
+                          bool split_words) {
   std::string skeleton;
   if (!TermSkeleton(term, what, &skeleton, problems_)) return;
   ref.attachment = AttachmentFor(term.mode);
   literals_.AddWithJoinedVariant(skeleton, ref);
+  if (split_words && match::SplitEligible(skeleton)) {
+    split_literals_.Add(skeleton, ref);
+    split_terms_ = true;
+  }
 }
 
 void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t component) {
@@ -193,8 +203,11 @@ void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t comp
     rules::Term as_word = term;
     as_word.mode = MatchMode::kWord;  // allow entries may be short whole words
     if (!TermSkeleton(as_word, "allow entry", &skeleton, problems_)) continue;
-    literals_.AddWithJoinedVariant(skeleton, {LiteralKind::kAllow, LiteralRef::kAllow, component,
-                                              match::Attachment::kSubstring});
+    const LiteralRef ref{LiteralKind::kAllow, LiteralRef::kAllow, component,
+                         match::Attachment::kSubstring};
+    literals_.AddWithJoinedVariant(skeleton, ref);
+    // An allowed word typed split still protects what lies inside it.
+    if (match::SplitEligible(skeleton)) split_literals_.Add(skeleton, ref);
   }
 }
 
@@ -264,7 +277,7 @@ void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t compon
       impl_->lexicon_terms.push_back(std::move(info));
       impl_->lexicon_term_origins.emplace_back(index, term);
     }
-    AddLiteral(term, "term", ref);
+    AddLiteral(term, "term", ref, rule.split_words);
     ++impl_->report.terms;
   }
 }
@@ -434,6 +447,18 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
   return absl::OkStatus();
 }
 
+absl::Status Compiler::BuildSplitLiterals() {
+  // Allow entries alone would only cost a scan: nothing could be split.
+  if (!options_.split_words || !split_terms_) return absl::OkStatus();
+  auto db = match::LiteralDatabase::Compile(split_literals_.literals(), cache_);
+  if (!db.ok()) return db.status();
+  impl_->report.literal_seconds += (*db)->build_info().seconds;
+  impl_->report.database_bytes += (*db)->build_info().bytes;
+  impl_->split_literals = std::move(*db);
+  impl_->split_refs = std::move(split_literals_.refs());
+  return absl::OkStatus();
+}
+
 absl::Status Compiler::BuildDatabases() {
   ChooseAnchors();
   auto literal_db = match::LiteralDatabase::Compile(literals_.literals(), cache_);
@@ -444,6 +469,7 @@ absl::Status Compiler::BuildDatabases() {
   impl_->report.database_bytes += (*literal_db)->build_info().bytes;
   impl_->literals = std::move(*literal_db);
   impl_->literal_refs = std::move(literals_.refs());
+  if (absl::Status s = BuildSplitLiterals(); !s.ok()) return s;
   if (absl::Status s =
           BuildRegexes(folded_patterns_, impl_->folded_regex_rule, false, &impl_->folded_regexes);
       !s.ok()) {
@@ -494,7 +520,8 @@ uint32_t FieldBit(std::string_view field_name) {
 std::vector<const hs_database_t*> CompiledRuleSet::Impl::HyperscanDatabases() const {
   std::vector<const hs_database_t*> dbs;
   for (const hs_database_t* db :
-       {literals ? literals->db() : nullptr, folded_regexes ? folded_regexes->db() : nullptr,
+       {literals ? literals->db() : nullptr, split_literals ? split_literals->db() : nullptr,
+        folded_regexes ? folded_regexes->db() : nullptr,
         unless_regexes ? unless_regexes->db() : nullptr,
         raw_regexes ? raw_regexes->db() : nullptr}) {
     if (db != nullptr) dbs.push_back(db);

@@ -18,6 +18,7 @@
 #include "engine/match/phrase_match.h"
 #include "engine/match/regex_matcher.h"
 #include "engine/match/scratch.h"
+#include "engine/match/split_word.h"
 #include "engine/match/word_boundary.h"
 #include "engine/rule_set.h"
 #include "engine/text/lexicon.h"
@@ -115,6 +116,14 @@ struct CompiledRuleSet::Impl {
 
   std::unique_ptr<const match::LiteralDatabase> literals;  // skeleton view
   std::vector<std::vector<LiteralRef>> literal_refs;       // per literal id
+
+  // Split words (match/split_word.h): the split-eligible terms (kTerm refs)
+  // and allow entries (kAllow refs), scanned on the joined view. Null when
+  // there are none or CompileOptions::split_words is off. A database of its
+  // own because it holds a fraction of the literals (no phrase, unless or
+  // short words), so the second scan and its callbacks stay cheap.
+  std::unique_ptr<const match::LiteralDatabase> split_literals;
+  std::vector<std::vector<LiteralRef>> split_refs;  // per split literal id
 
   // The mild form and mode of each kTerm literal's term, for the lexicon.
   std::vector<text::LexiconTerm> lexicon_terms;

@@ -60,6 +60,9 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
       !s.ok()) {
     return s;
   }
+  if (set_.split_literals) {
+    if (absl::Status s = ScanSplitWords(); !s.ok()) return s;
+  }
   if (set_.folded_regexes) {
     const text::View& folded = b_.normalized.folded;
     if (absl::Status s =
@@ -134,6 +137,54 @@ void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
   const CompiledRule& rule = set_.rules[ref.rule];
   if (rule.lexicon != nullptr && LexiconProtects(rule, ref, begin, end)) return;
   AddCandidate(ref.rule, begin, end, ref.attachment);
+}
+
+// Only a field with a removed space can hold a split word; a literal found
+// within one chunk was seen by the ordinary scan already.
+absl::Status FieldScanner::ScanSplitWords() {
+  text::BuildJoinedView(b_.normalized.skeleton, raw_, &b_.joined);
+  if (b_.joined.joins.empty()) return absl::OkStatus();
+  return set_.split_literals->Scan(
+      b_.joined.text, scratch_,
+      [&](uint32_t id, size_t begin, size_t end) { OnSplitLiteral(id, begin, end); });
+}
+
+void FieldScanner::OnSplitLiteral(uint32_t id, size_t begin, size_t end) {
+  if (b_.joined.JoinsInside(begin, end) == 0) return;
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  for (const LiteralRef& ref : set_.split_refs[id]) {
+    if (ref.kind == LiteralKind::kAllow) {
+      b_.allows.push_back({ref.component, sk.ToOriginal(b_.joined.SkeletonBegin(begin),
+                                                        b_.joined.to_skeleton[end - 1] + 1)});
+      continue;
+    }
+    if (!InField(ref.rule)) continue;
+    match::SplitHit hit;
+    if (!match::AcceptsSplitMatch(sk, raw_, b_.joined, begin, end, ref.attachment, &b_.split_word,
+                                  &hit)) {
+      continue;
+    }
+    const CompiledRule& rule = set_.rules[ref.rule];
+    if (rule.lexicon != nullptr &&
+        rule.lexicon->Protects(SplitWordKey(hit), set_.lexicon_terms[ref.term])) {
+      continue;
+    }
+    AddCandidate(ref.rule, hit.begin, hit.end, ref.attachment);
+  }
+}
+
+// The chunks as typed, run together ("Arsch loch" -> "arschloch"): the
+// lexicon judges the word the user split, as it judges a word typed whole.
+std::string FieldScanner::SplitWordKey(const match::SplitHit& hit) const {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  std::string typed;
+  for (size_t chunk = hit.word_begin; chunk < hit.word_end;) {
+    const size_t chunk_end = sk.WordEnd(chunk + 1);
+    const text::ByteRange r = sk.ToOriginal(chunk, chunk_end);
+    typed.append(raw_.substr(r.begin, r.end - r.begin));
+    chunk = chunk_end + 1;
+  }
+  return text::MildKey(typed);
 }
 
 // The typed word around the hit (between hard word edges) is looked up as

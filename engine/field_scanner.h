@@ -8,6 +8,9 @@
 // What the scan finds is then resolved here, cheaply and only where something
 // was found:
 //   * terms: the match mode's boundary check, then the lexicon (lexicon.h);
+//   * split words ("Arsch loch"): a second, smaller literal scan of the
+//     joined view (text/joined_view.h, match/split_word.h), only for fields
+//     where whitespace separates chunks of several letters;
 //   * two-list compounds: a head joined to a modifier (word_boundary.h);
 //   * phrases: slot hits minus vetoed ones (not_followed_by, @digits), then
 //     the span-near search (phrase_match.h);
@@ -28,6 +31,7 @@
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/phrase_words.h"
 #include "engine/post/post.h"
+#include "engine/text/joined_view.h"
 #include "engine/text/normalizer.h"
 
 namespace moderation::internal {
@@ -99,6 +103,8 @@ struct EvalBuffers {
   std::vector<uint32_t> orig_word_starts;  // the same, as original offsets
   std::vector<match::PhraseSlotHit> slot_hits;
   std::vector<size_t> chosen;
+  text::JoinedView joined;        // of the field, for split words
+  text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
 
 class FieldScanner {
@@ -112,6 +118,9 @@ class FieldScanner {
  private:
   void OnLiteral(uint32_t id, size_t begin, size_t end);
   void AddTermHit(const LiteralRef& ref, size_t begin, size_t end);
+  absl::Status ScanSplitWords();
+  void OnSplitLiteral(uint32_t id, size_t begin, size_t end);
+  std::string SplitWordKey(const match::SplitHit& hit) const;
   bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                        size_t end) const;
   std::string TypedWordKey(size_t begin, size_t end) const;

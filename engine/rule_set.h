@@ -50,6 +50,12 @@ struct CompileOptions {
   // Run every regex through RE2 instead of Hyperscan. Default false. Only for
   // tests and benchmarks: results are the same, scanning is slower.
   bool force_re2 = false;
+  // Match split words: a single-word term of at least 6 skeleton letters
+  // typed as 2-3 chunks with only whitespace between them ("Arsch loch",
+  // "ass hole"; match/split_word.h). Default true. Costs a second, smaller
+  // literal scan of each field's joined skeleton (a few per cent of
+  // Evaluate's instructions, BENCHMARKS.md); off only to measure it.
+  bool split_words = true;
   // At most this many spans are reported per rule and field. Default 16;
   // more adds nothing for a moderator and costs time on spam floods.
   size_t max_spans_per_rule = 16;

@@ -163,6 +163,10 @@ struct Rule {
   RegexView regex_view = RegexView::kFolded;
   std::vector<CompoundPair> pairs;  // from "@a+@b" entries of `words:`
   std::vector<Phrase> phrases;      // `phrase:` / `phrases:`
+  // `split_words:` (default true): the terms also match typed as chunks with
+  // spaces between ("Arsch loch"; match/split_word.h). false for lists whose
+  // terms are often two innocent words in a row (English slurs: "wet back").
+  bool split_words = true;
   // `fields:`; empty = every field. Names from kFieldNames.
   std::vector<std::string> fields;
   Unless unless;

@@ -15,9 +15,9 @@ namespace moderation::rules::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleKeys = {
-    "id",     "category", "words",  "match",  "regex",        "view", "condition",
-    "score",  "action",   "mode",   "reason", "legal_ground", "note", "examples",
-    "phrase", "phrases",  "fields", "unless", "dsa_category"};
+    "id",     "category", "words",  "match",  "regex",        "view",       "condition",
+    "score",  "action",   "mode",   "reason", "legal_ground", "note",       "examples",
+    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
                                                    "compound", "substring", "inflected"};
@@ -72,6 +72,10 @@ void ParsePattern(YamlReader* reader, MapReader* map, const ListTable& lists, Ru
   }
   if (map->Has("match") && !map->Has("words")) {
     reader->Error(map->Find("match")->key_location, "'match' applies only to 'words'");
+  }
+  rule->split_words = map->Bool("split_words", kOptional).value_or(true);
+  if (map->Has("split_words") && !map->Has("words")) {
+    reader->Error(map->Find("split_words")->key_location, "'split_words' applies only to 'words'");
   }
   if (map->Has("view") && !map->Has("regex")) {
     reader->Error(map->Find("view")->key_location, "'view' applies only to a 'regex'");

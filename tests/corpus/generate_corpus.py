@@ -16,6 +16,9 @@ rules/de.yaml) and disguise it with one evasion class:
   lookalike    Cyrillic / Greek look-alike letters, fullwidth, mathematical bold
   invisible    zero-width characters, soft hyphen, bidi controls between letters
   separators   "D u m m b a t z", "d.u.m.m", "dumm-batz", "du*mmbatz", "d_u_m_m"
+  split        the word split by whitespace into two chunks of two or more
+               letters: "Arsch loch", "Hurens\u00a0ohn", "Wich\u2009ser" (only
+               SPLIT_TERMS: the engine joins terms of six or more letters)
   stretched    a vowel repeated 3-6 times
   diacritics   ö -> oe / o, ß <-> ss, combining acute or diaeresis added
   inflection   plural, genitive and compounds (Blödmänner, Blödmanns, Oberblödmann)
@@ -75,7 +78,40 @@ TERMS = {
 
 EVASION_CLASSES = ["plain", "case", "leet", "lookalike", "invisible",
                    "separators", "stretched", "diacritics", "inflection",
-                   "combined"]
+                   "combined", "split"]
+# The engine matches a split word only for terms of at least six letters in
+# its skeleton (match/split_word.h: "Pen is" must not be "penis"); Penner
+# ("pener") and Spast have five.
+SPLIT_TERMS = [t for t in TERMS if t not in ("Penner", "Spast")]
+# The terms each class draws from (every term unless listed).
+CLASS_TERMS = {"split": SPLIT_TERMS}
+# A chunk typed as one of these is no part of a split insult for the engine
+# (kFunctionWords in engine/match/split_word.cc: "wie blöd man ist" is not
+# Blödmann), so no split here makes one ("Du mmbatz", "Wichs er").
+SPLIT_FUNCTION_WORDS = {
+    "ich", "du", "er", "sie", "es", "wir", "ihr", "mich", "dich", "sich",
+    "uns", "euch", "mir", "dir", "ihm", "ihn", "ihnen", "man", "der", "die",
+    "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+    "eines", "kein", "keine", "keinen", "und", "oder", "aber", "wenn",
+    "dass", "weil", "als", "wie", "so", "mit", "von", "zu", "zum", "zur",
+    "in", "im", "an", "am", "auf", "aus", "bei", "für", "nach", "vor",
+    "über", "unter", "um", "bis", "durch", "gegen", "ohne", "ist", "sind",
+    "bist", "seid", "war", "sein", "hat", "habe", "hast", "wird", "nicht",
+    "nichts", "nix", "noch", "schon", "auch", "doch", "mal", "nur", "ja",
+    "nein", "da", "dann", "hier", "was", "wer", "wo", "welch", "welche",
+    "welcher", "welches", "alle", "alles", "mein", "meine", "dein", "deine",
+    "seine", "ihre", "dieser", "diese", "dieses", "sehr", "mehr", "viel",
+    "etwas", "jede", "jeder", "jedes", "you", "he", "she", "it", "we",
+    "they", "me", "him", "her", "us", "them", "my", "your", "his", "its",
+    "our", "their", "the", "an", "and", "or", "but", "if", "when", "that",
+    "this", "these", "those", "to", "of", "in", "on", "at", "for", "with",
+    "from", "by", "as", "is", "are", "was", "were", "be", "been", "am",
+    "will", "would", "should", "can", "could", "do", "does", "did", "not",
+    "no", "so", "what", "who", "how", "all", "some", "up", "out", "there",
+    "here", "then"}
+# What people type between the chunks: mostly a space, sometimes two, a tab,
+# NBSP, a thin or narrow no-break space.
+SPLIT_SPACES = [" ", " ", " ", " ", "  ", "\t", "\u00a0", "\u2009", "\u202f"]
 # Classes that may be paired in "combined", in the order they are applied:
 # word-level changes first, then letter substitutions, then insertions.
 COMBINABLE = ["inflection", "diacritics", "case", "stretched", "leet",
@@ -327,6 +363,27 @@ def t_separators(rng, w):
     return w[:i] + sep + w[i:], "separators:" + kind
 
 
+def _skeleton_letters(chunk):
+    """The letters a chunk keeps in the engine's skeleton: l reads as i and
+    repeated letters collapse ("nn" is one letter)."""
+    out = []
+    for c in chunk.lower().replace("l", "i"):
+        if not out or out[-1] != c:
+            out.append(c)
+    return len(out)
+
+
+def t_split(rng, w):
+    cuts = [i for i in range(2, len(w) - 1)
+            if _skeleton_letters(w[:i]) >= 2 and _skeleton_letters(w[i:]) >= 2
+            and w[:i].lower() not in SPLIT_FUNCTION_WORDS
+            and w[i:].lower() not in SPLIT_FUNCTION_WORDS]
+    i = rng.choice(cuts)
+    space = rng.choice(SPLIT_SPACES)
+    return w[:i] + space + w[i:], "split:%d:%s" % (
+        i, ",".join("u%04x" % ord(c) for c in space))
+
+
 def t_stretched(rng, w):
     # Not the first or last letter: "Schlampeeee" still contains the term.
     pos = ([i for i in range(1, len(w) - 1) if w[i] in VOWELS]
@@ -376,7 +433,7 @@ TRANSFORMS = {
     "plain": t_plain, "case": t_case, "leet": t_leet,
     "lookalike": t_lookalike, "invisible": t_invisible,
     "separators": t_separators, "stretched": t_stretched,
-    "diacritics": t_diacritics,
+    "diacritics": t_diacritics, "split": t_split,
 }
 
 
@@ -479,11 +536,14 @@ def build(seed, size):
     terms = list(TERMS)
     # Round-robin over the classes, and for each class over its own shuffled
     # order of the terms, so classes are equally large and see every term.
-    term_orders = {c: rng.sample(terms, len(terms)) for c in EVASION_CLASSES}
+    term_orders = {}
+    for c in EVASION_CLASSES:
+        own = CLASS_TERMS.get(c, terms)
+        term_orders[c] = rng.sample(own, len(own))
     for i in range(n_abusive):
         cls = EVASION_CLASSES[i % len(EVASION_CLASSES)]
         k = i // len(EVASION_CLASSES)
-        term = term_orders[cls][k % len(terms)]
+        term = term_orders[cls][k % len(term_orders[cls])]
         text, variant = make_abusive(rng, cls, term)
         rows.append({"text": text, "label": "abusive", "class": cls,
                      "term": term, "variant": variant})
