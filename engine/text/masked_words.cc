@@ -2,6 +2,7 @@
 
 #include <unicode/uchar.h>
 
+#include <array>
 #include <cstring>
 
 #include "engine/text/skeleton_chars.h"
@@ -11,6 +12,8 @@ namespace moderation::text {
 namespace {
 
 constexpr char kVowels[] = "aeiou";
+// A token of more code points is no word anyone masks ("Schl*mpe" has 8).
+constexpr size_t kMaxWordCodePoints = 64;
 constexpr size_t kVowelCount = sizeof(kVowels) - 1;
 
 bool IsMask(char c) { return c == '*' || c == '#'; }
@@ -53,9 +56,9 @@ bool InWord(Kind k) { return k == Kind::kLetter || k == Kind::kLeet; }
 // punctuation mark), lower-cased: what the gender guard reads. Empty when
 // another mask follows first ("H*r*nsohn": the first mask is no gender
 // star).
-std::string LettersAfter(std::string_view raw, const std::vector<CodePoint>& cps, size_t i) {
+std::string LettersAfter(std::string_view raw, const CodePoint* cps, size_t i, size_t last) {
   std::string out;
-  for (; i < cps.size(); ++i) {
+  for (; i < last; ++i) {
     if (cps[i].kind == Kind::kMask) return {};
     if (cps[i].kind == Kind::kOther) break;
     for (uint32_t b = cps[i].begin; b < cps[i].end; ++b) {
@@ -78,8 +81,8 @@ bool IsGenderEnding(std::string_view after) {
 
 // Whether the code points [first, last) of one token are a masked word; if
 // so fills *word.
-bool ReadMaskedWord(std::string_view raw, const std::vector<CodePoint>& cps, size_t first,
-                    size_t last, MaskedWord* word) {
+bool ReadMaskedWord(std::string_view raw, const CodePoint* cps, size_t first, size_t last,
+                    MaskedWord* word) {
   while (first < last && !InWord(cps[first].kind)) ++first;
   // '!' and '|' stand for i inside a word but end sentences after it.
   while (last > first && (!InWord(cps[last - 1].kind) ||
@@ -103,7 +106,7 @@ bool ReadMaskedWord(std::string_view raw, const std::vector<CodePoint>& cps, siz
     if (!InWord(cps[i - 1].kind) && cps[i - 1].kind != Kind::kMask) return false;
     if (i + 1 < last && cps[i + 1].kind != Kind::kMask) {
       if (!InWord(cps[i + 1].kind)) return false;
-      if (IsGenderEnding(LettersAfter(raw, cps, i + 1))) return false;
+      if (IsGenderEnding(LettersAfter(raw, cps, i + 1, last))) return false;
     }
     if (word->mask_count == kMaxMaskBytes) return false;
     word->masks[word->mask_count++] = cp.begin;
@@ -121,23 +124,25 @@ bool MayHoldMasks(std::string_view raw) {
 
 void FindMaskedWords(std::string_view raw, size_t max_words, std::vector<MaskedWord>* out) {
   out->clear();
-  std::vector<CodePoint> cps;
+  std::array<CodePoint, kMaxWordCodePoints> cps;  // no allocation for hashtags
   for (size_t pos = 0; pos < raw.size() && out->size() < max_words;) {
     while (pos < raw.size() && IsAsciiSpace(raw[pos])) ++pos;
     size_t end = pos;
     bool masked = false;
     while (end < raw.size() && !IsAsciiSpace(raw[end])) masked |= IsMask(raw[end++]);
-    if (masked) {
-      cps.clear();
-      for (size_t p = pos; p < end;) {
-        int len = 1;
-        const char32_t cp = DecodeUtf8(raw, p, &len);
-        cps.push_back({static_cast<uint32_t>(p), static_cast<uint32_t>(p + len), KindOf(cp)});
-        p += static_cast<size_t>(len);
+    size_t n = 0;
+    for (size_t p = pos; masked && p < end; ++n) {
+      if (n == cps.size()) {
+        masked = false;  // too long for a word
+        break;
       }
-      MaskedWord word;
-      if (ReadMaskedWord(raw, cps, 0, cps.size(), &word)) out->push_back(word);
+      int len = 1;
+      const char32_t cp = DecodeUtf8(raw, p, &len);
+      cps[n] = {static_cast<uint32_t>(p), static_cast<uint32_t>(p + len), KindOf(cp)};
+      p += static_cast<size_t>(len);
     }
+    MaskedWord word;
+    if (masked && ReadMaskedWord(raw, cps.data(), 0, n, &word)) out->push_back(word);
     pos = end;
   }
 }

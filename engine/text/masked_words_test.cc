@@ -59,6 +59,8 @@ TEST(MaskedWordsTest, AStarOrHashBetweenLettersMasksTheLettersItHides) {
 }
 
 TEST(MaskedWordsTest, EverydayStarsAndHashesAreNotMaskedWords) {
+  const std::string long_token = std::string(40, 'a') + "*" + std::string(40, 'b');
+  EXPECT_TRUE(WordsOf(long_token).empty()) << "a token of 81 code points is no word";
   for (const char* text : {
            "Liebe Bürger*innen",
            "alle Lehrer*innen und Schüler*innen",
