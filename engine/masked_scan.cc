@@ -66,12 +66,14 @@ absl::Status ScanMaskedWords(const CompiledRuleSet::Impl& set, hs_scratch_t* scr
   scanner.SkipMaskedWords();
   Field window{field.name, {}};
   std::vector<size_t> readings;
+  size_t scanned = 0;
   for (const text::MaskedWord& word : words) {
     const text::ByteRange range = Window(field.text, word);
     text::MaskedWord local = word;
     for (uint32_t i = 0; i < local.mask_count; ++i) local.masks[i] -= range.begin;
     ReadingsToScan(set, field.text, word, &readings);
     for (const size_t r : readings) {
+      if (scanned++ == kMaxMaskedReadingsPerField) return absl::OkStatus();
       window.text.assign(field.text, range.begin, range.end - range.begin);
       text::WriteReading(local, r, &window.text);
       buffers.candidates.clear();

@@ -48,6 +48,10 @@ struct Candidate;
 // scanned with (cut back to whitespace): enough for a phrase or an
 // `unless` veto around it; a typical post fits whole.
 inline constexpr size_t kMaskWindowContext = 512;
+// At most this many readings are scanned per field (the first masked words
+// first): with 8 masked words of 25 readings a field could otherwise cost
+// 200 window scans; this bounds what one post can make the engine do.
+inline constexpr size_t kMaxMaskedReadingsPerField = 64;
 
 // Appends to *out the candidates that the readings of the masked words of
 // `field` produce and that overlap a masked word. Duplicates of candidates

@@ -120,5 +120,18 @@ TEST(MaskedWordsE2eTest, EverydayStarsGenderStarsAndHarmlessReadingsDoNotFire) {
   }
 }
 
+TEST(MaskedWordsE2eTest, AFieldFullOfMaskedWordsIsReadOnlyUpToItsBudget) {
+  auto rules = Rules();
+  ASSERT_NE(rules, nullptr);
+  // Two masks each (25 readings): the budget of 64 readings covers the
+  // first two words and part of the third, never the eighth.
+  std::string text;
+  for (int i = 0; i < 7; ++i) text += "H*r*nsahn ";
+  const Decision before = Judge(*rules, text + "du Schl*mpe");
+  EXPECT_EQ(before.verdict, Verdict::kAllow);
+  const Decision first = Judge(*rules, "du Schl*mpe " + text);
+  EXPECT_EQ(first.verdict, Verdict::kBlock);
+}
+
 }  // namespace
 }  // namespace moderation
