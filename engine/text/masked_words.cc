@@ -2,6 +2,7 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -16,7 +17,6 @@ constexpr char kVowels[] = "aeiou";
 constexpr size_t kMaxWordCodePoints = 64;
 constexpr size_t kVowelCount = sizeof(kVowels) - 1;
 
-bool IsMask(char c) { return c == '*' || c == '#'; }
 bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -122,18 +122,30 @@ bool MayHoldMasks(std::string_view raw) {
          std::memchr(raw.data(), '#', raw.size()) != nullptr;
 }
 
+size_t Find(std::string_view raw, char c, size_t from) {
+  if (from >= raw.size()) return std::string_view::npos;
+  const void* hit = std::memchr(raw.data() + from, c, raw.size() - from);
+  return hit == nullptr ? std::string_view::npos
+                        : static_cast<size_t>(static_cast<const char*>(hit) - raw.data());
+}
+
+// Jumps from mask to mask (memchr), so a post with a hashtag or an edge
+// star costs the tokens around its masks, not a walk over every byte.
 void FindMaskedWords(std::string_view raw, size_t max_words, std::vector<MaskedWord>* out) {
   out->clear();
   std::array<CodePoint, kMaxWordCodePoints> cps;  // no allocation for hashtags
-  for (size_t pos = 0; pos < raw.size() && out->size() < max_words;) {
-    while (pos < raw.size() && IsAsciiSpace(raw[pos])) ++pos;
-    size_t end = pos;
-    bool masked = false;
-    while (end < raw.size() && !IsAsciiSpace(raw[end])) masked |= IsMask(raw[end++]);
+  size_t star = Find(raw, '*', 0), hash = Find(raw, '#', 0);
+  while (out->size() < max_words) {
+    const size_t mask = std::min(star, hash);
+    if (mask == std::string_view::npos) break;
+    size_t begin = mask, end = mask;
+    while (begin > 0 && !IsAsciiSpace(raw[begin - 1])) --begin;
+    while (end < raw.size() && !IsAsciiSpace(raw[end])) ++end;
     size_t n = 0;
-    for (size_t p = pos; masked && p < end; ++n) {
+    bool fits = true;
+    for (size_t p = begin; p < end; ++n) {
       if (n == cps.size()) {
-        masked = false;  // too long for a word
+        fits = false;  // too long for a word
         break;
       }
       int len = 1;
@@ -142,8 +154,9 @@ void FindMaskedWords(std::string_view raw, size_t max_words, std::vector<MaskedW
       p += static_cast<size_t>(len);
     }
     MaskedWord word;
-    if (masked && ReadMaskedWord(raw, cps.data(), 0, n, &word)) out->push_back(word);
-    pos = end;
+    if (fits && ReadMaskedWord(raw, cps.data(), 0, n, &word)) out->push_back(word);
+    if (star < end) star = Find(raw, '*', end);
+    if (hash < end) hash = Find(raw, '#', end);
   }
 }
 
