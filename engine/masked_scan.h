@@ -45,13 +45,14 @@ namespace moderation::internal {
 struct Candidate;
 
 // Bytes of context on each side of a masked word that its readings are
-// scanned with (cut back to whitespace): enough for a phrase or an
-// `unless` veto around it; a typical post fits whole.
-inline constexpr size_t kMaskWindowContext = 512;
+// scanned with (cut back to whitespace): about 20 words, enough for a
+// phrase or an `unless` veto around it. A window scan costs about what the
+// whole field's scan costs per byte, so the window is kept short.
+inline constexpr size_t kMaskWindowContext = 160;
 // At most this many readings are scanned per field (the first masked words
 // first): with 8 masked words of 25 readings a field could otherwise cost
 // 200 window scans; this bounds what one post can make the engine do.
-inline constexpr size_t kMaxMaskedReadingsPerField = 64;
+inline constexpr size_t kMaxMaskedReadingsPerField = 32;
 
 // Appends to *out the candidates that the readings of the masked words of
 // `field` produce and that overlap a masked word. Duplicates of candidates

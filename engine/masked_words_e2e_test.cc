@@ -123,8 +123,8 @@ TEST(MaskedWordsE2eTest, EverydayStarsGenderStarsAndHarmlessReadingsDoNotFire) {
 TEST(MaskedWordsE2eTest, AFieldFullOfMaskedWordsIsReadOnlyUpToItsBudget) {
   auto rules = Rules();
   ASSERT_NE(rules, nullptr);
-  // Two masks each (25 readings): the budget of 64 readings covers the
-  // first two words and part of the third, never the eighth.
+  // Two masks each (25 readings): the budget of 32 readings covers the
+  // first word and part of the second, never the eighth.
   std::string text;
   for (int i = 0; i < 7; ++i) text += "H*r*nsahn ";
   const Decision before = Judge(*rules, text + "du Schl*mpe");
