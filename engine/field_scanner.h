@@ -18,7 +18,10 @@
 //     (the unless regexes are scanned only when the field has a candidate
 //     of a rule with one);
 //   * allow lists: a hit inside an allowed word of its own set is dropped;
-//   * `fields`: refs of rules scoped to other fields are ignored.
+//   * `fields`: refs of rules scoped to other fields are ignored;
+//   * masked words ("p*ssy"): each reading is scanned the same way on a
+//     window around the word (masked_scan.h), only when the field holds a
+//     '*' or '#'.
 //
 // Thread-safety: a FieldScanner and its EvalBuffers belong to one thread.
 #ifndef MODERATION_ENGINE_FIELD_SCANNER_H_
@@ -112,8 +115,11 @@ class FieldScanner {
   FieldScanner(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch, EvalBuffers& buffers)
       : set_(set), scratch_(scratch), b_(buffers) {}
 
-  // Appends the field's candidates to buffers.candidates.
+  // Appends the field's candidates to buffers.candidates, with those of
+  // its masked words' readings (masked_scan.h).
   absl::Status Scan(uint32_t field_index, const Field& field);
+  // For the masked-word pass's own scans of readings: no recursion.
+  void SkipMaskedWords() { masked_words_ = false; }
 
  private:
   void OnLiteral(uint32_t id, size_t begin, size_t end);
@@ -148,6 +154,7 @@ class FieldScanner {
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
+  bool masked_words_ = true;
   uint32_t field_index_ = 0;
   uint32_t field_bit_ = 0;
   std::string_view raw_;

@@ -23,6 +23,14 @@ rules/de.yaml) and disguise it with one evasion class:
   diacritics   ö -> oe / o, ß <-> ss, combining acute or diaeresis added
   inflection   plural, genitive and compounds (Blödmänner, Blödmanns, Oberblödmann)
   combined     two of the classes above at once
+  masked       letters hidden behind '*' or '#': Schl*mpe, Hurens#hn, W*chs*r
+               is not made (a mask before an ending reads as a gender star),
+               Sch**ße-style runs of two for two adjacent vowels
+
+The masked rows come after the others (ids continue), from a random stream
+of their own, so a seed's rows of the other classes are exactly those it
+gave before the class existed. --size counts the other rows; the masked
+class adds as many rows as one other class has.
 
 Clean rows are either entries of Debian's fortunes-de package (clean_fortune)
 or sentences with harmless words that contain an insult-like substring
@@ -112,6 +120,9 @@ SPLIT_FUNCTION_WORDS = {
 # What people type between the chunks: mostly a space, sometimes two, a tab,
 # NBSP, a thin or narrow no-break space.
 SPLIT_SPACES = [" ", " ", " ", " ", "  ", "\t", "\u00a0", "\u2009", "\u202f"]
+# Added later, in rows of their own (see the module doc).
+MASKED_CLASS = "masked"
+ABUSIVE_CLASSES = EVASION_CLASSES + [MASKED_CLASS]
 # Classes that may be paired in "combined", in the order they are applied:
 # word-level changes first, then letter substitutions, then insertions.
 COMBINABLE = ["inflection", "diacritics", "case", "stretched", "leet",
@@ -429,11 +440,41 @@ def t_diacritics(rng, w):
     return s, "diacritics:" + kind
 
 
+# Endings after a mask that read as the German gender star (Bürger*innen,
+# jede*r), which the engine rightly does not read as masked letters.
+GENDER_TAILS = ("r", "e", "n", "m", "s", "x", "en", "er", "es", "em")
+
+
+def _maskable(w, i):
+    """A vowel strictly inside the word, not before a gender-star tail."""
+    if not (0 < i < len(w) - 1 and w[i] in VOWELS):
+        return False
+    tail = w[i + 1:].lower()
+    return w[i - 1].isalpha() and not tail.startswith("in") and tail not in GENDER_TAILS
+
+
+def t_masked(rng, w):
+    pos = [i for i in range(len(w)) if _maskable(w, i)]
+    runs = [i for i in pos if i + 1 in pos]
+    kind = rng.choice(["star", "star", "hash", "two", "run"])
+    if kind == "run" and runs:
+        i = rng.choice(runs)
+        return w[:i] + "**" + w[i + 2:], "masked:run"
+    # Two masks apart, not side by side (that is a run).
+    pairs = [(i, j) for i in pos for j in pos if j > i + 1]
+    if kind == "two" and pairs:
+        i, j = rng.choice(pairs)
+        return w[:i] + "*" + w[i + 1:j] + "*" + w[j + 1:], "masked:two"
+    mask = "#" if kind == "hash" else "*"
+    i = rng.choice(pos)
+    return w[:i] + mask + w[i + 1:], "masked:" + ("hash" if mask == "#" else "star")
+
+
 TRANSFORMS = {
     "plain": t_plain, "case": t_case, "leet": t_leet,
     "lookalike": t_lookalike, "invisible": t_invisible,
     "separators": t_separators, "stretched": t_stretched,
-    "diacritics": t_diacritics, "split": t_split,
+    "diacritics": t_diacritics, "split": t_split, "masked": t_masked,
 }
 
 
@@ -572,10 +613,25 @@ def build(seed, size):
                      "variant": variant})
 
     rng.shuffle(rows)
+    rows += masked_rows(seed, n_abusive // len(EVASION_CLASSES))
     out = []
     for i, row in enumerate(rows, 1):
         out.append({"id": "r%06d" % i, **row})
     return out, len(fortunes), skipped
+
+
+def masked_rows(seed, n):
+    """The masked class: n rows from a random stream of its own."""
+    rng = random.Random("masked-%d" % seed)
+    terms = list(TERMS)
+    order = rng.sample(terms, len(terms))
+    rows = []
+    for k in range(n):
+        term = order[k % len(terms)]
+        text, variant = make_abusive(rng, MASKED_CLASS, term)
+        rows.append({"text": text, "label": "abusive", "class": MASKED_CLASS,
+                     "term": term, "variant": variant})
+    return rows
 
 
 def main(argv=None):

@@ -30,15 +30,35 @@ class GenerateCorpusTest(unittest.TestCase):
         self.assertNotEqual(self.small, other)
 
     def test_sizes_are_as_documented(self):
-        self.assertEqual(len(self.small), 300)
-        self.assertEqual(len(self.default), 5000)
+        # --size rows, plus the masked class: as many rows as one other class
+        # (half of the rows are abusive, shared among the evasion classes).
+        self.assertEqual(len(self.small), 300 + 150 // len(gc.EVASION_CLASSES))
+        self.assertEqual(len(self.default), 5000 + 2500 // len(gc.EVASION_CLASSES))
+
+    def test_masked_rows_leave_the_other_rows_as_they_were(self):
+        # The first --size rows are what the seed gave before the masked
+        # class existed: no other class, and no masked row, among them.
+        self.assertNotIn(gc.MASKED_CLASS, {r["class"] for r in self.default[:5000]})
+        self.assertEqual({r["class"] for r in self.default[5000:]}, {gc.MASKED_CLASS})
+
+    def test_masked_rows_hide_a_letter_inside_the_word(self):
+        for r in self.default:
+            if r["class"] != gc.MASKED_CLASS:
+                continue
+            self.assertTrue("*" in r["text"] or "#" in r["text"], r)
+            # Never a gender star: the mask is not followed by in/innen/r/e...
+            # (A mask followed by another one is no gender star.)
+            for m in gc.re.finditer(r"[*#]+(\w*)([*#]?)", r["text"]):
+                tail = m.group(1).lower()
+                if not m.group(2):
+                    self.assertFalse(tail.startswith("in") or tail in gc.GENDER_TAILS, r)
 
     def test_ids_are_unique(self):
         ids = [r["id"] for r in self.default]
         self.assertEqual(len(ids), len(set(ids)))
 
     def test_every_evasion_class_covers_every_term(self):
-        for cls in gc.EVASION_CLASSES:
+        for cls in gc.ABUSIVE_CLASSES:
             terms = {r["term"] for r in self.default if r["class"] == cls}
             self.assertEqual(terms, set(gc.CLASS_TERMS.get(cls, gc.TERMS)), cls)
 
@@ -49,12 +69,13 @@ class GenerateCorpusTest(unittest.TestCase):
         sizes = [counts[cls] for cls in gc.EVASION_CLASSES]
         self.assertLessEqual(max(sizes) - min(sizes), 1, counts)
         self.assertEqual(sum(sizes), 150)
+        self.assertGreater(counts[gc.MASKED_CLASS], 0)
         self.assertGreater(counts["clean_fortune"], 50)
         self.assertGreater(counts["clean_lookalike_word"], 20)
 
     def test_labels_match_classes(self):
         for r in self.default:
-            if r["class"] in gc.EVASION_CLASSES:
+            if r["class"] in gc.ABUSIVE_CLASSES:
                 self.assertEqual(r["label"], "abusive")
                 self.assertIn(r["term"], gc.TERMS)
             else:
