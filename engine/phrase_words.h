@@ -7,7 +7,8 @@
 // per phrase, with a mispredicted branch per step); a perf profile of the
 // default rules put that at about a quarter of the engine's CPU. Most
 // occurrences belong to other phrases, so the fast join first builds a
-// 256-bit filter of the phrase's literal ids (low 8 bits) and searches only
+// kPhraseFilterBits filter of the phrase's literal ids (their low 12 bits;
+// 256 bits until issue 15's service profile of 2026-12-04) and searches only
 // for occurrences whose bit is set. The filter has no false negatives, so the
 // pairs and their order (occurrence, then word: the phrase search downstream
 // depends on it) are exactly the plain join's. JoinPhraseWordsPlain is that
@@ -56,6 +57,10 @@ struct WordMatch {
 // occurrence index, then word index. `words` must be sorted by literal.
 void JoinPhraseWordsPlain(std::span<const PhraseWord> words,
                           std::span<const Occurrence> occurrences, std::vector<WordMatch>* out);
+
+// Bits of JoinPhraseWords' filter of the phrase's literal ids (a power of two
+// of at least 64; 4,096 bits = 512 bytes on the stack).
+inline constexpr uint32_t kPhraseFilterBits = 4096;
 
 // The same pairs in the same order, skipping the search for occurrences
 // whose literal no word can have.

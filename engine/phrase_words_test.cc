@@ -153,5 +153,25 @@ TEST(PhraseWordsTest, IndexedEqualsPlainOnCollidingLiterals) {
   }
 }
 
+// The default rules' big phrases: more words than the filter has bits' worth
+// of distinct low bits, literal ids far above kPhraseFilterBits, so ids that
+// share filter bits meet on both sides (issue 15's larger filter).
+TEST(PhraseWordsTest, FastEqualsPlainOnBigPhrasesWithAliasedFilterBits) {
+  std::mt19937 rng(1504);
+  for (int round = 0; round < 300; ++round) {
+    const uint32_t alphabet = 1 + rng() % (8 * kPhraseFilterBits);
+    std::vector<uint32_t> w(rng() % 3000), o(rng() % 700);
+    for (uint32_t& l : w) l = rng() % alphabet;
+    // Half the occurrences alias a word's filter bit without being it.
+    for (size_t i = 0; i < o.size(); ++i) {
+      o[i] = (i % 2 == 0 || w.empty()) ? rng() % alphabet
+                                       : w[rng() % w.size()] + kPhraseFilterBits * (1 + rng() % 3);
+    }
+    const std::vector<PhraseWord> words = Words(w);
+    const std::vector<Occurrence> occurrences = Occurrences(o);
+    ASSERT_EQ(Fast(words, occurrences), Plain(words, occurrences)) << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace moderation::internal
