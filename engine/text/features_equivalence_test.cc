@@ -9,7 +9,6 @@
 // length starting at every offset around the 16- and 64-byte steps.
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -17,6 +16,7 @@
 
 #include "engine/text/features.h"
 #include "engine/text/features_internal.h"
+#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text {
@@ -151,21 +151,12 @@ TEST(FeaturesEquivalenceTest, LongestAsciiRunMatchesAByteWalkOnRandomText) {
   }
 }
 
-std::vector<std::string> Lines(const char* path) {
-  std::vector<std::string> lines;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // Every line of the test texts and the realistic corpus whole, and every
 // suffix (each offset a possible start of a form) of the test texts.
 TEST(FeaturesEquivalenceTest, MatchesTheReferenceOnRealTexts) {
   size_t texts = 0, links = 0;
-  for (const char* path : {"tests/data/civil_de.txt", "tests/data/civil_en.txt",
-                           "tests/data/abusive_de.txt", "tests/data/abusive_en.txt"}) {
-    for (const std::string& line : Lines(path)) {
+  for (const char* path : ::moderation::testing::kPlainTextCorpora) {
+    for (const std::string& line : ::moderation::testing::CorpusFileLines(path)) {
       ++texts;
       for (size_t offset = 0; offset < line.size(); ++offset) {
         const std::string_view tail = std::string_view(line).substr(offset);
@@ -174,9 +165,8 @@ TEST(FeaturesEquivalenceTest, MatchesTheReferenceOnRealTexts) {
       }
     }
   }
-  for (const char* path :
-       {"tests/corpus/realistic/dev.jsonl", "tests/corpus/realistic/validation.jsonl"}) {
-    for (const std::string& line : Lines(path)) {
+  for (const std::string& path : ::moderation::testing::RealisticCorpusPaths()) {
+    for (const std::string& line : ::moderation::testing::CorpusFileLines(path)) {
       ++texts;
       const int want = ReferenceDisguisedLinks(line);
       ASSERT_EQ(internal::CountDisguisedLinks(line), want) << path << ": " << line;

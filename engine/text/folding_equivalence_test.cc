@@ -3,7 +3,6 @@
 // the same. Runs are taken 32 bytes at a time, so the texts are folded from
 // every start offset within a few steps, and runs of every length between
 // non-ASCII code points are built on purpose.
-#include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "engine/text/folding.h"
 #include "engine/text/utf8.h"
+#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text::internal {
@@ -41,14 +41,6 @@ void ExpectSameFoldedViewFromEveryOffset(std::string_view raw) {
     ExpectSameFoldedView(raw.substr(offset));
     if (::testing::Test::HasFatalFailure()) return;
   }
-}
-
-std::string ReadFile(const char* path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << path << " (tests run from the source directory)";
-  std::stringstream whole;
-  whole << in.rdbuf();
-  return whole.str();
 }
 
 TEST(FoldingEquivalenceTest, AsciiRunsOfEveryLengthBetweenOtherCodePointsFoldTheSame) {
@@ -125,11 +117,8 @@ TEST(FoldingEquivalenceTest, RandomTextsOfTrickyPiecesFoldTheSame) {
 TEST(FoldingEquivalenceTest, TestTextsAndTheRealisticCorpusFoldTheSame) {
   if (!Avx2Runs()) GTEST_SKIP() << "needs AVX2";
   size_t lines_checked = 0;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl",
-        "tests/corpus/realistic/validation.jsonl"}) {
-    const std::string whole = ReadFile(path);
+  for (const std::string& path : ::moderation::testing::TextCorpusPaths()) {
+    const std::string whole = ::moderation::testing::ReadCorpusFile(path);
     ExpectSameFoldedView(whole);  // one long post, lines and all
     std::string line;
     std::istringstream lines(whole);

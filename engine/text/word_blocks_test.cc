@@ -5,7 +5,6 @@
 #include "engine/text/word_blocks.h"
 
 #include <algorithm>
-#include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -15,6 +14,7 @@
 #include "engine/text/folding.h"
 #include "engine/text/skeleton_builder.h"
 #include "engine/text/utf8.h"
+#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text::internal {
@@ -163,15 +163,11 @@ TEST(WordBlocksTest, ThousandsOfRandomTextsGiveTheSameSkeleton) {
 }
 
 TEST(WordBlocksTest, TheTestCorporaGiveTheSameSkeleton) {
-  for (const char* path : {"tests/data/civil_de.txt", "tests/data/civil_en.txt",
-                           "tests/data/abusive_de.txt", "tests/data/abusive_en.txt"}) {
-    std::ifstream in(path);
-    ASSERT_TRUE(in) << path << " (tests run from the source directory)";
-    std::stringstream whole;
-    whole << in.rdbuf();
-    ExpectSameSkeleton(whole.str());  // the file as one long post, lines and all
+  for (const char* path : ::moderation::testing::kPlainTextCorpora) {
+    const std::string whole = ::moderation::testing::ReadCorpusFile(path);
+    ExpectSameSkeleton(whole);  // the file as one long post, lines and all
     std::string line;
-    std::istringstream lines(whole.str());
+    std::istringstream lines(whole);
     while (std::getline(lines, line)) ExpectSameSkeleton(line + " " + line + " " + line);
   }
 }
@@ -255,17 +251,11 @@ TEST(WordBlocksIsaTest, RandomTextsOfTrickyPiecesGiveTheSameBlocksWithAvx2AsWith
 TEST(WordBlocksIsaTest, TestTextsAndTheRealisticCorpusGiveTheSameBlocksWithAvx2AsWithSsse3) {
   if (!BothIsasRun()) GTEST_SKIP() << "needs AVX2 and SSSE3";
   size_t lines_checked = 0;
-  for (const char* path :
-       {"tests/data/civil_de.txt", "tests/data/civil_en.txt", "tests/data/abusive_de.txt",
-        "tests/data/abusive_en.txt", "tests/corpus/realistic/dev.jsonl",
-        "tests/corpus/realistic/validation.jsonl"}) {
-    std::ifstream in(path);
-    ASSERT_TRUE(in) << path << " (tests run from the source directory)";
-    std::stringstream whole;
-    whole << in.rdbuf();
-    ExpectSameBlocksWithEitherIsa(whole.str());
+  for (const std::string& path : ::moderation::testing::TextCorpusPaths()) {
+    const std::string whole = ::moderation::testing::ReadCorpusFile(path);
+    ExpectSameBlocksWithEitherIsa(whole);
     std::string line;
-    std::istringstream lines(whole.str());
+    std::istringstream lines(whole);
     while (std::getline(lines, line)) {
       ExpectSameBlocksWithEitherIsa(line + " " + line);
       ++lines_checked;

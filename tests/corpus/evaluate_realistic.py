@@ -243,7 +243,7 @@ def parse_args(argv):
                    help="rules directory or file for modctl scan (default: %(default)s)")
     p.add_argument("--split", choices=("dev", "validation", "both"), default="both")
     p.add_argument("--dir", default=rc.DEFAULT_DIR,
-                   help="directory of dev.jsonl and validation.jsonl (default: %(default)s)")
+                   help="directory of the dev and validation files (default: %(default)s)")
     p.add_argument("--community", help="community to judge the posts for (default: "
                    "none, i.e. the rule sets communities.yaml gives to `default`)")
     p.add_argument("--json", metavar="OUT", help="write the results as JSON here")

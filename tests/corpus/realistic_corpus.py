@@ -1,15 +1,23 @@
 #!/usr/bin/python3
 """The realistic labelled test set (tests/corpus/realistic/): schema and split.
 
-The set is hand-written posts in two files, dev.jsonl and validation.jsonl
-(README.md in that directory has the schema and the labelling guidelines).
+The set is hand-written posts in two splits, dev and validation (README.md in
+that directory has the schema and the labelling guidelines). Each split is
+stored in shards by id: `dev.rc-00000.jsonl` holds rc-0000 to rc-4999,
+`dev.rc-05000.jsonl` rc-5000 to rc-9999, and so on (five digits, so the names
+sort in id order). No file grows past about a megabyte, and a new batch
+(higher ids) changes only the last shard. A directory may instead hold one
+flat `dev.jsonl` (the tests' small sets); `resplit` always writes shards.
+
 This module is the one place that knows the schema and the split rule, so the
 evaluator (evaluate_realistic.py), its tests and this command agree.
 
-  realistic_corpus.py check   [--dir DIR]   validate both files and the split
+  realistic_corpus.py check   [--dir DIR]   validate the files and the split
   realistic_corpus.py stats   [--dir DIR]   aggregate counts per split
-  realistic_corpus.py resplit [--dir DIR]   after adding posts: put every post
-                                            into the split the rule assigns
+  realistic_corpus.py resplit [--dir DIR] [--add BATCH.jsonl ...]
+                                            add new posts (if any), then put
+                                            every post into the split and
+                                            shard the rule assigns
 
 The split rule: posts are grouped into strata by (label, category or
 civil_kind, lang, whether the post uses an evasion); inside a stratum they are ordered by the number in their
@@ -52,6 +60,13 @@ KEYS = ("id", "text", "lang", "label", "category", "civil_kind", "evasion",
         "context", "note", "title", "author")
 AUTHOR_KEYS = ("id", "account_age_days", "trust_level", "prior_violations")
 ID_RE = re.compile(r"rc-[0-9]{4,}\Z")
+# Ids per shard file: 5,000 ids are about 3,400 dev posts (0.9 MB) and 1,700
+# validation posts at today's mix of posts.
+SHARD_IDS = 5000
+# A shard larger than this is reported by `check`: lower SHARD_IDS and
+# resplit before a file grows into one that review tools refuse to show.
+SHARD_MAX_BYTES = 1536 * 1024
+SHARD_RE = re.compile(r"(dev|validation)(?:\.rc-([0-9]{4,}))?\.jsonl\Z")
 
 
 class CorpusError(Exception):
@@ -123,8 +138,9 @@ def row_problems(row):
     return out
 
 
-def load_file(path):
-    """The posts of one split file; CorpusError names file:line on bad input."""
+def load_file(path, first_id=None):
+    """The posts of one file; CorpusError names file:line on bad input. A
+    shard (first_id set) holds only ids first_id .. first_id + SHARD_IDS - 1."""
     rows = []
     try:
         f = open(path, encoding="utf-8")
@@ -139,24 +155,80 @@ def load_file(path):
             except json.JSONDecodeError as e:
                 raise CorpusError("%s:%d: bad JSON: %s" % (path, n, e))
             problems = row_problems(row)
+            if not problems and first_id is not None and \
+                    not first_id <= id_number(row) < first_id + SHARD_IDS:
+                problems = ["id %s belongs in %s" % (row["id"], os.path.basename(
+                    shard_path(os.path.dirname(path), path_split(path), row)))]
             if problems:
                 raise CorpusError("%s:%d: %s" % (path, n, "; ".join(problems)))
             rows.append(row)
     return rows
 
 
+def path_split(path):
+    return SHARD_RE.match(os.path.basename(path)).group(1)
+
+
+def shard_path(directory, split, row):
+    first = id_number(row) // SHARD_IDS * SHARD_IDS
+    return os.path.join(directory, "%s.rc-%05d.jsonl" % (split, first))
+
+
+def split_files(directory, split):
+    """[(path, first_id or None)] of a split's files, in id order: its shards,
+    or the one flat file. CorpusError if the directory holds neither or both."""
+    try:
+        names = os.listdir(directory)
+    except OSError as e:
+        raise CorpusError("%s: cannot read: %s" % (directory, e.strerror))
+    flat, shards = None, []
+    for name in names:
+        m = SHARD_RE.match(name)
+        if not m or m.group(1) != split:
+            continue
+        path = os.path.join(directory, name)
+        if m.group(2) is None:
+            flat = path
+        else:
+            first = int(m.group(2))
+            if first % SHARD_IDS:
+                raise CorpusError("%s: a shard starts at a multiple of %d" % (path, SHARD_IDS))
+            shards.append((first, path))
+    if flat and shards:
+        raise CorpusError("%s: both %s.jsonl and its shards; keep one (run resplit)"
+                          % (directory, split))
+    if flat:
+        return [(flat, None)]
+    if not shards:
+        raise CorpusError("%s: no %s.rc-NNNNN.jsonl shards" % (directory, split))
+    return [(path, first) for first, path in sorted(shards)]
+
+
 def load(directory=DEFAULT_DIR, splits=SPLITS):
     """{split: rows} for the named splits; ids must be unique across them."""
     out, seen = {}, {}
     for split in splits:
-        path = os.path.join(directory, split + ".jsonl")
-        rows = load_file(path)
-        for row in rows:
-            if row["id"] in seen:
-                raise CorpusError("%s: id %s also appears in %s"
-                                  % (path, row["id"], seen[row["id"]]))
-            seen[row["id"]] = path
-        out[split] = rows
+        out[split] = []
+        for path, first_id in split_files(directory, split):
+            rows = load_file(path, first_id)
+            for row in rows:
+                if row["id"] in seen:
+                    raise CorpusError("%s: id %s also appears in %s"
+                                      % (path, row["id"], seen[row["id"]]))
+                seen[row["id"]] = path
+            out[split] += rows
+    return out
+
+
+def size_problems(directory):
+    """Shards grown past SHARD_MAX_BYTES (names and sizes only)."""
+    out = []
+    for split in SPLITS:
+        for path, _ in split_files(directory, split):
+            size = os.path.getsize(path)
+            if size > SHARD_MAX_BYTES:
+                out.append("%s is %d bytes, more than %d: lower SHARD_IDS and resplit"
+                           % (path, size, SHARD_MAX_BYTES))
     return out
 
 
@@ -206,14 +278,20 @@ def dump_line(row):
 
 
 def write(directory, rows):
-    """Writes every post into the file of the split the rule assigns."""
+    """Writes every post into the shard of the split the rule assigns, and
+    removes the split files it did not write (a flat file, emptied shards)."""
     assigned = assign_splits(rows)
-    for split in SPLITS:
-        members = sorted((r for r in rows if assigned[r["id"]] == split), key=id_number)
-        path = os.path.join(directory, split + ".jsonl")
+    files = {}
+    for row in sorted(rows, key=id_number):
+        files.setdefault(shard_path(directory, assigned[row["id"]], row), []).append(row)
+    for path, members in files.items():
         with open(path, "w", encoding="utf-8") as f:
             for row in members:
                 f.write(dump_line(row) + "\n")
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if SHARD_RE.match(name) and path not in files:
+            os.remove(path)
 
 
 def split_problems(loaded):
@@ -265,21 +343,40 @@ def counts(rows):
     }
 
 
+def added_rows(paths, existing):
+    """The posts of the batch files; CorpusError names file:line on bad input
+    or an id that is already taken."""
+    seen = {row["id"]: "the set" for row in existing}
+    out = []
+    for path in paths:
+        for row in load_file(path):
+            if row["id"] in seen:
+                raise CorpusError("%s: id %s is already in %s" % (path, row["id"], seen[row["id"]]))
+            seen[row["id"]] = path
+            out.append(row)
+    return out
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Check, count or re-split the realistic set.")
     p.add_argument("command", choices=("check", "stats", "resplit"))
-    p.add_argument("--dir", default=DEFAULT_DIR, help="directory with dev.jsonl and "
-                   "validation.jsonl (default: %(default)s)")
+    p.add_argument("--add", action="append", default=[], metavar="BATCH.jsonl",
+                   help="with resplit: posts to add (new ids, same schema)")
+    p.add_argument("--dir", default=DEFAULT_DIR, help="directory with the dev and validation "
+                   "files (default: %(default)s)")
     args = p.parse_args(argv)
+    if args.add and args.command != "resplit":
+        p.error("--add goes with resplit")
     try:
         loaded = load(args.dir)
+        if args.command == "resplit":
+            rows = [r for split in SPLITS for r in loaded[split]]
+            write(args.dir, rows + added_rows(args.add, rows))
+            loaded = load(args.dir)
     except CorpusError as e:
         print("realistic_corpus: " + str(e), file=sys.stderr)
         return 1
-    if args.command == "resplit":
-        write(args.dir, [r for split in SPLITS for r in loaded[split]])
-        loaded = load(args.dir)
-    problems = split_problems(loaded) + repeat_problems(loaded)
+    problems = split_problems(loaded) + repeat_problems(loaded) + size_problems(args.dir)
     for msg in problems:
         print("realistic_corpus: " + msg, file=sys.stderr)
     if args.command == "stats":

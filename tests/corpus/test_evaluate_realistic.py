@@ -337,6 +337,80 @@ class SchemaAndSplitTest(unittest.TestCase):
         later = [abusive(i, "insult", "l%d" % i) for i in range(last + 1, last + 4)]
         self.assertIn("validation", set(rc.assign_splits(rows + read + later).values()))
 
+    def test_resplit_writes_shards_by_id_and_loads_them_back(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            rows = [abusive(i, "insult", "t%d" % i)
+                    for i in (1, 2, 3, 4999, 5000, 5001, 12000, 12001, 12002)]
+            write_jsonl(os.path.join(tmp, "dev.jsonl"), rows)
+            write_jsonl(os.path.join(tmp, "validation.jsonl"), [])
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(rc.main(["resplit", "--dir", tmp]), 0)
+            self.assertEqual(sorted(os.listdir(tmp)), [
+                "dev.rc-00000.jsonl", "dev.rc-05000.jsonl", "dev.rc-10000.jsonl",
+                "validation.rc-00000.jsonl", "validation.rc-05000.jsonl",
+                "validation.rc-10000.jsonl"])
+            # Positions 1, 4, 7 of the one stratum are validation.
+            with open(os.path.join(tmp, "dev.rc-05000.jsonl"), encoding="utf-8") as f:
+                self.assertEqual([json.loads(line)["id"] for line in f], ["rc-5001"])
+            with open(os.path.join(tmp, "validation.rc-05000.jsonl"), encoding="utf-8") as f:
+                self.assertEqual([json.loads(line)["id"] for line in f], ["rc-5000"])
+            loaded = rc.load(tmp)
+            self.assertEqual(sorted(r["id"] for s in rc.SPLITS for r in loaded[s]),
+                             sorted(r["id"] for r in rows))
+            self.assertEqual([r["id"] for r in loaded["dev"]],
+                             sorted((r["id"] for r in loaded["dev"]), key=lambda i: int(i[3:])))
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_resplit_adds_a_batch_and_refuses_a_taken_id(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            write_jsonl(os.path.join(tmp, "dev.jsonl"), [abusive(1, "insult", "a")])
+            write_jsonl(os.path.join(tmp, "validation.jsonl"), [])
+            batch = os.path.join(tmp, "batch.jsonl")
+            write_jsonl(batch, [abusive(1, "insult", "again")])
+            with contextlib.redirect_stderr(io.StringIO()) as err:
+                self.assertEqual(rc.main(["resplit", "--dir", tmp, "--add", batch]), 1)
+            self.assertIn("batch.jsonl: id rc-0001 is already in the set", err.getvalue())
+            self.assertEqual(sorted(os.listdir(tmp)),
+                             ["batch.jsonl", "dev.jsonl", "validation.jsonl"])
+            write_jsonl(batch, [abusive(i, "insult", "n%d" % i) for i in (7001, 7002)])
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(rc.main(["resplit", "--dir", tmp, "--add", batch]), 0)
+            loaded = rc.load(tmp)
+            self.assertEqual([r["id"] for r in loaded["dev"]], ["rc-0001", "rc-7002"])
+            self.assertEqual([r["id"] for r in loaded["validation"]], ["rc-7001"])
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_a_post_in_the_wrong_shard_names_the_shard_it_belongs_in(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            write_jsonl(os.path.join(tmp, "dev.rc-00000.jsonl"),
+                        [abusive(1, "insult", "a"), abusive(5002, "insult", "b")])
+            write_jsonl(os.path.join(tmp, "validation.rc-00000.jsonl"), [])
+            with self.assertRaisesRegex(rc.CorpusError,
+                                        r"dev.rc-00000.jsonl:2: id rc-5002 belongs in "
+                                        r"dev.rc-05000.jsonl"):
+                rc.load(tmp)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_a_flat_file_beside_shards_is_rejected(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            write_jsonl(os.path.join(tmp, "dev.jsonl"), [abusive(1, "insult", "a")])
+            write_jsonl(os.path.join(tmp, "dev.rc-00000.jsonl"), [abusive(2, "insult", "b")])
+            write_jsonl(os.path.join(tmp, "validation.jsonl"), [])
+            with self.assertRaisesRegex(rc.CorpusError, "both dev.jsonl and its shards"):
+                rc.load(tmp)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_the_shipped_shards_stay_small(self):
+        self.assertEqual(rc.size_problems(rc.DEFAULT_DIR), [])
+
     def test_dump_line_escapes_what_a_reader_cannot_see(self):
         line = rc.dump_line(abusive(1, "insult", "Id\u200biot Idi\u043et Dödel"))
         self.assertIn("Id\\u200biot Idi\\u043et Dödel", line)
