@@ -354,6 +354,9 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
     }
     std::sort(out.words.begin(), out.words.end(),
               [](const PhraseWord& a, const PhraseWord& b) { return a.literal < b.literal; });
+    std::vector<uint32_t> literals;
+    for (const PhraseWord& w : out.words) literals.push_back(w.literal);
+    out.filter = internal::LiteralFilter::Of(std::move(literals));
     compiled->phrases.push_back(std::move(out));
     ++impl_->report.phrases;
   }

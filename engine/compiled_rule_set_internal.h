@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/literal_filter.h"
 #include "engine/match/literal_matcher.h"
 #include "engine/match/phrase_match.h"
 #include "engine/match/regex_matcher.h"
@@ -82,6 +83,7 @@ struct CompiledPhrase {
   match::PhraseShape shape;
   uint16_t anchor_slot = 0;
   std::vector<PhraseWord> words;             // every slot's and neighbour's literals, by literal
+  internal::LiteralFilter filter;            // of words' literals (JoinPhraseWords)
   std::vector<bool> not_followed_by_digits;  // per slot
   std::vector<bool> not_preceded_by_digits;
 };

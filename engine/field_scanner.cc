@@ -361,6 +361,25 @@ bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) cons
   return false;
 }
 
+// Whether every required slot of the phrase has a word among word_matches.
+// Most triggered phrases miss a slot; they stop here, before the boundary,
+// lexicon and veto checks look their words up. (Those checks only remove
+// hits, so a slot without words stays without hits.)
+bool FieldScanner::EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const {
+  const size_t slots = phrase.shape.slots;
+  if (slots > 64) return true;  // the search finds out
+  uint64_t seen = 0;
+  for (const WordMatch& m : b_.word_matches) {
+    const PhraseWord& w = phrase.words[m.word];
+    if (w.kind == LiteralKind::kPhraseSlot) seen |= uint64_t{1} << w.slot;
+  }
+  for (size_t s = 0; s < slots; ++s) {
+    const bool optional = s < phrase.shape.optional.size() && phrase.shape.optional[s];
+    if (!optional && (seen >> s & 1) == 0) return false;
+  }
+  return true;
+}
+
 // Collects the phrase's words from the field's occurrences (JoinPhraseWords,
 // in scan order as before), drops vetoed slot hits and runs the span-near
 // search.
@@ -377,8 +396,9 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
     }
     JoinPhraseWordsIndexed(phrase.words, b_.occurrences, b_.occurrence_index, &b_.word_matches);
   } else {
-    JoinPhraseWords(phrase.words, b_.occurrences, &b_.word_matches);
+    JoinPhraseWords(phrase.words, phrase.filter, b_.occurrences, &b_.word_matches);
   }
+  if (!EveryRequiredSlotMayHit(phrase)) return;
   b_.phrase_hits.clear();
   for (const WordMatch& m : b_.word_matches) {
     const Occurrence& o = b_.occurrences[m.occurrence];
@@ -395,7 +415,7 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
     if (hit.kind != LiteralKind::kPhraseSlot || Vetoed(hit, phrase)) continue;
     b_.slot_hits.push_back({hit.slot, hit.begin, hit.end, WordOf(hit.begin), WordOf(hit.end - 1)});
   }
-  if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen)) return;
+  if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen, &b_.phrase_search)) return;
   uint32_t begin = UINT32_MAX, end = 0;
   for (size_t c : b_.chosen) {
     begin = std::min(begin, b_.slot_hits[c].begin);

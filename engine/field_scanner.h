@@ -106,6 +106,7 @@ struct EvalBuffers {
   std::vector<uint32_t> orig_word_starts;  // the same, as original offsets
   std::vector<match::PhraseSlotHit> slot_hits;
   std::vector<size_t> chosen;
+  match::PhraseSearchScratch phrase_search;
   text::JoinedView joined;        // of the field, for split words
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
@@ -141,6 +142,7 @@ class FieldScanner {
   void ResolvePairs();
   void ResolvePhrases();
   void ResolvePhrase(const TriggeredPhrase& phrase);
+  bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
   void SuppressAllowed(size_t first_candidate);

@@ -26,20 +26,12 @@ void JoinPhraseWordsPlain(std::span<const PhraseWord> words,
   }
 }
 
-void JoinPhraseWords(std::span<const PhraseWord> words, std::span<const Occurrence> occurrences,
-                     std::vector<WordMatch>* out) {
+void JoinPhraseWords(std::span<const PhraseWord> words, const LiteralFilter& filter,
+                     std::span<const Occurrence> occurrences, std::vector<WordMatch>* out) {
   out->clear();
-  // kFilterBits of the literal id: this join runs for phrases with at least
-  // as many words as the field has occurrences (hundreds), which filled a
-  // 256-bit filter, so nearly every occurrence paid a binary search.
-  constexpr uint32_t kWords = kPhraseFilterBits / 64;
-  uint64_t filter[kWords] = {};
-  for (const PhraseWord& w : words) {
-    filter[(w.literal >> 6) & (kWords - 1)] |= uint64_t{1} << (w.literal & 63);
-  }
   for (size_t o = 0; o < occurrences.size(); ++o) {
     const uint32_t literal = occurrences[o].literal;
-    if ((filter[(literal >> 6) & (kWords - 1)] >> (literal & 63) & 1) == 0) continue;
+    if (!filter.MayContain(literal)) continue;
     AddPairs(words, static_cast<uint32_t>(o), literal, out);
   }
 }

@@ -6,9 +6,8 @@
 // the field up in its word list by binary search (O(occurrences x log words)
 // per phrase, with a mispredicted branch per step); a perf profile of the
 // default rules put that at about a quarter of the engine's CPU. Most
-// occurrences belong to other phrases, so the fast join first builds a
-// kPhraseFilterBits filter of the phrase's literal ids (their low 12 bits;
-// 256 bits until issue 15's service profile of 2026-12-04) and searches only
+// occurrences belong to other phrases, so the fast join probes the phrase's
+// LiteralFilter (built when the rule set is compiled) and searches only
 // for occurrences whose bit is set. The filter has no false negatives, so the
 // pairs and their order (occurrence, then word: the phrase search downstream
 // depends on it) are exactly the plain join's. JoinPhraseWordsPlain is that
@@ -16,7 +15,7 @@
 // (Sorting the occurrences once per field and joining from the smaller side
 // was tried first: the sort cost as much as it saved on the default rules.)
 //
-//   JoinPhraseWords(phrase.words, occurrences, &pairs);
+//   JoinPhraseWords(phrase.words, phrase.filter, occurrences, &pairs);
 //   for (const WordMatch& m : pairs) ... occurrences[m.occurrence], words[m.word]
 //
 // A field with many occurrences and a phrase with few words is joined the
@@ -58,14 +57,11 @@ struct WordMatch {
 void JoinPhraseWordsPlain(std::span<const PhraseWord> words,
                           std::span<const Occurrence> occurrences, std::vector<WordMatch>* out);
 
-// Bits of JoinPhraseWords' filter of the phrase's literal ids (a power of two
-// of at least 64; 4,096 bits = 512 bytes on the stack).
-inline constexpr uint32_t kPhraseFilterBits = 4096;
-
-// The same pairs in the same order, skipping the search for occurrences
-// whose literal no word can have.
-void JoinPhraseWords(std::span<const PhraseWord> words, std::span<const Occurrence> occurrences,
-                     std::vector<WordMatch>* out);
+// The same pairs in the same order, skipping the search for occurrences the
+// phrase's filter rules out. `filter` must hold every literal of `words`
+// (CompiledPhrase::filter does).
+void JoinPhraseWords(std::span<const PhraseWord> words, const LiteralFilter& filter,
+                     std::span<const Occurrence> occurrences, std::vector<WordMatch>* out);
 
 // The occurrences of a field grouped by literal: an open-addressing table
 // from literal id to its first occurrence, and for each occurrence the next

@@ -33,8 +33,10 @@ std::vector<Occurrence> Occurrences(const std::vector<uint32_t>& literals) {
 
 std::vector<WordMatch> Fast(const std::vector<PhraseWord>& words,
                             const std::vector<Occurrence>& occurrences) {
+  std::vector<uint32_t> literals;
+  for (const PhraseWord& w : words) literals.push_back(w.literal);
   std::vector<WordMatch> out = {{9, 9}};  // stale output must not leak in
-  JoinPhraseWords(words, occurrences, &out);
+  JoinPhraseWords(words, LiteralFilter::Of(literals), occurrences, &out);
   return out;
 }
 
@@ -153,19 +155,20 @@ TEST(PhraseWordsTest, IndexedEqualsPlainOnCollidingLiterals) {
   }
 }
 
-// The default rules' big phrases: more words than the filter has bits' worth
-// of distinct low bits, literal ids far above kPhraseFilterBits, so ids that
-// share filter bits meet on both sides (issue 15's larger filter).
+// The default rules' big phrases: more words than the filter has bits (a
+// dense filter, so many occurrences pass it without being a word), literal
+// ids far above the filter's size.
 TEST(PhraseWordsTest, FastEqualsPlainOnBigPhrasesWithAliasedFilterBits) {
   std::mt19937 rng(1504);
   for (int round = 0; round < 300; ++round) {
-    const uint32_t alphabet = 1 + rng() % (8 * kPhraseFilterBits);
+    const uint32_t alphabet = 1 + rng() % (8 * LiteralFilter::kMaxBits);
     std::vector<uint32_t> w(rng() % 3000), o(rng() % 700);
     for (uint32_t& l : w) l = rng() % alphabet;
-    // Half the occurrences alias a word's filter bit without being it.
+    // Half the occurrences are near a word's id without being it.
     for (size_t i = 0; i < o.size(); ++i) {
-      o[i] = (i % 2 == 0 || w.empty()) ? rng() % alphabet
-                                       : w[rng() % w.size()] + kPhraseFilterBits * (1 + rng() % 3);
+      o[i] = (i % 2 == 0 || w.empty())
+                 ? rng() % alphabet
+                 : w[rng() % w.size()] + LiteralFilter::kMaxBits * (1 + rng() % 3);
     }
     const std::vector<PhraseWord> words = Words(w);
     const std::vector<Occurrence> occurrences = Occurrences(o);

@@ -7,45 +7,83 @@ namespace {
 
 class PhraseSearch {
  public:
-  PhraseSearch(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits)
-      : shape_(shape), hits_(hits), by_slot_(shape.slots) {
-    for (size_t i = 0; i < hits.size(); ++i) {
-      if (hits[i].slot < shape.slots) by_slot_[hits[i].slot].push_back(i);
-    }
-    // The widest window a match can have: `within` free words plus every
-    // slot's widest hit. A slot term of several words ("we know", "your
-    // face") fills several words, so counting one word per slot would prune
-    // matches that WithinAtEnd accepts.
-    max_span_ = static_cast<size_t>(shape.within);
-    for (const std::vector<size_t>& slot_hits : by_slot_) {
-      size_t widest = 1;
-      for (size_t i : slot_hits) {
-        widest = std::max<size_t>(widest, hits[i].last_word - hits[i].first_word + 1);
-      }
-      max_span_ += widest;
-    }
-    for (size_t s = 0; s < shape.slots; ++s) {
-      order_.push_back(s);
-    }
-    if (!shape.ordered) {
-      // Fewest candidates first: a missing slot fails the search at once.
-      std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-        if (IsOptional(a) != IsOptional(b)) return !IsOptional(a);
-        return by_slot_[a].size() < by_slot_[b].size();
-      });
-    }
+  PhraseSearch(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
+               PhraseSearchScratch* scratch)
+      : shape_(shape),
+        hits_(hits),
+        slot_begin_(scratch->slot_begin),
+        by_slot_(scratch->by_slot),
+        order_(scratch->order),
+        chosen_(scratch->chosen),
+        sorted_(scratch->sorted) {
+    GroupBySlot();
+    chosen_.clear();
+    order_.clear();
   }
 
   bool Run(std::vector<size_t>* chosen) {
     for (size_t s = 0; s < shape_.slots; ++s) {
-      if (!IsOptional(s) && by_slot_[s].empty()) return false;
+      if (!IsOptional(s) && SlotSize(s) == 0) return false;
+    }
+    SetMaxSpan();
+    for (size_t s = 0; s < shape_.slots; ++s) order_.push_back(s);
+    if (!shape_.ordered) {
+      // Fewest candidates first: a missing slot fails the search at once.
+      // An insertion sort: stable, and a phrase has a handful of slots
+      // (std::stable_sort would allocate its buffer on every search).
+      auto before = [&](size_t a, size_t b) {
+        if (IsOptional(a) != IsOptional(b)) return !IsOptional(a);
+        return SlotSize(a) < SlotSize(b);
+      };
+      for (size_t i = 1; i < order_.size(); ++i) {
+        const size_t slot = order_[i];
+        size_t j = i;
+        for (; j > 0 && before(slot, order_[j - 1]); --j) order_[j] = order_[j - 1];
+        order_[j] = slot;
+      }
     }
     if (!Step(0)) return false;
-    *chosen = chosen_;
+    chosen->assign(chosen_.begin(), chosen_.end());
     return true;
   }
 
  private:
+  // A counting sort of the hit indexes by slot, keeping hit order within a
+  // slot (the search tries a slot's hits in that order).
+  void GroupBySlot() {
+    slot_begin_.assign(shape_.slots + 1, 0);
+    for (const PhraseSlotHit& h : hits_) {
+      if (h.slot < shape_.slots) ++slot_begin_[h.slot + 1];
+    }
+    for (size_t s = 0; s < shape_.slots; ++s) slot_begin_[s + 1] += slot_begin_[s];
+    by_slot_.resize(slot_begin_[shape_.slots]);
+    // Fill from each slot's start; slot_begin_ is shifted by one slot while
+    // filling and restored after.
+    for (uint32_t i = 0; i < hits_.size(); ++i) {
+      if (hits_[i].slot < shape_.slots) by_slot_[slot_begin_[hits_[i].slot]++] = i;
+    }
+    for (size_t s = shape_.slots; s > 0; --s) slot_begin_[s] = slot_begin_[s - 1];
+    slot_begin_[0] = 0;
+  }
+
+  size_t SlotSize(size_t slot) const { return slot_begin_[slot + 1] - slot_begin_[slot]; }
+
+  // The widest window a match can have: `within` free words plus every
+  // slot's widest hit. A slot term of several words ("we know", "your
+  // face") fills several words, so counting one word per slot would prune
+  // matches that WithinAtEnd accepts.
+  void SetMaxSpan() {
+    max_span_ = static_cast<size_t>(shape_.within);
+    for (size_t s = 0; s < shape_.slots; ++s) {
+      size_t widest = 1;
+      for (uint32_t k = slot_begin_[s]; k < slot_begin_[s + 1]; ++k) {
+        const PhraseSlotHit& h = hits_[by_slot_[k]];
+        widest = std::max<size_t>(widest, h.last_word - h.first_word + 1);
+      }
+      max_span_ += widest;
+    }
+  }
+
   bool IsOptional(size_t slot) const {
     return slot < shape_.optional.size() && shape_.optional[slot];
   }
@@ -95,7 +133,8 @@ class PhraseSearch {
     if (++steps_ > kMaxPhraseSearchSteps) return false;
     if (depth == order_.size()) return WithinAtEnd();
     const size_t slot = order_[depth];
-    for (size_t i : by_slot_[slot]) {
+    for (uint32_t k = slot_begin_[slot]; k < slot_begin_[slot + 1]; ++k) {
+      const size_t i = by_slot_[k];
       const PhraseSlotHit& h = hits_[i];
       if (!InOrder(h) || !Fits(h)) continue;
       chosen_.push_back(i);
@@ -108,19 +147,26 @@ class PhraseSearch {
 
   const PhraseShape& shape_;
   const std::vector<PhraseSlotHit>& hits_;
-  std::vector<std::vector<size_t>> by_slot_;
-  std::vector<size_t> order_;
-  std::vector<size_t> chosen_;
-  std::vector<size_t> sorted_;  // WithinAtEnd's scratch
-  size_t max_span_ = 0;         // Fits' bound, set once per search
+  std::vector<uint32_t>& slot_begin_;
+  std::vector<uint32_t>& by_slot_;
+  std::vector<size_t>& order_;
+  std::vector<size_t>& chosen_;
+  std::vector<size_t>& sorted_;  // WithinAtEnd's scratch
+  size_t max_span_ = 0;          // Fits' bound, set once per search
   size_t steps_ = 0;
 };
 
 }  // namespace
 
 bool FindPhrase(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
+                std::vector<size_t>* chosen, PhraseSearchScratch* scratch) {
+  return PhraseSearch(shape, hits, scratch).Run(chosen);
+}
+
+bool FindPhrase(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
                 std::vector<size_t>* chosen) {
-  return PhraseSearch(shape, hits).Run(chosen);
+  PhraseSearchScratch scratch;
+  return FindPhrase(shape, hits, chosen, &scratch);
 }
 
 }  // namespace moderation::match

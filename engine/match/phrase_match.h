@@ -47,8 +47,23 @@ struct PhraseShape {
 // The most assignments one phrase search tries before giving up (no match).
 inline constexpr size_t kMaxPhraseSearchSteps = 4096;
 
+// Buffers one search needs, kept by the caller so that a field's many
+// searches allocate nothing once the buffers have grown (a post triggers
+// dozens of phrase searches; their allocations were a fifth of the search's
+// instructions). No state carries over from one search to the next.
+struct PhraseSearchScratch {
+  std::vector<uint32_t> slot_begin;  // per slot + 1: where its hits start in by_slot
+  std::vector<uint32_t> by_slot;     // hit indexes grouped by slot, in hit order
+  std::vector<size_t> order;         // the slots in search order
+  std::vector<size_t> chosen;
+  std::vector<size_t> sorted;
+};
+
 // Finds one assignment; on success *chosen holds the indexes into `hits` of
 // the chosen hits (required slots always, optional ones when they fit).
+bool FindPhrase(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
+                std::vector<size_t>* chosen, PhraseSearchScratch* scratch);
+// The same with buffers of its own (tests, one-off searches).
 bool FindPhrase(const PhraseShape& shape, const std::vector<PhraseSlotHit>& hits,
                 std::vector<size_t>* chosen);
 

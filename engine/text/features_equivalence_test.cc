@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/testing/text_corpora.h"
 #include "engine/text/features.h"
 #include "engine/text/features_internal.h"
-#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text {

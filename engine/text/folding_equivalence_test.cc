@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "engine/testing/text_corpora.h"
 #include "engine/text/folding.h"
 #include "engine/text/utf8.h"
-#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text::internal {

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/testing/text_corpora.h"
 #include "engine/text/folding.h"
 #include "engine/text/skeleton_builder.h"
 #include "engine/text/utf8.h"
-#include "engine/testing/text_corpora.h"
 #include "gtest/gtest.h"
 
 namespace moderation::text::internal {
