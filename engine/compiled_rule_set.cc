@@ -85,6 +85,11 @@ bool TermSkeleton(const rules::Term& term, const char* what, std::string* skelet
   return text::SkeletonOfTerm(term.text, skeleton).ok();
 }
 
+// The longest phrase word found by word lookup instead of by the literal
+// scan (see Compiler::LiteralsToScan): two- and three-letter words are the
+// ones Hyperscan reports inside nearly every longer word.
+constexpr size_t kShortPhraseWordLetters = 3;
+
 class Compiler {
  public:
   Compiler(const CompileOptions& options, Diagnostics* problems)
@@ -110,6 +115,7 @@ class Compiler {
   const text::Lexicon* LoadLexicon(const rules::RuleSetSource& source);
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
   absl::Status BuildDatabases();
+  std::vector<std::string> LiteralsToScan();
   absl::Status BuildSplitLiterals();
   absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
                             bool unless, std::unique_ptr<const match::RegexDatabase>* out);
@@ -462,9 +468,41 @@ absl::Status Compiler::BuildSplitLiterals() {
   return absl::OkStatus();
 }
 
+// Short phrase words only phrases take as whole words leave the Hyperscan
+// scan for a lookup of the field's words (CompileOptions::
+// short_phrase_word_lookup). Their ids stay; the database gets a stand-in
+// that no skeleton holds (the skeleton has no control characters), so every
+// other literal keeps its id and the database its layout.
+std::vector<std::string> Compiler::LiteralsToScan() {
+  std::vector<std::string> literals = literals_.literals();
+  if (!options_.short_phrase_word_lookup) return literals;
+  std::vector<bool> whole_word_only(literals.size(), true);
+  for (const CompiledRule& rule : impl_->rules) {
+    for (const CompiledPhrase& phrase : rule.phrases) {
+      for (const PhraseWord& w : phrase.words) {
+        const bool whole = w.attachment == match::Attachment::kWord ||
+                           (w.attachment == match::Attachment::kInflected &&
+                            literals[w.literal].size() < match::kMinInflectedLetters);
+        if (!whole) whole_word_only[w.literal] = false;
+      }
+    }
+  }
+  for (uint32_t id = 0; id < literals.size(); ++id) {
+    std::string& literal = literals[id];
+    if (!impl_->phrase_literal[id] || !whole_word_only[id] || !literals_.refs()[id].empty() ||
+        literal.size() > kShortPhraseWordLetters || literal.find(' ') != std::string::npos) {
+      continue;
+    }
+    impl_->short_phrase_words.emplace(literal, id);
+    impl_->short_phrase_word_max = std::max(impl_->short_phrase_word_max, literal.size());
+    literal.insert(0, "\x01\x01");
+  }
+  return literals;
+}
+
 absl::Status Compiler::BuildDatabases() {
   ChooseAnchors();
-  auto literal_db = match::LiteralDatabase::Compile(literals_.literals(), cache_);
+  auto literal_db = match::LiteralDatabase::Compile(LiteralsToScan(), cache_);
   if (!literal_db.ok()) return literal_db.status();
   impl_->report.literals = literals_.literals().size();
   impl_->report.literals_from_cache = (*literal_db)->build_info().from_cache;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/literal_filter.h"
 #include "engine/match/literal_matcher.h"
 #include "engine/match/phrase_match.h"
@@ -135,6 +136,12 @@ struct CompiledRuleSet::Impl {
   // The components' dictionaries, kept alive for CompiledRule::lexicon.
   std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
   std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
+  // Short phrase-only literals every phrase takes only as a whole word
+  // (CompileOptions::short_phrase_word_lookup): skeleton text -> literal id.
+  // They are not in `literals`; FieldScanner finds them among the field's
+  // words (AddShortPhraseWords).
+  absl::flat_hash_map<std::string, uint32_t> short_phrase_words;
+  size_t short_phrase_word_max = 0;  // the longest key's length
 
   std::unique_ptr<const match::RegexDatabase> folded_regexes;  // the rules' `regex:`
   std::vector<uint32_t> folded_regex_rule;                     // regex id -> rule index

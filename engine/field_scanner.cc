@@ -62,6 +62,7 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
       !s.ok()) {
     return s;
   }
+  if (!set_.short_phrase_words.empty()) AddShortPhraseWords();
   if (set_.split_literals) {
     if (absl::Status s = ScanSplitWords(); !s.ok()) return s;
   }
@@ -136,6 +137,34 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
         break;
     }
   }
+}
+
+// The short phrase words the literal scan leaves out (CompiledRuleSet::Impl
+// ::short_phrase_words): every span between two word edges, of at most
+// short_phrase_word_max letters and without a space, that is such a word.
+// That is exactly what the scan would report and AcceptsMatch(kWord) keep.
+// The occurrences are merged in by end, as the scan reports them.
+void FieldScanner::AddShortPhraseWords() {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const std::string_view text = sk.text;
+  const size_t scanned = b_.occurrences.size();
+  for (size_t begin = 0; begin < text.size(); ++begin) {
+    if (text[begin] == ' ' || !sk.IsWordEdge(begin)) continue;
+    const size_t limit = std::min(text.size(), begin + set_.short_phrase_word_max);
+    for (size_t end = begin + 1; end <= limit && text[end - 1] != ' '; ++end) {
+      if (!sk.IsWordEdge(end)) continue;
+      const auto it =
+          set_.short_phrase_words.find(absl::string_view(text.data() + begin, end - begin));
+      if (it == set_.short_phrase_words.end()) continue;
+      b_.occurrences.push_back(
+          {it->second, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+    }
+  }
+  if (b_.occurrences.size() == scanned) return;
+  const auto by_end = [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; };
+  const auto middle = b_.occurrences.begin() + static_cast<std::ptrdiff_t>(scanned);
+  std::stable_sort(middle, b_.occurrences.end(), by_end);
+  std::inplace_merge(b_.occurrences.begin(), middle, b_.occurrences.end(), by_end);
 }
 
 void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {

@@ -142,6 +142,7 @@ class FieldScanner {
   void ResolvePairs();
   void ResolvePhrases();
   void ResolvePhrase(const TriggeredPhrase& phrase);
+  void AddShortPhraseWords();
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
