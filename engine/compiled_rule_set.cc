@@ -88,7 +88,7 @@ bool TermSkeleton(const rules::Term& term, const char* what, std::string* skelet
 // The longest phrase word found by word lookup instead of by the literal
 // scan (see Compiler::LiteralsToScan): two- and three-letter words are the
 // ones Hyperscan reports inside nearly every longer word.
-constexpr size_t kShortPhraseWordLetters = 3;
+constexpr size_t kShortPhraseWordLetters = internal::ShortWordTable::kMaxBytes;
 
 class Compiler {
  public:
@@ -493,8 +493,7 @@ std::vector<std::string> Compiler::LiteralsToScan() {
         literal.size() > kShortPhraseWordLetters || literal.find(' ') != std::string::npos) {
       continue;
     }
-    impl_->short_phrase_words.emplace(literal, id);
-    impl_->short_phrase_word_max = std::max(impl_->short_phrase_word_max, literal.size());
+    impl_->short_phrase_words.Add(literal, id);
     literal.insert(0, "\x01\x01");
   }
   return literals;

@@ -14,7 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "engine/literal_filter.h"
 #include "engine/match/literal_matcher.h"
 #include "engine/match/phrase_match.h"
@@ -23,6 +22,7 @@
 #include "engine/match/split_word.h"
 #include "engine/match/word_boundary.h"
 #include "engine/rule_set.h"
+#include "engine/short_word_table.h"
 #include "engine/text/lexicon.h"
 
 namespace moderation {
@@ -137,11 +137,9 @@ struct CompiledRuleSet::Impl {
   std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
   std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
   // Short phrase-only literals every phrase takes only as a whole word
-  // (CompileOptions::short_phrase_word_lookup): skeleton text -> literal id.
-  // They are not in `literals`; FieldScanner finds them among the field's
-  // words (AddShortPhraseWords).
-  absl::flat_hash_map<std::string, uint32_t> short_phrase_words;
-  size_t short_phrase_word_max = 0;  // the longest key's length
+  // (CompileOptions::short_phrase_word_lookup). They are not in `literals`;
+  // FieldScanner finds them among the field's words (AddShortPhraseWords).
+  internal::ShortWordTable short_phrase_words;
 
   std::unique_ptr<const match::RegexDatabase> folded_regexes;  // the rules' `regex:`
   std::vector<uint32_t> folded_regex_rule;                     // regex id -> rule index

@@ -141,23 +141,28 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
 
 // The short phrase words the literal scan leaves out (CompiledRuleSet::Impl
 // ::short_phrase_words): every span between two word edges, of at most
-// short_phrase_word_max letters and without a space, that is such a word.
-// That is exactly what the scan would report and AcceptsMatch(kWord) keep.
-// The occurrences are merged in by end, as the scan reports them.
+// ShortWordTable::kMaxBytes bytes, that is such a word (the words hold no
+// space). That is exactly what the scan would report and AcceptsMatch(kWord)
+// keep. The occurrences are merged in by end, as the scan reports them.
 void FieldScanner::AddShortPhraseWords() {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const std::string_view text = sk.text;
+  const size_t n = text.size();
+  const ShortWordTable& words = set_.short_phrase_words;
   const size_t scanned = b_.occurrences.size();
-  for (size_t begin = 0; begin < text.size(); ++begin) {
-    if (text[begin] == ' ' || !sk.IsWordEdge(begin)) continue;
-    const size_t limit = std::min(text.size(), begin + set_.short_phrase_word_max);
-    for (size_t end = begin + 1; end <= limit && text[end - 1] != ' '; ++end) {
-      if (!sk.IsWordEdge(end)) continue;
-      const auto it =
-          set_.short_phrase_words.find(absl::string_view(text.data() + begin, end - begin));
-      if (it == set_.short_phrase_words.end()) continue;
-      b_.occurrences.push_back(
-          {it->second, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+  for (size_t begin = 0; begin < n; ++begin) {
+    // The table first: most bytes start no short word, and most that do
+    // are inside a longer word, which the edge test then rules out.
+    const uint8_t second = begin + 1 < n ? static_cast<uint8_t>(text[begin + 1]) : 0;
+    const uint8_t lengths = words.Lengths(static_cast<uint8_t>(text[begin]), second);
+    if (lengths == 0 || !sk.IsWordEdge(begin)) continue;
+    for (uint32_t bits = lengths; bits != 0; bits &= bits - 1) {
+      const size_t end = begin + static_cast<size_t>(__builtin_ctz(bits));
+      // The table's bytes hold no space, so a match has none inside.
+      if (end > n || !sk.IsWordEdge(end)) continue;
+      const uint32_t id = words.Find(text.substr(begin, end - begin));
+      if (id == ShortWordTable::kNone) continue;
+      b_.occurrences.push_back({id, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
     }
   }
   if (b_.occurrences.size() == scanned) return;

@@ -30,11 +30,6 @@ void View::Clear() {
   orig_end.clear();
 }
 
-bool SkeletonView::IsWordEdge(size_t pos) const {
-  if (pos == 0 || pos >= text.size()) return true;
-  return text[pos - 1] == ' ' || text[pos] == ' ' || soft_boundary[pos];
-}
-
 size_t SkeletonView::WordStart(size_t pos) const {
   pos = std::min(pos, text.size());
   while (pos > 0 && text[pos - 1] != ' ') --pos;

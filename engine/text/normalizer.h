@@ -111,7 +111,11 @@ struct SkeletonView : View {
 
   // True at the start or end of the text, next to a ' ', or at a soft
   // boundary. pos is in [0, text.size()].
-  bool IsWordEdge(size_t pos) const;
+  // Inline: the matchers call it for every candidate end.
+  bool IsWordEdge(size_t pos) const {
+    if (pos == 0 || pos >= text.size()) return true;
+    return text[pos - 1] == ' ' || text[pos] == ' ' || soft_boundary[pos];
+  }
   // The start of the word that contains position pos (pos < text.size(),
   // text[pos] != ' '): scans back to the nearest ' ' or text start. Soft
   // boundaries do not end a word here.
