@@ -82,12 +82,16 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   }
   if (!b_.part_hits.empty()) ResolvePairs();
   if (!b_.triggered.empty()) ResolvePhrases();
-  // The field's candidates are complete: the unless regexes only matter if
-  // one of them belongs to a rule such a regex vetoes.
-  if (set_.unless_regexes && NeedsUnlessRegexes(first_candidate)) {
-    if (absl::Status s = ScanUnlessRegexes(); !s.ok()) return s;
-  }
+  // The field's candidates are complete. The unless words veto first; the
+  // unless regexes only matter if a candidate they could veto is left (a
+  // candidate goes if any of its rule's vetoes is near, so the order of the
+  // two does not change which go).
   if (!b_.unless_hits.empty()) ApplyUnless(first_candidate);
+  if (set_.unless_regexes && NeedsUnlessRegexes(first_candidate)) {
+    const size_t word_hits = b_.unless_hits.size();
+    if (absl::Status s = ScanUnlessRegexes(); !s.ok()) return s;
+    if (b_.unless_hits.size() > word_hits) ApplyUnless(first_candidate);
+  }
   SuppressAllowed(first_candidate);
   // Masked words ("p*ssy") are read once the field's own scan is done with
   // the scratch; most fields have no '*' or '#' and pay two memchr calls.
@@ -449,13 +453,22 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
     if (hit.kind != LiteralKind::kPhraseSlot || Vetoed(hit, phrase)) continue;
     b_.slot_hits.push_back({hit.slot, hit.begin, hit.end, WordOf(hit.begin), WordOf(hit.end - 1)});
   }
-  if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen, &b_.phrase_search)) return;
-  uint32_t begin = UINT32_MAX, end = 0;
-  for (size_t c : b_.chosen) {
-    begin = std::min(begin, b_.slot_hits[c].begin);
-    end = std::max(end, b_.slot_hits[c].end);
+  // Every match, not only the first: a post may quote a threat (vetoed by
+  // the rule's `unless`) and then make one; each match is a candidate of
+  // its own. The next search leaves out the words inside the last match's
+  // span (the chosen ones among them), so each search finds new words.
+  for (size_t found = 0; found < set_.max_spans_per_rule; ++found) {
+    if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen, &b_.phrase_search)) return;
+    uint32_t begin = UINT32_MAX, end = 0;
+    for (size_t c : b_.chosen) {
+      begin = std::min(begin, b_.slot_hits[c].begin);
+      end = std::max(end, b_.slot_hits[c].end);
+    }
+    AddCandidate(triggered.rule, begin, end, match::Attachment::kWord);
+    std::erase_if(b_.slot_hits, [begin, end](const match::PhraseSlotHit& h) {
+      return h.begin < end && begin < h.end;
+    });
   }
-  AddCandidate(triggered.rule, begin, end, match::Attachment::kWord);
 }
 
 namespace {

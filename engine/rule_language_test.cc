@@ -256,6 +256,35 @@ TEST(UnlessTest, ANearbyQuoteOrReportVetoesTheHit) {
                     "jetzt ganz ehrlich: ich bring dich um"));
 }
 
+// The unless words veto before the unless regexes are scanned (and the
+// scan is skipped when no candidate is left for them); every hit still
+// needs its own veto, word or regex. A phrase that occurs twice is two
+// candidates: a quoted threat that is vetoed does not hide a real one later
+// in the post (before, the phrase search reported only its first match).
+TEST(UnlessTest, WordAndRegexVetoesEachCoverTheirOwnHits) {
+  auto set =
+      CompileYaml(OneRule(std::string(kThreat) + "    unless:\n"
+                                                 "      words: [\"Angeklagte\"]\n"
+                                                 "      regex: '\"[^\"]*\"\\s*(?:schrieb|sagte)'\n"
+                                                 "      within: 4\n"));
+  ASSERT_NE(set, nullptr);
+  const std::string far = " und danach kam lange gar nichts mehr, wirklich gar nichts, bis ";
+  struct Case {
+    std::string text;
+    bool fires;
+  };
+  for (const Case& c : {
+           Case{"Der Angeklagte: ich bring dich um", false},
+           Case{"\"ich bring dich um\" sagte er", false},
+           Case{"Der Angeklagte: ich bring dich um." + far + "\"ich bring dich um\" schrieb er",
+                false},
+           Case{"Der Angeklagte: ich bring dich um." + far + "ich bring dich um", true},
+           Case{"\"ich bring dich um\" sagte er." + far + "ich bring dich um", true},
+       }) {
+    EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+  }
+}
+
 // A negation vetoes only the words next to it, so a "nicht" in another
 // clause of the post does not excuse the hit.
 TEST(UnlessTest, ANegationVetoesOnlyCloseBy) {
