@@ -375,7 +375,17 @@ void FieldScanner::ResolvePhrases() {
   std::sort(b_.triggered.begin(), b_.triggered.end());
   b_.triggered.erase(std::unique(b_.triggered.begin(), b_.triggered.end()), b_.triggered.end());
   BuildWordIndex();
-  for (const TriggeredPhrase& phrase : b_.triggered) ResolvePhrase(phrase);
+  for (const TriggeredPhrase& phrase : b_.triggered) {
+    const PhraseOutcome outcome = ResolvePhrase(phrase);
+    if (phrase_tallies_ != nullptr) Tally(phrase, outcome);
+  }
+}
+
+void FieldScanner::Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome) {
+  PhraseTally& tally = (*phrase_tallies_)[phrase.rule][phrase.part];
+  ++tally.triggers;
+  tally.searched += outcome != PhraseOutcome::kSlotMissing;
+  tally.matched += outcome == PhraseOutcome::kMatched;
 }
 
 // A slot hit is vetoed by a forbidden word right after or before it, or by a
@@ -421,7 +431,7 @@ bool FieldScanner::EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const {
 // Collects the phrase's words from the field's occurrences (JoinPhraseWords,
 // in scan order as before), drops vetoed slot hits and runs the span-near
 // search.
-void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
+PhraseOutcome FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
   // Join from the smaller side: a phrase with fewer words than the field has
@@ -436,7 +446,7 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   } else {
     JoinPhraseWords(phrase.words, phrase.filter, b_.occurrences, &b_.word_matches);
   }
-  if (!EveryRequiredSlotMayHit(phrase)) return;
+  if (!EveryRequiredSlotMayHit(phrase)) return PhraseOutcome::kSlotMissing;
   b_.phrase_hits.clear();
   for (const WordMatch& m : b_.word_matches) {
     const Occurrence& o = b_.occurrences[m.occurrence];
@@ -457,18 +467,21 @@ void FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   // the rule's `unless`) and then make one; each match is a candidate of
   // its own. The next search leaves out the words inside the last match's
   // span (the chosen ones among them), so each search finds new words.
+  PhraseOutcome outcome = PhraseOutcome::kNoMatch;
   for (size_t found = 0; found < set_.max_spans_per_rule; ++found) {
-    if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen, &b_.phrase_search)) return;
+    if (!match::FindPhrase(phrase.shape, b_.slot_hits, &b_.chosen, &b_.phrase_search)) break;
     uint32_t begin = UINT32_MAX, end = 0;
     for (size_t c : b_.chosen) {
       begin = std::min(begin, b_.slot_hits[c].begin);
       end = std::max(end, b_.slot_hits[c].end);
     }
     AddCandidate(triggered.rule, begin, end, match::Attachment::kWord);
+    outcome = PhraseOutcome::kMatched;
     std::erase_if(b_.slot_hits, [begin, end](const match::PhraseSlotHit& h) {
       return h.begin < end && begin < h.end;
     });
   }
+  return outcome;
 }
 
 namespace {

@@ -76,6 +76,23 @@ struct TriggeredPhrase {
   bool operator==(const TriggeredPhrase& o) const = default;
 };
 
+// How far a triggered phrase got (FieldScanner::ResolvePhrase).
+enum class PhraseOutcome : uint8_t {
+  kSlotMissing,  // some required slot has no word in the field: not searched
+  kNoMatch,      // searched (span-near), no match
+  kMatched,      // searched and matched: a candidate was added
+};
+
+// Per phrase of a rule set, how often it was triggered and how far it got,
+// for the phrase cost report (phrase_cost.h). Indexed [rule][phrase], sized
+// by whoever hands it to FieldScanner::CountPhrases.
+struct PhraseTally {
+  uint64_t triggers = 0;  // ResolvePhrase calls: at most one per field
+  uint64_t searched = 0;  // past EveryRequiredSlotMayHit
+  uint64_t matched = 0;   // FindPhrase found the phrase
+};
+using PhraseTallies = std::vector<std::vector<PhraseTally>>;
+
 // An unless word or regex found in the field (original offsets).
 struct UnlessHit {
   uint32_t rule;
@@ -121,6 +138,12 @@ class FieldScanner {
   absl::Status Scan(uint32_t field_index, const Field& field);
   // For the masked-word pass's own scans of readings: no recursion.
   void SkipMaskedWords() { masked_words_ = false; }
+  // Counts every triggered phrase's outcome into *tallies (sized for the
+  // set) from now on; only the phrase cost report does. Evaluate never
+  // calls it, so production pays one never-taken branch per triggered
+  // phrase. Phrases triggered by the masked-word pass's readings are not
+  // counted (that pass has scanners of its own).
+  void CountPhrases(PhraseTallies* tallies) { phrase_tallies_ = tallies; }
 
  private:
   void OnLiteral(uint32_t id, size_t begin, size_t end);
@@ -141,7 +164,8 @@ class FieldScanner {
   absl::Status ScanUnlessRegexes();
   void ResolvePairs();
   void ResolvePhrases();
-  void ResolvePhrase(const TriggeredPhrase& phrase);
+  PhraseOutcome ResolvePhrase(const TriggeredPhrase& phrase);
+  void Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome);
   void AddShortPhraseWords();
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
@@ -158,6 +182,7 @@ class FieldScanner {
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
   bool masked_words_ = true;
+  PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report
   uint32_t field_index_ = 0;
   uint32_t field_bit_ = 0;
   std::string_view raw_;

@@ -211,6 +211,43 @@ rules:
   EXPECT_THAT(missing.err, HasSubstr("cannot read"));
 }
 
+// --cost also counts, per phrase, the texts its anchor word triggered it in,
+// how many of those were searched and how many matched, most triggered
+// first, as many as --cost-top says. The anchor is the cheaper slot (fewer
+// words, used by fewer phrases), here the first of costs.cat.
+TEST(ModctlValidateTest, CostListsTheMostTriggeredPhrasesWithTheirAnchorWords) {
+  TempDir dir("modctl_cli");
+  const std::string rules = dir.Write("phrases.yaml", R"(ruleset: costs
+version: "1"
+rules:
+  - id: costs.cat
+    category: threat
+    action: flag
+    phrases:
+      - slots: ["Katze|Kater|Kätzchen|Mieze|Stubentiger", "schläft|döst|ruht|schnurrt|träumt|liegt"]
+  - id: costs.dragon
+    category: threat
+    action: flag
+    phrases:
+      - slots: ["Drache", "schläft"]
+)");
+  const std::string posts =
+      dir.Write("posts.jsonl",
+                "{\"id\": 1, \"text\": \"Die Katze schläft\"}\n"
+                "{\"id\": 2, \"title\": \"Kater\", \"text\": \"Der Drache\"}\n");
+  const ProcessResult r =
+      Modctl({"validate", "--cache-dir", "", "--cost", posts, "--cost-top", "1", rules});
+  ExpectRanToCompletion(r);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("phrase cost of costs on 3 texts (33 bytes): 2 phrases, 3 triggers "
+                               "(1.0 per text), 1 searched, 1 matched\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr(absl::StrCat("         2         666.7         1        1  costs.cat #1  "
+                                     "Katze, Kater, Kätzchen, Mieze, ...  (",
+                                     rules, ":8)\n")));
+  EXPECT_THAT(r.out, Not(HasSubstr("costs.dragon")));
+}
+
 // One broken rule file and where modctl must point.
 struct BrokenFileCase {
   std::string name;

@@ -1,4 +1,5 @@
 // `modctl validate` and `modctl test`.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "engine/lexicon_report.h"
+#include "engine/phrase_cost.h"
 #include "engine/regex_cost.h"
 #include "server/modctl/args.h"
 #include "server/modctl/commands.h"
@@ -32,6 +34,14 @@ compiled alone and scanned over the posts as the engine scans them, and the
 --cost-top N costliest (default 20, 0 = all) are printed in microseconds per
 KiB of post text, beside all regexes together. Times, best of 5 runs: they
 move with the host's load, the ranking is what to read.
+It then counts, for each phrase (`phrases:`), how often it was triggered:
+how many texts (post fields) held a word of its anchor slot (the one
+required slot the engine listens to, chosen for its rarest words), how many
+of those had a word for every required slot and were searched, and how
+many matched. The --cost-top N most triggered are printed (#n is the
+phrase's place in the rule's `phrases:`, from 1). Counts, not times: they
+do not drift. A phrase that triggers often and rarely matches is made
+cheaper by a rarer word in a required slot, which becomes the anchor.
 Exit 0 if everything is valid, 1 if any problem was found, 2 on usage errors.
 )";
 
@@ -79,11 +89,11 @@ void PrintLexiconReport(const RuleCatalog& catalog) {
   }
 }
 
-// The texts of every field of every post in a `modctl scan` input file.
-absl::StatusOr<std::vector<std::string>> ReadPostTexts(const std::string& path) {
+// Every field of every post in a `modctl scan` input file.
+absl::StatusOr<std::vector<Field>> ReadPostFields(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::vector<std::string> texts;
+  std::vector<Field> fields;
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (line.empty()) continue;
@@ -93,33 +103,25 @@ absl::StatusOr<std::vector<std::string>> ReadPostTexts(const std::string& path) 
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", number, ": ", post.status().message()));
     }
-    for (Field& field : post->fields) texts.push_back(std::move(field.text));
+    for (Field& field : post->fields) fields.push_back(std::move(field));
   }
-  return texts;
+  return fields;
 }
 
-bool PrintRegexCosts(const RuleCatalog& catalog, const std::string& posts_path, int top,
+bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& fields, int top,
                      const std::string& cache_dir) {
-  absl::StatusOr<std::vector<std::string>> texts = ReadPostTexts(posts_path);
-  if (!texts.ok()) {
-    std::cerr << "modctl validate --cost: " << texts.status().message() << "\n";
-    return false;
-  }
-  auto set = catalog.ForCommunity("");
-  if (!set.ok()) {
-    std::cerr << "modctl validate --cost: " << set.status().message() << "\n";
-    return false;
-  }
+  std::vector<std::string> texts;
+  for (const Field& field : fields) texts.push_back(field.text);
   RegexCostOptions options;
   options.cache_dir = cache_dir;
-  absl::StatusOr<RegexCostReport> report = MeasureRegexCosts(**set, *texts, options);
+  absl::StatusOr<RegexCostReport> report = MeasureRegexCosts(set, texts, options);
   if (!report.ok()) {
     std::cerr << "modctl validate --cost: " << report.status().message() << "\n";
     return false;
   }
   std::cout << absl::StrFormat(
-      "regex cost of %s on %d texts (%d bytes): all %d regexes together %.2f us/KiB\n",
-      (*set)->id(), report->sample_posts, report->sample_bytes, report->regexes.size(),
+      "regex cost of %s on %d texts (%d bytes): all %d regexes together %.2f us/KiB\n", set.id(),
+      report->sample_posts, report->sample_bytes, report->regexes.size(),
       report->together_ns_per_kib / 1000);
   std::cout << "   us/KiB  alone/together  texts  rule  (where)\n";
   size_t shown = 0;
@@ -132,6 +134,56 @@ bool PrintRegexCosts(const RuleCatalog& catalog, const std::string& posts_path, 
                                  r.on_re2 ? " [RE2]" : "", r.location.file, r.location.line);
   }
   return true;
+}
+
+// The first few anchor words, as a moderator scans them.
+std::string AnchorWordsForPeople(const std::vector<std::string>& words) {
+  constexpr size_t kShown = 4;
+  if (words.size() <= kShown) return absl::StrJoin(words, ", ");
+  return absl::StrCat(absl::StrJoin(words.begin(), words.begin() + kShown, ", "), ", ...");
+}
+
+bool PrintPhraseCosts(const CompiledRuleSet& set, const std::vector<Field>& fields, int top) {
+  absl::StatusOr<PhraseCostReport> report = MeasurePhraseCosts(set, fields);
+  if (!report.ok()) {
+    std::cerr << "modctl validate --cost: " << report.status().message() << "\n";
+    return false;
+  }
+  const double texts = static_cast<double>(std::max<size_t>(report->sample_texts, 1));
+  std::cout << absl::StrFormat(
+      "phrase cost of %s on %d texts (%d bytes): %d phrases, %d triggers (%.1f per text), "
+      "%d searched, %d matched\n",
+      set.id(), report->sample_texts, report->sample_bytes, report->phrases.size(),
+      report->triggers, report->triggers / texts, report->searched, report->matched);
+  std::cout << "  triggers  per 1k texts  searched  matched  rule #phrase  anchor words  (where)\n";
+  size_t shown = 0;
+  for (const PhraseCost& p : report->phrases) {
+    if (top > 0 && shown++ == static_cast<size_t>(top)) break;
+    std::cout << absl::StrFormat("  %8d  %12.1f  %8d  %7d  %s #%d  %s  (%s:%d)\n", p.triggers,
+                                 1000 * p.triggers / texts, p.searched, p.matched, p.rule_id,
+                                 p.phrase + 1, AnchorWordsForPeople(p.anchor_words),
+                                 p.location.file, p.location.line);
+  }
+  return true;
+}
+
+// The regex and the phrase cost of the default community's set on the
+// posts of posts_path.
+bool PrintCosts(const RuleCatalog& catalog, const std::string& posts_path, int top,
+                const std::string& cache_dir) {
+  absl::StatusOr<std::vector<Field>> fields = ReadPostFields(posts_path);
+  if (!fields.ok()) {
+    std::cerr << "modctl validate --cost: " << fields.status().message() << "\n";
+    return false;
+  }
+  auto set = catalog.ForCommunity("");
+  if (!set.ok()) {
+    std::cerr << "modctl validate --cost: " << set.status().message() << "\n";
+    return false;
+  }
+  const bool regexes_ok = PrintRegexCosts(**set, *fields, top, cache_dir);
+  const bool phrases_ok = PrintPhraseCosts(**set, *fields, top);
+  return regexes_ok && phrases_ok;
 }
 
 }  // namespace
@@ -180,8 +232,7 @@ int RunValidate(const std::vector<std::string>& args) {
     PrintWarnings(*catalog);
     if (parsed->Has("lexicon")) PrintLexiconReport(*catalog);
     if (const std::optional<std::string> posts = parsed->Get("cost");
-        posts &&
-        !PrintRegexCosts(*catalog, *posts, cost_top->value_or(20), options.compile.cache_dir)) {
+        posts && !PrintCosts(*catalog, *posts, cost_top->value_or(20), options.compile.cache_dir)) {
       exit_code = kExitProblems;
     }
     std::cout << absl::StrFormat("%s: OK (%d rule set(s), %d communities, %d examples passed)\n",
