@@ -1,6 +1,7 @@
 #include "engine/field_scanner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -170,10 +171,19 @@ void FieldScanner::AddShortPhraseWords() {
     }
   }
   if (b_.occurrences.size() == scanned) return;
-  const auto by_end = [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; };
+  // The lookups came in begin order, so (end, begin) orders them as a
+  // stable sort by end would. The merge goes through a reused buffer:
+  // std::stable_sort and std::inplace_merge allocate one per call, and this
+  // runs for every field.
   const auto middle = b_.occurrences.begin() + static_cast<std::ptrdiff_t>(scanned);
-  std::stable_sort(middle, b_.occurrences.end(), by_end);
-  std::inplace_merge(b_.occurrences.begin(), middle, b_.occurrences.end(), by_end);
+  std::sort(middle, b_.occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
+    return a.end != b.end ? a.end < b.end : a.begin < b.begin;
+  });
+  b_.merged_occurrences.clear();
+  std::merge(b_.occurrences.begin(), middle, middle, b_.occurrences.end(),
+             std::back_inserter(b_.merged_occurrences),
+             [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; });
+  b_.occurrences.swap(b_.merged_occurrences);
 }
 
 void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {

@@ -114,8 +114,9 @@ struct EvalBuffers {
   std::vector<uint32_t> regex_ids;
   std::vector<PartHit> part_hits;  // compound parts
   std::vector<Occurrence> occurrences;
-  OccurrenceIndex occurrence_index;     // of occurrences, once a phrase needs it
-  std::vector<WordMatch> word_matches;  // of the phrase being resolved
+  std::vector<Occurrence> merged_occurrences;  // AddShortPhraseWords' merge buffer
+  OccurrenceIndex occurrence_index;            // of occurrences, once a phrase needs it
+  std::vector<WordMatch> word_matches;         // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
   std::vector<UnlessHit> unless_hits;
