@@ -866,10 +866,36 @@ TEST_F(ModerationdTest, SigtermDuringTheFirstCompileExitsAtOnce) {
   options.flags = {"--cache_dir=" + cache.path()};  // all shipped sets, uncached: a long compile
   options.return_when_listening = true;
   ASSERT_NO_FATAL_FAILURE(StartServer(options, /*connect=*/false));
+  // "listening" comes before the startup thread begins to compile; a SIGTERM
+  // in between skips the load instead (CI saw that once), so the signal waits
+  // for the compile to have begun.
+  ASSERT_TRUE(
+      Eventually([&] { return absl::StrContains(server_->Stderr(), R"("event":"rules_loading")"); },
+                 seconds(10)))
+      << server_->Stderr();
   const ExitInfo exit = server_->Stop(seconds(10));
   EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
   EXPECT_LT(exit.seconds, 5) << exit.Describe();
   EXPECT_THAT(server_->Stderr(), HasSubstr(R"("event":"stopped","first_load":"abandoned")"));
+}
+
+TEST_F(ModerationdTest, SigtermBeforeTheFirstCompileBeginsSkipsItAndExits) {
+  TempDir cache("moderationd_cold_cache");
+  ServerOptions options;
+  options.flags = {"--cache_dir=" + cache.path()};
+  options.return_when_listening = true;
+  ASSERT_NO_FATAL_FAILURE(StartServer(options, /*connect=*/false));
+  const ExitInfo exit = server_->Stop(seconds(10));
+  EXPECT_TRUE(exit.exited && exit.code == 0) << exit.Describe();
+  EXPECT_LT(exit.seconds, 5) << exit.Describe();
+  // Which of the two ways it ends depends on whether the startup thread had
+  // begun; both leave nothing behind and say so.
+  const std::string log = server_->Stderr();
+  const bool skipped =
+      absl::StrContains(log, R"("event":"rules_reload_skipped","reason":"startup")") &&
+      absl::StrContains(log, R"("event":"stopped"})");
+  const bool abandoned = absl::StrContains(log, R"("event":"stopped","first_load":"abandoned")");
+  EXPECT_TRUE(skipped != abandoned) << log;
 }
 
 // A reload asked for during the first compile waits for it. SIGTERM used to
@@ -912,6 +938,10 @@ TEST_F(ModerationdTest, SigtermExitsAtOnceWhenAReloadWaitsForTheFirstCompile) {
     options.flags = {"--cache_dir=" + cache.path()};  // all shipped sets, uncached: a long compile
     options.return_when_listening = true;
     ASSERT_NO_FATAL_FAILURE(StartServer(options));
+    // The first compile must have begun, or SIGTERM skips it (see above).
+    EXPECT_TRUE(Eventually(
+        [&] { return absl::StrContains(server_->Stderr(), R"("event":"rules_loading")"); },
+        seconds(10)));
     const std::string asked = c.ask();
     EXPECT_TRUE(Eventually([&] { return absl::StrContains(server_->Stderr(), asked); }, seconds(5)))
         << "no " << asked;
