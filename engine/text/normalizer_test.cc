@@ -217,6 +217,12 @@ TEST(SkeletonViewTest, MapsLeetspeakOnlyWhenALetterFollowsInTheToken) {
       {"trailing_vowel_digit_then_symbol", "V0ll1di0+", "voidiot"},
       {"trailing_bang_inside_the_run", "Vol1id!0+!", "voidiot"},
       {"trailing_dollar_is_s", "Hur3n$", "hurens"},
+      // The run may be split by the separators that split the letters
+      // before it; a full stop after the run still ends the sentence.
+      {"trailing_run_split_by_underscores", "V_o_l_1_i_d_i_0_+", "voidiot"},
+      {"trailing_run_split_by_dots", "I.d.i.0.+", "idiot"},
+      {"trailing_run_split_by_dashes_then_a_full_stop", "Spa-$-+. ok", "spast ok"},
+      {"trailing_run_split_then_a_number_stays_a_number", "Idiot_1_2", "idiot"},
       {"trailing_symbol_under_a_combining_mark",
        "Spa$\u0308"
        "7",

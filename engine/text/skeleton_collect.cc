@@ -45,6 +45,15 @@ bool IsTrailingLeet(char32_t cp) {
 // '!', '|' and '¡' stand for i inside a word, but end sentences after it.
 bool IsIMark(char32_t cp) { return cp == U'!' || cp == U'|' || cp == U'\u00A1'; }
 
+// The separators that may sit inside a token between its letters and its
+// trailing digits ("K-n-a-l-l-t-ü-t-3", "V_o_l_l_i_d_i_0_+").
+bool IsInTokenSeparator(char c) { return c == '-' || c == '.' || c == '_' || c == '*'; }
+
+size_t SkipInTokenSeparators(std::string_view text, size_t pos, size_t end) {
+  while (pos < end && IsInTokenSeparator(text[pos])) ++pos;
+  return pos;
+}
+
 bool IsAsciiPunct(char c) {
   return c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z');
 }
@@ -147,19 +156,15 @@ void TokenCollector::EmitTentative() {
 // The digits may follow in-word separators ("K-n-a-l-l-t-ü-t-3").
 void TokenCollector::ResolveTrailing(size_t end) {
   if (held_begin_ == kNone || letters_ == 0) return;
-  size_t digit = held_begin_;
-  while (digit < end &&
-         (in_[digit] == '-' || in_[digit] == '.' || in_[digit] == '_' || in_[digit] == '*')) {
-    ++digit;
-  }
+  const size_t digit = SkipInTokenSeparators(in_, held_begin_, end);
   if (digit >= end) return;
   const char d = in_[digit];
-  // Alone: not followed by another digit or trailing-leet symbol ("Idi0+"
-  // goes the general way below).
+  // Alone: not followed, across in-token separators, by another digit or
+  // trailing-leet symbol ("Idi0+" and "I_d_i_0_+" go the general way below).
   int unused_len;
-  const bool lone_digit =
-      digit + 1 == end || (!(in_[digit + 1] >= '0' && in_[digit + 1] <= '9') &&
-                           !IsTrailingLeet(CodePointAt(in_, digit + 1, &unused_len)));
+  const size_t after = SkipInTokenSeparators(in_, digit + 1, end);
+  const bool lone_digit = after == end || (!(in_[after] >= '0' && in_[after] <= '9') &&
+                                           !IsTrailingLeet(CodePointAt(in_, after, &unused_len)));
   if ((d == '0' || d == '3' || d == '4') && lone_digit) {
     ResolveHeld(digit + 1);
     return;
@@ -177,6 +182,17 @@ void TokenCollector::ResolveTrailing(size_t end) {
     if (ClassifyForSkeleton(cp).cls == SkeletonClass::kMark) {
       run_end += len;
       continue;
+    }
+    // Separators between the run's code points, as between the letters
+    // before it ("0_+"), but not ending it ("Idio7." keeps its full stop).
+    if (IsInTokenSeparator(in_[run_end]) && !starts.empty()) {
+      const size_t next = SkipInTokenSeparators(in_, run_end, end);
+      int next_len;
+      if (next < end && IsTrailingLeet(CodePointAt(in_, next, &next_len))) {
+        run_end = next;
+        continue;
+      }
+      break;
     }
     if (!IsTrailingLeet(cp) && !IsIMark(cp)) break;
     starts.push_back(run_end);
