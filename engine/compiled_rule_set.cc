@@ -279,7 +279,7 @@ void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t compon
     if (lexicon != nullptr) {
       ref.term = static_cast<uint32_t>(impl_->lexicon_terms.size());
       text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
-      info.productive = lexicon->Productive(info.mild);
+      info.productive = lexicon->Productive(info.mild) || lexicon->CommonHead(info.mild);
       impl_->lexicon_terms.push_back(std::move(info));
       impl_->lexicon_term_origins.emplace_back(index, term);
     }

@@ -28,7 +28,7 @@ struct LexiconTermReport {
   rules::SourceLocation location;
   size_t dictionary_hits = 0;  // dictionary words the term hits without the lexicon
   size_t protected_hits = 0;   // of which the lexicon protects
-  bool productive = false;     // the term is a productive suffix (lexicon.h)
+  bool productive = false;     // a productive suffix or a common head (lexicon.h)
   std::vector<std::string> protected_examples;  // a few, in mild spelling
   std::vector<std::string> still_hit_examples;
 };

@@ -265,6 +265,15 @@ bool Lexicon::Productive(std::string_view term) const {
   return words >= kProductiveMinimum && not_splits * 10 >= words;
 }
 
+bool Lexicon::CommonHead(std::string_view term) const {
+  if (language_ != "de" || !Contains(term)) return false;
+  size_t compounds = 0;
+  ForEachWordEndingWith(term, [&](const std::string& word) {
+    if (word.size() > term.size() && PlausibleCompoundOf(word, term)) ++compounds;
+  });
+  return compounds >= kCommonHeadMinimum;
+}
+
 bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
   if (!Contains(word)) return false;
   switch (term.mode) {

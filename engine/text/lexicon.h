@@ -15,7 +15,8 @@
 //   W = modifier + T (+ ending) where the modifier (without a linking -s-,
 //   -n-, -en-, -er-, -es-, -e-) is itself a dictionary word of at least 4
 //   letters, no dictionary word longer than T ends W (Vormarsch: "marsch"),
-//   and T is not a productive suffix (see Productive). Prefix terms need W to
+//   and T is neither a productive suffix nor a common head (see Productive
+//   and CommonHead). Prefix terms need W to
 //   start with T; substring terms need T anywhere in W (in German also T's
 //   umlauted stem: dumm* in dümmste).
 //
@@ -73,7 +74,8 @@ enum class TermMode { kWord, kPrefix, kSuffix, kCompound, kSubstring };
 struct LexiconTerm {
   std::string mild;  // MildKey of the term as written
   TermMode mode = TermMode::kCompound;
-  bool productive = false;  // see Lexicon::Productive
+  // Only W = term (+ ending) stays a hit: Lexicon::Productive or CommonHead.
+  bool productive = false;
 };
 
 class Lexicon {
@@ -109,7 +111,20 @@ class Lexicon {
   // a tail is grammar, not the word, so only W = term (+ ending) stays a hit.
   bool Productive(std::string_view term_mild) const;
 
+  // A term is a common head when it is itself a dictionary word and at least
+  // kCommonHeadMinimum dictionary words are modifier + term compounds of it
+  // (Knochen: Backenknochen, Kieferknochen, Markknochen, Rinderknochen, ...).
+  // That is an ordinary noun, as lists machine-translated from English hold
+  // (Knochen for "bone", Stich, Abstand, Huhn): its dictionary compounds are
+  // words of their own, so, as for a productive suffix, only W = term
+  // (+ ending) stays a hit. Insults head few dictionary compounds (Idiot: 3,
+  // Schwein: 2, Schlampe: none); a list that names an insulting compound of
+  // a common head (Schweinehund for Hund) lists it as a term of its own.
+  // German only: English dictionary compounds are protected anyway.
+  bool CommonHead(std::string_view term_mild) const;
+
   static constexpr size_t kProductiveMinimum = 20;
+  static constexpr size_t kCommonHeadMinimum = 5;
 
  private:
   Lexicon(std::string arena, std::vector<WordSpan> spans, std::string language);

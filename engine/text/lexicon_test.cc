@@ -129,6 +129,38 @@ TEST(LexiconTest, AProductiveSuffixProtectsEveryLongerDictionaryWord) {
   EXPECT_FALSE(lexicon->Productive("afrika"));
 }
 
+TEST(LexiconTest, ACommonHeadProtectsItsDictionaryCompoundsButNotItself) {
+  // Knochen heads five dictionary compounds: an ordinary noun. Idiot heads
+  // one (Vollidiot), which stays a hit; Schlampe is no dictionary word's
+  // head at all.
+  const auto lexicon = Lexicon::FromWords(
+      {"Knochen",       "Backenknochen", "Kieferknochen", "Markknochen", "Rinderknochen",
+       "Wirbelknochen", "Backen",        "Kiefer",        "Mark",        "Rinder",
+       "Wirbel",        "Idiot",         "Vollidiot",     "Voll",        "Stich",
+       "Wespenstich",   "Mückenstich",   "Dolchstich",    "Wurmstich",   "Wespen",
+       "Mücken",        "Dolch",         "Wurm",          "Schlampe"},
+      "de");
+  EXPECT_TRUE(lexicon->CommonHead(MildKey("Knochen")));
+  EXPECT_FALSE(lexicon->CommonHead(MildKey("Stich"))) << "four compounds: below the minimum";
+  EXPECT_FALSE(lexicon->CommonHead(MildKey("Idiot")));
+  EXPECT_FALSE(lexicon->CommonHead(MildKey("Schlampe")));
+  EXPECT_FALSE(lexicon->CommonHead(MildKey("Kochen"))) << "not a dictionary word";
+
+  const LexiconTerm knochen{MildKey("Knochen"), TermMode::kCompound, true};
+  EXPECT_TRUE(lexicon->Protects(MildKey("Backenknochen"), knochen));
+  EXPECT_FALSE(lexicon->Protects(MildKey("Knochen"), knochen));
+  EXPECT_FALSE(lexicon->Protects(MildKey("Knallknochen"), knochen)) << "not in the dictionary";
+  const LexiconTerm idiot{MildKey("Idiot"), TermMode::kCompound, false};
+  EXPECT_FALSE(lexicon->Protects(MildKey("Vollidiot"), idiot));
+}
+
+TEST(LexiconTest, EnglishHasNoCommonHeads) {
+  const auto lexicon = Lexicon::FromWords({"bone", "backbone", "jawbone", "wishbone", "cheekbone",
+                                           "fishbone", "back", "wish", "cheek", "fish", "jaw"},
+                                          "en");
+  EXPECT_FALSE(lexicon->CommonHead("bone"));
+}
+
 TEST(LexiconTest, LoadReportsAMissingFile) {
   const auto lexicon = Lexicon::Load("/nonexistent/dict", "de");
   EXPECT_EQ(lexicon.status().code(), absl::StatusCode::kNotFound);

@@ -77,7 +77,8 @@ void PrintLexiconReport(const RuleCatalog& catalog) {
       std::cout << absl::StrFormat(
           "%s: lexicon %s: term '%s' (rule %s) hits %d dictionary word(s), %d protected%s", where,
           t.lexicon, t.term, t.rule_id, t.dictionary_hits, t.protected_hits,
-          t.productive ? " (a productive suffix)" : "");
+          t.productive ? " (a productive suffix or a common head: only the term itself counts)"
+                       : "");
       if (!t.protected_examples.empty()) {
         std::cout << "; protected e.g. " << absl::StrJoin(t.protected_examples, ", ");
       }
