@@ -34,9 +34,10 @@
 #   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
 #                                 through modctl scan, held to the floors below
 #   9b. dictionary false positives  tests/dictionary/run.sh: LDNOOBW's German and
-#                                 English lists against all of wngerman and
-#                                 wamerican, compound/word mode, with and without
-#                                 the lexicon; held to issue 9's targets
+#                                 English lists and two machine-translated German
+#                                 lists against all of wngerman and wamerican,
+#                                 compound/word mode, with and without the
+#                                 lexicon; held to issue 9's targets
 #  10. deploy/: kubernetes manifests (kubectl kustomize + offline schema,
 #      field and wiring checks, the server on the rendered flags), systemd
 #      unit (systemd-analyze verify/security), Debian package (cpack + dpkg-deb),
