@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "engine/anchor_weight.h"
 #include "engine/compiled_rule_set_internal.h"
+#include "engine/match/regex_alternatives.h"
 #include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
 #include "engine/util/sha256.h"
@@ -419,13 +420,18 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
   }
   if (unless.regex) {
-    const auto [id, inserted] =
-        unless_regex_ids_.try_emplace(*unless.regex, unless_patterns_.size());
-    if (inserted) {
-      unless_patterns_.push_back(*unless.regex);
-      impl_->unless_regex_rules.emplace_back();
+    // Each top-level alternative is a veto regex of its own, shared with
+    // every rule that uses it (regex_alternatives.h): a rule adding a veto
+    // beside {@quoted_report} does not search the field for it again.
+    for (std::string& part : match::SplitTopLevelAlternatives(*unless.regex)) {
+      const auto [id, inserted] = unless_regex_ids_.try_emplace(part, unless_patterns_.size());
+      if (inserted) {
+        unless_patterns_.push_back(std::move(part));
+        impl_->unless_regex_rules.emplace_back();
+      }
+      std::vector<uint32_t>& rules_of_id = impl_->unless_regex_rules[id->second];
+      if (rules_of_id.empty() || rules_of_id.back() != index) rules_of_id.push_back(index);
     }
-    impl_->unless_regex_rules[id->second].push_back(index);
   }
   compiled->has_unless =
       !unless.terms.empty() || !unless.negation.empty() || unless.regex.has_value();
