@@ -25,11 +25,29 @@ namespace {
 // scheme is taken as a link. Lower case.
 // The usual generic and European country TLDs, plus the cheap ones that
 // spam and stream links favour (.live, .shop, .online, .click, ...).
-constexpr std::array<std::string_view, 45> kCommonTlds = {
+constexpr std::array<std::string_view, 57> kCommonTlds = {
     "com", "net", "org",  "de",    "at",     "ch",   "eu",   "info",   "io",   "co",   "uk",  "ru",
     "biz", "xyz", "top",  "me",    "tv",     "live", "shop", "online", "site", "club", "app", "gg",
     "ly",  "gy",  "link", "click", "store",  "fr",   "it",   "nl",     "pl",   "es",   "cc",  "ai",
-    "vip", "bet", "win",  "pro",   "stream", "tk",   "fun",  "cam",    "xxx"};
+    "vip", "bet", "win",  "pro",   "stream", "tk",   "fun",  "cam",    "xxx",  "ca",   "au",  "se",
+    "dk",  "fi",  "cz",   "tr",    "cn",     "su",   "ws",   "icu",    "buzz"};
+// TLDs that are also words ("to", "today", "news"), and the names reserved
+// for examples (RFC 2606: .example, .test, .invalid), which never occur by
+// chance and are what people write when they make up an address. They count
+// only in a host name typed without spaces ("fussball-live.to"), never in
+// the defanged " . " form, where "gut . Today we ..." is a sentence. Left
+// out altogether: two-letter TLDs that are words after a missing space
+// ("da.In", "so.No", "ok.Is").
+constexpr std::array<std::string_view, 19> kWordLikeTlds = {
+    "to",   "us",   "be",   "one",  "best",  "today",   "news", "page",    "world", "space",
+    "zone", "gift", "sale", "cash", "money", "example", "test", "invalid", "deals"};
+
+constexpr size_t kLongestTld = [] {
+  size_t longest = 0;
+  for (std::string_view tld : kCommonTlds) longest = std::max(longest, tld.size());
+  for (std::string_view tld : kWordLikeTlds) longest = std::max(longest, tld.size());
+  return longest;
+}();
 
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -60,9 +78,12 @@ bool StartsWithIgnoreCase(std::string_view text, size_t pos, std::string_view pr
   return true;
 }
 
-bool IsCommonTld(std::string_view label) {
-  if (label.size() < 2 || label.size() > 4) return false;
-  char lower[4];
+// `word_like`: kWordLikeTlds count too (a host name typed without spaces).
+bool IsCommonTld(std::string_view label, bool word_like) {
+  // The bound was 4 letters for a while, so .online and .stream never
+  // counted.
+  if (label.size() < 2 || label.size() > kLongestTld) return false;
+  char lower[kLongestTld];
   for (size_t i = 0; i < label.size(); ++i) {
     const auto c = static_cast<unsigned char>(label[i]);
     if (!IsAsciiAlnum(c) || (c >= '0' && c <= '9')) return false;
@@ -70,6 +91,10 @@ bool IsCommonTld(std::string_view label) {
   }
   const std::string_view l(lower, label.size());
   for (std::string_view tld : kCommonTlds) {
+    if (tld == l) return true;
+  }
+  if (!word_like) return false;
+  for (std::string_view tld : kWordLikeTlds) {
     if (tld == l) return true;
   }
   return false;
@@ -95,7 +120,8 @@ size_t ParseHost(std::string_view text, size_t pos, bool* is_domain) {
     }
   }
   const bool mail = end < text.size() && text[end] == '@';
-  *is_domain = labels >= 2 && !mail && IsCommonTld(text.substr(last_label, end - last_label));
+  *is_domain = labels >= 2 && !mail &&
+               IsCommonTld(text.substr(last_label, end - last_label), /*word_like=*/true);
   return end - pos;
 }
 
@@ -197,7 +223,7 @@ bool TldStartsAt(std::string_view text, size_t begin) {
   while (begin < text.size() && text[begin] == ' ') ++begin;
   size_t end = begin;
   while (end < text.size() && IsAsciiAlnum(static_cast<unsigned char>(text[end]))) ++end;
-  return end > begin && IsCommonTld(text.substr(begin, end - begin));
+  return end > begin && IsCommonTld(text.substr(begin, end - begin), /*word_like=*/false);
 }
 
 bool DisguisedDotAt(std::string_view text, size_t at, std::string_view form) {
