@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/match/regex_matcher.h"
+#include "engine/match/regex_syntax.h"
 
 namespace moderation::match {
 namespace {
@@ -30,35 +31,6 @@ size_t BoundedRepeatEnd(std::string_view p, size_t i, size_t* comma) {
   return std::stoul(n) > std::stoul(m) ? j + 1 : 0;
 }
 
-// The end of the character class starting at p[i] == '['.
-size_t ClassEnd(std::string_view p, size_t i) {
-  size_t j = i + 1;
-  if (j < p.size() && p[j] == '^') ++j;
-  if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a literal
-  while (j < p.size() && p[j] != ']') {
-    if (p[j] == '\\') {
-      j += 2;
-    } else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
-      const size_t close = p.find(":]", j + 2);
-      j = close == std::string_view::npos ? j + 1 : close + 2;
-    } else {
-      ++j;
-    }
-  }
-  return j < p.size() ? j + 1 : p.size();
-}
-
-// The end of the escape starting at p[i] == '\\', braces of \p{..}, \x{..} included.
-size_t EscapeEnd(std::string_view p, size_t i) {
-  if (i + 1 >= p.size()) return p.size();
-  const char kind = p[i + 1];
-  if ((kind == 'p' || kind == 'P' || kind == 'x') && i + 2 < p.size() && p[i + 2] == '{') {
-    const size_t close = p.find('}', i + 3);
-    return close == std::string_view::npos ? p.size() : close + 1;
-  }
-  return i + 2;
-}
-
 // One atom of a pattern: [begin, end) including its quantifier; literal if
 // it holds a character that must appear in the text as written.
 struct Atom {
@@ -77,11 +49,11 @@ size_t GroupEnd(std::string_view p, size_t i) {
   size_t j = i;
   while (j < p.size()) {
     if (p[j] == '\\') {
-      j = EscapeEnd(p, j);
+      j = RegexEscapeEnd(p, j);
       continue;
     }
     if (p[j] == '[') {
-      j = ClassEnd(p, j);
+      j = RegexClassEnd(p, j);
       continue;
     }
     if (p[j] == '(') ++depth;
@@ -117,10 +89,10 @@ Atom NextAtom(std::string_view p, size_t i) {
   Atom atom{i, i + 1, true};
   const char c = p[i];
   if (c == '\\') {
-    atom.end = EscapeEnd(p, i);
+    atom.end = RegexEscapeEnd(p, i);
     atom.literal = i + 1 < p.size() && !IsClassEscape(p[i + 1]);
   } else if (c == '[') {
-    atom.end = ClassEnd(p, i);
+    atom.end = RegexClassEnd(p, i);
     atom.literal = false;
   } else if (c == '.' || c == '^' || c == '$') {
     atom.literal = false;
@@ -249,7 +221,9 @@ std::string WidenBoundedRepeats(std::string_view pattern) {
         continue;
       }
     }
-    const size_t next = c == '\\' ? EscapeEnd(pattern, i) : c == '[' ? ClassEnd(pattern, i) : i + 1;
+    const size_t next = c == '\\'  ? RegexEscapeEnd(pattern, i)
+                        : c == '[' ? RegexClassEnd(pattern, i)
+                                   : i + 1;
     out.append(pattern.substr(i, next - i));
     i = next;
   }

@@ -1,30 +1,9 @@
 #include "engine/match/regex_alternatives.h"
 
+#include "engine/match/regex_syntax.h"
+
 namespace moderation::match {
 namespace {
-
-// The index just past the character class that starts at `open` ('['), or
-// npos when it does not close.
-size_t SkipClass(std::string_view regex, size_t open) {
-  size_t i = open + 1;
-  if (i < regex.size() && regex[i] == '^') ++i;
-  if (i < regex.size() && regex[i] == ']') ++i;  // a leading ']' is a literal
-  while (i < regex.size()) {
-    const char c = regex[i];
-    if (c == '\\') {
-      i += 2;
-    } else if (c == '[' && i + 1 < regex.size() && regex[i + 1] == ':') {
-      const size_t close = regex.find(":]", i + 2);
-      if (close == std::string_view::npos) return std::string_view::npos;
-      i = close + 2;
-    } else if (c == ']') {
-      return i + 1;
-    } else {
-      ++i;
-    }
-  }
-  return std::string_view::npos;
-}
 
 // A group that opens with "(?" but is neither "(?:" nor a named group sets
 // flags ("(?i)", "(?s:…)" counts as a group, "(?i)" does not close one).
@@ -45,10 +24,9 @@ std::vector<std::string> SplitTopLevelAlternatives(std::string_view regex) {
     const char c = regex[i];
     if (c == '\\') {
       if (i + 1 < regex.size() && regex[i + 1] == 'Q') return whole;
-      i += 2;
+      i = RegexEscapeEnd(regex, i);
     } else if (c == '[') {
-      i = SkipClass(regex, i);
-      if (i == std::string_view::npos) return whole;
+      i = RegexClassEnd(regex, i);
     } else if (c == '(') {
       if (depth == 0 && IsFlagGroup(regex, i)) return whole;
       ++depth;

@@ -34,6 +34,7 @@ TEST(SplitTopLevelAlternativesTest, SplitsOnlyAtTheTopLevel) {
       {"empty_alternative", "a|", {"a|"}},
       {"unbalanced", "(a|b", {"(a|b"}},
       {"utf8", "„|“x", {"„", "“x"}},
+      {"braced_escape", R"(\p{L}+|\x{7C})", {R"(\p{L}+)", R"(\x{7C})"}},
   };
   for (const SplitCase& c : kCases) {
     EXPECT_EQ(SplitTopLevelAlternatives(c.regex), c.parts) << c.name;

@@ -1,7 +1,6 @@
 #include "engine/text/skeleton_collect.h"
 
-#include <vector>
-
+#include "absl/container/inlined_vector.h"
 #include "engine/text/utf8.h"
 
 namespace moderation::text::internal {
@@ -173,7 +172,9 @@ void TokenCollector::ResolveTrailing(size_t end) {
   // followed by sentence punctuation ("Spa$+.", "Idio7!"), but not by
   // another digit ("Idiot12" is a number). Trailing '!' are punctuation.
   size_t run_end = digit;
-  std::vector<size_t> starts;  // of the run's code points
+  // Of the run's code points; inline for the longest run that can count,
+  // so the request path allocates only for longer runs, which never do.
+  absl::InlinedVector<size_t, kMaxTrailingLeet + 1> starts;
   while (run_end < end) {
     int len;
     const char32_t cp = CodePointAt(in_, run_end, &len);

@@ -162,7 +162,7 @@ def measure(modctl, name, mode, lexicon, workdir, words_path, n_words):
     return {"list": name, "lang": lang, "mode": mode, "lexicon": lexicon, "terms": len(terms),
             "dropped_terms": dropped, "words": n_words, "flagged": len(flagged),
             "share": len(flagged) / n_words, "other_words": len(others),
-            "examples": others[:12], "other_list": others}
+            "other_list": others}
 
 
 def write_words(lang, workdir):
@@ -227,7 +227,7 @@ def main():
                                                    checks[check] * 100)
         print("%-32s %6d %8d %9d %7.3f%% %7d  %s%s" % (
             name, r["terms"], r["words"], r["flagged"], r["share"] * 100, r["other_words"],
-            ", ".join(r["examples"][:8]), verdict))
+            ", ".join(r["other_list"][:8]), verdict))
         if r["dropped_terms"]:
             print("%32s dropped as unsafe: %s" % ("", ", ".join(r["dropped_terms"])))
     for name in checks:
