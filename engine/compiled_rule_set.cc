@@ -107,6 +107,8 @@ class Compiler {
   void AddPhrases(const rules::Rule& rule, CompiledRule* compiled);
   void AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
                  CompiledRule* compiled);
+  void AddContextRegex(const std::string& regex, ContextRegexUse use,
+                       const rules::SourceLocation& location);
   void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
                   bool split_words = false);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
@@ -118,8 +120,15 @@ class Compiler {
   absl::Status BuildDatabases();
   std::vector<std::string> LiteralsToScan();
   absl::Status BuildSplitLiterals();
-  absl::Status BuildRegexes(std::vector<std::string> patterns, const std::vector<uint32_t>& rule_of,
-                            bool unless, std::unique_ptr<const match::RegexDatabase>* out);
+  // Where a regex of a database came from, for the compile report.
+  struct RegexOrigin {
+    uint32_t rule;
+    rules::SourceLocation location;
+  };
+  std::vector<RegexOrigin> RuleRegexOrigins(const std::vector<uint32_t>& rule_of) const;
+  absl::Status BuildRegexes(std::vector<std::string> patterns,
+                            const std::vector<RegexOrigin>& origin_of,
+                            std::unique_ptr<const match::RegexDatabase>* out);
   void SetIdentity();
 
   const CompileOptions& options_;
@@ -132,6 +141,7 @@ class Compiler {
   std::vector<std::string> folded_patterns_, raw_patterns_, unless_patterns_;
   // Unless regex text -> its unless regex id, so equal vetoes share one id.
   absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
+  std::vector<RegexOrigin> unless_locations_;  // per unless regex id: its first use
   std::vector<const text::Lexicon*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
@@ -419,27 +429,55 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
   for (const rules::Term& term : unless.negation) {
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
   }
-  if (unless.regex) {
-    // Each top-level alternative is a veto regex of its own, shared with
-    // every rule that uses it (regex_alternatives.h): a rule adding a veto
-    // beside {@quoted_report} does not search the field for it again.
-    for (std::string& part : match::SplitTopLevelAlternatives(*unless.regex)) {
-      const auto [id, inserted] = unless_regex_ids_.try_emplace(part, unless_patterns_.size());
-      if (inserted) {
-        unless_patterns_.push_back(std::move(part));
-        impl_->unless_regex_rules.emplace_back();
-      }
-      std::vector<uint32_t>& rules_of_id = impl_->unless_regex_rules[id->second];
-      if (rules_of_id.empty() || rules_of_id.back() != index) rules_of_id.push_back(index);
-    }
-  }
+  if (unless.regex) AddContextRegex(*unless.regex, {index, false}, unless.regex_location);
   compiled->has_unless =
       !unless.terms.empty() || !unless.negation.empty() || unless.regex.has_value();
   compiled->has_unless_regex = unless.regex.has_value();
+  for (size_t k = 0; k < rule.near.size(); ++k) {
+    const rules::NearContext& context = rule.near[k];
+    const auto part = static_cast<uint16_t>(k);
+    for (const rules::Term& term : context.terms) {
+      AddLiteral(term, "near word",
+                 {LiteralKind::kNear, index, component, match::Attachment::kCompound, part});
+    }
+    if (context.regex) {
+      AddContextRegex(*context.regex, {index, true, part}, context.regex_location);
+      compiled->has_near_regex = true;
+    }
+  }
+  compiled->has_near = !rule.near.empty();
+  impl_->any_near |= compiled->has_near;
+}
+
+// Each top-level alternative is a regex of its own in the unless database,
+// shared with every rule that uses it (regex_alternatives.h): a rule adding a
+// veto beside {@quoted_report} does not search the field for it again.
+void Compiler::AddContextRegex(const std::string& regex, ContextRegexUse use,
+                               const rules::SourceLocation& location) {
+  for (std::string& part : match::SplitTopLevelAlternatives(regex)) {
+    const auto [id, inserted] = unless_regex_ids_.try_emplace(part, unless_patterns_.size());
+    if (inserted) {
+      unless_patterns_.push_back(std::move(part));
+      unless_locations_.push_back({use.rule, location});
+      impl_->unless_regex_rules.emplace_back();
+    }
+    std::vector<ContextRegexUse>& uses = impl_->unless_regex_rules[id->second];
+    if (uses.empty() || !(uses.back() == use)) uses.push_back(use);
+  }
+}
+
+std::vector<Compiler::RegexOrigin> Compiler::RuleRegexOrigins(
+    const std::vector<uint32_t>& rule_of) const {
+  std::vector<RegexOrigin> origins;
+  origins.reserve(rule_of.size());
+  for (const uint32_t rule : rule_of) {
+    origins.push_back({rule, impl_->rules[rule].rule.regex_location});
+  }
+  return origins;
 }
 
 absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
-                                    const std::vector<uint32_t>& rule_of, bool unless,
+                                    const std::vector<RegexOrigin>& origin_of,
                                     std::unique_ptr<const match::RegexDatabase>* out) {
   if (patterns.empty()) return absl::OkStatus();
   match::RegexDatabase::Options regex_options;
@@ -447,9 +485,10 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
   auto db = match::RegexDatabase::Compile(patterns, regex_options, cache_);
   if (!db.ok()) return db.status();
   for (const match::RegexFallback& fallback : (*db)->fallbacks()) {
-    const rules::Rule& rule = impl_->rules[rule_of[fallback.id]].rule;
+    const RegexOrigin& origin = origin_of[fallback.id];
+    const rules::Rule& rule = impl_->rules[origin.rule].rule;
     impl_->report.warnings.push_back(
-        {unless ? rule.unless.regex_location : rule.regex_location,
+        {origin.location,
          absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (", fallback.reason,
                       "); RE2 runs it instead")});
   }
@@ -516,22 +555,17 @@ absl::Status Compiler::BuildDatabases() {
   impl_->literals = std::move(*literal_db);
   impl_->literal_refs = std::move(literals_.refs());
   if (absl::Status s = BuildSplitLiterals(); !s.ok()) return s;
-  if (absl::Status s =
-          BuildRegexes(folded_patterns_, impl_->folded_regex_rule, false, &impl_->folded_regexes);
+  if (absl::Status s = BuildRegexes(folded_patterns_, RuleRegexOrigins(impl_->folded_regex_rule),
+                                    &impl_->folded_regexes);
       !s.ok()) {
     return s;
   }
-  std::vector<uint32_t> unless_first_rule;
-  for (const std::vector<uint32_t>& rules : impl_->unless_regex_rules) {
-    unless_first_rule.push_back(rules.front());
-  }
-  if (absl::Status s =
-          BuildRegexes(unless_patterns_, unless_first_rule, true, &impl_->unless_regexes);
+  if (absl::Status s = BuildRegexes(unless_patterns_, unless_locations_, &impl_->unless_regexes);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          BuildRegexes(raw_patterns_, impl_->raw_regex_rule, false, &impl_->raw_regexes);
+  if (absl::Status s = BuildRegexes(raw_patterns_, RuleRegexOrigins(impl_->raw_regex_rule),
+                                    &impl_->raw_regexes);
       !s.ok()) {
     return s;
   }

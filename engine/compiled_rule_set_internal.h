@@ -39,6 +39,15 @@ enum class LiteralKind : uint8_t {
   kNotPrecededBy,   // (in CompiledPhrase::words only) a word that may not precede it
   kUnless,          // an `unless:` word of `rule`
   kUnlessNegation,  // an `unless: negation:` word of `rule` (vetoes only close by)
+  kNear,            // a word of `near:` context `part` of `rule` (a context its hits need)
+};
+
+// A rule that uses an unless-database regex: as a veto, or as its `near:`.
+struct ContextRegexUse {
+  uint32_t rule;
+  bool near;
+  uint16_t context = 0;  // the near context's index within the rule
+  bool operator==(const ContextRegexUse&) const = default;
 };
 
 struct LiteralRef {
@@ -47,7 +56,7 @@ struct LiteralRef {
   uint32_t rule = kAllow;  // rule index, or kAllow
   uint32_t component = 0;  // for allow entries: whose allow list
   match::Attachment attachment = match::Attachment::kCompound;
-  uint16_t part = 0;  // pair or phrase index within the rule
+  uint16_t part = 0;  // pair, phrase or near context index within the rule
   uint16_t slot = 0;  // phrase slot
   uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms
 };
@@ -100,6 +109,8 @@ struct CompiledRule {
   bool has_condition = false;
   bool has_unless = false;  // words or regex near a hit veto it
   bool has_unless_regex = false;
+  bool has_near = false;  // a hit counts only with a `near:` word or regex close by
+  bool has_near_regex = false;
   uint32_t field_mask = kAllFields;
   const text::Lexicon* lexicon = nullptr;  // the component's, or null
   std::vector<CompiledPhrase> phrases;     // parallel to rule.phrases
@@ -147,15 +158,18 @@ struct CompiledRuleSet::Impl {
   // only matters near a candidate of a rule it vetoes, so a field without
   // such a candidate (most posts) is not scanned for them at all.
   std::unique_ptr<const match::RegexDatabase> unless_regexes;
-  // Unless regex id -> every rule whose `unless` is that regex, first rule
-  // first: a veto shared by many rules (a file's {@quoted_report} pattern)
-  // is compiled and scanned once, not once per rule.
-  std::vector<std::vector<uint32_t>> unless_regex_rules;
+  // The `near:` regexes live there too: like a veto, a context only matters
+  // near a candidate of its rule.
+  // Unless regex id -> every rule whose `unless` or `near` is that regex,
+  // first rule first: a veto shared by many rules (a file's {@quoted_report}
+  // pattern) is compiled and scanned once, not once per rule.
+  std::vector<std::vector<ContextRegexUse>> unless_regex_rules;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 
   std::vector<uint32_t> condition_only_rules;
   bool any_condition = false;  // some rule has a condition (features needed)
+  bool any_near = false;       // some rule has a `near:` context
   CompileReport report;
   size_t max_spans_per_rule = 16;
 

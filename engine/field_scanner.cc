@@ -87,12 +87,14 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   // unless regexes only matter if a candidate they could veto is left (a
   // candidate goes if any of its rule's vetoes is near, so the order of the
   // two does not change which go).
+  // A `near:` context is applied last, once its words and regexes are all in.
   if (!b_.unless_hits.empty()) ApplyUnless(first_candidate);
   if (set_.unless_regexes && NeedsUnlessRegexes(first_candidate)) {
     const size_t word_hits = b_.unless_hits.size();
     if (absl::Status s = ScanUnlessRegexes(); !s.ok()) return s;
     if (b_.unless_hits.size() > word_hits) ApplyUnless(first_candidate);
   }
+  if (set_.any_near) ApplyNear(first_candidate);
   SuppressAllowed(first_candidate);
   // Masked words ("p*ssy") are read once the field's own scan is done with
   // the scratch; most fields have no '*' or '#' and pay two memchr calls.
@@ -133,9 +135,11 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
         break;  // never in literal_refs: see CompiledPhrase
       case LiteralKind::kUnless:
       case LiteralKind::kUnlessNegation:
+      case LiteralKind::kNear:
         if (match::AcceptsMatch(sk, begin, end, ref.attachment)) {
-          b_.unless_hits.push_back(
-              {ref.rule, sk.ToOriginal(begin, end), ref.kind == LiteralKind::kUnlessNegation});
+          b_.unless_hits.push_back({ref.rule, sk.ToOriginal(begin, end),
+                                    ref.kind == LiteralKind::kUnlessNegation,
+                                    ref.kind == LiteralKind::kNear, ref.part});
         }
         break;
       case LiteralKind::kAllow:
@@ -319,7 +323,8 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
 
 bool FieldScanner::NeedsUnlessRegexes(size_t first_candidate) const {
   for (size_t c = first_candidate; c < b_.candidates.size(); ++c) {
-    if (set_.rules[b_.candidates[c].rule].has_unless_regex) return true;
+    const CompiledRule& rule = set_.rules[b_.candidates[c].rule];
+    if (rule.has_unless_regex || rule.has_near_regex) return true;
   }
   return false;
 }
@@ -331,8 +336,10 @@ absl::Status FieldScanner::ScanUnlessRegexes() {
       folded.text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
       [&](uint32_t id, size_t begin, size_t end) {
         const text::ByteRange original = folded.ToOriginal(begin, end);
-        for (const uint32_t rule : set_.unless_regex_rules[id]) {
-          if (InField(rule)) b_.unless_hits.push_back({rule, original});
+        for (const ContextRegexUse& use : set_.unless_regex_rules[id]) {
+          if (InField(use.rule)) {
+            b_.unless_hits.push_back({use.rule, original, false, use.near, use.context});
+          }
         }
       });
 }
@@ -514,6 +521,16 @@ bool ClauseMarkBetween(std::string_view raw, uint32_t hit_begin, uint32_t hit_en
 
 }  // namespace
 
+// The words strictly between a hit and another span of the field (0 when
+// they touch or overlap). Needs BuildWordIndex().
+uint32_t FieldScanner::WordsBetween(text::ByteRange hit, text::ByteRange other) {
+  if (other.begin < hit.end && hit.begin < other.end) return 0;
+  const bool before = other.end <= hit.begin;
+  const uint32_t a = OriginalWordOf(before ? other.end - 1 : hit.end - 1);
+  const uint32_t b = OriginalWordOf(before ? hit.begin : other.begin);
+  return b > a ? b - a - 1 : 0;
+}
+
 // Drops candidates of rules whose unless word or regex lies within the
 // rule's `unless.within` words of the candidate (a negation word: within
 // `unless.negation_within`).
@@ -523,18 +540,14 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
     const CompiledRule& rule = set_.rules[c.rule];
     if (!rule.has_unless) return false;
     for (const UnlessHit& u : b_.unless_hits) {
-      if (u.rule != c.rule) continue;
-      if (u.range.begin < c.end && c.begin < u.range.end) return true;
-      const bool before = u.range.end <= c.begin;
-      const uint32_t a = OriginalWordOf(before ? u.range.end - 1 : c.end - 1);
-      const uint32_t b = OriginalWordOf(before ? c.begin : u.range.begin);
-      const uint32_t between = b > a ? b - a - 1 : 0;
+      if (u.rule != c.rule || u.near) continue;
+      const uint32_t between = WordsBetween({c.begin, c.end}, u.range);
       int within = u.negation ? rule.rule.unless.negation_within : rule.rule.unless.within;
       // A negation after the hit negates it only right behind it ("ich töte
       // dich nicht"); further on, or behind a comma or full stop, it belongs
       // to the next clause ("… die Juden, wer's nicht sieht, ist blind",
       // "gehören weggesperrt, nicht ins Fernsehen", the tag "…, nicht wahr?").
-      if (u.negation && !before) {
+      if (u.negation && u.range.begin >= c.end) {
         if (ClauseMarkBetween(raw_, c.begin, c.end, u.range.begin)) continue;
         within = 0;
       }
@@ -544,6 +557,39 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
   };
   auto from = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
   b_.candidates.erase(std::remove_if(from, b_.candidates.end(), vetoed), b_.candidates.end());
+}
+
+// Drops candidates of rules with `near:` contexts that have none of them
+// within the context's `within` words, on its side (overlapping counts).
+void FieldScanner::ApplyNear(size_t first_candidate) {
+  bool any = false;
+  for (size_t c = first_candidate; c < b_.candidates.size() && !any; ++c) {
+    any = set_.rules[b_.candidates[c].rule].has_near;
+  }
+  if (!any) return;
+  BuildWordIndex();
+  auto lacks_context = [&](const Candidate& c) {
+    const CompiledRule& rule = set_.rules[c.rule];
+    if (!rule.has_near) return false;
+    for (const UnlessHit& u : b_.unless_hits) {
+      if (u.rule != c.rule || !u.near) continue;
+      const rules::NearContext& context = rule.rule.near[u.context];
+      const bool overlaps = u.range.begin < c.end && c.begin < u.range.end;
+      if (!overlaps) {
+        const bool before = u.range.end <= c.begin;
+        if (context.side == rules::NearContext::Side::kOverlap) continue;
+        if (context.side == rules::NearContext::Side::kBefore && !before) continue;
+        if (context.side == rules::NearContext::Side::kAfter && before) continue;
+      }
+      if (WordsBetween({c.begin, c.end}, u.range) <= static_cast<uint32_t>(context.within)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto from = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
+  b_.candidates.erase(std::remove_if(from, b_.candidates.end(), lacks_context),
+                      b_.candidates.end());
 }
 
 // A hit inside an allowed word of its own rule set is not a hit.

@@ -93,11 +93,14 @@ struct PhraseTally {
 };
 using PhraseTallies = std::vector<std::vector<PhraseTally>>;
 
-// An unless word or regex found in the field (original offsets).
+// An unless word or regex found in the field (original offsets), or a
+// `near:` word or regex: the context a hit of the rule needs.
 struct UnlessHit {
   uint32_t rule;
   text::ByteRange range;
   bool negation = false;  // vetoes within unless.negation_within, not unless.within
+  bool near = false;      // not a veto: near context `context` of the rule
+  uint16_t context = 0;
 };
 
 struct AllowSpan {
@@ -171,6 +174,8 @@ class FieldScanner {
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
+  void ApplyNear(size_t first_candidate);
+  uint32_t WordsBetween(text::ByteRange hit, text::ByteRange other);
   void SuppressAllowed(size_t first_candidate);
   void BuildWordIndex();
   uint32_t WordOf(size_t skeleton_pos) const;

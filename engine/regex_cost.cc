@@ -85,7 +85,7 @@ absl::StatusOr<double> TimeScan(const Scanner& s, const std::vector<std::string>
 // The set's distinct regexes, in rule order.
 std::vector<RegexCost> ListRegexes(const CompiledRuleSet& set) {
   std::vector<RegexCost> list;
-  std::map<std::string, bool> unless_seen;
+  std::map<std::string, bool> unless_seen, near_seen;
   for (size_t i = 0; i < set.rule_count(); ++i) {
     const rules::Rule& rule = set.rule(i);
     if (rule.regex) {
@@ -100,6 +100,15 @@ std::vector<RegexCost> ListRegexes(const CompiledRuleSet& set) {
                       .pattern = *rule.unless.regex,
                       .view = rules::RegexView::kFolded,
                       .location = rule.unless.regex_location});
+    }
+    for (const rules::NearContext& context : rule.near) {
+      if (context.regex && near_seen.emplace(*context.regex, true).second) {
+        list.push_back({.rule_id = rule.id,
+                        .near = true,
+                        .pattern = *context.regex,
+                        .view = rules::RegexView::kFolded,
+                        .location = context.regex_location});
+      }
     }
   }
   return list;

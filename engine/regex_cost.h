@@ -39,11 +39,12 @@ struct RegexCostOptions {
   std::string cache_dir;  // for the one-regex Hyperscan databases; "" = none
 };
 
-// One distinct regex of the set (an `unless` regex shared by several rules
-// counts once, under its first rule).
+// One distinct regex of the set (an `unless` or `near:` regex shared by
+// several rules counts once, under its first rule).
 struct RegexCost {
   std::string rule_id;
   bool unless = false;  // the rule's `unless` regex, not its pattern
+  bool near = false;    // a regex of the rule's `near:` contexts
   std::string pattern;
   rules::RegexView view = rules::RegexView::kFolded;
   rules::SourceLocation location;

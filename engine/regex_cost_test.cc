@@ -27,6 +27,8 @@ rules:
     regex: 'bis\s+\d+'
     unless:
       regex: 'zitat'
+    near:
+      - { regex: 'dann', side: after }
   - id: raw.url
     category: spam
     action: flag
@@ -51,15 +53,18 @@ TEST(RegexCostTest, ListsEachDistinctRegexOnceWithItsViewAndMatches) {
             texts[0].size() + texts[1].size() + texts[2].size() + texts[3].size());
   struct Want {
     bool unless;
+    bool near;
     rules::RegexView view;
     size_t posts_reported;
   };
-  // The shared `unless` regex is listed once, under its first rule.
+  // The shared `unless` regex is listed once, under its first rule; a
+  // `near:` context's regex is listed as such.
   const std::map<std::string, Want> want = {
-      {"time:um\\s+\\d+\\s+uhr", {false, rules::RegexView::kFolded, 1}},
-      {"time:zitat", {true, rules::RegexView::kFolded, 1}},
-      {"time.also:bis\\s+\\d+", {false, rules::RegexView::kFolded, 1}},
-      {"raw.url:HTTPS?://", {false, rules::RegexView::kRaw, 1}},
+      {"time:um\\s+\\d+\\s+uhr", {false, false, rules::RegexView::kFolded, 1}},
+      {"time:zitat", {true, false, rules::RegexView::kFolded, 1}},
+      {"time.also:bis\\s+\\d+", {false, false, rules::RegexView::kFolded, 1}},
+      {"time.also:dann", {false, true, rules::RegexView::kFolded, 1}},
+      {"raw.url:HTTPS?://", {false, false, rules::RegexView::kRaw, 1}},
   };
   ASSERT_EQ(report->regexes.size(), want.size());
   for (size_t i = 0; i < report->regexes.size(); ++i) {
@@ -67,6 +72,7 @@ TEST(RegexCostTest, ListsEachDistinctRegexOnceWithItsViewAndMatches) {
     const auto it = want.find(r.rule_id + ":" + r.pattern);
     ASSERT_NE(it, want.end()) << r.rule_id << " " << r.pattern;
     EXPECT_EQ(r.unless, it->second.unless) << r.pattern;
+    EXPECT_EQ(r.near, it->second.near) << r.pattern;
     EXPECT_EQ(r.view, it->second.view) << r.pattern;
     EXPECT_EQ(r.posts_reported, it->second.posts_reported) << r.pattern;
     EXPECT_FALSE(r.on_re2) << r.pattern;

@@ -13,6 +13,9 @@ namespace {
 const std::vector<std::string_view> kPhraseKeys = {"slots", "ordered", "within", "match"};
 const std::vector<std::string_view> kSlotKeys = {"words", "optional", "match", "not_followed_by",
                                                  "not_preceded_by"};
+const std::vector<std::string_view> kNearKeys = {"words", "regex", "within", "side"};
+// In the order of NearContext::Side's enumerators, so an index casts.
+const std::vector<std::string_view> kSides = {"either", "before", "after", "overlap"};
 const std::vector<std::string_view> kUnlessKeys = {"words",  "negation",        "regex",
                                                    "within", "negation_within", "condition"};
 // In the order of MatchMode's enumerators, so an index casts.
@@ -101,6 +104,22 @@ std::optional<Phrase> ParsePhrase(YamlReader* reader, const YamlNode& node,
   return phrase;
 }
 
+// The `regex` of an unless or near map, its @lists expanded and checked.
+void ParseContextRegex(YamlReader* reader, MapReader& map, const ListTable& lists,
+                       std::optional<std::string>* regex, SourceLocation* location) {
+  const Entry* entry = map.Find("regex");
+  if (entry == nullptr) return;
+  *location = entry->value_location;
+  std::optional<std::string> text = map.String("regex", kOptional);
+  if (!text) return;
+  *regex = ExpandRegexLists(reader, *text, *location, lists);
+  if (*regex) {
+    if (std::optional<std::string> problem = RegexProblem(**regex)) {
+      reader->Error(*location, std::move(*problem));
+    }
+  }
+}
+
 // `key` of an unless map: a word distance from 0 to `max`; `fallback` if absent.
 int ParseUnlessWithin(YamlReader* reader, MapReader& map, std::string_view key, int fallback,
                       int max) {
@@ -144,17 +163,7 @@ Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& list
   if (const Entry* words = map.Find("words")) {
     unless.terms = ParseAlternatives(reader, *words->value, lists, MatchMode::kCompound, nullptr);
   }
-  if (const Entry* regex = map.Find("regex")) {
-    unless.regex_location = regex->value_location;
-    if (std::optional<std::string> text = map.String("regex", kOptional)) {
-      unless.regex = ExpandRegexLists(reader, *text, unless.regex_location, lists);
-      if (unless.regex) {
-        if (std::optional<std::string> problem = RegexProblem(*unless.regex)) {
-          reader->Error(unless.regex_location, std::move(*problem));
-        }
-      }
-    }
-  }
+  ParseContextRegex(reader, map, lists, &unless.regex, &unless.regex_location);
   if (const Entry* negation = map.Find("negation")) {
     // Whole words by default: "nie" must not veto "Knie" or "nieder".
     unless.negation = ParseAlternatives(reader, *negation->value, lists, MatchMode::kWord, nullptr);
@@ -173,6 +182,51 @@ Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& list
     reader->Error(unless.location, "'unless' needs 'words', 'negation', 'regex' or 'condition'");
   }
   return unless;
+}
+
+namespace {
+
+NearContext ParseNearContext(YamlReader* reader, const YamlNode& node, const ListTable& lists) {
+  NearContext context;
+  context.location = reader->Loc(node);
+  MapReader map(reader, node, "near context", kNearKeys);
+  if (!map.is_map()) return context;
+  if (const Entry* words = map.Find("words")) {
+    context.terms = ParseAlternatives(reader, *words->value, lists, MatchMode::kWord, nullptr);
+  }
+  ParseContextRegex(reader, map, lists, &context.regex, &context.regex_location);
+  context.within = ParseUnlessWithin(reader, map, "within", context.within, kMaxUnlessWithin);
+  if (const std::optional<size_t> side = map.Enum("side", kSides)) {
+    context.side = static_cast<NearContext::Side>(*side);
+  }
+  if (!map.Has("words") && !map.Has("regex")) {
+    reader->Error(context.location, "a 'near' context needs 'words' or 'regex'");
+  }
+  return context;
+}
+
+}  // namespace
+
+std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry,
+                                   const ListTable& lists) {
+  std::vector<NearContext> contexts;
+  if (!entry.value->IsSequence()) {
+    contexts.push_back(ParseNearContext(reader, *entry.value, lists));
+    return contexts;
+  }
+  if (entry.value->size() == 0) {
+    reader->Error(entry.value_location, "'near' must be a context or a non-empty list of them");
+  }
+  if (entry.value->size() > kMaxNearContexts) {
+    reader->Error(entry.value_location, absl::StrCat("'near' has at most ", kMaxNearContexts,
+                                                     " contexts (this one has ",
+                                                     entry.value->size(), ")"));
+    return contexts;
+  }
+  for (const YamlNode* node : entry.value->items()) {
+    contexts.push_back(ParseNearContext(reader, *node, lists));
+  }
+  return contexts;
 }
 
 }  // namespace moderation::rules::internal

@@ -31,12 +31,17 @@ inline constexpr int kMaxPhraseWithin = 20;
 inline constexpr int kMaxUnlessWithin = 50;
 // A negation denies the words next to it; further away it is another clause.
 inline constexpr int kMaxNegationWithin = 5;
+inline constexpr size_t kMaxNearContexts = 32;
 
 // The phrases of `phrase:` (one) and `phrases:` (a list); both may be given.
 std::vector<Phrase> ParsePhrases(YamlReader* reader, MapReader* rule, const ListTable& lists);
 
 // `unless:` {words, negation, regex, within, negation_within, condition}.
 Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& lists);
+
+// `near:` one context {words, regex, within, side} or a list of them.
+std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry,
+                                   const ListTable& lists);
 
 }  // namespace moderation::rules::internal
 

@@ -149,6 +149,23 @@ struct Unless {
   bool empty() const { return terms.empty() && negation.empty() && !regex && condition.empty(); }
 };
 
+// A context the hit needs, the positive twin of `unless`: with `near:`, a
+// hit counts only when one of the rule's contexts is found within its
+// `within` words (on its `side`, or overlapping the hit). For words that
+// break the rules only when aimed at someone: "du Idiot" or "der Schiri ist
+// ein Idiot", not "Computer sind die intelligentesten Idioten" or "jeder
+// Idiot kann das".
+struct NearContext {
+  // kOverlap: the context must overlap the hit (a regex that spans it).
+  enum class Side { kEither, kBefore, kAfter, kOverlap };
+  std::vector<Term> terms;           // whole words by default
+  std::optional<std::string> regex;  // on the folded view
+  SourceLocation regex_location;
+  int within = 8;
+  Side side = Side::kEither;  // where the context must lie, seen from the hit
+  SourceLocation location;
+};
+
 // The post fields a rule may be scoped to.
 inline constexpr const char* kFieldNames[] = {"title", "body", "author_display_name"};
 
@@ -170,6 +187,7 @@ struct Rule {
   // `fields:`; empty = every field. Names from kFieldNames.
   std::vector<std::string> fields;
   Unless unless;
+  std::vector<NearContext> near;  // `near:`; empty: the hits need no context
   Condition condition;
   Action action = Action::kScore;
   double score = 0;  // used when action == kScore

@@ -17,7 +17,8 @@ namespace {
 const std::vector<std::string_view> kRuleKeys = {
     "id",     "category", "words",  "match",  "regex",        "view",       "condition",
     "score",  "action",   "mode",   "reason", "legal_ground", "note",       "examples",
-    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words"};
+    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words",
+    "near"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
                                                    "compound", "substring", "inflected"};
@@ -137,6 +138,7 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
   rule.phrases = ParsePhrases(reader, &map, lists);
   if (const Entry* fields = map.Find("fields")) ParseFields(reader, *fields, &rule);
   if (const Entry* unless = map.Find("unless")) rule.unless = ParseUnless(reader, *unless, lists);
+  if (const Entry* near = map.Find("near")) rule.near = ParseNear(reader, *near, lists);
   const bool has_pattern =
       map.Has("words") || map.Has("regex") || map.Has("phrase") || map.Has("phrases");
   if (!has_pattern && !map.Has("condition")) {
@@ -145,6 +147,11 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
   if (!has_pattern && map.Has("unless")) {
     reader->Error(map.Find("unless")->key_location,
                   "'unless' vetoes a pattern's hits: the rule needs 'words', 'regex' or "
+                  "'phrase(s)'");
+  }
+  if (!has_pattern && map.Has("near")) {
+    reader->Error(map.Find("near")->key_location,
+                  "'near' is a context for a pattern's hits: the rule needs 'words', 'regex' or "
                   "'phrase(s)'");
   }
   ParseOutcome(reader, &map, &rule);

@@ -130,9 +130,10 @@ bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& field
     if (top > 0 && shown++ == static_cast<size_t>(top)) break;
     const double share =
         report->together_ns_per_kib > 0 ? 100 * r.ns_per_kib / report->together_ns_per_kib : 0;
-    std::cout << absl::StrFormat("  %7.2f  %13.0f%%  %5d  %s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
+    std::cout << absl::StrFormat("  %7.2f  %13.0f%%  %5d  %s%s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
                                  share, r.posts_reported, r.rule_id, r.unless ? " [unless]" : "",
-                                 r.on_re2 ? " [RE2]" : "", r.location.file, r.location.line);
+                                 r.near ? " [near]" : "", r.on_re2 ? " [RE2]" : "",
+                                 r.location.file, r.location.line);
   }
   return true;
 }
