@@ -38,6 +38,9 @@
 #                                 lists against all of wngerman and wamerican,
 #                                 compound/word mode, with and without the
 #                                 lexicon; held to issue 9's targets
+#   9c. fortunes-de               tests/corpus/fortunes_check.py: every entry of
+#                                 Debian's fortunes-de through the default rules,
+#                                 at most 0.5 % held (issue 9's target)
 #  10. deploy/: kubernetes manifests (kubectl kustomize + offline schema,
 #      field and wiring checks, the server on the rendered flags), systemd
 #      unit (systemd-analyze verify/security), Debian package (cpack + dpkg-deb),
@@ -94,15 +97,20 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # Batches 30-31 (2026-12-04, 797 posts) put validation pii at 0.917: the
 # rules miss 3 of their 11 validation pii posts (11 of the 157 older ones),
 # so its floor is 0.91.
+# The common insults' `near:` context (2026-12-04: an insult counts when it is
+# aimed at someone, not in "Nur Idioten halten Ordnung") put dev insult at
+# 0.965 and validation threat at 0.709 (a threat post caught only by its
+# insult, "Den Mistkerl, der ..., den find ich"), so those floors are 0.96
+# and 0.70.
 REALISTIC_DEV_FLOORS=(--min-recall 0.97
-  --min-category-recall insult=0.97 --min-category-recall threat=0.97
+  --min-category-recall insult=0.96 --min-category-recall threat=0.97
   --min-category-recall harm_wish=0.97 --min-category-recall incitement=0.96
   --min-category-recall hate=0.97 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.95 --min-category-recall selfharm=0.98
   --min-category-recall spam=0.97 --min-category-recall pii=0.97
   --max-civil-flagged 0.004 --max-civil-blocked 0.002)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.80
-  --min-category-recall insult=0.82 --min-category-recall threat=0.71
+  --min-category-recall insult=0.82 --min-category-recall threat=0.70
   --min-category-recall harm_wish=0.80 --min-category-recall incitement=0.65
   --min-category-recall hate=0.85 --min-category-recall extremism=0.86
   --min-category-recall sexual=0.77 --min-category-recall selfharm=0.87
@@ -214,6 +222,8 @@ step "corpus smoke evaluation" corpus_smoke
 step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
   BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
 step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
+step "fortunes-de held by the default rules" "$PY" tests/corpus/fortunes_check.py \
+  --modctl "$MODCTL" --rules "$RULES_DIR/" --max-share 0.005
 step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
 step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
 step "realistic set evaluation" realistic_evaluation

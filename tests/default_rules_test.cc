@@ -110,6 +110,38 @@ TEST_F(DefaultRulesTest, TheIssuesOwnExamplesComeOutAsPromised) {
   }
 }
 
+// A common insult is held when it is aimed at someone (the addressee, a
+// named or pointed-at person, a short reply) and allowed when it is used of
+// nobody in particular, as in aphorisms (`near:` with the aimed_* patterns).
+TEST_F(DefaultRulesTest, CommonInsultsAreHeldWhenAimedAndAllowedWhenGeneric) {
+  struct Case {
+    const char* text;
+    bool held;
+  };
+  const Case kCases[] = {
+      {"Wer so parkt wie du auf dem Foto, bist echt ein Vollhonk.", true},
+      {"Der Linienrichter heute war ein kompletter Blindfisch und Vollpfosten.", true},
+      {"Diese Deppen im Gemeinderat kriegen seit Jahren nichts hin.", true},
+      {"Unser Vereinsvorsitzender ist so ein Wichtigtuer, das hält keiner aus.", true},
+      {"Nur ein Dummkopf würde so einen Quatsch über Impfungen verbreiten.", true},
+      {"Halt endlich die Klappe, Knalltüte.", true},
+      {"@jonas_88 lies den Artikel bevor du kommentierst, Dummbatz", true},
+      {"V o l l i d i o t, wie kann man den Elfer so verschießen", true},
+      {"Idiot!", true},
+      {"your landlord sounds like a complete moron, sorry", true},
+      {"Nur Idioten halten Ordnung, ein Genie beherrscht das Chaos.", false},
+      {"Trottel werden nicht geboren, sie werden in Sitzungen gemacht.", false},
+      {"Man unterschätzt gern den Einfluss von Idioten in großen Gruppen.", false},
+      {"In meinem Lieblingsfilm spielt er den Dorftrottel, herrlich gemacht.", false},
+      {"Weil die Klügeren nachgeben, regieren in dem Roman die Deppen das Land.", false},
+      {"Morons have always been with us and history books prove it.", false},
+  };
+  for (const Case& c : kCases) {
+    const Decision d = Judge(c.text);
+    EXPECT_EQ(d.verdict != Verdict::kAllow, c.held) << c.text << " -> " << Explain(d);
+  }
+}
+
 TEST_F(DefaultRulesTest, CommunitiesOnlySeeTheirOwnRuleSets) {
   EXPECT_EQ(Judge("Du Blödmann", "gaming-en").verdict, Verdict::kAllow);
   EXPECT_NE(Judge("Du Blödmann", "news-de").verdict, Verdict::kAllow);
