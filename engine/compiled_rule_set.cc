@@ -107,8 +107,10 @@ class Compiler {
   void AddPhrases(const rules::Rule& rule, CompiledRule* compiled);
   void AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
                  CompiledRule* compiled);
+  struct ContextRegexes;
   void AddContextRegex(const std::string& regex, ContextRegexUse use,
-                       const rules::SourceLocation& location);
+                       const rules::SourceLocation& location, ContextRegexes* regexes,
+                       std::vector<std::vector<ContextRegexUse>>* uses_of_id);
   void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
                   bool split_words = false);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
@@ -138,10 +140,15 @@ class Compiler {
   LiteralTable literals_;
   LiteralTable split_literals_;  // see CompiledRuleSet::Impl::split_literals
   bool split_terms_ = false;     // a term is among them, not only allow entries
-  std::vector<std::string> folded_patterns_, raw_patterns_, unless_patterns_;
-  // Unless regex text -> its unless regex id, so equal vetoes share one id.
-  absl::flat_hash_map<std::string, uint32_t> unless_regex_ids_;
-  std::vector<RegexOrigin> unless_locations_;  // per unless regex id: its first use
+  std::vector<std::string> folded_patterns_, raw_patterns_;
+  // The patterns of the unless or the near database: regex text -> id, so
+  // equal vetoes (contexts) share one id, and each id's first use.
+  struct ContextRegexes {
+    std::vector<std::string> patterns;
+    absl::flat_hash_map<std::string, uint32_t> ids;
+    std::vector<RegexOrigin> origins;
+  };
+  ContextRegexes unless_regexes_, near_regexes_;
   std::vector<const text::Lexicon*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
@@ -429,7 +436,10 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
   for (const rules::Term& term : unless.negation) {
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
   }
-  if (unless.regex) AddContextRegex(*unless.regex, {index, false}, unless.regex_location);
+  if (unless.regex) {
+    AddContextRegex(*unless.regex, {index, false}, unless.regex_location, &unless_regexes_,
+                    &impl_->unless_regex_rules);
+  }
   compiled->has_unless =
       !unless.terms.empty() || !unless.negation.empty() || unless.regex.has_value();
   compiled->has_unless_regex = unless.regex.has_value();
@@ -441,7 +451,8 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
                  {LiteralKind::kNear, index, component, match::Attachment::kCompound, part});
     }
     if (context.regex) {
-      AddContextRegex(*context.regex, {index, true, part}, context.regex_location);
+      AddContextRegex(*context.regex, {index, true, part}, context.regex_location,
+                      &near_regexes_, &impl_->near_regex_uses);
       compiled->has_near_regex = true;
     }
   }
@@ -449,19 +460,21 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
   impl_->any_near |= compiled->has_near;
 }
 
-// Each top-level alternative is a regex of its own in the unless database,
-// shared with every rule that uses it (regex_alternatives.h): a rule adding a
-// veto beside {@quoted_report} does not search the field for it again.
+// Each top-level alternative is a regex of its own in its database (the
+// unless or the near one), shared with every rule that uses it
+// (regex_alternatives.h): a rule adding a veto beside {@quoted_report} does
+// not search the field for it again.
 void Compiler::AddContextRegex(const std::string& regex, ContextRegexUse use,
-                               const rules::SourceLocation& location) {
+                               const rules::SourceLocation& location, ContextRegexes* regexes,
+                               std::vector<std::vector<ContextRegexUse>>* uses_of_id) {
   for (std::string& part : match::SplitTopLevelAlternatives(regex)) {
-    const auto [id, inserted] = unless_regex_ids_.try_emplace(part, unless_patterns_.size());
+    const auto [id, inserted] = regexes->ids.try_emplace(part, regexes->patterns.size());
     if (inserted) {
-      unless_patterns_.push_back(std::move(part));
-      unless_locations_.push_back({use.rule, location});
-      impl_->unless_regex_rules.emplace_back();
+      regexes->patterns.push_back(std::move(part));
+      regexes->origins.push_back({use.rule, location});
+      uses_of_id->emplace_back();
     }
-    std::vector<ContextRegexUse>& uses = impl_->unless_regex_rules[id->second];
+    std::vector<ContextRegexUse>& uses = (*uses_of_id)[id->second];
     if (uses.empty() || !(uses.back() == use)) uses.push_back(use);
   }
 }
@@ -560,7 +573,13 @@ absl::Status Compiler::BuildDatabases() {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = BuildRegexes(unless_patterns_, unless_locations_, &impl_->unless_regexes);
+  if (absl::Status s = BuildRegexes(unless_regexes_.patterns, unless_regexes_.origins,
+                                    &impl_->unless_regexes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          BuildRegexes(near_regexes_.patterns, near_regexes_.origins, &impl_->near_regexes);
       !s.ok()) {
     return s;
   }
@@ -603,7 +622,7 @@ std::vector<const hs_database_t*> CompiledRuleSet::Impl::HyperscanDatabases() co
        {literals ? literals->db() : nullptr, split_literals ? split_literals->db() : nullptr,
         folded_regexes ? folded_regexes->db() : nullptr,
         unless_regexes ? unless_regexes->db() : nullptr,
-        raw_regexes ? raw_regexes->db() : nullptr}) {
+        near_regexes ? near_regexes->db() : nullptr, raw_regexes ? raw_regexes->db() : nullptr}) {
     if (db != nullptr) dbs.push_back(db);
   }
   return dbs;

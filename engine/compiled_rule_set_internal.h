@@ -158,12 +158,16 @@ struct CompiledRuleSet::Impl {
   // only matters near a candidate of a rule it vetoes, so a field without
   // such a candidate (most posts) is not scanned for them at all.
   std::unique_ptr<const match::RegexDatabase> unless_regexes;
-  // The `near:` regexes live there too: like a veto, a context only matters
-  // near a candidate of its rule.
-  // Unless regex id -> every rule whose `unless` or `near` is that regex,
-  // first rule first: a veto shared by many rules (a file's {@quoted_report}
-  // pattern) is compiled and scanned once, not once per rule.
+  // Unless regex id -> every rule whose `unless` is that regex, first rule
+  // first: a veto shared by many rules (a file's {@quoted_report} pattern)
+  // is compiled and scanned once, not once per rule.
   std::vector<std::vector<ContextRegexUse>> unless_regex_rules;
+  // The `near:` regexes (folded view) in a database of their own: they are
+  // searched only for a candidate that has no context yet, and only around
+  // it (FieldScanner::ApplyNear), where a veto's spans are searched in the
+  // whole field. Near regex id -> the rules and contexts that use it.
+  std::unique_ptr<const match::RegexDatabase> near_regexes;
+  std::vector<std::vector<ContextRegexUse>> near_regex_uses;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 

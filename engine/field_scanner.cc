@@ -94,7 +94,9 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
     if (absl::Status s = ScanUnlessRegexes(); !s.ok()) return s;
     if (b_.unless_hits.size() > word_hits) ApplyUnless(first_candidate);
   }
-  if (set_.any_near) ApplyNear(first_candidate);
+  if (set_.any_near) {
+    if (absl::Status s = ApplyNear(first_candidate); !s.ok()) return s;
+  }
   SuppressAllowed(first_candidate);
   // Masked words ("p*ssy") are read once the field's own scan is done with
   // the scratch; most fields have no '*' or '#' and pay two memchr calls.
@@ -323,8 +325,7 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
 
 bool FieldScanner::NeedsUnlessRegexes(size_t first_candidate) const {
   for (size_t c = first_candidate; c < b_.candidates.size(); ++c) {
-    const CompiledRule& rule = set_.rules[b_.candidates[c].rule];
-    if (rule.has_unless_regex || rule.has_near_regex) return true;
+    if (set_.rules[b_.candidates[c].rule].has_unless_regex) return true;
   }
   return false;
 }
@@ -559,30 +560,45 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
   b_.candidates.erase(std::remove_if(from, b_.candidates.end(), vetoed), b_.candidates.end());
 }
 
+// Words around a hit that the search for a near regex covers beyond the
+// context's `within`: a context regex's match may itself run over several
+// words ("ist so ein aufgeblasener …"), so the search starts this many words
+// earlier and may start this many words later.
+constexpr uint32_t kNearReachWords = 8;
+
 // Drops candidates of rules with `near:` contexts that have none of them
 // within the context's `within` words, on its side (overlapping counts).
-void FieldScanner::ApplyNear(size_t first_candidate) {
+// Context words came with the literal scan; context regexes are searched
+// only for a candidate that has no context yet, only around it, and the
+// near database is scanned for the field at most once, when the first such
+// candidate needs it. Most fields have no candidate of a near rule and pay
+// one loop over their candidates.
+absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
   bool any = false;
   for (size_t c = first_candidate; c < b_.candidates.size() && !any; ++c) {
     any = set_.rules[b_.candidates[c].rule].has_near;
   }
-  if (!any) return;
+  if (!any) return absl::OkStatus();
   BuildWordIndex();
+  near_gated_ = false;
+  absl::Status status;
   auto lacks_context = [&](const Candidate& c) {
     const CompiledRule& rule = set_.rules[c.rule];
-    if (!rule.has_near) return false;
+    if (!rule.has_near || !status.ok()) return false;
     for (const UnlessHit& u : b_.unless_hits) {
-      if (u.rule != c.rule || !u.near) continue;
-      const rules::NearContext& context = rule.rule.near[u.context];
-      const bool overlaps = u.range.begin < c.end && c.begin < u.range.end;
-      if (!overlaps) {
-        const bool before = u.range.end <= c.begin;
-        if (context.side == rules::NearContext::Side::kOverlap) continue;
-        if (context.side == rules::NearContext::Side::kBefore && !before) continue;
-        if (context.side == rules::NearContext::Side::kAfter && before) continue;
-      }
-      if (WordsBetween({c.begin, c.end}, u.range) <= static_cast<uint32_t>(context.within)) {
+      if (u.rule == c.rule && u.near && ContextHolds(c, rule.rule.near[u.context], u.range)) {
         return false;
+      }
+    }
+    if (!rule.has_near_regex || set_.near_regexes == nullptr) return true;
+    if (!near_gated_) {
+      near_gated_ = true;
+      status = set_.near_regexes->CandidateIds(b_.normalized.folded.text, scratch_, &b_.near_ids);
+      if (!status.ok()) return false;
+    }
+    for (const uint32_t id : b_.near_ids) {
+      for (const ContextRegexUse& use : set_.near_regex_uses[id]) {
+        if (use.rule == c.rule && NearRegexHolds(c, rule.rule.near[use.context], id)) return false;
       }
     }
     return true;
@@ -590,6 +606,50 @@ void FieldScanner::ApplyNear(size_t first_candidate) {
   auto from = b_.candidates.begin() + static_cast<std::ptrdiff_t>(first_candidate);
   b_.candidates.erase(std::remove_if(from, b_.candidates.end(), lacks_context),
                       b_.candidates.end());
+  return status;
+}
+
+// Whether near regex id has a span that is the context around candidate c.
+// The spans are those of a search from kNearReachWords + within words
+// before the hit that may start up to as many words after it.
+bool FieldScanner::NearRegexHolds(const Candidate& c, const rules::NearContext& context,
+                                  uint32_t id) {
+  const text::View& folded = b_.normalized.folded;
+  const uint32_t reach = static_cast<uint32_t>(context.within) + kNearReachWords;
+  const uint32_t first = OriginalWordOf(c.begin);
+  const uint32_t last = OriginalWordOf(c.end > c.begin ? c.end - 1 : c.begin);
+  const size_t words = b_.orig_word_starts.size();
+  const size_t from_word = first > reach ? first - reach : 0;
+  const size_t to_word = std::min<size_t>(size_t{last} + reach + 1, words);  // exclusive
+  const uint32_t orig_from = b_.orig_word_starts[from_word];
+  const uint32_t orig_to =
+      to_word < words ? b_.orig_word_starts[to_word] : static_cast<uint32_t>(raw_.size());
+  auto folded_at = [&](uint32_t original) {
+    return static_cast<size_t>(
+        std::lower_bound(folded.orig_begin.begin(), folded.orig_begin.end(), original) -
+        folded.orig_begin.begin());
+  };
+  bool holds = false;
+  set_.near_regexes->FindSpansIn(
+      id, folded.text, folded_at(orig_from), folded_at(orig_to), set_.max_spans_per_rule,
+      [&](size_t begin, size_t end) {
+        holds = holds || ContextHolds(c, context, folded.ToOriginal(begin, end));
+      });
+  return holds;
+}
+
+// Whether a context found at range (original offsets) counts for candidate c.
+bool FieldScanner::ContextHolds(const Candidate& c, const rules::NearContext& context,
+                                text::ByteRange range) {
+  const bool overlaps = range.begin < c.end && c.begin < range.end;
+  if (!overlaps) {
+    using Side = rules::NearContext::Side;
+    const bool before = range.end <= c.begin;
+    if (context.side == Side::kOverlap) return false;
+    if (context.side == Side::kBefore && !before) return false;
+    if (context.side == Side::kAfter && before) return false;
+  }
+  return WordsBetween({c.begin, c.end}, range) <= static_cast<uint32_t>(context.within);
 }
 
 // A hit inside an allowed word of its own rule set is not a hit.

@@ -123,6 +123,7 @@ struct EvalBuffers {
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
   std::vector<UnlessHit> unless_hits;
+  std::vector<uint32_t> near_ids;  // near regexes that may match the field
   std::vector<uint32_t> word_starts;       // skeleton offsets of word starts
   std::vector<uint32_t> orig_word_starts;  // the same, as original offsets
   std::vector<match::PhraseSlotHit> slot_hits;
@@ -174,7 +175,9 @@ class FieldScanner {
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
-  void ApplyNear(size_t first_candidate);
+  absl::Status ApplyNear(size_t first_candidate);
+  bool NearRegexHolds(const Candidate& c, const rules::NearContext& context, uint32_t id);
+  bool ContextHolds(const Candidate& c, const rules::NearContext& context, text::ByteRange range);
   uint32_t WordsBetween(text::ByteRange hit, text::ByteRange other);
   void SuppressAllowed(size_t first_candidate);
   void BuildWordIndex();
@@ -187,6 +190,7 @@ class FieldScanner {
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
+  bool near_gated_ = false;  // b_.near_ids holds this field's near regex candidates
   bool masked_words_ = true;
   PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report
   uint32_t field_index_ = 0;

@@ -70,6 +70,25 @@ TEST(NearTest, EachContextHasItsOwnSideAndDistance) {
                     });
 }
 
+// A context regex is searched around the hit only, but as far as its
+// `within` reaches: 25 words away counts at within 30, 35 words does not.
+TEST(NearTest, AContextRegexIsFoundAsFarAsItsWithinReaches) {
+  auto set = CompileYaml(Set(Rule("r", "    words: [Idiot]\n"
+                                       "    near: { regex: '@kevin\\b', within: 30 }\n")));
+  ASSERT_NE(set, nullptr);
+  auto words = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "wort ";
+    return s;
+  };
+  ExpectFired(*set, {
+                        {("@kevin " + words(25) + "Idiot").c_str(), {"r"}},
+                        {("Idiot " + words(25) + "@kevin").c_str(), {"r"}},
+                        {("@kevin " + words(35) + "Idiot").c_str(), {}},
+                        {("@kevin " + words(35) + "Idiot " + words(3) + "@kevin").c_str(), {"r"}},
+                    });
+}
+
 // One regex can be one rule's veto and another rule's context: the shared
 // database entry reports to both, each in its own role.
 TEST(NearTest, ARegexSharedAsVetoAndAsContextKeepsBothRoles) {

@@ -362,6 +362,39 @@ absl::Status RegexDatabase::MatchingIds(std::string_view text, hs_scratch_t* scr
   return ScanFallback(text, ids);
 }
 
+absl::Status RegexDatabase::CandidateIds(std::string_view text, hs_scratch_t* scratch,
+                                         std::vector<uint32_t>* ids) const {
+  ids->clear();
+  if (absl::Status s = ScanHyperscan(text, scratch, ids); !s.ok()) return s;
+  // ScanHyperscan leaves (id, last end) pairs: keep the ids.
+  size_t out = 0;
+  for (size_t k = 0; k < ids->size(); k += 2) (*ids)[out++] = (*ids)[k];
+  ids->resize(out);
+  return ScanFallback(text, ids);
+}
+
+void RegexDatabase::FindSpansIn(uint32_t id, std::string_view text, size_t from, size_t to,
+                                size_t max_spans,
+                                absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
+  const RE2& re = *regexes_[id];
+  const re2::StringPiece whole(text.data() != nullptr ? text.data() : "", text.size());
+  to = std::min(to, text.size());
+  size_t pos = from;
+  size_t found = 0;
+  re2::StringPiece match;
+  while (pos < to && found < max_spans && LeftmostMatch(re, whole, pos, to, text.size(), &match)) {
+    const size_t begin = static_cast<size_t>(match.data() - whole.data());
+    const size_t end = begin + match.size();
+    if (begin >= to) break;  // the unanchored search may look past to
+    if (end > begin) {
+      on_span(begin, end);
+      ++found;
+    }
+    pos = end > begin ? end : end + 1;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  }
+}
+
 absl::Status RegexDatabase::ForEachMatch(
     std::string_view text, hs_scratch_t* scratch, size_t max_spans, std::vector<uint32_t>* ids,
     absl::FunctionRef<void(uint32_t id, size_t begin, size_t end)> on_span) const {

@@ -88,6 +88,20 @@ class RegexDatabase {
   void FindSpans(uint32_t id, std::string_view text, size_t max_spans,
                  absl::FunctionRef<void(size_t begin, size_t end)> on_span) const;
 
+  // The ids of the patterns that may match somewhere in text, not yet
+  // confirmed by RE2: Hyperscan's reports and the fallback set's matches.
+  // For a caller that searches only parts of the text (FindSpansIn), which
+  // confirms them where it looks. Replaces *ids (a caller-owned buffer).
+  absl::Status CandidateIds(std::string_view text, hs_scratch_t* scratch,
+                            std::vector<uint32_t>* ids) const;
+
+  // FindSpans from position from on, for spans that start before to (<=
+  // text.size()); a span may end after to. The spans are the leftmost-first,
+  // non-overlapping ones of a search that begins at from; ^, $ and \b still
+  // see the whole text.
+  void FindSpansIn(uint32_t id, std::string_view text, size_t from, size_t to, size_t max_spans,
+                   absl::FunctionRef<void(size_t begin, size_t end)> on_span) const;
+
   // FindSpans, for a caller that knows no span of pattern id ends after
   // last_end (<= text.size()); the spans are FindSpans', found sooner.
   void FindSpansUpTo(uint32_t id, std::string_view text, size_t max_spans, size_t last_end,

@@ -136,6 +136,55 @@ TEST(RegexDatabaseTest, FindSpansGivesLeftmostFirstNonOverlappingSpans) {
   }
 }
 
+// FindSpansIn: spans that start in [from, to), found by a search that begins
+// at from; a span may run past to; ^, $ and \b see the whole text.
+TEST(RegexDatabaseTest, FindSpansInSearchesOnlyItsWindowWithTheWholeTextAsContext) {
+  struct WindowCase {
+    const char* pattern;
+    std::string text;
+    size_t from, to;
+    std::vector<Span> spans;
+  };
+  const WindowCase kCases[] = {
+      {"\\bdu\\b", "du da du dort du", 3, 12, {{6, 8}}},
+      {"\\bdu\\b", "du da du dort du", 0, 16, {{0, 2}, {6, 8}, {14, 16}}},
+      {"du\\s+\\w+", "du da du dort du", 5, 7, {{6, 13}}},  // runs past to
+      {"^du", "du du", 3, 5, {}},                           // ^ is the text start
+      {"\\bdu", "xdu du", 1, 6, {{4, 6}}},                  // \b sees the 'x' before
+      {"du$", "du du", 0, 3, {}},                           // its only span starts at 3
+      {"du$", "du du", 0, 5, {{3, 5}}},
+      {"a", "aaaa", 1, 3, {{1, 2}, {2, 3}}},
+  };
+  for (const WindowCase& wc : kCases) {
+    SCOPED_TRACE(::testing::Message() << "/" << wc.pattern << "/ in \"" << wc.text << "\" ["
+                                      << wc.from << ", " << wc.to << ")");
+    const Compiled c = CompileOrDie({wc.pattern});
+    ASSERT_NE(c.db, nullptr);
+    std::vector<Span> spans;
+    c.db->FindSpansIn(0, wc.text, wc.from, wc.to, kAllSpans,
+                      [&](size_t b, size_t e) { spans.emplace_back(b, e); });
+    EXPECT_THAT(spans, ElementsAreArray(wc.spans));
+  }
+}
+
+// CandidateIds: every pattern that matches is among them, once (unconfirmed
+// by RE2: Hyperscan's widened forms may add some; the fallback set's matches
+// too), and a second call replaces the first's.
+TEST(RegexDatabaseTest, CandidateIdsHoldEveryMatchingPatternOnce) {
+  const Compiled c = CompileOrDie({"idiot", kHyperscanRejects, "\\bkill\\b"});
+  ASSERT_NE(c.db, nullptr);
+  absl::StatusOr<hs_scratch_t*> scratch = c.scratch_proto.ForThisThread();
+  ASSERT_TRUE(scratch.ok()) << scratch.status();
+  std::vector<uint32_t> ids = {7, 7, 7};
+  ASSERT_TRUE(c.db->CandidateIds("du idiot, du dummkopf", *scratch, &ids).ok());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_THAT(ids, ElementsAre(0, 1));
+  ASSERT_TRUE(c.db->CandidateIds("nichts davon", *scratch, &ids).ok());
+  EXPECT_THAT(ids, IsEmpty());
+  ASSERT_TRUE(c.db->CandidateIds("kill", *scratch, &ids).ok());
+  EXPECT_THAT(ids, ElementsAre(2));
+}
+
 TEST(RegexDatabaseTest, MatchesCaseInsensitivelyIncludingNonAsciiLetters) {
   for (bool force_re2 : {false, true}) {
     SCOPED_TRACE(force_re2 ? "RE2" : "Hyperscan");
