@@ -451,8 +451,8 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
                  {LiteralKind::kNear, index, component, match::Attachment::kCompound, part});
     }
     if (context.regex) {
-      AddContextRegex(*context.regex, {index, true, part}, context.regex_location,
-                      &near_regexes_, &impl_->near_regex_uses);
+      AddContextRegex(*context.regex, {index, true, part}, context.regex_location, &near_regexes_,
+                      &impl_->near_regex_uses);
       compiled->has_near_regex = true;
     }
   }
@@ -501,9 +501,8 @@ absl::Status Compiler::BuildRegexes(std::vector<std::string> patterns,
     const RegexOrigin& origin = origin_of[fallback.id];
     const rules::Rule& rule = impl_->rules[origin.rule].rule;
     impl_->report.warnings.push_back(
-        {origin.location,
-         absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (", fallback.reason,
-                      "); RE2 runs it instead")});
+        {origin.location, absl::StrCat("rule '", rule.id, "': Hyperscan rejected the regex (",
+                                       fallback.reason, "); RE2 runs it instead")});
   }
   impl_->report.regexes += patterns.size();
   impl_->report.regexes_on_re2 += (*db)->fallbacks().size();
@@ -573,8 +572,8 @@ absl::Status Compiler::BuildDatabases() {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = BuildRegexes(unless_regexes_.patterns, unless_regexes_.origins,
-                                    &impl_->unless_regexes);
+  if (absl::Status s =
+          BuildRegexes(unless_regexes_.patterns, unless_regexes_.origins, &impl_->unless_regexes);
       !s.ok()) {
     return s;
   }
@@ -583,8 +582,8 @@ absl::Status Compiler::BuildDatabases() {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = BuildRegexes(raw_patterns_, RuleRegexOrigins(impl_->raw_regex_rule),
-                                    &impl_->raw_regexes);
+  if (absl::Status s =
+          BuildRegexes(raw_patterns_, RuleRegexOrigins(impl_->raw_regex_rule), &impl_->raw_regexes);
       !s.ok()) {
     return s;
   }

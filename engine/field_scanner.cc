@@ -630,11 +630,11 @@ bool FieldScanner::NearRegexHolds(const Candidate& c, const rules::NearContext& 
         folded.orig_begin.begin());
   };
   bool holds = false;
-  set_.near_regexes->FindSpansIn(
-      id, folded.text, folded_at(orig_from), folded_at(orig_to), set_.max_spans_per_rule,
-      [&](size_t begin, size_t end) {
-        holds = holds || ContextHolds(c, context, folded.ToOriginal(begin, end));
-      });
+  set_.near_regexes->FindSpansIn(id, folded.text, folded_at(orig_from), folded_at(orig_to),
+                                 set_.max_spans_per_rule, [&](size_t begin, size_t end) {
+                                   holds = holds ||
+                                           ContextHolds(c, context, folded.ToOriginal(begin, end));
+                                 });
   return holds;
 }
 

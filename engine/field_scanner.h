@@ -123,7 +123,7 @@ struct EvalBuffers {
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
   std::vector<UnlessHit> unless_hits;
-  std::vector<uint32_t> near_ids;  // near regexes that may match the field
+  std::vector<uint32_t> near_ids;          // near regexes that may match the field
   std::vector<uint32_t> word_starts;       // skeleton offsets of word starts
   std::vector<uint32_t> orig_word_starts;  // the same, as original offsets
   std::vector<match::PhraseSlotHit> slot_hits;

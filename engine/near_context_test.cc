@@ -34,16 +34,17 @@ void ExpectFired(const CompiledRuleSet& set, const std::vector<Case>& cases) {
 }
 
 TEST(NearTest, AHitCountsOnlyWithAContextWithinItsDistance) {
-  auto set = CompileYaml(Set(Rule("r", "    words: [Idiot]\n    match: compound\n"
-                                       "    near: { words: [du, dich], within: 2 }\n")));
+  auto set = CompileYaml(Set(Rule("r",
+                                  "    words: [Idiot]\n    match: compound\n"
+                                  "    near: { words: [du, dich], within: 2 }\n")));
   ASSERT_NE(set, nullptr);
   ExpectFired(*set, {
                         {"du Idiot", {"r"}},
                         {"Idiot, du", {"r"}},
-                        {"du bist ein Idiot", {"r"}},             // two words between
-                        {"du bist echt so ein Idiot", {}},        // four
+                        {"du bist ein Idiot", {"r"}},       // two words between
+                        {"du bist echt so ein Idiot", {}},  // four
                         {"Computer sind die intelligentesten Idioten", {}},
-                        {"Ihr Idioten, du auch", {"r"}},          // an inflected hit
+                        {"Ihr Idioten, du auch", {"r"}},  // an inflected hit
                         {"d u Idiot", {"r"}},  // context words are read like terms: evasions too
                         {"Idiot", {}},
                     });
@@ -53,12 +54,13 @@ TEST(NearTest, AHitCountsOnlyWithAContextWithinItsDistance) {
 // the insult ("ist ein Idiot", not "Idioten sind ..."), a regex spanning the
 // hit counts only where it overlaps it.
 TEST(NearTest, EachContextHasItsOwnSideAndDistance) {
-  auto set = CompileYaml(Set(Rule(
-      "r", "    words: [Idiot]\n    match: compound\n"
-           "    near:\n"
-           "      - { regex: '\\b(?:ist|bist)\\b', side: before, within: 2 }\n"
-           "      - { regex: '\\bhallo\\b', side: after, within: 0 }\n"
-           "      - { regex: '\\w+\\s*!', side: overlap, within: 0 }\n")));
+  auto set =
+      CompileYaml(Set(Rule("r",
+                           "    words: [Idiot]\n    match: compound\n"
+                           "    near:\n"
+                           "      - { regex: '\\b(?:ist|bist)\\b', side: before, within: 2 }\n"
+                           "      - { regex: '\\bhallo\\b', side: after, within: 0 }\n"
+                           "      - { regex: '\\w+\\s*!', side: overlap, within: 0 }\n")));
   ASSERT_NE(set, nullptr);
   ExpectFired(*set, {
                         {"Der Schiri ist ein Idiot", {"r"}},
@@ -73,8 +75,9 @@ TEST(NearTest, EachContextHasItsOwnSideAndDistance) {
 // A context regex is searched around the hit only, but as far as its
 // `within` reaches: 25 words away counts at within 30, 35 words does not.
 TEST(NearTest, AContextRegexIsFoundAsFarAsItsWithinReaches) {
-  auto set = CompileYaml(Set(Rule("r", "    words: [Idiot]\n"
-                                       "    near: { regex: '@kevin\\b', within: 30 }\n")));
+  auto set = CompileYaml(Set(Rule("r",
+                                  "    words: [Idiot]\n"
+                                  "    near: { regex: '@kevin\\b', within: 30 }\n")));
   ASSERT_NE(set, nullptr);
   auto words = [](int n) {
     std::string s;
@@ -95,8 +98,9 @@ TEST(NearTest, ARegexSharedAsVetoAndAsContextKeepsBothRoles) {
   const std::string header = "patterns:\n  addressed: '\\bdu\\b'\n";
   auto set = CompileYaml(
       Set(Rule("vetoed", "    words: [Idiot]\n    unless: { regex: '{@addressed}', within: 1 }\n") +
-              Rule("needs", "    words: [Trottel]\n"
-                            "    near: { regex: '{@addressed}', within: 1 }\n"),
+              Rule("needs",
+                   "    words: [Trottel]\n"
+                   "    near: { regex: '{@addressed}', within: 1 }\n"),
           header));
   ASSERT_NE(set, nullptr);
   ExpectFired(*set, {
@@ -111,12 +115,12 @@ TEST(NearTest, ARegexSharedAsVetoAndAsContextKeepsBothRoles) {
 // Contexts apply to candidates of every kind, only within their own field.
 TEST(NearTest, ContextsReachEveryKindOfCandidate) {
   const std::string near = "    near: { words: [du], within: 3 }\n";
-  auto set = CompileYaml(Set(
-      Rule("phrase", "    phrase: { slots: [\"Klappe\", \"halten\"], within: 2 }\n" + near) +
-          Rule("pair", "    words: [\"@groups+@pejoratives\"]\n" + near) +
-          Rule("regex", "    regex: 'schwach\\w*kopf'\n" + near) +
-          Rule("words", "    words: [Idiot]\n" + near),
-      "lists:\n  groups: [Asylant]\n  pejoratives: [Pack]\n"));
+  auto set = CompileYaml(
+      Set(Rule("phrase", "    phrase: { slots: [\"Klappe\", \"halten\"], within: 2 }\n" + near) +
+              Rule("pair", "    words: [\"@groups+@pejoratives\"]\n" + near) +
+              Rule("regex", "    regex: 'schwach\\w*kopf'\n" + near) +
+              Rule("words", "    words: [Idiot]\n" + near),
+          "lists:\n  groups: [Asylant]\n  pejoratives: [Pack]\n"));
   ASSERT_NE(set, nullptr);
   ExpectFired(*set, {
                         {"du sollst die Klappe halten", {"phrase"}},

@@ -207,8 +207,7 @@ NearContext ParseNearContext(YamlReader* reader, const YamlNode& node, const Lis
 
 }  // namespace
 
-std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry,
-                                   const ListTable& lists) {
+std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry, const ListTable& lists) {
   std::vector<NearContext> contexts;
   if (!entry.value->IsSequence()) {
     contexts.push_back(ParseNearContext(reader, *entry.value, lists));
@@ -218,9 +217,9 @@ std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry,
     reader->Error(entry.value_location, "'near' must be a context or a non-empty list of them");
   }
   if (entry.value->size() > kMaxNearContexts) {
-    reader->Error(entry.value_location, absl::StrCat("'near' has at most ", kMaxNearContexts,
-                                                     " contexts (this one has ",
-                                                     entry.value->size(), ")"));
+    reader->Error(entry.value_location,
+                  absl::StrCat("'near' has at most ", kMaxNearContexts, " contexts (this one has ",
+                               entry.value->size(), ")"));
     return contexts;
   }
   for (const YamlNode* node : entry.value->items()) {

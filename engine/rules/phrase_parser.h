@@ -40,8 +40,7 @@ std::vector<Phrase> ParsePhrases(YamlReader* reader, MapReader* rule, const List
 Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& lists);
 
 // `near:` one context {words, regex, within, side} or a list of them.
-std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry,
-                                   const ListTable& lists);
+std::vector<NearContext> ParseNear(YamlReader* reader, const Entry& entry, const ListTable& lists);
 
 }  // namespace moderation::rules::internal
 

@@ -15,10 +15,9 @@ namespace moderation::rules::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleKeys = {
-    "id",     "category", "words",  "match",  "regex",        "view",       "condition",
-    "score",  "action",   "mode",   "reason", "legal_ground", "note",       "examples",
-    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words",
-    "near"};
+    "id",     "category", "words",  "match",  "regex",        "view",        "condition",
+    "score",  "action",   "mode",   "reason", "legal_ground", "note",        "examples",
+    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words", "near"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
                                                    "compound", "substring", "inflected"};

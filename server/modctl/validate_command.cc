@@ -132,8 +132,8 @@ bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& field
         report->together_ns_per_kib > 0 ? 100 * r.ns_per_kib / report->together_ns_per_kib : 0;
     std::cout << absl::StrFormat("  %7.2f  %13.0f%%  %5d  %s%s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
                                  share, r.posts_reported, r.rule_id, r.unless ? " [unless]" : "",
-                                 r.near ? " [near]" : "", r.on_re2 ? " [RE2]" : "",
-                                 r.location.file, r.location.line);
+                                 r.near ? " [near]" : "", r.on_re2 ? " [RE2]" : "", r.location.file,
+                                 r.location.line);
   }
   return true;
 }
