@@ -445,7 +445,22 @@ def met(ok):
     return "–" if ok is None else ("yes" if ok else "**no**")
 
 
-def pulse_section(runs, service_rows):
+def pulse_memory_rows(raw):
+    """pulse_memory/communities:N/limit:L -> median of its counters over
+    repetitions (heap_MiB, tracked, bytes_per_tracked)."""
+    by_name = {}
+    for b in (raw or {}).get("benchmarks", []):
+        name = b.get("run_name") or b.get("name", "")
+        if b.get("run_type") != "iteration" or not name.startswith("pulse_memory/"):
+            continue
+        row = by_name.setdefault(name, {})
+        for k in ("heap_MiB", "tracked", "bytes_per_tracked"):
+            if k in b:
+                row.setdefault(k, []).append(b[k])
+    return {name: {k: spread(v)["median"] for k, v in row.items()} for name, row in by_name.items()}
+
+
+def pulse_section(runs, service_rows, memory=None):
     lines, summary = [], {}
     per_post = names_matching(runs, r"pulse_per_post/communities:(\d+)")
     parts = names_matching(runs, r"(pulse_record|pulse_observe_activity)/communities:(\d+)")
@@ -472,6 +487,23 @@ def pulse_section(runs, service_rows):
         lines.append("")
     else:
         lines += ["_No pulse_bench results (the pulse part did not run or failed)._", ""]
+
+    if memory:
+        lines += ["### Memory (pulse_bench `pulse_memory`)", "",
+                  "The heap a pulse holds (malloc's in-use bytes) after each of 10,000 "
+                  "communities posted 8 posts, with the community limit "
+                  "(`--pulse_max_communities`) at its default of 1,000 (the rest count as "
+                  "\"other\") and raised to 10,000 (a shard's share of the limit is rounded, "
+                  "and hashing spreads communities unevenly over the 16 shards, so a few "
+                  "still go to \"other\").", "",
+                  "| benchmark | communities tracked | heap | per tracked community |",
+                  "|---|---:|---:|---:|"]
+        for name, row in sorted(memory.items()):
+            lines.append("| %s | %s | %.0f MiB | %.1f KiB |" % (
+                name, "%.0f" % row.get("tracked", 0), row.get("heap_MiB", 0),
+                row.get("bytes_per_tracked", 0) / 1024))
+            summary.setdefault("memory_mib", {})[name] = row.get("heap_MiB")
+        lines.append("")
 
     ab = [r for r in service_rows if r.get("scenario") == "pulse-ab"]
     on = [r for r in ab if r.get("label") == "pulse-on"]
@@ -631,7 +663,8 @@ def main(argv=None):
     svc_rows = load_jsonl(os.path.join(args.run, "service.jsonl"))
     svc_lines, svc_sum = service_section(svc_rows)
     pulse_raw = load_json(os.path.join(args.run, "pulse.json"))
-    pulse_lines, pulse_sum = pulse_section(pulse_runs(pulse_raw), svc_rows)
+    pulse_lines, pulse_sum = pulse_section(pulse_runs(pulse_raw), svc_rows,
+                                           pulse_memory_rows(pulse_raw))
     peers_raw = load_json(os.path.join(args.run, "peers.json"))
     peer_lines, peer_sum = peers_section(peers_raw)
     summary = {"engine": eng_sum, "service": svc_sum, "pulse": pulse_sum, "peers": peer_sum}
