@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "moderation/v1/pulse.grpc.pb.h"
+#include "moderation/v1/rule_admin.grpc.pb.h"
 #include "server/pulse_webhook_testing.h"
 #include "tests/alert_collector.h"
 #include "tests/moderation_requests.h"
@@ -123,14 +125,44 @@ TEST_F(PulseTest, PulseCallsNeedTheAdminCredentialOrTheReaderToken) {
     Authorize(&context, token);
     EXPECT_TRUE(pulse_->ListCommunities(&context, request, &response).ok());
   }
-  {
+  for (const std::string& token : {server_->admin_token(), std::string("reader-secret-1234")}) {
     grpc::ClientContext context;
     SetDeadline(&context);
-    Authorize(&context, server_->admin_token());
+    Authorize(&context, token);
     v1::GetPulseRequest get;
     get.set_community("never-seen");
     v1::GetPulseResponse pulse;
     EXPECT_EQ(pulse_->GetPulse(&context, get, &pulse).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  // WatchAlerts: the reader's stream opens and stays open (no alert comes:
+  // the deadline ends it); without a token or with a wrong one it is refused.
+  struct WatchCase {
+    std::string token;
+    grpc::StatusCode code;
+  };
+  for (const WatchCase& c : {WatchCase{"reader-secret-1234", grpc::StatusCode::DEADLINE_EXCEEDED},
+                             WatchCase{"", grpc::StatusCode::UNAUTHENTICATED},
+                             WatchCase{"wrong-token", grpc::StatusCode::PERMISSION_DENIED}}) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    if (!c.token.empty()) Authorize(&context, c.token);
+    std::unique_ptr<grpc::ClientReader<v1::WatchAlertsResponse>> reader =
+        pulse_->WatchAlerts(&context, v1::WatchAlertsRequest());
+    v1::WatchAlertsResponse change;
+    while (reader->Read(&change)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), c.code) << "token '" << c.token << "'";
+  }
+  // The reader token reads the pulse and nothing else: the rule admin
+  // service refuses it.
+  {
+    auto admin = v1::RuleAdminService::NewStub(channel_);
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, "reader-secret-1234");
+    v1::ListRuleSetsResponse sets;
+    EXPECT_EQ(admin->ListRuleSets(&context, v1::ListRuleSetsRequest(), &sets).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
   }
 }
 
@@ -162,6 +194,8 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   EXPECT_GE(opened.observed(), opened.expected() + 0.1);
   ASSERT_GT(opened.top_rules_size(), 0);
   EXPECT_GT(opened.example_post_ids_size(), 0);
+  // It carries the rising topics of its hour: the insult's word among them.
+  EXPECT_THAT(opened.top_topics(), ::testing::Contains("blödmann"));
 
   // While it is open: GetPulse, /metrics and the log show it.
   {
