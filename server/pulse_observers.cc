@@ -46,7 +46,10 @@ nlohmann::json AlertToJson(const pulse::Alert& a) {
 }
 
 void LogAlert(Logger& logger, const pulse::Alert& alert) {
-  logger.Warning(alert.open() ? "pulse_alert_opened" : "pulse_alert_ended", AlertToJson(alert));
+  logger.Warning(!alert.open()     ? "pulse_alert_ended"
+                 : alert.escalated ? "pulse_alert_escalated"
+                                   : "pulse_alert_opened",
+                 AlertToJson(alert));
 }
 
 void RenderPulseMetrics(const pulse::Pulse& pulse, std::string* out) {

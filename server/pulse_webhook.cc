@@ -15,13 +15,27 @@ std::string Rfc3339(absl::Time t) {
 
 }  // namespace
 
+namespace {
+
+// Severity is a label, so a receiver sees a warning that became critical as
+// two alerts; each keeps a fingerprint of its own from firing to resolved.
+std::string Fingerprint(const pulse::Alert& a, const std::string& severity) {
+  return absl::StrCat(absl::Hex(a.id, absl::kZeroPad16), severity == "critical" ? "c" : "");
+}
+
+nlohmann::json Labels(const pulse::Alert& a, const std::string& severity) {
+  return {{"alertname", "CommunityPulse"},
+          {"community", a.community},
+          {"kind", pulse::AlertKindName(a.kind)},
+          {"subject", a.subject},
+          {"severity", severity}};
+}
+
+}  // namespace
+
 std::string AlertmanagerPayload(const pulse::Alert& a) {
   const std::string status = a.open() ? "firing" : "resolved";
-  const nlohmann::json labels = {{"alertname", "CommunityPulse"},
-                                 {"community", a.community},
-                                 {"kind", pulse::AlertKindName(a.kind)},
-                                 {"subject", a.subject},
-                                 {"severity", a.severity}};
+  const nlohmann::json labels = Labels(a, a.severity);
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& [rule, count] : a.top_rules)
     rules.push_back(absl::StrCat(rule, " (", count, ")"));
@@ -41,17 +55,30 @@ std::string AlertmanagerPayload(const pulse::Alert& a) {
                                 {"startsAt", Rfc3339(a.started)},
                                 {"endsAt", a.open() ? "0001-01-01T00:00:00Z" : Rfc3339(a.ended)},
                                 {"generatorURL", ""},
-                                {"fingerprint", absl::StrCat(absl::Hex(a.id, absl::kZeroPad16))}};
+                                {"fingerprint", Fingerprint(a, a.severity)}};
+  nlohmann::json alerts = nlohmann::json::array({alert});
+  nlohmann::json common_labels = labels;
+  if (a.escalated) {
+    // To a receiver the critical alert is another alert: the warning one
+    // is resolved in the same message, so that it does not stay firing.
+    nlohmann::json warning = alert;
+    warning["status"] = "resolved";
+    warning["labels"] = Labels(a, "warning");
+    warning["endsAt"] = Rfc3339(a.updated);
+    warning["fingerprint"] = Fingerprint(a, "warning");
+    alerts.insert(alerts.begin(), warning);
+    common_labels.erase("severity");
+  }
   const nlohmann::json payload = {{"version", "4"},
                                   {"groupKey", absl::StrCat("{}:{alert_id=\"", a.id, "\"}")},
                                   {"truncatedAlerts", 0},
                                   {"status", status},
                                   {"receiver", "moderationd-pulse"},
                                   {"groupLabels", {{"alertname", "CommunityPulse"}}},
-                                  {"commonLabels", labels},
+                                  {"commonLabels", common_labels},
                                   {"commonAnnotations", annotations},
                                   {"externalURL", ""},
-                                  {"alerts", nlohmann::json::array({alert})}};
+                                  {"alerts", alerts}};
   return payload.dump();
 }
 

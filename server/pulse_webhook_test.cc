@@ -94,6 +94,37 @@ TEST(PulseWebhookTest, PostsFiringThenResolvedInAlertmanagersFormat) {
   EXPECT_EQ(resolved["alerts"][0]["fingerprint"], alert["fingerprint"]);
 }
 
+// A warning that becomes critical: the receiver gets the warning resolved
+// and the critical alert firing in one message, each with a fingerprint of
+// its own, and the end resolves the critical one.
+TEST(PulseWebhookTest, AnEscalationResolvesTheWarningAndFiresTheCriticalAlert) {
+  pulse::Alert a = SampleAlert();
+  const nlohmann::json opened = nlohmann::json::parse(AlertmanagerPayload(a));
+  a.severity = "critical";
+  a.escalated = true;
+  a.updated = a.started + absl::Minutes(4);
+  const nlohmann::json escalated = nlohmann::json::parse(AlertmanagerPayload(a));
+  a.escalated = false;
+  a.ended = a.started + absl::Minutes(30);
+  const nlohmann::json ended = nlohmann::json::parse(AlertmanagerPayload(a));
+
+  EXPECT_EQ(escalated["status"], "firing");
+  ASSERT_EQ(escalated["alerts"].size(), 2u);
+  const nlohmann::json& warning = escalated["alerts"][0];
+  const nlohmann::json& critical = escalated["alerts"][1];
+  EXPECT_EQ(warning["status"], "resolved");
+  EXPECT_EQ(warning["labels"]["severity"], "warning");
+  EXPECT_EQ(warning["endsAt"], "2026-11-30T12:07:00Z");
+  EXPECT_EQ(warning["fingerprint"], opened["alerts"][0]["fingerprint"]);
+  EXPECT_EQ(critical["status"], "firing");
+  EXPECT_EQ(critical["labels"]["severity"], "critical");
+  EXPECT_NE(critical["fingerprint"], warning["fingerprint"]);
+  EXPECT_FALSE(escalated["commonLabels"].contains("severity"));
+  ASSERT_EQ(ended["alerts"].size(), 1u);
+  EXPECT_EQ(ended["alerts"][0]["status"], "resolved");
+  EXPECT_EQ(ended["alerts"][0]["fingerprint"], critical["fingerprint"]);
+}
+
 // Each case: a receiver with a certificate for `san` (none: plain http),
 // reached as `host`, with the client trusting `trust`.
 TEST(PulseWebhookTest, HttpsDeliversOnlyWhenTheCertificateAndTheNameVerify) {

@@ -226,6 +226,16 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   EXPECT_THAT(metrics.body, HasSubstr("moderation_community_rule_hits_total{community=\"news-de\","
                                       "rule=\"de.insult.common\",mode=\"enforce\"}"));
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_opened\""));
+  // The spike went on growing after the alert opened as a warning (40 %
+  // insults fill the 10-minute window minute by minute): it is sent again
+  // as critical, to WatchAlerts and to the log.
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_escalated\""));
+  bool escalated_seen = false;
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    escalated_seen |= a.id() == opened.id() && a.severity() == v1::ALERT_SEVERITY_CRITICAL &&
+                      !a.has_ended_at();
+  }
+  EXPECT_TRUE(escalated_seen);
 
   ASSERT_NO_FATAL_FAILURE(Play(200, 40, 1));
   ASSERT_TRUE(collector.WaitFor(

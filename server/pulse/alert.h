@@ -74,13 +74,17 @@ struct Alert {
   std::vector<std::pair<std::string, int>> top_rules;  // rule id, posts it hit (most first)
   std::vector<std::string> example_post_ids;           // newest first, at most 5
   std::vector<std::string> top_topics;  // the community's rising topics when it opened
+  // Set on the change an AlertSink gets when an open warning becomes
+  // critical (the same alert, open, sent again); false when it opens or ends.
+  bool escalated = false;
   bool open() const { return ended == absl::InfiniteFuture(); }
 };
 
 class AlertSink {
  public:
   virtual ~AlertSink() = default;
-  // An alert opened (open() true) or ended (open() false).
+  // An alert opened (open(), !escalated), became critical (open(),
+  // escalated) or ended (!open()).
   virtual void OnAlert(const Alert& alert) = 0;
 };
 

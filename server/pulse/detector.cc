@@ -291,6 +291,9 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     it->pile_on = v.pile_on;
     const bool critical = v.kind == AlertKind::kPileOn ? v.observed >= 2 * opt.pile_on_posts
                                                        : std::abs(v.z) >= opt.critical_z;
+    // A warning that turns critical is sent again: people on call need to
+    // know it got worse, not only that it started. It stays critical.
+    const bool escalated = !opened && critical && it->severity != "critical";
     if (opened || critical) it->severity = critical ? "critical" : "warning";
     // Rules and examples from the recent posts that belong to it.
     std::vector<std::tuple<uint32_t, uint16_t, const std::string*>> posts;
@@ -320,6 +323,9 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
         it->top_topics.push_back(t.term);
       }
       changes->push_back(*it);
+    } else if (escalated) {
+      changes->push_back(*it);
+      changes->back().escalated = true;
     }
   }
 }

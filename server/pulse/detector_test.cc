@@ -24,10 +24,12 @@ using testing::Traffic;
 const absl::Time kMonday9 = absl::FromUnixSeconds(1796029200);
 const MinuteTraffic kUsual = Traffic(20, 0.05);
 
+// The alerts of a kind that opened (open) or ended (!open); escalations,
+// an open alert sent again as critical, are neither.
 std::vector<Alert> Of(const std::vector<Alert>& changes, AlertKind kind, bool open) {
   std::vector<Alert> out;
   for (const Alert& a : changes) {
-    if (a.kind == kind && a.open() == open) out.push_back(a);
+    if (a.kind == kind && a.open() == open && !a.escalated) out.push_back(a);
   }
   return out;
 }
@@ -100,6 +102,34 @@ TEST_F(DetectorTest, AHostileSpikeAlertsWithinFiveMinutesAndClearsAfterwards) {
   EXPECT_EQ(closed[0].id, a.id);
   EXPECT_LE(closed[0].ended - calm_start, absl::Minutes(12));  // the window empties of the spike
   EXPECT_TRUE(pulse_.OpenAlerts().empty());
+}
+
+// A spike that grows after its alert opened: the warning is sent again as
+// critical (escalated), once, and then ends like any alert.
+TEST_F(DetectorTest, AWarningThatTurnsCriticalIsSentAgainOnce) {
+  Player player(&pulse_, &clock_, "news");
+  player.Play(180, kUsual);
+  player.Play(15, Traffic(20, 0.16));
+  std::vector<Alert> opened = Of(sink_.changes(), AlertKind::kHostileShare, true);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].severity, "warning");
+  EXPECT_LT(opened[0].z, 8);
+  player.Play(15, Traffic(20, 0.6));
+  player.Play(15, Traffic(20, 0.7));
+  std::vector<Alert> escalations;
+  for (const Alert& a : sink_.changes()) {
+    if (a.kind == AlertKind::kHostileShare && a.escalated) escalations.push_back(a);
+  }
+  ASSERT_EQ(escalations.size(), 1u);
+  EXPECT_EQ(escalations[0].id, opened[0].id);
+  EXPECT_EQ(escalations[0].severity, "critical");
+  EXPECT_TRUE(escalations[0].open());
+  EXPECT_GE(escalations[0].z, 8);
+  EXPECT_EQ(Of(sink_.changes(), AlertKind::kHostileShare, true).size(), 1u);
+  player.Play(40, kUsual);
+  std::vector<Alert> closed = Of(sink_.changes(), AlertKind::kHostileShare, false);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].severity, "critical");
 }
 
 TEST_F(DetectorTest, ACategorySpikeNamesTheCategory) {
