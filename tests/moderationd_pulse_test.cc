@@ -232,8 +232,8 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_escalated\""));
   bool escalated_seen = false;
   for (const v1::PulseAlert& a : collector.alerts()) {
-    escalated_seen |= a.id() == opened.id() && a.severity() == v1::ALERT_SEVERITY_CRITICAL &&
-                      !a.has_ended_at();
+    escalated_seen |=
+        a.id() == opened.id() && a.severity() == v1::ALERT_SEVERITY_CRITICAL && !a.has_ended_at();
   }
   EXPECT_TRUE(escalated_seen);
 
