@@ -87,7 +87,19 @@ void RenderMood(const pulse::Mood& mood, std::string* out) {
                   mood.index, "\">", mood.index, "</span></p><p>hostile share ",
                   Percent(mood.hostile_share_now), " of ", mood.posts_now,
                   " posts in the last 15 minutes<br>baseline ", Percent(mood.baseline_share), " (",
-                  mood.baseline_source, "), z = ", absl::StrFormat("%.1f", mood.z), "</p></div>");
+                  mood.baseline_source, "), z = ", absl::StrFormat("%.1f", mood.z), "</p>");
+  if (!mood.by_category.empty()) {
+    absl::StrAppend(out,
+                    "<table id=\"mood-categories\"><tr><th>category</th><th>now</th>"
+                    "<th>baseline</th><th>z</th></tr>");
+    for (const pulse::CategoryMood& c : mood.by_category) {
+      absl::StrAppend(out, "<tr><td>", HtmlEscape(c.category), "</td><td class=\"num\">",
+                      Percent(c.share_now), "</td><td class=\"num\">", Percent(c.baseline_share),
+                      "</td><td class=\"num\">", absl::StrFormat("%.1f", c.z), "</td></tr>");
+    }
+    absl::StrAppend(out, "</table>");
+  }
+  absl::StrAppend(out, "</div>");
 }
 
 // Hostile decisions per category, stacked, per quarter hour of the last day.

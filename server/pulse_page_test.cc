@@ -59,6 +59,9 @@ TEST_F(PulsePageTest, RanksCommunitiesByHostilityAndDetailsTheMostHostile) {
   EXPECT_THAT(html, HasSubstr("50.0 %"));
   EXPECT_THAT(html, HasSubstr("<section id=\"detail\" data-community=\"heated\""));
   EXPECT_THAT(html, HasSubstr("insult FLAG: 5"));  // the category chart's bar
+  // The mood per category: insult, 5 of the last 15 minutes' 10 posts.
+  EXPECT_THAT(html, HasSubstr("<table id=\"mood-categories\">"));
+  EXPECT_THAT(html, HasSubstr("<tr><td>insult</td><td class=\"num\">50.0 %</td>"));
   // Offline: nothing is loaded from anywhere else.
   EXPECT_THAT(html, Not(HasSubstr("http://")));
   EXPECT_THAT(html, Not(HasSubstr("https://")));

@@ -113,6 +113,14 @@ void SnapshotToProto(const pulse::CommunitySnapshot& s, v1::PulseWindow window, 
   mood->set_baseline_share(s.mood.baseline_share);
   mood->set_z(s.mood.z);
   mood->set_baseline_source(s.mood.baseline_source);
+  for (const pulse::CategoryMood& c : s.mood.by_category) {
+    v1::CategoryMood* m = mood->add_by_category();
+    m->set_category(c.category);
+    m->set_hostile_now(c.hostile_now);
+    m->set_share_now(c.share_now);
+    m->set_baseline_share(c.baseline_share);
+    m->set_z(c.z);
+  }
   for (int day = 0; day < 7; ++day) {
     v1::ActivityDay* d = out->add_activity();
     d->set_weekday(day);

@@ -210,6 +210,10 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
     ASSERT_EQ(pulse.windows_size(), 1);
     EXPECT_EQ(pulse.windows(0).total().posts(), 200u * kPostsPerMinute);
     EXPECT_EQ(pulse.mood().index(), v1::MOOD_INDEX_ESKALIEREND);
+    ASSERT_GT(pulse.mood().by_category_size(), 0);
+    EXPECT_EQ(pulse.mood().by_category(0).category(), "insult");
+    EXPECT_GT(pulse.mood().by_category(0).share_now(), 0.3);
+    EXPECT_GE(pulse.mood().by_category(0).z(), 4);
     EXPECT_GE(pulse.open_alerts_size(), 1);
     EXPECT_EQ(pulse.activity_size(), 7);
     // The insult's word is the topic that rose this hour (the hours before

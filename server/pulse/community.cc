@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "absl/hash/hash.h"
 
@@ -192,6 +193,32 @@ Mood CommunityState::ComputeMood(uint32_t now_minute) const {
   return mood;
 }
 
+std::vector<CategoryMood> CommunityState::CategoryMoods(uint32_t now_minute,
+                                                        const Interner& categories) const {
+  const uint32_t last = MinuteRing::EpochOf(now_minute);
+  const Totals t = Totals::Over(minutes_, last + 1 - kMoodMinutes, last);
+  std::map<uint16_t, uint64_t> hostile;
+  for (const auto& [key, count] : t.hostile) {
+    if (key.first != 0) hostile[key.first] += count;
+  }
+  for (const Baseline::CategoryShare& c : baseline_.categories) {
+    if (c.category != 0 && c.share.samples > 0) hostile.try_emplace(c.category, 0);
+  }
+  std::vector<CategoryMood> out;
+  for (const auto& [category, k] : hostile) {
+    CategoryMood m;
+    m.category = categories.Name(category);
+    m.hostile_now = k;
+    m.share_now = t.posts > 0 ? static_cast<double>(k) / t.posts : 0;
+    m.baseline_share = BaselineCategory(category);
+    m.z = BinomialZ(static_cast<double>(k), static_cast<double>(t.posts), m.baseline_share);
+    out.push_back(std::move(m));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const CategoryMood& a, const CategoryMood& b) { return a.z > b.z; });
+  return out;
+}
+
 namespace {
 
 template <typename RingT>
@@ -255,6 +282,7 @@ CommunitySnapshot CommunityState::Snapshot(uint32_t now_minute, const Interner& 
   s.windows.push_back(SummariseWindow(quarters_, "day", now_minute, categories, rules));
   s.windows.push_back(SummariseWindow(hours_, "week", now_minute, categories, rules));
   s.mood = ComputeMood(now_minute);
+  s.mood.by_category = CategoryMoods(now_minute, categories);
   const uint32_t last = HourRing::EpochOf(now_minute);
   for (uint32_t e = last + 1 - HourRing::kSize; e <= last; ++e) {
     const Bucket* b = hours_.Find(e);

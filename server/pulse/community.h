@@ -178,6 +178,7 @@ class CommunityState {
   double ExpectedPostsPerQuarter(uint32_t minute) const;
   double BaselineCategory(uint16_t category) const;
   Mood ComputeMood(uint32_t now_minute) const;
+  std::vector<CategoryMood> CategoryMoods(uint32_t now_minute, const Interner& categories) const;
 
   const std::string name_;
   uint32_t last_minute_ = 0;

@@ -5,6 +5,7 @@
 #include <malloc.h>
 
 #include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,35 @@ TEST(PulseTest, MoodIsCalmOnUsualTrafficAndEscalatingWhenHostilityJumps) {
   mood = pulse.Snapshot("news")->mood;
   EXPECT_EQ(mood.index, "eskalierend");
   EXPECT_GT(mood.hostile_share_now, 0.4);
+}
+
+// The mood per category: each category's share of the last 15 minutes
+// against its own baseline. A rise of hate beside the usual insults puts
+// hate first, far above its baseline, and leaves insult near its own.
+TEST(PulseTest, MoodPerCategoryComparesEachCategoryWithItsOwnBaseline) {
+  ManualClock clock(kMonday9);
+  Pulse pulse(PulseOptions{}, &clock, nullptr);
+  testing::Player player(&pulse, &clock, "news");
+  player.Play(180, testing::Traffic(20, 0.05, "insult"));
+  player.Play(180, testing::Traffic(20, 0.02, "hate"));
+  Mood mood = pulse.Snapshot("news")->mood;
+  ASSERT_EQ(mood.by_category.size(), 2u);
+  for (const CategoryMood& c : mood.by_category) EXPECT_LT(c.z, 4) << c.category;
+  player.Play(15, testing::Traffic(20, 0.3, "hate"));
+  mood = pulse.Snapshot("news")->mood;
+  ASSERT_EQ(mood.by_category.size(), 2u);
+  const CategoryMood& first = mood.by_category[0];
+  EXPECT_EQ(first.category, "hate");
+  EXPECT_GT(first.share_now, 0.2);
+  EXPECT_LT(first.baseline_share, 0.1);
+  EXPECT_GE(first.z, 8);
+  EXPECT_EQ(first.hostile_now,
+            static_cast<uint64_t>(std::lround(first.share_now * mood.posts_now)));
+  const CategoryMood& second = mood.by_category[1];
+  EXPECT_EQ(second.category, "insult");
+  EXPECT_EQ(second.hostile_now, 0u);  // no insults in the hate rise's minutes
+  EXPECT_GT(second.baseline_share, 0.005);
+  EXPECT_LT(second.z, 0);
 }
 
 TEST(PulseTest, ListSortsByVolumeOrHostileShare) {

@@ -65,6 +65,16 @@ struct WindowSummary {
 //   "angespannt"  z >= 2 and at least 5 points above the baseline;
 //   "ruhig"       otherwise, including when there are fewer than 10 posts
 //                 (enough_data false).
+// The hostile share of one category in the mood's window against the
+// community's baseline for that category.
+struct CategoryMood {
+  std::string category;
+  uint64_t hostile_now = 0;  // its FLAG and BLOCK posts in the last 15 minutes
+  double share_now = 0;      // of all posts in them
+  double baseline_share = 0;
+  double z = 0;  // binomial, as the overall mood's
+};
+
 struct Mood {
   std::string index;
   bool enough_data = false;
@@ -75,6 +85,9 @@ struct Mood {
   // "hour_of_week" once that hour has two weeks of history, "overall" (the
   // community's average over recent hours) before, "none" while warming up.
   std::string baseline_source;
+  // Per category: those with hostile posts in the window or a baseline
+  // share, highest z first (the index itself is the overall share's).
+  std::vector<CategoryMood> by_category;
 };
 
 struct CommunitySnapshot {
