@@ -69,6 +69,11 @@ ABSL_FLAG(int, pulse_webhook_max_attempts, 5,
           "or 429 answers; 1 = none)");
 ABSL_FLAG(absl::Duration, pulse_webhook_deadline, absl::Seconds(60),
           "time from an alert change to its last webhook attempt");
+ABSL_FLAG(int, metrics_top_communities, 20,
+          "communities not in communities.yaml that keep their own label in the per-community "
+          "metrics: the busiest of the last hour (needs --pulse; others: \"default\")");
+ABSL_FLAG(absl::Duration, metrics_top_refresh, absl::Seconds(10),
+          "how often the busiest communities of --metrics_top_communities are chosen again");
 ABSL_FLAG(std::string, log_level, "info", "debug | info | warning | error");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound ports here as JSON after the first rules load");
@@ -109,7 +114,9 @@ constexpr std::string_view kFlagNames[] = {"listen",
                                            "pulse_webhook_url",
                                            "pulse_webhook_ca_file",
                                            "pulse_webhook_max_attempts",
-                                           "pulse_webhook_deadline"};
+                                           "pulse_webhook_deadline",
+                                           "metrics_top_communities",
+                                           "metrics_top_refresh"};
 
 // Parsing may run more than once per process (tests): start from defaults.
 void ResetFlags() {
@@ -148,6 +155,8 @@ void ResetFlags() {
   absl::SetFlag(&FLAGS_pulse_webhook_ca_file, d.pulse_webhook_ca_file);
   absl::SetFlag(&FLAGS_pulse_webhook_max_attempts, d.pulse_webhook_max_attempts);
   absl::SetFlag(&FLAGS_pulse_webhook_deadline, d.pulse_webhook_deadline);
+  absl::SetFlag(&FLAGS_metrics_top_communities, d.metrics_top_communities);
+  absl::SetFlag(&FLAGS_metrics_top_refresh, d.metrics_top_refresh);
 }
 
 // MODERATIOND_<NAME> sets a flag's value; the command line, parsed after,
@@ -202,6 +211,8 @@ ServerConfig FromFlags() {
   c.pulse_webhook_ca_file = absl::GetFlag(FLAGS_pulse_webhook_ca_file);
   c.pulse_webhook_max_attempts = absl::GetFlag(FLAGS_pulse_webhook_max_attempts);
   c.pulse_webhook_deadline = absl::GetFlag(FLAGS_pulse_webhook_deadline);
+  c.metrics_top_communities = absl::GetFlag(FLAGS_metrics_top_communities);
+  c.metrics_top_refresh = absl::GetFlag(FLAGS_metrics_top_refresh);
   return c;
 }
 
@@ -244,6 +255,10 @@ absl::Status Validate(const ServerConfig& c) {
     return Invalid("pulse_webhook_max_attempts", "must be between 1 and 100");
   if (c.pulse_webhook_deadline <= absl::ZeroDuration())
     return Invalid("pulse_webhook_deadline", "must be > 0");
+  if (c.metrics_top_communities < 0 || c.metrics_top_communities > 1000)
+    return Invalid("metrics_top_communities", "must be between 0 and 1000");
+  if (c.metrics_top_refresh < absl::Milliseconds(100))
+    return Invalid("metrics_top_refresh", "must be at least 100ms");
   if (c.pulse_clock != "wall" && c.pulse_clock != "post_time")
     return Invalid("pulse_clock", "must be wall or post_time");
   LogLevel level;
@@ -271,7 +286,7 @@ const std::vector<FlagGroup>& FlagGroups() {
       {"Community pulse",
        {"pulse", "pulse_max_communities", "pulse_clock", "pulse_reader_token_file",
         "pulse_webhook_url", "pulse_webhook_ca_file", "pulse_webhook_max_attempts",
-        "pulse_webhook_deadline"}},
+        "pulse_webhook_deadline", "metrics_top_communities", "metrics_top_refresh"}},
   };
   return *groups;
 }

@@ -139,6 +139,13 @@ struct ServerConfig {
   // under way is cut at it. Default 60s: a later page is stale, and the
   // alert's next change is queued behind it.
   absl::Duration pulse_webhook_deadline = absl::Seconds(60);
+  // Communities outside communities.yaml that keep their own label in
+  // moderation_decisions_total and moderation_community_rule_hits_total:
+  // the busiest of the last hour by the pulse, chosen again every
+  // metrics_top_refresh (community_labels.h). Default 20 and 10 s; 0 = only
+  // the listed ones. Without the pulse, only the listed ones.
+  int metrics_top_communities = 20;
+  absl::Duration metrics_top_refresh = absl::Seconds(10);
   // "debug", "info" (default), "warning" or "error".
   std::string log_level = "info";
   // If set, the bound ports are written there as JSON

@@ -158,6 +158,7 @@ class Daemon {
   // The community pulse, its alert observers and its ticker (--pulse).
   bool StartPulse();
   void StopPulseTicker();
+  void RefreshCommunityLabels();
   bool StartGrpc(int* port);
   // Waits until no moderation call is under way (true) or until deadline
   // (false if calls are still running then).
@@ -199,6 +200,9 @@ class Daemon {
   pulse::AlertHub alert_hub_;
   std::unique_ptr<PulseWebhook> webhook_;  // before pulse_: the hub calls it
   std::unique_ptr<pulse::Pulse> pulse_;
+  // The busiest unlisted communities keep their metrics label (with the
+  // pulse and --metrics_top_communities > 0); refreshed by the ticker.
+  std::unique_ptr<CommunityLabels> community_labels_;
   std::thread pulse_ticker_;
   std::mutex pulse_ticker_mu_;
   std::condition_variable pulse_ticker_cv_;
@@ -284,16 +288,45 @@ bool Daemon::StartPulse() {
     metrics_.AddCollector([this](std::string* out) { webhook_->RenderMetrics(out); });
   }
   metrics_.AddCollector([this](std::string* out) { RenderPulseMetrics(*pulse_, out); });
+  if (config_.metrics_top_communities > 0) {
+    community_labels_ =
+        std::make_unique<CommunityLabels>(static_cast<size_t>(config_.metrics_top_communities));
+  }
   pulse_ticker_ = std::thread([this] {
     std::unique_lock lock(pulse_ticker_mu_);
-    while (!pulse_ticker_cv_.wait_for(lock, std::chrono::seconds(1),
-                                      [this] { return pulse_ticker_stop_; })) {
+    absl::Time next_refresh = absl::Now();
+    const auto wait = std::chrono::milliseconds(
+        std::min<int64_t>(1000, absl::ToInt64Milliseconds(config_.metrics_top_refresh)));
+    while (!pulse_ticker_cv_.wait_for(lock, wait, [this] { return pulse_ticker_stop_; })) {
       lock.unlock();
       pulse_->Tick();
+      if (community_labels_ != nullptr && absl::Now() >= next_refresh) {
+        RefreshCommunityLabels();
+        next_refresh = absl::Now() + config_.metrics_top_refresh;
+      }
       lock.lock();
     }
   });
   return true;
+}
+
+// The busiest communities of the last hour that communities.yaml does not
+// list get their own metrics label; those that drop out lose their series.
+void Daemon::RefreshCommunityLabels() {
+  const std::shared_ptr<const RuleCatalog> catalog = registry_.Current();
+  const size_t top_n = community_labels_->top_n();
+  std::vector<std::string> busiest;
+  // Listed ones and the pulse's "other" may take places in the list, so ask
+  // for more than top_n; the pulse tracks at most --pulse_max_communities.
+  for (const pulse::CommunitySummary& c : pulse_->List(pulse::Pulse::Order::kVolume, 0)) {
+    if (busiest.size() >= top_n) break;
+    if (c.posts_last_hour == 0 || c.community == pulse::kOtherCommunity) continue;
+    if (catalog != nullptr && catalog->communities().count(c.community) > 0) continue;
+    busiest.push_back(c.community);
+  }
+  for (const std::string& gone : community_labels_->Refresh(busiest)) {
+    metrics_.ForgetCommunity(gone);
+  }
 }
 
 void Daemon::StopPulseTicker() {
@@ -336,7 +369,7 @@ bool Daemon::StartGrpc(int* port) {
       &registry_, &metrics_, audit_.get(), &logger_,
       ModerationLimits{config_.max_post_bytes, config_.max_batch, config_.max_in_flight,
                        config_.unknown_community == "reject"},
-      decisions_.get(), pulse_.get(), batch_pool_.get());
+      decisions_.get(), pulse_.get(), batch_pool_.get(), community_labels_.get());
   RuleCatalog::Options options = CatalogOptions(config_);
   admin_ = std::make_unique<RuleAdminServiceImpl>(&registry_, auth_.get(), options.compile,
                                                   config_.max_post_bytes, &logger_);

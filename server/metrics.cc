@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -239,14 +240,51 @@ class Family {
     {
       std::shared_lock lock(mu_);
       sorted.reserve(series_.size());
-      // Keys and series are never erased, so both outlive the lock.
+      // Keys and series are never freed while in use: a retired one waits
+      // kRetiredGrace (RetireFirstLabel), so both outlive the lock.
       for (const auto& [k, s] : series_) sorted.emplace_back(k, s.get());
     }
     std::sort(sorted.begin(), sorted.end());
     for (const auto& [k, s] : sorted) fn(k, *s);
   }
 
+  // Drops the series whose first label is `value` from the exposition. A
+  // caller of Get may still hold one (it increments right after the
+  // lookup) and a render may still read its key, so the series are kept
+  // for kRetiredGrace before they are freed.
+  void RetireFirstLabel(std::string_view value) {
+    std::string prefix(label_names_[0]);
+    prefix += "=\"";
+    AppendLabelValue(prefix, value);
+    prefix += '"';
+    const auto now = std::chrono::steady_clock::now();
+    std::unique_lock lock(mu_);
+    retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
+                                  [&](const Retired& r) { return now - r.at > kRetiredGrace; }),
+                   retired_.end());
+    for (auto it = series_.begin(); it != series_.end();) {
+      const std::string& key = it->first;
+      const bool match = key.size() >= prefix.size() &&
+                         key.compare(0, prefix.size(), prefix) == 0 &&
+                         (key.size() == prefix.size() || key[prefix.size()] == ',');
+      if (!match) {
+        ++it;
+        continue;
+      }
+      auto next = std::next(it);
+      retired_.push_back({now, series_.extract(it)});
+      it = next;
+    }
+  }
+
  private:
+  static constexpr std::chrono::seconds kRetiredGrace{60};
+  using Map = std::unordered_map<std::string, std::unique_ptr<Series>, StringHash, std::equal_to<>>;
+  struct Retired {
+    std::chrono::steady_clock::time_point at;
+    typename Map::node_type node;  // the key and the series, freed together
+  };
+
   void BuildKey(std::initializer_list<std::string_view> values, bool overflow,
                 std::string& key) const {
     key.clear();
@@ -264,10 +302,11 @@ class Family {
   const std::vector<std::string_view> label_names_;
   const std::vector<bool> bounded_;
 
-  // Readers look series up; the writer lock is taken only to insert one.
+  // Readers look series up; the writer lock is taken only to insert one
+  // or to retire some.
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::unique_ptr<Series>, StringHash, std::equal_to<>>
-      series_;  // guarded by mu_
+  Map series_;                    // guarded by mu_
+  std::vector<Retired> retired_;  // guarded by mu_
 };
 
 }  // namespace
@@ -358,6 +397,11 @@ void Metrics::RecordCommunityRuleHit(std::string_view community, std::string_vie
                                      bool shadow) {
   impl_->community_rule_hits.Get({community, rule_id, shadow ? "shadow" : "enforce"})
       .value.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::ForgetCommunity(std::string_view community) {
+  impl_->decisions.RetireFirstLabel(community);
+  impl_->community_rule_hits.RetireFirstLabel(community);
 }
 
 void Metrics::RecordEngineLatency(double seconds) { impl_->engine_latency.Observe(seconds); }

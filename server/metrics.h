@@ -22,10 +22,11 @@
 //   decisions_total{community,category,decision}  counter; category = the
 //                                                 strongest enforced hit's category, "" for a post
 //                                                 no enforced rule hit (issue 12). Bounded:
-//                                                 communities are those of communities.yaml (others
-//                                                 count as "default"), categories those of the
-//                                                 rules, and the family caps at kMaxLabelValues
-//                                                 series (then "other")
+//                                                 communities are those of communities.yaml and
+//                                                 the N busiest others (community_labels.h; the
+//                                                 rest count as "default"), categories those of
+//                                                 the rules, and the family caps at
+//                                                 kMaxLabelValues series (then "other")
 //   rule_hits_total{rule,category}                counter (enforced and shadow)
 //   community_rule_hits_total{community,rule,mode}  counter; mode "enforce" or
 //                                                 "shadow" (issue 12); bounded like decisions_total
@@ -95,6 +96,10 @@ class Metrics {
   void RecordRuleHit(std::string_view rule_id, std::string_view category = "");
   // A rule that fired in a community; shadow = the rule runs in shadow mode.
   void RecordCommunityRuleHit(std::string_view community, std::string_view rule_id, bool shadow);
+  // Drops a community's decisions_total and community_rule_hits_total
+  // series (it lost its label: community_labels.h); recording it again
+  // starts them again from 0.
+  void ForgetCommunity(std::string_view community);
   void RecordEngineLatency(double seconds);
   void AddInFlight(int delta);
   void SetMaxInFlight(int max_in_flight);

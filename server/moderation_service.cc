@@ -70,13 +70,15 @@ class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
 ModerationServiceImpl::ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics,
                                              AuditLog* audit, Logger* logger,
                                              ModerationLimits limits, DecisionLog* decisions,
-                                             pulse::Pulse* pulse, BatchPool* batch_pool)
+                                             pulse::Pulse* pulse, BatchPool* batch_pool,
+                                             const CommunityLabels* community_labels)
     : registry_(registry),
       metrics_(metrics),
       audit_(audit),
       decisions_(decisions),
       logger_(logger),
       pulse_(pulse),
+      community_labels_(community_labels),
       batch_pool_(batch_pool),
       limits_(limits) {}
 
@@ -106,8 +108,6 @@ absl::Status ModerationServiceImpl::JudgeWith(const RuleCatalog& catalog,
   absl::StatusOr<Post> post =
       PostFromProto(request.post(), {limits_.max_post_bytes, /*require_community=*/true}, path);
   if (!post.ok()) return post.status();
-  // Community labels are bounded by the catalog: unlisted ids count as
-  // "default", the sets that judge them.
   const bool listed = catalog.communities().count(post->community) > 0;
   if (!listed && limits_.reject_unknown_community) {
     return FieldError(absl::StatusCode::kNotFound, absl::StrCat(path, ".community"),
@@ -139,8 +139,13 @@ absl::Status ModerationServiceImpl::JudgeWith(const RuleCatalog& catalog,
   absl::StatusOr<Decision> decision = (*set)->Evaluate(*post, source);
   if (!decision.ok()) return decision.status();
   metrics_->RecordEngineLatency(static_cast<double>(decision->evaluation_ns) * 1e-9);
+  // The metrics' community: its own name if communities.yaml lists it or it
+  // is among the busiest others (community_labels.h), else "default".
+  const bool own_label = community_labels_ != nullptr
+                             ? community_labels_->HasOwnLabel(post->community, listed)
+                             : listed;
   const std::string_view judged_community =
-      listed ? std::string_view(post->community) : kDefaultCommunity;
+      own_label ? std::string_view(post->community) : kDefaultCommunity;
   pulse::PulseEvent event = pulse::PulseEventFrom(*post, *decision);
   metrics_->RecordDecision(judged_community, event.category, VerdictName(decision->verdict));
   for (const RuleHit& hit : decision->hits) {

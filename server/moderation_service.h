@@ -30,6 +30,7 @@
 #include "moderation/v1/moderation.grpc.pb.h"
 #include "server/audit_log.h"
 #include "server/batch_pool.h"
+#include "server/community_labels.h"
 #include "server/decision_log.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -56,7 +57,8 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   // thread alone). All pointers must outlive the service.
   ModerationServiceImpl(const RuleRegistry* registry, Metrics* metrics, AuditLog* audit,
                         Logger* logger, ModerationLimits limits, DecisionLog* decisions = nullptr,
-                        pulse::Pulse* pulse = nullptr, BatchPool* batch_pool = nullptr);
+                        pulse::Pulse* pulse = nullptr, BatchPool* batch_pool = nullptr,
+                        const CommunityLabels* community_labels = nullptr);
 
   grpc::ServerUnaryReactor* Moderate(grpc::CallbackServerContext* context,
                                      const v1::ModerateRequest* request,
@@ -123,6 +125,7 @@ class ModerationServiceImpl final : public v1::ModerationService::CallbackServic
   DecisionLog* const decisions_;
   Logger* const logger_;
   pulse::Pulse* const pulse_;
+  const CommunityLabels* const community_labels_;  // null: only communities.yaml's
   BatchPool* const batch_pool_;
   const ModerationLimits limits_;
   std::atomic<int> in_flight_{0};

@@ -166,6 +166,42 @@ TEST_F(PulseTest, PulseCallsNeedTheAdminCredentialOrTheReaderToken) {
   }
 }
 
+// Per-community metrics are bounded: communities.yaml's keep their label,
+// of the others the busiest (--metrics_top_communities) get one at the next
+// refresh, the rest count as "default".
+TEST_F(PulseTest, TheBusiestUnlistedCommunitiesGetTheirOwnMetricsLabel) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--metrics_top_communities=1", "--metrics_top_refresh=200ms"}));
+  auto post_to = [&](const std::string& community, int n, const std::string& prefix) {
+    v1::ModerateBatchRequest batch;
+    for (int i = 0; i < n; ++i) {
+      v1::Post* post = batch.add_requests()->mutable_post();
+      post->set_post_id(absl::StrCat(prefix, community, i));
+      post->set_community(community);
+      post->mutable_author()->set_id(absl::StrCat("u", i));
+      post->set_body(kCivil);
+    }
+    Send(&batch);
+  };
+  ASSERT_NO_FATAL_FAILURE(post_to("forum-busy", 30, "a"));
+  ASSERT_NO_FATAL_FAILURE(post_to("forum-quiet", 5, "a"));
+  // Before any refresh both counted as "default"; after one, forum-busy has
+  // its label (posts from then on), forum-quiet still not.
+  std::string body;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_NO_FATAL_FAILURE(post_to("forum-busy", 1, absl::StrCat("b", attempt)));
+    body = HttpGet(server_->metrics_port(), "/metrics").body;
+    if (absl::StrContains(body, "community=\"forum-busy\"")) break;
+  }
+  ASSERT_NO_FATAL_FAILURE(post_to("forum-quiet", 5, "c"));
+  body = HttpGet(server_->metrics_port(), "/metrics").body;
+  EXPECT_THAT(body, HasSubstr("moderation_decisions_total{community=\"forum-busy\",category=\"\","
+                              "decision=\"ALLOW\"}"));
+  EXPECT_THAT(body, ::testing::Not(HasSubstr("community=\"forum-quiet\"")));
+  EXPECT_THAT(body, HasSubstr("moderation_decisions_total{community=\"default\",category=\"\","
+                              "decision=\"ALLOW\"}"));
+}
+
 // The scripted crisis: 3 hours of usual traffic (5 % insults), 20 minutes
 // with 40 % insults, 40 minutes of usual traffic again, in simulated time.
 // Stated delays: the alert opens within 5 simulated minutes of the spike's
