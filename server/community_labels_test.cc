@@ -68,8 +68,9 @@ TEST(MetricsForgetCommunityTest, DropsOnlyThatCommunitysSeriesAndCountsAgainFrom
   EXPECT_THAT(text, HasSubstr("moderation_decisions_total{community=\"news-de\""));
   metrics.RecordDecision("forum-a", "insult", "FLAG");
   text = metrics.RenderPrometheus();
-  EXPECT_THAT(text, HasSubstr("moderation_decisions_total{community=\"forum-a\",category=\"insult\","
-                              "decision=\"FLAG\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("moderation_decisions_total{community=\"forum-a\",category=\"insult\","
+                        "decision=\"FLAG\"} 1"));
 }
 
 }  // namespace

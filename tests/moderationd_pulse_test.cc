@@ -230,8 +230,6 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   EXPECT_GE(opened.observed(), opened.expected() + 0.1);
   ASSERT_GT(opened.top_rules_size(), 0);
   EXPECT_GT(opened.example_post_ids_size(), 0);
-  // It carries the rising topics of its hour: the insult's word among them.
-  EXPECT_THAT(opened.top_topics(), ::testing::Contains("blödmann"));
 
   // While it is open: GetPulse, /metrics and the log show it.
   {

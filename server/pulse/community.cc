@@ -121,7 +121,23 @@ void CommunityState::FeedQuarter(uint32_t quarter_epoch) {
     baseline_.new_accounts.Add(b.new_accounts / n, kOverallAlpha);
     baseline_.copies.Add(b.copies / n, kOverallAlpha);
   }
-  if (hostile_frozen) return;
+  if (hostile_frozen) {
+    // An open alert keeps a crisis out of the baseline. But a rough hour
+    // that comes back at the same hour of the next week is that hour's
+    // pattern, not a crisis: from its second week on, its hour-of-week slot
+    // learns it (the overall baseline still does not), and once the slot
+    // has two weeks of history that hour is measured against itself.
+    const uint32_t week = (quarter_epoch - 1) / (7 * 96) + 1;
+    uint32_t& last = baseline_.slot_frozen_week[slot];
+    if (last != week) {
+      baseline_.slot_recurring[slot] = last + 1 == week;
+      last = week;
+    }
+    if (baseline_.slot_recurring[slot]) {
+      baseline_.slot_hostile[slot].Add((b.flagged + b.blocked) / n, kSlotAlpha);
+    }
+    return;
+  }
   baseline_.hostile.Add((b.flagged + b.blocked) / n, kOverallAlpha);
   baseline_.slot_hostile[slot].Add((b.flagged + b.blocked) / n, kSlotAlpha);
   Totals t;

@@ -94,6 +94,11 @@ struct Baseline {
   Ewma copies;                    // share of posts copying another author's
   std::array<Ewma, 168> slot_posts;
   std::array<Ewma, 168> slot_hostile;
+  // Per hour of the week: the last week (quarter epoch / 672) whose hostile
+  // learning an open alert froze, and whether that freeze came a week after
+  // the one before it (a recurring rough hour; FeedQuarter).
+  std::array<uint32_t, 168> slot_frozen_week{};
+  std::array<bool, 168> slot_recurring{};
   struct CategoryShare {
     uint8_t category = 0;
     Ewma share;

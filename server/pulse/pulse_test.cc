@@ -176,6 +176,47 @@ TEST(PulseTest, MoodPerCategoryComparesEachCategoryWithItsOwnBaseline) {
   EXPECT_LT(second.z, 0);
 }
 
+// The baseline for an hour of the week: a community whose nights at 03:00
+// are always rough (25 % hostile against 3 % the rest of the day) alerts on
+// them at first, measured against its overall share. An open alert keeps
+// its quarters out of the baseline, but a rough hour that recurs a week
+// later is learnt by its hour-of-week slot (community.cc, FeedQuarter);
+// with two weeks of that history (the fourth week) the night is measured
+// against itself and is no crisis any more.
+TEST(PulseTest, AnHourThatIsAlwaysRoughBecomesItsOwnBaselineAfterTwoWeeks) {
+  ManualClock clock(kMonday9);
+  testing::RecordingSink sink;
+  Pulse pulse(PulseOptions{}, &clock, &sink);
+  testing::Player player(&pulse, &clock, "nightly");
+  const int first_hour = static_cast<int>(absl::ToInt64Hours(
+      kMonday9 - absl::FromUnixSeconds(absl::ToUnixSeconds(kMonday9) / 86400 * 86400)));
+  auto opened_at_three = [&](int from_day, int to_day) {
+    int n = 0;
+    for (const Alert& a : sink.changes()) {
+      if (a.kind != AlertKind::kHostileShare || !a.open() || a.escalated) continue;
+      const int64_t hours = absl::ToInt64Hours(a.started - kMonday9) + first_hour;
+      const int64_t day = hours / 24;
+      if (day >= from_day && day < to_day && hours % 24 == 3) ++n;
+    }
+    return n;
+  };
+  Mood at_three;
+  for (int hour = first_hour; hour < first_hour + 24 * 25; ++hour) {
+    const bool rough = hour % 24 == 3;
+    player.Play(rough ? 30 : 60, testing::Traffic(20, rough ? 0.25 : 0.03));
+    if (rough) {
+      at_three = pulse.Snapshot("nightly")->mood;
+      player.Play(30, testing::Traffic(20, 0.25));
+    }
+  }
+  EXPECT_GE(opened_at_three(1, 3), 1) << "the first nights are measured against the day";
+  EXPECT_EQ(opened_at_three(22, 25), 0)
+      << "the fourth week's nights are measured against themselves";
+  EXPECT_EQ(at_three.baseline_source, "hour_of_week");
+  EXPECT_GT(at_three.baseline_share, 0.15);
+  EXPECT_NE(at_three.index, "eskalierend");
+}
+
 TEST(PulseTest, ListSortsByVolumeOrHostileShare) {
   ManualClock clock(kMonday9);
   Pulse pulse(PulseOptions{}, &clock, nullptr);
