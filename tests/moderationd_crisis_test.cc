@@ -156,6 +156,10 @@ TEST_F(CrisisTest, EachCrisisOfTheScriptedDayRaisesItsAlertInTimeAndItClears) {
   Seen newcomers = Find("lokal-de", v1::ALERT_KIND_RAID, "");
   ExpectOpenedAndEnded(newcomers.opened, newcomers.ended, S::kRaidStart, 5, S::kRaidEnd, 15,
                        "raid of new accounts");
+  // The raid doubles lokal-de's volume: a volume spike, over when the raid is.
+  Seen spike = Find("lokal-de", v1::ALERT_KIND_VOLUME_SPIKE, "");
+  ExpectOpenedAndEnded(spike.opened, spike.ended, S::kRaidStart, 5, S::kRaidEnd, 15,
+                       "volume spike of the raid");
   // A raid's examples are its own posts: the copies, or the new accounts'.
   EXPECT_EQ(copies.opened.example_post_ids_size(), 5);
   for (const std::string& id : copies.opened.example_post_ids()) {

@@ -12,7 +12,8 @@ namespace {
 constexpr double kOverallAlpha = 0.05;
 constexpr double kSlotAlpha = 0.25;
 constexpr uint32_t kSlotWarmSamples = 8;  // two weeks of an hour's four quarters
-constexpr int kMinSharePosts = 5;         // quarters with fewer posts say nothing about shares
+constexpr absl::Duration kMaxVolumeFreeze = absl::Hours(1);
+constexpr int kMinSharePosts = 5;  // quarters with fewer posts say nothing about shares
 constexpr int kMoodMinutes = 15;
 constexpr int kMoodMinPosts = 10;
 
@@ -109,7 +110,19 @@ void CommunityState::FeedQuarter(uint32_t quarter_epoch) {
   const Bucket* found = quarters_.Find(quarter_epoch);
   const Bucket& b = found != nullptr ? *found : kEmpty;
   const int slot = HourOfWeek((quarter_epoch - 1) * QuarterRing::kMinutes);
-  const bool volume_frozen = IsOpen(AlertKind::kVolumeSpike) || IsOpen(AlertKind::kVolumeCollapse);
+  // A volume alert keeps the volume baseline from learning its spike, but
+  // for an hour at most: a level that lasts longer is the new normal (a
+  // news day, the daily rhythm's afternoon rise while the hour-of-week
+  // slots are still cold), and a frozen baseline would keep the alert open
+  // for the rest of the day.
+  const absl::Time quarter_end = MinuteStart(quarter_epoch * QuarterRing::kMinutes);
+  const auto volume_freezes = [&](AlertKind kind) {
+    return std::any_of(open_.begin(), open_.end(), [&](const Alert& a) {
+      return a.kind == kind && quarter_end - a.started <= kMaxVolumeFreeze;
+    });
+  };
+  const bool volume_frozen =
+      volume_freezes(AlertKind::kVolumeSpike) || volume_freezes(AlertKind::kVolumeCollapse);
   const bool hostile_frozen = IsOpen(AlertKind::kHostileShare) || IsOpen(AlertKind::kCategoryShare);
   if (!volume_frozen) {
     baseline_.posts.Add(b.posts, kOverallAlpha);

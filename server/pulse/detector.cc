@@ -127,7 +127,10 @@ void CommunityState::Evaluate(uint32_t now_minute, const DetectorOptions& opt, I
     spike.z = PoissonZ(n, lambda);
     spike.opens =
         warm && n >= opt.min_posts && spike.z >= opt.open_z && n >= opt.spike_ratio * lambda;
-    spike.holds = spike.z >= opt.close_z;
+    // It ends below z 2 or once the volume is no longer much above what is
+    // expected (half-way between expected and the opening ratio): a spike
+    // followed by an ordinary busy hour is over, not still rising.
+    spike.holds = spike.z >= opt.close_z && n >= 0.5 * (1 + opt.spike_ratio) * lambda;
     verdicts.push_back(spike);
     Verdict collapse = spike;
     collapse.kind = AlertKind::kVolumeCollapse;

@@ -119,7 +119,7 @@ struct PulseOptions {
   // thread of its own, so no request pays for an evaluation (about 1 ms per
   // 1,000 communities, bench/pulse_bench).
   bool evaluate_in_record = true;
-  // Topics read every Nth post (per recording thread), the first 512 bytes
+  // Topics read one post in N (by a hash of the post id), the first 512 bytes
   // of it. Default 8: tokenising a post costs 1-2 µs, so spread over 8
   // posts the whole pulse stays under its 1 µs budget (bench/pulse_bench);
   // 1 reads every post.

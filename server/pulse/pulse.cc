@@ -1,12 +1,31 @@
 #include "server/pulse/pulse.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 
 #include "absl/strings/string_view.h"
 
 namespace moderation::server::pulse {
 namespace {
+
+// Which posts' words the topics read: every n-th by a fixed hash of the post
+// id (FNV-1a), so the sample does not depend on which thread judged a post
+// or in which order (a per-thread counter did: the batch pool's threads
+// each counted their own, and the rising topics changed from run to run).
+// Posts without an id take turns on one counter.
+bool SampledForTopics(std::string_view post_id, uint32_t n) {
+  if (post_id.empty()) {
+    static std::atomic<uint32_t> unnamed{0};
+    return unnamed.fetch_add(1, std::memory_order_relaxed) % n == 0;
+  }
+  uint64_t h = 14695981039346656037ull;
+  for (const char c : post_id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return (h ^ (h >> 32)) % n == 0;
+}
 
 // Debian's Abseil has its own string_view type; the map's heterogeneous
 // lookup takes that one.
@@ -133,10 +152,9 @@ void Pulse::Record(const PulseEvent& e) {
   o.post_id = e.post_id;
   o.thread_id = e.thread_id;
   o.target_author_id = e.target_author_id;
-  thread_local uint32_t posts_seen = 0;
   thread_local PostTerms terms;
   if (options_.topic_sample_every > 0 && !(e.title.empty() && e.body.empty()) &&
-      ++posts_seen % static_cast<uint32_t>(options_.topic_sample_every) == 0) {
+      SampledForTopics(e.post_id, static_cast<uint32_t>(options_.topic_sample_every))) {
     Tokenize(e.title, e.body, &terms);
     o.terms = &terms;
   }
