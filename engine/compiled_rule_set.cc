@@ -437,7 +437,7 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
   }
   if (unless.regex) {
-    AddContextRegex(*unless.regex, {index, false}, unless.regex_location, &unless_regexes_,
+    AddContextRegex(*unless.regex, {index}, unless.regex_location, &unless_regexes_,
                     &impl_->unless_regex_rules);
   }
   compiled->has_unless =
@@ -451,7 +451,7 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
                  {LiteralKind::kNear, index, component, match::Attachment::kCompound, part});
     }
     if (context.regex) {
-      AddContextRegex(*context.regex, {index, true, part}, context.regex_location, &near_regexes_,
+      AddContextRegex(*context.regex, {index, part}, context.regex_location, &near_regexes_,
                       &impl_->near_regex_uses);
       compiled->has_near_regex = true;
     }

@@ -42,11 +42,11 @@ enum class LiteralKind : uint8_t {
   kNear,            // a word of `near:` context `part` of `rule` (a context its hits need)
 };
 
-// A rule that uses an unless-database regex: as a veto, or as its `near:`.
+// A rule that uses a regex of the unless database (as a veto) or of the
+// near database (as near context `context`).
 struct ContextRegexUse {
   uint32_t rule;
-  bool near;
-  uint16_t context = 0;  // the near context's index within the rule
+  uint16_t context = 0;  // near database only: the context's index within the rule
   bool operator==(const ContextRegexUse&) const = default;
 };
 

@@ -338,9 +338,7 @@ absl::Status FieldScanner::ScanUnlessRegexes() {
       [&](uint32_t id, size_t begin, size_t end) {
         const text::ByteRange original = folded.ToOriginal(begin, end);
         for (const ContextRegexUse& use : set_.unless_regex_rules[id]) {
-          if (InField(use.rule)) {
-            b_.unless_hits.push_back({use.rule, original, false, use.near, use.context});
-          }
+          if (InField(use.rule)) b_.unless_hits.push_back({use.rule, original});
         }
       });
 }
@@ -580,7 +578,7 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
   }
   if (!any) return absl::OkStatus();
   BuildWordIndex();
-  near_gated_ = false;
+  bool gated = false;  // b_.near_ids holds this field's near regex candidates
   absl::Status status;
   auto lacks_context = [&](const Candidate& c) {
     const CompiledRule& rule = set_.rules[c.rule];
@@ -591,8 +589,8 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
       }
     }
     if (!rule.has_near_regex || set_.near_regexes == nullptr) return true;
-    if (!near_gated_) {
-      near_gated_ = true;
+    if (!gated) {
+      gated = true;
       status = set_.near_regexes->CandidateIds(b_.normalized.folded.text, scratch_, &b_.near_ids);
       if (!status.ok()) return false;
     }

@@ -190,7 +190,6 @@ class FieldScanner {
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
-  bool near_gated_ = false;  // b_.near_ids holds this field's near regex candidates
   bool masked_words_ = true;
   PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report
   uint32_t field_index_ = 0;

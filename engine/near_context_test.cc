@@ -11,8 +11,8 @@
 namespace moderation {
 namespace {
 
-using testing::CompileProblems;
 using testing::CompileYaml;
+using testing::ExpectFirstProblemAt;
 using testing::FiredRules;
 using testing::Judge;
 
@@ -152,12 +152,8 @@ TEST(NearTest, MistakesAreReportedAtTheirLine) {
        "'near' is a context for a pattern's hits"},
       {many, 8, "at most 32 contexts"},
   };
-  for (const ProblemCase& c : kCases) {
-    const rules::Diagnostics problems = CompileProblems(Set(Rule("r", c.body)));
-    ASSERT_FALSE(problems.empty()) << c.body;
-    EXPECT_EQ(problems[0].location.line, c.line) << problems[0].ToString();
-    EXPECT_NE(problems[0].message.find(c.message), std::string::npos) << problems[0].ToString();
-  }
+  for (const ProblemCase& c : kCases)
+    ExpectFirstProblemAt(Set(Rule("r", c.body)), c.line, c.message);
 }
 
 }  // namespace

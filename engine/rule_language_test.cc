@@ -14,6 +14,7 @@ namespace {
 
 using testing::CompileProblems;
 using testing::CompileYaml;
+using testing::ExpectFirstProblemAt;
 using testing::FiredRules;
 using testing::Judge;
 using testing::SpanTexts;
@@ -458,10 +459,7 @@ TEST(PatternsTest, ProblemsArePlacedWhereThePatternIsWrittenOrNamed) {
       {"patterns:\n  p: 'b'\n", "    regex: 'x{@q}'\n", 8, "unknown list '@q'"},
   };
   for (const ProblemCase& c : kCases) {
-    const rules::Diagnostics problems = CompileProblems(OneRule(c.rule, c.header));
-    ASSERT_FALSE(problems.empty()) << c.header;
-    EXPECT_EQ(problems[0].location.line, c.line) << problems[0].ToString();
-    EXPECT_NE(problems[0].message.find(c.message), std::string::npos) << problems[0].ToString();
+    ExpectFirstProblemAt(OneRule(c.rule, c.header), c.line, c.message);
   }
 }
 

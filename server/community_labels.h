@@ -14,13 +14,12 @@
 //   labels.Refresh({"forum-a", "forum-b"});       // from Pulse::List(kVolume)
 //   labels.HasOwnLabel("forum-a", /*listed=*/false);  // true
 //
-// Thread-safety: HasOwnLabel may be called concurrently with Refresh; the
-// set is swapped whole under a mutex and read from a shared copy.
+// Thread-safety: all methods may be called concurrently; HasOwnLabel takes
+// a shared lock (no copy per post), Refresh the exclusive one.
 #ifndef MODERATION_SERVER_COMMUNITY_LABELS_H_
 #define MODERATION_SERVER_COMMUNITY_LABELS_H_
 
-#include <memory>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,11 +47,10 @@ class CommunityLabels {
 
  private:
   using Set = absl::flat_hash_set<std::string>;
-  std::shared_ptr<const Set> Current() const;
 
   const size_t top_n_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const Set> busiest_ = std::make_shared<const Set>();  // guarded by mu_
+  mutable std::shared_mutex mu_;
+  Set busiest_;  // guarded by mu_
 };
 
 }  // namespace moderation::server

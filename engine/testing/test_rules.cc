@@ -59,4 +59,11 @@ std::vector<std::string> SpanTexts(const Decision& d) {
   return texts;
 }
 
+void ExpectFirstProblemAt(const std::string& yaml, int line, std::string_view message) {
+  const rules::Diagnostics problems = CompileProblems(yaml);
+  ASSERT_FALSE(problems.empty()) << yaml;
+  EXPECT_EQ(problems[0].location.line, line) << problems[0].ToString();
+  EXPECT_NE(problems[0].message.find(message), std::string::npos) << problems[0].ToString();
+}
+
 }  // namespace moderation::testing

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/decision.h"
@@ -24,6 +25,10 @@ std::shared_ptr<const CompiledRuleSet> CompileYaml(const std::string& yaml,
 
 // Same, but returns the problems instead of failing.
 rules::Diagnostics CompileProblems(const std::string& yaml);
+
+// Expects `yaml` to fail with its first problem at `line`, the message
+// containing `message` (the file:line the moderator is pointed to).
+void ExpectFirstProblemAt(const std::string& yaml, int line, std::string_view message);
 
 // Judges a post with a single "body" field (and optional author context).
 Decision Judge(const CompiledRuleSet& set, const std::string& body, const Author& author = {});

@@ -202,10 +202,11 @@ double CommunityState::BaselineCategory(uint16_t category) const {
   return 0;
 }
 
-Mood CommunityState::ComputeMood(uint32_t now_minute) const {
+Mood CommunityState::ComputeMood(uint32_t now_minute, const Interner* categories) const {
   Mood mood;
   const uint32_t last = MinuteRing::EpochOf(now_minute);
   const Totals t = Totals::Over(minutes_, last + 1 - kMoodMinutes, last);
+  if (categories != nullptr) mood.by_category = CategoryMoods(t, *categories);
   mood.posts_now = t.posts;
   mood.enough_data = t.posts >= kMoodMinPosts;
   mood.hostile_share_now = t.posts > 0 ? static_cast<double>(t.Hostile()) / t.posts : 0;
@@ -222,10 +223,8 @@ Mood CommunityState::ComputeMood(uint32_t now_minute) const {
   return mood;
 }
 
-std::vector<CategoryMood> CommunityState::CategoryMoods(uint32_t now_minute,
+std::vector<CategoryMood> CommunityState::CategoryMoods(const Totals& t,
                                                         const Interner& categories) const {
-  const uint32_t last = MinuteRing::EpochOf(now_minute);
-  const Totals t = Totals::Over(minutes_, last + 1 - kMoodMinutes, last);
   std::map<uint16_t, uint64_t> hostile;
   for (const auto& [key, count] : t.hostile) {
     if (key.first != 0) hostile[key.first] += count;
@@ -310,8 +309,7 @@ CommunitySnapshot CommunityState::Snapshot(uint32_t now_minute, const Interner& 
   s.windows.push_back(SummariseWindow(minutes_, "hour", now_minute, categories, rules));
   s.windows.push_back(SummariseWindow(quarters_, "day", now_minute, categories, rules));
   s.windows.push_back(SummariseWindow(hours_, "week", now_minute, categories, rules));
-  s.mood = ComputeMood(now_minute);
-  s.mood.by_category = CategoryMoods(now_minute, categories);
+  s.mood = ComputeMood(now_minute, &categories);
   const uint32_t last = HourRing::EpochOf(now_minute);
   for (uint32_t e = last + 1 - HourRing::kSize; e <= last; ++e) {
     const Bucket* b = hours_.Find(e);

@@ -182,8 +182,10 @@ class CommunityState {
   double BaselineHostile(uint32_t minute, std::string* source = nullptr) const;
   double ExpectedPostsPerQuarter(uint32_t minute) const;
   double BaselineCategory(uint16_t category) const;
-  Mood ComputeMood(uint32_t now_minute) const;
-  std::vector<CategoryMood> CategoryMoods(uint32_t now_minute, const Interner& categories) const;
+  // The mood of the last kMoodMinutes; with categories, per category too.
+  Mood ComputeMood(uint32_t now_minute, const Interner* categories = nullptr) const;
+  // Each category's part of the mood window's totals t.
+  std::vector<CategoryMood> CategoryMoods(const Totals& t, const Interner& categories) const;
 
   const std::string name_;
   uint32_t last_minute_ = 0;
