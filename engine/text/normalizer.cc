@@ -62,6 +62,12 @@ absl::Status FoldTerm(std::string_view term, std::string* out) {
   return absl::OkStatus();
 }
 
+absl::Status FoldView(std::string_view raw, View* out) {
+  if (absl::Status s = ValidateUtf8(raw); !s.ok()) return s;
+  internal::BuildFoldedView(raw, out);
+  return absl::OkStatus();
+}
+
 absl::Status SkeletonOfTerm(std::string_view term, std::string* out) {
   // Terms are short and compiled once per rule load: no need to reuse buffers.
   NormalizedText n;

@@ -143,6 +143,17 @@ absl::Status Normalize(std::string_view raw, NormalizedText* out);
 // view). Invalid UTF-8 yields an error.
 absl::Status FoldTerm(std::string_view term, std::string* out);
 
+// Validates raw as UTF-8 and fills *out with its folded view alone, reusing
+// out's buffers: for callers outside the engine that must see a text as the
+// rules see it (the server's pulse counts its topics on it) without paying
+// for the skeleton, nor allocating in steady state as FoldTerm does.
+// Returns InvalidArgument "invalid UTF-8 at byte N" for bad input; *out is
+// then unspecified.
+//
+//   View folded;  // kept per thread
+//   if (FoldView("IMPF\u00ADPFLICHT", &folded).ok()) ...  // "impfpflicht"
+absl::Status FoldView(std::string_view raw, View* out);
+
 // The skeleton of a rule term, exactly as it would appear in the skeleton
 // view of a post that spells the term plainly. Words inside the term keep a
 // single ' ' between them. Returns InvalidArgument on invalid UTF-8.

@@ -425,6 +425,28 @@ TEST(NormalizeTest, RejectsInvalidUtf8WithTheByteOffset) {
   EXPECT_EQ(SkeletonOfTerm("ok\x80", &out).message(), "invalid UTF-8 at byte 2");
 }
 
+TEST(NormalizeTest, FoldViewIsNormalizesFoldedViewInTheCallersBuffers) {
+  View reused;
+  const std::string_view kTexts[] = {"Impf\u00ADpflicht IMPFPFLICHT",
+                                     "\u0421\u0422\u0420\u0410\u0422",
+                                     "Umgehungsstra\u00DFe",
+                                     "Ｄｕｍｍ-b4tz!",
+                                     "",
+                                     "x"};
+  for (std::string_view text : kTexts) {
+    ASSERT_TRUE(FoldView(text, &reused).ok()) << text;
+    const NormalizedText n = MustNormalize(text);
+    EXPECT_EQ(reused.text, n.folded.text) << text;
+    EXPECT_EQ(reused.orig_begin, n.folded.orig_begin) << text;
+    EXPECT_EQ(reused.orig_end, n.folded.orig_end) << text;
+  }
+  ASSERT_TRUE(FoldView("Impf\u00ADpflicht IMPFPFLICHT", &reused).ok());
+  EXPECT_EQ(reused.text, "impfpflicht impfpflicht");
+  const absl::Status s = FoldView("ok\xC3", &reused);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "invalid UTF-8 at byte 2");
+}
+
 TEST(NormalizeTest, RawViewPointsAtTheCallersText) {
   const std::string text = "Hallo Welt";
   const NormalizedText n = MustNormalize(text);
