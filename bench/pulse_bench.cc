@@ -17,6 +17,10 @@
 //                                  spread over N communities, one thread
 //   pulse_record_threads/communities:N   the same from 2 threads at once
 //                                  (shard locks under contention)
+//   pulse_tokenize                 Tokenize of one sampled post (topics.h):
+//                                  the 256 German posts of pulse_per_post in
+//                                  turn; a post costs this / 8 on average
+//                                  (PulseOptions::topic_sample_every)
 //   pulse_tick/communities:N       one alert evaluation of all N communities
 //                                  (runs once a minute)
 //   near_duplicate_fingerprint/bytes:N   the SimHash of an N-byte skeleton
@@ -97,6 +101,18 @@ BENCHMARK(BM_PulseRecord)
     ->Arg(100)
     ->Threads(2)
     ->UseRealTime();
+
+void BM_PulseTokenize(benchmark::State& state) {
+  const std::vector<std::string> bodies = bench::PulseStream::GermanBodies();
+  PostTerms terms;
+  size_t i = 0;
+  for (auto _ : state) {
+    Tokenize("", bodies[i++ % bodies.size()], &terms);
+    benchmark::DoNotOptimize(terms.count);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PulseTokenize)->Name("pulse_tokenize");
 
 void BM_PulseTick(benchmark::State& state) {
   ManualClock clock(kStart);

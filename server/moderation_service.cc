@@ -164,10 +164,12 @@ absl::Status ModerationServiceImpl::JudgeWith(const RuleCatalog& catalog,
     const PostTurn::Held held = turn.Record();
     if (pulse_ != nullptr) {
       // The pulse counts under the community the client named (bounded by
-      // the pulse itself), with the request's thread and target fields.
+      // the pulse itself), with the request's thread, target and language
+      // fields.
       const v1::Post& proto = request.post();
       event.thread_id = proto.thread_id();
       event.target_author_id = proto.target_author_id();
+      event.language = proto.language();  // the topics' stop words
       event.created_at = post_time;
       event.copies_another = activity->CopiesAnother();
       event.observed = activity->observed_post();

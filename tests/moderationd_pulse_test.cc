@@ -287,6 +287,42 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   collector.Stop();
 }
 
+// The request's Post.language reaches the pulse's topics: the same English
+// posts keep "war" as a topic where they say they are English and lose it
+// (a German stop word) where they say they are German.
+TEST_F(PulseTest, ThePostsLanguageChoosesTheTopicsStopWords) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_clock=post_time"}));
+  v1::ModerateBatchRequest batch;
+  for (const char* language : {"en-GB", "de"}) {
+    for (int i = 0; i < 160; ++i) {
+      v1::Post* post = batch.add_requests()->mutable_post();
+      post->set_post_id(absl::StrCat(language, "-", i));
+      post->set_community(absl::StrCat("world-", language));
+      post->mutable_author()->set_id(absl::StrCat("u", i));
+      post->set_body("The war goes on, talks about a ceasefire stall");
+      post->set_language(language);
+      post->mutable_created_at()->set_seconds(kT0 + i);
+      if (batch.requests_size() == 100) {
+        ASSERT_NO_FATAL_FAILURE(Send(&batch));
+      }
+    }
+  }
+  ASSERT_NO_FATAL_FAILURE(Send(&batch));
+  for (const char* language : {"en-GB", "de"}) {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    Authorize(&context, server_->admin_token());
+    v1::GetPulseRequest get;
+    get.set_community(absl::StrCat("world-", language));
+    v1::GetPulseResponse pulse;
+    ASSERT_TRUE(pulse_->GetPulse(&context, get, &pulse).ok());
+    std::set<std::string> terms;
+    for (const v1::PulseTopic& t : pulse.rising_topics()) terms.insert(t.term());
+    EXPECT_TRUE(terms.contains("ceasefire")) << language;
+    EXPECT_EQ(terms.contains("war"), std::string_view(language) == "en-GB") << language;
+  }
+}
+
 // A pile-on: three insults a minute, from different authors, in one
 // thread and at one author, while the community's overall hostile share
 // stays usual. Uses the optional Post.thread_id and target_author_id.

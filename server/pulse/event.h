@@ -2,11 +2,12 @@
 //
 // Why: the pulse needs a few facts of a decision (community, author, the
 // verdict, its strongest category and rule, the shadow rules) and the
-// thread and target fields of the request. Views only, so recording a post
-// copies nothing it does not keep.
+// thread, target and language fields of the request. Views only, so
+// recording a post copies nothing it does not keep.
 //
 //   PulseEvent e = PulseEventFrom(post, decision);
 //   e.thread_id = request.post().thread_id();
+//   e.language = request.post().language();
 //   pulse.Record(e);
 //
 // Thread-safety: a plain value; the views must outlive Record().
@@ -61,6 +62,10 @@ struct PulseEvent {
   std::optional<absl::Time> created_at;
   std::string_view title;  // for topics
   std::string_view body;
+  // Post.language, the client's BCP 47 hint ("de", "en-GB"), "" if unset:
+  // chooses the topics' stop-word list (TopicLanguageOfTag). Post carries
+  // no language, so PulseEventFrom leaves it unset and the server sets it.
+  std::string_view language;
 };
 
 // The strongest enforced hit is the one with the hardest action (block,

@@ -155,7 +155,7 @@ void Pulse::Record(const PulseEvent& e) {
   thread_local PostTerms terms;
   if (options_.topic_sample_every > 0 && !(e.title.empty() && e.body.empty()) &&
       SampledForTopics(e.post_id, static_cast<uint32_t>(options_.topic_sample_every))) {
-    Tokenize(e.title, e.body, &terms);
+    Tokenize(e.title, e.body, &terms, TopicLanguageOfTag(e.language));
     o.terms = &terms;
   }
   const bool is_other = e.community == kOtherCommunity;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -275,6 +276,39 @@ std::array<double, 5> HourTotals(const Pulse& pulse, std::string_view community)
   const BucketSummary& t = Window(*s, "hour").total;
   return {static_cast<double>(t.posts), static_cast<double>(t.flagged),
           static_cast<double>(t.blocked), static_cast<double>(t.copies), t.distinct_authors};
+}
+
+// The event's language (the request's Post.language) reaches the topics:
+// the same English posts keep "war" with an English hint and lose it with
+// a German one; without a hint their stop words vote for English.
+TEST(PulseTest, TheEventsLanguageChoosesTheTopicsStopWords) {
+  struct Case {
+    std::string_view language;
+    bool war_is_a_topic;
+  };
+  for (const Case& c : {Case{"en-GB", true}, Case{"", true}, Case{"de-AT", false}}) {
+    ManualClock clock(kMonday9);
+    PulseOptions options;
+    options.topic_sample_every = 1;
+    Pulse pulse(options, &clock, nullptr);
+    for (int i = 0; i < 5; ++i) {
+      PulseEvent e = Post("world", "a");
+      e.title = "The war";
+      e.body = "Talks about the war and the ceasefire";
+      e.language = c.language;
+      pulse.Record(e);
+    }
+    const std::optional<CommunitySnapshot> snapshot = pulse.Snapshot("world");
+    ASSERT_TRUE(snapshot.has_value());
+    std::vector<std::string> terms;
+    for (const RisingTopic& t : snapshot->rising_topics) terms.push_back(t.term);
+    const bool has_war = std::find(terms.begin(), terms.end(), "war") != terms.end();
+    EXPECT_EQ(has_war, c.war_is_a_topic) << "language \"" << c.language << "\"";
+    EXPECT_NE(std::find(terms.begin(), terms.end(), "ceasefire"), terms.end()) << c.language;
+    // German "the" is no stop word: with a German hint it is a topic.
+    const bool has_the = std::find(terms.begin(), terms.end(), "the") != terms.end();
+    EXPECT_EQ(has_the, !c.war_is_a_topic) << c.language;
+  }
 }
 
 TEST(PulseTest, ARecordWithItsObservationCountsAsOneWithout) {

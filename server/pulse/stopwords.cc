@@ -1,10 +1,19 @@
-// The stop words the pulse leaves out of topics: the most frequent German
-// and English function words, folded (lower case, umlauts kept), three
-// letters or more (shorter words are skipped anyway). Shipped here, so the
-// topics need no data file at run time.
-#include <algorithm>
+// The stop words the pulse leaves out of topics, one list per language:
+// the most frequent German and English function words (articles, pronouns,
+// prepositions, conjunctions, auxiliary and modal verbs), as the folded
+// view spells them (NFKC + full case folding: "dass", not "daß"; umlauts
+// kept). Shipped in the source, so the topics need no data file at run
+// time, and each list is reviewed on its own: a word belongs to a list
+// only if it is a function word of that language, so that "war", "die",
+// "hat", "will", "also" (German function words) stay topics in an English
+// post and "most", "her", "here" in a German one.
+//
+// Words of three or more bytes are what the tokenizer drops; the two-letter
+// ones ("zu", "of") are never topics anyway and only vote for the post's
+// language (StopWordHashes::TwoLetterLanguages). English contractions are
+// split at the apostrophe by the tokenizer, so their stems ("don", "isn")
+// are English stop words.
 #include <array>
-#include <bitset>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -17,126 +26,109 @@
 namespace moderation::server::pulse {
 namespace {
 
-constexpr std::string_view kStopWords[] = {
-    "aber",   "about",  "after",  "alle",  "allem",    "allen",   "aller", "alles",  "also",
-    "als",    "also",   "am",     "and",   "andere",   "anderen", "any",   "are",    "auch",
-    "auf",    "aus",    "bei",    "been",  "before",   "being",   "beim",  "bin",    "bis",
-    "bist",   "but",    "can",    "could", "dann",     "das",     "dass",  "dem",    "den",
-    "denn",   "der",    "des",    "dich",  "did",      "die",     "dies",  "diese",  "diesem",
-    "diesen", "dieser", "dieses", "dir",   "doch",     "does",    "dort",  "durch",  "ein",
-    "eine",   "einem",  "einen",  "einer", "eines",    "etwas",   "euch",  "euer",   "eure",
-    "for",    "from",   "für",    "gegen", "gibt",     "had",     "has",   "hat",    "hatte",
-    "have",   "her",    "here",   "hier",  "him",      "his",     "how",   "ich",    "ihm",
-    "ihn",    "ihr",    "ihre",   "ihrem", "ihren",    "ihrer",   "immer", "into",   "ist",
-    "its",    "jetzt",  "just",   "kann",  "kein",     "keine",   "man",   "mehr",   "mein",
-    "meine",  "mich",   "mir",    "mit",   "more",     "most",    "muss",  "nach",   "nicht",
-    "nichts", "noch",   "not",    "now",   "nur",      "oder",    "ohne",  "one",    "only",
-    "other",  "our",    "out",    "over",  "schon",    "sehr",    "she",   "sein",   "seine",
-    "seinem", "seinen", "seiner", "sich",  "sie",      "sind",    "so",    "some",   "such",
-    "than",   "that",   "the",    "their", "them",     "then",    "there", "these",  "they",
-    "this",   "those",  "über",   "um",    "und",      "uns",     "unser", "unsere", "unter",
-    "very",   "viel",   "vom",    "von",   "vor",      "war",     "waren", "was",    "weil",
-    "wenn",   "wer",    "were",   "what",  "when",     "where",   "which", "who",    "wie",
-    "wieder", "will",   "wir",    "wird",  "with",     "wird",    "would", "wurde",  "you",
-    "your",   "zum",    "zur",    "zwar",  "zwischen", "habe",    "haben", "hast",   "ist",
-    "sein",   "werden", "wurden", "dein",  "deine",    "mal",     "was",
+constexpr std::string_view kGermanStopWords[] = {
+    "ab",       "aber",    "alle",    "allem",   "allen",   "aller",   "alles",   "als",
+    "also",     "am",      "an",      "andere",  "anderem", "anderen", "anderer", "anderes",
+    "anders",   "auch",    "auf",     "aus",     "bei",     "beim",    "bin",     "bis",
+    "bist",     "da",      "damit",   "dann",    "das",     "dass",    "dazu",    "dein",
+    "deine",    "deinem",  "deinen",  "deiner",  "dem",     "den",     "denn",    "der",
+    "deren",    "des",     "dessen",  "dich",    "die",     "dies",    "diese",   "diesem",
+    "diesen",   "dieser",  "dieses",  "dir",     "doch",    "dort",    "du",      "durch",
+    "ein",      "eine",    "einem",   "einen",   "einer",   "eines",   "einige",  "einigen",
+    "einmal",   "er",      "es",      "etwas",   "euch",    "euer",    "eure",    "euren",
+    "für",      "gegen",   "gewesen", "gibt",    "habe",    "haben",   "hast",    "hat",
+    "hatte",    "hatten",  "hier",    "hin",     "hinter",  "ich",     "ihm",     "ihn",
+    "ihnen",    "ihr",     "ihre",    "ihrem",   "ihren",   "ihrer",   "ihres",   "im",
+    "immer",    "in",      "indem",   "ins",     "ist",     "ja",      "jede",    "jedem",
+    "jeden",    "jeder",   "jedes",   "jetzt",   "kann",    "kein",    "keine",   "keinem",
+    "keinen",   "keiner",  "können",  "könnte",  "mal",     "man",     "manche",  "mehr",
+    "mein",     "meine",   "meinem",  "meinen",  "meiner",  "mich",    "mir",     "mit",
+    "muss",     "musste",  "nach",    "nicht",   "nichts",  "noch",    "nun",     "nur",
+    "ob",       "oder",    "ohne",    "schon",   "sehr",    "sein",    "seine",   "seinem",
+    "seinen",   "seiner",  "selbst",  "sich",    "sie",     "sind",    "so",      "solche",
+    "soll",     "sollte",  "sondern", "sonst",   "über",    "um",      "und",     "uns",
+    "unser",    "unsere",  "unserem", "unseren", "unter",   "viel",    "vom",     "von",
+    "vor",      "während", "war",     "waren",   "warst",   "was",     "weil",    "welche",
+    "welchem",  "welchen", "welcher", "wenn",    "wer",     "werde",   "werden",  "wie",
+    "wieder",   "will",    "wir",     "wird",    "wirst",   "wo",      "wollen",  "wollte",
+    "wurde",    "wurden",  "würde",   "würden",  "zu",      "zum",     "zur",     "zwar",
+    "zwischen",
 };
 
-// Longer words are never stop words; kMaxStopWordBytes bounds the table
-// below.
-constexpr size_t kMaxStopWordBytes = 16;
-
-// A cheap exact filter in front of the set: most words of a post are
-// longer than any stop word or start with a byte no stop word of their
-// length starts with.
-struct FirstBytes {
-  std::array<std::bitset<256>, kMaxStopWordBytes + 1> by_length;
-  size_t longest = 0;
+constexpr std::string_view kEnglishStopWords[] = {
+    "about",      "above",   "after",  "again",    "against",    "ain",     "all",       "am",
+    "an",         "and",     "any",    "are",      "aren",       "as",      "at",        "be",
+    "because",    "been",    "before", "being",    "below",      "between", "both",      "but",
+    "by",         "can",     "could",  "couldn",   "did",        "didn",    "do",        "does",
+    "doesn",      "doing",   "don",    "down",     "during",     "each",    "few",       "for",
+    "from",       "further", "had",    "hadn",     "has",        "hasn",    "have",      "haven",
+    "having",     "he",      "her",    "here",     "hers",       "herself", "him",       "himself",
+    "his",        "how",     "if",     "in",       "into",       "is",      "isn",       "it",
+    "its",        "itself",  "just",   "me",       "more",       "most",    "my",        "myself",
+    "no",         "nor",     "not",    "now",      "of",         "off",     "on",        "once",
+    "one",        "only",    "or",     "other",    "our",        "ours",    "ourselves", "out",
+    "over",       "own",     "same",   "shan",     "she",        "should",  "shouldn",   "so",
+    "some",       "such",    "than",   "that",     "the",        "their",   "theirs",    "them",
+    "themselves", "then",    "there",  "these",    "they",       "this",    "those",     "through",
+    "to",         "too",     "under",  "until",    "up",         "us",      "very",      "was",
+    "wasn",       "we",      "were",   "weren",    "what",       "when",    "where",     "which",
+    "while",      "who",     "whom",   "why",      "with",       "won",     "would",     "wouldn",
+    "you",        "your",    "yours",  "yourself", "yourselves",
 };
 
-const FirstBytes& StopWordFirstBytes() {
-  static const FirstBytes* const table = [] {
-    auto* t = new FirstBytes();
-    for (std::string_view w : kStopWords) {
-      if (w.size() > kMaxStopWordBytes) std::abort();  // the table would miss it
-      t->by_length[w.size()].set(static_cast<unsigned char>(w[0]));
-      t->longest = std::max(t->longest, w.size());
-    }
-    return t;
-  }();
-  return *table;
+// A word's bytes zero-padded to 16 as two integers (the table's key).
+void PadTo16(std::string_view w, uint64_t* low, uint64_t* high) {
+  char bytes[16] = {};
+  std::memcpy(bytes, w.data(), w.size());
+  std::memcpy(low, bytes, 8);
+  std::memcpy(high, bytes + 8, 8);
 }
-
-// The stop words by their bytes, zero-padded to 16, and their length: an
-// open-addressing table of kTableSlots, a multiplicative hash of the two
-// halves. A lookup is a copy of the word, one hash and (almost always) one
-// comparison of two integers, where a hash set of strings hashes the bytes
-// and compares them.
-class StopWordTable {
- public:
-  void Insert(std::string_view w) {
-    const Key k = KeyOf(w);
-    size_t s = Slot(k);
-    while (slots_[s].size != 0) s = (s + 1) % kTableSlots;
-    slots_[s] = k;
-  }
-  // `w` at most kMaxStopWordBytes long.
-  bool Contains(std::string_view w) const {
-    const Key k = KeyOf(w);
-    for (size_t s = Slot(k);; s = (s + 1) % kTableSlots) {
-      const Key& e = slots_[s];
-      if (e.size == 0) return false;
-      if (e.low == k.low && e.high == k.high && e.size == k.size) return true;
-    }
-  }
-
- private:
-  static constexpr size_t kTableSlots = 512;  // at most 50 % full (below)
-  struct Key {
-    uint64_t low = 0;
-    uint64_t high = 0;
-    uint64_t size = 0;  // 0 = free slot
-  };
-  static Key KeyOf(std::string_view w) {
-    char bytes[kMaxStopWordBytes] = {};
-    std::memcpy(bytes, w.data(), w.size());
-    Key k;
-    std::memcpy(&k.low, bytes, 8);
-    std::memcpy(&k.high, bytes + 8, 8);
-    k.size = w.size();
-    return k;
-  }
-  static size_t Slot(const Key& k) {
-    const uint64_t h = (k.low * 0x9E3779B97F4A7C15ULL) ^ (k.high * 0xC2B2AE3D27D4EB4FULL) ^ k.size;
-    return static_cast<size_t>((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ULL >> 55);  // 9 bits
-  }
-  std::array<Key, kTableSlots> slots_{};
-};
-static_assert(std::size(kStopWords) <= 256, "the stop word table stays at most half full");
-static_assert(kMaxStopWordBytes == 16, "a key holds 16 bytes");
 
 }  // namespace
 
-std::span<const std::string_view> StopWordList() { return kStopWords; }
+std::span<const std::string_view> StopWordList(TopicLanguage language) {
+  switch (language) {
+    case TopicLanguage::kGerman:
+      return kGermanStopWords;
+    case TopicLanguage::kEnglish:
+      return kEnglishStopWords;
+    case TopicLanguage::kUnknown:
+      break;
+  }
+  return {};
+}
 
 StopWordHashes::StopWordHashes() {
-  for (std::string_view w : kStopWords) {
-    if (w.size() > kMaxStopWordBytes) std::abort();  // a key holds 16 bytes
-    Slot key;
-    key.hash = TopicWordHash(w);
-    char bytes[16] = {};
-    std::memcpy(bytes, w.data(), w.size());
-    std::memcpy(&key.low, bytes, 8);
-    std::memcpy(&key.high, bytes + 8, 8);
-    key.size = w.size();
-    // A word listed twice takes its first slot again.
-    size_t s = key.hash >> 55;
-    while (slots_[s].hash != 0 && !(slots_[s].low == key.low && slots_[s].high == key.high &&
-                                    slots_[s].size == key.size)) {
-      s = (s + 1) % kTableSlots;
+  static_assert(std::size(kGermanStopWords) + std::size(kEnglishStopWords) <= kTableSlots / 2,
+                "the stop word table stays at most half full");
+  for (const TopicLanguage language : {TopicLanguage::kGerman, TopicLanguage::kEnglish}) {
+    const uint8_t bit = LanguageBit(language);
+    for (std::string_view w : StopWordList(language)) {
+      if (w.size() < 2 || w.size() > 16) std::abort();  // a key holds 16 bytes
+      if (w.size() == 2) {
+        const int index = TwoLetterIndex(reinterpret_cast<const unsigned char*>(w.data()));
+        if (index < 0) std::abort();  // two-letter words are a-z only
+        two_letters_[index] |= bit;
+        continue;
+      }
+      Insert(w, bit);
     }
-    slots_[s] = key;
   }
+}
+
+void StopWordHashes::Insert(std::string_view w, uint8_t bit) {
+  if (w.find('\0') != std::string_view::npos) std::abort();  // the padding tells the size
+  const uint64_t hash = TopicWordHash(w);
+  Key key;
+  PadTo16(w, &key.low, &key.high);
+  // A word of both lists (or listed twice) takes its first slot again.
+  size_t s = hash >> kSlotShift;
+  while (tags_[s] != 0 && !(keys_[s].low == key.low && keys_[s].high == key.high)) {
+    s = (s + 1) % kTableSlots;
+  }
+  tags_[s] = Tag(hash);
+  keys_[s] = key;
+  languages_[s] = static_cast<uint8_t>(languages_[s] | bit);
 }
 
 const StopWordHashes& StopWordHashes::Get() {
@@ -144,29 +136,20 @@ const StopWordHashes& StopWordHashes::Get() {
   return *table;
 }
 
-bool StopWordHashes::Contains(std::string_view word, uint64_t hash) const {
-  if (word.size() > 16) return false;
+uint8_t StopWordHashes::Languages(std::string_view word, uint64_t hash) const {
+  if (word.size() == 2) {
+    const int index = TwoLetterIndex(reinterpret_cast<const unsigned char*>(word.data()));
+    return index < 0 ? 0 : two_letters_[index];
+  }
+  if (word.size() < 3 || word.size() > 16) return 0;
   char padded[32] = {};
   std::memcpy(padded, word.data(), word.size());
-  return ContainsPadded(padded, word.size(), hash);
+  return LanguagesPadded(padded, word.size(), hash);
 }
 
-bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash) {
-  return StopWordHashes::Get().Contains(folded_word, word_hash);
-}
-
-bool IsStopWord(std::string_view folded_word) {
-  const FirstBytes& first = StopWordFirstBytes();
-  if (folded_word.empty() || folded_word.size() > first.longest ||
-      !first.by_length[folded_word.size()].test(static_cast<unsigned char>(folded_word[0]))) {
-    return false;
-  }
-  static const StopWordTable* const table = [] {
-    auto* t = new StopWordTable();
-    for (std::string_view w : kStopWords) t->Insert(w);
-    return t;
-  }();
-  return table->Contains(folded_word);
+bool IsStopWord(std::string_view folded_word, TopicLanguage language) {
+  return (StopWordHashes::Get().Languages(folded_word, TopicWordHash(folded_word)) &
+          DroppedLanguages(language)) != 0;
 }
 
 }  // namespace moderation::server::pulse

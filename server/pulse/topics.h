@@ -7,15 +7,35 @@
 // counters; a new word takes the smallest counter's place and inherits its
 // count as possible over-count (`error`). Frequent words are never lost.
 //
-// Words: runs of letters (ASCII letters and any non-ASCII UTF-8 byte, so
-// umlauts and ß stay inside words), lower-cased (ASCII and Ä Ö Ü), at least
-// 3 bytes, at most kMaxTopicBytes (longer ones are cut); @mentions (names of
-// people) and parts of URLs are skipped, and so are the shipped German and
-// English stop words (stopwords.cc). Pairs of neighbouring content words
-// count as bigrams ("impfpflicht bundestag"). Only the first kMaxTopicText
-// bytes of a post are read, and only every PulseOptions::topic_sample_every
-// th post of a community is read at all, which bounds the cost per post
-// (counts are then a sample; the ranking is what matters).
+// Words are read on the engine's folded view (text::FoldView: NFKC, full
+// case folding, invisible characters such as soft hyphens and zero-width
+// spaces removed), the view the regex rules scan, so "Impf\u00ADpflicht",
+// "IMPFPFLICHT" and "Impfpflicht" are one topic, Cyrillic and Greek
+// capitals are lower-cased and "Straße" is "strasse". A word is a run of
+// letters (ASCII letters and any non-ASCII character but General
+// punctuation U+2000..U+203F and Latin-1 punctuation U+0080..U+00BF, so
+// typographic quotes and guillemets separate words), at least 3 bytes, cut
+// at kMaxTopicBytes on a character boundary. @mentions (names of people:
+// the whole handle, "@max_muster", "@anna@example.social") and URLs are
+// skipped. Pairs of neighbouring content words count
+// as bigrams ("impfpflicht bundestag"); a stop word (two-letter ones like
+// "im", "of" too), a mention, a URL or the edge between title and body
+// separates pairs (other words under 3 bytes do not).
+//
+// Stop words are per language (stopwords.cc ships a German and an English
+// list), because one merged list is wrong for real traffic: German "war",
+// "die", "hat", "will" are English topics. A post's list is chosen by the
+// request's language hint (Post.language, TopicLanguageOfTag) when it is
+// German or English, else by a vote: whichever language's stop words (the
+// two-letter ones like "zu", "of" included) occur more often among the
+// post's first kMaxPostWords words; on a tie both lists' words are dropped.
+// The chosen language is in PostTerms::language.
+//
+// Cost: only the first kMaxTopicText bytes of a post are read (cut on a
+// character boundary), and only every PulseOptions::topic_sample_every th
+// post of a community is read at all (counts are then a sample; the
+// ranking is what matters). Folding reuses a per-thread view, so a post
+// allocates nothing in steady state.
 //
 // Periods: `current` collects the running hour; when the hour turns it is
 // folded into `baseline` (older counts halve, so the baseline is a decaying
@@ -23,8 +43,11 @@
 // Rising() ranks current words by count minus what the baseline's share
 // predicts, with at least kMinRisingCount occurrences.
 //
-// Thread-safety: none; the owning CommunityState is guarded by its shard
-// lock. Tokenize() is a pure function.
+// Thread-safety: SpaceSaving and TopicTracker have none; the owning
+// CommunityState is guarded by its shard lock. Tokenize() may run on any
+// thread: its scratch (folded view, word buffer) is per thread, and the
+// terms it returns are views into it, valid until the thread's next call.
+// StopWordHashes::Get() is built once and read-only after.
 #ifndef MODERATION_SERVER_PULSE_TOPICS_H_
 #define MODERATION_SERVER_PULSE_TOPICS_H_
 
@@ -43,7 +66,29 @@ inline constexpr int kTopicSlots = 48;
 inline constexpr size_t kMaxTopicBytes = 40;
 inline constexpr size_t kMaxTopicText = 512;
 inline constexpr int kMaxPostTerms = 48;
+// The words (3 bytes or more, stop words included, and two-letter stop
+// words) a post's vote and terms are taken from: about what 512 bytes hold.
+inline constexpr int kMaxPostWords = 128;
 inline constexpr int kMinRisingCount = 3;
+
+// The language whose stop words a post's topics leave out; kUnknown leaves
+// out the words of both lists.
+enum class TopicLanguage : uint8_t { kUnknown = 0, kGerman = 1, kEnglish = 2 };
+
+// The language of a BCP 47 tag, by its primary subtag: "de", "de-AT",
+// "DE_ch" are kGerman, "en", "en-GB" kEnglish, anything else ("", "fr",
+// "den") kUnknown.
+TopicLanguage TopicLanguageOfTag(std::string_view tag);
+
+// A language's bit among the stop-word lists that hold a word
+// (StopWordHashes::Languages).
+constexpr uint8_t LanguageBit(TopicLanguage language) {
+  return language == TopicLanguage::kGerman ? 1 : language == TopicLanguage::kEnglish ? 2 : 0;
+}
+// The lists whose words a post of `language` leaves out: its own, or both.
+constexpr uint8_t DroppedLanguages(TopicLanguage language) {
+  return language == TopicLanguage::kUnknown ? 3 : LanguageBit(language);
+}
 
 // A post's words and bigrams, folded, in order; at most kMaxPostTerms.
 // The views point into a buffer of the calling thread, valid until its next
@@ -52,38 +97,49 @@ struct PostTerms {
   std::array<std::string_view, kMaxPostTerms> terms;
   std::array<uint64_t, kMaxPostTerms> hashes;
   int count = 0;
+  // Whose stop words were left out: the hint, else the vote's winner,
+  // kUnknown after a tie (both lists').
+  TopicLanguage language = TopicLanguage::kUnknown;
 };
 
-// Folds and splits the first kMaxTopicText bytes of title and body
-// (together) into content words and bigrams, replacing what *out held.
+// Folds (text::FoldView) and splits the first kMaxTopicText bytes of title
+// and body (together) into content words and bigrams, replacing what *out
+// held. `hint` (the request's language, TopicLanguageOfTag) chooses the
+// stop words; kUnknown lets the post's words vote. A part that is not
+// valid UTF-8 gives no words (the server has validated posts before).
 // Each term's hash is TopicTermHash(term).
-void Tokenize(std::string_view title, std::string_view body, PostTerms* out);
+void Tokenize(std::string_view title, std::string_view body, PostTerms* out,
+              TopicLanguage hint = TopicLanguage::kUnknown);
 // The hash the sketches count a term by, never 0: a word's from its bytes,
 // eight at a time; a pair "a b" from its two words' hashes
 // (TopicPairHash), so that a bigram costs no second pass over its bytes.
 uint64_t TopicTermHash(std::string_view term);
 uint64_t TopicWordHash(std::string_view word);
 uint64_t TopicPairHash(uint64_t first, uint64_t second);
-bool IsStopWord(std::string_view folded_word);
-// IsStopWord for a word whose TopicWordHash is known (the tokenizer's).
-bool IsStopWordHashed(std::string_view folded_word, uint64_t word_hash);
+// Whether a folded word is a stop word of `language` (kUnknown: of either
+// list). Two-letter words count as listed, though Tokenize never keeps them.
+bool IsStopWord(std::string_view folded_word, TopicLanguage language);
 
-// The stop words by their TopicWordHash, which the tokenizer has computed
-// anyway (stopwords.cc builds it): an open-addressing table indexed by the
-// hash's top 9 bits; on a full hash match the word's bytes, zero-padded to
-// 16, are compared as two integers.
+// Which stop-word lists hold a word, found by the TopicWordHash the
+// tokenizer has computed anyway (stopwords.cc builds it): an open-addressing
+// table indexed by the hash's top 10 bits. A slot's one-byte tag (another
+// byte of the hash) is read first, so a word that is no stop word mostly
+// costs a read of the 1 KB of tags and never of the keys: each the word's
+// bytes zero-padded to 16, compared as two integers. Two-letter words,
+// which only vote, sit in a 26 x 26 table.
 class StopWordHashes {
  public:
   static const StopWordHashes& Get();
-  bool Contains(std::string_view word, uint64_t hash) const;
-  // As Contains, for a word whose 16 bytes from `word` on may be read (the
-  // tokenizer's buffer); bytes past `size` are ignored.
-  bool ContainsPadded(const char* word, size_t size, uint64_t hash) const {
-    for (size_t s = hash >> 55;; s = (s + 1) % kTableSlots) {
-      const Slot& e = slots_[s];
-      if (e.hash == 0) return false;  // TopicWordHash is never 0
-      if (e.hash != hash) continue;
-      if (size != e.size) return false;
+  // The LanguageBits of the lists that hold `word`; 0 for none.
+  uint8_t Languages(std::string_view word, uint64_t hash) const;
+  // As Languages, for a word of 3 bytes or more (longer than 16: 0) whose
+  // 16 bytes from `word` on may be read (the tokenizer's padded text);
+  // bytes past `size` are ignored.
+  uint8_t LanguagesPadded(const char* word, size_t size, uint64_t hash) const {
+    if (size > 16) return 0;
+    const uint8_t tag = Tag(hash);
+    for (size_t s = hash >> kSlotShift; tags_[s] != 0; s = (s + 1) % kTableSlots) {
+      if (tags_[s] != tag) continue;
       uint64_t low, high;
       std::memcpy(&low, word, 8);
       std::memcpy(&high, word + 8, 8);
@@ -91,23 +147,43 @@ class StopWordHashes {
       const uint64_t high_mask = size >= 16  ? ~uint64_t{0}
                                  : size <= 8 ? 0
                                              : (uint64_t{1} << (8 * (size - 8))) - 1;
-      return (low & low_mask) == e.low && (high & high_mask) == e.high;
+      // Words hold no zero byte, so the padded bytes also say the size.
+      if ((low & low_mask) == keys_[s].low && (high & high_mask) == keys_[s].high) {
+        return languages_[s];
+      }
     }
+    return 0;
+  }
+  // The LanguageBits of a two-letter word (its two bytes at `word`).
+  uint8_t TwoLetterLanguages(const unsigned char* word) const {
+    const int index = TwoLetterIndex(word);
+    return index < 0 ? 0 : two_letters_[index];
   }
 
  private:
   StopWordHashes();
-  static constexpr size_t kTableSlots = 512;  // at most 50 % full
-  struct Slot {
-    uint64_t hash = 0;  // 0 = free
+  void Insert(std::string_view word, uint8_t bit);
+  // A byte of the hash other than the slot's bits, never 0 (= free slot).
+  static uint8_t Tag(uint64_t hash) { return static_cast<uint8_t>(hash >> 8) | 1; }
+  // a-z a-z -> 0..675, else -1.
+  static int TwoLetterIndex(const unsigned char* word) {
+    const unsigned first = word[0] - 'a';
+    const unsigned second = word[1] - 'a';
+    return first < 26 && second < 26 ? static_cast<int>(first * 26 + second) : -1;
+  }
+  static constexpr size_t kTableSlots = 1024;  // at most 50 % full
+  static constexpr int kSlotShift = 54;        // the hash's top 10 bits
+  struct Key {
     uint64_t low = 0;   // the word's bytes 0..7, zero-padded
     uint64_t high = 0;  // bytes 8..15
-    size_t size = 0;
   };
-  std::array<Slot, kTableSlots> slots_{};
+  std::array<uint8_t, kTableSlots> tags_{};
+  std::array<uint8_t, kTableSlots> languages_{};  // LanguageBits
+  std::array<Key, kTableSlots> keys_{};
+  std::array<uint8_t, 26 * 26> two_letters_{};
 };
-// The shipped stop words (stopwords.cc), folded.
-std::span<const std::string_view> StopWordList();
+// A language's shipped stop words (stopwords.cc), folded; kUnknown: none.
+std::span<const std::string_view> StopWordList(TopicLanguage language);
 
 class SpaceSaving {
  public:
