@@ -58,14 +58,16 @@ class PulseTest : public ::testing::Test {
     }
   }
 
-  // Plays `minutes` minutes from simulated minute `start_minute`, 20 posts
-  // a minute, `hostile_per_20` of each 20 posts an insult (posted in
-  // `hostile_thread` and aimed at `target`, if given).
+  // Plays `minutes` minutes from simulated minute `start_minute`,
+  // `posts_per_minute` posts a minute (20 unless said), `hostile_per_20` of
+  // each 20 posts an insult (posted in `hostile_thread` and aimed at
+  // `target`, if given).
   void Play(int start_minute, int minutes, int hostile_per_20,
-            const std::string& hostile_thread = "", const std::string& target = "") {
+            const std::string& hostile_thread = "", const std::string& target = "",
+            int posts_per_minute = kPostsPerMinute) {
     v1::ModerateBatchRequest batch;
     for (int m = start_minute; m < start_minute + minutes; ++m) {
-      for (int i = 0; i < kPostsPerMinute; ++i) {
+      for (int i = 0; i < posts_per_minute; ++i) {
         v1::ModerateRequest* r = batch.add_requests();
         v1::Post* post = r->mutable_post();
         post->set_post_id(absl::StrCat("m", m, "-", i));
@@ -284,6 +286,41 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
     }
   }
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_ended\""));
+  collector.Stop();
+}
+
+// Volume collapse (issue 12, section 2): the community goes quiet, 1 post a
+// minute after three hours of 20, against its own baseline. The alert opens
+// within 10 minutes, names what it saw against what it expected, and ends
+// within 15 minutes of the usual traffic coming back.
+TEST_F(PulseTest, ACommunityGoingQuietRaisesAVolumeCollapseThatEndsWhenTrafficReturns) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--pulse_clock=post_time"}));
+  AlertCollector collector(channel_, server_->admin_token());
+
+  ASSERT_NO_FATAL_FAILURE(Play(0, 180, 1));
+  ASSERT_NO_FATAL_FAILURE(Play(180, 20, 0, "", "", /*posts_per_minute=*/1));
+  ASSERT_TRUE(collector.WaitFor([](const v1::PulseAlert& a) {
+    return a.kind() == v1::ALERT_KIND_VOLUME_COLLAPSE && !a.has_ended_at();
+  }));
+  v1::PulseAlert opened;
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    EXPECT_NE(a.kind(), v1::ALERT_KIND_VOLUME_SPIKE) << a.DebugString();
+    if (a.kind() == v1::ALERT_KIND_VOLUME_COLLAPSE) opened = a;
+  }
+  EXPECT_EQ(opened.community(), "news-de");
+  EXPECT_GE(opened.started_at().seconds(), kT0 + 180 * 60);
+  EXPECT_LE(opened.started_at().seconds() - (kT0 + 180 * 60), 10 * 60);
+  EXPECT_LT(opened.observed(), 0.25 * opened.expected()) << opened.DebugString();
+
+  ASSERT_NO_FATAL_FAILURE(Play(200, 30, 1));
+  ASSERT_TRUE(collector.WaitFor(
+      [&](const v1::PulseAlert& a) { return a.id() == opened.id() && a.has_ended_at(); }));
+  for (const v1::PulseAlert& a : collector.alerts()) {
+    if (a.id() == opened.id() && a.has_ended_at()) {
+      EXPECT_LE(a.ended_at().seconds() - (kT0 + 200 * 60), 15 * 60);
+    }
+  }
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"kind\":\"volume_collapse\""));
   collector.Stop();
 }
 
