@@ -108,13 +108,14 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # floors are 0.87 and 0.90.
 # Batch 37 (2026-12-05, 297 posts, all ten categories evenly, no stock
 # phrases) met the rules at 49.5 % (99 of 200), the same with the rules of
-# the stop's start: the floors below are what the rules reach with it.
-REALISTIC_DEV_FLOORS=(--min-recall 0.96
-  --min-category-recall insult=0.95 --min-category-recall threat=0.96
-  --min-category-recall harm_wish=0.96 --min-category-recall incitement=0.96
-  --min-category-recall hate=0.97 --min-category-recall extremism=0.97
-  --min-category-recall sexual=0.94 --min-category-recall selfharm=0.96
-  --min-category-recall spam=0.96 --min-category-recall pii=0.96
+# the stop's start: the floors below are what the rules reach with it,
+# after one round on its dev part (63 -> 89 of 131; dev 96.4 -> 96.9 %).
+REALISTIC_DEV_FLOORS=(--min-recall 0.965
+  --min-category-recall insult=0.95 --min-category-recall threat=0.965
+  --min-category-recall harm_wish=0.97 --min-category-recall incitement=0.965
+  --min-category-recall hate=0.975 --min-category-recall extremism=0.98
+  --min-category-recall sexual=0.945 --min-category-recall selfharm=0.98
+  --min-category-recall spam=0.965 --min-category-recall pii=0.96
   --max-civil-flagged 0.004 --max-civil-blocked 0.002)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.80
   --min-category-recall insult=0.82 --min-category-recall threat=0.69
