@@ -96,6 +96,18 @@ class PulseTest : public ::testing::Test {
     batch->clear_requests();
   }
 
+  // Waits until alert `id` has ended and expects its end within `minutes`
+  // simulated minutes of minute `since` (when the condition cleared).
+  static void ExpectEndedWithin(AlertCollector& collector, uint64_t id, int since, int minutes) {
+    ASSERT_TRUE(collector.WaitFor(
+        [&](const v1::PulseAlert& a) { return a.id() == id && a.has_ended_at(); }));
+    for (const v1::PulseAlert& a : collector.alerts()) {
+      if (a.id() == id && a.has_ended_at()) {
+        EXPECT_LE(a.ended_at().seconds() - (kT0 + since * 60), minutes * 60) << a.DebugString();
+      }
+    }
+  }
+
   std::unique_ptr<ServerProcess> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ModerationService::Stub> moderation_;
@@ -278,13 +290,7 @@ TEST_F(PulseTest, AHostileSpikeRaisesAnAlertThatClearsAndUsualTrafficRaisesNone)
   EXPECT_TRUE(escalated_seen);
 
   ASSERT_NO_FATAL_FAILURE(Play(200, 40, 1));
-  ASSERT_TRUE(collector.WaitFor(
-      [&](const v1::PulseAlert& a) { return a.id() == opened.id() && a.has_ended_at(); }));
-  for (const v1::PulseAlert& a : collector.alerts()) {
-    if (a.id() == opened.id() && a.has_ended_at()) {
-      EXPECT_LE(a.ended_at().seconds() - (kT0 + 200 * 60), 15 * 60);
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectEndedWithin(collector, opened.id(), 200, 15));
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"event\":\"pulse_alert_ended\""));
   collector.Stop();
 }
@@ -313,13 +319,7 @@ TEST_F(PulseTest, ACommunityGoingQuietRaisesAVolumeCollapseThatEndsWhenTrafficRe
   EXPECT_LT(opened.observed(), 0.25 * opened.expected()) << opened.DebugString();
 
   ASSERT_NO_FATAL_FAILURE(Play(200, 30, 1));
-  ASSERT_TRUE(collector.WaitFor(
-      [&](const v1::PulseAlert& a) { return a.id() == opened.id() && a.has_ended_at(); }));
-  for (const v1::PulseAlert& a : collector.alerts()) {
-    if (a.id() == opened.id() && a.has_ended_at()) {
-      EXPECT_LE(a.ended_at().seconds() - (kT0 + 200 * 60), 15 * 60);
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectEndedWithin(collector, opened.id(), 200, 15));
   EXPECT_THAT(server_->Stderr(), HasSubstr("\"kind\":\"volume_collapse\""));
   collector.Stop();
 }
