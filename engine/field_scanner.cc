@@ -216,7 +216,7 @@ void FieldScanner::OnSplitLiteral(uint32_t id, size_t begin, size_t end) {
   for (const LiteralRef& ref : set_.split_refs[id]) {
     if (ref.kind == LiteralKind::kAllow) {
       b_.allows.push_back({ref.component, sk.ToOriginal(b_.joined.SkeletonBegin(begin),
-                                                        b_.joined.to_skeleton[end - 1] + 1)});
+                                                        b_.joined.ToSkeleton(end - 1) + 1)});
       continue;
     }
     if (!InField(ref.rule)) continue;

@@ -72,7 +72,7 @@ bool AcceptsSplitMatch(const text::SkeletonView& sk, std::string_view raw,
   const size_t joins = joined.JoinsInside(begin, end);
   if (joins == 0 || joins >= kMaxSplitChunks) return false;
   const size_t sk_begin = joined.SkeletonBegin(begin);
-  const size_t sk_end = joined.to_skeleton[end - 1] + 1;
+  const size_t sk_end = joined.ToSkeleton(end - 1) + 1;
   // The term starts the word the chunks form: a real word before the term
   // in the first chunk ("Verwende Perl" for Depperl) is no split insult.
   if (!sk.IsWordEdge(sk_begin)) return false;
@@ -87,11 +87,11 @@ bool AcceptsSplitMatch(const text::SkeletonView& sk, std::string_view raw,
   // Soft boundaries inside a chunk ("Hurens-ohn") stay word edges; a removed
   // space is none.
   word->soft_boundary.assign(word->text.size() + 1, false);
+  size_t previous = joined.ToSkeleton(from);
   for (size_t i = from + 1; i < to; ++i) {
-    const uint32_t at = joined.to_skeleton[i];
-    if (at == joined.to_skeleton[i - 1] + 1 && sk.soft_boundary[at]) {
-      word->soft_boundary[i - from] = true;
-    }
+    const size_t at = joined.ToSkeleton(i);
+    if (at == previous + 1 && sk.soft_boundary[at]) word->soft_boundary[i - from] = true;
+    previous = at;
   }
   if (!AcceptsMatch(*word, begin - from, end - from, attachment)) return false;
   *hit = {sk_begin, sk_end, word_begin, word_end};

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/text/utf8.h"
 
 namespace moderation::text {
@@ -36,6 +40,9 @@ bool IsHorizontalSpaceGap(std::string_view raw, size_t begin, size_t end) {
       ++begin;
       continue;
     }
+    // Any other ASCII byte (a comma, a line break) is visible or breaks the
+    // line: no need to decode it.
+    if (static_cast<unsigned char>(c) < 0x80) return false;
     int len = 1;
     const char32_t cp = DecodeUtf8(raw, begin, &len);
     if (IsHorizontalSpace(cp)) {
@@ -62,53 +69,85 @@ size_t JoinedView::JoinsInside(size_t begin, size_t end) const {
   return n;
 }
 
-size_t JoinedView::SkeletonBegin(size_t pos) const {
+size_t JoinedView::ToSkeleton(size_t pos) const {
+  // Joins at or before pos have removed their bytes before it; a shared
+  // letter (at - 1) still lies before its own join.
   const auto j = JoinAfter(joins, pos);
-  if (j != joins.end() && j->shared && j->at == pos + 1) return to_skeleton[j->at] - 1;
-  return to_skeleton[pos];
+  return j == joins.begin() ? pos : pos + std::prev(j)->removed;
 }
 
-// One pass over the skeleton's bytes: letters are copied, and a space is
-// dropped when the words on both sides are chunks and only whitespace was
-// typed between them. It runs on every field of every post, so it writes
-// into buffers sized once and calls nothing for the common gap (one ' ').
+size_t JoinedView::SkeletonBegin(size_t pos) const {
+  const auto j = JoinAfter(joins, pos);
+  if (j != joins.end() && j->shared && j->at == pos + 1) return ToSkeleton(j->at) - 1;
+  return ToSkeleton(pos);
+}
+
+namespace {
+
+// Copies t[from, first ' ' at or after from) to out (which may be up to 16
+// bytes past the copy's end writable, and never overlaps t) and returns
+// that space's offset, or size. Sixteen bytes at a time while that many are
+// left to read: a skeleton word is about six letters, and a byte loop paid
+// a load, a compare, a branch and a store for each of them.
+size_t CopyToSpace(const char* t, size_t from, size_t size, char* out) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  while (from + 16 <= size) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + from));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), block);
+    const unsigned mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, space)));
+    if (mask != 0) return from + static_cast<size_t>(__builtin_ctz(mask));
+    from += 16;
+    out += 16;
+  }
+#endif
+  while (from < size && t[from] != ' ') *out++ = t[from++];
+  return from;
+}
+
+}  // namespace
+
+// The skeleton's words are copied a run at a time; each space between them
+// is kept, or dropped when the words on both sides are chunks and only
+// whitespace was typed between them. It runs on every field of every post,
+// so it writes into a buffer sized once and calls nothing for the common
+// gap (one ' ').
 void BuildJoinedView(const SkeletonView& sk, std::string_view raw, JoinedView* out) {
-  // A local pointer: the char stores below may alias anything, so reading
-  // through sk.text would reload its data pointer for every byte.
   const char* const t = sk.text.data();
   const size_t size = sk.text.size();
   out->joins.clear();
   out->text.resize(size);
-  out->to_skeleton.resize(size);
   char* const text = out->text.data();
-  uint32_t* const map = out->to_skeleton.data();
   size_t n = 0;           // bytes written
+  size_t i = 0;           // next skeleton byte to copy
   size_t word_start = 0;  // skeleton offset of the word being copied
-  for (size_t i = 0; i < size; ++i) {
-    if (t[i] != ' ') {
-      text[n] = t[i];
-      map[n++] = static_cast<uint32_t>(i);
-      continue;
-    }
+  uint32_t removed = 0;   // skeleton bytes left out so far
+  while (i < size) {
+    // n <= i: the view only ever leaves bytes out, so a 16-byte store at
+    // text + n for a read at t + i (i + 16 <= size) stays inside the buffer.
+    const size_t space = CopyToSpace(t, i, size, text + n);
+    n += space - i;
+    if (space == size) break;
     static_assert(kMinSplitChunkLetters == 2, "the look-ahead below checks two letters");
-    const bool chunks = i - word_start >= kMinSplitChunkLetters && i + 2 < size &&
-                        t[i + 1] != ' ' && t[i + 2] != ' ';
-    word_start = i + 1;
+    const bool chunks = space - word_start >= kMinSplitChunkLetters && space + 2 < size &&
+                        t[space + 1] != ' ' && t[space + 2] != ' ';
+    word_start = space + 1;
+    i = space + 1;
     if (chunks) {
-      const size_t gap_begin = sk.orig_end[i - 1], gap_end = sk.orig_begin[i + 1];
+      const size_t gap_begin = sk.orig_end[space - 1], gap_end = sk.orig_begin[space + 1];
       if ((gap_end == gap_begin + 1 && raw[gap_begin] == ' ') ||
           IsHorizontalSpaceGap(raw, gap_begin, gap_end)) {
-        const bool shared = t[i - 1] == t[i + 1];
-        out->joins.push_back({static_cast<uint32_t>(n), shared});
+        const bool shared = t[space - 1] == t[space + 1];
+        removed += shared ? 2 : 1;
+        out->joins.push_back({static_cast<uint32_t>(n), shared, removed});
         if (shared) ++i;  // written once, as the last letter before the join
         continue;
       }
     }
-    text[n] = ' ';
-    map[n++] = static_cast<uint32_t>(i);
+    text[n++] = ' ';
   }
   out->text.resize(n);
-  out->to_skeleton.resize(n);
 }
 
 }  // namespace moderation::text

@@ -21,7 +21,7 @@
 // Example:
 //   NormalizedText n;  Normalize("du Arsch\u00A0loch!", &n);
 //   JoinedView j;  BuildJoinedView(n.skeleton, n.raw, &j);
-//   // j.text == "duarschioch", j.joins.size() == 2, j.to_skeleton[2] == 3
+//   // j.text == "duarschioch", j.joins.size() == 2, j.ToSkeleton(2) == 3
 //
 // Thread-safety: BuildJoinedView is a pure function; a JoinedView is a plain
 // value owned by one thread (reused across posts to avoid allocation).
@@ -46,17 +46,27 @@ inline constexpr size_t kMinSplitChunkLetters = 2;
 // met on the same letter ("Voll idiot"), which the view writes once, as the
 // skeleton collapses repeated letters inside a word ("voiidiot" would miss
 // the term's "voidiot"); that letter, at - 1, belongs to both chunks.
+// `removed`: the skeleton bytes the view has left out up to and including
+// this join (its space, and the repeated letter of a shared join), so that
+// an offset's skeleton offset is found from the joins alone.
 struct Join {
   uint32_t at = 0;
   bool shared = false;
+  uint32_t removed = 0;
 };
 
+// The view keeps no offset map: the skeleton offset of a byte is its own
+// offset plus the bytes removed before it, which the joins record. The view
+// is built for every field of every post and read only where a split-word
+// literal matched, so a map written per byte cost more than the few
+// lookups (BENCHMARKS.md, "The joined view without its map").
 struct JoinedView {
-  std::string text;          // skeleton bytes, removed spaces left out
-  OffsetVector to_skeleton;  // per byte of text: its skeleton offset
-                             // (a shared letter: the earlier chunk's)
-  std::vector<Join> joins;   // by offset
+  std::string text;         // skeleton bytes, removed spaces left out
+  std::vector<Join> joins;  // by offset
 
+  // The skeleton offset of text[pos] (pos < text.size()); a shared letter
+  // maps to the earlier chunk's.
+  size_t ToSkeleton(size_t pos) const;
   // How many joins text[begin, end) runs across: it holds a letter of the
   // chunk before the join only, and one of the chunk after it only.
   size_t JoinsInside(size_t begin, size_t end) const;
@@ -65,7 +75,6 @@ struct JoinedView {
   size_t SkeletonBegin(size_t pos) const;
   void Clear() {
     text.clear();
-    to_skeleton.clear();
     joins.clear();
   }
 };
