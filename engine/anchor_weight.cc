@@ -261,6 +261,13 @@ uint64_t AnchorWeight(std::string_view skeleton, match::Attachment attachment) {
   const bool open_ended =
       attachment == match::Attachment::kPrefix || attachment == match::Attachment::kSubstring;
   if (open_ended && skeleton.size() <= 4) return kCommonWordWeight / 10;
+  // A literal of two or three letters, even one taken only as a whole word
+  // ("st" of "saint|st", "ur" of "your|ur"), is found by the literal scan
+  // inside every word that holds it ("heist", "gestürmt"), and each such
+  // report costs a callback before the word test throws it out. Anchored
+  // elsewhere, such a word leaves the scan for the short-word lookup.
+  if (skeleton.size() <= 2) return kCommonWordWeight;
+  if (skeleton.size() == 3) return kCommonWordWeight / 4;
   return 0;
 }
 

@@ -26,6 +26,14 @@ TEST(AnchorWeightTest, FunctionWordsAreHeavyContentWordsFree) {
   }
 }
 
+TEST(AnchorWeightTest, LettersSoFewThatWordsHoldThemWeighMoreThanWords) {
+  EXPECT_GE(AnchorWeight("st", Attachment::kWord), kCommonWordWeight);
+  EXPECT_GE(AnchorWeight("ur", Attachment::kWord), kCommonWordWeight);
+  EXPECT_GT(AnchorWeight("kys", Attachment::kWord), 0u);
+  EXPECT_LT(AnchorWeight("kys", Attachment::kWord), kCommonWordWeight);
+  EXPECT_EQ(AnchorWeight("roof", Attachment::kWord), 0u);
+}
+
 TEST(AnchorWeightTest, ShortOpenEndedTermsWeighMoreThanWords) {
   EXPECT_GT(AnchorWeight("geil", Attachment::kPrefix), 0u);
   EXPECT_EQ(AnchorWeight("geil", Attachment::kWord), 0u);

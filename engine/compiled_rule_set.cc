@@ -88,7 +88,8 @@ bool TermSkeleton(const rules::Term& term, const char* what, std::string* skelet
 
 // The longest phrase word found by word lookup instead of by the literal
 // scan (see Compiler::LiteralsToScan): two- and three-letter words are the
-// ones Hyperscan reports inside nearly every longer word.
+// ones Hyperscan reports inside nearly every longer word, and the common
+// words of four to seven ("eine", "nicht", "einfach") inside many.
 constexpr size_t kShortPhraseWordLetters = internal::ShortWordTable::kMaxBytes;
 
 class Compiler {

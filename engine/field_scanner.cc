@@ -155,26 +155,34 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
 // ShortWordTable::kMaxBytes bytes, that is such a word (the words hold no
 // space). That is exactly what the scan would report and AcceptsMatch(kWord)
 // keep. The occurrences are merged in by end, as the scan reports them.
+//
+// The edges are the spaces and the soft boundaries, so the spans lie within
+// one skeleton word each: a word without soft boundaries (nearly every one)
+// is one lookup, or none when it is longer than any listed word; a word with
+// them is looked up between each pair of its edges.
 void FieldScanner::AddShortPhraseWords() {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const std::string_view text = sk.text;
   const size_t n = text.size();
-  const ShortWordTable& words = set_.short_phrase_words;
   const size_t scanned = b_.occurrences.size();
-  for (size_t begin = 0; begin < n; ++begin) {
-    // The table first: most bytes start no short word, and most that do
-    // are inside a longer word, which the edge test then rules out.
-    const uint8_t second = begin + 1 < n ? static_cast<uint8_t>(text[begin + 1]) : 0;
-    const uint8_t lengths = words.Lengths(static_cast<uint8_t>(text[begin]), second);
-    if (lengths == 0 || !sk.IsWordEdge(begin)) continue;
-    for (uint32_t bits = lengths; bits != 0; bits &= bits - 1) {
-      const size_t end = begin + static_cast<size_t>(__builtin_ctz(bits));
-      // The table's bytes hold no space, so a match has none inside.
-      if (end > n || !sk.IsWordEdge(end)) continue;
-      const uint32_t id = words.Find(text.substr(begin, end - begin));
-      if (id == ShortWordTable::kNone) continue;
-      b_.occurrences.push_back({id, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+  bool in_begin_order_only = false;  // some word gave spans whose ends are out of order
+  size_t begin = 0;
+  while (begin < n) {
+    const size_t space = text.find(' ', begin);
+    const size_t end = space == std::string_view::npos ? n : space;
+    b_.word_edges.clear();
+    b_.word_edges.push_back(static_cast<uint32_t>(begin));
+    for (size_t i = begin + 1; i < end; ++i) {
+      if (sk.soft_boundary[i]) b_.word_edges.push_back(static_cast<uint32_t>(i));
     }
+    b_.word_edges.push_back(static_cast<uint32_t>(end));
+    in_begin_order_only = in_begin_order_only || b_.word_edges.size() > 2;
+    for (size_t i = 0; i + 1 < b_.word_edges.size(); ++i) {
+      for (size_t j = i + 1; j < b_.word_edges.size(); ++j) {
+        if (!AddShortPhraseWord(b_.word_edges[i], b_.word_edges[j])) break;
+      }
+    }
+    begin = end + 1;
   }
   if (b_.occurrences.size() == scanned) return;
   // The lookups came in begin order, so (end, begin) orders them as a
@@ -182,14 +190,33 @@ void FieldScanner::AddShortPhraseWords() {
   // std::stable_sort and std::inplace_merge allocate one per call, and this
   // runs for every field.
   const auto middle = b_.occurrences.begin() + static_cast<std::ptrdiff_t>(scanned);
-  std::sort(middle, b_.occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
-    return a.end != b.end ? a.end < b.end : a.begin < b.begin;
-  });
+  if (in_begin_order_only) {
+    std::sort(middle, b_.occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
+      return a.end != b.end ? a.end < b.end : a.begin < b.begin;
+    });
+  }
   b_.merged_occurrences.clear();
   std::merge(b_.occurrences.begin(), middle, middle, b_.occurrences.end(),
              std::back_inserter(b_.merged_occurrences),
              [](const Occurrence& a, const Occurrence& b) { return a.end < b.end; });
   b_.occurrences.swap(b_.merged_occurrences);
+}
+
+// Looks skeleton[begin, end) up among the short phrase words and notes it
+// if listed. False when the span is longer than any listed word (so is
+// every longer span from the same begin).
+bool FieldScanner::AddShortPhraseWord(uint32_t begin, uint32_t end) {
+  const size_t length = end - begin;
+  if (length > ShortWordTable::kMaxBytes) return false;
+  const std::string_view text = b_.normalized.skeleton.text;
+  const uint8_t second = length >= 2 ? static_cast<uint8_t>(text[begin + 1]) : 0;
+  const ShortWordTable& words = set_.short_phrase_words;
+  if ((words.Lengths(static_cast<uint8_t>(text[begin]), second) & (1u << length)) == 0) {
+    return true;
+  }
+  const uint32_t id = words.Find(text.substr(begin, length));
+  if (id != ShortWordTable::kNone) b_.occurrences.push_back({id, begin, end});
+  return true;
 }
 
 void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {

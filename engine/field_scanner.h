@@ -118,6 +118,7 @@ struct EvalBuffers {
   std::vector<PartHit> part_hits;  // compound parts
   std::vector<Occurrence> occurrences;
   std::vector<Occurrence> merged_occurrences;  // AddShortPhraseWords' merge buffer
+  std::vector<uint32_t> word_edges;            // AddShortPhraseWords: one word's edges
   OccurrenceIndex occurrence_index;            // of occurrences, once a phrase needs it
   std::vector<WordMatch> word_matches;         // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
@@ -172,6 +173,7 @@ class FieldScanner {
   PhraseOutcome ResolvePhrase(const TriggeredPhrase& phrase);
   void Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome);
   void AddShortPhraseWords();
+  bool AddShortPhraseWord(uint32_t begin, uint32_t end);
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);

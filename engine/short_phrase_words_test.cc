@@ -33,6 +33,8 @@ rules:
         within: 1
       - slots: ["ich", {words: "um", not_followed_by: ["@digits"]}, "bring|bringe"]
         within: 2
+      - slots: ["nicht|einfach", "Ratte"]
+        within: 2
     action: flag
   - id: insult
     category: insult
@@ -44,7 +46,8 @@ const char* const kPieces[] = {
     "er",    "sie",    "du",    "ab",   "ne",     "um",     "ich",     "eine",  "Ratte", "Zecke",
     "stech", "sticht", "bring", "aber", "Lehrer", "dabei",  "Neffe",   "Summe", "e r",   "e.r",
     "e-r",   "a b",    "a.b",   "n e",  "i c h",  "u-m",    "abstech", "erab",  "8",     "Uhr",
-    "dich",  "heute",  "noch",  "er,",  "ab!",    "\"ne\"", "Ab-",     "-ab",   "ER",    "Äb"};
+    "dich",  "heute",  "noch",  "er,",  "ab!",    "\"ne\"", "Ab-",     "-ab",   "ER",    "Äb",
+    "nicht", "vernichten", "einfach", "Einfachheit", "deine", "keiner", "n i c h t", "ei-ne"};
 
 TEST(ShortPhraseWordsTest, LookupAndScanGiveTheSameDecisions) {
   auto with_lookup = CompileYaml(kRules);

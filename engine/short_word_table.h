@@ -1,9 +1,10 @@
-// Words of one to three bytes, each with an id, looked up by their bytes in
+// Words of one to seven bytes, each with an id, looked up by their bytes in
 // a text: "is there a listed word of length L starting here?".
 //
-// Why: short phrase words ("er", "ne", "ich") are found among a field's
-// words instead of by the Hyperscan scan, which reported them inside nearly
-// every longer word (CompileOptions::short_phrase_word_lookup). The lookup
+// Why: short phrase words ("er", "ne", "ich", "eine", "nicht") are found
+// among a field's words instead of by the Hyperscan scan, which reported
+// them inside nearly every longer word ("nicht" in "vernichten", "eine" in
+// "deine", "keiner", "Leinen"; CompileOptions::short_phrase_word_lookup). The lookup
 // runs at every word start of every field, so it must cost a few
 // instructions where no short word starts: a table indexed by the first two
 // bytes says which lengths can match at all, and only then is the word's
@@ -29,7 +30,7 @@ namespace moderation::internal {
 
 class ShortWordTable {
  public:
-  static constexpr size_t kMaxBytes = 3;
+  static constexpr size_t kMaxBytes = 7;
   static constexpr uint32_t kNone = UINT32_MAX;
 
   // Adds a word of 1..kMaxBytes bytes, none of them NUL. A second Add of the
@@ -38,11 +39,11 @@ class ShortWordTable {
 
   bool empty() const { return ids_.empty(); }
 
-  // Bit L (1..3) is set if a word of L bytes may start with `first` (and,
+  // Bit L (1..7) is set if a word of L bytes may start with `first` (and,
   // for L >= 2, `second`). Pass second = 0 at the text's last byte.
   uint8_t Lengths(uint8_t first, uint8_t second) const {
     if (starts_.empty()) return 0;
-    return static_cast<uint8_t>((starts_[first << 8] & 2) | (starts_[first << 8 | second] & 12));
+    return static_cast<uint8_t>((starts_[first << 8] & 2) | (starts_[first << 8 | second] & 0xFC));
   }
 
   // The id of `word`, or kNone.
@@ -52,16 +53,17 @@ class ShortWordTable {
   }
 
  private:
-  static uint32_t Key(std::string_view word) {
-    uint32_t key = static_cast<uint32_t>(word.size());
+  // The length in the low byte, the bytes above it: 8 bytes for 7.
+  static uint64_t Key(std::string_view word) {
+    uint64_t key = word.size();
     for (size_t i = 0; i < word.size(); ++i) {
-      key |= uint32_t{static_cast<uint8_t>(word[i])} << (8 * (i + 1));
+      key |= uint64_t{static_cast<uint8_t>(word[i])} << (8 * (i + 1));
     }
     return key;
   }
 
   std::vector<uint8_t> starts_;  // 65,536 entries once a word is added
-  absl::flat_hash_map<uint32_t, uint32_t> ids_;
+  absl::flat_hash_map<uint64_t, uint32_t> ids_;
 };
 
 }  // namespace moderation::internal

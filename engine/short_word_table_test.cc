@@ -53,6 +53,24 @@ TEST(ShortWordTableTest, LengthsCoverEveryWordThatStartsWithTheBytes) {
   EXPECT_EQ(table.Lengths('b', 'a'), 0);
 }
 
+TEST(ShortWordTableTest, WordsOfUpToSevenBytesAreKeptLongerOnesNot) {
+  ShortWordTable table;
+  table.Add("eine", 1);
+  table.Add("nicht", 2);
+  table.Add("einfach", 3);   // 7 bytes
+  table.Add("einfache", 4);  // 8: too long, left to the literal scan
+  table.Add("ein", 5);
+  EXPECT_EQ(table.Lengths('e', 'i'), (1 << 3) | (1 << 4) | (1 << 7));
+  EXPECT_EQ(table.Lengths('n', 'i'), 1 << 5);
+  EXPECT_EQ(table.Find("eine"), 1u);
+  EXPECT_EQ(table.Find("nicht"), 2u);
+  EXPECT_EQ(table.Find("einfach"), 3u);
+  EXPECT_EQ(table.Find("einfache"), ShortWordTable::kNone);
+  EXPECT_EQ(table.Find("ein"), 5u);
+  EXPECT_EQ(table.Find("einen"), ShortWordTable::kNone);
+  EXPECT_EQ(table.Find("nich"), ShortWordTable::kNone);
+}
+
 TEST(ShortWordTableTest, EveryTwoByteWordIsFoundAndNoOtherIs) {
   ShortWordTable table;
   uint32_t id = 0;
