@@ -146,10 +146,18 @@ constexpr size_t kAnchoredWindow = 1024;
 // starts dies within a byte or two in states it has built before. The
 // window bounds the extra work on long texts: at most kAnchoredWindow
 // searches of at most kAnchoredWindow bytes each.
-bool LeftmostMatch(const RE2& re, const re2::StringPiece& whole, size_t pos, size_t stop,
-                   size_t endpos, re2::StringPiece* match) {
+//
+// With `first` (the bytes a match can begin with; null: any), a position
+// whose byte is not among them is skipped without calling RE2: no match
+// starts there, and the anchored searches at the others are unchanged.
+bool LeftmostMatch(const RE2& re, const FirstBytes* first, const re2::StringPiece& whole,
+                   size_t pos, size_t stop, size_t endpos, re2::StringPiece* match) {
   if (stop - pos <= kAnchoredWindow) {
     for (size_t start = pos; start < stop; ++start) {
+      if (first != nullptr &&
+          (start >= whole.size() || !first->Contains(static_cast<unsigned char>(whole[start])))) {
+        continue;
+      }
       if (re.Match(whole, start, endpos, RE2::ANCHOR_START, match, 1)) return true;
     }
     return false;
@@ -216,6 +224,8 @@ absl::StatusOr<std::unique_ptr<const RegexDatabase>> RegexDatabase::Compile(
       return absl::InvalidArgumentError(absl::StrCat("regex ", id, " rejected by RE2: ", error));
     }
     db->regexes_.push_back(std::move(re));
+    db->first_bytes_.push_back(options.first_byte_skip ? FirstBytesOf(patterns[id])
+                                                       : std::nullopt);
   }
   const auto start = std::chrono::steady_clock::now();
   if (absl::Status s = db->BuildHyperscan(patterns, options, cache); !s.ok()) return s;
@@ -377,12 +387,14 @@ void RegexDatabase::FindSpansIn(uint32_t id, std::string_view text, size_t from,
                                 size_t max_spans,
                                 absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
   const RE2& re = *regexes_[id];
+  const FirstBytes* first = first_bytes_[id] ? &*first_bytes_[id] : nullptr;
   const re2::StringPiece whole(text.data() != nullptr ? text.data() : "", text.size());
   to = std::min(to, text.size());
   size_t pos = from;
   size_t found = 0;
   re2::StringPiece match;
-  while (pos < to && found < max_spans && LeftmostMatch(re, whole, pos, to, text.size(), &match)) {
+  while (pos < to && found < max_spans &&
+         LeftmostMatch(re, first, whole, pos, to, text.size(), &match)) {
     const size_t begin = static_cast<size_t>(match.data() - whole.data());
     const size_t end = begin + match.size();
     if (begin >= to) break;  // the unanchored search may look past to
@@ -431,6 +443,7 @@ void RegexDatabase::FindSpansUpTo(uint32_t id, std::string_view text, size_t max
                                   size_t last_end,
                                   absl::FunctionRef<void(size_t begin, size_t end)> on_span) const {
   const RE2& re = *regexes_[id];
+  const FirstBytes* first = first_bytes_[id] ? &*first_bytes_[id] : nullptr;
   const re2::StringPiece whole(text.data(), text.size());
   // With last_end == text.size() the loop is the plain search's: it still
   // tries position text.size(), where only an empty match can start.
@@ -439,7 +452,8 @@ void RegexDatabase::FindSpansUpTo(uint32_t id, std::string_view text, size_t max
   size_t pos = 0;
   size_t found = 0;
   re2::StringPiece match;
-  while (pos < stop && found < max_spans && LeftmostMatch(re, whole, pos, stop, endpos, &match)) {
+  while (pos < stop && found < max_spans &&
+         LeftmostMatch(re, first, whole, pos, stop, endpos, &match)) {
     const size_t begin = static_cast<size_t>(match.data() - text.data());
     const size_t end = begin + match.size();
     if (end > begin) {

@@ -37,6 +37,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "engine/match/db_cache.h"
+#include "engine/match/first_bytes.h"
 #include "engine/match/hyperscan_db.h"
 #include "engine/match/literal_matcher.h"
 
@@ -56,6 +57,9 @@ class RegexDatabase {
     // Memory budget of the RE2::Set for fallback patterns. The RE2 default
     // (8 MiB) fails at thousands of patterns (DESIGN §7).
     int64_t re2_set_max_mem = int64_t{64} << 20;
+    // Skip start positions a span cannot begin at (first_bytes.h) in the
+    // anchored span search; off only for tests that compare both searches.
+    bool first_byte_skip = true;
   };
 
   // Compiles patterns (the id of a pattern is its index). Fails with
@@ -129,6 +133,8 @@ class RegexDatabase {
   // Per id, for spans; shared with every other database holding the same
   // pattern (see SharedRuleRegex in regex_matcher.cc).
   std::vector<std::shared_ptr<const RE2>> regexes_;
+  // Per id, the bytes a span can begin with; nullopt: any (first_bytes.h).
+  std::vector<std::optional<FirstBytes>> first_bytes_;
   HsDatabasePtr hs_db_;  // patterns Hyperscan accepted; may be null
   std::vector<RegexFallback> fallbacks_;
   std::unique_ptr<RE2::Set> fallback_set_;  // may be null
