@@ -387,6 +387,35 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
   }
 }
 
+namespace {
+
+// The literals of each required slot but the anchor, fewest first; none
+// for a phrase of more than 64 slots (see CompiledPhrase).
+std::vector<std::vector<uint32_t>> RequiredSlotLiterals(const CompiledPhrase& phrase) {
+  std::vector<std::vector<uint32_t>> out;
+  const size_t slots = phrase.shape.slots;
+  if (slots > 64) return out;
+  std::vector<std::vector<uint32_t>> per_slot(slots);
+  for (const PhraseWord& w : phrase.words) {
+    if (w.kind == LiteralKind::kPhraseSlot) per_slot[w.slot].push_back(w.literal);
+  }
+  for (size_t s = 0; s < slots; ++s) {
+    const bool optional = s < phrase.shape.optional.size() && phrase.shape.optional[s];
+    if (optional || s == phrase.anchor_slot) continue;
+    std::vector<uint32_t>& literals = per_slot[s];
+    std::sort(literals.begin(), literals.end());
+    literals.erase(std::unique(literals.begin(), literals.end()), literals.end());
+    out.push_back(std::move(literals));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+              return a.size() < b.size();
+            });
+  return out;
+}
+
+}  // namespace
+
 // Anchors each phrase on the required slot that is cheapest to trigger on:
 // whose literals the fewest phrases use and which holds no function word
 // (AnchorWeight), and gives only the anchor's literals refs (see
@@ -424,6 +453,7 @@ void Compiler::ChooseAnchors() {
                                                w.attachment, static_cast<uint16_t>(p),
                                                phrase.anchor_slot});
       }
+      phrase.required_slot_literals = RequiredSlotLiterals(phrase);
     }
   }
 }

@@ -94,6 +94,10 @@ struct CompiledPhrase {
   uint16_t anchor_slot = 0;
   std::vector<PhraseWord> words;             // every slot's and neighbour's literals, by literal
   internal::LiteralFilter filter;            // of words' literals (JoinPhraseWords)
+  // The literals of each required slot but the anchor, sorted, the slots
+  // with the fewest first (FieldScanner::RequiredSlotsOccur). Empty for a
+  // phrase of more than 64 slots, which the search itself decides.
+  std::vector<std::vector<uint32_t>> required_slot_literals;
   std::vector<bool> not_followed_by_digits;  // per slot
   std::vector<bool> not_preceded_by_digits;
 };

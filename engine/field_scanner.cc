@@ -471,6 +471,23 @@ bool FieldScanner::EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const {
   return true;
 }
 
+// Whether every required slot but the anchor (whose word triggered the
+// phrase) has a literal among the field's occurrences, looked up in the
+// field's occurrence index. That is what EveryRequiredSlotMayHit decides
+// after the join; for a field with more occurrences than the phrase has
+// words (the indexed join, which looks up every word of the phrase) it is
+// found with fewer lookups, the smallest slots first, and most triggered
+// phrases miss a slot and stop before the join.
+bool FieldScanner::RequiredSlotsOccur(const CompiledPhrase& phrase) const {
+  for (const std::vector<uint32_t>& literals : phrase.required_slot_literals) {
+    const bool occurs = std::any_of(literals.begin(), literals.end(), [&](uint32_t literal) {
+      return b_.occurrence_index.First(literal) != OccurrenceIndex::kNone;
+    });
+    if (!occurs) return false;
+  }
+  return true;
+}
+
 // Collects the phrase's words from the field's occurrences (JoinPhraseWords,
 // in scan order as before), drops vetoed slot hits and runs the span-near
 // search.
@@ -485,6 +502,7 @@ PhraseOutcome FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
       b_.occurrence_index.Build(b_.occurrences);
       occurrence_index_built_ = true;
     }
+    if (!RequiredSlotsOccur(phrase)) return PhraseOutcome::kSlotMissing;
     JoinPhraseWordsIndexed(phrase.words, b_.occurrences, b_.occurrence_index, &b_.word_matches);
   } else {
     JoinPhraseWords(phrase.words, phrase.filter, b_.occurrences, &b_.word_matches);

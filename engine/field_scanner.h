@@ -175,6 +175,7 @@ class FieldScanner {
   void AddShortPhraseWords();
   bool AddShortPhraseWord(uint32_t begin, uint32_t end);
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
+  bool RequiredSlotsOccur(const CompiledPhrase& phrase) const;
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
   absl::Status ApplyNear(size_t first_candidate);

@@ -98,6 +98,29 @@ TEST(PhraseCostTest, CountsTriggersSearchesAndMatchesPerPhraseMostTriggeredFirst
   EXPECT_EQ(report->matched, 2u);
 }
 
+// A field with more occurrences than a phrase has words is joined through
+// its occurrence index, after a check that every required slot occurs at
+// all; it must count as a short field does.
+TEST(PhraseCostTest, LongFieldsCountAsShortOnes) {
+  auto set = testing::CompileYaml(kRules);
+  ASSERT_NE(set, nullptr);
+  std::string padding;
+  for (int i = 0; i < 12; ++i) padding += " Drache Einhorn";  // many occurrences
+  const std::vector<std::string> texts = {
+      "Die Katze frisst." + padding,                      // cat: no "schläft"
+      "Die Katze schläft." + padding,                     // cat: matched
+      "Die Katze spielt, der Hund schläft heute." + padding,  // cat: searched only
+  };
+  auto report = MeasurePhraseCosts(*set, Bodies(texts));
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_FALSE(report->phrases.empty());
+  const PhraseCost& cat = report->phrases[0];
+  EXPECT_EQ(cat.rule_id, "cat.sleeps");
+  EXPECT_EQ(cat.triggers, 3u);
+  EXPECT_EQ(cat.searched, 2u);
+  EXPECT_EQ(cat.matched, 1u);
+}
+
 TEST(PhraseCostTest, CountsAgreeWithWhatEvaluateFires) {
   auto set = testing::CompileYaml(kRules);
   ASSERT_NE(set, nullptr);
