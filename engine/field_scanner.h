@@ -172,6 +172,7 @@ class FieldScanner {
   void ResolvePhrases();
   PhraseOutcome ResolvePhrase(const TriggeredPhrase& phrase);
   void Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome);
+  class SpanFacts;  // what OnLiteral's refs share about one report
   void AddShortPhraseWords();
   bool AddShortPhraseWord(uint32_t begin, uint32_t end);
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
