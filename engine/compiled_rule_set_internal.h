@@ -92,8 +92,8 @@ struct PhraseLexiconTerm {
 struct CompiledPhrase {
   match::PhraseShape shape;
   uint16_t anchor_slot = 0;
-  std::vector<PhraseWord> words;             // every slot's and neighbour's literals, by literal
-  internal::LiteralFilter filter;            // of words' literals (JoinPhraseWords)
+  std::vector<PhraseWord> words;   // every slot's and neighbour's literals, by literal
+  internal::LiteralFilter filter;  // of words' literals (JoinPhraseWords)
   // The literals of each required slot but the anchor, sorted, the slots
   // with the fewest first (FieldScanner::RequiredSlotsOccur). Empty for a
   // phrase of more than 64 slots, which the search itself decides.

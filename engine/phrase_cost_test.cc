@@ -107,8 +107,8 @@ TEST(PhraseCostTest, LongFieldsCountAsShortOnes) {
   std::string padding;
   for (int i = 0; i < 12; ++i) padding += " Drache Einhorn";  // many occurrences
   const std::vector<std::string> texts = {
-      "Die Katze frisst." + padding,                      // cat: no "schläft"
-      "Die Katze schläft." + padding,                     // cat: matched
+      "Die Katze frisst." + padding,                          // cat: no "schläft"
+      "Die Katze schläft." + padding,                         // cat: matched
       "Die Katze spielt, der Hund schläft heute." + padding,  // cat: searched only
   };
   auto report = MeasurePhraseCosts(*set, Bodies(texts));

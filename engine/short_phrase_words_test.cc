@@ -43,10 +43,11 @@ rules:
 )";
 
 const char* const kPieces[] = {
-    "er",    "sie",    "du",    "ab",   "ne",     "um",     "ich",     "eine",  "Ratte", "Zecke",
-    "stech", "sticht", "bring", "aber", "Lehrer", "dabei",  "Neffe",   "Summe", "e r",   "e.r",
-    "e-r",   "a b",    "a.b",   "n e",  "i c h",  "u-m",    "abstech", "erab",  "8",     "Uhr",
-    "dich",  "heute",  "noch",  "er,",  "ab!",    "\"ne\"", "Ab-",     "-ab",   "ER",    "Äb",
+    "er",    "sie",        "du",      "ab",          "ne",    "um",     "ich",       "eine",
+    "Ratte", "Zecke",      "stech",   "sticht",      "bring", "aber",   "Lehrer",    "dabei",
+    "Neffe", "Summe",      "e r",     "e.r",         "e-r",   "a b",    "a.b",       "n e",
+    "i c h", "u-m",        "abstech", "erab",        "8",     "Uhr",    "dich",      "heute",
+    "noch",  "er,",        "ab!",     "\"ne\"",      "Ab-",   "-ab",    "ER",        "Äb",
     "nicht", "vernichten", "einfach", "Einfachheit", "deine", "keiner", "n i c h t", "ei-ne"};
 
 TEST(ShortPhraseWordsTest, LookupAndScanGiveTheSameDecisions) {

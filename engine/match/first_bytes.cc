@@ -296,10 +296,14 @@ class Reader {
   Char ReadHex() {
     uint32_t cp = 0;
     auto hex = [](char h, uint32_t* v) {
-      if (h >= '0' && h <= '9') *v = static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') *v = static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') *v = static_cast<uint32_t>(h - 'A' + 10);
-      else return false;
+      if (h >= '0' && h <= '9')
+        *v = static_cast<uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        *v = static_cast<uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        *v = static_cast<uint32_t>(h - 'A' + 10);
+      else
+        return false;
       return true;
     };
     uint32_t v = 0;

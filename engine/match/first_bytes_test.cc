@@ -44,13 +44,14 @@ TEST(FirstBytesTest, ReadsTheFirstCharactersOfEachAlternative) {
       {"[\\-+]\\d", "-+", "0"},
       {"[]a]b", "]aA", "b"},
       {"(a{0}|b)c", "bBc", ""},  // a{0} is empty
-      {"a{,3}", "aA", "{,3"},  // no repeat: "{,3}" is literal text after the a
+      {"a{,3}", "aA", "{,3"},    // no repeat: "{,3}" is literal text after the a
   };
   for (const FirstCase& c : cases) {
     const std::optional<FirstBytes> first = FirstBytesOf(c.pattern);
     ASSERT_TRUE(first.has_value()) << c.pattern;
     for (const char* b = c.allowed; *b != '\0'; ++b) {
-      EXPECT_TRUE(first->Contains(static_cast<unsigned char>(*b))) << c.pattern << " '" << *b << "'";
+      EXPECT_TRUE(first->Contains(static_cast<unsigned char>(*b)))
+          << c.pattern << " '" << *b << "'";
     }
     for (const char* b = c.forbidden; *b != '\0'; ++b) {
       EXPECT_FALSE(first->Contains(static_cast<unsigned char>(*b)))
@@ -68,8 +69,14 @@ TEST(FirstBytesTest, LettersAlsoAllowEveryNonAsciiByteForCaseFolding) {
   ASSERT_TRUE(k.has_value());
   EXPECT_TRUE(k->Contains(0xE2));
   RE2::Options options = RuleRegexOptions();
-  EXPECT_TRUE(RE2::PartialMatch("\xC5\xBF" "au", RE2("sau", options)));
-  EXPECT_TRUE(RE2::PartialMatch("\xE2\x84\xAA" "ill", RE2("[k]ill", options)));
+  EXPECT_TRUE(
+      RE2::PartialMatch("\xC5\xBF"
+                        "au",
+                        RE2("sau", options)));
+  EXPECT_TRUE(
+      RE2::PartialMatch("\xE2\x84\xAA"
+                        "ill",
+                        RE2("[k]ill", options)));
 }
 
 TEST(FirstBytesTest, PatternsThatMayMatchEmptyOrAreNotReadGiveNoSet) {
@@ -105,12 +112,15 @@ const std::vector<std::string> kPatterns = {
 };
 
 const std::vector<std::string> kTokens = {
-    "hoffe", "wünsche", "dass", "du", "Du", "verreckst", "ich", "wir", "dich", "euch",
-    "umbringen", "schrieb", "sagt", "\"", "„", "“", "«", "gemeldet", "seite", "[.]",
-    "(dot)", "com", "de", "idiot", "idioten", "kamerad", "arier", "88", "hh", "x",
-    "xa", "xſ", "sau", "ſ", "\xE2\x84\xAA", "ä", "ß", ",", ".", "!", "?", "\n", "-",
-    "0", "12", "€", "Ä", "Zecke", "ratte", "ne", "n", "a", "b", "@", "@tom", "\u2009",
-    "1", "\t", "  ", "Σ", "σ"};
+    "hoffe", "wünsche", "dass",  "du",        "Du",      "verreckst", "ich",
+    "wir",   "dich",    "euch",  "umbringen", "schrieb", "sagt",      "\"",
+    "„",     "“",       "«",     "gemeldet",  "seite",   "[.]",       "(dot)",
+    "com",   "de",      "idiot", "idioten",   "kamerad", "arier",     "88",
+    "hh",    "x",       "xa",    "xſ",        "sau",     "ſ",         "\xE2\x84\xAA",
+    "ä",     "ß",       ",",     ".",         "!",       "?",         "\n",
+    "-",     "0",       "12",    "€",         "Ä",       "Zecke",     "ratte",
+    "ne",    "n",       "a",     "b",         "@",       "@tom",      "\u2009",
+    "1",     "\t",      "  ",    "Σ",         "σ"};
 
 std::string RandomText(std::mt19937& rng) {
   std::string text;
@@ -160,11 +170,15 @@ TEST(FirstBytesTest, SpanSearchesGiveTheSameSpansWithAndWithoutTheSkip) {
     std::vector<Span> a, b;
     ASSERT_TRUE((*with_skip)
                     ->ForEachMatch(text, *scratch, 16, &ids,
-                                   [&](uint32_t id, size_t s, size_t e) { a.push_back({id, s, e}); })
+                                   [&](uint32_t id, size_t s, size_t e) {
+                                     a.push_back({id, s, e});
+                                   })
                     .ok());
     ASSERT_TRUE((*without)
                     ->ForEachMatch(text, *scratch, 16, &ids,
-                                   [&](uint32_t id, size_t s, size_t e) { b.push_back({id, s, e}); })
+                                   [&](uint32_t id, size_t s, size_t e) {
+                                     b.push_back({id, s, e});
+                                   })
                     .ok());
     ASSERT_EQ(a, b) << text;
     spans += a.size();
@@ -172,10 +186,12 @@ TEST(FirstBytesTest, SpanSearchesGiveTheSameSpansWithAndWithoutTheSkip) {
     for (uint32_t id = 0; id < kPatterns.size(); ++id) {
       for (size_t from = 0; from <= text.size(); from += 3) {
         std::vector<std::pair<size_t, size_t>> x, y;
-        (*with_skip)->FindSpansIn(id, text, from, text.size(), 16,
-                                  [&](size_t s, size_t e) { x.push_back({s, e}); });
-        (*without)->FindSpansIn(id, text, from, text.size(), 16,
-                                [&](size_t s, size_t e) { y.push_back({s, e}); });
+        (*with_skip)->FindSpansIn(id, text, from, text.size(), 16, [&](size_t s, size_t e) {
+          x.push_back({s, e});
+        });
+        (*without)->FindSpansIn(id, text, from, text.size(), 16, [&](size_t s, size_t e) {
+          y.push_back({s, e});
+        });
         ASSERT_EQ(x, y) << kPatterns[id] << " from " << from << " in '" << text << "'";
       }
     }

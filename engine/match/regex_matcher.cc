@@ -224,8 +224,7 @@ absl::StatusOr<std::unique_ptr<const RegexDatabase>> RegexDatabase::Compile(
       return absl::InvalidArgumentError(absl::StrCat("regex ", id, " rejected by RE2: ", error));
     }
     db->regexes_.push_back(std::move(re));
-    db->first_bytes_.push_back(options.first_byte_skip ? FirstBytesOf(patterns[id])
-                                                       : std::nullopt);
+    db->first_bytes_.push_back(options.first_byte_skip ? FirstBytesOf(patterns[id]) : std::nullopt);
   }
   const auto start = std::chrono::steady_clock::now();
   if (absl::Status s = db->BuildHyperscan(patterns, options, cache); !s.ok()) return s;

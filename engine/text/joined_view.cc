@@ -95,8 +95,7 @@ size_t CopyToSpace(const char* t, size_t from, size_t size, char* out) {
   while (from + 16 <= size) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + from));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), block);
-    const unsigned mask =
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, space)));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, space)));
     if (mask != 0) return from + static_cast<size_t>(__builtin_ctz(mask));
     from += 16;
     out += 16;

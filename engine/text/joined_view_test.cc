@@ -151,10 +151,30 @@ bool SameAsReference(std::string_view text, JoinedView* view) {
 TEST(JoinedViewEquivalenceTest, MatchesTheByteLoopOnRandomText) {
   // Chunks, lone letters, the gaps that join and those that do not, runs
   // longer than a 16-byte block, repeated letters across a gap (shared).
-  const std::vector<std::string> pieces = {
-      "ab", "voll", "idiot", "lloch", "a", "x", " ", " ", "  ", "\t", "\u00A0", "\u200B",
-      ",", "!", "\n", "-", ".", "\xF0\x9F\x99\x82", "Arschlochkinderkram", "l1", "$",
-      "W i c h s e r", "ü", "ß"};
+  const std::vector<std::string> pieces = {"ab",
+                                           "voll",
+                                           "idiot",
+                                           "lloch",
+                                           "a",
+                                           "x",
+                                           " ",
+                                           " ",
+                                           "  ",
+                                           "\t",
+                                           "\u00A0",
+                                           "\u200B",
+                                           ",",
+                                           "!",
+                                           "\n",
+                                           "-",
+                                           ".",
+                                           "\xF0\x9F\x99\x82",
+                                           "Arschlochkinderkram",
+                                           "l1",
+                                           "$",
+                                           "W i c h s e r",
+                                           "ü",
+                                           "ß"};
   std::mt19937 rng(21);
   JoinedView view;  // reused, as the scanner does
   for (int round = 0; round < 20000; ++round) {
