@@ -46,14 +46,17 @@ class ShortWordTable {
     return static_cast<uint8_t>((starts_[first << 8] & 2) | (starts_[first << 8 | second] & 0xFC));
   }
 
-  // The id of `word`, or kNone.
+  // The id of `word`, or kNone (always for a word of more than kMaxBytes
+  // bytes, which Key could not pack).
   uint32_t Find(std::string_view word) const {
+    if (word.size() > kMaxBytes) return kNone;
     const auto it = ids_.find(Key(word));
     return it == ids_.end() ? kNone : it->second;
   }
 
  private:
-  // The length in the low byte, the bytes above it: 8 bytes for 7.
+  // The length in the low byte, the bytes above it: 8 bytes for 7. word
+  // holds at most kMaxBytes bytes.
   static uint64_t Key(std::string_view word) {
     uint64_t key = word.size();
     for (size_t i = 0; i < word.size(); ++i) {
