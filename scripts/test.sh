@@ -110,19 +110,23 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # phrases) met the rules at 49.5 % (99 of 200), the same with the rules of
 # the stop's start: the floors below are what the rules reach with it,
 # after one round on its dev part (63 -> 89 of 131; dev 96.4 -> 96.9 %).
-REALISTIC_DEV_FLOORS=(--min-recall 0.965
-  --min-category-recall insult=0.95 --min-category-recall threat=0.965
-  --min-category-recall harm_wish=0.97 --min-category-recall incitement=0.965
-  --min-category-recall hate=0.975 --min-category-recall extremism=0.98
-  --min-category-recall sexual=0.945 --min-category-recall selfharm=0.98
-  --min-category-recall spam=0.965 --min-category-recall pii=0.96
+# Batch 38 (2026-12-05, 300 posts written blind) was read by nobody before
+# it joined the set; the stop's ten rule branches (written from knowledge of
+# the language, not from posts) took the whole set to the floors below:
+# validation 80.3 -> 83.2 %, dev 96.3 -> 98.1 %, civil posts held unchanged.
+REALISTIC_DEV_FLOORS=(--min-recall 0.975
+  --min-category-recall insult=0.975 --min-category-recall threat=0.97
+  --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.96
+  --min-category-recall hate=0.985 --min-category-recall extremism=0.99
+  --min-category-recall sexual=0.975 --min-category-recall selfharm=0.985
+  --min-category-recall spam=0.975 --min-category-recall pii=0.965
   --max-civil-flagged 0.004 --max-civil-blocked 0.002)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.80
-  --min-category-recall insult=0.82 --min-category-recall threat=0.69
-  --min-category-recall harm_wish=0.80 --min-category-recall incitement=0.65
-  --min-category-recall hate=0.85 --min-category-recall extremism=0.84
-  --min-category-recall sexual=0.77 --min-category-recall selfharm=0.85
-  --min-category-recall spam=0.86 --min-category-recall pii=0.89
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.83
+  --min-category-recall insult=0.86 --min-category-recall threat=0.72
+  --min-category-recall harm_wish=0.83 --min-category-recall incitement=0.71
+  --min-category-recall hate=0.89 --min-category-recall extremism=0.85
+  --min-category-recall sexual=0.81 --min-category-recall selfharm=0.88
+  --min-category-recall spam=0.90 --min-category-recall pii=0.91
   --max-civil-flagged 0.016 --max-civil-blocked 0.007)
 
 names=()
