@@ -96,12 +96,36 @@ function explainTscErrors(output, objects, source) {
   return problems.length ? problems : [`tsc failed: ${output}`];
 }
 
+// The API server rejects a ConfigMap whose data is larger than 1 MiB.
+export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
+
+// The rule ConfigMaps (moderationd-rules and moderationd-rules-2, projected
+// into one directory) as one object: their files, and a problem for a file
+// in both or a ConfigMap over the size limit.
+export function rulesConfigMap(objects) {
+  const cms = objects.filter((o) => o.kind === "ConfigMap" && /^moderationd-rules(-2)?$/.test(o.metadata?.name ?? ""));
+  const data = {};
+  const problems = [];
+  for (const cm of cms) {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(cm.data ?? {})) {
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+      if (key in data) problems.push(`${label(cm)}: ${key} is in two rule ConfigMaps`);
+      data[key] = value;
+    }
+    if (bytes > CONFIGMAP_MAX_BYTES)
+      problems.push(`${label(cm)}: ${bytes} bytes, over the API server's 1 MiB limit (move a file to the other rule ConfigMap)`);
+  }
+  return { found: cms.length > 0, data, problems };
+}
+
 export function rulesProblems(objects, rulesDir) {
-  const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata?.name === "moderationd-rules");
-  if (!cm) return ["ConfigMap/moderationd-rules: missing (the Deployment mounts it)"];
+  const rules = rulesConfigMap(objects);
+  if (!rules.found) return ["ConfigMap/moderationd-rules: missing (the Deployment mounts it)"];
+  const cm = { kind: "ConfigMap", metadata: { name: "moderationd-rules" }, data: rules.data };
   const want = readdirSync(rulesDir).filter((f) => f.endsWith(".yaml")).sort();
   const have = Object.keys(cm.data ?? {}).sort();
-  const problems = [];
+  const problems = [...rules.problems];
   for (const f of want.filter((f) => !have.includes(f)))
     problems.push(`${label(cm)}: lacks ${f} from ${rulesDir} (add it to configMapGenerator.files)`);
   for (const f of have.filter((f) => !want.includes(f)))

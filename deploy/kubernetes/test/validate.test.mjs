@@ -19,7 +19,8 @@ import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 
 import {
-  rulesProblems, schemaProblems, strictFieldProblems, validateObjects,
+  CONFIGMAP_MAX_BYTES, rulesConfigMap, rulesProblems, schemaProblems, strictFieldProblems,
+  validateObjects,
 } from "./checks.mjs";
 import { checkWiring } from "./wiring.mjs";
 
@@ -29,8 +30,9 @@ const rulesDir = join(repo, "rules");
 const kubectl = process.env.KUBECTL || "kubectl";
 
 function render(dir, ...flags) {
+  // The rendered rules are over a megabyte, Node's default output buffer.
   const out = execFileSync(kubectl, ["kustomize", ...flags, join(here, "..", dir)], {
-    encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024,
   });
   return yaml.loadAll(out).filter((o) => o != null);
 }
@@ -120,12 +122,25 @@ test("the wiring checks catch what no schema sees", () => {
 
 test("the rules ConfigMap must hold exactly the rule files, unchanged", () => {
   const objects = overlay();
-  const cm = objects.find((o) => o.kind === "ConfigMap");
-  delete cm.data["spam.yaml"];
-  cm.data["de.yaml"] += "\n# edited\n";
+  const holding = (key) => objects.find((o) => o.kind === "ConfigMap" && key in (o.data ?? {}));
+  delete holding("spam.yaml").data["spam.yaml"];
+  holding("de.yaml").data["de.yaml"] += "\n# edited\n";
   const problems = rulesProblems(objects, rulesDir);
   assert.ok(mentions(problems, "lacks spam.yaml"), problems.join("\n"));
   assert.ok(mentions(problems, "de.yaml differs"), problems.join("\n"));
+});
+
+test("a rule ConfigMap over 1 MiB, or a file in both, is reported", () => {
+  const objects = overlay();
+  const rulesMaps = objects.filter((o) => o.kind === "ConfigMap" && /^moderationd-rules/.test(o.metadata.name));
+  assert.equal(rulesMaps.length, 2, "the example overlay spreads the rules over two ConfigMaps");
+  assert.deepEqual(rulesConfigMap(objects).problems, []);
+  const [first, second] = rulesMaps;
+  Object.assign(first.data, second.data);  // everything in one ConfigMap, as before 2026-12-05
+  const problems = rulesProblems(objects, rulesDir);
+  assert.ok(mentions(problems, "over the API server's 1 MiB limit"), problems.join("\n"));
+  assert.ok(mentions(problems, "is in two rule ConfigMaps"), problems.join("\n"));
+  assert.equal(CONFIGMAP_MAX_BYTES, 1024 * 1024);
 });
 
 // --- the real server on the rendered Deployment and ConfigMap -------------
@@ -171,7 +186,7 @@ test("moderationd starts with the Deployment's flags and reloads on a ConfigMap 
   async () => {
     const objects = overlay();
     const container = deploymentContainer(objects);
-    const cm = objects.find((o) => o.kind === "ConfigMap");
+    const cm = { data: rulesConfigMap(objects).data };  // the projected directory
     const work = mkdtempSync(join(tmpdir(), "k8s-pod-"));
     const rules = join(work, "rules");
     mkdirSync(rules);

@@ -81,11 +81,19 @@ function commandLineProblems(name, pod, c, objects) {
   const mount = (path) => (c.volumeMounts ?? []).find((m) => m.mountPath === path);
   const volume = (m) => (pod.volumes ?? []).find((v) => v.name === m?.name);
   const rules = volume(mount(f.rules));
-  if (!rules?.configMap) problems.push(`${name}: --rules=${f.rules} is not a ConfigMap mount`);
+  // A ConfigMap, or ConfigMaps projected into one directory (a ConfigMap
+  // holds at most 1 MiB); an optional one need not be rendered.
+  const sources = rules?.configMap ? [rules.configMap]
+    : (rules?.projected?.sources ?? []).every((s) => s.configMap)
+      ? (rules?.projected?.sources ?? []).map((s) => s.configMap) : [];
+  if (!sources.length) problems.push(`${name}: --rules=${f.rules} is not a ConfigMap mount`);
   else if (mount(f.rules).subPath) problems.push(`${name}: the rules mount uses subPath (never updated)`);
-  else if (objects.some((o) => o.kind === "ConfigMap") &&
-           !objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === rules.configMap.name))
-    problems.push(`${name}: mounts ConfigMap ${rules.configMap.name}, which is not rendered`);
+  else if (objects.some((o) => o.kind === "ConfigMap")) {
+    for (const source of sources.filter((s) => !s.optional)) {
+      if (!objects.some((o) => o.kind === "ConfigMap" && o.metadata.name === source.name))
+        problems.push(`${name}: mounts ConfigMap ${source.name}, which is not rendered`);
+    }
+  }
   if (!volume(mount(f.cache_dir))?.emptyDir)
     problems.push(`${name}: --cache_dir=${f.cache_dir} is not an emptyDir mount`);
   const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
