@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -1260,7 +1261,14 @@ TEST_F(ModerationdTest, TheReloadRulesCallActivatesNewRulesBeforeItReturns) {
   EXPECT_THAT(ServingVersion(), HasSubstr("rpc-4"));
 }
 
-TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest) {
+// As many reloads as fit in two minutes, at least 5 and at most 50. Each
+// compiles the changed de.yaml: with the default rules of 2026-12-05 that
+// takes 2.6-3.2 s alone (`modctl validate` with a warm cache; about 1.1 s
+// before) and up to 8 s beside the streaming client and another test, so a
+// fixed 50 no longer fit in ctest's 300 s. What the test holds, that no
+// request is lost or answered twice across reloads, needs the stream to run
+// through many of them, not a particular number.
+TEST_F(ModerationdTest, ReloadsWhileAClientStreamsWithoutPauseLoseNoRequest) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   const std::string de_yaml = server_->ReadRuleFile("de.yaml");
   std::atomic<bool> reloading{true};
@@ -1270,7 +1278,10 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
         stub_.get(), 20000, [&] { return reloading.load(); }, 256, seconds(240));
   });
   std::vector<std::string> reload_failures;
-  for (int k = 1; k <= 50; ++k) {
+  const auto reload_until = std::chrono::steady_clock::now() + seconds(120);
+  int reloads = 0;
+  for (int k = 1; k <= 50 && (k <= 5 || std::chrono::steady_clock::now() < reload_until); ++k) {
+    ++reloads;
     if (!server_->WriteRuleFile("de.yaml", WithVersion(de_yaml, absl::StrCat("stress-", k)))) {
       reload_failures.push_back(absl::StrCat("write ", k));
       continue;
@@ -1285,6 +1296,7 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
   reloading = false;
   streamer.join();
   EXPECT_THAT(reload_failures, IsEmpty());
+  EXPECT_GE(reloads, 5);
   EXPECT_RPC_OK(outcome.status);
   EXPECT_GE(outcome.sent, 20000);
   EXPECT_EQ(outcome.answered, outcome.sent);
@@ -1294,8 +1306,8 @@ TEST_F(ModerationdTest, FiftyReloadsWhileAClientStreamsWithoutPauseLoseNoRequest
   EXPECT_EQ(outcome.errors, 0) << outcome.first_error;
   EXPECT_EQ(outcome.wrong_decisions, 0);
   EXPECT_GE(outcome.versions.size(), 2u) << "answers never showed a reloaded rule set";
-  std::cerr << "streamed " << outcome.sent << " posts across " << outcome.versions.size()
-            << " rule-set versions\n";
+  std::cerr << "streamed " << outcome.sent << " posts across " << reloads << " reloads and "
+            << outcome.versions.size() << " rule-set versions\n";
 }
 
 // ---- shutdown ---------------------------------------------------------------------------
