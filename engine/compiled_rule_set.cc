@@ -389,28 +389,26 @@ void Compiler::AddPhrases(const rules::Rule& rule, CompiledRule* compiled) {
 
 namespace {
 
-// The literals of each required slot but the anchor, fewest first; none
-// for a phrase of more than 64 slots (see CompiledPhrase).
-std::vector<std::vector<uint32_t>> RequiredSlotLiterals(const CompiledPhrase& phrase) {
-  std::vector<std::vector<uint32_t>> out;
+// The literals of each required slot but the anchor as runs, the slots
+// with the fewest literals first; none for a phrase of more than 64 slots
+// (see CompiledPhrase).
+std::vector<std::vector<internal::LiteralRun>> RequiredSlotRuns(const CompiledPhrase& phrase) {
   const size_t slots = phrase.shape.slots;
-  if (slots > 64) return out;
+  if (slots > 64) return {};
   std::vector<std::vector<uint32_t>> per_slot(slots);
   for (const PhraseWord& w : phrase.words) {
     if (w.kind == LiteralKind::kPhraseSlot) per_slot[w.slot].push_back(w.literal);
   }
+  std::vector<std::pair<size_t, std::vector<internal::LiteralRun>>> required;  // (literals, runs)
   for (size_t s = 0; s < slots; ++s) {
     const bool optional = s < phrase.shape.optional.size() && phrase.shape.optional[s];
     if (optional || s == phrase.anchor_slot) continue;
-    std::vector<uint32_t>& literals = per_slot[s];
-    std::sort(literals.begin(), literals.end());
-    literals.erase(std::unique(literals.begin(), literals.end()), literals.end());
-    out.push_back(std::move(literals));
+    required.emplace_back(per_slot[s].size(), internal::LiteralRunsOf(std::move(per_slot[s])));
   }
-  std::sort(out.begin(), out.end(),
-            [](const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-              return a.size() < b.size();
-            });
+  std::stable_sort(required.begin(), required.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::vector<internal::LiteralRun>> out;
+  for (auto& [literals, runs] : required) out.push_back(std::move(runs));
   return out;
 }
 
@@ -453,7 +451,7 @@ void Compiler::ChooseAnchors() {
                                                w.attachment, static_cast<uint16_t>(p),
                                                phrase.anchor_slot});
       }
-      phrase.required_slot_literals = RequiredSlotLiterals(phrase);
+      phrase.required_slot_runs = RequiredSlotRuns(phrase);
     }
   }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/literal_filter.h"
+#include "engine/literal_runs.h"
 #include "engine/match/literal_matcher.h"
 #include "engine/match/phrase_match.h"
 #include "engine/match/regex_matcher.h"
@@ -94,10 +95,11 @@ struct CompiledPhrase {
   uint16_t anchor_slot = 0;
   std::vector<PhraseWord> words;   // every slot's and neighbour's literals, by literal
   internal::LiteralFilter filter;  // of words' literals (JoinPhraseWords)
-  // The literals of each required slot but the anchor, sorted, the slots
-  // with the fewest first (FieldScanner::RequiredSlotsOccur). Empty for a
-  // phrase of more than 64 slots, which the search itself decides.
-  std::vector<std::vector<uint32_t>> required_slot_literals;
+  // The literals of each required slot but the anchor, as runs of
+  // consecutive ids, the slots with the fewest literals first
+  // (FieldScanner::RequiredSlotsOccur). Empty for a phrase of more than 64
+  // slots, which the search itself decides.
+  std::vector<std::vector<internal::LiteralRun>> required_slot_runs;
   std::vector<bool> not_followed_by_digits;  // per slot
   std::vector<bool> not_preceded_by_digits;
 };

@@ -54,6 +54,7 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   b_.part_hits.clear();
   b_.occurrences.clear();
   occurrence_index_built_ = false;
+  b_.field_literals.clear();
   b_.triggered.clear();
   b_.unless_hits.clear();
   b_.word_starts.clear();
@@ -500,20 +501,22 @@ bool FieldScanner::EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const {
 }
 
 // Whether every required slot but the anchor (whose word triggered the
-// phrase) has a literal among the field's occurrences, looked up in the
-// field's occurrence index. That is what EveryRequiredSlotMayHit decides
-// after the join; for a field with more occurrences than the phrase has
-// words (the indexed join, which looks up every word of the phrase) it is
-// found with fewer lookups, the smallest slots first, and most triggered
-// phrases miss a slot and stop before the join.
-bool FieldScanner::RequiredSlotsOccur(const CompiledPhrase& phrase) const {
-  for (const std::vector<uint32_t>& literals : phrase.required_slot_literals) {
-    const bool occurs = std::any_of(literals.begin(), literals.end(), [&](uint32_t literal) {
-      return b_.occurrence_index.First(literal) != OccurrenceIndex::kNone;
-    });
-    if (!occurs) return false;
+// phrase) has a literal among the field's occurrences: a binary search of
+// the field's sorted literals per run of the slot's literal ids
+// (literal_runs.h), the smallest slots first. That is what
+// EveryRequiredSlotMayHit decides after the join, and most triggered
+// phrases miss a slot, so they stop here, before the join.
+bool FieldScanner::RequiredSlotsOccur(const CompiledPhrase& phrase) {
+  if (b_.field_literals.empty()) {
+    for (const Occurrence& o : b_.occurrences) b_.field_literals.push_back(o.literal);
+    std::sort(b_.field_literals.begin(), b_.field_literals.end());
+    b_.field_literals.erase(std::unique(b_.field_literals.begin(), b_.field_literals.end()),
+                            b_.field_literals.end());
   }
-  return true;
+  return std::all_of(phrase.required_slot_runs.begin(), phrase.required_slot_runs.end(),
+                     [&](const std::vector<LiteralRun>& runs) {
+                       return AnyLiteralInRuns(runs, b_.field_literals);
+                     });
 }
 
 // Collects the phrase's words from the field's occurrences (JoinPhraseWords,
@@ -522,6 +525,7 @@ bool FieldScanner::RequiredSlotsOccur(const CompiledPhrase& phrase) const {
 PhraseOutcome FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const CompiledPhrase& phrase = set_.rules[triggered.rule].phrases[triggered.part];
+  if (!RequiredSlotsOccur(phrase)) return PhraseOutcome::kSlotMissing;
   // Join from the smaller side: a phrase with fewer words than the field has
   // occurrences looks its words up in the field's index (same pairs, same
   // order; phrase_words_test.cc).
@@ -530,7 +534,6 @@ PhraseOutcome FieldScanner::ResolvePhrase(const TriggeredPhrase& triggered) {
       b_.occurrence_index.Build(b_.occurrences);
       occurrence_index_built_ = true;
     }
-    if (!RequiredSlotsOccur(phrase)) return PhraseOutcome::kSlotMissing;
     JoinPhraseWordsIndexed(phrase.words, b_.occurrences, b_.occurrence_index, &b_.word_matches);
   } else {
     JoinPhraseWords(phrase.words, phrase.filter, b_.occurrences, &b_.word_matches);

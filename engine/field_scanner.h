@@ -120,6 +120,7 @@ struct EvalBuffers {
   std::vector<Occurrence> merged_occurrences;  // AddShortPhraseWords' merge buffer
   std::vector<uint32_t> word_edges;            // AddShortPhraseWords: one word's edges
   OccurrenceIndex occurrence_index;            // of occurrences, once a phrase needs it
+  std::vector<uint32_t> field_literals;        // their literals, sorted, once a phrase needs them
   std::vector<WordMatch> word_matches;         // of the phrase being resolved
   std::vector<TriggeredPhrase> triggered;
   std::vector<PartHit> phrase_hits;  // of the phrase being resolved
@@ -176,7 +177,7 @@ class FieldScanner {
   void AddShortPhraseWords();
   bool AddShortPhraseWord(uint32_t begin, uint32_t end);
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
-  bool RequiredSlotsOccur(const CompiledPhrase& phrase) const;
+  bool RequiredSlotsOccur(const CompiledPhrase& phrase);
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
   absl::Status ApplyNear(size_t first_candidate);
