@@ -244,7 +244,13 @@ bool FieldScanner::AddShortPhraseWord(uint32_t begin, uint32_t end) {
     return true;
   }
   const uint32_t id = words.Find(text.substr(begin, length));
-  if (id != ShortWordTable::kNone) b_.occurrences.push_back({id, begin, end});
+  if (id == ShortWordTable::kNone) return true;
+  b_.occurrences.push_back({id, begin, end});
+  // Its refs are whole-word phrase anchors (Compiler::LiteralsToScan), and a
+  // span between word edges is a whole word: OnLiteral's trigger, checked.
+  for (const LiteralRef& ref : set_.literal_refs[id]) {
+    if (InField(ref.rule)) b_.triggered.push_back({ref.rule, ref.part});
+  }
   return true;
 }
 

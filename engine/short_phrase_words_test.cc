@@ -35,6 +35,9 @@ rules:
         within: 2
       - slots: ["nicht|einfach", "Ratte"]
         within: 2
+      - slots: ["wir|ihr", "da|dort"]
+        ordered: true
+        within: 1
     action: flag
   - id: insult
     category: insult
@@ -48,7 +51,8 @@ const char* const kPieces[] = {
     "Neffe", "Summe",      "e r",     "e.r",         "e-r",   "a b",    "a.b",       "n e",
     "i c h", "u-m",        "abstech", "erab",        "8",     "Uhr",    "dich",      "heute",
     "noch",  "er,",        "ab!",     "\"ne\"",      "Ab-",   "-ab",    "ER",        "Äb",
-    "nicht", "vernichten", "einfach", "Einfachheit", "deine", "keiner", "n i c h t", "ei-ne"};
+    "nicht", "vernichten", "einfach", "Einfachheit", "deine", "keiner", "n i c h t", "ei-ne",
+    "wir",   "ihr",        "da",      "dort",        "wirr",  "Oda",    "i.h.r",     "d a"};
 
 TEST(ShortPhraseWordsTest, LookupAndScanGiveTheSameDecisions) {
   auto with_lookup = CompileYaml(kRules);
@@ -89,7 +93,10 @@ TEST(ShortPhraseWordsTest, ShortWordsMatchAsWholeWordsOnly) {
        {ShortCase{"er sticht dich ab", true}, ShortCase{"e r sticht dich a b", true},
         ShortCase{"Lehrer sticht Kuchen aber", false}, ShortCase{"ich bring dich um", true},
         ShortCase{"ich bring dich um 8", false}, ShortCase{"Summe bringt nichts", false},
-        ShortCase{"so ne Ratte", true}, ShortCase{"Neffe Ratte", false}}) {
+        ShortCase{"so ne Ratte", true}, ShortCase{"Neffe Ratte", false},
+        // a phrase of short words only: its anchor is looked up too
+        ShortCase{"ihr da", true}, ShortCase{"i h r d.a", true}, ShortCase{"wirr Oda", false},
+        ShortCase{"ihre Daten", false}}) {
     const std::vector<std::string> rules = FiredRules(Judge(*set, c.text));
     const bool threat = std::find(rules.begin(), rules.end(), "threat") != rules.end();
     EXPECT_EQ(threat, c.fires) << c.text;
