@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { checkWiring } from "./wiring.mjs";
+import { checkWiring, rulesSources } from "./wiring.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -99,11 +99,13 @@ function explainTscErrors(output, objects, source) {
 // The API server rejects a ConfigMap whose data is larger than 1 MiB.
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 
-// The rule ConfigMaps (moderationd-rules and moderationd-rules-2, projected
-// into one directory) as one object: their files, and a problem for a file
-// in both or a ConfigMap over the size limit.
+// The rule ConfigMaps (those the Deployment mounts at its --rules directory,
+// in the example overlay moderationd-rules and moderationd-rules-2 projected
+// into one directory) as one directory: their names, their files, and a
+// problem for a file in two of them or a ConfigMap over the size limit.
 export function rulesConfigMap(objects) {
-  const cms = objects.filter((o) => o.kind === "ConfigMap" && /^moderationd-rules(-2)?$/.test(o.metadata?.name ?? ""));
+  const names = rulesSources(objects).map((s) => s.name);
+  const cms = objects.filter((o) => o.kind === "ConfigMap" && names.includes(o.metadata?.name));
   const data = {};
   const problems = [];
   for (const cm of cms) {
@@ -114,25 +116,25 @@ export function rulesConfigMap(objects) {
       data[key] = value;
     }
     if (bytes > CONFIGMAP_MAX_BYTES)
-      problems.push(`${label(cm)}: ${bytes} bytes, over the API server's 1 MiB limit (move a file to the other rule ConfigMap)`);
+      problems.push(`${label(cm)}: ${bytes} bytes, over the API server's 1 MiB limit (move a file to another rule ConfigMap)`);
   }
-  return { found: cms.length > 0, data, problems };
+  return { names: cms.map((cm) => cm.metadata.name), data, problems };
 }
 
 export function rulesProblems(objects, rulesDir) {
   const rules = rulesConfigMap(objects);
-  if (!rules.found) return ["ConfigMap/moderationd-rules: missing (the Deployment mounts it)"];
-  const cm = { kind: "ConfigMap", metadata: { name: "moderationd-rules" }, data: rules.data };
+  if (!rules.names.length) return ["ConfigMap: the Deployment's --rules mount names no rendered ConfigMap"];
+  const where = `ConfigMap/${rules.names.join("+")}`;
   const want = readdirSync(rulesDir).filter((f) => f.endsWith(".yaml")).sort();
-  const have = Object.keys(cm.data ?? {}).sort();
+  const have = Object.keys(rules.data).sort();
   const problems = [...rules.problems];
   for (const f of want.filter((f) => !have.includes(f)))
-    problems.push(`${label(cm)}: lacks ${f} from ${rulesDir} (add it to configMapGenerator.files)`);
+    problems.push(`${where}: lacks ${f} from ${rulesDir} (add it to configMapGenerator.files)`);
   for (const f of have.filter((f) => !want.includes(f)))
-    problems.push(`${label(cm)}: holds ${f}, which ${rulesDir} does not have`);
+    problems.push(`${where}: holds ${f}, which ${rulesDir} does not have`);
   for (const f of have.filter((f) => want.includes(f))) {
-    if (cm.data[f] !== readFileSync(join(rulesDir, f), "utf8"))
-      problems.push(`${label(cm)}: ${f} differs from ${join(rulesDir, f)}`);
+    if (rules.data[f] !== readFileSync(join(rulesDir, f), "utf8"))
+      problems.push(`${where}: ${f} differs from ${join(rulesDir, f)}`);
   }
   return problems;
 }

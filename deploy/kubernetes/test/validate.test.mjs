@@ -45,6 +45,7 @@ function overlay() {
 }
 const find = (objects, kind) => objects.find((o) => o.kind === kind);
 const deploymentContainer = (objects) => find(objects, "Deployment").spec.template.spec.containers[0];
+const deploymentPod = (objects) => find(objects, "Deployment").spec.template.spec;
 const mentions = (problems, text) => problems.some((p) => p.includes(text));
 
 test("the base renders and passes every check", () => {
@@ -132,15 +133,38 @@ test("the rules ConfigMap must hold exactly the rule files, unchanged", () => {
 
 test("a rule ConfigMap over 1 MiB, or a file in both, is reported", () => {
   const objects = overlay();
-  const rulesMaps = objects.filter((o) => o.kind === "ConfigMap" && /^moderationd-rules/.test(o.metadata.name));
-  assert.equal(rulesMaps.length, 2, "the example overlay spreads the rules over two ConfigMaps");
+  const { names } = rulesConfigMap(objects);
+  assert.equal(names.length, 2, "the example overlay spreads the rules over two ConfigMaps");
   assert.deepEqual(rulesConfigMap(objects).problems, []);
-  const [first, second] = rulesMaps;
+  const [first, second] = names.map((n) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === n));
   Object.assign(first.data, second.data);  // everything in one ConfigMap, as before 2026-12-05
   const problems = rulesProblems(objects, rulesDir);
   assert.ok(mentions(problems, "over the API server's 1 MiB limit"), problems.join("\n"));
   assert.ok(mentions(problems, "is in two rule ConfigMaps"), problems.join("\n"));
-  assert.equal(CONFIGMAP_MAX_BYTES, 1024 * 1024);
+});
+
+test("the size limit counts keys and values in bytes, up to exactly 1 MiB", () => {
+  const sized = (bytes) => {
+    const objects = overlay();
+    const [name] = rulesConfigMap(objects).names;
+    const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name);
+    // "ü" is two bytes: a limit counted in characters would let this pass.
+    cm.data = { "x.yaml": "ü".repeat((bytes - "x.yaml".length) / 2) };
+    return rulesConfigMap(objects).problems;
+  };
+  assert.deepEqual(sized(CONFIGMAP_MAX_BYTES), []);
+  assert.ok(mentions(sized(CONFIGMAP_MAX_BYTES + 2), "over the API server's 1 MiB limit"));
+});
+
+test("the rule ConfigMaps are the ones the Deployment mounts, whatever their names", () => {
+  const objects = overlay();
+  const [name] = rulesConfigMap(objects).names;
+  const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name);
+  const volume = deploymentPod(objects).volumes.find((v) => v.projected || v.configMap);
+  const source = (volume.projected?.sources ?? [volume]).find((s) => s.configMap.name === name).configMap;
+  cm.metadata.name = source.name = "community-rules-a";
+  assert.ok(rulesConfigMap(objects).names.includes("community-rules-a"));
+  assert.deepEqual(rulesProblems(objects, rulesDir), []);
 });
 
 // --- the real server on the rendered Deployment and ConfigMap -------------

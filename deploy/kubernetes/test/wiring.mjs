@@ -70,6 +70,28 @@ function hardeningProblems(name, pod, c) {
   return problems;
 }
 
+// The ConfigMap references ({name, optional}) a volume is made of: its
+// ConfigMap, or the ConfigMaps projected into it (a ConfigMap holds at most
+// 1 MiB, so large rule sets are spread over several). Empty for any other
+// volume, and for a projection that mixes in other kinds of source.
+function configMapSources(volume) {
+  if (volume?.configMap) return [volume.configMap];
+  const projected = volume?.projected?.sources ?? [];
+  return projected.every((s) => s.configMap) ? projected.map((s) => s.configMap) : [];
+}
+
+const mountAt = (c, path) => (c.volumeMounts ?? []).find((m) => m.mountPath === path);
+const volumeOf = (pod, mount) => (pod.volumes ?? []).find((v) => v.name === mount?.name);
+
+// The ConfigMap references of the volume the Deployment's moderationd
+// container reads its --rules directory from (empty if there is none).
+export function rulesSources(objects) {
+  const d = objects.find((o) => o.kind === "Deployment");
+  const pod = d?.spec?.template?.spec;
+  const c = (pod?.containers ?? []).find((c) => flags(c).rules);
+  return c ? configMapSources(volumeOf(pod, mountAt(c, flags(c).rules))) : [];
+}
+
 // The flags must agree with the ports and the mounts.
 function commandLineProblems(name, pod, c, objects) {
   const problems = [];
@@ -78,14 +100,10 @@ function commandLineProblems(name, pod, c, objects) {
   if (portOf(f.listen) !== port("grpc")) problems.push(`${name}: --listen does not use the grpc port`);
   if (portOf(f.metrics_listen) !== port("metrics"))
     problems.push(`${name}: --metrics_listen does not use the metrics port`);
-  const mount = (path) => (c.volumeMounts ?? []).find((m) => m.mountPath === path);
-  const volume = (m) => (pod.volumes ?? []).find((v) => v.name === m?.name);
-  const rules = volume(mount(f.rules));
-  // A ConfigMap, or ConfigMaps projected into one directory (a ConfigMap
-  // holds at most 1 MiB); an optional one need not be rendered.
-  const sources = rules?.configMap ? [rules.configMap]
-    : (rules?.projected?.sources ?? []).every((s) => s.configMap)
-      ? (rules?.projected?.sources ?? []).map((s) => s.configMap) : [];
+  const mount = (path) => mountAt(c, path);
+  const volume = (m) => volumeOf(pod, m);
+  // An optional source need not be rendered.
+  const sources = configMapSources(volume(mount(f.rules)));
   if (!sources.length) problems.push(`${name}: --rules=${f.rules} is not a ConfigMap mount`);
   else if (mount(f.rules).subPath) problems.push(`${name}: the rules mount uses subPath (never updated)`);
   else if (objects.some((o) => o.kind === "ConfigMap")) {
