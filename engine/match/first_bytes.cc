@@ -7,11 +7,24 @@ namespace {
 
 using Bytes = std::bitset<256>;
 
-// What a piece of a pattern contributes to the first byte of a match.
+// What a piece of a pattern contributes to the first byte of a match: at
+// any position, and at a position after the text's first byte ("mid"),
+// where `^` and `\A` never hold, so a branch that needs one cannot match
+// there at all.
 struct Part {
   Bytes first;            // the bytes a non-empty match of the piece begins with
   bool nullable = false;  // the piece can match the empty string
+  Bytes mid_first;        // the same for matches beginning mid-text (if mid_possible)
+  bool mid_nullable = false;
+  bool mid_possible = true;  // the piece can match beginning mid-text
 };
+
+// A piece that consumes one character of `bytes`.
+Part Consuming(const Bytes& bytes) { return Part{bytes, false, bytes, false, true}; }
+// A zero-width piece that may hold anywhere (\b, $, a flag group).
+Part ZeroWidth() { return Part{Bytes(), true, Bytes(), true, true}; }
+// `^` or `\A`: holds only at the text's start.
+Part TextStart() { return Part{Bytes(), true, Bytes(), false, false}; }
 
 Bytes AllBytes() { return Bytes().set(); }
 
@@ -80,7 +93,7 @@ struct Char {
 // follow it (the caller then assumes any byte may start a match).
 class Reader {
  public:
-  explicit Reader(std::string_view pattern) : p_(pattern) {}
+  explicit Reader(std::string_view pattern) : p_(pattern), multiline_(SetsMultiline(pattern)) {}
 
   std::optional<Part> Whole() {
     Part part = Alternation();
@@ -91,32 +104,63 @@ class Reader {
  private:
   bool AtEnd() const { return i_ >= p_.size(); }
   char Peek(size_t ahead = 0) const { return i_ + ahead < p_.size() ? p_[i_ + ahead] : '\0'; }
+  // Whether a flag group turns on multi-line mode ("(?m)", "(?im:"), in
+  // which `^` also holds after a line break. Anywhere in the pattern: `^`
+  // then counts as zero-width everywhere (too wide is safe).
+  static bool SetsMultiline(std::string_view p) {
+    for (size_t at = p.find("(?"); at != std::string_view::npos; at = p.find("(?", at + 2)) {
+      for (size_t j = at + 2; j < p.size() && p[j] != ':' && p[j] != ')'; ++j) {
+        if (p[j] == 'm') return true;
+      }
+    }
+    return false;
+  }
+
   Part Fail() {
     ok_ = false;
-    return Part{AllBytes(), true};
+    return Part{AllBytes(), true, AllBytes(), true, true};
   }
 
   Part Alternation() {
     Part out;
+    out.mid_possible = false;
     for (;;) {
       const Part branch = Sequence();
       out.first |= branch.first;
       out.nullable = out.nullable || branch.nullable;
+      if (branch.mid_possible) {
+        out.mid_first |= branch.mid_first;
+        out.mid_nullable = out.mid_nullable || branch.mid_nullable;
+        out.mid_possible = true;
+      }
       if (!ok_ || AtEnd() || Peek() != '|') return out;
       ++i_;
     }
   }
 
+  // Mid-text, an atom that cannot match there (a `^`) rules the whole
+  // sequence out: positions only grow along a match.
   Part Sequence() {
-    Part out;
-    out.nullable = true;
+    Part out = ZeroWidth();
     while (ok_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
       Part atom = Atom();
       Quantify(&atom);
       if (out.nullable) out.first |= atom.first;
       out.nullable = out.nullable && atom.nullable;
+      if (out.mid_nullable) out.mid_first |= atom.mid_first;
+      out.mid_nullable = out.mid_nullable && atom.mid_nullable;
+      out.mid_possible = out.mid_possible && atom.mid_possible;
     }
     return out;
+  }
+
+  // A repeat that may run zero times can be skipped: it may be empty, and
+  // mid-text a `^` inside it no longer rules anything out.
+  static void MayRunZeroTimes(Part* atom) {
+    atom->nullable = true;
+    if (!atom->mid_possible) atom->mid_first.reset();
+    atom->mid_possible = true;
+    atom->mid_nullable = true;
   }
 
   // `*`, `?`, `+`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy. A `{` that
@@ -125,14 +169,14 @@ class Reader {
     while (ok_ && !AtEnd()) {
       const char c = Peek();
       if (c == '*' || c == '?') {
-        atom->nullable = true;
+        MayRunZeroTimes(atom);
         ++i_;
       } else if (c == '+') {
         ++i_;
       } else if (c == '{') {
         size_t min = 0;
         if (!ReadRepeat(&min)) return;
-        if (min == 0) atom->nullable = true;
+        if (min == 0) MayRunZeroTimes(atom);
       } else {
         return;
       }
@@ -171,15 +215,17 @@ class Reader {
         return Escape();
       case '.':
         ++i_;
-        return Part{AllBytes(), false};
+        return Consuming(AllBytes());
       case '^':
+        ++i_;
+        return multiline_ ? ZeroWidth() : TextStart();
       case '$':
         ++i_;
-        return Part{Bytes(), true};
+        return ZeroWidth();
       default: {
-        Part out;
-        AddCodePoint(ReadUtf8(), &out.first);
-        return out;
+        Bytes b;
+        AddCodePoint(ReadUtf8(), &b);
+        return Consuming(b);
       }
     }
   }
@@ -208,7 +254,7 @@ class Reader {
         }
         if (Peek() == ')') {
           ++i_;
-          return Part{Bytes(), true};
+          return ZeroWidth();
         }
         if (Peek() != ':') return Fail();  // look-arounds and the like: RE2 has none
         ++i_;
@@ -224,18 +270,18 @@ class Reader {
     const char c = Peek(1);
     if (c == 'b' || c == 'B' || c == 'A' || c == 'z') {  // zero-width
       i_ += 2;
-      return Part{Bytes(), true};
+      return c == 'A' ? TextStart() : ZeroWidth();
     }
     if (c == 'Q' || c == 'C') return Fail();
     const Char ch = ReadChar();
     if (!ok_) return Fail();
-    Part out;
+    Bytes b;
     if (ch.set) {
-      out.first = *ch.set;
+      b = *ch.set;
     } else {
-      AddCodePoint(ch.cp, &out.first);
+      AddCodePoint(ch.cp, &b);
     }
-    return out;
+    return Consuming(b);
   }
 
   // One character of a class or an escape outside one: a code point, or a
@@ -380,12 +426,13 @@ class Reader {
       for (size_t c = 0; c < 0x80; ++c) ascii[c] = set[c];
       set = Negated(ascii);
     }
-    return Part{set, false};
+    return Consuming(set);
   }
 
   std::string_view p_;
   size_t i_ = 0;
   bool ok_ = true;
+  bool multiline_ = false;
 };
 
 }  // namespace
@@ -395,6 +442,7 @@ std::optional<FirstBytes> FirstBytesOf(std::string_view pattern) {
   if (!part || part->nullable) return std::nullopt;
   FirstBytes out;
   out.bits() = part->first;
+  if (part->mid_possible) out.mid_bits() = part->mid_first;
   return out;
 }
 

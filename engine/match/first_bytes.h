@@ -12,7 +12,10 @@
 // reader does not follow exactly (Unicode classes, negated classes, case
 // folding beyond ASCII, \C, \Q...\E) counts as "any byte" for that part. It
 // is empty of information (nullopt) when the pattern can match the empty
-// string, because an empty match can begin anywhere.
+// string, because an empty match can begin anywhere. After the text's first
+// byte the set is read without the branches that need `^` or `\A` (not in
+// multi-line mode): "(?:^|[.!?])\s*du", the shape of many vetoes and near
+// contexts, may begin mid-text only at a '.', '!' or '?'.
 //
 //   std::optional<FirstBytes> f = FirstBytesOf("(ich|wir)\\s+bring");
 //   f->Contains('i');   // true (and 'I', 'w', 'W')
@@ -23,6 +26,7 @@
 #define MODERATION_ENGINE_MATCH_FIRST_BYTES_H_
 
 #include <bitset>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -30,12 +34,22 @@ namespace moderation::match {
 
 class FirstBytes {
  public:
+  // Whether a match may begin with `byte` at the text's start.
   bool Contains(unsigned char byte) const { return bytes_[byte]; }
+  // Whether a match may begin at position `pos` of the text, whose byte is
+  // `byte`. After the first byte a branch that needs `^` or `\A` cannot
+  // match, so "(?:^|[.!?])\s*du" may begin anywhere only with '.', '!' or
+  // '?' (or a space or a 'd' at the start).
+  bool MayStartAt(size_t pos, unsigned char byte) const {
+    return pos == 0 ? bytes_[byte] : mid_bytes_[byte];
+  }
   size_t Count() const { return bytes_.count(); }
   std::bitset<256>& bits() { return bytes_; }
+  std::bitset<256>& mid_bits() { return mid_bytes_; }
 
  private:
-  std::bitset<256> bytes_;
+  std::bitset<256> bytes_;      // at position 0
+  std::bitset<256> mid_bytes_;  // at any later position
 };
 
 // The bytes a match of pattern (RE2 syntax, matched case-insensitively) can

@@ -60,6 +60,44 @@ TEST(FirstBytesTest, ReadsTheFirstCharactersOfEachAlternative) {
   }
 }
 
+struct MidCase {
+  const char* pattern;
+  const char* at_start;  // bytes a match may begin with at position 0
+  const char* mid;       // bytes it may begin with later
+  const char* not_mid;   // bytes it may not begin with later
+};
+
+TEST(FirstBytesTest, BranchesThatNeedTheTextStartDropOutMidText) {
+  const MidCase cases[] = {
+      {"(?:^|[.!?])\\s*du", "dD .!", ".!?", "dD a"},
+      {"^abc", "aA", "", "aAbc"},
+      {"\\Aab", "aA", "", "aA"},
+      {"(^|x)a", "aAxX", "xX", "aA"},
+      {"a|^b", "aAbB", "aA", "bB"},
+      {"(^a)?b", "aAbB", "bB", "aA"},  // the group may be skipped
+      {"(^a)+b", "aA", "", "aAbB"},    // it may not
+      {"(?m)^du", "dD", "dD", ""},     // multi-line: ^ holds after a line break
+      {"x(?m:^)y", "xX", "xX", ""},
+      {"(?:^|\\n)[^.!?\\n]{1,40}$", "a\n", "\n", "a."},
+  };
+  for (const MidCase& c : cases) {
+    const std::optional<FirstBytes> first = FirstBytesOf(c.pattern);
+    ASSERT_TRUE(first.has_value()) << c.pattern;
+    for (const char* b = c.at_start; *b != '\0'; ++b) {
+      EXPECT_TRUE(first->MayStartAt(0, static_cast<unsigned char>(*b)))
+          << c.pattern << " '" << *b << "'";
+    }
+    for (const char* b = c.mid; *b != '\0'; ++b) {
+      EXPECT_TRUE(first->MayStartAt(3, static_cast<unsigned char>(*b)))
+          << c.pattern << " '" << *b << "'";
+    }
+    for (const char* b = c.not_mid; *b != '\0'; ++b) {
+      EXPECT_FALSE(first->MayStartAt(3, static_cast<unsigned char>(*b)))
+          << c.pattern << " '" << *b << "'";
+    }
+  }
+}
+
 TEST(FirstBytesTest, LettersAlsoAllowEveryNonAsciiByteForCaseFolding) {
   // Case-insensitively, 's' matches U+017F (C5 BF) and 'k' U+212A (E2 84 AA).
   const std::optional<FirstBytes> s = FirstBytesOf("sau");
@@ -109,6 +147,12 @@ const std::vector<std::string> kPatterns = {
     "\\.\\s*(com|de)\\b",
     "(?s).x",
     "[[:alpha:]]{2}1",
+    // branches that need the text's start, as the vetoes and near contexts have
+    "(?:^|[.!?:;\\n])\\s*(?:du|ratte)\\s*[,!]",
+    "^[^.!?\\n]{1,40}[.!?]*$",
+    "(?m)^\\s*du",
+    "\\Ade|ne\\b",
+    "(^x)?a\\b",
 };
 
 const std::vector<std::string> kTokens = {

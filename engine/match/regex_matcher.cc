@@ -155,7 +155,8 @@ bool LeftmostMatch(const RE2& re, const FirstBytes* first, const re2::StringPiec
   if (stop - pos <= kAnchoredWindow) {
     for (size_t start = pos; start < stop; ++start) {
       if (first != nullptr &&
-          (start >= whole.size() || !first->Contains(static_cast<unsigned char>(whole[start])))) {
+          (start >= whole.size() ||
+           !first->MayStartAt(start, static_cast<unsigned char>(whole[start])))) {
         continue;
       }
       if (re.Match(whole, start, endpos, RE2::ANCHOR_START, match, 1)) return true;
