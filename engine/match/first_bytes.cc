@@ -16,15 +16,19 @@ struct Part {
   bool nullable = false;  // the piece can match the empty string
   Bytes mid_first;        // the same for matches beginning mid-text (if mid_possible)
   bool mid_nullable = false;
-  bool mid_possible = true;  // the piece can match beginning mid-text
+  bool mid_possible = true;   // the piece can match beginning mid-text
+  bool zero_width = false;    // the piece never consumes a character
+  bool mid_boundary = false;  // every mid-text match begins at a \b
 };
 
 // A piece that consumes one character of `bytes`.
-Part Consuming(const Bytes& bytes) { return Part{bytes, false, bytes, false, true}; }
-// A zero-width piece that may hold anywhere (\b, $, a flag group).
-Part ZeroWidth() { return Part{Bytes(), true, Bytes(), true, true}; }
+Part Consuming(const Bytes& bytes) { return Part{bytes, false, bytes, false, true, false, false}; }
+// A zero-width piece that may hold anywhere ($, \B, a flag group).
+Part ZeroWidth() { return Part{Bytes(), true, Bytes(), true, true, true, false}; }
+// `\b`: zero-width, and a match that begins with it begins at a word edge.
+Part WordBoundary() { return Part{Bytes(), true, Bytes(), true, true, true, true}; }
 // `^` or `\A`: holds only at the text's start.
-Part TextStart() { return Part{Bytes(), true, Bytes(), false, false}; }
+Part TextStart() { return Part{Bytes(), true, Bytes(), false, false, true, false}; }
 
 Bytes AllBytes() { return Bytes().set(); }
 
@@ -118,20 +122,24 @@ class Reader {
 
   Part Fail() {
     ok_ = false;
-    return Part{AllBytes(), true, AllBytes(), true, true};
+    return Part{AllBytes(), true, AllBytes(), true, true, false, false};
   }
 
   Part Alternation() {
     Part out;
     out.mid_possible = false;
+    out.zero_width = true;
+    out.mid_boundary = true;  // while no branch says otherwise
     for (;;) {
       const Part branch = Sequence();
       out.first |= branch.first;
       out.nullable = out.nullable || branch.nullable;
+      out.zero_width = out.zero_width && branch.zero_width;
       if (branch.mid_possible) {
         out.mid_first |= branch.mid_first;
         out.mid_nullable = out.mid_nullable || branch.mid_nullable;
         out.mid_possible = true;
+        out.mid_boundary = out.mid_boundary && branch.mid_boundary;
       }
       if (!ok_ || AtEnd() || Peek() != '|') return out;
       ++i_;
@@ -139,7 +147,8 @@ class Reader {
   }
 
   // Mid-text, an atom that cannot match there (a `^`) rules the whole
-  // sequence out: positions only grow along a match.
+  // sequence out: positions only grow along a match. A `\b` before the
+  // first atom that consumes anything holds where the match begins.
   Part Sequence() {
     Part out = ZeroWidth();
     while (ok_ && !AtEnd() && Peek() != '|' && Peek() != ')') {
@@ -150,6 +159,8 @@ class Reader {
       if (out.mid_nullable) out.mid_first |= atom.mid_first;
       out.mid_nullable = out.mid_nullable && atom.mid_nullable;
       out.mid_possible = out.mid_possible && atom.mid_possible;
+      if (out.zero_width && atom.mid_boundary) out.mid_boundary = true;
+      out.zero_width = out.zero_width && atom.zero_width;
     }
     return out;
   }
@@ -158,6 +169,7 @@ class Reader {
   // mid-text a `^` inside it no longer rules anything out.
   static void MayRunZeroTimes(Part* atom) {
     atom->nullable = true;
+    atom->mid_boundary = false;
     if (!atom->mid_possible) atom->mid_first.reset();
     atom->mid_possible = true;
     atom->mid_nullable = true;
@@ -270,7 +282,7 @@ class Reader {
     const char c = Peek(1);
     if (c == 'b' || c == 'B' || c == 'A' || c == 'z') {  // zero-width
       i_ += 2;
-      return c == 'A' ? TextStart() : ZeroWidth();
+      return c == 'A' ? TextStart() : c == 'b' ? WordBoundary() : ZeroWidth();
     }
     if (c == 'Q' || c == 'C') return Fail();
     const Char ch = ReadChar();
@@ -442,7 +454,10 @@ std::optional<FirstBytes> FirstBytesOf(std::string_view pattern) {
   if (!part || part->nullable) return std::nullopt;
   FirstBytes out;
   out.bits() = part->first;
-  if (part->mid_possible) out.mid_bits() = part->mid_first;
+  if (part->mid_possible) {
+    out.mid_bits() = part->mid_first;
+    out.set_mid_word_edge(part->mid_boundary);
+  }
   return out;
 }
 

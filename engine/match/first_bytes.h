@@ -43,13 +43,27 @@ class FirstBytes {
   bool MayStartAt(size_t pos, unsigned char byte) const {
     return pos == 0 ? bytes_[byte] : mid_bytes_[byte];
   }
+  // The same for position `pos` of `text`, and, where every branch opens
+  // with `\b`, only at a word edge: "\b(?:ist|bist)" not inside "Liste".
+  // RE2's \b is ASCII whatever the encoding, as IsAsciiWordByte is.
+  bool MayStartAt(std::string_view text, size_t pos) const {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (!MayStartAt(pos, byte)) return false;
+    return pos == 0 || !mid_word_edge_ ||
+           IsAsciiWordByte(static_cast<unsigned char>(text[pos - 1])) != IsAsciiWordByte(byte);
+  }
+  static bool IsAsciiWordByte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
   size_t Count() const { return bytes_.count(); }
   std::bitset<256>& bits() { return bytes_; }
   std::bitset<256>& mid_bits() { return mid_bytes_; }
+  void set_mid_word_edge(bool needed) { mid_word_edge_ = needed; }
 
  private:
   std::bitset<256> bytes_;      // at position 0
   std::bitset<256> mid_bytes_;  // at any later position
+  bool mid_word_edge_ = false;  // a later position must also be a word edge
 };
 
 // The bytes a match of pattern (RE2 syntax, matched case-insensitively) can

@@ -98,6 +98,36 @@ TEST(FirstBytesTest, BranchesThatNeedTheTextStartDropOutMidText) {
   }
 }
 
+struct EdgeCase {
+  const char* pattern;
+  const char* text;
+  size_t pos;
+  bool may_start;
+};
+
+TEST(FirstBytesTest, AMatchThatOpensWithAWordEdgeBeginsOnlyAtOne) {
+  const EdgeCase cases[] = {
+      {"\\b(?:ist|bist)\\b", "Liste ist", 1, false},  // inside a word
+      {"\\b(?:ist|bist)\\b", "Liste ist", 6, true},
+      {"\\b(?:ist|bist)\\b", "ist", 0, true},
+      {"(?i)\\bdu", "ab du", 3, true},  // a flag group is zero-width
+      {"(?i)\\bdu", "abdu", 2, false},
+      {"\\b\\s+du", "ab du", 2, true},  // the edge before a space
+      {"\\b\\s+du", "a. du", 2, false},
+      {"(?:\\bdu|x)", "xdu", 1, true},        // one branch has no \\b
+      {"a?\\bdu", "adu", 1, true},            // "a" may come before the edge
+      {"\\b\xC3\xA4", "x\xC3\xA4", 1, true},  // a non-ASCII byte is no word byte
+      {"\\b\xC3\xA4", ".\xC3\xA4", 1, false},
+      {"(?:\\b)?du", "adu", 1, true},  // the edge may be skipped
+  };
+  for (const EdgeCase& c : cases) {
+    const std::optional<FirstBytes> first = FirstBytesOf(c.pattern);
+    ASSERT_TRUE(first.has_value()) << c.pattern;
+    EXPECT_EQ(first->MayStartAt(c.text, c.pos), c.may_start)
+        << c.pattern << " at " << c.pos << " of '" << c.text << "'";
+  }
+}
+
 TEST(FirstBytesTest, LettersAlsoAllowEveryNonAsciiByteForCaseFolding) {
   // Case-insensitively, 's' matches U+017F (C5 BF) and 'k' U+212A (E2 84 AA).
   const std::optional<FirstBytes> s = FirstBytesOf("sau");
@@ -153,6 +183,12 @@ const std::vector<std::string> kPatterns = {
     "(?m)^\\s*du",
     "\\Ade|ne\\b",
     "(^x)?a\\b",
+    // and a word edge, as most of them open with
+    "\\b(?:ist|is|bist)\\b",
+    "\\b\\s+du",
+    "(?i)\\bsau\\w*",
+    "(?:\\bdu|x)a",
+    "\\bä",
 };
 
 const std::vector<std::string> kTokens = {
@@ -164,7 +200,8 @@ const std::vector<std::string> kTokens = {
     "ä",     "ß",       ",",     ".",         "!",       "?",         "\n",
     "-",     "0",       "12",    "€",         "Ä",       "Zecke",     "ratte",
     "ne",    "n",       "a",     "b",         "@",       "@tom",      "\u2009",
-    "1",     "\t",      "  ",    "Σ",         "σ"};
+    "1",     "\t",      "  ",    "Σ",         "σ",       "ist",       "Liste",
+    "bist"};
 
 std::string RandomText(std::mt19937& rng) {
   std::string text;

@@ -156,7 +156,7 @@ bool LeftmostMatch(const RE2& re, const FirstBytes* first, const re2::StringPiec
     for (size_t start = pos; start < stop; ++start) {
       if (first != nullptr &&
           (start >= whole.size() ||
-           !first->MayStartAt(start, static_cast<unsigned char>(whole[start])))) {
+           !first->MayStartAt(std::string_view(whole.data(), whole.size()), start))) {
         continue;
       }
       if (re.Match(whole, start, endpos, RE2::ANCHOR_START, match, 1)) return true;
