@@ -54,6 +54,7 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   b_.part_hits.clear();
   b_.occurrences.clear();
   occurrence_index_built_ = false;
+  field_literals_built_ = false;
   b_.field_literals.clear();
   b_.triggered.clear();
   b_.unless_hits.clear();
@@ -513,7 +514,8 @@ bool FieldScanner::EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const {
 // EveryRequiredSlotMayHit decides after the join, and most triggered
 // phrases miss a slot, so they stop here, before the join.
 bool FieldScanner::RequiredSlotsOccur(const CompiledPhrase& phrase) {
-  if (b_.field_literals.empty()) {
+  if (!field_literals_built_) {
+    field_literals_built_ = true;
     for (const Occurrence& o : b_.occurrences) b_.field_literals.push_back(o.literal);
     std::sort(b_.field_literals.begin(), b_.field_literals.end());
     b_.field_literals.erase(std::unique(b_.field_literals.begin(), b_.field_literals.end()),

@@ -195,6 +195,7 @@ class FieldScanner {
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
+  bool field_literals_built_ = false;  // b_.field_literals holds this field's literals
   bool masked_words_ = true;
   PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report
   uint32_t field_index_ = 0;
