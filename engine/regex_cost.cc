@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/match/db_cache.h"
@@ -114,6 +115,81 @@ std::vector<RegexCost> ListRegexes(const CompiledRuleSet& set) {
   return list;
 }
 
+// Best-of-passes seconds for one database of `patterns` over `texts`; 0
+// for no patterns.
+absl::StatusOr<double> TimePatterns(const std::vector<std::string>& patterns,
+                                    const std::vector<std::string>& texts,
+                                    const match::DbCache& cache, size_t passes) {
+  if (patterns.empty()) return 0.0;
+  auto scanner = MakeScanner(patterns, cache);
+  if (!scanner.ok()) return scanner.status();
+  return TimeScan(*scanner, texts, passes, nullptr);
+}
+
+// The patterns of `regexes` selected by `keep`, in order.
+template <typename Keep>
+std::vector<std::string> PatternsWhere(const std::vector<RegexCost>& regexes, Keep keep) {
+  std::vector<std::string> patterns;
+  for (const RegexCost& r : regexes) {
+    if (keep(r)) patterns.push_back(r.pattern);
+  }
+  return patterns;
+}
+
+// Fills saved_ns_per_kib of each rule regex: its view's database timed
+// with and without it, pass by pass in turn, so that a change in the host's
+// load between them touches both. Each is the best of its passes; a
+// difference within their noise can come out below zero and is reported
+// as 0.
+absl::Status MeasureLeaveOneOut(const Sample& sample, const match::DbCache& cache, size_t passes,
+                                double kib, std::vector<RegexCost>* regexes) {
+  for (const rules::RegexView view : {rules::RegexView::kFolded, rules::RegexView::kRaw}) {
+    const std::vector<std::string>& texts =
+        view == rules::RegexView::kRaw ? sample.raw : sample.folded;
+    const auto of_view = [view](const RegexCost& r) { return !r.context() && r.view == view; };
+    const std::vector<std::string> all = PatternsWhere(*regexes, of_view);
+    if (all.empty()) continue;
+    // The same database the report's together-figure times.
+    auto with_all = MakeScanner(all, cache);
+    if (!with_all.ok()) return with_all.status();
+    for (RegexCost& left_out : *regexes) {
+      if (!of_view(left_out)) continue;
+      std::optional<Scanner> without;  // none: it was the view's only regex
+      if (all.size() > 1) {
+        auto scanner = MakeScanner(
+            PatternsWhere(*regexes,
+                          [&](const RegexCost& r) { return of_view(r) && &r != &left_out; }),
+            cache);
+        if (!scanner.ok()) return scanner.status();
+        without = std::move(*scanner);
+      }
+      double best_with = std::numeric_limits<double>::infinity();
+      double best_without = without ? best_with : 0;
+      for (size_t pass = 0; pass < std::max<size_t>(passes, 1); ++pass) {
+        auto seconds = TimeScan(*with_all, texts, 1, nullptr);
+        if (!seconds.ok()) return seconds.status();
+        best_with = std::min(best_with, *seconds);
+        if (!without) continue;
+        seconds = TimeScan(*without, texts, 1, nullptr);
+        if (!seconds.ok()) return seconds.status();
+        best_without = std::min(best_without, *seconds);
+      }
+      left_out.saved_ns_per_kib = std::max(0.0, (best_with - best_without) * 1e9 / kib);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Rule regexes before contexts; costliest first within each.
+void SortCostliestFirst(bool by_saved, std::vector<RegexCost>* regexes) {
+  std::stable_sort(regexes->begin(), regexes->end(),
+                   [by_saved](const RegexCost& a, const RegexCost& b) {
+                     if (a.context() != b.context()) return !a.context();
+                     if (by_saved && !a.context()) return a.saved_ns_per_kib > b.saved_ns_per_kib;
+                     return a.ns_per_kib > b.ns_per_kib;
+                   });
+}
+
 }  // namespace
 
 absl::StatusOr<RegexCostReport> MeasureRegexCosts(const CompiledRuleSet& set,
@@ -126,10 +202,8 @@ absl::StatusOr<RegexCostReport> MeasureRegexCosts(const CompiledRuleSet& set,
   report.sample_bytes = sample.bytes;
   report.regexes = ListRegexes(set);
   const double kib = std::max<double>(sample.bytes, 1) / 1024.0;
-  std::vector<std::string> folded_all, raw_all;
   for (RegexCost& r : report.regexes) {
     const bool raw = r.view == rules::RegexView::kRaw;
-    (raw ? raw_all : folded_all).push_back(r.pattern);
     auto scanner = MakeScanner({r.pattern}, cache);
     if (!scanner.ok()) {
       return absl::InvalidArgumentError(
@@ -141,20 +215,36 @@ absl::StatusOr<RegexCostReport> MeasureRegexCosts(const CompiledRuleSet& set,
     if (!seconds.ok()) return seconds.status();
     r.ns_per_kib = *seconds * 1e9 / kib;
   }
-  double together = 0;
-  for (const auto& [patterns, texts_of_view] :
-       {std::pair{&folded_all, &sample.folded}, std::pair{&raw_all, &sample.raw}}) {
-    if (patterns->empty()) continue;
-    auto scanner = MakeScanner(*patterns, cache);
-    if (!scanner.ok()) return scanner.status();
-    auto seconds = TimeScan(*scanner, *texts_of_view, options.passes, nullptr);
+  // Every field is scanned with the rules' regexes of both views; contexts
+  // run on the folded view only (rules::Rule).
+  const auto rule_regex_of = [](rules::RegexView view) {
+    return [view](const RegexCost& r) { return !r.context() && r.view == view; };
+  };
+  const auto contexts = [](const RegexCost& r) { return r.context(); };
+  struct Group {
+    std::vector<std::string> patterns;
+    const std::vector<std::string>* texts;
+    double* total;
+  };
+  for (const Group& group : {
+           Group{PatternsWhere(report.regexes, rule_regex_of(rules::RegexView::kFolded)),
+                 &sample.folded, &report.together_ns_per_kib},
+           Group{PatternsWhere(report.regexes, rule_regex_of(rules::RegexView::kRaw)), &sample.raw,
+                 &report.together_ns_per_kib},
+           Group{PatternsWhere(report.regexes, contexts), &sample.folded,
+                 &report.contexts_ns_per_kib},
+       }) {
+    auto seconds = TimePatterns(group.patterns, *group.texts, cache, options.passes);
     if (!seconds.ok()) return seconds.status();
-    together += *seconds;
+    *group.total += *seconds * 1e9 / kib;
   }
-  report.together_ns_per_kib = together * 1e9 / kib;
-  std::stable_sort(
-      report.regexes.begin(), report.regexes.end(),
-      [](const RegexCost& a, const RegexCost& b) { return a.ns_per_kib > b.ns_per_kib; });
+  if (options.leave_one_out) {
+    if (absl::Status st = MeasureLeaveOneOut(sample, cache, options.passes, kib, &report.regexes);
+        !st.ok()) {
+      return st;
+    }
+  }
+  SortCostliestFirst(options.leave_one_out, &report.regexes);
   return report;
 }
 

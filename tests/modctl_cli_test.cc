@@ -175,8 +175,8 @@ TEST(ModctlValidateTest, AcceptsTheDefaultRulesWithAnOkLine) {
 }
 
 // --cost lists each regex with its cost, file and line, costliest first,
-// under a line for all of them together; a posts file that cannot be read
-// is an error.
+// under a line for all of them together, then the unless and near regexes
+// apart; a posts file that cannot be read is an error.
 TEST(ModctlValidateTest, CostListsEveryRegexWithItsLocation) {
   TempDir dir("modctl_cli");
   const std::string rules = dir.Write("costs.yaml", R"(ruleset: costs
@@ -200,7 +200,10 @@ rules:
   ExpectRanToCompletion(r);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("regex cost of costs on 3 texts ("));
-  EXPECT_THAT(r.out, HasSubstr("all 2 regexes together"));
+  EXPECT_THAT(r.out, HasSubstr("the rules' 2 regexes together"));
+  EXPECT_THAT(r.out, HasSubstr("    saved   alone  texts  rule  (where)"));
+  // No unless or near regex: their table is there, empty, with a zero total.
+  EXPECT_THAT(r.out, HasSubstr("in fields with a hit of their rules): together 0.00 us/KiB"));
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("costs.time  (", rules, ":6)")));
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("costs.link  (", rules, ":10)")));
 

@@ -29,11 +29,17 @@ and every embedded example. Prints every problem as file:line:col: message.
 many dictionary words it hits and how many of them the lexicon protects, with
 examples (a few seconds per dictionary).
 --cost POSTS also measures what each regex of the default community's rule
-sets costs on the posts of POSTS (a `modctl scan` input file): each regex is
-compiled alone and scanned over the posts as the engine scans them, and the
---cost-top N costliest (default 20, 0 = all) are printed in microseconds per
-KiB of post text, beside all regexes together. Times, best of 5 runs: they
-move with the host's load, the ranking is what to read.
+sets costs on the posts of POSTS (a `modctl scan` input file), in
+microseconds per KiB of post text, the --cost-top N costliest (default 20,
+0 = all) beside all of them together. For a rule's `regex:`, "saved" is what
+dropping it would save: the time of its view's whole database minus the time
+without it (Hyperscan shares work between patterns, so this is the figure to
+rank by), and "alone" the time of the regex compiled alone. `unless` and
+`near:` regexes are listed apart, alone over the whole of every text: an
+upper bound, since the engine runs them only in fields where their rules
+hit. Times, best of 5 runs: they move with the host's load, the ranking is
+what to read. The first run compiles one database per regex, twice; a
+--cache-dir keeps them for the next.
 It then counts, for each phrase (`phrases:`), how often it was triggered:
 how many texts (post fields) held a word of its anchor slot (the one
 required slot the engine listens to, chosen for its rarest words), how many
@@ -109,6 +115,21 @@ absl::StatusOr<std::vector<Field>> ReadPostFields(const std::string& path) {
   return fields;
 }
 
+// The report's rule regexes (contexts = false) or its unless and near
+// regexes, at most `top` (0 = all), in the report's order.
+void PrintRegexRows(const std::vector<RegexCost>& regexes, bool contexts, int top) {
+  size_t shown = 0;
+  for (const RegexCost& r : regexes) {
+    if (r.context() != contexts) continue;
+    if (top > 0 && shown++ == static_cast<size_t>(top)) break;
+    const std::string saved = contexts ? "" : absl::StrFormat("%7.2f", r.saved_ns_per_kib / 1000);
+    std::cout << absl::StrFormat("  %7s  %6.2f  %5d  %s%s%s%s  (%s:%d)\n", saved,
+                                 r.ns_per_kib / 1000, r.posts_reported, r.rule_id,
+                                 r.unless ? " [unless]" : "", r.near ? " [near]" : "",
+                                 r.on_re2 ? " [RE2]" : "", r.location.file, r.location.line);
+  }
+}
+
 bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& fields, int top,
                      const std::string& cache_dir) {
   std::vector<std::string> texts;
@@ -121,20 +142,19 @@ bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& field
     return false;
   }
   std::cout << absl::StrFormat(
-      "regex cost of %s on %d texts (%d bytes): all %d regexes together %.2f us/KiB\n", set.id(),
-      report->sample_posts, report->sample_bytes, report->regexes.size(),
+      "regex cost of %s on %d texts (%d bytes): the rules' %d regexes together %.2f us/KiB\n",
+      set.id(), report->sample_posts, report->sample_bytes,
+      std::count_if(report->regexes.begin(), report->regexes.end(),
+                    [](const RegexCost& r) { return !r.context(); }),
       report->together_ns_per_kib / 1000);
-  std::cout << "   us/KiB  alone/together  texts  rule  (where)\n";
-  size_t shown = 0;
-  for (const RegexCost& r : report->regexes) {
-    if (top > 0 && shown++ == static_cast<size_t>(top)) break;
-    const double share =
-        report->together_ns_per_kib > 0 ? 100 * r.ns_per_kib / report->together_ns_per_kib : 0;
-    std::cout << absl::StrFormat("  %7.2f  %13.0f%%  %5d  %s%s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
-                                 share, r.posts_reported, r.rule_id, r.unless ? " [unless]" : "",
-                                 r.near ? " [near]" : "", r.on_re2 ? " [RE2]" : "", r.location.file,
-                                 r.location.line);
-  }
+  std::cout << "    saved   alone  texts  rule  (where)\n";
+  PrintRegexRows(report->regexes, false, top);
+  std::cout << absl::StrFormat(
+      "unless and near regexes, each over the whole of every text (Evaluate runs them only "
+      "in fields with a hit of their rules): together %.2f us/KiB\n",
+      report->contexts_ns_per_kib / 1000);
+  std::cout << "            alone  texts  rule  (where)\n";
+  PrintRegexRows(report->regexes, true, top);
   return true;
 }
 
