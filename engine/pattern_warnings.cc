@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/text/normalizer.h"
@@ -130,6 +131,127 @@ void CheckTerm(const rules::Rule& rule, const rules::Term& term, rules::Diagnost
                     "are caught anyway)")});
 }
 
+// A letter outside ASCII: RE2's \b and \w know only ASCII letters, so a
+// word edge next to one is not a word edge to them.
+bool IsNonAsciiLetter(char32_t cp) { return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7; }
+
+// The index after the group openers and flag groups at `pos`: "(", "(?:",
+// "(?i:", "(?P<x>", "(?i)".
+size_t SkipOpeners(std::string_view pattern, size_t pos) {
+  while (pos < pattern.size() && pattern[pos] == '(') {
+    ++pos;
+    if (pos < pattern.size() && pattern[pos] == '?') {
+      // "(?:", "(?i:", "(?P<x>" open a group; "(?i)" only sets flags.
+      const size_t body = pattern.find_first_of(":>)", pos);
+      if (body == std::string_view::npos) return pattern.size();
+      pos = body + 1;
+    }
+  }
+  return pos;
+}
+
+// The starts of the top-level alternatives of the group opened at
+// pattern[open] ('('), each past its own openers.
+std::vector<size_t> AlternativeStarts(std::string_view pattern, size_t open) {
+  std::vector<size_t> starts = {SkipOpeners(pattern, open)};
+  int depth = 0;
+  ClassState state;
+  for (size_t pos = open + 1; pos < pattern.size();) {
+    if (pattern[pos] == '\\') {
+      state.at_start = false;
+      pos = SkipEscape(pattern, pos);
+      continue;
+    }
+    Track(pattern, pos, &state);
+    const char c = pattern[pos];
+    if (!state.inside && c == '(') ++depth;
+    if (!state.inside && c == ')' && depth-- == 0) break;
+    if (!state.inside && c == '|' && depth == 0) starts.push_back(SkipOpeners(pattern, pos + 1));
+    ++pos;
+  }
+  return starts;
+}
+
+// The non-ASCII letter written right at `pos` (a literal, not an escape or
+// class), or 0.
+char32_t LiteralLetterAt(std::string_view pattern, size_t pos) {
+  if (pos >= pattern.size()) return 0;
+  int length = 1;
+  const char32_t cp = text::DecodeUtf8(pattern, pos, &length);
+  return IsNonAsciiLetter(cp) ? cp : 0;
+}
+
+// Warns where a `\b` stands right before or after a non-ASCII letter
+// ("\büber", "\b(?:ärger|wut)", "blöd\b" is fine, "schö\b" is not): the
+// edge it means is no edge to RE2, so that branch never matches at a word
+// start, only inside a word. The rules' own text is what people type,
+// with umlauts, so this silently loses matches.
+void CheckWordEdges(std::string_view pattern, const rules::SourceLocation& location,
+                    const std::string& what, rules::Diagnostics* warnings) {
+  if (!text::ValidateUtf8(pattern).ok()) return;
+  std::set<std::string> reported;
+  const auto report = [&](char32_t cp, bool before) {
+    std::string letter;
+    text::AppendUtf8(cp, &letter);
+    if (!reported.insert(letter).second) return;
+    warnings->push_back(
+        {location,
+         absl::StrCat(what, ": '\\b' ", before ? "before" : "after", " '", letter,
+                      "' never marks a word edge there: \\b and \\w know only ASCII letters, so ",
+                      "this branch matches only inside a word; leave the \\b out, or write ",
+                      before ? "(?:^|\\PL) before the word" : "(?:\\PL|$) after the word")});
+  };
+  ClassState state;
+  for (size_t pos = 0; pos < pattern.size();) {
+    const bool edge = !state.inside && pattern.compare(pos, 2, "\\b") == 0;
+    if (pattern[pos] == '\\') {
+      state.at_start = false;
+      const size_t next = SkipEscape(pattern, pos);
+      if (edge) {
+        // What follows: a letter, or a group whose alternatives may begin
+        // with one; what precedes: a letter written just before.
+        const size_t after = SkipOpeners(pattern, next);
+        if (char32_t cp = LiteralLetterAt(pattern, after)) report(cp, true);
+        if (next < pattern.size() && pattern[next] == '(') {
+          for (size_t start : AlternativeStarts(pattern, next)) {
+            if (char32_t cp = LiteralLetterAt(pattern, start)) report(cp, true);
+          }
+        }
+        if (pos > 0) {
+          size_t before = pos - 1;  // the lead byte of the character before the \b
+          while (before > 0 && (static_cast<unsigned char>(pattern[before]) & 0xC0) == 0x80) {
+            --before;
+          }
+          const bool escaped = before > 0 && pattern[before - 1] == '\\';
+          if (char32_t cp = escaped ? 0 : LiteralLetterAt(pattern, before)) report(cp, false);
+        }
+      }
+      pos = next;
+      continue;
+    }
+    Track(pattern, pos, &state);
+    ++pos;
+  }
+}
+
+// Every regex of the rule: its own, its veto's and its near contexts'.
+void CheckWordEdgesOfRule(const rules::Rule& rule, rules::Diagnostics* warnings) {
+  if (rule.regex) {
+    CheckWordEdges(*rule.regex, rule.regex_location, absl::StrCat("regex of rule '", rule.id, "'"),
+                   warnings);
+  }
+  if (rule.unless.regex) {
+    CheckWordEdges(*rule.unless.regex, rule.unless.regex_location,
+                   absl::StrCat("unless regex of rule '", rule.id, "'"), warnings);
+  }
+  for (const rules::NearContext& context : rule.near) {
+    if (context.regex) {
+      CheckWordEdges(*context.regex, context.regex_location,
+                     absl::StrCat("near regex of rule '", rule.id, "'"), warnings);
+    }
+  }
+}
+
 }  // namespace
 
 rules::Diagnostics PatternWarnings(const std::vector<rules::RuleSetSource>& sets) {
@@ -137,6 +259,7 @@ rules::Diagnostics PatternWarnings(const std::vector<rules::RuleSetSource>& sets
   for (const rules::RuleSetSource& set : sets) {
     for (const rules::Rule& rule : set.rules) {
       if (rule.regex && rule.regex_view == rules::RegexView::kFolded) CheckRegex(rule, &warnings);
+      CheckWordEdgesOfRule(rule, &warnings);
       for (const rules::Term& term : rule.terms) CheckTerm(rule, term, &warnings);
     }
   }

@@ -6,7 +6,9 @@
 // are case-insensitive, so 'A' and 'Ä' are fine). A word-list term written with
 // digits or symbols ("88", "H1tler") is matched as the letters the
 // normaliser reads them as ("bb", "hitier"), which is rarely what its author
-// meant. Neither is an error (the set still works, and a moderator may mean
+// meant. A `\b` next to a non-ASCII letter ("\büber") is no word edge to
+// RE2, whose \b and \w know only ASCII letters, so that branch matches only
+// inside a word. None of these is an error (the set still works, and a moderator may mean
 // it), so `modctl validate`, ValidateRules and the load log show them as
 // warnings with the file:line:col of the pattern.
 //

@@ -103,6 +103,56 @@ TEST(PatternWarningsTest, TermsWithDigitsOrSymbolsSayWhatTheyAreMatchedAs) {
                             "normaliser reads 1 as letters or separators")));
 }
 
+// RE2's \b knows only ASCII letters: next to an umlaut it is no word edge,
+// so the branch after it never matches at a word start. Every regex of a
+// rule is checked (its own, its veto's, its near contexts'), and only a
+// letter right at the edge counts.
+TEST(PatternWarningsTest, AWordEdgeNextToANonAsciiLetterIsReported) {
+  struct Case {
+    std::string regex;
+    std::vector<std::string> letters;  // reported, in order; empty: no warning
+  };
+  const std::vector<Case> cases = {
+      {"\\büberleg\\w*", {"'\\b' before 'ü'"}},
+      {"\\b(?:ärger|wut|öde)", {"'\\b' before 'ä'", "'\\b' before 'ö'"}},
+      {"(?i)\\b(?:(?:über)|zu)", {"'\\b' before 'ü'"}},
+      {"\\b(?i)über", {"'\\b' before 'ü'"}},
+      {"schö\\b", {"'\\b' after 'ö'"}},
+      {"blöd\\b", {}},                  // 'd' is ASCII
+      {"\\bblöd", {}},                  // so is 'b'
+      {"[äöü]\\b", {}},                 // a class: not a letter written at the edge
+      {"\\\\büber", {}},                // a backslash, then "büber"
+      {"\\b(?:wut|zorn)\\s+über", {}},  // the umlaut is not at the edge
+      {"(?:^|\\PL)über", {}},           // the advice itself
+  };
+  for (const Case& c : cases) {
+    const std::vector<std::string> warnings = Warnings(
+        "  - id: r\n    category: insult\n    regex: '" + c.regex + "'\n    action: flag\n");
+    ASSERT_EQ(warnings.size(), c.letters.size()) << c.regex;
+    for (size_t i = 0; i < c.letters.size(); ++i) {
+      EXPECT_THAT(warnings[i], HasSubstr("regex of rule 'r': " + c.letters[i])) << c.regex;
+      EXPECT_THAT(warnings[i], HasSubstr("never marks a word edge")) << c.regex;
+    }
+  }
+}
+
+TEST(PatternWarningsTest, AWordEdgeBeforeAnUmlautReallyNeverMatchesAtAWordStart) {
+  const std::string rules =
+      "  - id: r\n    category: insult\n    regex: '\\büberleg\\w*'\n    action: flag\n"
+      "    unless: { regex: '\\b(?:ähm|zitat)' }\n"
+      "    near:\n      - { regex: '\\bdu|schö\\b' }\n";
+  EXPECT_THAT(Warnings(rules),
+              ElementsAre(HasSubstr("t.yaml:6:12: regex of rule 'r': '\\b' before 'ü'"),
+                          HasSubstr("unless regex of rule 'r': '\\b' before 'ä'"),
+                          HasSubstr("near regex of rule 'r': '\\b' after 'ö'")));
+  std::shared_ptr<const CompiledRuleSet> set = testing::CompileYaml(
+      "ruleset: t\nversion: \"1\"\nrules:\n  - id: r\n    category: insult\n"
+      "    regex: '\\büberleg\\w*'\n    action: flag\n");
+  ASSERT_NE(set, nullptr);
+  EXPECT_THAT(testing::FiredRules(testing::Judge(*set, "du solltest überlegen")), IsEmpty());
+  EXPECT_THAT(testing::FiredRules(testing::Judge(*set, "xüberlegen")), ElementsAre("r"));
+}
+
 TEST(PatternWarningsTest, ValidateShowsTheWarningsThroughTheCatalog) {
   rules::Diagnostics problems;
   RuleCatalog::Details details;
