@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
 #include "engine/text/utf8.h"
 #include "re2/re2.h"
@@ -123,12 +124,12 @@ void CheckTerm(const rules::Rule& rule, const rules::Term& term, rules::Diagnost
     pos += length;
   }
   if (changed.empty() || !text::SkeletonOfTerm(term.text, &skeleton).ok()) return;
+  std::string advice = rules::internal::ForeignScriptAdvice(term.text);
+  if (advice.empty()) advice = "; write the plain spelling (its disguised forms are caught anyway)";
   warnings->push_back(
       {term.location,
        absl::StrCat("term '", term.text, "' of rule '", rule.id, "' is matched as '", skeleton,
-                    "': the normaliser reads ", changed,
-                    " as letters or separators; write the plain spelling (its disguised forms "
-                    "are caught anyway)")});
+                    "': the normaliser reads ", changed, " as letters or separators", advice)});
 }
 
 // A letter outside ASCII: RE2's \b and \w know only ASCII letters, so a

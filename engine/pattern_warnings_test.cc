@@ -103,6 +103,29 @@ TEST(PatternWarningsTest, TermsWithDigitsOrSymbolsSayWhatTheyAreMatchedAs) {
                             "normaliser reads 1 as letters or separators")));
 }
 
+// A word in another script is read as Latin look-alikes and separators, so
+// the warning says how to match it as written: a raw-view regex. That regex
+// really matches the word, and the term really matches its look-alike.
+TEST(PatternWarningsTest, AWordInAnotherScriptGetsTheRawRegexAdvice) {
+  EXPECT_THAT(
+      Warnings("  - id: r\n    category: insult\n    words: [дурак]\n    action: flag\n"),
+      ElementsAre(HasSubstr("t.yaml:6:13: term 'дурак' of rule 'r' is matched as 'upak': the "
+                            "normaliser reads д у р а к as letters or separators; word lists "
+                            "match Latin letters")));
+  EXPECT_THAT(
+      Warnings("  - id: r\n    category: insult\n    words: [дурак]\n    action: flag\n"),
+      ElementsAre(HasSubstr("write a regex with view: raw, e.g. '(?:^|\\PL)дурак(?:\\PL|$)'")));
+  std::shared_ptr<const CompiledRuleSet> set = testing::CompileYaml(
+      "ruleset: t\nversion: \"1\"\nrules:\n"
+      "  - id: term\n    category: insult\n    words: [дурак]\n    action: flag\n"
+      "  - id: raw\n    category: insult\n    regex: '(?:^|\\PL)дурак(?:\\PL|$)'\n    view: raw\n"
+      "    action: flag\n");
+  ASSERT_NE(set, nullptr);
+  EXPECT_THAT(testing::FiredRules(testing::Judge(*set, "ты ДУРАК!")),
+              ::testing::UnorderedElementsAre("term", "raw"));
+  EXPECT_THAT(testing::FiredRules(testing::Judge(*set, "upak")), ElementsAre("term"));
+}
+
 // RE2's \b knows only ASCII letters: next to an umlaut it is no word edge,
 // so the branch after it never matches at a word start. Every regex of a
 // rule is checked (its own, its veto's, its near contexts'), and only a

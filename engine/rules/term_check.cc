@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/text/normalizer.h"
+#include "engine/text/utf8.h"
 
 namespace moderation::rules::internal {
 
@@ -34,7 +35,36 @@ std::string_view LoneNumberWord(std::string_view text) {
   return "";
 }
 
+// A letter of a script other than Latin (Greek, Cyrillic, Hebrew, Arabic,
+// CJK, ...), by block: Latin and its extensions, combining marks,
+// punctuation, symbols, full-width forms (folded to ASCII) and emoji are not.
+bool IsOtherScriptLetter(char32_t cp) {
+  if (cp < 0x370) return false;                    // up to Latin Extended, IPA, combining marks
+  if (cp >= 0x1E00 && cp <= 0x1EFF) return false;  // Latin Extended Additional
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows, shapes
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
+  if (cp >= 0xFF00 && cp <= 0xFFEF) return false;  // full-width and half-width forms
+  return cp < 0x1F000;                             // emoji and pictographs are no letters
+}
+
 }  // namespace
+
+std::string ForeignScriptAdvice(std::string_view term) {
+  if (!text::ValidateUtf8(term).ok()) return "";
+  for (size_t pos = 0; pos < term.size();) {
+    int length = 1;
+    const char32_t cp = text::DecodeUtf8(term, pos, &length);
+    pos += length;
+    if (!IsOtherScriptLetter(cp)) continue;
+    return absl::StrCat(
+        "; word lists match Latin letters (Greek and Cyrillic letters are read as the Latin "
+        "letters they look like, other scripts' letters as separators), so for a word in another "
+        "script write a regex with view: raw, e.g. '(?:^|\\PL)",
+        std::string(term), "(?:\\PL|$)'");
+  }
+  return "";
+}
 
 std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what) {
   if (std::string_view number = LoneNumberWord(term.text); !number.empty()) {
@@ -51,13 +81,16 @@ std::optional<std::string> TermSkeletonProblem(const Term& term, const char* wha
   for (char c : skeleton) letters += c != ' ';
   const size_t minimum =
       term.mode == MatchMode::kWord || term.mode == MatchMode::kInflected ? 2 : 3;
-  if (letters == 0)
-    return absl::StrCat(what, " '", term.text, "' has no letters after normalisation");
+  if (letters == 0) {
+    return absl::StrCat(what, " '", term.text, "' has no letters after normalisation",
+                        ForeignScriptAdvice(term.text));
+  }
   if (letters >= minimum) return std::nullopt;
   return absl::StrFormat(
       "%s '%s' is too short after normalisation ('%s', %d letters; at least %d for match: %s): it "
-      "would match inside too many words",
-      what, term.text, skeleton, letters, minimum, MatchModeName(term.mode));
+      "would match inside too many words%s",
+      what, term.text, skeleton, letters, minimum, MatchModeName(term.mode),
+      ForeignScriptAdvice(term.text));
 }
 
 void CheckTermSkeletons(YamlReader* reader, const RuleSetSource& set) {

@@ -25,6 +25,13 @@ namespace moderation::rules::internal {
 // in the message ("term", "allow entry").
 std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what);
 
+// For a term with letters of a script other than Latin ("дурак"), what to
+// write instead, beginning with "; "; otherwise "". Word lists match on the
+// skeleton, which reads Greek and Cyrillic letters as the Latin letters they
+// look like (an evasion) and other scripts' letters as separators, so such a
+// term is matched as something else ("upak"), or has no letters at all.
+std::string ForeignScriptAdvice(std::string_view term);
+
 // Reports every bad term of the set's rules and allow list at its location,
 // each location once.
 void CheckTermSkeletons(YamlReader* reader, const RuleSetSource& set);

@@ -45,6 +45,26 @@ TEST(TermCheckTest, BadTermsAreReportedAlongsideTheFilesOtherErrors) {
                           HasSubstr("7:5: unknown key 'scroe'")));
 }
 
+// A term in another script loses its letters to the skeleton; the error
+// says so and names the raw-view regex that matches the word as written.
+// Latin letters with diacritics and emoji get no such advice.
+TEST(TermCheckTest, ATermInAnotherScriptIsToldToUseARawRegex) {
+  const std::vector<std::string> problems = Problems(
+      "ruleset: t\nversion: \"1\"\nrules:\n"
+      "  - {id: a, category: insult, words: [\"كلب\", блядь, \"!!\"], score: 3}\n");
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_THAT(problems[0], HasSubstr("term 'كلب' has no letters after normalisation; word lists "
+                                     "match Latin letters"));
+  EXPECT_THAT(problems[0], HasSubstr("view: raw, e.g. '(?:^|\\PL)كلب(?:\\PL|$)'"));
+  EXPECT_THAT(problems[1], HasSubstr("term 'блядь' is too short after normalisation"));
+  EXPECT_THAT(problems[1], HasSubstr("; word lists match Latin letters"));
+  EXPECT_EQ(problems[2], "t.yaml:4:53: term '!!' has no letters after normalisation");
+  EXPECT_EQ(internal::ForeignScriptAdvice("Blödmann"), "");
+  EXPECT_EQ(internal::ForeignScriptAdvice("şerefsiz"), "");
+  EXPECT_EQ(internal::ForeignScriptAdvice("Ｓale 🖕"), "");
+  EXPECT_NE(internal::ForeignScriptAdvice("ζώον"), "");
+}
+
 TEST(TermCheckTest, ShortWholeWordsAndAllowEntriesNeedTwoLetters) {
   Diagnostics diagnostics;
   EXPECT_TRUE(ParseRuleSet("ruleset: t\nversion: \"1\"\nallow: [Ei]\nrules:\n"
