@@ -5,7 +5,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/match/db_cache.h"
@@ -136,58 +135,12 @@ std::vector<std::string> PatternsWhere(const std::vector<RegexCost>& regexes, Ke
   return patterns;
 }
 
-// Fills saved_ns_per_kib of each rule regex: its view's database timed
-// with and without it, pass by pass in turn, so that a change in the host's
-// load between them touches both. Each is the best of its passes; a
-// difference within their noise can come out below zero and is reported
-// as 0.
-absl::Status MeasureLeaveOneOut(const Sample& sample, const match::DbCache& cache, size_t passes,
-                                double kib, std::vector<RegexCost>* regexes) {
-  for (const rules::RegexView view : {rules::RegexView::kFolded, rules::RegexView::kRaw}) {
-    const std::vector<std::string>& texts =
-        view == rules::RegexView::kRaw ? sample.raw : sample.folded;
-    const auto of_view = [view](const RegexCost& r) { return !r.context() && r.view == view; };
-    const std::vector<std::string> all = PatternsWhere(*regexes, of_view);
-    if (all.empty()) continue;
-    // The same database the report's together-figure times.
-    auto with_all = MakeScanner(all, cache);
-    if (!with_all.ok()) return with_all.status();
-    for (RegexCost& left_out : *regexes) {
-      if (!of_view(left_out)) continue;
-      std::optional<Scanner> without;  // none: it was the view's only regex
-      if (all.size() > 1) {
-        auto scanner = MakeScanner(
-            PatternsWhere(*regexes,
-                          [&](const RegexCost& r) { return of_view(r) && &r != &left_out; }),
-            cache);
-        if (!scanner.ok()) return scanner.status();
-        without = std::move(*scanner);
-      }
-      double best_with = std::numeric_limits<double>::infinity();
-      double best_without = without ? best_with : 0;
-      for (size_t pass = 0; pass < std::max<size_t>(passes, 1); ++pass) {
-        auto seconds = TimeScan(*with_all, texts, 1, nullptr);
-        if (!seconds.ok()) return seconds.status();
-        best_with = std::min(best_with, *seconds);
-        if (!without) continue;
-        seconds = TimeScan(*without, texts, 1, nullptr);
-        if (!seconds.ok()) return seconds.status();
-        best_without = std::min(best_without, *seconds);
-      }
-      left_out.saved_ns_per_kib = std::max(0.0, (best_with - best_without) * 1e9 / kib);
-    }
-  }
-  return absl::OkStatus();
-}
-
 // Rule regexes before contexts; costliest first within each.
-void SortCostliestFirst(bool by_saved, std::vector<RegexCost>* regexes) {
-  std::stable_sort(regexes->begin(), regexes->end(),
-                   [by_saved](const RegexCost& a, const RegexCost& b) {
-                     if (a.context() != b.context()) return !a.context();
-                     if (by_saved && !a.context()) return a.saved_ns_per_kib > b.saved_ns_per_kib;
-                     return a.ns_per_kib > b.ns_per_kib;
-                   });
+void SortCostliestFirst(std::vector<RegexCost>* regexes) {
+  std::stable_sort(regexes->begin(), regexes->end(), [](const RegexCost& a, const RegexCost& b) {
+    if (a.context() != b.context()) return !a.context();
+    return a.ns_per_kib > b.ns_per_kib;
+  });
 }
 
 }  // namespace
@@ -238,13 +191,7 @@ absl::StatusOr<RegexCostReport> MeasureRegexCosts(const CompiledRuleSet& set,
     if (!seconds.ok()) return seconds.status();
     *group.total += *seconds * 1e9 / kib;
   }
-  if (options.leave_one_out) {
-    if (absl::Status st = MeasureLeaveOneOut(sample, cache, options.passes, kib, &report.regexes);
-        !st.ok()) {
-      return st;
-    }
-  }
-  SortCostliestFirst(options.leave_one_out, &report.regexes);
+  SortCostliestFirst(&report.regexes);
   return report;
 }
 

@@ -3,16 +3,17 @@
 // Why: a rule set's regexes are scanned together in one Hyperscan database
 // per view, so their cost shows only as a total; yet one regex (a wide
 // bounded repeat, an alternation of long optional groups) can cost more
-// than all others together. `modctl validate --cost` prints this for
-// moderators. Two figures per regex:
-//  - alone: the regex compiled alone, scanned over the sample's view as the
-//    evaluator does (Hyperscan, then RE2 for the spans of what Hyperscan
-//    reported);
-//  - saved (the rules' `regex:` only): the time of the view's whole
-//    database minus the time of that database without this regex, which is
-//    what dropping or rewriting it would gain. Hyperscan shares work
-//    between patterns, so the alone figures do not add up to the total and
-//    do not rank the regexes the same way.
+// than all others together. This compiles each regex alone, scans the
+// sample's views with it as the evaluator does (Hyperscan, then RE2 for the
+// spans of what Hyperscan reported) and reports the time per KiB of sample,
+// costliest first, beside the time of all of them together. `modctl
+// validate --cost` prints it for moderators.
+//
+// What dropping one regex from the whole database would save is not
+// reported: timed on a shared host (with and without it, in turn, best of
+// five), that difference ranked the regexes differently in each of three
+// runs, and added up to seven times the total.
+//
 // `unless` and `near:` regexes are not scanned on every field: Evaluate
 // runs them only in fields with a candidate hit of their rules (and a
 // near context's spans only around the hit). Their figures here are for
@@ -46,9 +47,6 @@ namespace moderation {
 struct RegexCostOptions {
   size_t passes = 5;      // each figure is the best of this many runs
   std::string cache_dir;  // for the one-regex Hyperscan databases; "" = none
-  // Measure `saved` for the rules' regexes: one more database compile per
-  // regex (cached in cache_dir like the others).
-  bool leave_one_out = true;
 };
 
 // One distinct regex of the set (an `unless` or `near:` regex shared by
@@ -63,16 +61,13 @@ struct RegexCost {
   bool on_re2 = false;        // Hyperscan rejected it: RE2::Set scans it
   size_t posts_reported = 0;  // sample posts in which it matched
   double ns_per_kib = 0;      // scanning it alone, per KiB of sample
-  // A rule's `regex:` with leave_one_out: what the view's database costs
-  // with it minus without it, per KiB (0 when within the timing noise).
-  double saved_ns_per_kib = 0;
 
   bool context() const { return unless || near; }
 };
 
 struct RegexCostReport {
-  // The rules' regexes first, by saved (by alone without leave_one_out),
-  // then the unless and near regexes, by alone; costliest first in each.
+  // The rules' regexes first, then the unless and near regexes; costliest
+  // first in each.
   std::vector<RegexCost> regexes;
   double together_ns_per_kib = 0;  // the rules' regexes, both views, as every field is scanned
   double contexts_ns_per_kib = 0;  // the unless and near regexes together, whole texts

@@ -36,17 +36,14 @@ rules:
     view: raw
 )";
 
-// The rules' regexes come first, costliest first (by saved with leave-one-out,
-// else by alone), then the unless and near regexes by alone.
-void ExpectReportOrder(const std::vector<RegexCost>& regexes, bool by_saved) {
+// The rules' regexes come first, then the unless and near regexes;
+// costliest first in each.
+void ExpectReportOrder(const std::vector<RegexCost>& regexes) {
   for (size_t i = 1; i < regexes.size(); ++i) {
     const RegexCost& before = regexes[i - 1];
     const RegexCost& r = regexes[i];
     EXPECT_FALSE(before.context() && !r.context()) << before.pattern << " before " << r.pattern;
-    if (before.context() != r.context()) continue;
-    if (by_saved && !r.context()) {
-      EXPECT_GE(before.saved_ns_per_kib, r.saved_ns_per_kib) << r.pattern;
-    } else {
+    if (before.context() == r.context()) {
       EXPECT_GE(before.ns_per_kib, r.ns_per_kib) << r.pattern;
     }
   }
@@ -94,27 +91,10 @@ TEST(RegexCostTest, ListsEachDistinctRegexOnceWithItsViewAndMatches) {
     EXPECT_FALSE(r.on_re2) << r.pattern;
     EXPECT_GT(r.ns_per_kib, 0) << r.pattern;
     EXPECT_GT(r.location.line, 0) << r.pattern;
-    EXPECT_GE(r.saved_ns_per_kib, 0) << r.pattern;
-    if (r.context()) {
-      EXPECT_EQ(r.saved_ns_per_kib, 0) << r.pattern;
-    }
   }
-  ExpectReportOrder(report->regexes, /*by_saved=*/true);
+  ExpectReportOrder(report->regexes);
   EXPECT_GT(report->together_ns_per_kib, 0);
   EXPECT_GT(report->contexts_ns_per_kib, 0);
-}
-
-TEST(RegexCostTest, WithoutLeaveOneOutRanksByAloneAndSavesNothing) {
-  auto set = testing::CompileYaml(kRules);
-  ASSERT_NE(set, nullptr);
-  auto report = MeasureRegexCosts(*set, {"um 8 uhr", "bis 9 dann", "HTTPS://x"},
-                                  {.passes = 1, .cache_dir = "", .leave_one_out = false});
-  ASSERT_TRUE(report.ok()) << report.status();
-  ASSERT_EQ(report->regexes.size(), 5u);
-  for (const RegexCost& r : report->regexes) {
-    EXPECT_EQ(r.saved_ns_per_kib, 0) << r.pattern;
-  }
-  ExpectReportOrder(report->regexes, /*by_saved=*/false);
 }
 
 TEST(RegexCostTest, ARegexHyperscanRejectsIsMeasuredOnRe2) {

@@ -29,17 +29,14 @@ and every embedded example. Prints every problem as file:line:col: message.
 many dictionary words it hits and how many of them the lexicon protects, with
 examples (a few seconds per dictionary).
 --cost POSTS also measures what each regex of the default community's rule
-sets costs on the posts of POSTS (a `modctl scan` input file), in
-microseconds per KiB of post text, the --cost-top N costliest (default 20,
-0 = all) beside all of them together. For a rule's `regex:`, "saved" is what
-dropping it would save: the time of its view's whole database minus the time
-without it (Hyperscan shares work between patterns, so this is the figure to
-rank by), and "alone" the time of the regex compiled alone. `unless` and
-`near:` regexes are listed apart, alone over the whole of every text: an
-upper bound, since the engine runs them only in fields where their rules
-hit. Times, best of 5 runs: they move with the host's load, the ranking is
-what to read. The first run compiles one database per regex, twice; a
---cache-dir keeps them for the next.
+sets costs on the posts of POSTS (a `modctl scan` input file): each regex is
+compiled alone and scanned over the posts as the engine scans them, and the
+--cost-top N costliest (default 20, 0 = all) are printed in microseconds per
+KiB of post text, beside all of them together. The rules' `regex:` come
+first; their total is what every field is scanned with. `unless` and `near:`
+regexes are listed apart, over the whole of every text: an upper bound,
+since the engine runs them only in fields where their rules hit. Times, best
+of 5 runs: they move with the host's load, the ranking is what to read.
 It then counts, for each phrase (`phrases:`), how often it was triggered:
 how many texts (post fields) held a word of its anchor slot (the one
 required slot the engine listens to, chosen for its rarest words), how many
@@ -122,11 +119,10 @@ void PrintRegexRows(const std::vector<RegexCost>& regexes, bool contexts, int to
   for (const RegexCost& r : regexes) {
     if (r.context() != contexts) continue;
     if (top > 0 && shown++ == static_cast<size_t>(top)) break;
-    const std::string saved = contexts ? "" : absl::StrFormat("%7.2f", r.saved_ns_per_kib / 1000);
-    std::cout << absl::StrFormat("  %7s  %6.2f  %5d  %s%s%s%s  (%s:%d)\n", saved,
-                                 r.ns_per_kib / 1000, r.posts_reported, r.rule_id,
-                                 r.unless ? " [unless]" : "", r.near ? " [near]" : "",
-                                 r.on_re2 ? " [RE2]" : "", r.location.file, r.location.line);
+    std::cout << absl::StrFormat("  %7.2f  %5d  %s%s%s%s  (%s:%d)\n", r.ns_per_kib / 1000,
+                                 r.posts_reported, r.rule_id, r.unless ? " [unless]" : "",
+                                 r.near ? " [near]" : "", r.on_re2 ? " [RE2]" : "", r.location.file,
+                                 r.location.line);
   }
 }
 
@@ -147,13 +143,13 @@ bool PrintRegexCosts(const CompiledRuleSet& set, const std::vector<Field>& field
       std::count_if(report->regexes.begin(), report->regexes.end(),
                     [](const RegexCost& r) { return !r.context(); }),
       report->together_ns_per_kib / 1000);
-  std::cout << "    saved   alone  texts  rule  (where)\n";
+  std::cout << "   us/KiB  texts  rule  (where)\n";
   PrintRegexRows(report->regexes, false, top);
   std::cout << absl::StrFormat(
       "unless and near regexes, each over the whole of every text (Evaluate runs them only "
       "in fields with a hit of their rules): together %.2f us/KiB\n",
       report->contexts_ns_per_kib / 1000);
-  std::cout << "            alone  texts  rule  (where)\n";
+  std::cout << "   us/KiB  texts  rule  (where)\n";
   PrintRegexRows(report->regexes, true, top);
   return true;
 }
