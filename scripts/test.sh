@@ -114,18 +114,25 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # it joined the set; the stop's ten rule branches (written from knowledge of
 # the language, not from posts) took the whole set to the floors below:
 # validation 80.3 -> 83.2 %, dev 96.3 -> 98.1 %, civil posts held unchanged.
+# Batch 39 (2026-12-05, 300 posts written blind, threat and incitement
+# heavy) met the rules at 62.2 %; then its misses were the examples for three
+# rule branches, so all of it is dev (DEV_ONLY_IDS). Its civil posts the
+# rules still hold (4 flagged, 3 blocked of 75) and batch 40's (3 of 99
+# flagged, all in dev) put dev civil flagged at 0.44 %: floor 0.005. Batch 40
+# (299 posts, blind, read by nobody) went 79.0 -> 80.0 % with those branches;
+# the validation floors below are the whole set's with it.
 REALISTIC_DEV_FLOORS=(--min-recall 0.975
   --min-category-recall insult=0.975 --min-category-recall threat=0.97
   --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.96
   --min-category-recall hate=0.985 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.985
   --min-category-recall spam=0.975 --min-category-recall pii=0.965
-  --max-civil-flagged 0.004 --max-civil-blocked 0.002)
+  --max-civil-flagged 0.005 --max-civil-blocked 0.002)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.83
-  --min-category-recall insult=0.86 --min-category-recall threat=0.72
-  --min-category-recall harm_wish=0.83 --min-category-recall incitement=0.71
-  --min-category-recall hate=0.89 --min-category-recall extremism=0.85
-  --min-category-recall sexual=0.81 --min-category-recall selfharm=0.88
+  --min-category-recall insult=0.86 --min-category-recall threat=0.73
+  --min-category-recall harm_wish=0.85 --min-category-recall incitement=0.72
+  --min-category-recall hate=0.90 --min-category-recall extremism=0.86
+  --min-category-recall sexual=0.82 --min-category-recall selfharm=0.88
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
   --max-civil-flagged 0.016 --max-civil-blocked 0.007)
 
