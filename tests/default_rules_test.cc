@@ -32,7 +32,14 @@ class DefaultRulesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     rules::Diagnostics problems;
-    auto catalog = RuleCatalog::Load("rules", RuleCatalog::Options{}, &problems);
+    // Each test case is its own process under CTest, and compiling the
+    // default rules takes about a minute in the suite's build: the cache in
+    // the build tree keeps that to the first case. The rules' embedded
+    // examples are modctl_cli_test's (`modctl test rules/`), not run here.
+    RuleCatalog::Options options;
+    options.compile.cache_dir = DEFAULT_RULES_CACHE_DIR;
+    options.run_examples = false;
+    auto catalog = RuleCatalog::Load("rules", options, &problems);
     ASSERT_TRUE(catalog.ok()) << catalog.status();
     catalog_ = *catalog;
   }
