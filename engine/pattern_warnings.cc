@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/match/regex_alternatives.h"
+#include "engine/match/regex_syntax.h"
 #include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
 #include "engine/text/utf8.h"
@@ -151,26 +153,33 @@ size_t SkipOpeners(std::string_view pattern, size_t pos) {
   return pos;
 }
 
-// The starts of the top-level alternatives of the group opened at
-// pattern[open] ('('), each past its own openers.
-std::vector<size_t> AlternativeStarts(std::string_view pattern, size_t open) {
-  std::vector<size_t> starts = {SkipOpeners(pattern, open)};
+// The top-level alternatives of the group opened at pattern[open] ('('):
+// none for a flag group such as "(?i)", or a group that does not close.
+std::vector<std::string> GroupAlternatives(std::string_view pattern, size_t open) {
+  size_t body = open + 1;
+  if (body < pattern.size() && pattern[body] == '?') {
+    const size_t end = pattern.find_first_of(":>)", body);
+    if (end == std::string_view::npos || pattern[end] == ')') return {};
+    body = end + 1;
+  }
   int depth = 0;
-  ClassState state;
-  for (size_t pos = open + 1; pos < pattern.size();) {
-    if (pattern[pos] == '\\') {
-      state.at_start = false;
-      pos = SkipEscape(pattern, pos);
+  for (size_t pos = body; pos < pattern.size();) {
+    const char c = pattern[pos];
+    if (c == '\\') {
+      pos = match::RegexEscapeEnd(pattern, pos);
       continue;
     }
-    Track(pattern, pos, &state);
-    const char c = pattern[pos];
-    if (!state.inside && c == '(') ++depth;
-    if (!state.inside && c == ')' && depth-- == 0) break;
-    if (!state.inside && c == '|' && depth == 0) starts.push_back(SkipOpeners(pattern, pos + 1));
+    if (c == '[') {
+      pos = match::RegexClassEnd(pattern, pos);
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && depth-- == 0) {
+      return match::SplitTopLevelAlternatives(pattern.substr(body, pos - body));
+    }
     ++pos;
   }
-  return starts;
+  return {};
 }
 
 // The non-ASCII letter written right at `pos` (a literal, not an escape or
@@ -214,8 +223,10 @@ void CheckWordEdges(std::string_view pattern, const rules::SourceLocation& locat
         const size_t after = SkipOpeners(pattern, next);
         if (char32_t cp = LiteralLetterAt(pattern, after)) report(cp, true);
         if (next < pattern.size() && pattern[next] == '(') {
-          for (size_t start : AlternativeStarts(pattern, next)) {
-            if (char32_t cp = LiteralLetterAt(pattern, start)) report(cp, true);
+          for (const std::string& alternative : GroupAlternatives(pattern, next)) {
+            if (char32_t cp = LiteralLetterAt(alternative, SkipOpeners(alternative, 0))) {
+              report(cp, true);
+            }
           }
         }
         if (pos > 0) {
