@@ -121,16 +121,21 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # flagged, all in dev) put dev civil flagged at 0.44 %: floor 0.005. Batch 40
 # (299 posts, blind, read by nobody) went 79.0 -> 80.0 % with those branches;
 # the validation floors below are the whole set's with it.
+# Batch 41 (2026-12-05, sixth stop, 300 posts, blind, read by nobody) met
+# the rules at 83.5 % and 84.5 % after that stop's two rule branches (German
+# threats, calls and doxxing; English), civil held 0 of 100 with both. Its
+# dev part (197 posts) is not tuned for: dev insult 0.973 and hate 0.984
+# with it, so those floors are 0.97 and 0.98.
 REALISTIC_DEV_FLOORS=(--min-recall 0.975
-  --min-category-recall insult=0.975 --min-category-recall threat=0.97
+  --min-category-recall insult=0.97 --min-category-recall threat=0.97
   --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.96
-  --min-category-recall hate=0.985 --min-category-recall extremism=0.99
+  --min-category-recall hate=0.98 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.985
   --min-category-recall spam=0.975 --min-category-recall pii=0.965
   --max-civil-flagged 0.005 --max-civil-blocked 0.002)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.83
-  --min-category-recall insult=0.86 --min-category-recall threat=0.73
-  --min-category-recall harm_wish=0.85 --min-category-recall incitement=0.72
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.84
+  --min-category-recall insult=0.86 --min-category-recall threat=0.75
+  --min-category-recall harm_wish=0.85 --min-category-recall incitement=0.73
   --min-category-recall hate=0.90 --min-category-recall extremism=0.86
   --min-category-recall sexual=0.82 --min-category-recall selfharm=0.88
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
