@@ -21,6 +21,9 @@
 //       spaced, stretched, upper case); see bench/synthetic_rules.h.
 //   --bench_rules=DIR                   MODERATION_BENCH_RULES (<source>/rules)
 //       rule directory for the default-rules benchmarks.
+//   --bench_rules_cache=DIR             MODERATION_BENCH_RULES_CACHE (none)
+//       Hyperscan cache for loading them (e.g. the tests' warm cache);
+//       without it the default-rules set is compiled twice at start-up.
 // Every other flag goes to Google Benchmark (1.7.1: --benchmark_min_time
 // takes plain seconds, e.g. 0.05).
 //
@@ -92,7 +95,8 @@ constexpr std::string_view kUsage =
     "engine_bench options (besides Google Benchmark's):\n"
     "  --bench_size=small|default|full   or MODERATION_BENCH_SIZE (default: default)\n"
     "  --bench_abusive_rate=R            or MODERATION_BENCH_ABUSIVE_RATE (default: 0.05)\n"
-    "  --bench_rules=DIR                 or MODERATION_BENCH_RULES (default: <source>/rules)\n";
+    "  --bench_rules=DIR                 or MODERATION_BENCH_RULES (default: <source>/rules)\n"
+    "  --bench_rules_cache=DIR           or MODERATION_BENCH_RULES_CACHE (default: none)\n";
 
 // The value of --name=value in argv (removed from argv), else of env, else "".
 std::string TakeOption(int* argc, char** argv, std::string_view name, const char* env) {
@@ -147,6 +151,8 @@ bool ParseConfig(int* argc, char** argv, BenchConfig* config) {
   }
   config->rules_path = TakeOption(argc, argv, "bench_rules", "MODERATION_BENCH_RULES");
   if (config->rules_path.empty()) config->rules_path = MODERATION_SOURCE_DIR "/rules";
+  config->rules_cache_dir =
+      TakeOption(argc, argv, "bench_rules_cache", "MODERATION_BENCH_RULES_CACHE");
   config->min_time = MinTime(*argc, argv);
   return true;
 }
@@ -230,6 +236,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("bench_post_pool", absl::StrCat(kPoolSize));
   benchmark::AddCustomContext("bench_text", HaveFortunes() ? "fortunes-de" : "built-in sentences");
   benchmark::AddCustomContext("bench_rules", config.rules_path);
+  if (!config.rules_cache_dir.empty()) {
+    benchmark::AddCustomContext("bench_rules_cache", config.rules_cache_dir);
+  }
   BenchData data(config);
   RegisterAll(&data);
   benchmark::RunSpecifiedBenchmarks();

@@ -19,14 +19,15 @@
 #
 # Appends one JSON object per loadgen run to $RUN_DIR/service.jsonl.
 # Environment (set by bench/run.sh): BUILD_DIR RUN_DIR REPS LOAD_SECONDS
-# WARMUP SERVER_CPUS CLIENT_CPUS THREADS; optional POST_BYTES (1024) and
-# ABUSIVE_EVERY (20).
+# WARMUP SERVER_CPUS CLIENT_CPUS THREADS; optional RULES_CACHE (the Hyperscan
+# cache, default $BUILD_DIR/cache), POST_BYTES (1024) and ABUSIVE_EVERY (20).
 set -euo pipefail
 
 : "${BUILD_DIR:?}" "${RUN_DIR:?}" "${REPS:?}" "${LOAD_SECONDS:?}" "${WARMUP:?}"
 SERVER_CPUS="${SERVER_CPUS:-0}"
 CLIENT_CPUS="${CLIENT_CPUS:-1}"
 THREADS="${THREADS:-2}"
+RULES_CACHE="${RULES_CACHE:-$BUILD_DIR/cache}"
 # Every run sends the same pool: 1 KiB German posts (as the engine
 # benchmarks' headline size), one in 20 opening with an insult, so the
 # answers carry matches as real traffic does (the echo server answers ALLOW
@@ -68,7 +69,7 @@ rm -f "$RUN_DIR/echo.port" "$RUN_DIR/moderationd.port" "$RUN_DIR/moderationd-pul
 "${SERVER_PIN[@]}" "$BUILD_DIR/bench/echo_server" --listen 127.0.0.1:0 --threads "$THREADS" \
   --port_file "$RUN_DIR/echo.port" 2>"$RUN_DIR/echo.log" &
 pids+=($!)
-"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$BUILD_DIR/cache" \
+"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$RULES_CACHE" \
   --listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0 --threads "$THREADS" --log_level warning \
   --port_file "$RUN_DIR/moderationd.port" 2>"$RUN_DIR/moderationd.log" &
 pids+=($!)
@@ -77,7 +78,7 @@ MOD_PORT="$(wait_port "$RUN_DIR/moderationd.port")"
 # The same server without the community pulse, for pulse-ab only; started
 # once the first is up, so it loads the rules from the cache the first one
 # wrote instead of compiling them on the same CPU at the same time.
-"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$BUILD_DIR/cache" \
+"${SERVER_PIN[@]}" "$BUILD_DIR/server/moderationd" --rules rules --cache_dir "$RULES_CACHE" \
   --listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0 --threads "$THREADS" --log_level warning \
   --pulse=false --port_file "$RUN_DIR/moderationd-pulse-off.port" \
   2>"$RUN_DIR/moderationd-pulse-off.log" &

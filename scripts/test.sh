@@ -219,6 +219,13 @@ step "format check" bash scripts/check-format.sh
 step "proto lint and breaking" bash scripts/check-proto.sh
 step "ctest" ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 --timeout 300 \
   --no-tests=error
+# The Hyperscan cache that ctest's fixture test_rules_cache filled with the
+# shipped rules' databases (tests/CMakeLists.txt). The steps below load
+# rules/ many times (modctl, the benchmark smoke's engine and servers, the
+# deploy checks); from this cache none of them compiles it again. modctl
+# reads MODERATION_CACHE_DIR when --cache-dir is not given.
+TEST_RULES_CACHE="$(cd "$BUILD_DIR" && pwd)/tests/moderationd_test_cache"
+export MODERATION_CACHE_DIR="${MODERATION_CACHE_DIR:-$TEST_RULES_CACHE}"
 TEST_SANITIZERS="${TEST_SANITIZERS:-ci}"
 case "$TEST_SANITIZERS" in
   0) skip "sanitizers: asan-ci" "TEST_SANITIZERS=0" ;;
@@ -231,8 +238,7 @@ esac
 # The moderate fuzz replay loads the shipped rules from the tests' warm
 # Hyperscan cache (the databases do not depend on the sanitizer).
 if [[ "$TEST_SANITIZERS" == 1 ]]; then
-  step "sanitizers: asan-engine" env \
-    MODERATION_FUZZ_CACHE="$(cd "$BUILD_DIR" && pwd)/tests/moderationd_test_cache" \
+  step "sanitizers: asan-engine" env MODERATION_FUZZ_CACHE="$TEST_RULES_CACHE" \
     bash scripts/sanitize.sh asan-engine
 else
   skip "sanitizers: asan-engine" "TEST_SANITIZERS=1 runs it"
@@ -244,7 +250,8 @@ step "corpus smoke evaluation" corpus_smoke
 # The harness builds Release on its own; the smoke run reuses this build so
 # CI compiles once. Its report goes under the build directory, not into git.
 step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(build_type)" \
-  BENCH_OUT_DIR="$BUILD_DIR/bench-results" bash bench/run.sh small
+  BENCH_OUT_DIR="$BUILD_DIR/bench-results" BENCH_RULES_CACHE="$TEST_RULES_CACHE" \
+  bash bench/run.sh small
 step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
 step "fortunes-de held by the default rules" "$PY" tests/corpus/fortunes_check.py \
   --modctl "$MODCTL" --rules "$RULES_DIR/" --max-share 0.005
@@ -256,14 +263,14 @@ step "realistic set evaluation" realistic_evaluation
 # as an absolute path and the server from it.
 ABS_BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
 step "deploy: kubernetes manifests" env MODERATIOND="$ABS_BUILD_DIR/server/moderationd" \
-  MODERATIOND_CACHE_DIR="$ABS_BUILD_DIR/tests/moderationd_test_cache" bash deploy/kubernetes/test/check.sh
+  MODERATIOND_CACHE_DIR="$TEST_RULES_CACHE" bash deploy/kubernetes/test/check.sh
 step "deploy: systemd unit" env MODERATIOND="$ABS_BUILD_DIR/server/moderationd" \
   bash deploy/systemd/test-unit.sh
 step "deploy: debian package" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/packaging/test-deb.sh
 step "deploy: container image" env BUILD_DIR="$ABS_BUILD_DIR" bash deploy/container/test-image.sh
 step "fleet: 3 replicas behind haproxy" env BUILD_DIR="$ABS_BUILD_DIR" bash tests/fleet/run.sh short
 step "deploy: prometheus and grafana" env BUILD_DIR="$ABS_BUILD_DIR" \
-  MODERATIOND_CACHE_DIR="$ABS_BUILD_DIR/tests/moderationd_test_cache" bash deploy/prometheus/test.sh
+  MODERATIOND_CACHE_DIR="$TEST_RULES_CACHE" bash deploy/prometheus/test.sh
 
 summary
 [[ $failed -eq 0 ]]

@@ -33,8 +33,9 @@ class DefaultRulesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     rules::Diagnostics problems;
     // Each test case is its own process under CTest, and compiling the
-    // default rules takes about a minute in the suite's build: the cache in
-    // the build tree keeps that to the first case. The rules' embedded
+    // default rules takes about a minute in the suite's build: every case
+    // loads them from the shared cache in the build tree, which CTest's
+    // fixture test_rules_cache fills before the first. The rules' embedded
     // examples are modctl_cli_test's (`modctl test rules/`), not run here.
     RuleCatalog::Options options;
     options.compile.cache_dir = DEFAULT_RULES_CACHE_DIR;

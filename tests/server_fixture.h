@@ -20,8 +20,9 @@
 // Each server gets a fresh temporary directory holding a copy of the rules
 // (tests may edit them), the port file, the admin token, and its stdout and
 // stderr. All servers share the Hyperscan cache MODERATIOND_CACHE_DIR (a
-// directory in the build tree), so only the first start compiles. The child
-// gets PR_SET_PDEATHSIG, so it dies with the test.
+// directory in the build tree that CTest's fixture test_rules_cache fills
+// before any server test starts), so no server compiles the shipped rules.
+// The child gets PR_SET_PDEATHSIG, so it dies with the test.
 //
 // Thread-safety: a ServerProcess is used by one thread at a time, except
 // Signal() and the free functions, which may run on any thread. Start
@@ -62,10 +63,10 @@ struct ServerOptions {
   // the first rules load ends and the port file is written: for cold-start
   // tests.
   bool return_when_listening = false;
-  // How long to wait for the port file. The first servers of a ctest run
-  // compile the default rules without a cache (12 s alone on the 2-core CI
-  // machine, and 60 s were once not enough with other tests compiling beside
-  // them), so the bound is generous; a server that never serves still fails.
+  // How long to wait for the port file. A test run by hand, outside CTest's
+  // fixture, starts on an empty cache and compiles the default rules (45 s
+  // on 2 cores, and more with other work beside it), so the bound is
+  // generous; a server that never serves still fails.
   std::chrono::milliseconds startup_timeout = std::chrono::seconds(180);
 };
 

@@ -126,6 +126,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::DefaultRules()
   if (!default_rules_) {
     RuleCatalog::Options options;
     options.run_examples = false;  // tests check them; the benchmark only needs the set
+    options.compile.cache_dir = config_.rules_cache_dir;
     rules::Diagnostics problems;
     auto catalog = RuleCatalog::Load(config_.rules_path, options, &problems);
     absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
@@ -165,6 +166,10 @@ const std::string& BenchData::CacheDir() {
     if (mkdtemp(pattern.data()) != nullptr) cache_dir_ = pattern;
   }
   return cache_dir_;
+}
+
+const std::string& BenchData::RulesCacheDir() {
+  return config_.rules_cache_dir.empty() ? CacheDir() : config_.rules_cache_dir;
 }
 
 }  // namespace moderation::bench

@@ -43,6 +43,12 @@ struct BenchConfig {
   // Rules directory for the "default-rules" benchmarks. Default: rules/ of
   // the source tree this binary was built from.
   std::string rules_path;
+  // Hyperscan database cache for the default rules (DefaultRules() and the
+  // warm-up load of the reload/default-rules benchmarks), e.g. one a test run
+  // already filled. "" (default): DefaultRules() compiles without a cache and
+  // the reload benchmarks warm CacheDir(), which costs two cold compiles of
+  // rules/ (about 80 s of CPU each when pinned to one core).
+  std::string rules_cache_dir;
   // --benchmark_min_time in seconds (Google Benchmark's default 0.5); see
   // latency.h for why the benchmarks need it.
   double min_time = 0.5;
@@ -113,6 +119,9 @@ class BenchData {
 
   // A fresh per-process temporary directory for the database cache.
   const std::string& CacheDir();
+  // config().rules_cache_dir if set, else CacheDir(): where loads of the
+  // default rules keep their databases.
+  const std::string& RulesCacheDir();
 
  private:
   BenchConfig config_;

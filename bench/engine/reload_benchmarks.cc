@@ -147,7 +147,7 @@ void RegisterReloadDefaultRules(BenchData* data) {
         return state.SkipWithError("cannot copy the default rules");
       }
       const Edit edit{fs::path(dir) / "de.yaml", ReadText(fs::path(dir) / "de.yaml")};
-      Reload(state, dir, data->CacheDir(), changed ? &edit : nullptr, reuse);
+      Reload(state, dir, data->RulesCacheDir(), changed ? &edit : nullptr, reuse);
     })->Unit(benchmark::kMillisecond);
   }
 }
