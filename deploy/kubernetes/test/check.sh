@@ -3,13 +3,14 @@
 # `kubectl kustomize` renders the base and the example overlay, then
 # validate.test.mjs checks schemas (kubernetes-models), unknown fields (tsc),
 # the wiring between objects, the rules ConfigMap, and, with MODERATIOND set,
-# starts the real server with the Deployment's flags.
+# starts the real server with the Deployment's flags from an empty Hyperscan
+# cache (as a new pod does: about a minute on 2 cores) and checks its peak
+# memory against the Deployment's limit.
 #
 #   bash deploy/kubernetes/test/check.sh
 #
 # Environment: MODERATIOND (server binary; default build/server/moderationd
-# when it exists), MODERATIOND_CACHE_DIR (a Hyperscan cache to reuse),
-# KUBECTL (default kubectl on PATH).
+# when it exists), KUBECTL (default kubectl on PATH).
 #
 # kubectl: needs its built-in kustomize v4 or newer (kubectl 1.21+). Debian 12
 # ships kubectl only in kubernetes-client 1.20.2, whose kustomize v2.0.3
@@ -37,10 +38,6 @@ fi
 
 if [[ -z "${MODERATIOND:-}" && -x "$repo/build/server/moderationd" ]]; then
   export MODERATIOND="$repo/build/server/moderationd"
-fi
-# The integration tests' Hyperscan cache: the rules compile once per build.
-if [[ -z "${MODERATIOND_CACHE_DIR:-}" && -d "$repo/build/tests/moderationd_test_cache" ]]; then
-  export MODERATIOND_CACHE_DIR="$repo/build/tests/moderationd_test_cache"
 fi
 export KUBECTL
 cd "$here"

@@ -6,10 +6,13 @@
 //   - with MODERATIOND set: the real server starts with the Deployment's own
 //     flags on the rendered ConfigMap, laid out as the kubelet lays it out,
 //     and reloads when the kubelet's `..data` link swap delivers new rules.
+//     It starts with an empty cache, as a new pod does, and its peak
+//     resident memory over the compile and the reload must stay within 80 %
+//     of the container's memory limit.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import {
-  existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -193,6 +196,21 @@ function localFlags(container, paths, portFile) {
   return [...args, `--port_file=${portFile}`, "--reload_debounce=100ms"];
 }
 
+// A Kubernetes memory quantity ("3Gi", "1536Mi", "2G", "1000000") in bytes.
+function quantityBytes(quantity) {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(quantity));
+  assert.ok(m, `cannot read the memory quantity ${quantity}`);
+  const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Number(m[1]) * (m[2] ? unit[m[2]] : 1);
+}
+
+// The peak resident set of a process so far (VmHWM), in bytes.
+function peakResidentBytes(pid) {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  assert.ok(m, `no VmHWM for process ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
 function waitFor(predicate, what, ms) {
   return new Promise((resolvePromise, reject) => {
     const deadline = Date.now() + ms;
@@ -205,17 +223,21 @@ function waitFor(predicate, what, ms) {
   });
 }
 
-test("moderationd starts with the Deployment's flags and reloads on a ConfigMap swap",
-  { skip: !process.env.MODERATIOND && "set MODERATIOND to the server binary", timeout: 120000 },
+// The cache is empty, as in a new pod (an emptyDir): the compile is what
+// needs the most memory (1.9 GB for the default rules of 2026-12-05, when
+// the limit was 1Gi and every new pod would have been OOM-killed).
+test("moderationd starts with the Deployment's flags from an empty cache within its memory limit and reloads on a ConfigMap swap",
+  { skip: !process.env.MODERATIOND && "set MODERATIOND to the server binary", timeout: 420000 },
   async () => {
     const objects = overlay();
     const container = deploymentContainer(objects);
+    const limit = quantityBytes(container.resources.limits.memory);
     const cm = { data: rulesConfigMap(objects).data };  // the projected directory
     const work = mkdtempSync(join(tmpdir(), "k8s-pod-"));
     const rules = join(work, "rules");
     mkdirSync(rules);
     writeKubeletConfigMap(rules, cm.data, 1);
-    const cache = process.env.MODERATIOND_CACHE_DIR || join(work, "cache");
+    const cache = join(work, "cache");
     mkdirSync(cache, { recursive: true });
     const mounts = Object.fromEntries(container.volumeMounts.map((m) => [m.mountPath, m.name]));
     const paths = {};
@@ -227,11 +249,21 @@ test("moderationd starts with the Deployment's flags and reloads on a ConfigMap 
     server.stderr.on("data", (chunk) => { log += chunk; });
     const exited = new Promise((r) => server.on("exit", (code, signal) => r({ code, signal })));
     try {
-      await waitFor(() => /"event":"serving"/.test(log), "the serving event", 90000);
+      await waitFor(() => /"event":"serving"/.test(log), "the serving event", 300000);
       assert.match(log, /"event":"serving".*"ready":true/);
-      const next = { ...cm.data, "spam.yaml": cm.data["spam.yaml"].replace(/^version: .*$/m, 'version: "k8s-swap"') };
+      // The largest file changes too: the reload parses it and builds its
+      // combinations beside the serving ones.
+      const next = { ...cm.data };
+      for (const key of ["spam.yaml", "de.yaml"]) {
+        next[key] = cm.data[key].replace(/^version: .*$/m, 'version: "k8s-swap"');
+      }
       writeKubeletConfigMap(rules, next, 2);
-      await waitFor(() => /"event":"rules_loaded"[^\n]*spam@k8s-swap/.test(log), "a reload with the new spam version", 60000);
+      await waitFor(() => /"event":"rules_loaded"[^\n]*spam@k8s-swap/.test(log), "a reload with the new spam version", 90000);
+      const peak = peakResidentBytes(server.pid);
+      const mib = (bytes) => `${Math.round(bytes / 2 ** 20)} MiB`;
+      console.log(`moderationd peak resident memory ${mib(peak)}, limit ${mib(limit)}`);
+      assert.ok(peak <= 0.8 * limit,
+        `peak resident memory ${mib(peak)} is over 80 % of the Deployment's memory limit ${mib(limit)}`);
       server.kill("SIGTERM");
       assert.deepEqual(await exited, { code: 0, signal: null });
     } catch (error) {
