@@ -126,6 +126,10 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # threats, calls and doxxing; English), civil held 0 of 100 with both. Its
 # dev part (197 posts) is not tuned for: dev insult 0.973 and hate 0.984
 # with it, so those floors are 0.97 and 0.98.
+# The seventh stop's two branches (round 5: broad signals that FLAG for
+# review, from knowledge of the language) took validation 84.4 -> 85.0 %
+# (threat 76.1 -> 77.9, insult 86.9 -> 87.9, incitement 73.8 -> 74.4,
+# sexual 82.2 -> 83.0), civil held unchanged on every corpus.
 REALISTIC_DEV_FLOORS=(--min-recall 0.975
   --min-category-recall insult=0.97 --min-category-recall threat=0.97
   --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.96
@@ -133,11 +137,11 @@ REALISTIC_DEV_FLOORS=(--min-recall 0.975
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.985
   --min-category-recall spam=0.975 --min-category-recall pii=0.965
   --max-civil-flagged 0.005 --max-civil-blocked 0.002)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.84
-  --min-category-recall insult=0.86 --min-category-recall threat=0.75
-  --min-category-recall harm_wish=0.85 --min-category-recall incitement=0.73
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.845
+  --min-category-recall insult=0.87 --min-category-recall threat=0.77
+  --min-category-recall harm_wish=0.85 --min-category-recall incitement=0.74
   --min-category-recall hate=0.90 --min-category-recall extremism=0.86
-  --min-category-recall sexual=0.82 --min-category-recall selfharm=0.88
+  --min-category-recall sexual=0.825 --min-category-recall selfharm=0.89
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
   --max-civil-flagged 0.016 --max-civil-blocked 0.007)
 
