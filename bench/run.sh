@@ -7,7 +7,10 @@
 #
 #   bench/run.sh [small|default|full]        (default: default)
 #
-#   small    about 1 min on 2 cores; what CI runs as a smoke test (never asserts timings)
+#   small    what CI runs as a smoke test (never asserts timings). It took
+#            441 s in CI's RelWithDebInfo build on 2 cores while it compiled
+#            rules/ three times (engine set, reload warm-up, servers); with a
+#            warm BENCH_RULES_CACHE, as scripts/test.sh runs it, none of them
 #   default  about 9 min: up to 10,000 rules, 5 repetitions, 5 s load runs
 #   full     about 19 min: adds 50,000 rules, 10 s load runs, the 50,000-post corpus
 # (times measured on an existing Release build; the first run also builds it).
