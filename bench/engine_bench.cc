@@ -23,7 +23,7 @@
 //       rule directory for the default-rules benchmarks.
 //   --bench_rules_cache=DIR             MODERATION_BENCH_RULES_CACHE (none)
 //       Hyperscan cache for loading them (e.g. the tests' warm cache);
-//       without it the default-rules set is compiled twice at start-up.
+//       without it the default-rules set is compiled once per run.
 // Every other flag goes to Google Benchmark (1.7.1: --benchmark_min_time
 // takes plain seconds, e.g. 0.05).
 //

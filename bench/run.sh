@@ -9,7 +9,8 @@
 #
 #   small    what CI runs as a smoke test (never asserts timings). It took
 #            441 s in CI's RelWithDebInfo build on 2 cores while it compiled
-#            rules/ three times (engine set, reload warm-up, servers); with a
+#            rules/ three times (engine set, reload warm-up, servers; the
+#            first two are one compile now even without a cache); with a
 #            warm BENCH_RULES_CACHE, as scripts/test.sh runs it, none of them
 #   default  about 9 min: up to 10,000 rules, 5 repetitions, 5 s load runs
 #   full     about 19 min: adds 50,000 rules, 10 s load runs, the 50,000-post corpus

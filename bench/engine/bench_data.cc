@@ -126,7 +126,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> BenchData::DefaultRules()
   if (!default_rules_) {
     RuleCatalog::Options options;
     options.run_examples = false;  // tests check them; the benchmark only needs the set
-    options.compile.cache_dir = config_.rules_cache_dir;
+    options.compile.cache_dir = RulesCacheDir();
     rules::Diagnostics problems;
     auto catalog = RuleCatalog::Load(config_.rules_path, options, &problems);
     absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =

@@ -45,9 +45,8 @@ struct BenchConfig {
   std::string rules_path;
   // Hyperscan database cache for the default rules (DefaultRules() and the
   // warm-up load of the reload/default-rules benchmarks), e.g. one a test run
-  // already filled. "" (default): DefaultRules() compiles without a cache and
-  // the reload benchmarks warm CacheDir(), which costs two cold compiles of
-  // rules/ (about 80 s of CPU each when pinned to one core).
+  // already filled. "" (default): both use CacheDir(), so rules/ is compiled
+  // once per run (about 80 s of CPU when pinned to one core).
   std::string rules_cache_dir;
   // --benchmark_min_time in seconds (Google Benchmark's default 0.5); see
   // latency.h for why the benchmarks need it.
