@@ -72,7 +72,7 @@
 //                                           while holding the set (after
 //                                           malloc_trim), YAML parse time per
 //                                           compile, rule count
-//   sets_compiled, sets_reused            reload/*: combinations compiled / reused
+//   sets_compiled, sets_reused            reload/*: rule sets compiled / reused
 // Every post benchmark rotates through the same pool of 256 posts per size.
 #include <benchmark/benchmark.h>
 

@@ -99,7 +99,7 @@ double TimeNs(F&& f) {
 absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
                    const std::vector<Post>& posts, const std::vector<ScanInput>& views,
                    std::vector<PostCost>* costs) {
-  const CompiledRuleSet::Impl& impl = set.impl();
+  const auto& parts = set.parts();
   auto keep = [&](size_t i, Phase phase, double ns) {
     (*costs)[i].ns[phase] = std::min((*costs)[i].ns[phase], ns);
   };
@@ -121,8 +121,11 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
   for (size_t i = 0; i < posts.size(); ++i) {
     size_t matches = 0;
     auto count = [&](uint32_t, size_t, size_t) { ++matches; };
-    keep(i, kLiterals,
-         TimeNs([&] { status = impl.literals->Scan(views[i].skeleton, scratch, count); }));
+    keep(i, kLiterals, TimeNs([&] {
+           for (const auto& part : parts) {
+             status.Update(part->literals->Scan(views[i].skeleton, scratch, count));
+           }
+         }));
     if (!status.ok()) return status;
     (*costs)[i].literal_matches = matches;
   }
@@ -131,13 +134,15 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
     size_t matches = 0;
     auto count = [&](uint32_t, size_t, size_t) { ++matches; };
     keep(i, kRegexes, TimeNs([&] {
-           if (impl.folded_regexes) {
-             status.Update(impl.folded_regexes->ForEachMatch(views[i].folded, scratch,
-                                                             impl.max_spans_per_rule, &ids, count));
-           }
-           if (impl.raw_regexes) {
-             status.Update(impl.raw_regexes->ForEachMatch(*views[i].raw, scratch,
-                                                          impl.max_spans_per_rule, &ids, count));
+           for (const auto& part : parts) {
+             if (part->folded_regexes) {
+               status.Update(part->folded_regexes->ForEachMatch(
+                   views[i].folded, scratch, part->max_spans_per_rule, &ids, count));
+             }
+             if (part->raw_regexes) {
+               status.Update(part->raw_regexes->ForEachMatch(
+                   *views[i].raw, scratch, part->max_spans_per_rule, &ids, count));
+             }
            }
          }));
     if (!status.ok()) return status;
@@ -146,7 +151,8 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
   for (size_t i = 0; i < posts.size(); ++i) {
     text::TextFeatures features;
     keep(i, kFeatures, TimeNs([&] {
-           if (impl.any_condition) text::AccumulateFeatures(posts[i].fields[0].text, &features);
+           if (set.layout().any_condition)
+             text::AccumulateFeatures(posts[i].fields[0].text, &features);
          }));
   }
   return absl::OkStatus();

@@ -4,11 +4,12 @@
 //
 // Why: the server, modctl, ValidateRules and TestPost load rules the same
 // way, with the same checks (rules::LoadSources). Loading parses every file,
-// compiles each distinct combination of rule sets that a community uses once
-// (communities sharing a combination share one compiled set), and runs every
-// embedded example. All compiled sets of a catalog share one Hyperscan
-// scratch prototype sized for every database, so a thread needs one scratch
-// for all communities (see match/scratch.h).
+// compiles each rule set that a community uses once, combines them into one
+// CompiledRuleSet per distinct combination that communities use (which
+// shares the sets' databases: `de` in three combinations is held once), and
+// runs every embedded example. All compiled sets of a catalog share one
+// Hyperscan scratch prototype sized for every database, so a thread needs
+// one scratch for all communities (see match/scratch.h).
 //
 // Two ways to load:
 //  * Load / LoadFiles (tools): any problem in any file fails the whole load
@@ -70,14 +71,14 @@ class RuleCatalog {
     CompileOptions compile;
     // Run embedded examples; a failing example fails the load. Default true.
     bool run_examples = true;
-    // Told how many of the distinct sets (combinations) are compiled: once
-    // with 0 before compiling starts, then after each one. Called from the
+    // Told how many of the rule sets to compile are compiled: once with 0
+    // before compiling starts, then after each one. Called from the
     // compiling threads, possibly concurrently; must be thread-safe. Lets a
     // server say "compiling rules: 3 of 5 sets" during a cold start.
     // Default: none.
     std::function<void(size_t compiled, size_t total)> on_progress;
     // What the previous load left to reuse: unchanged files are not parsed
-    // and unchanged combinations not compiled again (reload_cache.h). The
+    // and unchanged rule sets not compiled again (reload_cache.h). The
     // server keeps one for all its reloads. Default: none.
     std::shared_ptr<ReloadCache> reuse;
   };
@@ -87,7 +88,7 @@ class RuleCatalog {
   struct Details {
     std::vector<ExampleResult> examples;  // every example run (when run_examples)
     rules::Diagnostics warnings;
-    // Combinations compiled by this load / taken unchanged from
+    // Rule sets compiled by this load / taken unchanged from
     // Options::reuse.
     size_t sets_compiled = 0;
     size_t sets_reused = 0;
@@ -152,6 +153,12 @@ class RuleCatalog {
 
   // Every distinct compiled set (one per combination of rule sets in use).
   std::vector<std::shared_ptr<const CompiledRuleSet>> compiled_sets() const;
+  // Every rule set compiled alone, in id order: the parts the combinations
+  // share. For reports that walk each rule once (the lexicon report).
+  // Empty for a catalog of fallbacks.
+  const std::vector<std::shared_ptr<const CompiledRuleSet>>& rule_sets() const {
+    return rule_sets_;
+  }
   // Community id -> compiled set; the default, if any, is under "". Holds
   // every community that is served (whatever its state).
   const std::map<std::string, std::shared_ptr<const CompiledRuleSet>>& communities() const {
@@ -175,6 +182,7 @@ class RuleCatalog {
   std::map<std::string, std::shared_ptr<const CompiledRuleSet>> communities_;
   std::map<std::string, CommunityState> states_;
   std::map<std::string, std::shared_ptr<const std::vector<RuleSetFile>>> files_;
+  std::vector<std::shared_ptr<const CompiledRuleSet>> rule_sets_;
   std::vector<ExampleResult> example_results_;
   rules::Diagnostics warnings_;
   size_t rule_set_count_ = 0;

@@ -49,16 +49,13 @@ struct CompileResult {
   std::shared_ptr<const CompiledRuleSet> reused;
 };
 
-// The keys of a load's files and combinations in a ReloadCache: everything
-// a compiled set and its example results depend on. A file's key holds the
-// compile options that change results and the file's name (the locations in
-// every message) and content hash; a combination's, its files' keys. Equal
-// keys, equal sets.
+// The keys of a load's files in a ReloadCache: everything a compiled rule
+// set and its example results depend on, the compile options that change
+// results and the file's name (the locations in every message) and content
+// hash. Equal keys, equal sets.
 class ReuseKeys {
  public:
-  ReuseKeys(const rules::LoadedSources& loaded,
-            const absl::flat_hash_map<std::string, size_t>& index_of, const CompileOptions& options)
-      : loaded_(loaded), index_of_(index_of) {
+  ReuseKeys(const rules::LoadedSources& loaded, const CompileOptions& options) : loaded_(loaded) {
     options_ = absl::StrCat("force_re2=", options.force_re2,
                             " max_spans=", options.max_spans_per_rule, "\n");
     for (const auto& [language, path] : options.lexicon_paths) {
@@ -70,15 +67,9 @@ class ReuseKeys {
     return absl::StrCat(options_, "file ", file.name.size(), ":", file.name, " ",
                         loaded_.sets[set_index].content_hash, "\n");
   }
-  std::string Combination(const std::vector<std::string>& ids) const {
-    std::string key;
-    for (const std::string& id : ids) absl::StrAppend(&key, File(index_of_.at(id)));
-    return key;
-  }
 
  private:
   const rules::LoadedSources& loaded_;
-  const absl::flat_hash_map<std::string, size_t>& index_of_;
   std::string options_;
 };
 
@@ -96,9 +87,9 @@ absl::flat_hash_map<std::string, std::vector<ExampleResult>> KnownExamples(
   return known;
 }
 
-// Compiles each combination of rule sets on its own thread (at most one per
-// core): combinations are independent, and Hyperscan's compile of large
-// regex alternations takes seconds, so this divides startup and reload time.
+// Compiles each rule set on its own thread (at most one per core): sets are
+// independent, and Hyperscan's compile of large regex alternations takes
+// seconds, so this divides startup and reload time.
 std::map<std::string, CompileResult> CompileInParallel(
     std::map<std::string, std::vector<rules::RuleSetSource>> jobs, const CompileOptions& options,
     const std::function<void(size_t, size_t)>& on_progress) {
@@ -126,23 +117,27 @@ std::map<std::string, CompileResult> CompileInParallel(
   return results;
 }
 
-// Publishes every compiled combination with one scratch prototype sized for
-// all of their databases, so that a thread serving traffic that cycles
-// through communities clones one scratch per catalog instead of one per
-// combination (a clone is an allocation of up to megabytes).
-absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& compiled) {
+// Publishes every compiled rule set with one scratch prototype sized for all
+// of their databases, so that a thread serving traffic that cycles through
+// communities clones one scratch per catalog instead of one per set (a
+// clone is an allocation of up to megabytes). Returns the prototype, which
+// the combinations of these sets share too.
+absl::StatusOr<std::shared_ptr<const match::ScratchPrototype>> PublishWithSharedScratch(
+    std::map<std::string, CompileResult>& compiled) {
   std::vector<const hs_database_t*> dbs;
-  for (auto& [key, result] : compiled) {
-    const CompiledRuleSet::Impl* impl = result.reused      ? &result.reused->impl()
-                                        : result.impl.ok() ? result.impl->get()
-                                                           : nullptr;
-    if (impl == nullptr) continue;
-    for (const hs_database_t* db : impl->HyperscanDatabases()) dbs.push_back(db);
+  for (auto& [id, result] : compiled) {
+    if (result.reused) {
+      for (const auto& part : result.reused->parts()) {
+        for (const hs_database_t* db : part->HyperscanDatabases()) dbs.push_back(db);
+      }
+    } else if (result.impl.ok()) {
+      for (const hs_database_t* db : (*result.impl)->HyperscanDatabases()) dbs.push_back(db);
+    }
   }
   auto prototype = match::ScratchPrototype::Create(dbs);
   if (!prototype.ok()) return prototype.status();
   auto shared = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
-  for (auto& [key, result] : compiled) {
+  for (auto& [id, result] : compiled) {
     if (result.reused) {
       result.set = result.reused->WithScratch(shared);
     } else if (!result.impl.ok()) {
@@ -151,7 +146,23 @@ absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& comp
       result.set = CompiledRuleSet::FromImpl(std::move(*result.impl), shared);
     }
   }
-  return absl::OkStatus();
+  return shared;
+}
+
+// The combination of compiled rule sets `ids` (each in `compiled`), sharing
+// their parts: the first set's error if one failed; duplicate rule ids
+// across them go to *problems.
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CombineSets(
+    const std::vector<std::string>& ids, const std::map<std::string, CompileResult>& compiled,
+    std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems) {
+  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;
+  for (const std::string& id : ids) {
+    const CompileResult& result = compiled.at(id);
+    if (!result.set.ok()) return result.set.status();
+    sets.push_back(*result.set);
+  }
+  if (sets.size() == 1) return sets[0];
+  return CompiledRuleSet::Combine(sets, std::move(scratch), problems);
 }
 
 // When some file is broken, the sets that did load are still compiled and
@@ -245,20 +256,23 @@ std::string Where(const std::string& community) {
 }
 
 // Stores what `catalog` serves as current (compiled, no problem in its
-// files, every example passed) for the next load: its combinations, and the
-// example results of each of their files' rules. Everything else is
-// forgotten.
+// files, every example passed) for the next load: the compiled rule sets its
+// communities use, and the example results of each of their files' rules.
+// Everything else is forgotten.
 void Remember(const RuleCatalog& catalog, const rules::LoadedSources& loaded, const ReuseKeys& keys,
               const absl::flat_hash_map<std::string, size_t>& index_of,
               const std::map<std::string, std::vector<std::string>>& by_community,
-              bool examples_ran, ReloadCache* cache) {
+              const std::map<std::string, CompileResult>& compiled, bool examples_ran,
+              ReloadCache* cache) {
   ReloadCache::Generation served;
   std::set<size_t> files;  // indices into loaded.sets
   for (const auto& [community, ids] : by_community) {
-    auto set = catalog.communities().find(community);
-    if (set == catalog.communities().end()) continue;
-    served.sets[keys.Combination(ids)] = set->second;
-    for (const std::string& id : ids) files.insert(index_of.at(id));
+    if (!catalog.communities().count(community)) continue;
+    for (const std::string& id : ids) {
+      const size_t index = index_of.at(id);
+      files.insert(index);
+      served.sets[keys.File(index)] = *compiled.at(id).set;
+    }
   }
   if (examples_ran) {
     absl::flat_hash_map<std::string, size_t> file_of_rule;
@@ -279,9 +293,9 @@ void Remember(const RuleCatalog& catalog, const rules::LoadedSources& loaded, co
 RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& loaded,
                                                    rules::Diagnostics problems,
                                                    const Options& given) {
-  // Every combination of one load shares one copy of each dictionary (a
-  // combination per community would otherwise load its own: the default
-  // rules held three copies of ngerman, 70 MB).
+  // Every rule set of one load shares one copy of each dictionary (each
+  // set would otherwise load its own: the default rules once held three
+  // copies of ngerman, 70 MB).
   Options options = given;
   if (options.compile.lexicons == nullptr) {
     options.compile.lexicons = std::make_shared<text::LexiconCache>();
@@ -302,50 +316,62 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   for (size_t i = 0; i < loaded.sets.size(); ++i) index_of.emplace(loaded.sets[i].id, i);
 
   const std::map<std::string, std::vector<std::string>> by_community = CombinationsFor(loaded);
-  std::map<std::string, std::vector<rules::RuleSetSource>> jobs;  // combination key -> sources
-  std::map<std::string, std::shared_ptr<const CompiledRuleSet>> reused;  // key -> set
-  const ReuseKeys keys(loaded, index_of, options.compile);
+  // Each rule set that a sound community uses is compiled once (or reused)
+  // and shared by every combination that holds it.
+  std::map<std::string, std::vector<rules::RuleSetSource>> jobs;         // set id -> its source
+  std::map<std::string, std::shared_ptr<const CompiledRuleSet>> reused;  // set id -> set
+  const ReuseKeys keys(loaded, options.compile);
   std::set<std::string> compiled_ids;
   for (const auto& [community, ids] : by_community) {
     if (std::string problem = health.Problem(ids); !problem.empty()) {
       out.broken[community] = absl::StrCat(Where(community), ": ", problem);
       continue;
     }
-    const std::string key = absl::StrJoin(ids, "+");
-    if (reused.count(key) || jobs.count(key)) continue;
-    compiled_ids.insert(ids.begin(), ids.end());
-    if (options.reuse != nullptr) {
-      if (auto set = options.reuse->FindSet(keys.Combination(ids))) {
-        reused[key] = std::move(set);
-        continue;
+    for (const std::string& id : ids) {
+      if (!compiled_ids.insert(id).second) continue;
+      const size_t index = index_of.at(id);
+      if (options.reuse != nullptr) {
+        if (auto set = options.reuse->FindSet(keys.File(index))) {
+          reused[id] = std::move(set);
+          continue;
+        }
       }
+      jobs[id].push_back(loaded.sets[index]);
     }
-    std::vector<rules::RuleSetSource>& sources = jobs[key];
-    for (const std::string& id : ids) sources.push_back(loaded.sets[index_of.at(id)]);
   }
   out.details.sets_compiled = jobs.size();
   out.details.sets_reused = reused.size();
   std::map<std::string, CompileResult> compiled =
       CompileInParallel(std::move(jobs), options.compile, options.on_progress);
-  for (auto& [key, set] : reused) compiled[key].reused = std::move(set);
-  if (absl::Status s = PublishWithSharedScratch(compiled); !s.ok()) {
-    out.problems.push_back({{}, std::string(s.message())});
+  for (auto& [id, set] : reused) compiled[id].reused = std::move(set);
+  auto scratch = PublishWithSharedScratch(compiled);
+  if (!scratch.ok()) {
+    out.problems.push_back({{}, std::string(scratch.status().message())});
     return out;
   }
   std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
   catalog->rule_set_count_ = loaded.sets.size();
-  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in key order: deterministic output
+  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;  // in id order: deterministic output
   std::set<std::string> warning_texts;
   for (const rules::Diagnostic& w : out.details.warnings) {
     if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
   }
-  for (auto& [key, result] : compiled) {
+  for (auto& [id, result] : compiled) {
     out.problems.insert(out.problems.end(), result.problems.begin(), result.problems.end());
     if (!result.set.ok()) continue;  // problems recorded; keep checking the rest
     sets.push_back(*result.set);
     for (const rules::Diagnostic& w : (*result.set)->report().warnings) {
       if (warning_texts.insert(w.ToString()).second) catalog->warnings_.push_back(w);
     }
+  }
+  catalog->rule_sets_ = sets;
+  // The combinations the sound communities use, over the shared sets.
+  std::map<std::string, absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>> combinations;
+  for (const auto& [community, ids] : by_community) {
+    if (out.broken.count(community)) continue;
+    const std::string key = absl::StrJoin(ids, "+");
+    if (combinations.count(key)) continue;
+    combinations.emplace(key, CombineSets(ids, compiled, *scratch, &out.problems));
   }
   out.details.warnings = catalog->warnings_;
   if (options.run_examples) {
@@ -364,14 +390,14 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   for (const auto& [community, ids] : by_community) {
     if (out.broken.count(community)) continue;
     const std::string key = absl::StrJoin(ids, "+");
-    const CompileResult& result = compiled.at(key);
+    const absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>& set = combinations.at(key);
     std::string problem = health.Problem(ids);
-    if (problem.empty() && !result.set.ok()) problem = std::string(result.set.status().message());
+    if (problem.empty() && !set.ok()) problem = std::string(set.status().message());
     if (!problem.empty()) {
       out.broken[community] = absl::StrCat(Where(community), ": ", problem);
       continue;
     }
-    catalog->communities_[community] = *result.set;
+    catalog->communities_[community] = *set;
     catalog->states_[community] = CommunityState{};
     std::shared_ptr<const std::vector<RuleSetFile>>& files = files_by_key[key];
     if (files == nullptr) {
@@ -384,7 +410,7 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     catalog->files_[community] = files;
   }
   if (options.reuse != nullptr) {
-    Remember(*catalog, loaded, keys, index_of, by_community, options.run_examples,
+    Remember(*catalog, loaded, keys, index_of, by_community, compiled, options.run_examples,
              options.reuse.get());
   }
   // Sound sets that only broken communities use were not compiled: check

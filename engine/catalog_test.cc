@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/moderator.h"
+#include "engine/rules/loader.h"
 #include "engine/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
@@ -98,6 +99,76 @@ TEST_F(CatalogTest, CommunitiesSelectTheirSetsAndUnknownOnesGetTheDefault) {
   EXPECT_EQ((*catalog)->compiled_sets().size(), 3u);
 }
 
+// A combination holds the compiled parts of its rule sets, not copies: de
+// in "default" and in "both" is one compiled set in memory, and "both"
+// judges as de and en would apart (the strictest verdict wins).
+TEST_F(CatalogTest, CombinationsShareTheCompiledRuleSetsTheyHold) {
+  WriteDefaultSets();
+  Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  const auto de = (*catalog)->ForCommunity("").value();
+  const auto en = (*catalog)->ForCommunity("gaming").value();
+  const auto both = (*catalog)->ForCommunity("both").value();
+  ASSERT_EQ(de->parts().size(), 1u);
+  ASSERT_EQ(en->parts().size(), 1u);
+  ASSERT_EQ(both->parts().size(), 2u);
+  EXPECT_EQ(both->parts()[0], de->parts()[0]);  // in id order: de, then en
+  EXPECT_EQ(both->parts()[1], en->parts()[0]);
+  ASSERT_EQ((*catalog)->rule_sets().size(), 2u);
+  EXPECT_EQ((*catalog)->rule_sets()[0]->id(), "de");
+  EXPECT_EQ((*catalog)->rule_sets()[1]->id(), "en");
+  EXPECT_EQ(both->rule_count(), de->rule_count() + en->rule_count());
+  EXPECT_EQ(both->report().terms, de->report().terms + en->report().terms);
+  EXPECT_EQ(VerdictFor(**catalog, "both", "Du Blödmann"), Verdict::kBlock);
+  EXPECT_EQ(VerdictFor(**catalog, "both", "you moron"), Verdict::kFlag);
+  EXPECT_EQ(VerdictFor(**catalog, "both", "Du Blödmann, you moron"), Verdict::kBlock);
+}
+
+// Each part numbers its rules from 0; a combination renumbers them. A
+// masked word ("Schl*mpe") read by both sets' parts at their rule 0 counts
+// for both, not once (the masked pass's duplicate check looks at the part's
+// own candidates only).
+TEST(CombinedRuleSetTest, EveryPartFindsItsOwnHitsOfTheSameWord) {
+  rules::Diagnostics problems;
+  std::vector<rules::RuleSetSource> sources;
+  for (const char* id : {"a", "b"}) {
+    auto source = rules::ParseRuleSet(
+        absl::StrCat("ruleset: ", id, "\nversion: \"1\"\nrules:\n  - id: ", id,
+                     ".insult\n    category: insult\n    words: [Schlampe]\n    action: ",
+                     id == std::string("a") ? "flag" : "block", "\n"),
+        absl::StrCat(id, ".yaml"), &problems);
+    ASSERT_TRUE(source.has_value()) << problems[0].ToString();
+    sources.push_back(std::move(*source));
+  }
+  auto set = CompiledRuleSet::Compile(sources, CompileOptions{}, &problems);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ((*set)->parts().size(), 2u);
+  for (const char* text : {"Du Schlampe", "Du Schl*mpe"}) {
+    Post post;
+    post.fields.push_back({"body", text});
+    absl::StatusOr<Decision> d = (*set)->Evaluate(post);
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->verdict, Verdict::kBlock) << text;
+    ASSERT_EQ(d->hits.size(), 2u) << text;
+    EXPECT_EQ(d->hits[0].rule_id, "a.insult");
+    EXPECT_EQ(d->hits[0].ruleset_id, "a");
+    EXPECT_EQ(d->hits[1].rule_id, "b.insult");
+    EXPECT_EQ(d->hits[1].ruleset_id, "b");
+    EXPECT_EQ(d->hits[1].spans.size(), 1u) << text;
+  }
+  // The same rule id in two sets cannot be combined: named at the second.
+  sources[1].rules[0].id = "a.insult";
+  problems.clear();
+  EXPECT_FALSE(CompiledRuleSet::Compile(sources, CompileOptions{}, &problems).ok());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].location.file, "b.yaml");
+  EXPECT_NE(problems[0].message.find("duplicate rule id 'a.insult' (first defined at a.yaml:"),
+            std::string::npos)
+      << problems[0].message;
+}
+
 TEST_F(CatalogTest, EveryCombinationOfOneLoadSharesOneDictionary) {
   WriteDefaultSets();
   Write("dict.txt", "Blödmann\nMann\n");
@@ -116,9 +187,11 @@ TEST_F(CatalogTest, EveryCombinationOfOneLoadSharesOneDictionary) {
   std::set<const text::Lexicon*> dictionaries;
   size_t uses = 0;
   for (const auto& set : (*catalog)->compiled_sets()) {
-    for (const auto& lexicon : set->impl().lexicons) {
-      dictionaries.insert(lexicon.get());
-      ++uses;
+    for (const auto& part : set->parts()) {
+      for (const auto& lexicon : part->lexicons) {
+        dictionaries.insert(lexicon.get());
+        ++uses;
+      }
     }
   }
   EXPECT_EQ(uses, 4u);  // de, en, and de+en's two

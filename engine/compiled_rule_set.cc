@@ -22,6 +22,45 @@ namespace {
 using rules::Diagnostics;
 using rules::MatchMode;
 
+// A set's id, version and content hash from its components: "de+pii",
+// "de@v1,pii@v2" and a hash of the hashes; a single component's own.
+void SetIdentity(const std::vector<RuleSetRef>& components, std::string* id, std::string* version,
+                 std::string* content_hash) {
+  std::vector<std::string> ids, versions, hashes;
+  for (const RuleSetRef& c : components) {
+    ids.push_back(c.id);
+    versions.push_back(absl::StrCat(c.id, "@", c.version));
+    hashes.push_back(c.content_hash);
+  }
+  *id = absl::StrJoin(ids, "+");
+  if (components.size() == 1) {
+    *version = components[0].version;
+    *content_hash = components[0].content_hash;
+  } else {
+    *version = absl::StrJoin(versions, ",");
+    *content_hash = util::Sha256Hex(absl::StrJoin(hashes, "\n"));
+  }
+}
+
+// Adds a part's compile report to a combination's (whose
+// literals_from_cache starts true).
+void AddUp(const CompileReport& part, CompileReport* sum) {
+  sum->warnings.insert(sum->warnings.end(), part.warnings.begin(), part.warnings.end());
+  sum->rules += part.rules;
+  sum->terms += part.terms;
+  sum->phrases += part.phrases;
+  sum->pairs += part.pairs;
+  sum->literals += part.literals;
+  sum->regexes += part.regexes;
+  sum->regexes_on_re2 += part.regexes_on_re2;
+  sum->regexes_from_cache += part.regexes_from_cache;
+  sum->literals_from_cache = sum->literals_from_cache && part.literals_from_cache;
+  sum->literal_seconds += part.literal_seconds;
+  sum->regex_seconds += part.regex_seconds;
+  sum->total_seconds += part.total_seconds;
+  sum->database_bytes += part.database_bytes;
+}
+
 match::Attachment AttachmentFor(MatchMode mode) {
   switch (mode) {
     case MatchMode::kWord:
@@ -637,20 +676,7 @@ absl::Status Compiler::BuildDatabases() {
 }
 
 void Compiler::SetIdentity() {
-  std::vector<std::string> ids, versions, hashes;
-  for (const RuleSetRef& c : impl_->components) {
-    ids.push_back(c.id);
-    versions.push_back(absl::StrCat(c.id, "@", c.version));
-    hashes.push_back(c.content_hash);
-  }
-  impl_->id = absl::StrJoin(ids, "+");
-  if (impl_->components.size() == 1) {
-    impl_->version = impl_->components[0].version;
-    impl_->content_hash = impl_->components[0].content_hash;
-  } else {
-    impl_->version = absl::StrJoin(versions, ",");
-    impl_->content_hash = util::Sha256Hex(absl::StrJoin(hashes, "\n"));
-  }
+  moderation::SetIdentity(impl_->components, &impl_->id, &impl_->version, &impl_->content_hash);
 }
 
 }  // namespace
@@ -681,38 +707,139 @@ absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> CompileRuleSetImpl(
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
-    std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
+    std::vector<rules::RuleSetSource> sources, const CompileOptions& given,
     rules::Diagnostics* problems) {
-  auto impl = CompileRuleSetImpl(std::move(sources), options, problems);
-  if (!impl.ok()) return impl.status();
-  auto scratch = match::ScratchPrototype::Create((*impl)->HyperscanDatabases());
-  if (!scratch.ok()) return scratch.status();
-  return FromImpl(std::move(*impl),
-                  std::make_shared<const match::ScratchPrototype>(std::move(*scratch)));
+  if (sources.empty()) return absl::InvalidArgumentError("no rule sets to compile");
+  // The parts of one compile share one copy of each dictionary.
+  CompileOptions options = given;
+  if (options.lexicons == nullptr) options.lexicons = std::make_shared<text::LexiconCache>();
+  std::vector<std::unique_ptr<Impl>> parts;
+  absl::Status first_error;
+  for (rules::RuleSetSource& source : sources) {
+    std::vector<rules::RuleSetSource> one;
+    one.push_back(std::move(source));
+    auto impl = CompileRuleSetImpl(std::move(one), options, problems);
+    if (impl.ok()) {
+      parts.push_back(std::move(*impl));
+    } else if (first_error.ok()) {
+      first_error = impl.status();
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  std::vector<const hs_database_t*> dbs;
+  for (const auto& part : parts) {
+    for (const hs_database_t* db : part->HyperscanDatabases()) dbs.push_back(db);
+  }
+  auto prototype = match::ScratchPrototype::Create(dbs);
+  if (!prototype.ok()) return prototype.status();
+  auto scratch = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
+  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;
+  for (auto& part : parts) sets.push_back(FromImpl(std::move(part), scratch));
+  if (sets.size() == 1) return sets[0];
+  return Combine(sets, std::move(scratch), problems);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Combine(
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
+    std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems) {
+  if (sets.empty()) return absl::InvalidArgumentError("no rule sets to combine");
+  std::vector<std::shared_ptr<const Impl>> parts;
+  for (const auto& set : sets) {
+    parts.insert(parts.end(), set->parts().begin(), set->parts().end());
+  }
+  const size_t problems_before = problems->size();
+  absl::flat_hash_map<std::string_view, const rules::Rule*> first_of_id;
+  for (const auto& part : parts) {
+    for (const CompiledRule& compiled : part->rules) {
+      const rules::Rule& rule = compiled.rule;
+      auto [first, inserted] = first_of_id.try_emplace(rule.id, &rule);
+      if (inserted) continue;
+      problems->push_back(
+          {rule.location,
+           absl::StrFormat("duplicate rule id '%s' (first defined at %s:%d)", rule.id,
+                           first->second->location.file, first->second->location.line)});
+    }
+  }
+  if (problems->size() > problems_before) return rules::DiagnosticsToStatus(*problems);
+  return std::shared_ptr<const CompiledRuleSet>(
+      new CompiledRuleSet(Layout::Of(std::move(parts)), std::move(scratch)));
+}
+
+std::shared_ptr<const CompiledRuleSet::Layout> CompiledRuleSet::Layout::Of(
+    std::vector<std::shared_ptr<const Impl>> parts) {
+  auto layout = std::make_shared<Layout>();
+  layout->report.literals_from_cache = true;  // when every part's was
+  uint32_t rules = 0;
+  for (const auto& part : parts) {
+    layout->rule_base.push_back(rules);
+    layout->component_base.push_back(static_cast<uint32_t>(layout->components.size()));
+    rules += static_cast<uint32_t>(part->rules.size());
+    layout->components.insert(layout->components.end(), part->components.begin(),
+                              part->components.end());
+    layout->thresholds.insert(layout->thresholds.end(), part->thresholds.begin(),
+                              part->thresholds.end());
+    layout->any_condition = layout->any_condition || part->any_condition;
+    layout->max_spans_per_rule = part->max_spans_per_rule;
+    AddUp(part->report, &layout->report);
+  }
+  layout->rule_base.push_back(rules);
+  if (parts.size() == 1) {
+    layout->id = parts[0]->id;
+    layout->version = parts[0]->version;
+    layout->content_hash = parts[0]->content_hash;
+  } else {
+    SetIdentity(layout->components, &layout->id, &layout->version, &layout->content_hash);
+  }
+  layout->parts = std::move(parts);
+  return layout;
+}
+
+size_t CompiledRuleSet::Layout::PartOf(uint32_t rule) const {
+  // rule_base is sorted and starts at 0; few parts, so a short search.
+  size_t p = 0;
+  while (p + 2 < rule_base.size() && rule_base[p + 1] <= rule) ++p;
+  return p;
+}
+
+const CompiledRule& CompiledRuleSet::Layout::Rule(uint32_t rule) const {
+  const size_t p = PartOf(rule);
+  return parts[p]->rules[rule - rule_base[p]];
+}
+
+uint32_t CompiledRuleSet::Layout::ComponentOf(uint32_t rule) const {
+  const size_t p = PartOf(rule);
+  return component_base[p] + parts[p]->rules[rule - rule_base[p]].component;
 }
 
 std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::FromImpl(
     std::unique_ptr<const Impl> impl, std::shared_ptr<const match::ScratchPrototype> scratch) {
+  std::vector<std::shared_ptr<const Impl>> parts;
+  parts.push_back(std::move(impl));
   return std::shared_ptr<const CompiledRuleSet>(
-      new CompiledRuleSet(std::move(impl), std::move(scratch)));
+      new CompiledRuleSet(Layout::Of(std::move(parts)), std::move(scratch)));
 }
 
 std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::WithScratch(
     std::shared_ptr<const match::ScratchPrototype> scratch) const {
-  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(impl_, std::move(scratch)));
+  return std::shared_ptr<const CompiledRuleSet>(new CompiledRuleSet(layout_, std::move(scratch)));
 }
 
-CompiledRuleSet::CompiledRuleSet(std::shared_ptr<const Impl> impl,
+CompiledRuleSet::CompiledRuleSet(std::shared_ptr<const Layout> layout,
                                  std::shared_ptr<const match::ScratchPrototype> scratch)
-    : impl_(std::move(impl)), scratch_(std::move(scratch)) {}
+    : layout_(std::move(layout)), scratch_(std::move(scratch)) {}
 CompiledRuleSet::~CompiledRuleSet() = default;
 
-const std::string& CompiledRuleSet::id() const { return impl_->id; }
-const std::string& CompiledRuleSet::version() const { return impl_->version; }
-const std::string& CompiledRuleSet::content_hash() const { return impl_->content_hash; }
-const std::vector<RuleSetRef>& CompiledRuleSet::components() const { return impl_->components; }
-const CompileReport& CompiledRuleSet::report() const { return impl_->report; }
-size_t CompiledRuleSet::rule_count() const { return impl_->rules.size(); }
-const rules::Rule& CompiledRuleSet::rule(size_t index) const { return impl_->rules[index].rule; }
+const std::vector<std::shared_ptr<const CompiledRuleSet::Impl>>& CompiledRuleSet::parts() const {
+  return layout_->parts;
+}
+const std::string& CompiledRuleSet::id() const { return layout_->id; }
+const std::string& CompiledRuleSet::version() const { return layout_->version; }
+const std::string& CompiledRuleSet::content_hash() const { return layout_->content_hash; }
+const std::vector<RuleSetRef>& CompiledRuleSet::components() const { return layout_->components; }
+const CompileReport& CompiledRuleSet::report() const { return layout_->report; }
+size_t CompiledRuleSet::rule_count() const { return layout_->rule_base.back(); }
+const rules::Rule& CompiledRuleSet::rule(size_t index) const {
+  return layout_->Rule(static_cast<uint32_t>(index)).rule;
+}
 
 }  // namespace moderation

@@ -187,6 +187,41 @@ struct CompiledRuleSet::Impl {
   std::vector<const hs_database_t*> HyperscanDatabases() const;
 };
 
+// A CompiledRuleSet's parts and how their rules and components are
+// numbered across them. Rule r of part p is rule rule_base[p] + r of the
+// set, in the order of the parts, so a candidate's global rule index sorts
+// the same way as when the sources were compiled together; component c of
+// part p is component component_base[p] + c, with its thresholds.
+//
+// Why parts: a catalog compiles each rule set once and a combination only
+// lists the parts it judges with, so `de` used alone, with `pii` and with
+// `en` is held once (the default rules held de three times, ~700 MB in all).
+// Judging a post costs about the same either way: the normalisation is
+// shared, and each part's scans read the text at the speed one database of
+// their sum would (BENCHMARKS.md, "One copy of each rule set").
+struct CompiledRuleSet::Layout {
+  std::vector<std::shared_ptr<const Impl>> parts;
+  std::vector<uint32_t> rule_base;       // per part, then the total
+  std::vector<uint32_t> component_base;  // per part
+  std::string id;
+  std::string version;
+  std::string content_hash;
+  std::vector<RuleSetRef> components;         // of all parts, in order
+  std::vector<rules::Thresholds> thresholds;  // per component
+  CompileReport report;                       // the parts' added up
+  bool any_condition = false;                 // some part's
+  size_t max_spans_per_rule = 16;
+
+  // The part that holds global rule `rule`.
+  size_t PartOf(uint32_t rule) const;
+  const CompiledRule& Rule(uint32_t rule) const;
+  // Global component index of a rule.
+  uint32_t ComponentOf(uint32_t rule) const;
+
+  // Lays out `parts` (at least one) in this order.
+  static std::shared_ptr<const Layout> Of(std::vector<std::shared_ptr<const Impl>> parts);
+};
+
 // CompiledRuleSet::Compile without the scratch, so that a caller compiling
 // several sets can size one prototype for all of them and then publish each
 // with CompiledRuleSet::FromImpl.

@@ -26,12 +26,11 @@ using internal::FieldScanner;
 
 thread_local EvalBuffers buffers;
 
-RuleHit MakeHit(const CompiledRuleSet::Impl& set, uint32_t rule_index) {
-  const CompiledRule& compiled = set.rules[rule_index];
-  const rules::Rule& rule = compiled.rule;
+RuleHit MakeHit(const CompiledRuleSet::Layout& set, uint32_t rule_index) {
+  const rules::Rule& rule = set.Rule(rule_index).rule;
   RuleHit hit;
   hit.rule_id = rule.id;
-  hit.ruleset_id = set.components[compiled.component].id;
+  hit.ruleset_id = set.components[set.ComponentOf(rule_index)].id;
   hit.category = rule.category;
   hit.action = rule.action;
   hit.score = rule.action == rules::Action::kScore ? rule.score : 0;
@@ -42,6 +41,25 @@ RuleHit MakeHit(const CompiledRuleSet::Impl& set, uint32_t rule_index) {
   hit.dsa_terms_ground = rule.dsa_terms_ground;
   hit.dsa_territorial_scope = rule.dsa_territorial_scope;
   return hit;
+}
+
+// Scans one field with every part of the set: normalised once, then each
+// part's scanner appends its candidates, renumbered from the part's rule
+// indices to the set's.
+absl::Status ScanField(const CompiledRuleSet::Layout& set, hs_scratch_t* scratch,
+                       uint32_t field_index, const Field& field, EvalBuffers& b) {
+  if (absl::Status s = text::Normalize(field.text, &b.normalized); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
+  }
+  for (size_t p = 0; p < set.parts.size(); ++p) {
+    const size_t first = b.candidates.size();
+    FieldScanner scanner(*set.parts[p], scratch, b);
+    if (absl::Status s = scanner.ScanNormalized(field_index, field); !s.ok()) return s;
+    const uint32_t base = set.rule_base[p];
+    if (base == 0) continue;
+    for (size_t c = first; c < b.candidates.size(); ++c) b.candidates[c].rule += base;
+  }
+  return absl::OkStatus();
 }
 
 void AddSpans(const Post& post, const Candidate* begin, const Candidate* end, size_t max_spans,
@@ -63,16 +81,15 @@ bool IsContentField(const Field& field) {
 absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
                                                    ActivitySource* activity_source) const {
   const auto start = std::chrono::steady_clock::now();
-  const Impl& set = *impl_;
+  const Layout& set = *layout_;
   auto scratch = scratch_->ForThisThread();
   if (!scratch.ok()) return scratch.status();
   EvalBuffers& b = buffers;
   b.candidates.clear();
   text::TextFeatures features;
-  FieldScanner scanner(set, *scratch, b);
   text::NearDuplicateHasher fingerprint;
   for (uint32_t f = 0; f < post.fields.size(); ++f) {
-    if (absl::Status s = scanner.Scan(f, post.fields[f]); !s.ok()) return s;
+    if (absl::Status s = ScanField(set, *scratch, f, post.fields[f], b); !s.ok()) return s;
     if (activity_source != nullptr && IsContentField(post.fields[f])) {
       fingerprint.Add(b.normalized.skeleton.text);
     }
@@ -95,7 +112,7 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
   // Few communities combine more than a handful of sets: no heap allocation.
   absl::InlinedVector<policy::SetTally, 8> tallies(set.components.size());
   auto fire = [&](uint32_t rule_index, const Candidate* first, const Candidate* last) {
-    const CompiledRule& compiled = set.rules[rule_index];
+    const CompiledRule& compiled = set.Rule(rule_index);
     if (compiled.has_condition &&
         !policy::ConditionHolds(compiled.rule.condition, post.author, features, activity)) {
       return;
@@ -111,7 +128,7 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
       decision.shadow_hits.push_back(std::move(hit));
       return;
     }
-    tallies[compiled.component].Add(compiled.rule.action, compiled.rule.score);
+    tallies[set.ComponentOf(rule_index)].Add(compiled.rule.action, compiled.rule.score);
     if (!hit.reason.empty() && std::find(decision.reasons.begin(), decision.reasons.end(),
                                          hit.reason) == decision.reasons.end()) {
       decision.reasons.push_back(hit.reason);
@@ -133,7 +150,11 @@ absl::StatusOr<Decision> CompiledRuleSet::Evaluate(const Post& post,
     fire(b.candidates[i].rule, data + i, data + j);
     i = j;
   }
-  for (uint32_t rule_index : set.condition_only_rules) fire(rule_index, nullptr, nullptr);
+  for (size_t p = 0; p < set.parts.size(); ++p) {
+    for (uint32_t rule_index : set.parts[p]->condition_only_rules) {
+      fire(set.rule_base[p] + rule_index, nullptr, nullptr);
+    }
+  }
 
   for (size_t c = 0; c < tallies.size(); ++c) {
     decision.score += tallies[c].score;

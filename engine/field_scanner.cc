@@ -42,10 +42,19 @@ bool DigitBefore(std::string_view raw, size_t pos) {
 
 }  // namespace
 
-absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
-  if (absl::Status s = text::Normalize(field.text, &b_.normalized); !s.ok()) {
+absl::Status NormalizeField(const Field& field, text::NormalizedText* out) {
+  if (absl::Status s = text::Normalize(field.text, out); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
   }
+  return absl::OkStatus();
+}
+
+absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
+  if (absl::Status s = NormalizeField(field, &b_.normalized); !s.ok()) return s;
+  return ScanNormalized(field_index, field);
+}
+
+absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& field) {
   field_index_ = field_index;
   field_bit_ = FieldBit(field.name);
   raw_ = field.text;
@@ -104,7 +113,7 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   // Masked words ("p*ssy") are read once the field's own scan is done with
   // the scratch; most fields have no '*' or '#' and pay two memchr calls.
   if (masked_words_ && text::MayHoldMasks(field.text)) {
-    return ScanMaskedWords(set_, scratch_, field_index, field, &b_.candidates);
+    return ScanMaskedWords(set_, scratch_, field_index, field, first_candidate, &b_.candidates);
   }
   return absl::OkStatus();
 }

@@ -135,6 +135,10 @@ struct EvalBuffers {
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
 
+// Normalises a field into *out; InvalidArgument naming the field when its
+// text is not valid UTF-8.
+absl::Status NormalizeField(const Field& field, text::NormalizedText* out);
+
 class FieldScanner {
  public:
   FieldScanner(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch, EvalBuffers& buffers)
@@ -143,6 +147,10 @@ class FieldScanner {
   // Appends the field's candidates to buffers.candidates, with those of
   // its masked words' readings (masked_scan.h).
   absl::Status Scan(uint32_t field_index, const Field& field);
+  // The same for a field already normalised into buffers.normalized (by
+  // NormalizeField): a set of several parts normalises a field once and
+  // scans it with each part's scanner. Leaves buffers.normalized as it is.
+  absl::Status ScanNormalized(uint32_t field_index, const Field& field);
   // For the masked-word pass's own scans of readings: no recursion.
   void SkipMaskedWords() { masked_words_ = false; }
   // Counts every triggered phrase's outcome into *tallies (sized for the

@@ -1,6 +1,7 @@
 #include "engine/lexicon_report.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "engine/compiled_rule_set_internal.h"
@@ -13,11 +14,9 @@ void AddExample(std::vector<std::string>* examples, std::string_view word, size_
   if (examples->size() < limit) examples->emplace_back(word);
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRuleSet& set,
-                                                              size_t examples) {
-  const CompiledRuleSet::Impl& impl = set.impl();
+// The report of one part, unsorted, terms without dictionary hits included.
+absl::StatusOr<std::vector<LexiconTermReport>> AnalyzePart(const CompiledRuleSet::Impl& impl,
+                                                           hs_scratch_t* scratch, size_t examples) {
   std::vector<LexiconTermReport> reports(impl.lexicon_terms.size());
   for (size_t t = 0; t < reports.size(); ++t) {
     const auto& [rule_index, term] = impl.lexicon_term_origins[t];
@@ -31,8 +30,6 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRule
   if (impl.literals == nullptr || impl.literals->db() == nullptr || reports.empty()) {
     return std::vector<LexiconTermReport>{};
   }
-  auto scratch = set.scratch().ForThisThread();
-  if (!scratch.ok()) return scratch.status();
   text::NormalizedText normalized;
   for (const std::shared_ptr<const text::Lexicon>& lexicon : impl.lexicons) {
     for (std::string_view word : lexicon->words()) {
@@ -40,7 +37,7 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRule
       const text::SkeletonView& sk = normalized.skeleton;
       // A term counts once per word, however often it matches inside it.
       std::map<uint32_t, bool> seen;  // term -> protected
-      absl::Status s = impl.literals->Scan(sk.text, *scratch, [&](uint32_t id, size_t b, size_t e) {
+      absl::Status s = impl.literals->Scan(sk.text, scratch, [&](uint32_t id, size_t b, size_t e) {
         for (const LiteralRef& ref : impl.literal_refs[id]) {
           if (ref.kind != LiteralKind::kTerm) continue;
           const CompiledRule& rule = impl.rules[ref.rule];
@@ -62,6 +59,21 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRule
         }
       }
     }
+  }
+  return reports;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<LexiconTermReport>> AnalyzeLexicon(const CompiledRuleSet& set,
+                                                              size_t examples) {
+  auto scratch = set.scratch().ForThisThread();
+  if (!scratch.ok()) return scratch.status();
+  std::vector<LexiconTermReport> reports;
+  for (const auto& part : set.parts()) {
+    auto of_part = AnalyzePart(*part, *scratch, examples);
+    if (!of_part.ok()) return of_part.status();
+    std::move(of_part->begin(), of_part->end(), std::back_inserter(reports));
   }
   reports.erase(std::remove_if(reports.begin(), reports.end(),
                                [](const LexiconTermReport& r) { return r.dictionary_hits == 0; }),

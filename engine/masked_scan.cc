@@ -48,15 +48,15 @@ void ReadingsToScan(const CompiledRuleSet::Impl& set, std::string_view raw,
   for (size_t r = 0; r < readings; ++r) out->push_back(r);
 }
 
-bool Contains(const std::vector<Candidate>& candidates, const Candidate& c) {
-  return std::any_of(candidates.begin(), candidates.end(),
+bool Contains(const std::vector<Candidate>& candidates, size_t first, const Candidate& c) {
+  return std::any_of(candidates.begin() + first, candidates.end(),
                      [&](const Candidate& o) { return o.SameSpan(c); });
 }
 
 }  // namespace
 
 absl::Status ScanMaskedWords(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch,
-                             uint32_t field_index, const Field& field,
+                             uint32_t field_index, const Field& field, size_t first,
                              std::vector<Candidate>* out) {
   std::vector<text::MaskedWord> words;
   text::FindMaskedWords(field.text, text::kMaxMaskedWordsPerText, &words);
@@ -83,7 +83,7 @@ absl::Status ScanMaskedWords(const CompiledRuleSet::Impl& set, hs_scratch_t* scr
         c.end += range.begin;
         c.term_begin += range.begin;
         c.term_end += range.begin;
-        if (c.end <= word.begin || word.end <= c.begin || Contains(*out, c)) continue;
+        if (c.end <= word.begin || word.end <= c.begin || Contains(*out, first, c)) continue;
         out->push_back(c);
       }
     }

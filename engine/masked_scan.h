@@ -56,9 +56,11 @@ inline constexpr size_t kMaxMaskedReadingsPerField = 32;
 
 // Appends to *out the candidates that the readings of the masked words of
 // `field` produce and that overlap a masked word. Duplicates of candidates
-// already in *out are not appended twice.
+// in (*out)[first..] (the field's own, of this part: earlier ones may be
+// numbered for another part) are not appended twice.
 absl::Status ScanMaskedWords(const CompiledRuleSet::Impl& set, hs_scratch_t* scratch,
-                             uint32_t field_index, const Field& field, std::vector<Candidate>* out);
+                             uint32_t field_index, const Field& field, size_t first,
+                             std::vector<Candidate>* out);
 
 }  // namespace moderation::internal
 

@@ -1,6 +1,7 @@
 #include "engine/phrase_cost.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "engine/compiled_rule_set_internal.h"
@@ -43,35 +44,40 @@ std::vector<PhraseCost> ListPhrases(const CompiledRuleSet::Impl& set) {
 
 absl::StatusOr<PhraseCostReport> MeasurePhraseCosts(const CompiledRuleSet& set,
                                                     const std::vector<Field>& fields) {
-  const CompiledRuleSet::Impl& impl = set.impl();
   absl::StatusOr<hs_scratch_t*> scratch = set.scratch().ForThisThread();
   if (!scratch.ok()) return scratch.status();
-  internal::PhraseTallies tallies(impl.rules.size());
-  for (size_t r = 0; r < impl.rules.size(); ++r) tallies[r].resize(impl.rules[r].phrases.size());
-  internal::EvalBuffers buffers;
-  internal::FieldScanner scanner(impl, *scratch, buffers);
-  scanner.CountPhrases(&tallies);
   PhraseCostReport report;
-  for (const Field& field : fields) {
-    buffers.candidates.clear();
-    if (absl::Status s = scanner.Scan(0, field); !s.ok()) {
-      if (absl::IsInvalidArgument(s)) continue;  // invalid UTF-8, as Evaluate rejects it
-      return s;
+  internal::EvalBuffers buffers;
+  for (size_t p = 0; p < set.parts().size(); ++p) {
+    const CompiledRuleSet::Impl& impl = *set.parts()[p];
+    internal::PhraseTallies tallies(impl.rules.size());
+    for (size_t r = 0; r < impl.rules.size(); ++r) tallies[r].resize(impl.rules[r].phrases.size());
+    internal::FieldScanner scanner(impl, *scratch, buffers);
+    scanner.CountPhrases(&tallies);
+    for (const Field& field : fields) {
+      buffers.candidates.clear();
+      if (absl::Status s = scanner.Scan(0, field); !s.ok()) {
+        if (absl::IsInvalidArgument(s)) continue;  // invalid UTF-8, as Evaluate rejects it
+        return s;
+      }
+      if (p > 0) continue;  // the sample is the same for every part
+      ++report.sample_texts;
+      report.sample_bytes += field.text.size();
     }
-    ++report.sample_texts;
-    report.sample_bytes += field.text.size();
-  }
-  report.phrases = ListPhrases(impl);
-  size_t next = 0;
-  for (const std::vector<internal::PhraseTally>& of_rule : tallies) {
-    for (const internal::PhraseTally& tally : of_rule) {
-      PhraseCost& cost = report.phrases[next++];
-      cost.triggers = tally.triggers;
-      cost.searched = tally.searched;
-      cost.matched = tally.matched;
-      report.triggers += tally.triggers;
-      report.searched += tally.searched;
-      report.matched += tally.matched;
+    const size_t first = report.phrases.size();
+    std::vector<PhraseCost> listed = ListPhrases(impl);
+    std::move(listed.begin(), listed.end(), std::back_inserter(report.phrases));
+    size_t next = first;
+    for (const std::vector<internal::PhraseTally>& of_rule : tallies) {
+      for (const internal::PhraseTally& tally : of_rule) {
+        PhraseCost& cost = report.phrases[next++];
+        cost.triggers = tally.triggers;
+        cost.searched = tally.searched;
+        cost.matched = tally.matched;
+        report.triggers += tally.triggers;
+        report.searched += tally.searched;
+        report.matched += tally.matched;
+      }
     }
   }
   std::stable_sort(

@@ -1,18 +1,20 @@
 // What a reload may take over from the previous load of the same rules: the
-// parsed files whose bytes did not change, and the compiled, validated
-// combinations of rule sets whose files all did not change.
+// parsed files whose bytes did not change, and the compiled, validated rule
+// sets whose files did not change.
 //
 // Why: the server reloads the whole rules directory when one file changes,
-// and a warm reload used to parse every file, compile every combination and
+// and a warm reload used to parse every file, compile every rule set and
 // run every embedded example again (50,000 terms: about 2 s, most of it
 // parsing YAML; the default rules: about 0.7 s). With a ReloadCache in
 // RuleCatalog::Options, a load
 //  * parses only files whose name or bytes changed (rules::ParseCache:
 //    bytes compared exactly, only clean parses remembered);
-//  * compiles only combinations in which some file changed: a combination
-//    is reused when every file's name and content hash, the combination and
-//    the compile options equal those of a combination that the previous
-//    load served (compiled, no problem in its files, every example passed);
+//  * compiles only rule sets whose file changed: a compiled set is reused
+//    when its file's name and content hash and the compile options equal
+//    those of a set that the previous load served (compiled, no problem in
+//    its file, every example passed, in a combination some community used);
+//    the combinations are put together again from the sets, which costs no
+//    compile;
 //  * runs the examples of the rules of changed files only: a rule of a file
 //    whose name, content hash and compile options equal those of a file the
 //    previous load served keeps the example results it had (a rule fires
@@ -24,9 +26,9 @@
 //    files alone, so this is what it would return. A parsed 50,000-term set
 //    took about 0.2 s to copy out of the ParseCache.
 // A changed file is therefore always parsed, compiled and checked in full,
-// and a broken one is never remembered. Only the last load's combinations
-// are kept (they are shared with the catalog that serves, so they cost no
-// memory of their own); the parsed files cost their text and rule model.
+// and a broken one is never remembered. Only the last load's sets are kept
+// (they are shared with the catalog that serves, so they cost no memory of
+// their own); the parsed files cost their text and rule model.
 //
 //   auto cache = std::make_shared<ReloadCache>();
 //   RuleCatalog::Options options;
@@ -56,8 +58,8 @@ namespace moderation {
 class ReloadCache {
  public:
   using SetPtr = std::shared_ptr<const CompiledRuleSet>;
-  // What a load served, for the next one: combinations by their key, and
-  // the example results (all passed) of each served file's rules, by the
+  // What a load served, for the next one: compiled rule sets and the
+  // example results (all passed) of each served file's rules, both by the
   // file's key (the keys are the catalog's; see catalog_build.cc).
   struct Generation {
     std::map<std::string, SetPtr> sets;
@@ -77,7 +79,7 @@ class ReloadCache {
   // Forgets the remembered sources (a load that found problems).
   void ForgetSources();
 
-  // The combination stored under `key` by the previous load, or null.
+  // The compiled set stored under `key` by the previous load, or null.
   SetPtr FindSet(const std::string& key) const;
   // The example results stored for a file's rules, or null. The pointer
   // stays valid until the next Replace.

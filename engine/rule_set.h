@@ -8,9 +8,13 @@
 // swaps the pointer, so requests in flight finish on the set they started
 // with.
 //
-// All terms of all rules (plus allow-list entries) reach Hyperscan as literals
-// on the skeleton view, and all regexes as one database per view, so a post is
-// scanned in one pass per view however many rules there are.
+// All terms of all rules of a rule set (plus allow-list entries) reach
+// Hyperscan as literals on the skeleton view, and all regexes as one database
+// per view, so a post is scanned in one pass per view however many rules
+// there are. Each rule set (source) is compiled alone into a part; a set of
+// several sources judges with all of their parts, and a catalog shares each
+// part among every combination of sets that holds it (Combine), so a rule
+// set used by ten communities is held in memory once, not ten times.
 //
 //   rules::Diagnostics problems;
 //   absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set =
@@ -100,14 +104,23 @@ struct CompileReport {
 
 class CompiledRuleSet {
  public:
-  // Compiles the union of `sources`. Reports every problem (terms that are
-  // empty or too short after normalisation, duplicate rule ids across sources,
-  // patterns that cannot be compiled) into *problems with file:line:col and
-  // returns InvalidArgument if there was any. Embedded examples are not run
-  // here; see example_runner.h.
+  // Compiles each of `sources` alone and combines them. Reports every
+  // problem (terms that are empty or too short after normalisation,
+  // duplicate rule ids across sources, patterns that cannot be compiled)
+  // into *problems with file:line:col and returns InvalidArgument if there
+  // was any. Embedded examples are not run here; see example_runner.h.
   static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Compile(
       std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
       rules::Diagnostics* problems);
+
+  // One set that judges with the parts of all of `sets`, in their order,
+  // sharing them (no compile, no copy of a database): the strictest verdict
+  // of its rule sets wins, as if they had been compiled together. `scratch`
+  // must fit every part's databases. InvalidArgument, with a problem at
+  // the second definition, when two of the sets define the same rule id.
+  static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Combine(
+      const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
+      std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems);
 
   ~CompiledRuleSet();
   CompiledRuleSet(const CompiledRuleSet&) = delete;
@@ -128,10 +141,12 @@ class CompiledRuleSet {
   size_t rule_count() const;
   const rules::Rule& rule(size_t index) const;
 
-  struct Impl;  // defined in compiled_rule_set_internal.h
+  struct Impl;    // one compiled part; defined in compiled_rule_set_internal.h
+  struct Layout;  // the parts and how their rules are numbered; ditto
   // The compiled state, for engine internals and the scan-phase benchmark;
   // only usable with compiled_rule_set_internal.h, which is not public API.
-  const Impl& impl() const { return *impl_; }
+  const Layout& layout() const { return *layout_; }
+  const std::vector<std::shared_ptr<const Impl>>& parts() const;
   // The Hyperscan scratch prototype Evaluate takes its per-thread scratch
   // from (shared by every set of a catalog; see match/scratch.h).
   const match::ScratchPrototype& scratch() const { return *scratch_; }
@@ -147,9 +162,9 @@ class CompiledRuleSet {
       std::shared_ptr<const match::ScratchPrototype> scratch) const;
 
  private:
-  CompiledRuleSet(std::shared_ptr<const Impl> impl,
+  CompiledRuleSet(std::shared_ptr<const Layout> layout,
                   std::shared_ptr<const match::ScratchPrototype> scratch);
-  std::shared_ptr<const Impl> impl_;
+  std::shared_ptr<const Layout> layout_;
   std::shared_ptr<const match::ScratchPrototype> scratch_;
 };
 

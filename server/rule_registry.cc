@@ -29,7 +29,7 @@ std::vector<RuleSetInfoLabels> InfoLabels(const RuleCatalog& catalog) {
 }
 
 // Every reload of the registry shares one ReloadCache: a reload parses only
-// the files that changed and compiles only the combinations they are in.
+// the files that changed and compiles only the rule sets they hold.
 RuleCatalog::Options WithReuse(RuleCatalog::Options options) {
   if (options.reuse == nullptr) options.reuse = std::make_shared<ReloadCache>();
   return options;

@@ -14,7 +14,7 @@
 // last good catalog keeps serving. Every failure is recorded for
 // ListRuleSets, metrics and logs. Reloads share one ReloadCache
 // (engine/reload_cache.h): unchanged files are not parsed again and
-// combinations of unchanged files are not compiled or checked again.
+// the rule sets of unchanged files are not compiled or checked again.
 //
 //   RuleRegistry registry("rules/", options, &logger, &metrics);
 //   ReloadOutcome first = registry.Reload("startup");

@@ -68,7 +68,7 @@ absl::Status ScanOne(const CompiledRuleSet::Impl& impl, hs_scratch_t* scratch, c
 
 void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_t bytes) {
   if (!set.ok()) return state.SkipWithError(std::string(set.status().message()).c_str());
-  const CompiledRuleSet::Impl& impl = (*set)->impl();
+  const auto& parts = (*set)->parts();
   const absl::StatusOr<hs_scratch_t*> scratch = (*set)->scratch().ForThisThread();
   const std::vector<ScanInput>& inputs = data->Normalized(bytes);
   if (!scratch.ok() || inputs.empty())
@@ -77,8 +77,11 @@ void Scan(benchmark::State& state, BenchData* data, const SetOrError& set, size_
   size_t i = 0, bytes_done = 0, with_hits = 0;
   for (auto _ : state) {
     size_t matches = 0;
-    if (absl::Status s = ScanOne(impl, *scratch, inputs[i], &ids, &matches); !s.ok()) {
-      state.SkipWithError(std::string(s.message()).c_str());
+    absl::Status status;
+    for (const auto& part : parts)
+      status.Update(ScanOne(*part, *scratch, inputs[i], &ids, &matches));
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
       break;
     }
     with_hits += matches > 0;

@@ -15,7 +15,7 @@
 //                                    ReloadCache: every file parsed, every
 //                                    combination compiled and checked
 //
-// Counters: sets_compiled and sets_reused per load (combinations).
+// Counters: sets_compiled and sets_reused per load (rule sets).
 #include <benchmark/benchmark.h>
 
 #include <filesystem>

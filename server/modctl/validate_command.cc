@@ -67,7 +67,7 @@ void PrintWarnings(const RuleCatalog& catalog) {
 // several community combinations compiled it.
 void PrintLexiconReport(const RuleCatalog& catalog) {
   std::set<std::string> printed;
-  for (const std::shared_ptr<const CompiledRuleSet>& set : catalog.compiled_sets()) {
+  for (const std::shared_ptr<const CompiledRuleSet>& set : catalog.rule_sets()) {
     auto report = AnalyzeLexicon(*set);
     if (!report.ok()) {
       std::cout << "lexicon report failed: " << report.status().message() << "\n";
