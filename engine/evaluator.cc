@@ -1,8 +1,9 @@
 // CompiledRuleSet::Evaluate: the hot path from a post to a Decision.
 //
-// Per field: normalise into thread-local buffers, scan the skeleton once for
-// all literals (terms and allow entries), scan the folded and raw views once
-// each for all regexes, drop hits inside allowed words. Then per post: test
+// Per field: normalise once into thread-local buffers; then, per part (rule
+// set) of the set, scan the skeleton once for all its literals (terms and
+// allow entries), scan the folded and raw views once each for all its
+// regexes, drop hits inside its allowed words. Then per post: test
 // conditions, tally enforced rules per component, judge.
 #include <algorithm>
 #include <chrono>
@@ -48,9 +49,7 @@ RuleHit MakeHit(const CompiledRuleSet::Layout& set, uint32_t rule_index) {
 // indices to the set's.
 absl::Status ScanField(const CompiledRuleSet::Layout& set, hs_scratch_t* scratch,
                        uint32_t field_index, const Field& field, EvalBuffers& b) {
-  if (absl::Status s = text::Normalize(field.text, &b.normalized); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
-  }
+  if (absl::Status s = internal::NormalizeField(field, b); !s.ok()) return s;
   for (size_t p = 0; p < set.parts.size(); ++p) {
     const size_t first = b.candidates.size();
     FieldScanner scanner(*set.parts[p], scratch, b);

@@ -42,15 +42,18 @@ bool DigitBefore(std::string_view raw, size_t pos) {
 
 }  // namespace
 
-absl::Status NormalizeField(const Field& field, text::NormalizedText* out) {
-  if (absl::Status s = text::Normalize(field.text, out); !s.ok()) {
+absl::Status NormalizeField(const Field& field, EvalBuffers& buffers) {
+  buffers.word_starts.clear();
+  buffers.joined_built = false;
+  buffers.word_spans_built = false;
+  if (absl::Status s = text::Normalize(field.text, &buffers.normalized); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
   }
   return absl::OkStatus();
 }
 
 absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
-  if (absl::Status s = NormalizeField(field, &b_.normalized); !s.ok()) return s;
+  if (absl::Status s = NormalizeField(field, b_); !s.ok()) return s;
   return ScanNormalized(field_index, field);
 }
 
@@ -67,7 +70,6 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
   b_.field_literals.clear();
   b_.triggered.clear();
   b_.unless_hits.clear();
-  b_.word_starts.clear();
   const text::SkeletonView& sk = b_.normalized.skeleton;
   if (absl::Status s = set_.literals->Scan(
           sk.text, scratch_,
@@ -199,12 +201,16 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
 // one skeleton word each: a word without soft boundaries (nearly every one)
 // is one lookup, or none when it is longer than any listed word; a word with
 // them is looked up between each pair of its edges.
-void FieldScanner::AddShortPhraseWords() {
+// The spans between word edges (a space or a soft boundary inside a word)
+// of at most ShortWordTable::kMaxBytes bytes: where a short phrase word may
+// be. Once per field; every part with short phrase words looks them up.
+void FieldScanner::BuildWordSpans() {
+  b_.word_spans_built = true;
+  b_.word_spans.clear();
+  b_.word_spans_in_begin_order_only = false;
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const std::string_view text = sk.text;
   const size_t n = text.size();
-  const size_t scanned = b_.occurrences.size();
-  bool in_begin_order_only = false;  // some word gave spans whose ends are out of order
   size_t begin = 0;
   while (begin < n) {
     const size_t space = text.find(' ', begin);
@@ -215,14 +221,23 @@ void FieldScanner::AddShortPhraseWords() {
       if (sk.soft_boundary[i]) b_.word_edges.push_back(static_cast<uint32_t>(i));
     }
     b_.word_edges.push_back(static_cast<uint32_t>(end));
-    in_begin_order_only = in_begin_order_only || b_.word_edges.size() > 2;
+    b_.word_spans_in_begin_order_only =
+        b_.word_spans_in_begin_order_only || b_.word_edges.size() > 2;
     for (size_t i = 0; i + 1 < b_.word_edges.size(); ++i) {
       for (size_t j = i + 1; j < b_.word_edges.size(); ++j) {
-        if (!AddShortPhraseWord(b_.word_edges[i], b_.word_edges[j])) break;
+        if (b_.word_edges[j] - b_.word_edges[i] > ShortWordTable::kMaxBytes) break;
+        b_.word_spans.push_back({b_.word_edges[i], b_.word_edges[j]});
       }
     }
     begin = end + 1;
   }
+}
+
+void FieldScanner::AddShortPhraseWords() {
+  if (!b_.word_spans_built) BuildWordSpans();
+  const size_t scanned = b_.occurrences.size();
+  for (const WordSpan& span : b_.word_spans) AddShortPhraseWord(span.begin, span.end);
+  const bool in_begin_order_only = b_.word_spans_in_begin_order_only;
   if (b_.occurrences.size() == scanned) return;
   // The lookups came in begin order, so (end, begin) orders them as a
   // stable sort by end would. The merge goes through a reused buffer:
@@ -241,27 +256,22 @@ void FieldScanner::AddShortPhraseWords() {
   b_.occurrences.swap(b_.merged_occurrences);
 }
 
-// Looks skeleton[begin, end) up among the short phrase words and notes it
-// if listed. False when the span is longer than any listed word (so is
-// every longer span from the same begin).
-bool FieldScanner::AddShortPhraseWord(uint32_t begin, uint32_t end) {
+// Looks skeleton[begin, end) (at most ShortWordTable::kMaxBytes) up among
+// the short phrase words and notes it if listed.
+void FieldScanner::AddShortPhraseWord(uint32_t begin, uint32_t end) {
   const size_t length = end - begin;
-  if (length > ShortWordTable::kMaxBytes) return false;
   const std::string_view text = b_.normalized.skeleton.text;
   const uint8_t second = length >= 2 ? static_cast<uint8_t>(text[begin + 1]) : 0;
   const ShortWordTable& words = set_.short_phrase_words;
-  if ((words.Lengths(static_cast<uint8_t>(text[begin]), second) & (1u << length)) == 0) {
-    return true;
-  }
+  if ((words.Lengths(static_cast<uint8_t>(text[begin]), second) & (1u << length)) == 0) return;
   const uint32_t id = words.Find(text.substr(begin, length));
-  if (id == ShortWordTable::kNone) return true;
+  if (id == ShortWordTable::kNone) return;
   b_.occurrences.push_back({id, begin, end});
   // Its refs are whole-word phrase anchors (Compiler::LiteralsToScan), and a
   // span between word edges is a whole word: OnLiteral's trigger, checked.
   for (const LiteralRef& ref : set_.literal_refs[id]) {
     if (InField(ref.rule)) b_.triggered.push_back({ref.rule, ref.part});
   }
-  return true;
 }
 
 void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
@@ -275,7 +285,10 @@ void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
 // Only a field with a removed space can hold a split word; a literal found
 // within one chunk was seen by the ordinary scan already.
 absl::Status FieldScanner::ScanSplitWords() {
-  text::BuildJoinedView(b_.normalized.skeleton, raw_, &b_.joined);
+  if (!b_.joined_built) {
+    text::BuildJoinedView(b_.normalized.skeleton, raw_, &b_.joined);
+    b_.joined_built = true;
+  }
   if (b_.joined.joins.empty()) return absl::OkStatus();
   return set_.split_literals->Scan(
       b_.joined.text, scratch_,

@@ -108,10 +108,25 @@ struct AllowSpan {
   text::ByteRange range;
 };
 
+// A span of the skeleton between two word edges (spaces or soft
+// boundaries) short enough to be a short phrase word (ShortWordTable).
+struct WordSpan {
+  uint32_t begin;
+  uint32_t end;
+};
+
 // Buffers reused across posts on one thread, so steady-state evaluation does
 // not allocate for normalisation or candidate bookkeeping.
 struct EvalBuffers {
+  // What follows from the field's text alone is worked out once per field,
+  // whatever the number of parts that scan it (NormalizeField resets it):
+  // the normalised views, the word index, the joined view and the short
+  // word spans.
   text::NormalizedText normalized;
+  bool joined_built = false;                    // `joined` is the field's
+  bool word_spans_built = false;                // `word_spans` and its flag are the field's
+  std::vector<WordSpan> word_spans;             // in begin order
+  bool word_spans_in_begin_order_only = false;  // some word has soft boundaries
   std::vector<Candidate> candidates;
   std::vector<AllowSpan> allows;
   std::vector<uint32_t> regex_ids;
@@ -135,9 +150,10 @@ struct EvalBuffers {
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
 
-// Normalises a field into *out; InvalidArgument naming the field when its
+// Normalises a field into buffers.normalized and forgets what was worked
+// out for the previous field; InvalidArgument naming the field when its
 // text is not valid UTF-8.
-absl::Status NormalizeField(const Field& field, text::NormalizedText* out);
+absl::Status NormalizeField(const Field& field, EvalBuffers& buffers);
 
 class FieldScanner {
  public:
@@ -183,7 +199,8 @@ class FieldScanner {
   void Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome);
   class SpanFacts;  // what OnLiteral's refs share about one report
   void AddShortPhraseWords();
-  bool AddShortPhraseWord(uint32_t begin, uint32_t end);
+  void BuildWordSpans();
+  void AddShortPhraseWord(uint32_t begin, uint32_t end);
   bool EveryRequiredSlotMayHit(const CompiledPhrase& phrase) const;
   bool RequiredSlotsOccur(const CompiledPhrase& phrase);
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
