@@ -192,6 +192,10 @@ class Compiler {
   std::vector<const text::Lexicon*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
+  // Mode and text of a phrase slot word -> its index in
+  // Impl::phrase_lexicon_terms: a word in a thousand phrases ("dich") is
+  // keyed once, not a thousand times.
+  absl::flat_hash_map<std::string, uint32_t> phrase_lexicon_index_;
 };
 
 absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Compiler::Run(
@@ -383,6 +387,10 @@ void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char*
 // (PhraseLexiconTerm). Productive suffixes are a compound-list matter: a
 // phrase word is a word.
 uint32_t Compiler::AddPhraseLexiconTerm(const rules::Term& term) {
+  const auto [known, inserted] =
+      phrase_lexicon_index_.try_emplace(absl::StrCat(static_cast<int>(term.mode), ":", term.text),
+                                        static_cast<uint32_t>(impl_->phrase_lexicon_terms.size()));
+  if (!inserted) return known->second;
   const auto joined = [](std::string key) {  // "ab stechen" is typed "abstechen"
     std::erase_if(key, [](char c) { return c == ' ' || c == '-'; });
     return key;

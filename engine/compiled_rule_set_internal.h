@@ -147,7 +147,9 @@ struct CompiledRuleSet::Impl {
 
   // The mild form and mode of each kTerm literal's term, for the lexicon.
   std::vector<text::LexiconTerm> lexicon_terms;
-  std::vector<PhraseLexiconTerm> phrase_lexicon_terms;  // see PhraseWord::lexicon_term
+  // One per distinct slot word (mode and text), shared by every phrase
+  // that lists it; see PhraseWord::lexicon_term.
+  std::vector<PhraseLexiconTerm> phrase_lexicon_terms;
   // The rule and term each lexicon_terms entry came from, for reports.
   std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
   // The components' dictionaries, kept alive for CompiledRule::lexicon.
