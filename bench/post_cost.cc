@@ -122,6 +122,10 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
     size_t matches = 0;
     auto count = [&](uint32_t, size_t, size_t) { ++matches; };
     keep(i, kLiterals, TimeNs([&] {
+           if (set.layout().literals != nullptr) {  // one scan for all parts
+             status.Update(set.layout().literals->Scan(views[i].skeleton, scratch, count));
+             return;
+           }
            for (const auto& part : parts) {
              status.Update(part->literals->Scan(views[i].skeleton, scratch, count));
            }

@@ -47,12 +47,24 @@ struct CompileResult {
   rules::Diagnostics problems;
   // Taken from Options::reuse instead of compiled (then impl is unused).
   std::shared_ptr<const CompiledRuleSet> reused;
+  // The compiled part, from impl or reused; null when compiling failed.
+  std::shared_ptr<const CompiledRuleSet::Impl> part;
 };
 
-// The keys of a load's files in a ReloadCache: everything a compiled rule
-// set and its example results depend on, the compile options that change
-// results and the file's name (the locations in every message) and content
-// hash. Equal keys, equal sets.
+// A combination of several rule sets that communities use: its parts laid
+// out with their combined literal database, or taken from Options::reuse.
+struct CombinationResult {
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet::Layout>> layout =
+      absl::UnknownError("not combined");
+  std::shared_ptr<const CompiledRuleSet> reused;
+  absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> set = absl::UnknownError("not combined");
+};
+
+// The keys of a load's files and combinations in a ReloadCache: everything
+// a compiled rule set and its example results depend on, the compile
+// options that change results and the file's name (the locations in every
+// message) and content hash; a combination's, its files' keys. Equal keys,
+// equal sets.
 class ReuseKeys {
  public:
   ReuseKeys(const rules::LoadedSources& loaded, const CompileOptions& options) : loaded_(loaded) {
@@ -66,6 +78,13 @@ class ReuseKeys {
     const rules::SourceFile& file = loaded_.set_files[set_index];
     return absl::StrCat(options_, "file ", file.name.size(), ":", file.name, " ",
                         loaded_.sets[set_index].content_hash, "\n");
+  }
+  // A combination's key: its files' keys, in order (never equal to one
+  // file's key, since it holds several).
+  std::string Combination(const std::vector<size_t>& set_indices) const {
+    std::string key = "combination\n";
+    for (size_t i : set_indices) absl::StrAppend(&key, File(i));
+    return key;
   }
 
  private:
@@ -117,21 +136,63 @@ std::map<std::string, CompileResult> CompileInParallel(
   return results;
 }
 
-// Publishes every compiled rule set with one scratch prototype sized for all
-// of their databases, so that a thread serving traffic that cycles through
-// communities clones one scratch per catalog instead of one per set (a
-// clone is an allocation of up to megabytes). Returns the prototype, which
-// the combinations of these sets share too.
-absl::StatusOr<std::shared_ptr<const match::ScratchPrototype>> PublishWithSharedScratch(
-    std::map<std::string, CompileResult>& compiled) {
+// Lays out each combination of several sets that `by_community` names
+// (sound communities only) over the compiled parts: taken from `reuse`
+// when its files are unchanged, else with its combined literal database
+// compiled or loaded from the database cache. Duplicate rule ids across
+// a combination's sets go to *problems.
+std::map<std::string, CombinationResult> LayOutCombinations(
+    const std::map<std::string, std::vector<std::string>>& by_community,
+    const std::map<std::string, std::string>& broken,
+    const std::map<std::string, CompileResult>& compiled,
+    const absl::flat_hash_map<std::string, size_t>& index_of, const ReuseKeys& keys,
+    const RuleCatalog::Options& options, rules::Diagnostics* problems) {
+  std::map<std::string, CombinationResult> out;
+  for (const auto& [community, ids] : by_community) {
+    if (broken.count(community) || ids.size() < 2) continue;
+    const std::string key = absl::StrJoin(ids, "+");
+    if (out.count(key)) continue;
+    CombinationResult& result = out[key];
+    std::vector<std::shared_ptr<const CompiledRuleSet::Impl>> parts;
+    std::vector<size_t> indices;
+    for (const std::string& id : ids) {
+      const CompileResult& set = compiled.at(id);
+      if (set.part == nullptr) {
+        result.layout = set.impl.status();
+        break;
+      }
+      parts.push_back(set.part);
+      indices.push_back(index_of.at(id));
+    }
+    if (parts.size() < ids.size()) continue;
+    if (options.reuse != nullptr) {
+      if (auto reused = options.reuse->FindSet(keys.Combination(indices))) {
+        result.reused = std::move(reused);
+        continue;
+      }
+    }
+    result.layout = CombineParts(std::move(parts), options.compile, problems);
+  }
+  return out;
+}
+
+// Publishes every compiled rule set and combination with one scratch
+// prototype sized for all of their databases, so that a thread serving
+// traffic that cycles through communities clones one scratch per catalog
+// instead of one per set (a clone is an allocation of up to megabytes).
+absl::Status PublishWithSharedScratch(std::map<std::string, CompileResult>& compiled,
+                                      std::map<std::string, CombinationResult>& combinations) {
   std::vector<const hs_database_t*> dbs;
   for (auto& [id, result] : compiled) {
-    if (result.reused) {
-      for (const auto& part : result.reused->parts()) {
-        for (const hs_database_t* db : part->HyperscanDatabases()) dbs.push_back(db);
-      }
-    } else if (result.impl.ok()) {
-      for (const hs_database_t* db : (*result.impl)->HyperscanDatabases()) dbs.push_back(db);
+    if (result.part == nullptr) continue;
+    for (const hs_database_t* db : result.part->HyperscanDatabases()) dbs.push_back(db);
+  }
+  for (auto& [key, result] : combinations) {
+    const CompiledRuleSet::Layout* layout = result.reused        ? &result.reused->layout()
+                                            : result.layout.ok() ? result.layout->get()
+                                                                 : nullptr;
+    if (layout != nullptr && layout->literals != nullptr && layout->literals->db() != nullptr) {
+      dbs.push_back(layout->literals->db());
     }
   }
   auto prototype = match::ScratchPrototype::Create(dbs);
@@ -140,29 +201,22 @@ absl::StatusOr<std::shared_ptr<const match::ScratchPrototype>> PublishWithShared
   for (auto& [id, result] : compiled) {
     if (result.reused) {
       result.set = result.reused->WithScratch(shared);
-    } else if (!result.impl.ok()) {
+    } else if (result.part == nullptr) {
       result.set = result.impl.status();
     } else {
-      result.set = CompiledRuleSet::FromImpl(std::move(*result.impl), shared);
+      result.set = CompiledRuleSet::FromLayout(CompiledRuleSet::Layout::Of({result.part}), shared);
     }
   }
-  return shared;
-}
-
-// The combination of compiled rule sets `ids` (each in `compiled`), sharing
-// their parts: the first set's error if one failed; duplicate rule ids
-// across them go to *problems.
-absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CombineSets(
-    const std::vector<std::string>& ids, const std::map<std::string, CompileResult>& compiled,
-    std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems) {
-  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;
-  for (const std::string& id : ids) {
-    const CompileResult& result = compiled.at(id);
-    if (!result.set.ok()) return result.set.status();
-    sets.push_back(*result.set);
+  for (auto& [key, result] : combinations) {
+    if (result.reused) {
+      result.set = result.reused->WithScratch(shared);
+    } else if (!result.layout.ok()) {
+      result.set = result.layout.status();
+    } else {
+      result.set = CompiledRuleSet::FromLayout(*result.layout, shared);
+    }
   }
-  if (sets.size() == 1) return sets[0];
-  return CompiledRuleSet::Combine(sets, std::move(scratch), problems);
+  return absl::OkStatus();
 }
 
 // When some file is broken, the sets that did load are still compiled and
@@ -256,22 +310,29 @@ std::string Where(const std::string& community) {
 }
 
 // Stores what `catalog` serves as current (compiled, no problem in its
-// files, every example passed) for the next load: the compiled rule sets its
-// communities use, and the example results of each of their files' rules.
+// files, every example passed) for the next load: the compiled rule sets and
+// combinations its communities use, and the example results of each of
+// their files' rules.
 // Everything else is forgotten.
 void Remember(const RuleCatalog& catalog, const rules::LoadedSources& loaded, const ReuseKeys& keys,
               const absl::flat_hash_map<std::string, size_t>& index_of,
               const std::map<std::string, std::vector<std::string>>& by_community,
-              const std::map<std::string, CompileResult>& compiled, bool examples_ran,
+              const std::map<std::string, CompileResult>& compiled,
+              const std::map<std::string, CombinationResult>& combinations, bool examples_ran,
               ReloadCache* cache) {
   ReloadCache::Generation served;
   std::set<size_t> files;  // indices into loaded.sets
   for (const auto& [community, ids] : by_community) {
     if (!catalog.communities().count(community)) continue;
+    std::vector<size_t> indices;
     for (const std::string& id : ids) {
       const size_t index = index_of.at(id);
+      indices.push_back(index);
       files.insert(index);
       served.sets[keys.File(index)] = *compiled.at(id).set;
+    }
+    if (ids.size() > 1) {
+      served.sets[keys.Combination(indices)] = *combinations.at(absl::StrJoin(ids, "+")).set;
     }
   }
   if (examples_ran) {
@@ -344,9 +405,17 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   std::map<std::string, CompileResult> compiled =
       CompileInParallel(std::move(jobs), options.compile, options.on_progress);
   for (auto& [id, set] : reused) compiled[id].reused = std::move(set);
-  auto scratch = PublishWithSharedScratch(compiled);
-  if (!scratch.ok()) {
-    out.problems.push_back({{}, std::string(scratch.status().message())});
+  for (auto& [id, result] : compiled) {
+    if (result.reused) {
+      result.part = result.reused->parts()[0];
+    } else if (result.impl.ok()) {
+      result.part = std::move(*result.impl);
+    }
+  }
+  std::map<std::string, CombinationResult> combinations = LayOutCombinations(
+      by_community, out.broken, compiled, index_of, keys, options, &out.problems);
+  if (absl::Status s = PublishWithSharedScratch(compiled, combinations); !s.ok()) {
+    out.problems.push_back({{}, std::string(s.message())});
     return out;
   }
   std::shared_ptr<RuleCatalog> catalog(new RuleCatalog());
@@ -365,14 +434,6 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     }
   }
   catalog->rule_sets_ = sets;
-  // The combinations the sound communities use, over the shared sets.
-  std::map<std::string, absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>> combinations;
-  for (const auto& [community, ids] : by_community) {
-    if (out.broken.count(community)) continue;
-    const std::string key = absl::StrJoin(ids, "+");
-    if (combinations.count(key)) continue;
-    combinations.emplace(key, CombineSets(ids, compiled, *scratch, &out.problems));
-  }
   out.details.warnings = catalog->warnings_;
   if (options.run_examples) {
     catalog->example_results_ =
@@ -389,8 +450,8 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   std::map<std::string, std::shared_ptr<const std::vector<RuleSetFile>>> files_by_key;
   for (const auto& [community, ids] : by_community) {
     if (out.broken.count(community)) continue;
-    const std::string key = absl::StrJoin(ids, "+");
-    const absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>& set = combinations.at(key);
+    const absl::StatusOr<std::shared_ptr<const CompiledRuleSet>>& set =
+        ids.size() == 1 ? compiled.at(ids[0]).set : combinations.at(absl::StrJoin(ids, "+")).set;
     std::string problem = health.Problem(ids);
     if (problem.empty() && !set.ok()) problem = std::string(set.status().message());
     if (!problem.empty()) {
@@ -399,7 +460,7 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     }
     catalog->communities_[community] = *set;
     catalog->states_[community] = CommunityState{};
-    std::shared_ptr<const std::vector<RuleSetFile>>& files = files_by_key[key];
+    std::shared_ptr<const std::vector<RuleSetFile>>& files = files_by_key[absl::StrJoin(ids, "+")];
     if (files == nullptr) {
       auto list = std::make_shared<std::vector<RuleSetFile>>();
       for (const std::string& id : ids) {
@@ -410,8 +471,8 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     catalog->files_[community] = files;
   }
   if (options.reuse != nullptr) {
-    Remember(*catalog, loaded, keys, index_of, by_community, compiled, options.run_examples,
-             options.reuse.get());
+    Remember(*catalog, loaded, keys, index_of, by_community, compiled, combinations,
+             options.run_examples, options.reuse.get());
   }
   // Sound sets that only broken communities use were not compiled: check
   // them alone, so that one run still reports every problem.

@@ -651,7 +651,8 @@ std::vector<std::string> Compiler::LiteralsToScan() {
 
 absl::Status Compiler::BuildDatabases() {
   ChooseAnchors();
-  auto literal_db = match::LiteralDatabase::Compile(LiteralsToScan(), cache_);
+  impl_->scanned_literals = LiteralsToScan();
+  auto literal_db = match::LiteralDatabase::Compile(impl_->scanned_literals, cache_);
   if (!literal_db.ok()) return literal_db.status();
   impl_->report.literals = literals_.literals().size();
   impl_->report.literals_from_cache = (*literal_db)->build_info().from_cache;
@@ -721,7 +722,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
   // The parts of one compile share one copy of each dictionary.
   CompileOptions options = given;
   if (options.lexicons == nullptr) options.lexicons = std::make_shared<text::LexiconCache>();
-  std::vector<std::unique_ptr<Impl>> parts;
+  std::vector<std::shared_ptr<const Impl>> parts;
   absl::Status first_error;
   for (rules::RuleSetSource& source : sources) {
     std::vector<rules::RuleSetSource> one;
@@ -734,27 +735,42 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
     }
   }
   if (!first_error.ok()) return first_error;
-  std::vector<const hs_database_t*> dbs;
-  for (const auto& part : parts) {
-    for (const hs_database_t* db : part->HyperscanDatabases()) dbs.push_back(db);
-  }
-  auto prototype = match::ScratchPrototype::Create(dbs);
-  if (!prototype.ok()) return prototype.status();
-  auto scratch = std::make_shared<const match::ScratchPrototype>(std::move(*prototype));
-  std::vector<std::shared_ptr<const CompiledRuleSet>> sets;
-  for (auto& part : parts) sets.push_back(FromImpl(std::move(part), scratch));
-  if (sets.size() == 1) return sets[0];
-  return Combine(sets, std::move(scratch), problems);
+  auto layout = CombineParts(std::move(parts), options, problems);
+  if (!layout.ok()) return layout.status();
+  return Publish(*layout);
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Combine(
-    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
-    std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems) {
+    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets, const CompileOptions& options,
+    rules::Diagnostics* problems) {
   if (sets.empty()) return absl::InvalidArgumentError("no rule sets to combine");
   std::vector<std::shared_ptr<const Impl>> parts;
   for (const auto& set : sets) {
     parts.insert(parts.end(), set->parts().begin(), set->parts().end());
   }
+  auto layout = CombineParts(std::move(parts), options, problems);
+  if (!layout.ok()) return layout.status();
+  return Publish(*layout);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Publish(
+    std::shared_ptr<const Layout> layout) {
+  auto scratch = match::ScratchPrototype::Create(layout->HyperscanDatabases());
+  if (!scratch.ok()) return scratch.status();
+  return FromLayout(std::move(layout),
+                    std::make_shared<const match::ScratchPrototype>(std::move(*scratch)));
+}
+
+std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::FromLayout(
+    std::shared_ptr<const Layout> layout, std::shared_ptr<const match::ScratchPrototype> scratch) {
+  return std::shared_ptr<const CompiledRuleSet>(
+      new CompiledRuleSet(std::move(layout), std::move(scratch)));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet::Layout>> CombineParts(
+    std::vector<std::shared_ptr<const CompiledRuleSet::Impl>> parts, const CompileOptions& options,
+    rules::Diagnostics* problems) {
+  if (parts.empty()) return absl::InvalidArgumentError("no rule sets to combine");
   const size_t problems_before = problems->size();
   absl::flat_hash_map<std::string_view, const rules::Rule*> first_of_id;
   for (const auto& part : parts) {
@@ -769,11 +785,42 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Combine(
     }
   }
   if (problems->size() > problems_before) return rules::DiagnosticsToStatus(*problems);
-  return std::shared_ptr<const CompiledRuleSet>(
-      new CompiledRuleSet(Layout::Of(std::move(parts)), std::move(scratch)));
+  std::shared_ptr<CompiledRuleSet::Layout> layout = CompiledRuleSet::Layout::Of(std::move(parts));
+  if (layout->parts.size() > 1) {
+    // One literal scan of a field for all parts: Hyperscan reads the text
+    // once per database, and four scans of the default combination cost
+    // 70 % more time than one (BENCHMARKS.md, "One copy of each rule set").
+    // The literal lists are the parts' own, ids offset per part.
+    std::vector<std::string> literals;
+    for (const auto& part : layout->parts) {
+      layout->literal_base.push_back(static_cast<uint32_t>(literals.size()));
+      literals.insert(literals.end(), part->scanned_literals.begin(), part->scanned_literals.end());
+    }
+    layout->literal_base.push_back(static_cast<uint32_t>(literals.size()));
+    auto db = match::LiteralDatabase::Compile(literals, match::DbCache(options.cache_dir));
+    if (!db.ok()) return db.status();
+    layout->report.database_bytes += (*db)->build_info().bytes;
+    layout->literals = std::move(*db);
+  }
+  return std::shared_ptr<const CompiledRuleSet::Layout>(std::move(layout));
 }
 
-std::shared_ptr<const CompiledRuleSet::Layout> CompiledRuleSet::Layout::Of(
+std::vector<const hs_database_t*> CompiledRuleSet::Layout::HyperscanDatabases() const {
+  std::vector<const hs_database_t*> dbs;
+  for (const auto& part : parts) {
+    for (const hs_database_t* db : part->HyperscanDatabases()) dbs.push_back(db);
+  }
+  if (literals != nullptr && literals->db() != nullptr) dbs.push_back(literals->db());
+  return dbs;
+}
+
+size_t CompiledRuleSet::Layout::PartOfLiteral(uint32_t literal) const {
+  size_t p = 0;
+  while (p + 2 < literal_base.size() && literal_base[p + 1] <= literal) ++p;
+  return p;
+}
+
+std::shared_ptr<CompiledRuleSet::Layout> CompiledRuleSet::Layout::Of(
     std::vector<std::shared_ptr<const Impl>> parts) {
   auto layout = std::make_shared<Layout>();
   layout->report.literals_from_cache = true;  // when every part's was

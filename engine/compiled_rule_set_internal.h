@@ -136,6 +136,9 @@ struct CompiledRuleSet::Impl {
 
   std::unique_ptr<const match::LiteralDatabase> literals;  // skeleton view
   std::vector<std::vector<LiteralRef>> literal_refs;       // per literal id
+  // What `literals` was compiled from, by id: a combination of this part
+  // with others compiles them into its own database (Layout::literals).
+  std::vector<std::string> scanned_literals;
 
   // Split words (match/split_word.h): the split-eligible terms (kTerm refs)
   // and allow entries (kAllow refs), scanned on the joined view. Null when
@@ -197,10 +200,12 @@ struct CompiledRuleSet::Impl {
 //
 // Why parts: a catalog compiles each rule set once and a combination only
 // lists the parts it judges with, so `de` used alone, with `pii` and with
-// `en` is held once (the default rules held de three times, ~700 MB in all).
-// Judging a post costs about the same either way: the normalisation is
-// shared, and each part's scans read the text at the speed one database of
-// their sum would (BENCHMARKS.md, "One copy of each rule set").
+// `en` is held once (the default rules held de and en twice: 836 MB
+// resident, 626 MB with parts). The cost: each part scans its own regex
+// databases and short words, 11 % more instructions on realistic posts
+// than one database per combination; a combination's own literal database
+// keeps the literal scan at one per field (BENCHMARKS.md, "One copy of
+// each rule set").
 struct CompiledRuleSet::Layout {
   std::vector<std::shared_ptr<const Impl>> parts;
   std::vector<uint32_t> rule_base;       // per part, then the total
@@ -220,9 +225,30 @@ struct CompiledRuleSet::Layout {
   // Global component index of a rule.
   uint32_t ComponentOf(uint32_t rule) const;
 
-  // Lays out `parts` (at least one) in this order.
-  static std::shared_ptr<const Layout> Of(std::vector<std::shared_ptr<const Impl>> parts);
+  // With more than one part: all parts' literals in one database (each
+  // part's Impl::scanned_literals, ids offset by literal_base[p]), so a
+  // field's skeleton is scanned for literals once and each part's scanner
+  // is handed its own hits (FieldScanner::ScanNormalized). Null for one
+  // part, which scans its own.
+  std::unique_ptr<const match::LiteralDatabase> literals;
+  std::vector<uint32_t> literal_base;  // per part, then the total
+
+  // The part whose literal (global id) `literal` is.
+  size_t PartOfLiteral(uint32_t literal) const;
+  // Every Hyperscan database the set scans with, for sizing scratch.
+  std::vector<const hs_database_t*> HyperscanDatabases() const;
+
+  // Lays out `parts` (at least one) in this order, without a combined
+  // literal database (CombineParts adds it).
+  static std::shared_ptr<Layout> Of(std::vector<std::shared_ptr<const Impl>> parts);
 };
+
+// Lays out `parts` as one set: checks that no rule id is defined twice
+// (InvalidArgument, with a problem at the second definition) and compiles
+// (or loads from options.cache_dir) the combined literal database.
+absl::StatusOr<std::shared_ptr<const CompiledRuleSet::Layout>> CombineParts(
+    std::vector<std::shared_ptr<const CompiledRuleSet::Impl>> parts, const CompileOptions& options,
+    rules::Diagnostics* problems);
 
 // CompiledRuleSet::Compile without the scratch, so that a caller compiling
 // several sets can size one prototype for all of them and then publish each

@@ -24,6 +24,7 @@ namespace {
 using internal::Candidate;
 using internal::EvalBuffers;
 using internal::FieldScanner;
+using internal::LiteralHit;
 
 thread_local EvalBuffers buffers;
 
@@ -50,10 +51,24 @@ RuleHit MakeHit(const CompiledRuleSet::Layout& set, uint32_t rule_index) {
 absl::Status ScanField(const CompiledRuleSet::Layout& set, hs_scratch_t* scratch,
                        uint32_t field_index, const Field& field, EvalBuffers& b) {
   if (absl::Status s = internal::NormalizeField(field, b); !s.ok()) return s;
+  if (set.literals != nullptr) {
+    // One literal scan for all parts, each hit handed to its part.
+    b.part_literal_hits.resize(set.parts.size());
+    for (std::vector<LiteralHit>& hits : b.part_literal_hits) hits.clear();
+    absl::Status s = set.literals->Scan(
+        b.normalized.skeleton.text, scratch, [&](uint32_t id, size_t begin, size_t end) {
+          const size_t p = set.PartOfLiteral(id);
+          b.part_literal_hits[p].push_back(
+              {id - set.literal_base[p], static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+        });
+    if (!s.ok()) return s;
+  }
   for (size_t p = 0; p < set.parts.size(); ++p) {
     const size_t first = b.candidates.size();
     FieldScanner scanner(*set.parts[p], scratch, b);
-    if (absl::Status s = scanner.ScanNormalized(field_index, field); !s.ok()) return s;
+    const std::vector<LiteralHit>* hits =
+        set.literals != nullptr ? &b.part_literal_hits[p] : nullptr;
+    if (absl::Status s = scanner.ScanNormalized(field_index, field, hits); !s.ok()) return s;
     const uint32_t base = set.rule_base[p];
     if (base == 0) continue;
     for (size_t c = first; c < b.candidates.size(); ++c) b.candidates[c].rule += base;

@@ -57,7 +57,8 @@ absl::Status FieldScanner::Scan(uint32_t field_index, const Field& field) {
   return ScanNormalized(field_index, field);
 }
 
-absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& field) {
+absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& field,
+                                          const std::vector<LiteralHit>* literal_hits) {
   field_index_ = field_index;
   field_bit_ = FieldBit(field.name);
   raw_ = field.text;
@@ -71,10 +72,12 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
   b_.triggered.clear();
   b_.unless_hits.clear();
   const text::SkeletonView& sk = b_.normalized.skeleton;
-  if (absl::Status s = set_.literals->Scan(
-          sk.text, scratch_,
-          [&](uint32_t id, size_t begin, size_t end) { OnLiteral(id, begin, end); });
-      !s.ok()) {
+  if (literal_hits != nullptr) {
+    for (const LiteralHit& hit : *literal_hits) OnLiteral(hit.id, hit.begin, hit.end);
+  } else if (absl::Status s = set_.literals->Scan(
+                 sk.text, scratch_,
+                 [&](uint32_t id, size_t begin, size_t end) { OnLiteral(id, begin, end); });
+             !s.ok()) {
     return s;
   }
   if (!set_.short_phrase_words.empty()) AddShortPhraseWords();

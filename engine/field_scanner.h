@@ -108,6 +108,14 @@ struct AllowSpan {
   text::ByteRange range;
 };
 
+// A literal of a part found by a set's combined literal scan (the part's
+// own id, skeleton offsets), handed to that part's scanner.
+struct LiteralHit {
+  uint32_t id;
+  uint32_t begin;
+  uint32_t end;
+};
+
 // A span of the skeleton between two word edges (spaces or soft
 // boundaries) short enough to be a short phrase word (ShortWordTable).
 struct WordSpan {
@@ -128,6 +136,7 @@ struct EvalBuffers {
   std::vector<WordSpan> word_spans;             // in begin order
   bool word_spans_in_begin_order_only = false;  // some word has soft boundaries
   std::vector<Candidate> candidates;
+  std::vector<std::vector<LiteralHit>> part_literal_hits;  // per part, of the field
   std::vector<AllowSpan> allows;
   std::vector<uint32_t> regex_ids;
   std::vector<PartHit> part_hits;  // compound parts
@@ -166,7 +175,11 @@ class FieldScanner {
   // The same for a field already normalised into buffers.normalized (by
   // NormalizeField): a set of several parts normalises a field once and
   // scans it with each part's scanner. Leaves buffers.normalized as it is.
-  absl::Status ScanNormalized(uint32_t field_index, const Field& field);
+  // With `literal_hits`, those are the part's literal hits in the field, in
+  // the order a scan reports them (the set's combined literal scan found
+  // them), and the part's own literal database is not scanned.
+  absl::Status ScanNormalized(uint32_t field_index, const Field& field,
+                              const std::vector<LiteralHit>* literal_hits = nullptr);
   // For the masked-word pass's own scans of readings: no recursion.
   void SkipMaskedWords() { masked_words_ = false; }
   // Counts every triggered phrase's outcome into *tallies (sized for the

@@ -13,8 +13,8 @@
 //    when its file's name and content hash and the compile options equal
 //    those of a set that the previous load served (compiled, no problem in
 //    its file, every example passed, in a combination some community used);
-//    the combinations are put together again from the sets, which costs no
-//    compile;
+//    a combination of several sets (their parts and its literal database)
+//    is reused when all of its files are;
 //  * runs the examples of the rules of changed files only: a rule of a file
 //    whose name, content hash and compile options equal those of a file the
 //    previous load served keeps the example results it had (a rule fires
@@ -26,7 +26,8 @@
 //    files alone, so this is what it would return. A parsed 50,000-term set
 //    took about 0.2 s to copy out of the ParseCache.
 // A changed file is therefore always parsed, compiled and checked in full,
-// and a broken one is never remembered. Only the last load's sets are kept
+// and a broken one is never remembered. Only the last load's sets and
+// combinations are kept
 // (they are shared with the catalog that serves, so they cost no memory of
 // their own); the parsed files cost their text and rule model.
 //
@@ -58,9 +59,10 @@ namespace moderation {
 class ReloadCache {
  public:
   using SetPtr = std::shared_ptr<const CompiledRuleSet>;
-  // What a load served, for the next one: compiled rule sets and the
-  // example results (all passed) of each served file's rules, both by the
-  // file's key (the keys are the catalog's; see catalog_build.cc).
+  // What a load served, for the next one: compiled rule sets (by the file's
+  // key) and combinations (by their files' keys), and the example results
+  // (all passed) of each served file's rules, by the file's key (the keys
+  // are the catalog's; see catalog_build.cc).
   struct Generation {
     std::map<std::string, SetPtr> sets;
     std::map<std::string, std::vector<ExampleResult>> examples;
@@ -79,7 +81,8 @@ class ReloadCache {
   // Forgets the remembered sources (a load that found problems).
   void ForgetSources();
 
-  // The compiled set stored under `key` by the previous load, or null.
+  // The compiled set or combination stored under `key` by the previous
+  // load, or null.
   SetPtr FindSet(const std::string& key) const;
   // The example results stored for a file's rules, or null. The pointer
   // stays valid until the next Replace.

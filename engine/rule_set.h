@@ -114,13 +114,15 @@ class CompiledRuleSet {
       rules::Diagnostics* problems);
 
   // One set that judges with the parts of all of `sets`, in their order,
-  // sharing them (no compile, no copy of a database): the strictest verdict
-  // of its rule sets wins, as if they had been compiled together. `scratch`
-  // must fit every part's databases. InvalidArgument, with a problem at
-  // the second definition, when two of the sets define the same rule id.
+  // sharing them (the rules, tables and regex databases are not copied;
+  // only one literal database over all of them is compiled, or loaded from
+  // options.cache_dir, so that a field is scanned for literals once): the
+  // strictest verdict of its rule sets wins, as if they had been compiled
+  // together. InvalidArgument, with a problem at the second definition,
+  // when two of the sets define the same rule id.
   static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Combine(
       const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
-      std::shared_ptr<const match::ScratchPrototype> scratch, rules::Diagnostics* problems);
+      const CompileOptions& options, rules::Diagnostics* problems);
 
   ~CompiledRuleSet();
   CompiledRuleSet(const CompiledRuleSet&) = delete;
@@ -154,6 +156,10 @@ class CompiledRuleSet {
   // which must fit the state's databases (see CompileRuleSetImpl).
   static std::shared_ptr<const CompiledRuleSet> FromImpl(
       std::unique_ptr<const Impl> impl, std::shared_ptr<const match::ScratchPrototype> scratch);
+  // The same for a laid-out combination (CombineParts); the scratch must
+  // fit Layout::HyperscanDatabases().
+  static std::shared_ptr<const CompiledRuleSet> FromLayout(
+      std::shared_ptr<const Layout> layout, std::shared_ptr<const match::ScratchPrototype> scratch);
   // The same compiled state, shared, served with another scratch prototype
   // that fits its databases: a reload that reuses an unchanged set gives it
   // the new catalog's prototype, so a thread still needs one scratch per
@@ -164,6 +170,9 @@ class CompiledRuleSet {
  private:
   CompiledRuleSet(std::shared_ptr<const Layout> layout,
                   std::shared_ptr<const match::ScratchPrototype> scratch);
+  // FromLayout with a scratch prototype of the layout's own.
+  static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Publish(
+      std::shared_ptr<const Layout> layout);
   std::shared_ptr<const Layout> layout_;
   std::shared_ptr<const match::ScratchPrototype> scratch_;
 };

@@ -225,7 +225,8 @@ function waitFor(predicate, what, ms) {
 
 // The cache is empty, as in a new pod (an emptyDir): the compile is what
 // needs the most memory (1.9 GB for the default rules of 2026-12-05, when
-// the limit was 1Gi and every new pod would have been OOM-killed).
+// the limit was 1Gi and every new pod would have been OOM-killed; 1.35 GB
+// once each rule set was compiled once for all combinations).
 test("moderationd starts with the Deployment's flags from an empty cache within its memory limit and reloads on a ConfigMap swap",
   { skip: !process.env.MODERATIOND && "set MODERATIOND to the server binary", timeout: 420000 },
   async () => {
@@ -251,8 +252,8 @@ test("moderationd starts with the Deployment's flags from an empty cache within 
     try {
       await waitFor(() => /"event":"serving"/.test(log), "the serving event", 300000);
       assert.match(log, /"event":"serving".*"ready":true/);
-      // The largest file changes too: the reload parses it and builds its
-      // combinations beside the serving ones.
+      // The largest file changes too: the reload parses it and compiles
+      // its rule set beside the serving one.
       const next = { ...cm.data };
       for (const key of ["spam.yaml", "de.yaml"]) {
         next[key] = cm.data[key].replace(/^version: .*$/m, 'version: "k8s-swap"');
