@@ -225,7 +225,7 @@ function waitFor(predicate, what, ms) {
 
 // The cache is empty, as in a new pod (an emptyDir): the compile is what
 // needs the most memory (1.9 GB for the default rules of 2026-12-05, when
-// the limit was 1Gi and every new pod would have been OOM-killed; 1.35 GB
+// the limit was 1Gi and every new pod would have been OOM-killed; 1.65 GB
 // once each rule set was compiled once for all combinations).
 test("moderationd starts with the Deployment's flags from an empty cache within its memory limit and reloads on a ConfigMap swap",
   { skip: !process.env.MODERATIOND && "set MODERATIOND to the server binary", timeout: 420000 },
