@@ -31,6 +31,11 @@ class CatalogTest : public ::testing::Test {
   void Write(const std::string& name, const std::string& text) {
     std::ofstream(fs::path(dir_) / name) << text;
   }
+  // The default sets with communities "" (de), gaming (en) and both.
+  void WriteSetsForThreeCommunities() {
+    WriteDefaultSets();
+    Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  }
   void WriteDefaultSets() {
     Write("de.yaml", R"(ruleset: de
 version: "de-1"
@@ -86,8 +91,7 @@ TEST_F(CatalogTest, WithoutCommunitiesFileEverySetIsTheDefault) {
 }
 
 TEST_F(CatalogTest, CommunitiesSelectTheirSetsAndUnknownOnesGetTheDefault) {
-  WriteDefaultSets();
-  Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  WriteSetsForThreeCommunities();
   rules::Diagnostics problems;
   auto catalog = Load(&problems);
   ASSERT_TRUE(catalog.ok()) << catalog.status();
@@ -103,8 +107,7 @@ TEST_F(CatalogTest, CommunitiesSelectTheirSetsAndUnknownOnesGetTheDefault) {
 // in "default" and in "both" is one compiled set in memory, and "both"
 // judges as de and en would apart (the strictest verdict wins).
 TEST_F(CatalogTest, CombinationsShareTheCompiledRuleSetsTheyHold) {
-  WriteDefaultSets();
-  Write("communities.yaml", "default: [de]\ncommunities:\n  gaming: [en]\n  both: [en, de]\n");
+  WriteSetsForThreeCommunities();
   rules::Diagnostics problems;
   auto catalog = Load(&problems);
   ASSERT_TRUE(catalog.ok()) << catalog.status();

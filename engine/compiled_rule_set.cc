@@ -740,19 +740,6 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Compile(
   return Publish(*layout);
 }
 
-absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Combine(
-    const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets, const CompileOptions& options,
-    rules::Diagnostics* problems) {
-  if (sets.empty()) return absl::InvalidArgumentError("no rule sets to combine");
-  std::vector<std::shared_ptr<const Impl>> parts;
-  for (const auto& set : sets) {
-    parts.insert(parts.end(), set->parts().begin(), set->parts().end());
-  }
-  auto layout = CombineParts(std::move(parts), options, problems);
-  if (!layout.ok()) return layout.status();
-  return Publish(*layout);
-}
-
 absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> CompiledRuleSet::Publish(
     std::shared_ptr<const Layout> layout) {
   auto scratch = match::ScratchPrototype::Create(layout->HyperscanDatabases());
@@ -814,10 +801,20 @@ std::vector<const hs_database_t*> CompiledRuleSet::Layout::HyperscanDatabases() 
   return dbs;
 }
 
-size_t CompiledRuleSet::Layout::PartOfLiteral(uint32_t literal) const {
+namespace {
+
+// The part whose numbers start at bases[p]: bases is sorted, starts at 0 and
+// ends with the total; few parts, so a short linear search.
+size_t PartAt(const std::vector<uint32_t>& bases, uint32_t number) {
   size_t p = 0;
-  while (p + 2 < literal_base.size() && literal_base[p + 1] <= literal) ++p;
+  while (p + 2 < bases.size() && bases[p + 1] <= number) ++p;
   return p;
+}
+
+}  // namespace
+
+size_t CompiledRuleSet::Layout::PartOfLiteral(uint32_t literal) const {
+  return PartAt(literal_base, literal);
 }
 
 std::shared_ptr<CompiledRuleSet::Layout> CompiledRuleSet::Layout::Of(
@@ -849,12 +846,7 @@ std::shared_ptr<CompiledRuleSet::Layout> CompiledRuleSet::Layout::Of(
   return layout;
 }
 
-size_t CompiledRuleSet::Layout::PartOf(uint32_t rule) const {
-  // rule_base is sorted and starts at 0; few parts, so a short search.
-  size_t p = 0;
-  while (p + 2 < rule_base.size() && rule_base[p + 1] <= rule) ++p;
-  return p;
-}
+size_t CompiledRuleSet::Layout::PartOf(uint32_t rule) const { return PartAt(rule_base, rule); }
 
 const CompiledRule& CompiledRuleSet::Layout::Rule(uint32_t rule) const {
   const size_t p = PartOf(rule);

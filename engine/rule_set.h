@@ -13,7 +13,8 @@
 // per view, so a post is scanned in one pass per view however many rules
 // there are. Each rule set (source) is compiled alone into a part; a set of
 // several sources judges with all of their parts, and a catalog shares each
-// part among every combination of sets that holds it (Combine), so a rule
+// part among every combination of sets that holds it (a catalog does; see
+// catalog.h), so a rule
 // set used by ten communities is held in memory once, not ten times.
 //
 //   rules::Diagnostics problems;
@@ -112,17 +113,6 @@ class CompiledRuleSet {
   static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Compile(
       std::vector<rules::RuleSetSource> sources, const CompileOptions& options,
       rules::Diagnostics* problems);
-
-  // One set that judges with the parts of all of `sets`, in their order,
-  // sharing them (the rules, tables and regex databases are not copied;
-  // only one literal database over all of them is compiled, or loaded from
-  // options.cache_dir, so that a field is scanned for literals once): the
-  // strictest verdict of its rule sets wins, as if they had been compiled
-  // together. InvalidArgument, with a problem at the second definition,
-  // when two of the sets define the same rule id.
-  static absl::StatusOr<std::shared_ptr<const CompiledRuleSet>> Combine(
-      const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
-      const CompileOptions& options, rules::Diagnostics* problems);
 
   ~CompiledRuleSet();
   CompiledRuleSet(const CompiledRuleSet&) = delete;
