@@ -154,10 +154,12 @@ class Compiler {
   void AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
                   bool split_words = false);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
-                      LiteralKind kind, CompiledPhrase* phrase, const text::Lexicon* lexicon);
+                      LiteralKind kind, CompiledPhrase* phrase, const text::LexiconGroup* lexicon);
   uint32_t AddPhraseLexiconTerm(const rules::Term& term);
   void ChooseAnchors();
-  const text::Lexicon* LoadLexicon(const rules::RuleSetSource& source);
+  const text::LexiconGroup* LoadLexicons(const rules::RuleSetSource& source);
+  std::shared_ptr<const text::Lexicon> LoadLexicon(const std::string& name,
+                                                   const rules::SourceLocation& location);
   void AddAllowList(const std::vector<rules::Term>& allow, uint32_t component);
   absl::Status BuildDatabases();
   std::vector<std::string> LiteralsToScan();
@@ -189,7 +191,7 @@ class Compiler {
     std::vector<RegexOrigin> origins;
   };
   ContextRegexes unless_regexes_, near_regexes_;
-  std::vector<const text::Lexicon*> component_lexicons_;
+  std::vector<const text::LexiconGroup*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
   // Mode and text of a phrase slot word -> its index in
@@ -220,15 +222,34 @@ void Compiler::AddComponents(std::vector<rules::RuleSetSource>& sources) {
     rules::RuleSetSource& source = sources[c];
     impl_->components.push_back({source.id, source.version, source.content_hash});
     impl_->thresholds.push_back(source.thresholds);
-    component_lexicons_.push_back(LoadLexicon(source));
+    component_lexicons_.push_back(LoadLexicons(source));
     AddAllowList(source.allow, c);
     for (rules::Rule& rule : source.rules) AddRule(std::move(rule), c);
   }
 }
 
-const text::Lexicon* Compiler::LoadLexicon(const rules::RuleSetSource& source) {
-  if (source.lexicon.empty()) return nullptr;
-  const auto path = options_.lexicon_paths.find(source.lexicon);
+// The set's dictionaries as one group, shared with every set of the process
+// through the LexiconCache. A dictionary that cannot be loaded is a warning
+// and left out; the set compiles with what remains, or without protection.
+const text::LexiconGroup* Compiler::LoadLexicons(const rules::RuleSetSource& source) {
+  std::vector<std::shared_ptr<const text::Lexicon>> loaded;
+  for (const std::string& name : source.lexicons) {
+    if (auto lexicon = LoadLexicon(name, source.lexicon_location)) loaded.push_back(lexicon);
+  }
+  if (loaded.empty()) return nullptr;
+  for (const auto& lexicon : loaded) {
+    if (std::find(impl_->lexicons.begin(), impl_->lexicons.end(), lexicon) ==
+        impl_->lexicons.end()) {
+      impl_->lexicons.push_back(lexicon);
+    }
+  }
+  impl_->lexicon_groups.push_back(std::make_unique<text::LexiconGroup>(std::move(loaded)));
+  return impl_->lexicon_groups.back().get();
+}
+
+std::shared_ptr<const text::Lexicon> Compiler::LoadLexicon(const std::string& name,
+                                                           const rules::SourceLocation& location) {
+  const auto path = options_.lexicon_paths.find(name);
   std::string problem;
   if (path == options_.lexicon_paths.end()) {
     problem = "no dictionary is configured for it";
@@ -237,17 +258,14 @@ const text::Lexicon* Compiler::LoadLexicon(const rules::RuleSetSource& source) {
       lexicon_cache_ =
           options_.lexicons ? options_.lexicons : std::make_shared<text::LexiconCache>();
     }
-    auto lexicon = lexicon_cache_->Get(path->second, source.lexicon);
-    if (lexicon.ok()) {
-      impl_->lexicons.push_back(*lexicon);
-      return lexicon->get();
-    }
+    auto lexicon = lexicon_cache_->Get(path->second, name);
+    if (lexicon.ok()) return *lexicon;
     problem = std::string(lexicon.status().message());
   }
   impl_->report.warnings.push_back(
-      {source.lexicon_location,
-       absl::StrCat("lexicon '", source.lexicon, "': ", problem,
-                    "; the set is compiled without dictionary protection (install the "
+      {location,
+       absl::StrCat("lexicon '", name, "': ", problem,
+                    "; the set is compiled without dictionary protection from it (install the "
                     "dictionary: wngerman for de, wamerican for en)")});
   return nullptr;
 }
@@ -335,13 +353,14 @@ text::TermMode LexiconMode(MatchMode mode) {
 }
 
 void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t component) {
-  const text::Lexicon* lexicon = component_lexicons_[component];
+  const text::LexiconGroup* lexicon = component_lexicons_[component];
   for (const rules::Term& term : rule.terms) {
     LiteralRef ref{LiteralKind::kTerm, index, component};
     if (lexicon != nullptr) {
       ref.term = static_cast<uint32_t>(impl_->lexicon_terms.size());
       text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
-      info.productive = lexicon->Productive(info.mild) || lexicon->CommonHead(info.mild);
+      info.productive =
+          lexicon->own().Productive(info.mild) || lexicon->own().CommonHead(info.mild);
       impl_->lexicon_terms.push_back(std::move(info));
       impl_->lexicon_term_origins.emplace_back(index, term);
     }
@@ -369,7 +388,7 @@ void Compiler::AddPairs(const rules::Rule& rule, uint32_t index, uint32_t compon
 
 void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char* what,
                               uint16_t slot, LiteralKind kind, CompiledPhrase* phrase,
-                              const text::Lexicon* lexicon) {
+                              const text::LexiconGroup* lexicon) {
   for (const rules::Term& term : terms) {
     std::string skeleton;
     if (!TermSkeleton(term, what, &skeleton, problems_)) continue;

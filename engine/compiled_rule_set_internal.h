@@ -118,8 +118,8 @@ struct CompiledRule {
   bool has_near = false;  // a hit counts only with a `near:` word or regex close by
   bool has_near_regex = false;
   uint32_t field_mask = kAllFields;
-  const text::Lexicon* lexicon = nullptr;  // the component's, or null
-  std::vector<CompiledPhrase> phrases;     // parallel to rule.phrases
+  const text::LexiconGroup* lexicon = nullptr;  // the component's, or null
+  std::vector<CompiledPhrase> phrases;          // parallel to rule.phrases
 };
 
 // The field bit of a post field name. Names other than title and
@@ -155,8 +155,10 @@ struct CompiledRuleSet::Impl {
   std::vector<PhraseLexiconTerm> phrase_lexicon_terms;
   // The rule and term each lexicon_terms entry came from, for reports.
   std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
-  // The components' dictionaries, kept alive for CompiledRule::lexicon.
+  // The components' dictionaries, each once (masked words, reports), and
+  // each component's group of them (CompiledRule::lexicon points there).
   std::vector<std::shared_ptr<const text::Lexicon>> lexicons;
+  std::vector<std::unique_ptr<const text::LexiconGroup>> lexicon_groups;
   std::vector<bool> phrase_literal;  // per literal id: some phrase listens to it
   // Short phrase-only literals every phrase takes only as a whole word
   // (CompileOptions::short_phrase_word_lookup). They are not in `literals`;

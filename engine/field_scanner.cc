@@ -443,10 +443,26 @@ void FieldScanner::ResolvePairs() {
           !match::CompoundStartOk(sk, modifier.begin)) {
         continue;
       }
-      AddCandidate(head.rule, modifier.begin, head.end, match::Attachment::kCompound);
+      if (!PairProtected(head.rule, modifier.begin, head.begin, head.end)) {
+        AddCandidate(head.rule, modifier.begin, head.end, match::Attachment::kCompound);
+      }
       break;
     }
   }
+}
+
+// A two-list compound typed as a dictionary word counts only when the word
+// plausibly is the compound: the lexicon reads the head as typed as a
+// compound term (Judenschwein: a real modifier + "schwein"). "Thesauruses"
+// holds Sau + Russe only by accident.
+bool FieldScanner::PairProtected(uint32_t rule_index, size_t begin, size_t head_begin,
+                                 size_t head_end) const {
+  const CompiledRule& rule = set_.rules[rule_index];
+  if (rule.lexicon == nullptr) return false;
+  const text::ByteRange head = b_.normalized.skeleton.ToOriginal(head_begin, head_end);
+  const text::LexiconTerm term{text::MildKey(raw_.substr(head.begin, head.end - head.begin)),
+                               text::TermMode::kCompound, false};
+  return rule.lexicon->Protects(TypedWordKey(begin, head_end), term);
 }
 
 void FieldScanner::BuildWordIndex() {

@@ -207,6 +207,7 @@ class FieldScanner {
   bool NeedsUnlessRegexes(size_t first_candidate) const;
   absl::Status ScanUnlessRegexes();
   void ResolvePairs();
+  bool PairProtected(uint32_t rule, size_t begin, size_t head_begin, size_t head_end) const;
   void ResolvePhrases();
   PhraseOutcome ResolvePhrase(const TriggeredPhrase& phrase);
   void Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome);

@@ -14,6 +14,13 @@ void AddExample(std::vector<std::string>* examples, std::string_view word, size_
   if (examples->size() < limit) examples->emplace_back(word);
 }
 
+bool HeldByEarlier(const CompiledRuleSet::Impl& impl, size_t lexicon, std::string_view word) {
+  for (size_t l = 0; l < lexicon; ++l) {
+    if (impl.lexicons[l]->Contains(word)) return true;
+  }
+  return false;
+}
+
 // The report of one part, unsorted, terms without dictionary hits included.
 absl::StatusOr<std::vector<LexiconTermReport>> AnalyzePart(const CompiledRuleSet::Impl& impl,
                                                            hs_scratch_t* scratch, size_t examples) {
@@ -24,15 +31,17 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzePart(const CompiledRuleSet
     reports[t].rule_id = rule.rule.id;
     reports[t].term = term.text;
     reports[t].location = term.location;
-    reports[t].lexicon = rule.lexicon->language();
+    reports[t].lexicon = rule.lexicon->languages();
     reports[t].productive = impl.lexicon_terms[t].productive;
   }
   if (impl.literals == nullptr || impl.literals->db() == nullptr || reports.empty()) {
     return std::vector<LexiconTermReport>{};
   }
   text::NormalizedText normalized;
-  for (const std::shared_ptr<const text::Lexicon>& lexicon : impl.lexicons) {
+  for (size_t l = 0; l < impl.lexicons.size(); ++l) {
+    const std::shared_ptr<const text::Lexicon>& lexicon = impl.lexicons[l];
     for (std::string_view word : lexicon->words()) {
+      if (HeldByEarlier(impl, l, word)) continue;  // a word of two languages counts once
       if (!text::Normalize(word, &normalized).ok()) continue;
       const text::SkeletonView& sk = normalized.skeleton;
       // A term counts once per word, however often it matches inside it.
@@ -41,10 +50,11 @@ absl::StatusOr<std::vector<LexiconTermReport>> AnalyzePart(const CompiledRuleSet
         for (const LiteralRef& ref : impl.literal_refs[id]) {
           if (ref.kind != LiteralKind::kTerm) continue;
           const CompiledRule& rule = impl.rules[ref.rule];
-          if (rule.lexicon != lexicon.get() || !match::AcceptsMatch(sk, b, e, ref.attachment)) {
+          if (rule.lexicon == nullptr || !rule.lexicon->Holds(lexicon.get()) ||
+              !match::AcceptsMatch(sk, b, e, ref.attachment)) {
             continue;
           }
-          seen.emplace(ref.term, lexicon->Protects(word, impl.lexicon_terms[ref.term]));
+          seen.emplace(ref.term, rule.lexicon->Protects(word, impl.lexicon_terms[ref.term]));
         }
       });
       if (!s.ok()) return s;

@@ -24,7 +24,7 @@ namespace moderation {
 struct LexiconTermReport {
   std::string rule_id;
   std::string term;     // as written
-  std::string lexicon;  // "de" or "en"
+  std::string lexicon;  // "de", "en", or a group: "de+en"
   rules::SourceLocation location;
   size_t dictionary_hits = 0;  // dictionary words the term hits without the lexicon
   size_t protected_hits = 0;   // of which the lexicon protects

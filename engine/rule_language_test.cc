@@ -507,11 +507,11 @@ TEST(DigitsTest, TrailingDigitsAndSymbolsReadAsLettersWhenThatMakesATermMatch) {
   }
 }
 
-std::string WriteDictionary(const std::vector<std::string>& words) {
+std::string WriteDictionary(const std::vector<std::string>& words, const std::string& name = "") {
   // One file per test: ctest runs the tests of this binary in parallel
   // processes, and a shared path let one test read another's dictionary.
   const std::string path = ::testing::TempDir() + "/rule_language_test." +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + name +
                            ".dict";
   std::ofstream out(path);
   for (const std::string& w : words) out << w << "\n";
@@ -579,6 +579,64 @@ TEST(LexiconRuleTest, PhraseWordsTypedAsAnotherDictionaryWordDoNotFillTheirSlot)
   // Without the lexicon the skeleton makes the twins equal.
   EXPECT_TRUE(Fires(*plain, "es sei denn, man würde es kaufen"));
   EXPECT_TRUE(Fires(*plain, "ich würde dich schließen"));
+}
+
+// German rules meet English words, in German posts and in the English
+// communities that use them too. `lexicon: [de, en]` spares them.
+TEST(LexiconRuleTest, ASecondDictionarySparesTheWordsPostsMixIn) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary({"Depp", "Tusse", "Vormarsch", "Marsch"});
+  options.lexicon_paths["en"] =
+      WriteDictionary({"deep", "deeper", "statuses", "mongoose", "Depp", "tussle"}, ".en");
+  const std::string body = "    words: [Depp, Tusse, Mongo, Arsch]\n";
+  auto german_only = CompileYaml(OneRule(body, "lexicon: de\n"), options);
+  auto both = CompileYaml(OneRule(body, "lexicon: [de, en]\n"), options);
+  ASSERT_NE(german_only, nullptr);
+  ASSERT_NE(both, nullptr);
+  const TextCase kCases[] = {
+      {"The deep sea", false}, {"deeper", false},   {"my statuses", false},
+      {"a mongoose", false},   {"a tussle", false}, {"der Vormarsch", false},
+      {"Depp", true},          {"du Deeepp", true}, {"Oberdepp", true},
+      {"Mongo", true},         {"Tusse", true},     {"Riesenarsch", true},
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*both, c.text), c.fires) << c.text;
+  }
+  // With the German dictionary alone the English words are hits.
+  EXPECT_TRUE(Fires(*german_only, "The deep sea"));
+  EXPECT_TRUE(Fires(*german_only, "my statuses"));
+}
+
+// A two-list compound typed as a dictionary word counts only when the word
+// plausibly is that compound (a real modifier + the head).
+TEST(LexiconRuleTest, TwoListCompoundsTypedAsDictionaryWordsAreSpared) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary({"Jude", "Juden", "Judenschwein", "Schwein"});
+  options.lexicon_paths["en"] = WriteDictionary({"thesauruses", "mistype"}, ".en");
+  const std::string body =
+      "    words: [\"@mods+@groups\", \"@groups+@pejoratives\", \"@bad+@heads\"]\n";
+  const std::string header =
+      "lexicon: [de, en]\n"
+      "lists:\n"
+      "  mods: [Sau]\n"
+      "  groups: [Russe, Jude]\n"
+      "  pejoratives: [Schwein, Pack]\n"
+      "  bad: [Mist]\n"
+      "  heads: [Typ]\n";
+  auto set = CompileYaml(OneRule(body, header), options);
+  auto plain = CompileYaml(OneRule(body, header.substr(header.find('\n') + 1)), options);
+  ASSERT_NE(set, nullptr);
+  ASSERT_NE(plain, nullptr);
+  const TextCase kCases[] = {
+      {"two thesauruses", false}, {"I mistype", false},        {"Judenschwein", true},
+      {"Saurussen", true},        {"Judenpack", true},         {"Mist-Typ", true},
+      {"M1st-Typ", true},         {"J u d e n p a c k", true},
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+  }
+  EXPECT_TRUE(Fires(*plain, "two thesauruses"));
+  EXPECT_TRUE(Fires(*plain, "I mistype"));
 }
 
 TEST(LexiconRuleTest, AMissingDictionaryIsAWarningNotAnError) {

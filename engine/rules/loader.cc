@@ -2,12 +2,14 @@
 // rule_parser.cc; LoadRulesPath is in load_path.cc.
 #include "engine/rules/loader.h"
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/categories.h"
+#include "engine/rules/diagnostic.h"
 #include "engine/rules/dsa_mapping.h"
 #include "engine/rules/rule_parser.h"
 #include "engine/rules/spellings.h"
@@ -83,16 +85,44 @@ void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTabl
   }
 }
 
+// `lexicon: de` or `lexicon: [de, en]`: every name is checked, not only the
+// first, and a name listed twice is an error (it would say nothing).
+void ParseLexicons(YamlReader* reader, const MapReader& top, RuleSetSource* set) {
+  const Entry* entry = top.Find("lexicon");
+  if (entry == nullptr) return;
+  set->lexicon_location = entry->value_location;
+  std::vector<internal::LocatedString> names;
+  if (entry->value->IsSequence()) {
+    names = internal::StringList(reader, *entry);
+  } else if (std::optional<std::string> name = internal::ScalarText(*entry->value)) {
+    names.push_back({std::move(*name), entry->value_location});
+  } else {
+    reader->Error(entry->value_location,
+                  "'lexicon' must be a dictionary name (de, en) or a list of them");
+    return;
+  }
+  for (internal::LocatedString& name : names) {
+    if (std::find(kLexicons.begin(), kLexicons.end(), name.text) == kLexicons.end()) {
+      std::string message = absl::StrCat("unknown lexicon '", name.text, "' (expected de or en");
+      const std::string hint = DidYouMean(name.text, kLexicons);
+      if (!hint.empty()) absl::StrAppend(&message, "; did you mean '", hint, "'?");
+      reader->Error(name.location, absl::StrCat(message, ")"));
+    } else if (std::find(set->lexicons.begin(), set->lexicons.end(), name.text) !=
+               set->lexicons.end()) {
+      reader->Error(name.location, absl::StrCat("lexicon '", name.text, "' is listed twice"));
+    } else {
+      set->lexicons.push_back(std::move(name.text));
+    }
+  }
+}
+
 std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::YamlNode& root) {
   MapReader top(reader, root, "rule file", kTopKeys);
   if (!top.is_map()) return std::nullopt;
   RuleSetSource set;
   ParseHeader(reader, &top, &set);
   ParseThresholds(reader, top.Find("thresholds"), &set.thresholds);
-  if (const std::optional<size_t> lexicon = top.Enum("lexicon", kLexicons)) {
-    set.lexicon = std::string(kLexicons[*lexicon]);
-    set.lexicon_location = top.Find("lexicon")->value_location;
-  }
+  ParseLexicons(reader, top, &set);
   internal::ListTable lists = internal::ParseLists(reader, top.Find("lists"));
   internal::ParsePatterns(reader, top.Find("patterns"), &lists);
   if (const Entry* allow = top.Find("allow")) {

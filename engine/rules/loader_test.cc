@@ -74,6 +74,15 @@ std::vector<BadCase> BadCases() {
       {"FileMustBeAMapping", "- just\n- a list\n", "'rule file' must be a mapping", 1, 1},
       {"UnknownTopLevelKeySuggestsTheRightOne", absl::StrCat(kHead, "descripton: x\n"),
        "unknown key 'descripton' in rule file (did you mean 'description'?)", 4, 1},
+      // `lexicon:` names one dictionary or a list; each name is checked.
+      {"UnknownLexiconSuggestsTheRightOne", absl::StrCat(kHead, "lexicon: dd\n"),
+       "unknown lexicon 'dd' (expected de or en; did you mean 'de'?)", 4, 10},
+      {"UnknownLexiconInAListIsReportedWhereItStands", absl::StrCat(kHead, "lexicon: [de, fr]\n"),
+       "unknown lexicon 'fr'", 4, 15},
+      {"LexiconListedTwice", absl::StrCat(kHead, "lexicon: [en, de, en]\n"),
+       "lexicon 'en' is listed twice", 4, 19},
+      {"LexiconMustBeANameOrAList", absl::StrCat(kHead, "lexicon: {de: 1}\n"),
+       "'lexicon' must be a dictionary name (de, en) or a list of them", 4, 10},
       {"UnknownThresholdsKey", absl::StrCat(kHead, "thresholds: {flag: 5, blok: 10}\n"),
        "unknown key 'blok' in thresholds (did you mean 'block'?)", 4, 23},
       {"UnknownRuleKey", WithRule("words: [Dummbatz]\nscroe: 3"),
@@ -330,6 +339,26 @@ rules:
     category: threat
     condition: { author_account_age_days_below: 3, caps_ratio_at_least: 0.7, caps_min_letters: 20 }
 )";
+
+TEST(ParseRuleSetTest, ReadsOneLexiconOrAListOwnLanguageFirst) {
+  const struct {
+    const char* line;
+    std::vector<std::string> lexicons;
+  } kCases[] = {
+      {"", {}},
+      {"lexicon: de\n", {"de"}},
+      {"lexicon: [en, de]\n", {"en", "de"}},
+      {"lexicon:\n  - de\n  - en\n", {"de", "en"}},
+  };
+  for (const auto& c : kCases) {
+    Diagnostics diagnostics;
+    std::optional<RuleSetSource> set =
+        ParseRuleSet(absl::StrCat("ruleset: t\nversion: \"1\"\n", c.line, "rules: []\n"), "t.yaml",
+                     &diagnostics);
+    ASSERT_TRUE(set.has_value()) << c.line << Render(diagnostics);
+    EXPECT_EQ(set->lexicons, c.lexicons) << c.line;
+  }
+}
 
 std::string At(const SourceLocation& l) { return absl::StrCat(l.file, ":", l.line, ":", l.column); }
 

@@ -218,9 +218,11 @@ struct RuleSetSource {
   Thresholds thresholds;
   std::vector<Term> allow;  // allow-list entries (mode unused)
   std::vector<Rule> rules;
-  // `lexicon: de|en`: dictionary words this set's word terms hit only by a
-  // lossy step or an unlikely compound split are not hits (lexicon.h).
-  std::string lexicon;
+  // `lexicon: de` or `lexicon: [de, en]`: dictionary words this set's word
+  // terms hit only by a lossy step or an unlikely compound split are not hits
+  // (lexicon.h). The first names the set's own language; the others are
+  // languages its posts mix in (LexiconGroup). Empty: no protection.
+  std::vector<std::string> lexicons;
   SourceLocation lexicon_location;
   std::string content_hash;                   // "sha256:<hex>" of the file's bytes
   std::vector<std::string> extra_categories;  // `categories:` beyond the built-in ones

@@ -297,6 +297,33 @@ bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
   return false;
 }
 
+LexiconGroup::LexiconGroup(std::vector<std::shared_ptr<const Lexicon>> lexicons)
+    : lexicons_(std::move(lexicons)) {}
+
+bool LexiconGroup::Holds(const Lexicon* lexicon) const {
+  return std::any_of(lexicons_.begin(), lexicons_.end(),
+                     [&](const auto& held) { return held.get() == lexicon; });
+}
+
+std::string LexiconGroup::languages() const {
+  std::string out;
+  for (const auto& lexicon : lexicons_) {
+    if (!out.empty()) out += '+';
+    out += lexicon->language();
+  }
+  return out;
+}
+
+bool LexiconGroup::Protects(std::string_view word, const LexiconTerm& term) const {
+  bool held = false;
+  for (const auto& lexicon : lexicons_) {
+    if (!lexicon->Contains(word)) continue;
+    if (!lexicon->Protects(word, term)) return false;  // this language reads it as the term
+    held = true;
+  }
+  return held;
+}
+
 absl::StatusOr<std::shared_ptr<const Lexicon>> LexiconCache::Get(const std::string& path,
                                                                  const std::string& language) {
   std::lock_guard<std::mutex> lock(mu_);

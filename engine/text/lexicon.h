@@ -151,6 +151,38 @@ class Lexicon {
   std::string language_;
 };
 
+// The dictionaries one rule set protects words with: `lexicon: de` or
+// `lexicon: [de, en]`. The first is the set's own language; its endings
+// decide whether a term is a productive suffix or a common head. The others
+// are languages the set's posts mix in. German rules meet English words in
+// German posts ("Deep Learning") and in the English communities that also
+// use them, and the skeleton makes some of those look like German insults:
+// "deep" collapses to "Depp", "statuses" holds "Tusse", "mongoose" starts
+// with "Mongo". A word is protected from a term when some dictionary holds
+// it and none of the dictionaries that hold it reads it as that term
+// (Lexicon::Protects): "Depp" and "Idiot" are English dictionary words too,
+// and stay hits because they are the term.
+//
+// Thread-safety: immutable after construction.
+class LexiconGroup {
+ public:
+  // `lexicons` is not empty; the first is the set's own language.
+  explicit LexiconGroup(std::vector<std::shared_ptr<const Lexicon>> lexicons);
+
+  const Lexicon& own() const { return *lexicons_.front(); }
+  const std::vector<std::shared_ptr<const Lexicon>>& lexicons() const { return lexicons_; }
+  bool Holds(const Lexicon* lexicon) const;
+  // "de", or "de+en" for a group of two.
+  std::string languages() const;
+
+  // True when some dictionary holds the mild key `word` and every one that
+  // holds it protects it from `term`.
+  bool Protects(std::string_view word, const LexiconTerm& term) const;
+
+ private:
+  std::vector<std::shared_ptr<const Lexicon>> lexicons_;
+};
+
 // Loaded dictionaries by path, so every compile of a process shares one copy
 // (a reload of many communities must not read 350,000 words each time).
 class LexiconCache {

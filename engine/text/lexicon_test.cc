@@ -114,6 +114,37 @@ TEST(LexiconTest, EnglishDictionaryCompoundsAndFalseEndingsAreProtected) {
   EXPECT_FALSE(lexicon->Protects("cocks", compound("cock")));
 }
 
+// German rules on an English word: protected when some dictionary holds it
+// and none of those that hold it reads it as the term.
+TEST(LexiconGroupTest, AWordCountsWhenAnyDictionaryHoldingItReadsItAsTheTerm) {
+  const auto de = Lexicon::FromWords({"Vormarsch", "Marsch", "Idiot", "spices"}, "de");
+  const auto en = Lexicon::FromWords({"deep", "Depp", "idiot", "statuses", "spices"}, "en");
+  const LexiconGroup group({de, en});
+  const auto compound = [](const char* term) {
+    return LexiconTerm{term, TermMode::kCompound, false};
+  };
+  const struct {
+    const char* word;
+    const char* term;
+    bool is_protected;
+  } kCases[] = {
+      {"deep", "depp", true},        // English only, and not the term
+      {"statuses", "tusse", true},   // English only: a lucky substring
+      {"vormarsch", "arsch", true},  // German only: a longer word ends it
+      {"depp", "depp", false},       // the term, in the English list as a name
+      {"idiot", "idiot", false},     // both read it as the term
+      {"spices", "spic", false},     // English protects; German reads spic + -es
+      {"dummkopf", "dumm", false},   // in no dictionary: never protected
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(group.Protects(c.word, compound(c.term)), c.is_protected) << c.word;
+  }
+  EXPECT_EQ(group.languages(), "de+en");
+  EXPECT_EQ(&group.own(), de.get());
+  EXPECT_TRUE(group.Holds(en.get()));
+  EXPECT_FALSE(LexiconGroup({de}).Holds(en.get()));
+}
+
 TEST(LexiconTest, AProductiveSuffixProtectsEveryLongerDictionaryWord) {
   std::vector<std::string> words = {"Ische", "Afrika"};
   for (const char* stem : {"polit", "afrikan", "techn",  "log",  "prakt", "krit",  "phys", "chem",
