@@ -41,6 +41,10 @@
 #   9c. fortunes-de               tests/corpus/fortunes_check.py: every entry of
 #                                 Debian's fortunes-de through the default rules,
 #                                 at most 0.5 % held (issue 9's target)
+#   9d. dictionary words          tests/corpus/dictionary_words_check.py: every
+#                                 word of wngerman and wamerican alone as a post
+#                                 through the default rules, held to a ceiling
+#                                 (real insults are dictionary words too)
 #  10. deploy/: kubernetes manifests (kubectl kustomize + offline schema,
 #      field and wiring checks, the server on the rendered flags), systemd
 #      unit (systemd-analyze verify/security), Debian package (cpack + dpkg-deb),
@@ -259,6 +263,11 @@ step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(buil
 step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
 step "fortunes-de held by the default rules" "$PY" tests/corpus/fortunes_check.py \
   --modctl "$MODCTL" --rules "$RULES_DIR/" --max-share 0.005
+step "wngerman words held by the default rules" "$PY" tests/corpus/dictionary_words_check.py \
+  --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/ngerman --max-held 181
+step "wamerican words held by the default rules" "$PY" tests/corpus/dictionary_words_check.py \
+  --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/american-english \
+  --max-held 183
 step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
 step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
 step "realistic set evaluation" realistic_evaluation
