@@ -338,9 +338,37 @@ std::string FieldScanner::SplitWordKey(const match::SplitHit& hit) const {
 
 // The typed word around the hit (between hard word edges) is looked up as
 // typed: evasions are not dictionary words, so only real words are spared.
+// A word joined by - _ . or / ("working-storage", "guarded_storage") is
+// also judged by the part that holds the whole hit, as if typed alone: that
+// part is what the writer typed as a word. A hit across a joint ("A-r-s-c-h",
+// "as-is") has no such part.
 bool FieldScanner::LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                                    size_t end) const {
-  return rule.lexicon->Protects(TypedWordKey(begin, end), set_.lexicon_terms[ref.term]);
+  const text::LexiconTerm& term = set_.lexicon_terms[ref.term];
+  if (rule.lexicon->Protects(TypedWordKey(begin, end), term)) return true;
+  const std::optional<std::string> part = TypedPartKey(begin, end);
+  return part.has_value() && rule.lexicon->Protects(*part, term);
+}
+
+namespace {
+
+bool IsJoint(char c) { return c == '-' || c == '_' || c == '.' || c == '/'; }
+
+}  // namespace
+
+std::optional<std::string> FieldScanner::TypedPartKey(size_t begin, size_t end) const {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  const text::ByteRange word = sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
+  const text::ByteRange hit = sk.ToOriginal(begin, end);
+  for (size_t i = hit.begin; i < hit.end; ++i) {
+    if (IsJoint(raw_[i])) return std::nullopt;
+  }
+  size_t part_begin = hit.begin;
+  while (part_begin > word.begin && !IsJoint(raw_[part_begin - 1])) --part_begin;
+  size_t part_end = hit.end;
+  while (part_end < word.end && !IsJoint(raw_[part_end])) ++part_end;
+  if (part_begin == word.begin && part_end == word.end) return std::nullopt;  // no joint
+  return text::MildKey(raw_.substr(part_begin, part_end - part_begin));
 }
 
 std::string FieldScanner::TypedWordKey(size_t begin, size_t end) const {

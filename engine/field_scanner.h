@@ -28,6 +28,8 @@
 #define MODERATION_ENGINE_FIELD_SCANNER_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -198,6 +200,9 @@ class FieldScanner {
   bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                        size_t end) const;
   std::string TypedWordKey(size_t begin, size_t end) const;
+  // The mild key of the part of a joined word ("working-storage") that holds
+  // the whole hit; nullopt when the word has no joint or the hit crosses one.
+  std::optional<std::string> TypedPartKey(size_t begin, size_t end) const;
   bool PhraseWordProtected(const CompiledRule& rule, const PhraseWord& word, size_t begin,
                            size_t end) const;
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,

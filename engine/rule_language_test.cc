@@ -607,6 +607,30 @@ TEST(LexiconRuleTest, ASecondDictionarySparesTheWordsPostsMixIn) {
   EXPECT_TRUE(Fires(*german_only, "my statuses"));
 }
 
+// A word joined by - _ . or / is also judged by the part that holds the
+// whole hit: "working-storage" is two words, "Arsch-loch" one split insult.
+TEST(LexiconRuleTest, APartOfAJoinedWordIsJudgedAsTypedAlone) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary({"Vormarsch", "Marsch", "Marketing"});
+  auto set =
+      CompileYaml(OneRule("    words: [Arsch, Arschloch, Idiot]\n", "lexicon: de\n"), options);
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"der Marketing-Vormarsch", false},
+      {"Vormarsch_2024", false},
+      {"web/Vormarsch", false},
+      {"Marketing.Vormarsch", false},
+      {"Arsch-loch", true},
+      {"A-r-s-c-h", true},
+      {"Super-Idiot", true},
+      {"Vormarschidiot", true},
+      {"Riesen-Arsch", true},
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+  }
+}
+
 // A two-list compound typed as a dictionary word counts only when the word
 // plausibly is that compound (a real modifier + the head).
 TEST(LexiconRuleTest, TwoListCompoundsTypedAsDictionaryWordsAreSpared) {
