@@ -92,7 +92,11 @@ void ParseLexicons(YamlReader* reader, const MapReader& top, RuleSetSource* set)
   if (entry == nullptr) return;
   set->lexicon_location = entry->value_location;
   std::vector<internal::LocatedString> names;
-  if (entry->value->IsSequence()) {
+  if (entry->value->IsSequence() && entry->value->items().empty()) {
+    reader->Error(entry->value_location,
+                  "'lexicon' is an empty list: name a dictionary (de, en) or leave the key out");
+    return;
+  } else if (entry->value->IsSequence()) {
     names = internal::StringList(reader, *entry);
   } else if (std::optional<std::string> name = internal::ScalarText(*entry->value)) {
     names.push_back({std::move(*name), entry->value_location});

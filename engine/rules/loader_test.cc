@@ -81,6 +81,8 @@ std::vector<BadCase> BadCases() {
        "unknown lexicon 'fr'", 4, 15},
       {"LexiconListedTwice", absl::StrCat(kHead, "lexicon: [en, de, en]\n"),
        "lexicon 'en' is listed twice", 4, 19},
+      {"LexiconListMustNotBeEmpty", absl::StrCat(kHead, "lexicon: []\n"),
+       "'lexicon' is an empty list", 4, 10},
       {"LexiconMustBeANameOrAList", absl::StrCat(kHead, "lexicon: {de: 1}\n"),
        "'lexicon' must be a dictionary name (de, en) or a list of them", 4, 10},
       {"UnknownThresholdsKey", absl::StrCat(kHead, "thresholds: {flag: 5, blok: 10}\n"),
