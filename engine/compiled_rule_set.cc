@@ -233,8 +233,10 @@ void Compiler::AddComponents(std::vector<rules::RuleSetSource>& sources) {
 // and left out; the set compiles with what remains, or without protection.
 const text::LexiconGroup* Compiler::LoadLexicons(const rules::RuleSetSource& source) {
   std::vector<std::shared_ptr<const text::Lexicon>> loaded;
-  for (const std::string& name : source.lexicons) {
-    if (auto lexicon = LoadLexicon(name, source.lexicon_location)) loaded.push_back(lexicon);
+  for (size_t i = 0; i < source.lexicons.size(); ++i) {
+    if (auto lexicon = LoadLexicon(source.lexicons[i], source.lexicon_locations[i])) {
+      loaded.push_back(lexicon);
+    }
   }
   if (loaded.empty()) return nullptr;
   for (const auto& lexicon : loaded) {

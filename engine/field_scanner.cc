@@ -345,8 +345,9 @@ std::string FieldScanner::SplitWordKey(const match::SplitHit& hit) const {
 bool FieldScanner::LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                                    size_t end) const {
   const text::LexiconTerm& term = set_.lexicon_terms[ref.term];
-  if (rule.lexicon->Protects(TypedWordKey(begin, end), term)) return true;
-  const std::optional<std::string> part = TypedPartKey(begin, end);
+  const text::ByteRange word = TypedWord(begin, end);
+  if (rule.lexicon->Protects(MildKeyOf(word), term)) return true;
+  const std::optional<std::string> part = TypedPartKey(word, begin, end);
   return part.has_value() && rule.lexicon->Protects(*part, term);
 }
 
@@ -356,10 +357,9 @@ bool IsJoint(char c) { return c == '-' || c == '_' || c == '.' || c == '/'; }
 
 }  // namespace
 
-std::optional<std::string> FieldScanner::TypedPartKey(size_t begin, size_t end) const {
-  const text::SkeletonView& sk = b_.normalized.skeleton;
-  const text::ByteRange word = sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
-  const text::ByteRange hit = sk.ToOriginal(begin, end);
+std::optional<std::string> FieldScanner::TypedPartKey(const text::ByteRange& word, size_t begin,
+                                                      size_t end) const {
+  const text::ByteRange hit = b_.normalized.skeleton.ToOriginal(begin, end);
   for (size_t i = hit.begin; i < hit.end; ++i) {
     if (IsJoint(raw_[i])) return std::nullopt;
   }
@@ -368,13 +368,20 @@ std::optional<std::string> FieldScanner::TypedPartKey(size_t begin, size_t end) 
   size_t part_end = hit.end;
   while (part_end < word.end && !IsJoint(raw_[part_end])) ++part_end;
   if (part_begin == word.begin && part_end == word.end) return std::nullopt;  // no joint
-  return text::MildKey(raw_.substr(part_begin, part_end - part_begin));
+  return MildKeyOf({static_cast<uint32_t>(part_begin), static_cast<uint32_t>(part_end)});
+}
+
+text::ByteRange FieldScanner::TypedWord(size_t begin, size_t end) const {
+  const text::SkeletonView& sk = b_.normalized.skeleton;
+  return sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
+}
+
+std::string FieldScanner::MildKeyOf(const text::ByteRange& range) const {
+  return text::MildKey(raw_.substr(range.begin, range.end - range.begin));
 }
 
 std::string FieldScanner::TypedWordKey(size_t begin, size_t end) const {
-  const text::SkeletonView& sk = b_.normalized.skeleton;
-  const text::ByteRange word = sk.ToOriginal(sk.WordStart(begin), sk.WordEnd(end));
-  return text::MildKey(raw_.substr(word.begin, word.end - word.begin));
+  return MildKeyOf(TypedWord(begin, end));
 }
 
 namespace {

@@ -199,10 +199,15 @@ class FieldScanner {
   std::string SplitWordKey(const match::SplitHit& hit) const;
   bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
                        size_t end) const;
+  // The original bytes of the typed word around a skeleton hit (between
+  // hard word edges), and mild keys of original ranges.
+  text::ByteRange TypedWord(size_t begin, size_t end) const;
+  std::string MildKeyOf(const text::ByteRange& range) const;
   std::string TypedWordKey(size_t begin, size_t end) const;
-  // The mild key of the part of a joined word ("working-storage") that holds
-  // the whole hit; nullopt when the word has no joint or the hit crosses one.
-  std::optional<std::string> TypedPartKey(size_t begin, size_t end) const;
+  // The mild key of the part of the joined `word` ("working-storage") that
+  // holds the whole hit; nullopt when it has no joint or the hit crosses one.
+  std::optional<std::string> TypedPartKey(const text::ByteRange& word, size_t begin,
+                                          size_t end) const;
   bool PhraseWordProtected(const CompiledRule& rule, const PhraseWord& word, size_t begin,
                            size_t end) const;
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,

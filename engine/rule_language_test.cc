@@ -674,6 +674,23 @@ TEST(LexiconRuleTest, AMissingDictionaryIsAWarningNotAnError) {
   EXPECT_TRUE(Fires(*set, "Reiniger"));
 }
 
+// The warning names the one dictionary that is missing, where its name
+// stands; the others still protect.
+TEST(LexiconRuleTest, AMissingDictionaryInAListIsReportedWhereItsNameStands) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary({"Vormarsch", "Marsch"});
+  options.lexicon_paths["en"] = "/nonexistent/american-english";
+  auto set = CompileYaml(OneRule("    words: [Arsch]\n", "lexicon: [de, en]\n"), options);
+  ASSERT_NE(set, nullptr);
+  ASSERT_EQ(set->report().warnings.size(), 1u);
+  const rules::Diagnostic& warning = set->report().warnings[0];
+  EXPECT_NE(warning.message.find("lexicon 'en'"), std::string::npos) << warning.message;
+  EXPECT_EQ(warning.location.line, 3);
+  EXPECT_EQ(warning.location.column, 15);
+  EXPECT_FALSE(Fires(*set, "der Vormarsch"));
+  EXPECT_TRUE(Fires(*set, "Riesenarsch"));
+}
+
 TEST(LexiconRuleTest, UnknownLanguagesAreReported) {
   const rules::Diagnostics problems =
       CompileProblems(OneRule("    words: [Nutte]\n", "lexicon: fr\n"));

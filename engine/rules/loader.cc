@@ -90,7 +90,6 @@ void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTabl
 void ParseLexicons(YamlReader* reader, const MapReader& top, RuleSetSource* set) {
   const Entry* entry = top.Find("lexicon");
   if (entry == nullptr) return;
-  set->lexicon_location = entry->value_location;
   std::vector<internal::LocatedString> names;
   if (entry->value->IsSequence() && entry->value->items().empty()) {
     reader->Error(entry->value_location,
@@ -116,6 +115,7 @@ void ParseLexicons(YamlReader* reader, const MapReader& top, RuleSetSource* set)
       reader->Error(name.location, absl::StrCat("lexicon '", name.text, "' is listed twice"));
     } else {
       set->lexicons.push_back(std::move(name.text));
+      set->lexicon_locations.push_back(name.location);
     }
   }
 }

@@ -223,9 +223,9 @@ struct RuleSetSource {
   // (lexicon.h). The first names the set's own language; the others are
   // languages its posts mix in (LexiconGroup). Empty: no protection.
   std::vector<std::string> lexicons;
-  SourceLocation lexicon_location;
-  std::string content_hash;                   // "sha256:<hex>" of the file's bytes
-  std::vector<std::string> extra_categories;  // `categories:` beyond the built-in ones
+  std::vector<SourceLocation> lexicon_locations;  // parallel to lexicons
+  std::string content_hash;                       // "sha256:<hex>" of the file's bytes
+  std::vector<std::string> extra_categories;      // `categories:` beyond the built-in ones
 };
 
 }  // namespace moderation::rules

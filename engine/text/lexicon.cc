@@ -274,8 +274,7 @@ bool Lexicon::CommonHead(std::string_view term) const {
   return compounds >= kCommonHeadMinimum;
 }
 
-bool Lexicon::Protects(std::string_view word, const LexiconTerm& term) const {
-  if (!Contains(word)) return false;
+bool Lexicon::ProtectsHeld(std::string_view word, const LexiconTerm& term) const {
   switch (term.mode) {
     case TermMode::kSubstring:
       return word.find(term.mild) == std::string_view::npos &&
@@ -318,7 +317,7 @@ bool LexiconGroup::Protects(std::string_view word, const LexiconTerm& term) cons
   bool held = false;
   for (const auto& lexicon : lexicons_) {
     if (!lexicon->Contains(word)) continue;
-    if (!lexicon->Protects(word, term)) return false;  // this language reads it as the term
+    if (!lexicon->ProtectsHeld(word, term)) return false;  // this language reads it as the term
     held = true;
   }
   return held;

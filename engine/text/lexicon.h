@@ -103,7 +103,11 @@ class Lexicon {
 
   // True when the dictionary word (mild key) `word` must not count as a hit
   // of `term` (file comment). False for words not in the dictionary.
-  bool Protects(std::string_view word, const LexiconTerm& term) const;
+  bool Protects(std::string_view word, const LexiconTerm& term) const {
+    return Contains(word) && ProtectsHeld(word, term);
+  }
+  // The same for a word known to be in the dictionary (one lookup less).
+  bool ProtectsHeld(std::string_view word, const LexiconTerm& term) const;
 
   // A term is a productive suffix when at least kProductiveMinimum dictionary
   // words end with it (plus an ending) and at least a tenth of them are not

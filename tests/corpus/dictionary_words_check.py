@@ -16,10 +16,11 @@ Exit codes: 0 ok, 1 above --max-held, 2 the check could not run.
 """
 import argparse
 import collections
-import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate  # noqa: E402  (scan_checked)
 
 
 def read_words(path):
@@ -44,22 +45,11 @@ def main():
               "wngerman and wamerican)" % args.dictionary, file=sys.stderr)
         return 2
     words = read_words(args.dictionary)
-    posts = []
-    for i, word in enumerate(words):
-        post = {"id": "w%06d" % i, "text": word}
-        if args.community:
-            post["community"] = args.community
-        posts.append(json.dumps(post, ensure_ascii=False) + "\n")
-    run = subprocess.run([args.modctl, "scan", "--rules", args.rules],
-                         input="".join(posts).encode(), capture_output=True, timeout=900)
-    if run.returncode != 0:
-        print("dictionary_words_check: modctl scan failed: %s" % run.stderr.decode()[-2000:],
-              file=sys.stderr)
-        return 2
-    answers = [json.loads(line) for line in run.stdout.decode().splitlines() if line]
-    if len(answers) != len(words):
-        print("dictionary_words_check: %d answers for %d words" % (len(answers), len(words)),
-              file=sys.stderr)
+    rows = [{"id": "w%06d" % i, "text": word} for i, word in enumerate(words)]
+    extra = ["--community", args.community] if args.community else []
+    answers, problems = evaluate.scan_checked(args.modctl, args.rules, rows, 900, extra)
+    if problems:
+        print("dictionary_words_check: %s" % "\n".join(problems), file=sys.stderr)
         return 2
     held = [a for a in answers if a["decision"] != "ALLOW"]
     by_rule = collections.defaultdict(list)

@@ -152,6 +152,21 @@ def run_scan(modctl, rules, rows, timeout, to_input=scan_input, extra_args=()):
     return answers, rc, (t_start, t_first, t_end), stderr
 
 
+def scan_checked(modctl, rules, rows, timeout, extra_args=()):
+    """run_scan and answer_problems together, for checks that need every answer.
+
+    Returns (answers, []) or (None, problems); a problem list ends with the
+    tail of modctl's stderr when it wrote any."""
+    try:
+        answers, rc, _, stderr = run_scan(modctl, rules, rows, timeout, extra_args=extra_args)
+    except EvalError as e:
+        return None, ["%s\n%s" % (e, e.stderr[-2000:])]
+    problems = answer_problems(rows, answers, rc)
+    if problems and stderr:
+        problems.append("modctl stderr (tail):\n" + stderr[-2000:])
+    return (None if problems else answers), problems
+
+
 def answer_problems(rows, answers, rc):
     """Why a scan's answers cannot be evaluated (empty list if they can).
 

@@ -13,12 +13,11 @@ Exit codes: 0 ok, 1 above --max-share, 2 the check could not run.
 """
 import argparse
 import collections
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate  # noqa: E402  (scan_checked)
 import generate_corpus  # noqa: E402
 
 
@@ -36,18 +35,10 @@ def main():
               "fortunes-de)" % generate_corpus.FORTUNE_DIR, file=sys.stderr)
         return 2
     entries, _ = generate_corpus.load_fortunes()
-    lines = "".join(json.dumps({"id": "f%05d" % i, "text": t}, ensure_ascii=False) + "\n"
-                    for i, t in enumerate(entries))
-    run = subprocess.run([args.modctl, "scan", "--verbose", "--rules", args.rules],
-                         input=lines.encode(), capture_output=True, timeout=900)
-    if run.returncode != 0:
-        print("fortunes_check: modctl scan failed: %s" % run.stderr.decode()[-2000:],
-              file=sys.stderr)
-        return 2
-    answers = [json.loads(line) for line in run.stdout.decode().splitlines() if line]
-    if len(answers) != len(entries):
-        print("fortunes_check: %d answers for %d entries" % (len(answers), len(entries)),
-              file=sys.stderr)
+    rows = [{"id": "f%05d" % i, "text": t} for i, t in enumerate(entries)]
+    answers, problems = evaluate.scan_checked(args.modctl, args.rules, rows, 900, ["--verbose"])
+    if problems:
+        print("fortunes_check: %s" % "\n".join(problems), file=sys.stderr)
         return 2
     held = [a for a in answers if a["decision"] != "ALLOW"]
     by_rule = collections.Counter(r for a in held for r in a.get("rules", []))
