@@ -182,19 +182,19 @@ std::vector<BadCase> BadCases() {
       {"RegexOverTheLengthLimit",
        WithRule(absl::StrCat("regex: '", std::string(9000, 'a'), "'\nscore: 1")),
        "regex is 9000 bytes long; at most 8192", 6, 12},
-      // 1,000 terms referenced 600 times would be 600,000 terms: the budget
-      // stops @list expansion from multiplying a file (a "billion laughs"
-      // made of lists).
+      // 1,000 terms referenced 1,100 times would be 1,100,000 terms: the
+      // budget stops @list expansion from multiplying a file (a "billion
+      // laughs" made of lists).
       {"ListExpansionOverTheTermBudget",
        [] {
          std::string list, refs;
          for (int i = 0; i < 1000; ++i) absl::StrAppend(&list, i == 0 ? "" : ", ", "wort", i);
-         for (int i = 0; i < 600; ++i) absl::StrAppend(&refs, i == 0 ? "" : ", ", "\"@big\"");
+         for (int i = 0; i < 1100; ++i) absl::StrAppend(&refs, i == 0 ? "" : ", ", "\"@big\"");
          return absl::StrCat("ruleset: t\nversion: \"1\"\nlists:\n  big: [", list,
                              "]\nrules:\n  - id: r.1\n    category: insult\n    words: [", refs,
                              "]\n    score: 1\n");
        }(),
-       "expands to more than 500000 terms", 8, 13 + 8 * 500},  // the 501st reference
+       "expands to more than 1000000 terms", 8, 13 + 8 * 1000},  // the 1,001st reference
       {"RegexMatchingEmptyString", WithRule("regex: 'a*'\nscore: 1"),
        "regex matches the empty string", 6, 12},
       {"RegexMatchingOnlyAWordBoundary", WithRule("regex: '\\b'\nscore: 1"),
