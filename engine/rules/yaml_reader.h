@@ -91,10 +91,10 @@ class YamlReader {
 // counted after @list expansion and spelling variants (`spellings:`), so a
 // list referenced by many rules counts once per reference. A file of 400,000
 // distinct terms loads and compiles in 1.8 s with 175 MB resident (`modctl
-// validate`, 2-core Xeon). The shipped de.yaml counts about 484,000 (most of
+// validate`, 2-core Xeon). The shipped de.yaml counts about 520,000 (most of
 // them spelling variants of phrase-slot words, counted once per reference)
-// and validates in 13 s with 307 MB resident, examples included; the budget
-// leaves it room to grow twofold and still bounds a hostile file to a few
+// and validates in 6 to 13 s with about 320 MB resident, examples included;
+// the budget leaves it room to grow and still bounds a hostile file to
 // seconds and well under a gigabyte.
 inline constexpr size_t kMaxTermsPerFile = 1'000'000;
 
