@@ -136,11 +136,11 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # sexual 82.2 -> 83.0), civil held unchanged on every corpus.
 # Batch 42 (2026-12-06, 450 posts, blind, read by nobody) met the rules at
 # 77.3 % (232 of 300) and 79.0 % (237) after the second stop's seven round-6
-# branches (five areas in German and English plus doxxing, written from
+# branches (six areas in German and English plus doxxing, written from
 # knowledge of the language); civil held 5 of 150 with both. With it and
 # those branches: validation 85.6 % (2,393 of 2,795; the split without
 # batch 42 went 85.0 -> 86.0 %), dev 98.1 %.
-# Its dev part is not tuned for: dev threat 0.965, so that floor is 0.96.
+# Its dev part is not tuned for: dev threat 0.966, so that floor is 0.96.
 REALISTIC_DEV_FLOORS=(--min-recall 0.98
   --min-category-recall insult=0.97 --min-category-recall threat=0.96
   --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.97
