@@ -30,7 +30,8 @@
 #   7. benchmark smoke            bench/run.sh small on this build: every part of
 #                                 the harness runs and writes its report; timings
 #                                 are never asserted
-#   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py
+#   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py and
+#                                 test_word_signal_study.py
 #   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
 #                                 through modctl scan, held to the floors below
 #   9b. dictionary false positives  tests/dictionary/run.sh: LDNOOBW's German and
@@ -276,7 +277,10 @@ step "wamerican words held by the default rules" "$PY" tests/corpus/dictionary_w
   --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/american-english \
   --max-held 183
 step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
-step "realistic set self-test" "$PY" tests/corpus/test_evaluate_realistic.py
+realistic_self_tests() {
+  "$PY" tests/corpus/test_evaluate_realistic.py && "$PY" tests/corpus/test_word_signal_study.py
+}
+step "realistic set self-test" realistic_self_tests
 step "realistic set evaluation" realistic_evaluation
 
 # Deployment and the fleet (issue 14). Each script takes the build directory
