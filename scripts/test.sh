@@ -150,7 +150,8 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # the 1 MiB a ConfigMap holds). With batch 43: validation 85.9 %, sexual
 # 0.830 and pii 0.918 (floors 0.82, 0.91), civil blocked 0.72 % (floor
 # 0.008), dev civil flagged 0.54 % and blocked 0.20 % (floors 0.006 and
-# 0.0025).
+# 0.0025). Batch 42's dev part is still not tuned for: dev threat 0.967,
+# so that floor stays 0.96.
 REALISTIC_DEV_FLOORS=(--min-recall 0.98
   --min-category-recall insult=0.97 --min-category-recall threat=0.96
   --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.97
