@@ -181,10 +181,9 @@ def main(argv=None):
         report_harmless(model, os.path.basename(args.extra_civil) + " (odd lines, even ones trained)",
                         extra_test, args)
 
-    for lang, weights in sorted(model.items()):
-        if args.show_words:
-            heaviest = sorted(weights.items(), key=lambda kv: -kv[1])[:args.show_words]
-            print("%s: %s" % (lang, " ".join("%s:%.1f" % kv for kv in heaviest)))
+    for lang, weights in sorted(model.items()) if args.show_words else ():
+        heaviest = sorted(weights.items(), key=lambda kv: -kv[1])[:args.show_words]
+        print("%s: %s" % (lang, " ".join("%s:%.1f" % kv for kv in heaviest)))
     return 0
 
 
