@@ -327,8 +327,9 @@ void Compiler::AddRule(rules::Rule rule, uint32_t component) {
       impl_->folded_regex_rule.push_back(index);
     }
   }
-  compiled.has_pattern =
-      !rule.terms.empty() || rule.regex.has_value() || !rule.pairs.empty() || !rule.phrases.empty();
+  if (rule.signal) impl_->signals.push_back(internal::CompileSignal(*rule.signal, index));
+  compiled.has_pattern = !rule.terms.empty() || rule.regex.has_value() || !rule.pairs.empty() ||
+                         !rule.phrases.empty() || rule.signal.has_value();
   compiled.has_condition = !rule.condition.empty();
   impl_->any_condition |= compiled.has_condition || !rule.unless.condition.empty();
   compiled.component = component;

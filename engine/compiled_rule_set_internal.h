@@ -24,6 +24,7 @@
 #include "engine/match/word_boundary.h"
 #include "engine/rule_set.h"
 #include "engine/short_word_table.h"
+#include "engine/signal.h"
 #include "engine/text/lexicon.h"
 
 namespace moderation {
@@ -183,6 +184,10 @@ struct CompiledRuleSet::Impl {
   std::vector<std::vector<ContextRegexUse>> near_regex_uses;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
+
+  // The `signal:` rules' weights (signal.h), searched in every field of
+  // their rules' scope after the literal and regex scans.
+  std::vector<internal::CompiledSignal> signals;
 
   std::vector<uint32_t> condition_only_rules;
   bool any_condition = false;  // some rule has a condition (features needed)

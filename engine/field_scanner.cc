@@ -100,6 +100,9 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
   }
   if (!b_.part_hits.empty()) ResolvePairs();
   if (!b_.triggered.empty()) ResolvePhrases();
+  // The masked-word pass scans windows around a word, too short for a
+  // signal's window to mean what it was trained on.
+  if (!set_.signals.empty() && masked_words_) ScanSignals();
   // The field's candidates are complete. The unless words veto first; the
   // unless regexes only matter if a candidate they could veto is left (a
   // candidate goes if any of its rule's vetoes is near, so the order of the
@@ -121,6 +124,24 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
     return ScanMaskedWords(set_, scratch_, field_index, field, first_candidate, &b_.candidates);
   }
   return absl::OkStatus();
+}
+
+// A signal's hit is one candidate per word its best window summed, so the
+// explanation shows the words that weighed. Candidates go through unless,
+// near and allow lists like any other.
+void FieldScanner::ScanSignals() {
+  const text::View& folded = b_.normalized.folded;
+  for (const CompiledSignal& signal : set_.signals) {
+    if (!InField(signal.rule)) continue;
+    if (!FindSignal(signal, folded.text, &b_.signal_words, &b_.signal_hits, &b_.signal_spans)) {
+      continue;
+    }
+    for (const text::ByteRange& span : b_.signal_spans) {
+      const text::ByteRange original = folded.ToOriginal(span.begin, span.end);
+      b_.candidates.push_back(
+          {signal.rule, field_index_, original.begin, original.end, original.begin, original.end});
+    }
+  }
 }
 
 // The refs of one literal share its span, so the word test (per

@@ -36,6 +36,7 @@
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/phrase_words.h"
 #include "engine/post/post.h"
+#include "engine/signal.h"
 #include "engine/text/joined_view.h"
 #include "engine/text/normalizer.h"
 
@@ -157,6 +158,9 @@ struct EvalBuffers {
   std::vector<match::PhraseSlotHit> slot_hits;
   std::vector<size_t> chosen;
   match::PhraseSearchScratch phrase_search;
+  std::vector<text::ByteRange> signal_words;  // FindSignal's buffers
+  std::vector<SignalHit> signal_hits;
+  std::vector<text::ByteRange> signal_spans;
   text::JoinedView joined;        // of the field, for split words
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
@@ -193,6 +197,7 @@ class FieldScanner {
 
  private:
   void OnLiteral(uint32_t id, size_t begin, size_t end);
+  void ScanSignals();
   void AddTermHit(const LiteralRef& ref, size_t begin, size_t end);
   absl::Status ScanSplitWords();
   void OnSplitLiteral(uint32_t id, size_t begin, size_t end);

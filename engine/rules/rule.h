@@ -166,6 +166,25 @@ struct NearContext {
   SourceLocation location;
 };
 
+// `signal:`, a learned word-weight signal (engine/signal.h): a post field
+// is a hit when some window of `window` words holds distinct words whose
+// `top` highest weights add up to `threshold` or more. For the abuse that
+// no hand-written pattern foresaw, the weights learned from labelled posts
+// (scripts/train_signal.py) and held for review, never decided alone: each
+// weight is below the threshold, so no single word holds a post.
+struct SignalWeight {
+  std::string word;  // folded, one signal word (text/signal_words.h)
+  double weight = 0;
+  SourceLocation location;
+};
+struct Signal {
+  int window = 10;  // words after the first one of the window
+  int top = 3;      // weights summed per window
+  double threshold = 0;
+  std::vector<SignalWeight> weights;  // distinct words
+  SourceLocation location;
+};
+
 // The post fields a rule may be scoped to.
 inline constexpr const char* kFieldNames[] = {"title", "body", "author_display_name"};
 
@@ -180,6 +199,7 @@ struct Rule {
   RegexView regex_view = RegexView::kFolded;
   std::vector<CompoundPair> pairs;  // from "@a+@b" entries of `words:`
   std::vector<Phrase> phrases;      // `phrase:` / `phrases:`
+  std::optional<Signal> signal;     // `signal:`; a rule with it has no other pattern
   // `split_words:` (default true): the terms also match typed as chunks with
   // spaces between ("Arsch loch"; match/split_word.h). false for lists whose
   // terms are often two innocent words in a row (English slurs: "wet back").

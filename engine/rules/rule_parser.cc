@@ -10,14 +10,16 @@
 #include "engine/rules/dsa_mapping.h"
 #include "engine/rules/patterns.h"
 #include "engine/rules/phrase_parser.h"
+#include "engine/rules/signal_parser.h"
 
 namespace moderation::rules::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleKeys = {
-    "id",     "category", "words",  "match",  "regex",        "view",        "condition",
-    "score",  "action",   "mode",   "reason", "legal_ground", "note",        "examples",
-    "phrase", "phrases",  "fields", "unless", "dsa_category", "split_words", "near"};
+    "id",           "category",    "words",  "match",   "regex",  "view",
+    "condition",    "score",       "action", "mode",    "reason", "legal_ground",
+    "note",         "examples",    "phrase", "phrases", "fields", "unless",
+    "dsa_category", "split_words", "near",   "signal"};
 // Enum value names in the order of their C++ enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
                                                    "compound", "substring", "inflected"};
@@ -119,6 +121,20 @@ void ParseOutcome(YamlReader* reader, MapReader* map, Rule* rule) {
   }
 }
 
+// `signal:`, which is the rule's whole pattern: a learned signal mixed with
+// words or phrases in one rule would make neither's hits explainable.
+void ParseSignalPattern(YamlReader* reader, MapReader* map, Rule* rule) {
+  const Entry* signal = map->Find("signal");
+  if (signal == nullptr) return;
+  for (const char* other : {"words", "regex", "phrase", "phrases"}) {
+    if (map->Has(other)) {
+      reader->Error(signal->key_location, absl::StrCat("a rule has 'signal' or '", other,
+                                                       "', not both: write two rules"));
+    }
+  }
+  rule->signal = ParseSignal(reader, *signal);
+}
+
 }  // namespace
 
 std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const ListTable& lists,
@@ -135,13 +151,15 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
     rule.condition = ParseCondition(reader, *condition);
   }
   rule.phrases = ParsePhrases(reader, &map, lists);
+  ParseSignalPattern(reader, &map, &rule);
   if (const Entry* fields = map.Find("fields")) ParseFields(reader, *fields, &rule);
   if (const Entry* unless = map.Find("unless")) rule.unless = ParseUnless(reader, *unless, lists);
   if (const Entry* near = map.Find("near")) rule.near = ParseNear(reader, *near, lists);
-  const bool has_pattern =
-      map.Has("words") || map.Has("regex") || map.Has("phrase") || map.Has("phrases");
+  const bool has_pattern = map.Has("words") || map.Has("regex") || map.Has("phrase") ||
+                           map.Has("phrases") || map.Has("signal");
   if (!has_pattern && !map.Has("condition")) {
-    reader->Error(map.location(), "a rule needs 'words', 'regex', 'phrase(s)' or 'condition'");
+    reader->Error(map.location(),
+                  "a rule needs 'words', 'regex', 'phrase(s)', 'signal' or 'condition'");
   }
   if (!has_pattern && map.Has("unless")) {
     reader->Error(map.Find("unless")->key_location,

@@ -1,0 +1,90 @@
+#include "engine/signal.h"
+
+#include <algorithm>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
+#include "engine/text/signal_words.h"
+
+namespace moderation::internal {
+namespace {
+
+// The distinct words of the window of hits[first..last) and their weights,
+// highest first, at most `top` of them: the hits of one word share its
+// weight, so the first occurrence stands for the word.
+using Chosen = absl::InlinedVector<const SignalHit*, 8>;
+
+Chosen ChooseTop(const std::vector<SignalHit>& hits, size_t first, size_t last, int top) {
+  Chosen distinct;
+  for (size_t k = first; k < last; ++k) {
+    const SignalHit& hit = hits[k];
+    const bool seen = std::any_of(distinct.begin(), distinct.end(),
+                                  [&](const SignalHit* d) { return d->word == hit.word; });
+    if (!seen) distinct.push_back(&hit);
+  }
+  // Highest weight first; equal weights keep text order, so the choice is
+  // the same on every run and in the trainer.
+  std::stable_sort(distinct.begin(), distinct.end(),
+                   [](const SignalHit* a, const SignalHit* b) { return a->weight > b->weight; });
+  if (distinct.size() > static_cast<size_t>(top)) distinct.resize(top);
+  return distinct;
+}
+
+double Sum(const Chosen& chosen) {
+  double sum = 0;
+  for (const SignalHit* hit : chosen) sum += hit->weight;
+  return sum;
+}
+
+}  // namespace
+
+CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule) {
+  CompiledSignal compiled;
+  compiled.rule = rule;
+  compiled.window = signal.window;
+  compiled.top = signal.top;
+  compiled.threshold = signal.threshold;
+  compiled.weights.reserve(signal.weights.size());
+  for (const rules::SignalWeight& w : signal.weights) {
+    const auto index = static_cast<uint32_t>(compiled.weights.size());
+    compiled.weights.try_emplace(w.word, CompiledSignal::Weight{w.weight, index});
+  }
+  return compiled;
+}
+
+bool FindSignal(const CompiledSignal& signal, std::string_view folded,
+                std::vector<text::ByteRange>* words, std::vector<SignalHit>* hits,
+                std::vector<text::ByteRange>* spans) {
+  text::SignalWords(folded, words);
+  hits->clear();
+  for (size_t position = 0; position < words->size(); ++position) {
+    const text::ByteRange& range = (*words)[position];
+    // absl::string_view: this Abseil's is not std::string_view.
+    auto it = signal.weights.find(
+        absl::string_view(folded.data() + range.begin, range.end - range.begin));
+    if (it == signal.weights.end()) continue;
+    hits->push_back(
+        {static_cast<uint32_t>(position), it->second.index, it->second.weight, range});
+  }
+  double best = 0;
+  Chosen best_words;
+  for (size_t first = 0, last = 0; first < hits->size(); ++first) {
+    const uint32_t end = (*hits)[first].position + static_cast<uint32_t>(signal.window);
+    last = std::max(last, first);
+    while (last < hits->size() && (*hits)[last].position <= end) ++last;
+    Chosen chosen = ChooseTop(*hits, first, last, signal.top);
+    const double score = Sum(chosen);
+    if (score > best) {
+      best = score;
+      best_words = std::move(chosen);
+    }
+  }
+  if (best < signal.threshold) return false;
+  spans->clear();
+  for (const SignalHit* hit : best_words) spans->push_back(hit->range);
+  std::sort(spans->begin(), spans->end(),
+            [](const text::ByteRange& a, const text::ByteRange& b) { return a.begin < b.begin; });
+  return true;
+}
+
+}  // namespace moderation::internal

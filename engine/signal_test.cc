@@ -1,0 +1,104 @@
+// `signal:` rules (signal.h): the window search on its own, then end to end
+// (YAML -> compile -> post), where a signal's hit is explained by the words
+// that weighed and goes through unless, fields and examples like any rule.
+#include "engine/signal.h"
+
+#include <string>
+#include <vector>
+
+#include "engine/testing/test_rules.h"
+#include "engine/text/normalizer.h"
+#include "gtest/gtest.h"
+
+namespace moderation {
+namespace {
+
+using internal::CompiledSignal;
+using internal::CompileSignal;
+using internal::FindSignal;
+using internal::SignalHit;
+using testing::CompileYaml;
+using testing::FiredRules;
+using testing::Judge;
+using testing::SpanTexts;
+
+rules::Signal MakeSignal(int window, int top, double threshold,
+                         const std::vector<std::pair<std::string, double>>& weights) {
+  rules::Signal signal;
+  signal.window = window;
+  signal.top = top;
+  signal.threshold = threshold;
+  for (const auto& [word, weight] : weights) signal.weights.push_back({word, weight, {}});
+  return signal;
+}
+
+// The words of the best window if the text is a hit, else nullopt.
+std::optional<std::vector<std::string>> Found(const CompiledSignal& signal,
+                                              const std::string& text) {
+  text::View folded;
+  EXPECT_TRUE(text::FoldView(text, &folded).ok());
+  std::vector<text::ByteRange> words, spans;
+  std::vector<SignalHit> hits;
+  if (!FindSignal(signal, folded.text, &words, &hits, &spans)) return std::nullopt;
+  std::vector<std::string> found;
+  for (const text::ByteRange& s : spans) found.push_back(folded.text.substr(s.begin, s.end - s.begin));
+  return found;
+}
+
+struct SignalCase {
+  const char* text;
+  std::optional<std::vector<std::string>> found;
+};
+
+// Three weights of 2.5 and threshold 7: it takes all three, or two and a
+// heavier one; a word counts once however often it is repeated.
+TEST(SignalTest, AWindowHoldsThePostWhenItsTopWeightsReachTheThreshold) {
+  const CompiledSignal signal = CompileSignal(
+      MakeSignal(4, 3, 7, {{"pack", 2.5}, {"abschaum", 2.5}, {"raus", 2.5}, {"gesindel", 4.5}}),
+      0);
+  const SignalCase cases[] = {
+      {"Pack und Abschaum, raus!", std::vector<std::string>{"pack", "abschaum", "raus"}},
+      {"Pack Pack Pack Pack", std::nullopt},                         // one word, once
+      {"Pack und Abschaum", std::nullopt},                           // 5 < 7
+      {"Gesindel und Abschaum", std::vector<std::string>{"gesindel", "abschaum"}},  // 7
+      {"Abschaum eins zwei drei vier raus Pack", std::nullopt},      // raus is 5 words on
+      {"Abschaum eins zwei drei raus Pack", std::nullopt},           // pack is 5 words on
+      {"Abschaum eins zwei drei raus Pack Pack", std::nullopt},
+      {"Abschaum eins zwei raus Pack", std::vector<std::string>{"abschaum", "raus", "pack"}},
+      {"Abschaum du da ja raus Pack", std::vector<std::string>{"abschaum", "raus", "pack"}},  // short words take no place
+      {"PACK, ABSCHAUM, RAUS", std::vector<std::string>{"pack", "abschaum", "raus"}},  // folded
+      {"Packung Abschaumig rausgehen", std::nullopt},                // whole words only
+      {"", std::nullopt},
+  };
+  for (const SignalCase& c : cases) EXPECT_EQ(Found(signal, c.text), c.found) << c.text;
+}
+
+// Only the `top` highest weights of a window count, so a pile of light words
+// does not add up to a heavy one.
+TEST(SignalTest, OnlyTheTopWeightsOfAWindowCount) {
+  const CompiledSignal signal =
+      CompileSignal(MakeSignal(10, 2, 5, {{"aaa", 2}, {"bbb", 2}, {"ccc", 2}, {"ddd", 3}}), 0);
+  EXPECT_EQ(Found(signal, "aaa bbb ccc"), std::nullopt);  // 2 + 2 of three words
+  EXPECT_EQ(Found(signal, "aaa bbb ccc ddd"), (std::vector<std::string>{"aaa", "ddd"}));
+}
+
+TEST(SignalTest, EndToEndTheHitNamesTheWordsThatWeighedInTheOriginalText) {
+  auto set = CompileYaml(
+      "ruleset: t\nversion: \"1\"\nrules:\n"
+      "  - id: s\n    category: insult\n    action: flag\n"
+      "    signal:\n      threshold: 7\n"
+      "      weights: ['pack 2.5', 'abschaum 2.5', 'raus 2.5', 'straße 2.5']\n"
+      "    unless: { words: [Zitat], within: 20 }\n"
+      "    fields: [body]\n"
+      "    examples:\n      match: ['Pack, Abschaum: raus']\n      no_match: ['Pack raus']\n");
+  ASSERT_NE(set, nullptr);
+  Decision d = Judge(*set, "Das P\u200Back ist Abschaum, RAUS damit");
+  EXPECT_EQ(FiredRules(d), std::vector<std::string>{"s"});
+  EXPECT_EQ(d.verdict, Verdict::kFlag);
+  EXPECT_EQ(SpanTexts(d), (std::vector<std::string>{"P\u200Back", "Abschaum", "RAUS"}));
+  EXPECT_EQ(FiredRules(Judge(*set, "Pack von der Straße, raus")), std::vector<std::string>{"s"});
+  EXPECT_TRUE(FiredRules(Judge(*set, "Zitat: \"Pack, Abschaum, raus\"")).empty());  // unless
+}
+
+}  // namespace
+}  // namespace moderation
