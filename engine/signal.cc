@@ -14,6 +14,8 @@ namespace {
 // weight, so the first occurrence stands for the word.
 using Chosen = absl::InlinedVector<const SignalHit*, 8>;
 
+constexpr double kSumTolerance = 1e-9;
+
 Chosen ChooseTop(const std::vector<SignalHit>& hits, size_t first, size_t last, int top) {
   Chosen distinct;
   for (size_t k = first; k < last; ++k) {
@@ -63,8 +65,7 @@ bool FindSignal(const CompiledSignal& signal, std::string_view folded,
     auto it = signal.weights.find(
         absl::string_view(folded.data() + range.begin, range.end - range.begin));
     if (it == signal.weights.end()) continue;
-    hits->push_back(
-        {static_cast<uint32_t>(position), it->second.index, it->second.weight, range});
+    hits->push_back({static_cast<uint32_t>(position), it->second.index, it->second.weight, range});
   }
   double best = 0;
   Chosen best_words;
@@ -79,7 +80,10 @@ bool FindSignal(const CompiledSignal& signal, std::string_view folded,
       best_words = std::move(chosen);
     }
   }
-  if (best < signal.threshold) return false;
+  // Weights are written with two decimals and summed in binary floating
+  // point, so 1.9 + 1.9 + 1.9 falls a hair short of 5.7; the trainer
+  // sums exact hundredths. The tolerance is far below the weights' precision.
+  if (best < signal.threshold - kSumTolerance) return false;
   spans->clear();
   for (const SignalHit* hit : best_words) spans->push_back(hit->range);
   std::sort(spans->begin(), spans->end(),

@@ -41,7 +41,8 @@ std::optional<std::vector<std::string>> Found(const CompiledSignal& signal,
   std::vector<SignalHit> hits;
   if (!FindSignal(signal, folded.text, &words, &hits, &spans)) return std::nullopt;
   std::vector<std::string> found;
-  for (const text::ByteRange& s : spans) found.push_back(folded.text.substr(s.begin, s.end - s.begin));
+  for (const text::ByteRange& s : spans)
+    found.push_back(folded.text.substr(s.begin, s.end - s.begin));
   return found;
 }
 
@@ -54,20 +55,20 @@ struct SignalCase {
 // heavier one; a word counts once however often it is repeated.
 TEST(SignalTest, AWindowHoldsThePostWhenItsTopWeightsReachTheThreshold) {
   const CompiledSignal signal = CompileSignal(
-      MakeSignal(4, 3, 7, {{"pack", 2.5}, {"abschaum", 2.5}, {"raus", 2.5}, {"gesindel", 4.5}}),
-      0);
+      MakeSignal(4, 3, 7, {{"pack", 2.5}, {"abschaum", 2.5}, {"raus", 2.5}, {"gesindel", 4.5}}), 0);
   const SignalCase cases[] = {
       {"Pack und Abschaum, raus!", std::vector<std::string>{"pack", "abschaum", "raus"}},
-      {"Pack Pack Pack Pack", std::nullopt},                         // one word, once
-      {"Pack und Abschaum", std::nullopt},                           // 5 < 7
+      {"Pack Pack Pack Pack", std::nullopt},  // one word, once
+      {"Pack und Abschaum", std::nullopt},    // 5 < 7
       {"Gesindel und Abschaum", std::vector<std::string>{"gesindel", "abschaum"}},  // 7
-      {"Abschaum eins zwei drei vier raus Pack", std::nullopt},      // raus is 5 words on
-      {"Abschaum eins zwei drei raus Pack", std::nullopt},           // pack is 5 words on
+      {"Abschaum eins zwei drei vier raus Pack", std::nullopt},  // raus is 5 words on
+      {"Abschaum eins zwei drei raus Pack", std::nullopt},       // pack is 5 words on
       {"Abschaum eins zwei drei raus Pack Pack", std::nullopt},
       {"Abschaum eins zwei raus Pack", std::vector<std::string>{"abschaum", "raus", "pack"}},
-      {"Abschaum du da ja raus Pack", std::vector<std::string>{"abschaum", "raus", "pack"}},  // short words take no place
+      {"Abschaum du da ja raus Pack",
+       std::vector<std::string>{"abschaum", "raus", "pack"}},  // short words take no place
       {"PACK, ABSCHAUM, RAUS", std::vector<std::string>{"pack", "abschaum", "raus"}},  // folded
-      {"Packung Abschaumig rausgehen", std::nullopt},                // whole words only
+      {"Packung Abschaumig rausgehen", std::nullopt},  // whole words only
       {"", std::nullopt},
   };
   for (const SignalCase& c : cases) EXPECT_EQ(Found(signal, c.text), c.found) << c.text;
@@ -80,6 +81,18 @@ TEST(SignalTest, OnlyTheTopWeightsOfAWindowCount) {
       CompileSignal(MakeSignal(10, 2, 5, {{"aaa", 2}, {"bbb", 2}, {"ccc", 2}, {"ddd", 3}}), 0);
   EXPECT_EQ(Found(signal, "aaa bbb ccc"), std::nullopt);  // 2 + 2 of three words
   EXPECT_EQ(Found(signal, "aaa bbb ccc ddd"), (std::vector<std::string>{"aaa", "ddd"}));
+}
+
+// Weights have two decimals; in binary floating point 1.9 + 1.9 + 1.9 is
+// a hair below 5.7, and the trainer (exact hundredths) says it reaches 5.7.
+TEST(SignalTest, DecimalWeightsThatAddUpToTheThresholdReachIt) {
+  ASSERT_LT(1.9 + 1.9 + 1.9, 5.7);
+  const CompiledSignal signal =
+      CompileSignal(MakeSignal(10, 3, 5.7, {{"aaa", 1.9}, {"bbb", 1.9}, {"ccc", 1.9}}), 0);
+  EXPECT_EQ(Found(signal, "aaa bbb ccc"), (std::vector<std::string>{"aaa", "bbb", "ccc"}));
+  const CompiledSignal higher =
+      CompileSignal(MakeSignal(10, 3, 5.71, {{"aaa", 1.9}, {"bbb", 1.9}, {"ccc", 1.9}}), 0);
+  EXPECT_EQ(Found(higher, "aaa bbb ccc"), std::nullopt);
 }
 
 TEST(SignalTest, EndToEndTheHitNamesTheWordsThatWeighedInTheOriginalText) {

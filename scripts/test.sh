@@ -288,7 +288,8 @@ step "wamerican words held by the default rules" "$PY" tests/corpus/dictionary_w
   --max-held 183
 step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
 realistic_self_tests() {
-  "$PY" tests/corpus/test_evaluate_realistic.py && "$PY" tests/corpus/test_word_signal_study.py
+  "$PY" tests/corpus/test_evaluate_realistic.py && "$PY" tests/corpus/test_word_signal_study.py &&
+    MODCTL="$MODCTL" "$PY" scripts/test_train_signal.py
 }
 step "realistic set self-test" realistic_self_tests
 step "realistic set evaluation" realistic_evaluation

@@ -42,7 +42,8 @@ std::optional<SignalWeight> ParseWeight(YamlReader* reader, const LocatedString&
     return std::nullopt;
   }
   std::string folded;
-  if (!text::FoldTerm(std::string_view(parts[0].data(), parts[0].size()), &folded).ok() || !text::IsOneSignalWord(folded)) {
+  if (!text::FoldTerm(std::string_view(parts[0].data(), parts[0].size()), &folded).ok() ||
+      !text::IsOneSignalWord(folded)) {
     reader->Error(item.location,
                   absl::StrCat("signal word '", parts[0], "' must be one word of at least ",
                                text::kSignalMinLetters,
@@ -51,10 +52,9 @@ std::optional<SignalWeight> ParseWeight(YamlReader* reader, const LocatedString&
     return std::nullopt;
   }
   if (!std::isfinite(weight) || weight <= 0 || (threshold > 0 && weight >= threshold)) {
-    reader->Error(item.location,
-                  absl::StrCat("signal weight of '", parts[0],
-                               "' must be greater than 0 and below the threshold (",
-                               threshold, "): no single word may hold a post"));
+    reader->Error(item.location, absl::StrCat("signal weight of '", parts[0],
+                                              "' must be greater than 0 and below the threshold (",
+                                              threshold, "): no single word may hold a post"));
     return std::nullopt;
   }
   return SignalWeight{std::move(folded), weight, item.location};
@@ -74,9 +74,9 @@ void ParseWeights(YamlReader* reader, const Entry& entry, Signal* signal) {
     if (!weight) continue;
     auto [it, inserted] = seen.try_emplace(weight->word, item.location);
     if (!inserted) {
-      reader->Error(item.location, absl::StrCat("signal word '", weight->word,
-                                                "' is weighted twice (first at line ",
-                                                it->second.line, ")"));
+      reader->Error(item.location,
+                    absl::StrCat("signal word '", weight->word,
+                                 "' is weighted twice (first at line ", it->second.line, ")"));
       continue;
     }
     signal->weights.push_back(std::move(*weight));

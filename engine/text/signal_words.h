@@ -5,9 +5,9 @@
 // means something if the engine splits a post exactly as the trainer split
 // the training posts. So the definition is small enough to write twice and
 // test on both sides:
-//   * the text is the folded view (NFKC + full case folding: "Straße" is
-//     "strasse"), as the trainer's `unicodedata.normalize("NFKC",
-//     t).casefold()`;
+//   * the text is the folded view: NFKC, full case folding ("Straße" is
+//     "strasse") and default-ignorable code points (soft hyphen, zero-width
+//     space) removed, as the trainer's fold() does;
 //   * a word is a maximal run of letters, a letter being a-z or a code point
 //     in U+00C0..U+024F (Latin-1 and Latin Extended-A/B: ä, é, ł, ş ...)
 //     other than U+00D7 and U+00F7 (× and ÷); anything else separates;

@@ -28,15 +28,15 @@ struct WordsCase {
 // as the engine does, or its weights mean nothing here.
 TEST(SignalWordsTest, SplitsFoldedTextIntoWordsOfThreeLettersOrMore) {
   const WordsCase cases[] = {
-      {"Du bist ein Idiot", {"bist", "ein", "idiot"}},             // "du" is too short
-      {"STRASSE Straße", {"strasse", "strasse"}},                  // folded: ß is ss
-      {"Blödmänner, Ärger!", {"blödmänner", "ärger"}},             // umlauts are letters
-      {"v3rrecken", {"rrecken"}},                                  // a digit separates
-      {"café×naïve÷łódź", {"café", "naïve", "łódź"}},             // × and ÷ separate
-      {"arsch\u200Bloch", {"arschloch"}},                          // folding drops ZWSP
-      {"ja ok so", {}},                                            // all too short
-      {"Привет мир hallo", {"hallo"}},                             // Cyrillic separates
-      {"it's don't", {"don"}},                                     // apostrophes separate
+      {"Du bist ein Idiot", {"bist", "ein", "idiot"}},  // "du" is too short
+      {"STRASSE Straße", {"strasse", "strasse"}},       // folded: ß is ss
+      {"Blödmänner, Ärger!", {"blödmänner", "ärger"}},  // umlauts are letters
+      {"v3rrecken", {"rrecken"}},                       // a digit separates
+      {"café×naïve÷łódź", {"café", "naïve", "łódź"}},   // × and ÷ separate
+      {"arsch\u200Bloch", {"arschloch"}},               // folding drops ZWSP
+      {"ja ok so", {}},                                 // all too short
+      {"Привет мир hallo", {"hallo"}},                  // Cyrillic separates
+      {"it's don't", {"don"}},                          // apostrophes separate
       {"", {}},
   };
   for (const WordsCase& c : cases) EXPECT_EQ(Words(c.text), c.words) << c.text;
