@@ -163,13 +163,13 @@ std::optional<Rule> ParseRule(YamlReader* reader, const YamlNode& node, const Li
   }
   if (!has_pattern && map.Has("unless")) {
     reader->Error(map.Find("unless")->key_location,
-                  "'unless' vetoes a pattern's hits: the rule needs 'words', 'regex' or "
-                  "'phrase(s)'");
+                  "'unless' vetoes a pattern's hits: the rule needs 'words', 'regex', "
+                  "'phrase(s)' or 'signal'");
   }
   if (!has_pattern && map.Has("near")) {
     reader->Error(map.Find("near")->key_location,
-                  "'near' is a context for a pattern's hits: the rule needs 'words', 'regex' or "
-                  "'phrase(s)'");
+                  "'near' is a context for a pattern's hits: the rule needs 'words', 'regex', "
+                  "'phrase(s)' or 'signal'");
   }
   ParseOutcome(reader, &map, &rule);
   if (const std::optional<size_t> mode = map.Enum("mode", kRuleModes)) {
