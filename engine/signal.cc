@@ -9,27 +9,34 @@
 namespace moderation::internal {
 namespace {
 
-// The distinct words of the window of hits[first..last) and their weights,
-// highest first, at most `top` of them: the hits of one word share its
-// weight, so the first occurrence stands for the word.
-using Chosen = absl::InlinedVector<const SignalHit*, 8>;
+using Chosen = absl::InlinedVector<const SignalHit*, 10>;  // top <= kMaxSignalTop
 
+// Weights are written with two decimals and summed in binary floating
+// point; see FindSignal.
 constexpr double kSumTolerance = 1e-9;
 
+// The `top` highest-weighted distinct words of the window hits[first..last),
+// highest first, each as its first occurrence; equal weights keep text
+// order, as the trainer's sort does. A word already chosen is skipped; one
+// seen but not chosen cannot enter later either, since its weight is not
+// above the lowest chosen one. So the cost is window x top per window, and
+// a 64 KiB post of weighted words stays in the milliseconds.
 Chosen ChooseTop(const std::vector<SignalHit>& hits, size_t first, size_t last, int top) {
-  Chosen distinct;
+  Chosen chosen;
+  const auto limit = static_cast<size_t>(top);
   for (size_t k = first; k < last; ++k) {
     const SignalHit& hit = hits[k];
-    const bool seen = std::any_of(distinct.begin(), distinct.end(),
-                                  [&](const SignalHit* d) { return d->word == hit.word; });
-    if (!seen) distinct.push_back(&hit);
+    if (std::any_of(chosen.begin(), chosen.end(),
+                    [&](const SignalHit* c) { return c->word == hit.word; })) {
+      continue;
+    }
+    if (chosen.size() == limit && !(hit.weight > chosen.back()->weight)) continue;
+    auto at = std::find_if(chosen.begin(), chosen.end(),
+                           [&](const SignalHit* c) { return hit.weight > c->weight; });
+    chosen.insert(at, &hit);
+    if (chosen.size() > limit) chosen.pop_back();
   }
-  // Highest weight first; equal weights keep text order, so the choice is
-  // the same on every run and in the trainer.
-  std::stable_sort(distinct.begin(), distinct.end(),
-                   [](const SignalHit* a, const SignalHit* b) { return a->weight > b->weight; });
-  if (distinct.size() > static_cast<size_t>(top)) distinct.resize(top);
-  return distinct;
+  return chosen;
 }
 
 double Sum(const Chosen& chosen) {
@@ -80,9 +87,9 @@ bool FindSignal(const CompiledSignal& signal, std::string_view folded,
       best_words = std::move(chosen);
     }
   }
-  // Weights are written with two decimals and summed in binary floating
-  // point, so 1.9 + 1.9 + 1.9 falls a hair short of 5.7; the trainer
-  // sums exact hundredths. The tolerance is far below the weights' precision.
+  // 1.9 + 1.9 + 1.9 falls a hair short of 5.7 in binary floating point,
+  // where the trainer sums exact hundredths. The tolerance is far below the
+  // weights' precision.
   if (best < signal.threshold - kSumTolerance) return false;
   spans->clear();
   for (const SignalHit* hit : best_words) spans->push_back(hit->range);

@@ -3,6 +3,8 @@
 // that weighed and goes through unless, fields and examples like any rule.
 #include "engine/signal.h"
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -81,6 +83,63 @@ TEST(SignalTest, OnlyTheTopWeightsOfAWindowCount) {
       CompileSignal(MakeSignal(10, 2, 5, {{"aaa", 2}, {"bbb", 2}, {"ccc", 2}, {"ddd", 3}}), 0);
   EXPECT_EQ(Found(signal, "aaa bbb ccc"), std::nullopt);  // 2 + 2 of three words
   EXPECT_EQ(Found(signal, "aaa bbb ccc ddd"), (std::vector<std::string>{"aaa", "ddd"}));
+}
+
+// The search against the plainest statement of the definition (every
+// window, its distinct words sorted by weight, the top ones summed) on
+// random texts over a small vocabulary, so windows, repeats and ties abound.
+double ReferenceScore(const std::vector<std::pair<std::string, double>>& weights,
+                      const std::vector<std::string>& words, int window, int top) {
+  std::vector<std::pair<size_t, double>> hits;  // position, weight
+  std::vector<std::string> hit_words;
+  for (size_t p = 0; p < words.size(); ++p) {
+    for (const auto& [word, weight] : weights) {
+      if (word == words[p]) {
+        hits.push_back({p, weight});
+        hit_words.push_back(word);
+      }
+    }
+  }
+  double best = 0;
+  for (size_t first = 0; first < hits.size(); ++first) {
+    std::vector<std::pair<std::string, double>> distinct;
+    for (size_t k = first; k < hits.size() && hits[k].first <= hits[first].first + window; ++k) {
+      bool seen = false;
+      for (const auto& d : distinct) seen = seen || d.first == hit_words[k];
+      if (!seen) distinct.push_back({hit_words[k], hits[k].second});
+    }
+    std::stable_sort(distinct.begin(), distinct.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    double sum = 0;
+    for (size_t i = 0; i < distinct.size() && i < static_cast<size_t>(top); ++i) {
+      sum += distinct[i].second;
+    }
+    best = std::max(best, sum);
+  }
+  return best;
+}
+
+TEST(SignalTest, FindsWhatTheDefinitionFindsOnRandomTexts) {
+  const std::vector<std::pair<std::string, double>> weights = {
+      {"aaa", 1.5}, {"bbb", 2.5}, {"ccc", 2.5}, {"ddd", 3.0}, {"eee", 0.5}, {"fff", 2.0}};
+  const std::vector<std::string> vocabulary = {"aaa", "bbb", "ccc", "ddd", "eee",
+                                               "fff", "und", "der", "xyz"};
+  std::mt19937 random(7);
+  for (int round = 0; round < 3000; ++round) {
+    const int window = 1 + static_cast<int>(random() % 6);
+    const int top = 2 + static_cast<int>(random() % 3);
+    const double threshold = 3.0 + static_cast<double>(random() % 50) / 10;
+    const CompiledSignal signal = CompileSignal(MakeSignal(window, top, threshold, weights), 0);
+    std::vector<std::string> words;
+    std::string text;
+    for (size_t n = random() % 25; n > 0; --n) {
+      words.push_back(vocabulary[random() % vocabulary.size()]);
+      text += words.back() + " ";
+    }
+    const bool expected = ReferenceScore(weights, words, window, top) >= threshold - 1e-9;
+    EXPECT_EQ(Found(signal, text).has_value(), expected)
+        << text << " window " << window << " top " << top << " threshold " << threshold;
+  }
 }
 
 // Weights have two decimals; in binary floating point 1.9 + 1.9 + 1.9 is
