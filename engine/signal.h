@@ -18,7 +18,7 @@
 // Cost: one hash lookup per word of the field, and a window scan per
 // weighted word (bounded by window x top), so linear in the field's words.
 //
-//   CompiledSignal signal = CompileSignal(rule.signal, rule_index);
+//   CompiledSignal signal = CompileSignal(*rule.signal, rule_index);
 //   std::vector<text::ByteRange> words, spans;
 //   std::vector<SignalHit> hits;
 //   if (FindSignal(signal, folded.text, &words, &hits, &spans)) ... spans
