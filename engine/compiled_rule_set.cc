@@ -156,6 +156,7 @@ class Compiler {
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
                       LiteralKind kind, CompiledPhrase* phrase, const text::LexiconGroup* lexicon);
   uint32_t AddPhraseLexiconTerm(const rules::Term& term);
+  uint32_t AddVetoLexiconTerm(const rules::Term& term, const text::LexiconGroup& lexicon);
   void ChooseAnchors();
   const text::LexiconGroup* LoadLexicons(const rules::RuleSetSource& source);
   std::shared_ptr<const text::Lexicon> LoadLexicon(const std::string& name,
@@ -198,6 +199,9 @@ class Compiler {
   // Impl::phrase_lexicon_terms: a word in a thousand phrases ("dich") is
   // keyed once, not a thousand times.
   absl::flat_hash_map<std::string, uint32_t> phrase_lexicon_index_;
+  // Impl::veto_lexicon_terms by mode, productivity and mild form: the
+  // shared veto lists (@report_words) are named by hundreds of rules.
+  absl::flat_hash_map<std::string, uint32_t> veto_lexicon_index_;
 };
 
 absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Compiler::Run(
@@ -525,11 +529,27 @@ void Compiler::ChooseAnchors() {
   }
 }
 
+uint32_t Compiler::AddVetoLexiconTerm(const rules::Term& term, const text::LexiconGroup& lexicon) {
+  text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
+  // A productive suffix ("ische") is no veto word inside the words that end
+  // in it. A common head is: a Tierarzt is an Arzt, so unlike an insult
+  // term, its dictionary compounds keep their veto.
+  info.productive = lexicon.own().Productive(info.mild);
+  const auto [it, inserted] = veto_lexicon_index_.try_emplace(
+      absl::StrCat(static_cast<int>(info.mode), info.productive ? "p:" : ":", info.mild),
+      static_cast<uint32_t>(impl_->veto_lexicon_terms.size()));
+  if (inserted) impl_->veto_lexicon_terms.push_back(std::move(info));
+  return it->second;
+}
+
 void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t component,
                          CompiledRule* compiled) {
   const rules::Unless& unless = rule.unless;
+  const text::LexiconGroup* lexicon = component_lexicons_[component];
   for (const rules::Term& term : unless.terms) {
-    AddLiteral(term, "unless word", {LiteralKind::kUnless, index, component});
+    LiteralRef ref{LiteralKind::kUnless, index, component};
+    if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
+    AddLiteral(term, "unless word", ref);
   }
   for (const rules::Term& term : unless.negation) {
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});

@@ -60,7 +60,7 @@ struct LiteralRef {
   match::Attachment attachment = match::Attachment::kCompound;
   uint16_t part = 0;  // pair, phrase or near context index within the rule
   uint16_t slot = 0;  // phrase slot
-  uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms
+  uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms; kUnless: veto_lexicon_terms
 };
 
 // One literal a phrase listens to, and what it means for the phrase.
@@ -154,6 +154,11 @@ struct CompiledRuleSet::Impl {
   // One per distinct slot word (mode and text), shared by every phrase
   // that lists it; see PhraseWord::lexicon_term.
   std::vector<PhraseLexiconTerm> phrase_lexicon_terms;
+  // The mild form and mode of each distinct `unless` word of a set with a
+  // lexicon: a veto word typed inside another dictionary word ("Arsch" in
+  // "Vormarsch", "Hure" in "Broschüre") vetoes nothing, as such a term hits
+  // nothing.
+  std::vector<text::LexiconTerm> veto_lexicon_terms;
   // The rule and term each lexicon_terms entry came from, for reports.
   std::vector<std::pair<uint32_t, rules::Term>> lexicon_term_origins;
   // The components' dictionaries, each once (masked words, reports), and

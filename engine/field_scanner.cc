@@ -178,6 +178,11 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
     b_.occurrences.push_back({id, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
   }
   SpanFacts span(b_.normalized.skeleton, begin, end);
+  // Every rule that shares a veto word (@report_words) asks the lexicon the
+  // same question about this span: it is asked once per term and lexicon.
+  uint32_t veto_term = UINT32_MAX;
+  const text::LexiconGroup* veto_lexicon = nullptr;
+  bool veto_protected = false;
   for (const LiteralRef& ref : set_.literal_refs[id]) {
     if (ref.kind == LiteralKind::kAllow) {
       b_.allows.push_back({ref.component, span.Original()});
@@ -200,7 +205,19 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
       case LiteralKind::kNotFollowedBy:
       case LiteralKind::kNotPrecededBy:
         break;  // never in literal_refs: see CompiledPhrase
-      case LiteralKind::kUnless:
+      case LiteralKind::kUnless: {
+        if (!span.Accepts(ref.attachment)) break;
+        const text::LexiconGroup* lexicon = set_.rules[ref.rule].lexicon;
+        if (lexicon != nullptr && (ref.term != veto_term || lexicon != veto_lexicon)) {
+          veto_term = ref.term;
+          veto_lexicon = lexicon;
+          veto_protected = VetoWordProtected(ref, begin, end);
+        }
+        if (lexicon == nullptr || !veto_protected) {
+          b_.unless_hits.push_back({ref.rule, span.Original()});
+        }
+        break;
+      }
       case LiteralKind::kUnlessNegation:
       case LiteralKind::kNear:
         if (span.Accepts(ref.attachment)) {
@@ -302,8 +319,17 @@ void FieldScanner::AddTermHit(const LiteralRef& ref, size_t begin, size_t end) {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   if (!match::AcceptsMatch(sk, begin, end, ref.attachment)) return;
   const CompiledRule& rule = set_.rules[ref.rule];
-  if (rule.lexicon != nullptr && LexiconProtects(rule, ref, begin, end)) return;
+  if (rule.lexicon != nullptr && LexiconProtects(rule, set_.lexicon_terms[ref.term], begin, end)) {
+    return;
+  }
   AddCandidate(ref.rule, begin, end, ref.attachment);
+}
+
+// An `unless` word typed inside another dictionary word vetoes nothing
+// ("Arsch" in "Vormarsch", "Henne" in "gebrochenen"), judged by the lexicon
+// as a `words:` term is. Only for rules of a set with a lexicon.
+bool FieldScanner::VetoWordProtected(const LiteralRef& ref, size_t begin, size_t end) const {
+  return LexiconProtects(set_.rules[ref.rule], set_.veto_lexicon_terms[ref.term], begin, end);
 }
 
 // Only a field with a removed space can hold a split word; a literal found
@@ -363,9 +389,8 @@ std::string FieldScanner::SplitWordKey(const match::SplitHit& hit) const {
 // also judged by the part that holds the whole hit, as if typed alone: that
 // part is what the writer typed as a word. A hit across a joint ("A-r-s-c-h",
 // "as-is") has no such part.
-bool FieldScanner::LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
-                                   size_t end) const {
-  const text::LexiconTerm& term = set_.lexicon_terms[ref.term];
+bool FieldScanner::LexiconProtects(const CompiledRule& rule, const text::LexiconTerm& term,
+                                   size_t begin, size_t end) const {
   const text::ByteRange word = TypedWord(begin, end);
   if (rule.lexicon->Protects(MildKeyOf(word), term)) return true;
   const std::optional<std::string> part = TypedPartKey(word, begin, end);

@@ -202,8 +202,9 @@ class FieldScanner {
   absl::Status ScanSplitWords();
   void OnSplitLiteral(uint32_t id, size_t begin, size_t end);
   std::string SplitWordKey(const match::SplitHit& hit) const;
-  bool LexiconProtects(const CompiledRule& rule, const LiteralRef& ref, size_t begin,
+  bool LexiconProtects(const CompiledRule& rule, const text::LexiconTerm& term, size_t begin,
                        size_t end) const;
+  bool VetoWordProtected(const LiteralRef& ref, size_t begin, size_t end) const;
   // The original bytes of the typed word around a skeleton hit (between
   // hard word edges), and mild keys of original ranges.
   text::ByteRange TypedWord(size_t begin, size_t end) const;

@@ -542,6 +542,41 @@ TEST(LexiconRuleTest, DictionaryWordsHitOnlyByALossyStepOrAnUnlikelySplitAreSpar
   EXPECT_TRUE(Fires(*plain, "Reifen flicken"));
 }
 
+// A veto word is judged as a `words:` term is: typed inside another
+// dictionary word it vetoes nothing. A real compound of it still vetoes
+// (Tierarzt, though Arzt heads many dictionary words), and so does a word
+// that a prefix veto opens (Jagd* in Jagdmesser).
+TEST(LexiconRuleTest, VetoWordsTypedInsideAnotherDictionaryWordVetoNothing) {
+  CompileOptions options;
+  options.lexicon_paths["de"] = WriteDictionary(
+      {"Vormarsch", "vorm",      "Marsch",   "Broschüre", "Brosch",   "gebrochenen", "Arzt",
+       "Tierarzt",  "Tier",      "Zahnarzt", "Zahn",      "Hausarzt", "Haus",        "Kinderarzt",
+       "Kinder",    "Augenarzt", "Augen",    "Notarzt",   "Jagd",     "Jagdmesser",  "Messer"});
+  const std::string body =
+      "    unless: { words: [Arsch, Hure, Henne, Arzt, \"Jagd*\"], within: 12 }\n" +
+      std::string(kThreat);
+  auto plain = CompileYaml(OneRule(body), options);
+  auto protected_set = CompileYaml(OneRule(body, "lexicon: de\n"), options);
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(protected_set, nullptr);
+  const TextCase kCases[] = {
+      {"ich bring dich um", true},
+      {"ich bring dich um, du Arsch", false},               // the veto word itself
+      {"beim Vormarsch bring ich dich um", true},           // Arsch inside Vormarsch
+      {"mit der Broschüre bring ich dich um", true},        // Hure inside Broschüre
+      {"mit gebrochenen Fingern bring ich dich um", true},  // Henne inside gebrochenen
+      {"der Tierarzt sagt: bring dich nicht um", false},    // a compound of Arzt
+      {"das Jagdmesser, ich bring dich um damit", false},   // Jagd* opens the word
+  };
+  for (const TextCase& c : kCases) {
+    EXPECT_EQ(Fires(*protected_set, c.text), c.fires) << c.text;
+  }
+  // Without the lexicon the veto words match inside those words too.
+  EXPECT_FALSE(Fires(*plain, "beim Vormarsch bring ich dich um"));
+  EXPECT_FALSE(Fires(*plain, "mit der Broschüre bring ich dich um"));
+  EXPECT_FALSE(Fires(*plain, "mit gebrochenen Fingern bring ich dich um"));
+}
+
 TEST(LexiconRuleTest, PhraseWordsTypedAsAnotherDictionaryWordDoNotFillTheirSlot) {
   CompileOptions options;
   options.lexicon_paths["de"] =
