@@ -359,16 +359,26 @@ text::TermMode LexiconMode(MatchMode mode) {
   return text::TermMode::kCompound;
 }
 
+// What the lexicon needs of a `words:` or `unless` term. A productive suffix
+// ("ische") is never the term inside the words that end in it. A common head
+// (Knochen) counts as productive for `words:` terms, whose lists hold such
+// ordinary nouns, but not for veto words: a Tierarzt is an Arzt, and for a
+// veto the head is what the compound is about.
+text::LexiconTerm LexiconTermFor(const rules::Term& term, const text::Lexicon& own,
+                                 bool common_heads_productive) {
+  text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
+  info.productive =
+      own.Productive(info.mild) || (common_heads_productive && own.CommonHead(info.mild));
+  return info;
+}
+
 void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t component) {
   const text::LexiconGroup* lexicon = component_lexicons_[component];
   for (const rules::Term& term : rule.terms) {
     LiteralRef ref{LiteralKind::kTerm, index, component};
     if (lexicon != nullptr) {
       ref.term = static_cast<uint32_t>(impl_->lexicon_terms.size());
-      text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
-      info.productive =
-          lexicon->own().Productive(info.mild) || lexicon->own().CommonHead(info.mild);
-      impl_->lexicon_terms.push_back(std::move(info));
+      impl_->lexicon_terms.push_back(LexiconTermFor(term, lexicon->own(), true));
       impl_->lexicon_term_origins.emplace_back(index, term);
     }
     AddLiteral(term, "term", ref, rule.split_words);
@@ -530,11 +540,7 @@ void Compiler::ChooseAnchors() {
 }
 
 uint32_t Compiler::AddVetoLexiconTerm(const rules::Term& term, const text::LexiconGroup& lexicon) {
-  text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
-  // A productive suffix ("ische") is no veto word inside the words that end
-  // in it. A common head is: a Tierarzt is an Arzt, so unlike an insult
-  // term, its dictionary compounds keep their veto.
-  info.productive = lexicon.own().Productive(info.mild);
+  text::LexiconTerm info = LexiconTermFor(term, lexicon.own(), false);
   const auto [it, inserted] = veto_lexicon_index_.try_emplace(
       absl::StrCat(static_cast<int>(info.mode), info.productive ? "p:" : ":", info.mild),
       static_cast<uint32_t>(impl_->veto_lexicon_terms.size()));
