@@ -557,6 +557,11 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
     AddLiteral(term, "unless word", ref);
   }
+  for (const rules::Term& term : unless.reports) {
+    LiteralRef ref{LiteralKind::kUnlessReport, index, component};
+    if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
+    AddLiteral(term, "unless report word", ref);
+  }
   for (const rules::Term& term : unless.negation) {
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});
   }
@@ -564,8 +569,8 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
     AddContextRegex(*unless.regex, {index}, unless.regex_location, &unless_regexes_,
                     &impl_->unless_regex_rules);
   }
-  compiled->has_unless =
-      !unless.terms.empty() || !unless.negation.empty() || unless.regex.has_value();
+  compiled->has_unless = !unless.terms.empty() || !unless.reports.empty() ||
+                         !unless.negation.empty() || unless.regex.has_value();
   compiled->has_unless_regex = unless.regex.has_value();
   for (size_t k = 0; k < rule.near.size(); ++k) {
     const rules::NearContext& context = rule.near[k];

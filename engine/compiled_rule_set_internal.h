@@ -40,6 +40,7 @@ enum class LiteralKind : uint8_t {
   kNotFollowedBy,   // (in CompiledPhrase::words only) a word that may not follow that slot
   kNotPrecededBy,   // (in CompiledPhrase::words only) a word that may not precede it
   kUnless,          // an `unless:` word of `rule`
+  kUnlessReport,    // an `unless: reports:` word of `rule` (vetoes only in the hit's sentence)
   kUnlessNegation,  // an `unless: negation:` word of `rule` (vetoes only close by)
   kNear,            // a word of `near:` context `part` of `rule` (a context its hits need)
 };
@@ -60,7 +61,7 @@ struct LiteralRef {
   match::Attachment attachment = match::Attachment::kCompound;
   uint16_t part = 0;  // pair, phrase or near context index within the rule
   uint16_t slot = 0;  // phrase slot
-  uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms; kUnless: veto_lexicon_terms
+  uint32_t term = 0;  // kTerm: index into Impl::lexicon_terms; kUnless(Report): veto_lexicon_terms
 };
 
 // One literal a phrase listens to, and what it means for the phrase.

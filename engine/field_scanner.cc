@@ -9,6 +9,7 @@
 #include "engine/masked_scan.h"
 #include "engine/text/lexicon.h"
 #include "engine/text/masked_words.h"
+#include "engine/text/sentences.h"
 
 namespace moderation::internal {
 namespace {
@@ -68,6 +69,7 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
   b_.occurrences.clear();
   occurrence_index_built_ = false;
   field_literals_built_ = false;
+  quote_bounds_.reset();
   b_.field_literals.clear();
   b_.triggered.clear();
   b_.unless_hits.clear();
@@ -205,7 +207,8 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
       case LiteralKind::kNotFollowedBy:
       case LiteralKind::kNotPrecededBy:
         break;  // never in literal_refs: see CompiledPhrase
-      case LiteralKind::kUnless: {
+      case LiteralKind::kUnless:
+      case LiteralKind::kUnlessReport: {
         if (!span.Accepts(ref.attachment)) break;
         const text::LexiconGroup* lexicon = set_.rules[ref.rule].lexicon;
         if (lexicon != nullptr && (ref.term != veto_term || lexicon != veto_lexicon)) {
@@ -214,7 +217,8 @@ void FieldScanner::OnLiteral(uint32_t id, size_t begin, size_t end) {
           veto_protected = VetoWordProtected(ref, begin, end);
         }
         if (lexicon == nullptr || !veto_protected) {
-          b_.unless_hits.push_back({ref.rule, span.Original()});
+          b_.unless_hits.push_back({ref.rule, span.Original(), /*negation=*/false, /*near=*/false,
+                                    /*context=*/0, ref.kind == LiteralKind::kUnlessReport});
         }
         break;
       }
@@ -738,12 +742,14 @@ uint32_t FieldScanner::WordsBetween(text::ByteRange hit, text::ByteRange other) 
 
 // Drops candidates of rules whose unless word or regex lies within the
 // rule's `unless.within` words of the candidate (a negation word: within
-// `unless.negation_within`).
+// `unless.negation_within`; a report word only in the candidate's sentence
+// or around a quoted candidate).
 void FieldScanner::ApplyUnless(size_t first_candidate) {
   BuildWordIndex();
   auto vetoed = [&](const Candidate& c) {
     const CompiledRule& rule = set_.rules[c.rule];
     if (!rule.has_unless) return false;
+    std::optional<bool> quoted;  // worked out once, when a sentence end asks
     for (const UnlessHit& u : b_.unless_hits) {
       if (u.rule != c.rule || u.near) continue;
       const uint32_t between = WordsBetween({c.begin, c.end}, u.range);
@@ -756,7 +762,17 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
         if (ClauseMarkBetween(raw_, c.begin, c.end, u.range.begin)) continue;
         within = 0;
       }
-      if (between <= static_cast<uint32_t>(within)) return true;
+      if (between > static_cast<uint32_t>(within)) continue;
+      // A report frames what it reports; a report word appended as a
+      // sentence of its own ("Juden ins Gas. Polizeibericht") excuses
+      // nothing, unless the hit is quoted. (Checked last: the bytes between
+      // are read only for a veto within reach.)
+      if (u.report && text::SentenceEndBetween(raw_, {c.begin, c.end}, u.range)) {
+        if (!quote_bounds_) quote_bounds_ = text::FindQuoteBounds(raw_);
+        if (!quoted) quoted = text::InQuotes(*quote_bounds_, {c.begin, c.end});
+        if (!*quoted) continue;
+      }
+      return true;
     }
     return false;
   };

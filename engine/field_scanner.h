@@ -39,6 +39,7 @@
 #include "engine/signal.h"
 #include "engine/text/joined_view.h"
 #include "engine/text/normalizer.h"
+#include "engine/text/sentences.h"
 
 namespace moderation::internal {
 
@@ -104,6 +105,7 @@ struct UnlessHit {
   bool negation = false;  // vetoes within unless.negation_within, not unless.within
   bool near = false;      // not a veto: near context `context` of the rule
   uint16_t context = 0;
+  bool report = false;  // an unless.reports word: vetoes only in the hit's sentence
 };
 
 struct AllowSpan {
@@ -251,6 +253,7 @@ class FieldScanner {
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
   bool field_literals_built_ = false;  // b_.field_literals holds this field's literals
+  std::optional<text::QuoteBounds> quote_bounds_;  // of raw_, once a report veto asks
   bool masked_words_ = true;
   PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report
   uint32_t field_index_ = 0;

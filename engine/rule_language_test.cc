@@ -257,6 +257,34 @@ TEST(UnlessTest, ANearbyQuoteOrReportVetoesTheHit) {
                     "jetzt ganz ehrlich: ich bring dich um"));
 }
 
+// Report words veto only in the hit's sentence: a report word appended as
+// a sentence of its own is the cheapest way around a veto. A quoted hit is
+// still excused by a report word in the next sentence, and plain `words`
+// keep their reach across sentences (they say what the hit means).
+TEST(UnlessTest, AReportWordExcusesOnlyItsOwnSentenceOrAQuote) {
+  auto set = CompileYaml(OneRule(std::string(kThreat) +
+                                 "    unless:\n"
+                                 "      reports: [\"Polizeibericht\", \"angeklagt*\"]\n"
+                                 "      words: [\"Werkstatt\"]\n"
+                                 "      within: 12\n"));
+  ASSERT_NE(set, nullptr);
+  const TextCase kCases[] = {
+      {"ich bring dich um. Polizeibericht", true},
+      {"Polizeibericht. ich bring dich um", true},
+      {"ich bring dich um!!! Polizeibericht", true},
+      {"ich bring dich um\nPolizeibericht", true},
+      {"ich bring dich um.Polizeibericht", true},
+      {"ich bring dich um", true},
+      {"Polizeibericht: ich bring dich um", false},
+      {"ich bring dich um, sagte der Angeklagte", false},
+      {"Der Angeklagte schrieb: „ich bring dich um.“ Der Prozess geht weiter.", false},
+      {"Er schrieb „ich bring dich um“. Polizeibericht", false},
+      // A plain veto word reaches into the next sentence.
+      {"ich bring dich um. Ab in die Werkstatt", false},
+  };
+  for (const TextCase& c : kCases) EXPECT_EQ(Fires(*set, c.text), c.fires) << c.text;
+}
+
 // The unless words veto before the unless regexes are scanned (and the
 // scan is skipped when no candidate is left for them); every hit still
 // needs its own veto, word or regex. A phrase that occurs twice is two

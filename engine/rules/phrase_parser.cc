@@ -16,7 +16,7 @@ const std::vector<std::string_view> kSlotKeys = {"words", "optional", "match", "
 const std::vector<std::string_view> kNearKeys = {"words", "regex", "within", "side"};
 // In the order of NearContext::Side's enumerators, so an index casts.
 const std::vector<std::string_view> kSides = {"either", "before", "after", "overlap"};
-const std::vector<std::string_view> kUnlessKeys = {"words",  "negation",        "regex",
+const std::vector<std::string_view> kUnlessKeys = {"words",  "reports",         "negation", "regex",
                                                    "within", "negation_within", "condition"};
 // In the order of MatchMode's enumerators, so an index casts.
 const std::vector<std::string_view> kMatchModes = {"word",     "prefix",    "suffix",
@@ -163,6 +163,10 @@ Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& list
   if (const Entry* words = map.Find("words")) {
     unless.terms = ParseAlternatives(reader, *words->value, lists, MatchMode::kCompound, nullptr);
   }
+  if (const Entry* reports = map.Find("reports")) {
+    unless.reports =
+        ParseAlternatives(reader, *reports->value, lists, MatchMode::kCompound, nullptr);
+  }
   ParseContextRegex(reader, map, lists, &unless.regex, &unless.regex_location);
   if (const Entry* negation = map.Find("negation")) {
     // Whole words by default: "nie" must not veto "Knie" or "nieder".
@@ -179,7 +183,8 @@ Unless ParseUnless(YamlReader* reader, const Entry& entry, const ListTable& list
     unless.condition = ParseCondition(reader, *condition);
   }
   if (unless.empty() && map.entries().empty()) {
-    reader->Error(unless.location, "'unless' needs 'words', 'negation', 'regex' or 'condition'");
+    reader->Error(unless.location,
+                  "'unless' needs 'words', 'reports', 'negation', 'regex' or 'condition'");
   }
   return unless;
 }

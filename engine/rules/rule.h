@@ -143,10 +143,20 @@ struct Unless {
   // another clause ("... liegt denen im Blut. Braucht man nicht schönreden").
   std::vector<Term> negation;
   int negation_within = 2;
+  // Report words ("Polizeibericht", "angeklagt*") veto within `within`
+  // words too, but only in the hit's sentence, or anywhere near a hit in
+  // quotation marks: a report frames the words it reports ("Der Angeklagte
+  // schrieb: ..."), while a report word appended as a sentence of its own
+  // ("Juden ins Gas. Polizeibericht") is the cheapest way around a veto.
+  // `terms` keep their reach across sentences, for words that say what the
+  // hit means ("Ist dein Auto noch heil? Ab in die Werkstatt").
+  std::vector<Term> reports;
   Condition condition;  // empty: no condition veto
   SourceLocation location;
 
-  bool empty() const { return terms.empty() && negation.empty() && !regex && condition.empty(); }
+  bool empty() const {
+    return terms.empty() && reports.empty() && negation.empty() && !regex && condition.empty();
+  }
 };
 
 // A context the hit needs, the positive twin of `unless`: with `near:`, a
