@@ -593,8 +593,10 @@ void FieldScanner::Tally(const TriggeredPhrase& phrase, PhraseOutcome outcome) {
   tally.matched += outcome == PhraseOutcome::kMatched;
 }
 
-// A slot hit is vetoed by a forbidden word right after or before it, or by a
-// number there when the slot says @digits ("bring dich um 8").
+// A slot hit is vetoed by a forbidden word right after or before it in the
+// same sentence (text/sentences.h: "Häng dich auf. Der Richter ..." is no
+// "auf der"), or by a number there when the slot says @digits ("bring dich
+// um 8").
 bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const {
   const text::SkeletonView& sk = b_.normalized.skeleton;
   const text::ByteRange original = sk.ToOriginal(hit.begin, hit.end);
@@ -603,11 +605,12 @@ bool FieldScanner::Vetoed(const PartHit& hit, const CompiledPhrase& phrase) cons
   const uint32_t first_word = WordOf(hit.begin), last_word = WordOf(hit.end - 1);
   for (const PartHit& other : b_.phrase_hits) {
     if (other.slot != hit.slot) continue;
-    if (other.kind == LiteralKind::kNotFollowedBy && WordOf(other.begin) == last_word + 1) {
-      return true;
-    }
-    if (other.kind == LiteralKind::kNotPrecededBy && first_word > 0 &&
-        WordOf(other.begin) == first_word - 1) {
+    const bool next =
+        other.kind == LiteralKind::kNotFollowedBy && WordOf(other.begin) == last_word + 1;
+    const bool previous = other.kind == LiteralKind::kNotPrecededBy && first_word > 0 &&
+                          WordOf(other.begin) == first_word - 1;
+    if ((next || previous) &&
+        !text::SentenceEndBetween(raw_, original, sk.ToOriginal(other.begin, other.end))) {
       return true;
     }
   }

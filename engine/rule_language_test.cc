@@ -51,6 +51,10 @@ TEST(PhraseTest, MatchesFreeWordOrderSeparableVerbsAndWordsInBetween) {
       {"ich bring dich um acht zum Bahnhof", false},
       {"ich bring dich um 8 zum Bahnhof", false},
       {"ich bring dich um halb neun hin", false},
+      // A forbidden next word in the next sentence is no veto; behind a
+      // comma it still is (German sets one before every subordinate clause).
+      {"ich bring dich um. Acht Leute lesen mit", true},
+      {"ich bring dich um, acht Jahre sind genug", false},
       {"ich bringe dich morgen nach der Arbeit mit dem Auto um", false},  // 6 words between
       {"bring dich", false},
       {"Umbringen ist strafbar", false},
@@ -122,6 +126,7 @@ TEST(PhraseTest, SlotsTakeListReferencesAndNotPrecededBy) {
   EXPECT_TRUE(Fires(*set, "Man sollte die Juden vergasen"));
   EXPECT_TRUE(Fires(*set, "Flüchtlinge sofort vergasen"));
   EXPECT_FALSE(Fires(*set, "Juden darf man nie vergasen"));
+  EXPECT_TRUE(Fires(*set, "Juden? Nie! Vergasen!"));
   EXPECT_FALSE(Fires(*set, "Man sollte Autos vergasen"));
 }
 
