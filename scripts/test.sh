@@ -42,6 +42,10 @@
 #   9c. fortunes-de               tests/corpus/fortunes_check.py: every entry of
 #                                 Debian's fortunes-de through the default rules,
 #                                 at most 0.5 % held (issue 9's target)
+#   9c'. report tags              tests/corpus/report_tag_check.py: every held
+#                                 abusive dev post (not spam) with a report
+#                                 sentence added after or before it ("...
+#                                 Polizeibericht."); at most 1 % let through
 #   9d. dictionary words          tests/corpus/dictionary_words_check.py: every
 #                                 word of wngerman and wamerican alone as a post
 #                                 through the default rules, held to a ceiling
@@ -288,6 +292,8 @@ step "benchmark smoke" env BENCH_BUILD_DIR="$BUILD_DIR" BENCH_BUILD_TYPE="$(buil
 step "dictionary false positives" bash tests/dictionary/run.sh "$MODCTL"
 step "fortunes-de held by the default rules" "$PY" tests/corpus/fortunes_check.py \
   --modctl "$MODCTL" --rules "$RULES_DIR/" --max-share 0.005
+step "report tags do not excuse abuse" "$PY" tests/corpus/report_tag_check.py \
+  --modctl "$MODCTL" --rules "$RULES_DIR/" --max-share 0.01
 step "wngerman words held by the default rules" "$PY" tests/corpus/dictionary_words_check.py \
   --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/ngerman --max-held 181
 step "wamerican words held by the default rules" "$PY" tests/corpus/dictionary_words_check.py \
