@@ -746,7 +746,7 @@ uint32_t FieldScanner::WordsBetween(text::ByteRange hit, text::ByteRange other) 
 // Drops candidates of rules whose unless word or regex lies within the
 // rule's `unless.within` words of the candidate (a negation word: within
 // `unless.negation_within`; a report word only in the candidate's sentence
-// or around a quoted candidate).
+// and not as a label before a colon, or around a quoted candidate).
 void FieldScanner::ApplyUnless(size_t first_candidate) {
   BuildWordIndex();
   auto vetoed = [&](const Candidate& c) {
@@ -767,10 +767,12 @@ void FieldScanner::ApplyUnless(size_t first_candidate) {
       }
       if (between > static_cast<uint32_t>(within)) continue;
       // A report frames what it reports; a report word appended as a
-      // sentence of its own ("Juden ins Gas. Polizeibericht") excuses
-      // nothing, unless the hit is quoted. (Checked last: the bytes between
+      // sentence of its own ("Juden ins Gas. Polizeibericht") or set before
+      // it as a label ("Polizeibericht: Juden ins Gas") excuses nothing,
+      // unless the hit is quoted. (Checked last: the bytes between
       // are read only for a veto within reach.)
-      if (u.report && text::SentenceEndBetween(raw_, {c.begin, c.end}, u.range)) {
+      if (u.report && (text::SentenceEndBetween(raw_, {c.begin, c.end}, u.range) ||
+                       text::LabelsWhatFollows(raw_, u.range, {c.begin, c.end}))) {
         if (!quote_bounds_) quote_bounds_ = text::FindQuoteBounds(raw_);
         if (!quoted) quoted = text::InQuotes(*quote_bounds_, {c.begin, c.end});
         if (!*quoted) continue;

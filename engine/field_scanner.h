@@ -252,7 +252,7 @@ class FieldScanner {
   hs_scratch_t* scratch_;
   EvalBuffers& b_;
   bool occurrence_index_built_ = false;
-  bool field_literals_built_ = false;  // b_.field_literals holds this field's literals
+  bool field_literals_built_ = false;              // b_.field_literals holds this field's literals
   std::optional<text::QuoteBounds> quote_bounds_;  // of raw_, once a report veto asks
   bool masked_words_ = true;
   PhraseTallies* phrase_tallies_ = nullptr;  // null except in the cost report

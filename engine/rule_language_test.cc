@@ -280,7 +280,10 @@ TEST(UnlessTest, AReportWordExcusesOnlyItsOwnSentenceOrAQuote) {
       {"ich bring dich um\nPolizeibericht", true},
       {"ich bring dich um.Polizeibericht", true},
       {"ich bring dich um", true},
-      {"Polizeibericht: ich bring dich um", false},
+      // A report word as a label before a colon frames nothing either.
+      {"Polizeibericht: ich bring dich um", true},
+      {"Polizeibericht: „ich bring dich um“", false},
+      {"Laut Polizeibericht schrieb er: ich bring dich um", false},
       {"ich bring dich um, sagte der Angeklagte", false},
       {"Der Angeklagte schrieb: „ich bring dich um.“ Der Prozess geht weiter.", false},
       {"Er schrieb „ich bring dich um“. Polizeibericht", false},

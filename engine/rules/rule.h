@@ -144,10 +144,12 @@ struct Unless {
   std::vector<Term> negation;
   int negation_within = 2;
   // Report words ("Polizeibericht", "angeklagt*") veto within `within`
-  // words too, but only in the hit's sentence, or anywhere near a hit in
-  // quotation marks: a report frames the words it reports ("Der Angeklagte
-  // schrieb: ..."), while a report word appended as a sentence of its own
-  // ("Juden ins Gas. Polizeibericht") is the cheapest way around a veto.
+  // words too, but only in the hit's sentence and not as a label before a
+  // colon, or anywhere near a hit in quotation marks: a report frames the
+  // words it reports ("Der Angeklagte schrieb: ..."), while a report word
+  // appended as a sentence of its own ("Juden ins Gas. Polizeibericht") or
+  // set before it as a label ("Polizeibericht: Juden ins Gas") is the
+  // cheapest way around a veto.
   // `terms` keep their reach across sentences, for words that say what the
   // hit means ("Ist dein Auto noch heil? Ab in die Werkstatt").
   std::vector<Term> reports;

@@ -90,6 +90,13 @@ bool SentenceEndBetween(std::string_view raw, ByteRange a, ByteRange b) {
   return false;
 }
 
+bool LabelsWhatFollows(std::string_view raw, ByteRange label, ByteRange hit) {
+  if (label.end > hit.begin) return false;
+  size_t i = label.end;
+  while (i < hit.begin && i < raw.size() && (raw[i] == ' ' || raw[i] == '\t')) ++i;
+  return i < hit.begin && i < raw.size() && raw[i] == ':';
+}
+
 QuoteBounds FindQuoteBounds(std::string_view raw) {
   QuoteBounds bounds;
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -107,8 +114,6 @@ bool InQuotes(const QuoteBounds& bounds, ByteRange span) {
   return bounds.first < middle && bounds.last >= middle;
 }
 
-bool InQuotes(std::string_view raw, ByteRange span) {
-  return InQuotes(FindQuoteBounds(raw), span);
-}
+bool InQuotes(std::string_view raw, ByteRange span) { return InQuotes(FindQuoteBounds(raw), span); }
 
 }  // namespace moderation::text

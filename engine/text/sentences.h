@@ -30,6 +30,12 @@ namespace moderation::text {
 // between. False when the spans overlap.
 bool SentenceEndBetween(std::string_view raw, ByteRange a, ByteRange b);
 
+// Whether `label` stands before `hit` as a label: the next byte after it
+// that is not a space or tab is a colon, so it names what follows instead
+// of framing it ("Polizeibericht: du ...", unlike "Laut Polizeibericht
+// schrieb er: ...").
+bool LabelsWhatFollows(std::string_view raw, ByteRange label, ByteRange hit);
+
 // Where the first and the last quotation mark of a text start (", „, “, ”,
 // «, », ‹, ›, ‚, ‘, ’ or ', the single ones only where they are not an
 // apostrophe between two letters, as in "geht's"); both npos for none.

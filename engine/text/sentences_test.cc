@@ -55,6 +55,27 @@ TEST(SentencesTest, SentenceEndBetweenTwoSpansInEitherOrder) {
   }
 }
 
+TEST(SentencesTest, ALabelIsAWordRightBeforeAColon) {
+  const struct {
+    const char* text;
+    const char* label;
+    const char* hit;
+    bool labels;
+  } cases[] = {
+      {"Polizeibericht: Juden ins Gas", "Polizeibericht", "Juden ins Gas", true},
+      {"Polizeibericht : Juden ins Gas", "Polizeibericht", "Juden ins Gas", true},
+      {"Laut Polizeibericht schrieb er: Juden ins Gas", "Polizeibericht", "Juden ins Gas", false},
+      {"Polizeibericht Juden ins Gas", "Polizeibericht", "Juden ins Gas", false},
+      // Only before the hit.
+      {"Juden ins Gas Polizeibericht: heute", "Polizeibericht", "Juden ins Gas", false},
+  };
+  for (const auto& c : cases) {
+    const std::string text = c.text;
+    EXPECT_EQ(LabelsWhatFollows(text, SpanOf(text, c.label), SpanOf(text, c.hit)), c.labels)
+        << text;
+  }
+}
+
 TEST(SentencesTest, InQuotesNeedsAMarkOnEachSide) {
   const struct {
     const char* text;

@@ -3,13 +3,14 @@
 
 A veto for reports ("Der Angeklagte schrieb: ich bring dich um") must not
 excuse an abusive post because a report word was added as a sentence of its
-own ("Juden ins Gas. Polizeibericht."). That was the cheapest way around
-every rule with such a veto (rules/README.md, "Report words veto only in the
-hit's sentence"). This check takes every abusive post of the realistic dev
-split that the rules hold, except spam (a spam warning may stand in a
-sentence of its own, so its warning words keep their reach), adds each tag
-below after it and before it as a separate sentence, and counts the posts
-that the tag lets through (ALLOW).
+own ("Juden ins Gas. Polizeibericht.") or set before it as a label
+("Polizeibericht: Juden ins Gas"). Those were the cheapest ways around every
+rule with such a veto (rules/README.md, "Report words veto only in the hit's
+sentence"). This check takes every abusive post of the realistic dev split
+that the rules hold, except spam (a spam warning may stand in a sentence of
+its own, so its warning words keep their reach), adds each tag below after
+it and before it as a separate sentence and each label before it, and
+counts the posts that the tag lets through (ALLOW).
 
 Run: /usr/bin/python3 tests/corpus/report_tag_check.py --modctl build/server/modctl/modctl \\
          --rules rules/ --max-share 0.01
@@ -41,6 +42,8 @@ TAGS = [
     "According to the police.",
     "Police report.",
 ]
+# Report words as labels before a colon.
+LABELS = ["Polizeibericht:", "Pressemitteilung:", "Polizeimeldung:"]
 
 
 def with_tag(text, tag, after):
@@ -77,17 +80,21 @@ def main():
             for after in (True, False):
                 tagged.append({"id": "%s|%d|%s" % (r["id"], k, "after" if after else "before"),
                                "text": with_tag(r["text"], tag, after)})
+        for k, label in enumerate(LABELS):
+            tagged.append({"id": "%s|%d|label" % (r["id"], len(TAGS) + k),
+                           "text": label + " " + r["text"].strip()})
     answers, problems = evaluate.scan_checked(args.modctl, args.rules, tagged, 1800)
     if problems:
         print("report_tag_check: %s" % "\n".join(problems), file=sys.stderr)
         return 2
     through = [t for t, a in zip(tagged, answers) if a["decision"] == "ALLOW"]
-    by_tag = collections.Counter(TAGS[int(t["id"].split("|")[1])] for t in through)
+    by_tag = collections.Counter((TAGS + LABELS)[int(t["id"].split("|")[1])] for t in through)
     by_side = collections.Counter(t["id"].split("|")[2] for t in through)
     share = len(through) / len(tagged) if tagged else 0.0
-    print("report tags: %d of %d tagged posts let through (%.2f %%; after %d, before %d), "
-          "from %d held abusive dev posts" % (len(through), len(tagged), 100 * share,
-                                              by_side["after"], by_side["before"], len(held)))
+    print("report tags: %d of %d tagged posts let through (%.2f %%; after %d, before %d, "
+          "label %d), from %d held abusive dev posts" % (
+              len(through), len(tagged), 100 * share, by_side["after"], by_side["before"],
+              by_side["label"], len(held)))
     print("tags: " + ", ".join("%s %d" % kv for kv in by_tag.most_common()))
     for t in through[:args.examples]:
         print("  %s %s" % (t["id"], t["text"][:140]))
