@@ -45,7 +45,9 @@
 #   9c'. report tags              tests/corpus/report_tag_check.py: every held
 #                                 abusive dev post (not spam) with a report
 #                                 sentence added after or before it ("...
-#                                 Polizeibericht."); at most 1 % let through
+#                                 Polizeibericht.") or a report label before
+#                                 it ("Polizeibericht: ..."); at most 1 % let
+#                                 through
 #   9d. dictionary words          tests/corpus/dictionary_words_check.py: every
 #                                 word of wngerman and wamerican alone as a post
 #                                 through the default rules, held to a ceiling

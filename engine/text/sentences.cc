@@ -24,16 +24,16 @@ bool ApostropheAt(std::string_view raw, size_t i, size_t length) {
          IsLetterByte(At(raw, i + length));
 }
 
-// The length of the quotation mark that starts at raw[i], 0 for none.
-size_t QuoteAt(std::string_view raw, size_t i) {
+// Whether a quotation mark starts at raw[i].
+bool IsQuoteAt(std::string_view raw, size_t i) {
   const unsigned char c = At(raw, i);
-  if (c == '"') return 1;
-  if (c == '\'') return ApostropheAt(raw, i, 1) ? 0 : 1;
+  if (c == '"') return true;
+  if (c == '\'') return !ApostropheAt(raw, i, 1);
   if (c == 0xC2 && i + 1 < raw.size()) {
     const unsigned char next = At(raw, i + 1);
-    return next == 0xAB || next == 0xBB ? 2 : 0;  // « »
+    return next == 0xAB || next == 0xBB;  // « »
   }
-  if (c != 0xE2 || i + 2 >= raw.size() || At(raw, i + 1) != 0x80) return 0;
+  if (c != 0xE2 || i + 2 >= raw.size() || At(raw, i + 1) != 0x80) return false;
   switch (At(raw, i + 2)) {
     case 0x98:  // ‘
     case 0x9A:  // ‚
@@ -42,11 +42,11 @@ size_t QuoteAt(std::string_view raw, size_t i) {
     case 0x9E:  // „
     case 0xB9:  // ‹
     case 0xBA:  // ›
-      return 3;
+      return true;
     case 0x99:  // ’, also the typographic apostrophe
-      return ApostropheAt(raw, i, 3) ? 0 : 3;
+      return !ApostropheAt(raw, i, 3);
     default:
-      return 0;
+      return false;
   }
 }
 
@@ -100,7 +100,7 @@ bool LabelsWhatFollows(std::string_view raw, ByteRange label, ByteRange hit) {
 QuoteBounds FindQuoteBounds(std::string_view raw) {
   QuoteBounds bounds;
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (QuoteAt(raw, i) == 0) continue;
+    if (!IsQuoteAt(raw, i)) continue;
     if (bounds.first == std::string_view::npos) bounds.first = i;
     bounds.last = i;
   }
