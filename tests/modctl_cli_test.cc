@@ -518,6 +518,49 @@ TEST(ModctlCheckTest, ExitsOneWhenTheRulesCannotBeLoaded) {
   EXPECT_THAT(r.out, IsEmpty());
 }
 
+// A rule whose examples fail loads for nobody, so a moderator trying it out
+// saw no decision at all. --skip-examples judges with it anyway (check, scan
+// and diff), says so on stderr, and `modctl test` still reports the failure.
+TEST(ModctlSkipExamplesTest, CheckScanAndDiffJudgeWithRulesWhoseExamplesFail) {
+  TempDir dir("modctl_cli");
+  const std::string file = dir.Write("ex.yaml", kFailingExample.yaml);
+  const std::string skipped = "--skip-examples: the rules' examples were not run";
+
+  const ProcessResult refused = Modctl({"check", "--rules", file, "--cache-dir", "", "Du Trottel"});
+  ExpectRanToCompletion(refused);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("match example \"Du Hampelmann\" failed"));
+
+  const ProcessResult check = Modctl(
+      {"check", "--rules", file, "--cache-dir", "", "--skip-examples", "--json", "Du Trottel"});
+  ExpectRanToCompletion(check);
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.err, HasSubstr("modctl check: " + skipped));
+  EXPECT_EQ(json::parse(check.out)["decision"], "FLAG");
+
+  const ProcessResult scan = Modctl(
+      {"scan", "--rules", file, "--cache-dir", "", "--skip-examples"},
+      WithStdin("{\"id\":\"a\",\"text\":\"Du Trottel\"}\n{\"id\":\"b\",\"text\":\"Hallo\"}\n"));
+  ExpectRanToCompletion(scan);
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_THAT(scan.err, HasSubstr("modctl scan: " + skipped));
+  const std::vector<std::string> lines = Lines(scan.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(json::parse(lines[0])["decision"], "FLAG");
+  EXPECT_EQ(json::parse(lines[1])["decision"], "ALLOW");
+
+  const ProcessResult diff =
+      Modctl({"diff", "--old", file, "--new", file, "--cache-dir", "", "--skip-examples"},
+             WithStdin("{\"id\":\"a\",\"text\":\"Du Trottel\"}\n"));
+  ExpectRanToCompletion(diff);
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_THAT(diff.err, HasSubstr("modctl diff: " + skipped));
+  EXPECT_THAT(diff.out, StartsWith("posts: 1 judged, 0 decisions change"));
+
+  const ProcessResult test = Modctl({"test", "--cache-dir", "", file});
+  EXPECT_EQ(test.exit_code, 1);
+}
+
 // ---------------------------------------------------------------------------
 // scan: the JSON Lines contract
 

@@ -28,6 +28,8 @@ options:
   --prior-violations N
   --json                   print the decision as one JSON object (the scan format)
   --cache-dir DIR          Hyperscan database cache ("" disables)
+  --skip-examples          judge without running the rules' embedded examples,
+                           so a rule whose examples fail can still be tried
 Exit 0 when the text was judged (whatever the decision), 1 if the rules failed
 to load or the text is invalid, 2 on usage errors.
 )";
@@ -121,7 +123,7 @@ int RunCheck(const std::vector<std::string>& args) {
   auto parsed = ParseArgs(args,
                           {"rules", "community", "title", "account-age-days", "trust-level",
                            "prior-violations", "cache-dir"},
-                          {"help", "json"});
+                          {"help", "json", "skip-examples"});
   const bool help = parsed.ok() && parsed->Has("help");
   if (!parsed.ok() || help || !parsed->Get("rules") || parsed->positional.size() != 1) {
     if (!parsed.ok()) std::cerr << "modctl check: " << parsed.status().message() << "\n";
@@ -137,6 +139,7 @@ int RunCheck(const std::vector<std::string>& args) {
   }
   RuleCatalog::Options options;
   options.compile.cache_dir = parsed->Get("cache-dir").value_or(DefaultCacheDir());
+  options.run_examples = !SkipExamples(*parsed, "check");
   std::shared_ptr<const RuleCatalog> catalog = LoadCatalogOrReport(*parsed->Get("rules"), options);
   if (catalog == nullptr) return kExitProblems;
   absl::StatusOr<Decision> decision = Moderate(*catalog, *post);

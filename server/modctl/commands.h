@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/catalog.h"
+#include "server/modctl/args.h"
 
 namespace moderation::modctl {
 
@@ -40,6 +41,12 @@ std::string DefaultCacheDir();
 // stderr. Returns null on failure.
 std::shared_ptr<const RuleCatalog> LoadCatalogOrReport(const std::string& path,
                                                        const RuleCatalog::Options& options);
+
+// Whether --skip-examples was given; if so, says on stderr that `command`
+// judges with rules whose examples were not run. A moderator trying a rule
+// whose examples fail can still see what it decides; `modctl test` and the
+// server always run them.
+bool SkipExamples(const ParsedArgs& args, const std::string& command);
 
 }  // namespace moderation::modctl
 

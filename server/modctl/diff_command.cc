@@ -28,6 +28,8 @@ options:
   --examples N        example posts per group (default 3)
   --json              print the report as one JSON object
   --cache-dir DIR     Hyperscan database cache ("" disables)
+  --skip-examples     load both rule paths without running their embedded
+                      examples, to preview a change whose examples fail
 Exit 0 when the input was read to the end, 1 if either rule path failed to
 load, 2 on usage errors. Lines that cannot be judged are counted as errors.
 )";
@@ -104,8 +106,8 @@ void PrintReport(const ImpactReport& report, std::ostream& out) {
 }  // namespace
 
 int RunDiff(const std::vector<std::string>& args, std::istream& in, std::ostream& out) {
-  auto parsed =
-      ParseArgs(args, {"old", "new", "community", "examples", "cache-dir"}, {"help", "json"});
+  auto parsed = ParseArgs(args, {"old", "new", "community", "examples", "cache-dir"},
+                          {"help", "json", "skip-examples"});
   const bool help = parsed.ok() && parsed->Has("help");
   absl::StatusOr<std::optional<int>> examples =
       parsed.ok() ? parsed->GetInt("examples") : absl::StatusOr<std::optional<int>>(std::nullopt);
@@ -123,6 +125,7 @@ int RunDiff(const std::vector<std::string>& args, std::istream& in, std::ostream
   }
   RuleCatalog::Options options;
   options.compile.cache_dir = parsed->Get("cache-dir").value_or(DefaultCacheDir());
+  options.run_examples = !SkipExamples(*parsed, "diff");
   std::shared_ptr<const RuleCatalog> old_rules = LoadCatalogOrReport(*parsed->Get("old"), options);
   std::shared_ptr<const RuleCatalog> new_rules = LoadCatalogOrReport(*parsed->Get("new"), options);
   if (old_rules == nullptr || new_rules == nullptr) return kExitProblems;

@@ -27,7 +27,7 @@ namespace moderation::modctl {
 namespace {
 
 constexpr char kScanHelp[] =
-    R"(usage: modctl scan --rules PATH [--community ID] [--cache-dir DIR] [--verbose] [--no-split-words] < posts.jsonl > decisions.jsonl
+    R"(usage: modctl scan --rules PATH [--community ID] [--cache-dir DIR] [--verbose] [--no-split-words] [--skip-examples] < posts.jsonl > decisions.jsonl
 
 Judges one post per input line and writes one decision per output line, in
 order. Input: {"id", "text" | "title"/"body", "community"?, "author"?:
@@ -42,7 +42,8 @@ community). --verbose writes every key on every line. A malformed line
 yields {"id", "line", "error"} and the scan continues. Blank lines are
 skipped. --community sets the community of lines that name none.
 --no-split-words compiles without split-word matching ("Arsch loch"), to
-see which decisions it changes.
+see which decisions it changes. --skip-examples judges without running the
+rules' embedded examples, so rules whose examples fail can still be tried.
 Exit 0 when the input was read to the end, 1 if the rules failed to load,
 2 on usage errors. A summary goes to stderr.
 )";
@@ -97,8 +98,8 @@ class Judge {
 }  // namespace
 
 int RunScan(const std::vector<std::string>& args, std::istream& in, std::ostream& out) {
-  auto parsed =
-      ParseArgs(args, {"rules", "community", "cache-dir"}, {"help", "verbose", "no-split-words"});
+  auto parsed = ParseArgs(args, {"rules", "community", "cache-dir"},
+                          {"help", "verbose", "no-split-words", "skip-examples"});
   const bool help = parsed.ok() && parsed->Has("help");
   if (!parsed.ok() || help || !parsed->Get("rules") || !parsed->positional.empty()) {
     if (!parsed.ok()) std::cerr << "modctl scan: " << parsed.status().message() << "\n";
@@ -110,6 +111,7 @@ int RunScan(const std::vector<std::string>& args, std::istream& in, std::ostream
   RuleCatalog::Options options;
   options.compile.cache_dir = parsed->Get("cache-dir").value_or(DefaultCacheDir());
   options.compile.split_words = !parsed->Has("no-split-words");
+  options.run_examples = !SkipExamples(*parsed, "scan");
   std::shared_ptr<const RuleCatalog> catalog = LoadCatalogOrReport(*parsed->Get("rules"), options);
   if (catalog == nullptr) return kExitProblems;
   Judge judge(*catalog, parsed->Get("community").value_or(""), parsed->Has("verbose"));

@@ -226,6 +226,12 @@ std::shared_ptr<const RuleCatalog> LoadCatalogOrReport(const std::string& path,
   return nullptr;
 }
 
+bool SkipExamples(const ParsedArgs& args, const std::string& command) {
+  if (!args.Has("skip-examples")) return false;
+  std::cerr << "modctl " << command << ": --skip-examples: the rules' examples were not run\n";
+  return true;
+}
+
 int RunValidate(const std::vector<std::string>& args) {
   auto parsed = ParseArgs(args, {"cache-dir", "cost", "cost-top"}, {"help", "lexicon"});
   if (!parsed.ok() || parsed->Has("help") || parsed->positional.empty()) {
