@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -552,15 +553,15 @@ void Compiler::AddUnless(const rules::Rule& rule, uint32_t index, uint32_t compo
                          CompiledRule* compiled) {
   const rules::Unless& unless = rule.unless;
   const text::LexiconGroup* lexicon = component_lexicons_[component];
-  for (const rules::Term& term : unless.terms) {
-    LiteralRef ref{LiteralKind::kUnless, index, component};
-    if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
-    AddLiteral(term, "unless word", ref);
-  }
-  for (const rules::Term& term : unless.reports) {
-    LiteralRef ref{LiteralKind::kUnlessReport, index, component};
-    if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
-    AddLiteral(term, "unless report word", ref);
+  // Report words are veto words that stop at the hit's sentence.
+  for (const auto& [terms, kind, what] :
+       {std::tuple{&unless.terms, LiteralKind::kUnless, "unless word"},
+        std::tuple{&unless.reports, LiteralKind::kUnlessReport, "unless report word"}}) {
+    for (const rules::Term& term : *terms) {
+      LiteralRef ref{kind, index, component};
+      if (lexicon != nullptr) ref.term = AddVetoLexiconTerm(term, *lexicon);
+      AddLiteral(term, what, ref);
+    }
   }
   for (const rules::Term& term : unless.negation) {
     AddLiteral(term, "unless negation", {LiteralKind::kUnlessNegation, index, component});

@@ -167,6 +167,16 @@ def scan_checked(modctl, rules, rows, timeout, extra_args=()):
     return (None if problems else answers), problems
 
 
+def above_share(tool, share, max_share, what):
+    """Whether `share` (0..1) passes the --max-share ceiling `max_share`
+    (None: no ceiling); if it does, says so on stderr as `tool`."""
+    if max_share is None or share <= max_share:
+        return False
+    print("%s: %.2f %% %s, above the %.2f %% allowed" % (tool, 100 * share, what, 100 * max_share),
+          file=sys.stderr)
+    return True
+
+
 def answer_problems(rows, answers, rc):
     """Why a scan's answers cannot be evaluated (empty list if they can).
 

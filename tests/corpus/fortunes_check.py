@@ -17,7 +17,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import evaluate  # noqa: E402  (scan_checked)
+import evaluate  # noqa: E402  (scan_checked, above_share)
 import generate_corpus  # noqa: E402
 
 
@@ -51,11 +51,7 @@ def main():
         text = entries[int(a["id"][1:])]
         print("  %s %s [%s] %s" % (a["id"], a["decision"], ",".join(a.get("rules", [])),
                                    text[:120]))
-    if args.max_share is not None and share > args.max_share:
-        print("fortunes_check: %.2f %% held, above the %.2f %% allowed" % (
-            100 * share, 100 * args.max_share), file=sys.stderr)
-        return 1
-    return 0
+    return 1 if evaluate.above_share("fortunes_check", share, args.max_share, "held") else 0
 
 
 if __name__ == "__main__":

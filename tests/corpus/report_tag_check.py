@@ -22,7 +22,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import evaluate  # noqa: E402  (scan_checked)
+import evaluate  # noqa: E402  (scan_checked, above_share)
 import realistic_corpus  # noqa: E402
 
 # Whole sentences of court, police and news reports, German and English.
@@ -53,6 +53,14 @@ def with_tag(text, tag, after):
     return tag + " " + text
 
 
+def scan(args, rows, timeout):
+    """modctl scan's answers to rows, or None after saying on stderr why not."""
+    answers, problems = evaluate.scan_checked(args.modctl, args.rules, rows, timeout)
+    if problems:
+        print("report_tag_check: %s" % "\n".join(problems), file=sys.stderr)
+    return answers
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--modctl", required=True)
@@ -69,9 +77,8 @@ def main():
         print("report_tag_check: %s" % e, file=sys.stderr)
         return 2
     rows = [{"id": r["id"], "text": r["text"]} for r in posts]
-    answers, problems = evaluate.scan_checked(args.modctl, args.rules, rows, 900)
-    if problems:
-        print("report_tag_check: %s" % "\n".join(problems), file=sys.stderr)
+    answers = scan(args, rows, 900)
+    if answers is None:
         return 2
     held = [r for r, a in zip(rows, answers) if a["decision"] != "ALLOW"]
     tagged = []
@@ -83,9 +90,8 @@ def main():
         for k, label in enumerate(LABELS):
             tagged.append({"id": "%s|%d|label" % (r["id"], len(TAGS) + k),
                            "text": label + " " + r["text"].strip()})
-    answers, problems = evaluate.scan_checked(args.modctl, args.rules, tagged, 1800)
-    if problems:
-        print("report_tag_check: %s" % "\n".join(problems), file=sys.stderr)
+    answers = scan(args, tagged, 1800)
+    if answers is None:
         return 2
     through = [t for t, a in zip(tagged, answers) if a["decision"] == "ALLOW"]
     by_tag = collections.Counter((TAGS + LABELS)[int(t["id"].split("|")[1])] for t in through)
@@ -98,11 +104,8 @@ def main():
     print("tags: " + ", ".join("%s %d" % kv for kv in by_tag.most_common()))
     for t in through[:args.examples]:
         print("  %s %s" % (t["id"], t["text"][:140]))
-    if args.max_share is not None and share > args.max_share:
-        print("report_tag_check: %.2f %% let through, above the %.2f %% allowed" % (
-            100 * share, 100 * args.max_share), file=sys.stderr)
-        return 1
-    return 0
+    return 1 if evaluate.above_share("report_tag_check", share, args.max_share,
+                                     "let through") else 0
 
 
 if __name__ == "__main__":
