@@ -59,7 +59,7 @@ struct CommunityState {
 
 const char* CommunityStateName(CommunityState::Kind kind);  // "current", ...
 
-// One rule set's source file, with the set's id.
+// One source file of a rule set (its main file or a part), with the set's id.
 struct RuleSetFile {
   std::string set_id;
   rules::SourceFile file;

@@ -74,10 +74,15 @@ class ReuseKeys {
       absl::StrAppend(&options_, "lexicon ", language, "=", path, "\n");
     }
   }
+  // A set's key: its files' names (main first, then its parts) and the
+  // content hash, which covers every file's bytes.
   std::string File(size_t set_index) const {
-    const rules::SourceFile& file = loaded_.set_files[set_index];
-    return absl::StrCat(options_, "file ", file.name.size(), ":", file.name, " ",
-                        loaded_.sets[set_index].content_hash, "\n");
+    std::string key = absl::StrCat(options_, "file");
+    for (const rules::SourceFile& file : loaded_.set_files[set_index]) {
+      absl::StrAppend(&key, " ", file.name.size(), ":", file.name);
+    }
+    absl::StrAppend(&key, " ", loaded_.sets[set_index].content_hash, "\n");
+    return key;
   }
   // A combination's key: its files' keys, in order (never equal to one
   // file's key, since it holds several).
@@ -255,8 +260,9 @@ class SetHealth {
     for (size_t i = 0; i < loaded_.sets.size(); ++i) {
       if (loaded_.sets[i].id != id) continue;
       found = true;
-      const std::string& file = loaded_.set_files[i].name;
-      if (bad_files_.count(file)) bad.push_back(file);
+      for (const rules::SourceFile& file : loaded_.set_files[i]) {
+        if (bad_files_.count(file.name)) bad.push_back(file.name);
+      }
     }
     if (!bad.empty()) {
       return absl::StrCat("rule set '", id, "' has errors in ", absl::StrJoin(bad, ", "));
@@ -283,9 +289,12 @@ class SetHealth {
     std::vector<std::string> out;
     for (const std::string& file : bad_files_) {
       if (file == communities_file_) continue;
-      const bool holds_set =
-          std::any_of(loaded_.set_files.begin(), loaded_.set_files.end(),
-                      [&](const rules::SourceFile& f) { return f.name == file; });
+      const bool holds_set = std::any_of(
+          loaded_.set_files.begin(), loaded_.set_files.end(),
+          [&](const std::vector<rules::SourceFile>& set) {
+            return std::any_of(set.begin(), set.end(),
+                               [&](const rules::SourceFile& f) { return f.name == file; });
+          });
       if (!holds_set) out.push_back(file);
     }
     return out;
@@ -464,7 +473,9 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
     if (files == nullptr) {
       auto list = std::make_shared<std::vector<RuleSetFile>>();
       for (const std::string& id : ids) {
-        list->push_back({id, loaded.set_files[index_of.at(id)]});
+        for (const rules::SourceFile& file : loaded.set_files[index_of.at(id)]) {
+          list->push_back({id, file});
+        }
       }
       files = std::move(list);
     }

@@ -539,5 +539,65 @@ TEST_F(AdminServiceTest, ListShowsEachCommunitysStateAndProblem) {
   }
 }
 
+// A rule set in two files: a broken part holds back only the communities
+// that use its set, and TestPost can replace the live part by its name.
+TEST_F(AdminServiceTest, ABrokenPartHoldsBackItsSetOnlyAndTestPostReplacesItByName) {
+  const std::string part =
+      "part_of: test\nrules:\n  - id: test.more\n    category: insult\n"
+      "    words: [Pappnase]\n    action: flag\n";
+  WriteFile(dir_ / "rules" / "test.more.yaml", part);
+  WriteFile(dir_ / "rules" / "other.yaml",
+            "ruleset: other\nversion: \"o1\"\nrules:\n  - id: other.insult\n"
+            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
+  WriteFile(dir_ / "rules" / "communities.yaml",
+            "communities:\n  news: [test]\n  games: [other]\n");
+  ASSERT_TRUE(registry_->Reload("test").ok);
+  Post post;
+  post.fields.push_back({"body", "Du Pappnase"});
+  absl::StatusOr<Decision> news = (*registry_->Current()->ForCommunity("news"))->Evaluate(post);
+  ASSERT_TRUE(news.ok());
+  EXPECT_EQ(news->verdict, Verdict::kFlag);
+  ASSERT_EQ(news->hits.size(), 1u);
+  EXPECT_EQ(news->hits[0].rule_id, "test.more");
+
+  WriteFile(dir_ / "rules" / "test.more.yaml", "part_of: test\nrules: [\n");
+  WriteFile(dir_ / "rules" / "other.yaml",
+            "ruleset: other\nversion: \"o2\"\nrules:\n  - id: other.insult\n"
+            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
+  v1::ReloadRulesResponse reload;
+  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
+  EXPECT_FALSE(reload.ok());
+  v1::ListRuleSetsResponse list;
+  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  ASSERT_EQ(list.active_size(), 2);
+  for (const v1::ActiveRuleSet& a : list.active()) {
+    if (a.community() == "games") {
+      EXPECT_EQ(a.state(), v1::COMMUNITY_STATE_CURRENT);
+      EXPECT_NE(a.ruleset().version().find("o2"), std::string::npos) << "games reloaded";
+    } else {
+      EXPECT_EQ(a.community(), "news");
+      EXPECT_EQ(a.state(), v1::COMMUNITY_STATE_PREVIOUS);
+      EXPECT_NE(a.problem().find("rule set 'test' did not load (errors in "), std::string::npos)
+          << a.problem();
+      EXPECT_NE(a.problem().find("test.more.yaml"), std::string::npos) << a.problem();
+    }
+  }
+
+  // The news community still serves its previous rules, part included;
+  // a candidate part of the same name replaces the live one.
+  v1::TestPostRequest request;
+  request.set_community("news");
+  AddFile(request.mutable_files(), "test.more.yaml",
+          "part_of: test\nrules:\n  - id: test.more\n    category: insult\n"
+          "    words: [Pappnase, Knalltüte]\n    action: block\n");
+  request.mutable_post()->set_body("Du Knalltüte");
+  v1::TestPostResponse response;
+  ASSERT_TRUE(stub_->TestPost(Admin().get(), request, &response).ok());
+  ASSERT_EQ(response.errors_size(), 0) << ToString(response.errors(0));
+  EXPECT_EQ(response.response().decision(), v1::DECISION_BLOCK);
+  EXPECT_NE(response.response().ruleset().version().find("v1"), std::string::npos)
+      << "the live main file stays";
+}
+
 }  // namespace
 }  // namespace moderation::server

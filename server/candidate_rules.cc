@@ -1,11 +1,24 @@
 #include "server/candidate_rules.h"
 
+#include <functional>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/rules/loader.h"
 
 namespace moderation::server {
+namespace {
+
+// A file's name without its directory: live files carry the path the server
+// read them from, candidates the name the client gave.
+std::string_view BaseName(std::string_view name) {
+  const size_t slash = name.find_last_of('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+}  // namespace
 
 CandidateRules LoadCandidate(const std::vector<rules::SourceFile>& files,
                              const RuleCatalog::Options& options) {
@@ -29,22 +42,29 @@ CandidateRules ApplyToCommunity(const RuleCatalog& live, const std::string& comm
     out.status = set.status();
     return out;
   }
-  // The candidates' set ids decide which live sets they replace.
-  const rules::LoadedSources candidates = rules::LoadSourcesPartial(files, &out.errors);
-  if (candidates.has_communities_file) {
-    for (const rules::SourceFile& file : files) {
-      if (!rules::IsCommunitiesFileName(file.name)) continue;
+  // A candidate rule set's main file replaces the live set of its id (the
+  // set's live parts stay); a candidate part replaces the live file of its
+  // name (without directories), or is added. Problems in the candidates come from loading them
+  // with the rest, as the server would.
+  std::set<std::string, std::less<>> replaced_sets, replaced_files;
+  for (const rules::SourceFile& file : files) {
+    if (rules::IsCommunitiesFileName(file.name)) {
       out.errors.push_back({{file.name, 0, 0},
                             "a communities file cannot be applied to one community's rules; "
                             "send rule sets only"});
+    } else if (rules::PartOf(file.content)) {
+      replaced_files.insert(std::string(BaseName(file.name)));
+    } else if (std::optional<std::string> id = rules::TopLevelScalar(file.content, "ruleset")) {
+      replaced_sets.insert(*id);
     }
   }
   if (!out.errors.empty()) return out;
-  std::set<std::string> replaced;
-  for (const rules::RuleSetSource& set : candidates.sets) replaced.insert(set.id);
   std::vector<rules::SourceFile> merged;
   for (const RuleSetFile& f : live.FilesFor(community)) {
-    if (!replaced.count(f.set_id)) merged.push_back(f.file);
+    const bool is_part = rules::PartOf(f.file.content).has_value();
+    if (replaced_files.count(BaseName(f.file.name)) || (!is_part && replaced_sets.count(f.set_id)))
+      continue;
+    merged.push_back(f.file);
   }
   merged.insert(merged.end(), files.begin(), files.end());
   return LoadCandidate(merged, options);

@@ -4,8 +4,9 @@
 // Why: ValidateRules, TestPost and PreviewImpact all answer "what would
 // these files do?". They load the files through the one loader
 // (RuleCatalog::LoadFiles), either on their own or applied to one
-// community's live rule sets: each candidate set replaces the live set of the
-// same id, or is added. Keeping this here keeps the handlers thin.
+// community's live rule sets: each candidate set's main file replaces the
+// live set of the same id (its live parts stay), each candidate part the live
+// file of the same name; others are added. Keeping this here keeps the handlers thin.
 //
 //   CandidateRules c = LoadCandidate(files, options);
 //   CandidateRules live = ApplyToCommunity(*registry->Current(), "news-de", files, options);
@@ -40,7 +41,7 @@ CandidateRules LoadCandidate(const std::vector<rules::SourceFile>& files,
                              const RuleCatalog::Options& options);
 
 // `community`'s live rule sets in `live`, with `files` replacing or adding
-// sets; the result's default community ("") is the combination. A
+// sets and parts (see above); the result's default community ("") is the combination. A
 // communities file among `files` is an error (it would pick other sets).
 CandidateRules ApplyToCommunity(const RuleCatalog& live, const std::string& community,
                                 const std::vector<rules::SourceFile>& files,

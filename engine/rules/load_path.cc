@@ -70,6 +70,36 @@ std::vector<SourceFile> ReadDirectory(const std::string& dir, Diagnostics* diagn
   return files;
 }
 
+// One rule file with the rest of its set from the same directory, so that
+// checking one file of a set checks the set that the server would load: a
+// main file with the parts that name its set, a part with its main file and
+// the other parts.
+std::vector<SourceFile> ReadFileWithItsSet(const std::string& path, Diagnostics* diagnostics) {
+  std::optional<std::string> text = ReadFile(path, diagnostics);
+  if (!text) return {};
+  const std::optional<std::string> part_of = PartOf(*text);
+  const std::optional<std::string> id = part_of ? part_of : TopLevelScalar(*text, "ruleset");
+  std::vector<SourceFile> files;
+  files.push_back({path, std::move(*text)});
+  if (!id) return files;
+  const auto belongs = [&](std::string_view sibling) {
+    if (std::optional<std::string> of = PartOf(sibling)) return of == id;
+    return part_of.has_value() && TopLevelScalar(sibling, "ruleset") == id;
+  };
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  Diagnostics ignored;  // siblings that cannot be listed or read are not this file's problem
+  for (const std::string& name : ListYamlFiles(dir.string(), &ignored)) {
+    if (name == file.filename().string() || IsCommunitiesFileName(name)) continue;
+    const std::string sibling = (dir / name).string();
+    std::optional<std::string> sibling_text = ReadFile(sibling, &ignored);
+    if (sibling_text && belongs(*sibling_text)) {
+      files.push_back({file.has_parent_path() ? sibling : name, std::move(*sibling_text)});
+    }
+  }
+  return files;
+}
+
 std::vector<SourceFile> ReadPath(const std::string& path, Diagnostics* diagnostics) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
@@ -80,9 +110,7 @@ std::vector<SourceFile> ReadPath(const std::string& path, Diagnostics* diagnosti
           {WholeFile(path), "a communities file needs its rule sets: give the directory"});
       return {};
     }
-    std::optional<std::string> text = ReadFile(path, diagnostics);
-    if (!text) return {};
-    return {{path, std::move(*text)}};
+    return ReadFileWithItsSet(path, diagnostics);
   }
   if (error || !fs::exists(status)) {
     diagnostics->push_back({WholeFile(path), "cannot read rules path: no such file or directory"});

@@ -64,6 +64,29 @@ TEST_F(LoadRulesPathTest, LoadsASingleFile) {
   EXPECT_EQ(loaded->sets[0].id, "de");
 }
 
+// One file of a set in several files brings the rest of its set: the set
+// the server would load from the directory.
+TEST_F(LoadRulesPathTest, ASingleFileOfASetComesWithItsMainFileAndParts) {
+  Write("de.yaml", OneRuleFile("de", "de.insult"));
+  Write("de.more.yaml",
+        "part_of: de\nrules:\n  - id: de.more\n    category: insult\n"
+        "    words: [Depp]\n    score: 3\n");
+  Write("de.most.yaml",
+        "part_of: de\nrules:\n  - id: de.most\n    category: insult\n"
+        "    words: [Trottel]\n    score: 3\n");
+  Write("en.yaml", OneRuleFile("en", "en.insult"));
+  Write("en.more.yaml", "part_of: en\nrules: []\n");
+  for (const std::string name : {"de.yaml", "de.more.yaml"}) {
+    Diagnostics diagnostics;
+    std::optional<LoadedSources> loaded = LoadRulesPath(Path(name), &diagnostics);
+    ASSERT_TRUE(loaded.has_value()) << name << ::testing::PrintToString(Messages(diagnostics));
+    ASSERT_EQ(loaded->sets.size(), 1u) << name;
+    std::vector<std::string> ids;
+    for (const Rule& rule : loaded->sets[0].rules) ids.push_back(rule.id);
+    EXPECT_THAT(ids, ElementsAre("de.insult", "de.more", "de.most")) << name;
+  }
+}
+
 TEST_F(LoadRulesPathTest, RejectsTheSameRuleSetIdInTwoFilesNamingBoth) {
   Write("a.yaml", OneRuleFile("de", "de.one"));
   Write("b.yaml", OneRuleFile("de", "de.two"));

@@ -30,6 +30,7 @@ using internal::YamlReader;
 const std::vector<std::string_view> kTopKeys = {"ruleset", "version", "description", "thresholds",
                                                 "lists",   "allow",   "rules",       "categories",
                                                 "lexicon", "dsa",     "patterns",    "spellings"};
+const std::vector<std::string_view> kPartKeys = {"part_of", "description", "rules"};
 const std::vector<std::string_view> kLexicons = {"de", "en"};
 
 void ParseHeader(YamlReader* reader, MapReader* top, RuleSetSource* set) {
@@ -61,27 +62,71 @@ void ParseThresholds(YamlReader* reader, const Entry* entry, Thresholds* thresho
   }
 }
 
+// Rule ids seen so far in a set (main file and parts) -> where first written.
+using RuleIdsSeen = std::map<std::string, SourceLocation>;
+
 void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTable& lists,
-                RuleSetSource* set) {
+                RuleIdsSeen* first_seen, RuleSetSource* set) {
   if (entry == nullptr) return;
   if (!entry->value->IsSequence()) {
     reader->Error(entry->value_location, "'rules' must be a list of rules");
     return;
   }
-  std::map<std::string, SourceLocation> first_seen;
   for (const internal::YamlNode* node : entry->value->items()) {
     SourceLocation id_location;
     std::optional<Rule> rule = internal::ParseRule(reader, *node, lists, &id_location);
     if (!rule) continue;
     if (!rule->id.empty()) {
-      const auto [first, inserted] = first_seen.emplace(rule->id, id_location);
+      const auto [first, inserted] = first_seen->emplace(rule->id, id_location);
       if (!inserted) {
-        reader->Error(id_location,
-                      absl::StrCat("duplicate rule id '", rule->id, "' (first defined at line ",
-                                   first->second.line, ")"));
+        const std::string where = first->second.file == id_location.file
+                                      ? absl::StrCat("line ", first->second.line)
+                                      : absl::StrCat(first->second.file, ":", first->second.line);
+        reader->Error(id_location, absl::StrCat("duplicate rule id '", rule->id,
+                                                "' (first defined at ", where, ")"));
       }
     }
     set->rules.push_back(std::move(*rule));
+  }
+}
+
+// One part file's rules, appended to `set`. The part has its own reader (its
+// own locations and term budget); the tree lives until the rules are parsed.
+void ParsePart(const SourceFile& part, const internal::ListTable& lists, RuleIdsSeen* rule_ids,
+               RuleSetSource* set, Diagnostics* diagnostics) {
+  try {
+    internal::SourceText source(part.content, part.name);
+    YamlReader reader(&source, diagnostics);
+    const internal::YamlNode* root = reader.Parse();
+    if (root == nullptr) return;
+    // Header keys are known keys in the wrong file: say where they go.
+    std::vector<std::string_view> known = kPartKeys;
+    known.insert(known.end(), kTopKeys.begin(), kTopKeys.end());
+    MapReader top(&reader, *root, "rule file part", known);
+    if (!top.is_map()) return;
+    for (const Entry& entry : top.entries()) {
+      if (std::find(kPartKeys.begin(), kPartKeys.end(), entry.key) != kPartKeys.end()) continue;
+      reader.Error(entry.key_location,
+                   absl::StrCat("'", entry.key, "' belongs in the main file of rule set '", set->id,
+                                "' (the file that says 'ruleset: ", set->id,
+                                "'); a part holds only part_of, description and rules"));
+    }
+    const std::optional<std::string> of = top.String("part_of", kRequired);
+    if (of && *of != set->id) {
+      // PartOf read another id from the text than YAML does (quoting it
+      // does not follow): say so rather than mix the part into a set.
+      reader.Error(top.Find("part_of")->value_location,
+                   absl::StrCat("part_of '", *of,
+                                "' could not be read from the line itself; write "
+                                "it plainly, as 'part_of: ",
+                                *of, "' at the start of a line"));
+    }
+    top.String("description", kOptional);  // checked for type only
+    ParseRules(&reader, top.Get("rules", kRequired), lists, rule_ids, set);
+  } catch (const std::exception& e) {
+    diagnostics->push_back({{part.name, 0, 0}, absl::StrCat("cannot load: ", e.what())});
+  } catch (...) {
+    diagnostics->push_back({{part.name, 0, 0}, "cannot load: unknown error"});
   }
 }
 
@@ -120,7 +165,23 @@ void ParseLexicons(YamlReader* reader, const MapReader& top, RuleSetSource* set)
   }
 }
 
-std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::YamlNode& root) {
+// A part file given alone has no header: name its set rather than list
+// every missing key.
+bool RejectLonePart(YamlReader* reader, const internal::YamlNode& root) {
+  for (const auto& [key, value] : root.entries()) {
+    if (key->Scalar() != "part_of") continue;
+    const std::string id = internal::ScalarText(*value).value_or("");
+    reader->Error(*key,
+                  absl::StrCat("this file is a part of rule set '", id,
+                               "': load it together with the file that says 'ruleset: ", id, "'"));
+    return true;
+  }
+  return false;
+}
+
+std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::YamlNode& root,
+                                           const PartsBySet& parts, Diagnostics* diagnostics) {
+  if (RejectLonePart(reader, root)) return std::nullopt;
   MapReader top(reader, root, "rule file", kTopKeys);
   if (!top.is_map()) return std::nullopt;
   RuleSetSource set;
@@ -136,7 +197,11 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
         MatchMode::kCompound);
   }
   const internal::SpellingTable spellings = internal::ParseSpellings(reader, top.Find("spellings"));
-  ParseRules(reader, top.Get("rules", kRequired), lists, &set);
+  RuleIdsSeen rule_ids;
+  ParseRules(reader, top.Get("rules", kRequired), lists, &rule_ids, &set);
+  if (auto it = parts.find(set.id); it != parts.end() && !set.id.empty()) {
+    for (const SourceFile* part : it->second) ParsePart(*part, lists, &rule_ids, &set, diagnostics);
+  }
   internal::ApplySpellings(reader, spellings, &set);
   internal::CheckCategories(reader, top.Find("categories"), &set);
   internal::ApplyDsaMapping(reader, top.Find("dsa"), &set);
@@ -144,14 +209,77 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
   return set;
 }
 
+// The hash a decision names its rule set by: of the main file's bytes alone
+// when the set has no parts (as before parts existed, so caches keyed by it
+// stay valid), else of every file's name and bytes.
+std::string ContentHash(std::string_view main_text, const std::vector<const SourceFile*>& parts) {
+  if (parts.empty()) return util::Sha256Hex(main_text);
+  std::string all = util::Sha256Hex(main_text);
+  for (const SourceFile* part : parts) {
+    absl::StrAppend(&all, "\npart ", part->name.size(), ":", part->name, " ",
+                    util::Sha256Hex(part->content));
+  }
+  return util::Sha256Hex(all);
+}
+
 }  // namespace
 
 std::optional<RuleSetSource> ParseRuleSet(std::string_view yaml_text, std::string_view filename,
                                           Diagnostics* diagnostics) {
-  std::optional<RuleSetSource> set =
-      internal::ParseYamlFile<RuleSetSource>(yaml_text, filename, diagnostics, ParseDocument);
-  if (set) set->content_hash = util::Sha256Hex(yaml_text);
+  return ParseRuleSet(SourceFile{std::string(filename), std::string(yaml_text)}, PartsBySet{},
+                      diagnostics);
+}
+
+std::optional<RuleSetSource> ParseRuleSet(const SourceFile& main, const PartsBySet& parts,
+                                          Diagnostics* diagnostics) {
+  Diagnostics local;
+  if (diagnostics == nullptr) diagnostics = &local;
+  std::optional<RuleSetSource> set = internal::ParseYamlFile<RuleSetSource>(
+      main.content, main.name, diagnostics,
+      [&](YamlReader* reader, const internal::YamlNode& root) {
+        return ParseDocument(reader, root, parts, diagnostics);
+      });
+  if (set) set->content_hash = ContentHash(main.content, PartsOf(parts, set->id));
   return set;
+}
+
+std::optional<std::string> TopLevelScalar(std::string_view text, std::string_view key) {
+  const auto consume = [](std::string_view* s, std::string_view prefix) {
+    if (s->substr(0, prefix.size()) != prefix) return false;
+    s->remove_prefix(prefix.size());
+    return true;
+  };
+  const auto skip_blanks = [](std::string_view* s) {
+    while (!s->empty() && (s->front() == ' ' || s->front() == '\t')) s->remove_prefix(1);
+  };
+  const auto is_quote = [](std::string_view s) {
+    return !s.empty() && (s.front() == '"' || s.front() == '\'');
+  };
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (is_quote(line)) {
+      const std::string_view quote = line.substr(0, 1);
+      line.remove_prefix(1);
+      if (!consume(&line, key) || !consume(&line, quote)) continue;
+    } else if (!consume(&line, key)) {
+      continue;
+    }
+    skip_blanks(&line);
+    if (!consume(&line, ":")) continue;
+    skip_blanks(&line);
+    if (is_quote(line)) {
+      const char quote = line.front();
+      line.remove_prefix(1);
+      line = line.substr(0, line.find(quote));
+    } else {
+      line = line.substr(0, line.find_first_of(" \t#\r"));
+    }
+    return std::string(line);
+  }
+  return std::nullopt;
 }
 
 }  // namespace moderation::rules

@@ -54,10 +54,42 @@ void CheckCommunityReferences(const CommunityMap& communities,
   }
 }
 
+// The ids of the rule sets a load defines, from each main file's
+// `ruleset:` line, so that a part of a set whose main file is broken is not
+// called a part of an unknown set. Read like PartOf (loader.h).
+std::vector<std::string> DeclaredSetIds(const std::vector<const SourceFile*>& mains,
+                                        const std::vector<RuleSetSource>& sets) {
+  std::vector<std::string> ids;
+  for (const RuleSetSource& set : sets) ids.push_back(set.id);
+  for (const SourceFile* main : mains) {
+    if (std::optional<std::string> id = TopLevelScalar(main->content, "ruleset")) {
+      ids.push_back(std::move(*id));
+    }
+  }
+  return ids;
+}
+
+// A part whose set no file defines: reported at its file, with a hint.
+void CheckPartsHaveSets(const PartsBySet& parts, const std::vector<std::string>& set_ids,
+                        Diagnostics* diagnostics) {
+  std::vector<std::string_view> ids(set_ids.begin(), set_ids.end());
+  for (const auto& [id, files] : parts) {
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+    for (const SourceFile* file : files) {
+      std::string message =
+          absl::StrCat("part_of names rule set '", id, "', which no loaded file defines");
+      const std::string hint = DidYouMean(id, ids);
+      if (!hint.empty()) absl::StrAppend(&message, " (did you mean '", hint, "'?)");
+      diagnostics->push_back({WholeFile(file->name), std::move(message)});
+    }
+  }
+}
+
 void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnostics* diagnostics,
                ParseCache* cache) {
   const SourceFile* communities_file = nullptr;
-  size_t broken_rule_files = 0;
+  std::vector<const SourceFile*> mains;
+  PartsBySet parts;
   for (const SourceFile& file : files) {
     if (IsCommunitiesFileName(file.name)) {
       if (communities_file != nullptr) {
@@ -67,18 +99,30 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
         continue;
       }
       communities_file = &file;
-      continue;
-    }
-    std::optional<RuleSetSource> set = cache != nullptr
-                                           ? cache->Parse(file, diagnostics)
-                                           : ParseRuleSet(file.content, file.name, diagnostics);
-    if (set) {
-      out->sets.push_back(std::move(*set));
-      out->set_files.push_back(file);
+    } else if (std::optional<std::string> of = PartOf(file.content)) {
+      parts[*of].push_back(&file);
     } else {
-      ++broken_rule_files;
+      mains.push_back(&file);
     }
   }
+  size_t broken_rule_files = 0;
+  for (const SourceFile* main : mains) {
+    std::optional<RuleSetSource> set = cache != nullptr ? cache->Parse(*main, parts, diagnostics)
+                                                        : ParseRuleSet(*main, parts, diagnostics);
+    if (!set) {
+      ++broken_rule_files;
+      continue;
+    }
+    std::vector<SourceFile> set_files = {*main};
+    if (auto it = parts.find(set->id); it != parts.end()) {
+      for (const SourceFile* part : it->second) set_files.push_back(*part);
+    }
+    out->sets.push_back(std::move(*set));
+    out->set_files.push_back(std::move(set_files));
+  }
+  const size_t before = diagnostics->size();
+  CheckPartsHaveSets(parts, DeclaredSetIds(mains, out->sets), diagnostics);
+  broken_rule_files += diagnostics->size() - before;
   CheckUniqueIds(out->sets, diagnostics);
   if (communities_file == nullptr) return;
   out->has_communities_file = true;
@@ -91,13 +135,27 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
   }
 }
 
+// Whether `given` are the parts `remembered` holds, names and bytes.
+bool SameParts(const std::vector<SourceFile>& remembered,
+               const std::vector<const SourceFile*>& given) {
+  if (remembered.size() != given.size()) return false;
+  for (size_t i = 0; i < given.size(); ++i) {
+    if (remembered[i].name != given[i]->name || remembered[i].content != given[i]->content) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-std::optional<RuleSetSource> ParseCache::Parse(const SourceFile& file, Diagnostics* diagnostics) {
+std::optional<RuleSetSource> ParseCache::Parse(const SourceFile& main, const PartsBySet& parts,
+                                               Diagnostics* diagnostics) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(file.name);
-    if (it != entries_.end() && it->second.content == file.content) {
+    auto it = entries_.find(main.name);
+    if (it != entries_.end() && it->second.content == main.content &&
+        SameParts(it->second.parts, PartsOf(parts, it->second.set.id))) {
       it->second.used = true;
       ++hits_;
       return it->second.set;
@@ -105,12 +163,14 @@ std::optional<RuleSetSource> ParseCache::Parse(const SourceFile& file, Diagnosti
     ++misses_;
   }
   const size_t before = diagnostics->size();
-  std::optional<RuleSetSource> set = ParseRuleSet(file.content, file.name, diagnostics);
+  std::optional<RuleSetSource> set = ParseRuleSet(main, parts, diagnostics);
   std::lock_guard<std::mutex> lock(mu_);
   if (set && diagnostics->size() == before) {
-    entries_[file.name] = Entry{file.content, *set, true};
+    Entry entry{main.content, {}, *set, true};
+    for (const SourceFile* part : PartsOf(parts, set->id)) entry.parts.push_back(*part);
+    entries_[main.name] = std::move(entry);
   } else {
-    entries_.erase(file.name);  // never serve the bytes it held before
+    entries_.erase(main.name);  // never serve the bytes it held before
   }
   return set;
 }
@@ -135,6 +195,12 @@ size_t ParseCache::hits() const {
 size_t ParseCache::misses() const {
   std::lock_guard<std::mutex> lock(mu_);
   return misses_;
+}
+
+const std::vector<const SourceFile*>& PartsOf(const PartsBySet& parts, std::string_view id) {
+  static const std::vector<const SourceFile*> kNone;
+  auto it = parts.find(id);
+  return it == parts.end() ? kNone : it->second;
 }
 
 bool IsCommunitiesFileName(std::string_view name) {

@@ -4,9 +4,10 @@
 // requests (ValidateRules, TestPost). Every route gives LoadSources a list of
 // named texts, so the same files give the same sets and the same messages,
 // whatever their origin. It parses each file (communities.yaml / .yml by its
-// base name as the community map, all others as rule sets) and checks across
-// files: rule-set ids and rule ids unique, one communities file, and every
-// set a community names present.
+// base name as the community map, files that say `part_of: <id>` as parts of
+// that set, all others as rule sets) and checks across files: rule-set ids
+// and rule ids unique, one communities file, every part's set present, and
+// every set a community names present.
 //
 //   std::vector<rules::SourceFile> files = {{"de.yaml", de_text}, {"spam.yaml", spam_text}};
 //   rules::Diagnostics problems;
@@ -35,10 +36,18 @@ struct SourceFile {
   std::string content;
 };
 
+// The part files of each rule set (loader.h), by the id their `part_of:`
+// names, each list in load order. The pointers must outlive the parse.
+using PartsBySet = std::map<std::string, std::vector<const SourceFile*>, std::less<>>;
+
+// The parts of the set `id` in `parts`; empty when it has none.
+const std::vector<const SourceFile*>& PartsOf(const PartsBySet& parts, std::string_view id);
+
 // Everything found in a list of files.
 struct LoadedSources {
-  std::vector<RuleSetSource> sets;          // in file order
-  std::vector<SourceFile> set_files;        // set_files[i] is the text of sets[i]
+  std::vector<RuleSetSource> sets;  // in file order
+  // set_files[i]: the files of sets[i], its main file first, then its parts.
+  std::vector<std::vector<SourceFile>> set_files;
   std::optional<CommunityMap> communities;  // from communities.yaml, if present
   bool has_communities_file = false;        // even if it failed to parse
 };
@@ -56,9 +65,10 @@ struct LoadedSources {
 // Thread-safety: every member may be called from any thread (one mutex).
 class ParseCache {
  public:
-  // ParseRuleSet(file.content, file.name, diagnostics), from the cache when
-  // it can.
-  std::optional<RuleSetSource> Parse(const SourceFile& file, Diagnostics* diagnostics);
+  // ParseRuleSet(main, parts, diagnostics) (loader.h), from the cache when
+  // the main file and the parts of its set are the ones it parsed before.
+  std::optional<RuleSetSource> Parse(const SourceFile& main, const PartsBySet& parts,
+                                     Diagnostics* diagnostics);
   // Forgets every file not passed to Parse since the previous call.
   void ForgetUnused();
   // How many Parse calls were answered from the cache / parsed, so far.
@@ -68,11 +78,12 @@ class ParseCache {
  private:
   struct Entry {
     std::string content;
+    std::vector<SourceFile> parts;  // the set's parts when it was parsed
     RuleSetSource set;
     bool used = true;
   };
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Entry> entries_;  // by main file name
   size_t hits_ = 0;
   size_t misses_ = 0;
 };

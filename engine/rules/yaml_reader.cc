@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -145,11 +147,18 @@ void YamlReader::Error(const SourceLocation& location, std::string message) {
 }
 
 void SortByLocation(Diagnostics* diagnostics, size_t first) {
-  std::stable_sort(diagnostics->begin() + static_cast<ptrdiff_t>(first), diagnostics->end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::pair(a.location.line, a.location.column) <
-                            std::pair(b.location.line, b.location.column);
-                   });
+  // A rule set's parts report into the same list: each file keeps the place
+  // of its first problem, and its problems read top to bottom.
+  std::map<std::string, size_t> file_rank;
+  for (size_t i = first; i < diagnostics->size(); ++i) {
+    file_rank.emplace((*diagnostics)[i].location.file, file_rank.size());
+  }
+  std::stable_sort(
+      diagnostics->begin() + static_cast<ptrdiff_t>(first), diagnostics->end(),
+      [&](const Diagnostic& a, const Diagnostic& b) {
+        return std::tuple(file_rank.at(a.location.file), a.location.line, a.location.column) <
+               std::tuple(file_rank.at(b.location.file), b.location.line, b.location.column);
+      });
 }
 
 std::optional<std::string> ScalarText(const YamlNode& node) {

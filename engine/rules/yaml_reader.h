@@ -98,8 +98,9 @@ class YamlReader {
 // seconds and well under a gigabyte.
 inline constexpr size_t kMaxTermsPerFile = 1'000'000;
 
-// Sorts the diagnostics from `first` on by line and column, so a file's
-// problems read top to bottom whatever order the checks ran in.
+// Sorts the diagnostics from `first` on by line and column within each file
+// (files in the order of their first problem), so a file's problems read top
+// to bottom whatever order the checks ran in.
 void SortByLocation(Diagnostics* diagnostics, size_t first);
 
 // Parses one YAML file's text with parse_document(YamlReader*, root), which
