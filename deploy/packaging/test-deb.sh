@@ -87,7 +87,7 @@ for rule in rules/*.yaml; do
   cmp -s "$rule" "$work/root/etc/moderationd/rules/$(basename "$rule")" || fail "packaged $rule differs"
 done
 unexpected="$(awk '$3 ~ /^\.\/(etc|var)\// && $1 !~ /^d/' "$work/contents" |
-  grep -v -E '\./etc/(default/moderationd|moderationd/rules/[a-z_-]+\.yaml)$' || true)"
+  grep -v -E '\./etc/(default/moderationd|moderationd/rules/[a-z_-]+(\.[a-z_-]+)*\.yaml)$' || true)"
 [[ -z "$unexpected" ]] || fail "unexpected files under /etc or /var:"$'\n'"$unexpected"
 grep -q ' \./usr/local' "$work/contents" && fail "files under /usr/local"
 for binary in moderationd modctl; do
