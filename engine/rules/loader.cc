@@ -211,12 +211,17 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
 
 // The hash a decision names its rule set by: of the main file's bytes alone
 // when the set has no parts (as before parts existed, so caches keyed by it
-// stay valid), else of every file's name and bytes.
+// stay valid), else of every file's bytes and each part's base name (the
+// same files in another directory are the same set).
 std::string ContentHash(std::string_view main_text, const std::vector<const SourceFile*>& parts) {
   if (parts.empty()) return util::Sha256Hex(main_text);
   std::string all = util::Sha256Hex(main_text);
   for (const SourceFile* part : parts) {
-    absl::StrAppend(&all, "\npart ", part->name.size(), ":", part->name, " ",
+    std::string_view name = part->name;
+    if (const size_t slash = name.find_last_of('/'); slash != std::string_view::npos) {
+      name.remove_prefix(slash + 1);
+    }
+    absl::StrAppend(&all, "\npart ", name.size(), ":", std::string(name), " ",
                     util::Sha256Hex(part->content));
   }
   return util::Sha256Hex(all);

@@ -191,6 +191,9 @@ TEST(RuleSetPartsTest, TheContentHashCoversEveryPartAndAloneStaysTheMainFiles) {
   EXPECT_THAT(hashes, ::testing::Not(::testing::Contains(alone->content_hash)));
   EXPECT_NE(hashes[0], hashes[1]);
   EXPECT_NE(hashes[0], hashes[2]);
+  // The same files in another directory: the same hash.
+  const SourceFile elsewhere{"/srv/rules/de.more.yaml", kPart};
+  EXPECT_EQ(ParseRuleSet(main, {{"de", {&elsewhere}}}, &diagnostics)->content_hash, hashes[0]);
   // Parts of another set leave this one's hash alone.
   EXPECT_EQ(ParseRuleSet(main, {{"en", {&part}}}, &diagnostics)->content_hash, alone->content_hash);
 }
