@@ -67,6 +67,15 @@ struct Decision {
   int64_t evaluation_ns = 0;
 };
 
+// The hit that speaks for `hits` (the category counted in metrics and the
+// pulse, the ground of a statement of reasons): the hardest action (block,
+// then flag, then score), then the highest score, then the hit whose first
+// span starts at the lowest byte offset (of any field; hits without spans
+// last), then the first listed. Ties but the very last never depend on where
+// a rule is written (its file or its place in it), so moving rules between
+// the files of a set changes no figure. nullptr when `hits` is empty.
+const RuleHit* StrongestHit(const std::vector<RuleHit>& hits);
+
 }  // namespace moderation
 
 #endif  // MODERATION_ENGINE_DECISION_H_

@@ -21,17 +21,9 @@ bool IsPuidChar(char c) {
          c == '_';
 }
 
-// The hit that decided: one with the decision's hard action, else the first
-// (a decision by score).
-const RuleHit* DecidingHit(Verdict verdict, const std::vector<RuleHit>& hits) {
-  if (hits.empty()) return nullptr;
-  const rules::Action action =
-      verdict == Verdict::kBlock ? rules::Action::kBlock : rules::Action::kFlag;
-  for (const RuleHit& hit : hits) {
-    if (hit.action == action) return &hit;
-  }
-  return &hits.front();
-}
+// The hit that decided: StrongestHit (a hard action before any score), so
+// that the ground does not depend on where its rule is written.
+const RuleHit* DecidingHit(const std::vector<RuleHit>& hits) { return StrongestHit(hits); }
 
 std::string Cut(std::string text, size_t max) {
   if (text.size() > max) text.resize(max);
@@ -136,7 +128,7 @@ absl::StatusOr<StatementOfReasons> MakeStatementOfReasons(const StatementFacts& 
   if (f.verdict == Verdict::kAllow) {
     return absl::FailedPreconditionError("an ALLOW restricts nothing: no statement of reasons");
   }
-  const RuleHit* deciding = DecidingHit(f.verdict, f.hits);
+  const RuleHit* deciding = DecidingHit(f.hits);
   if (deciding == nullptr) {
     return absl::FailedPreconditionError("a restriction without rule hits has no reasons");
   }

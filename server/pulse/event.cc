@@ -9,14 +9,7 @@ PulseEvent PulseEventFrom(const Post& post, const Decision& decision) {
   e.author_id = post.author.id;
   e.account_age_days = post.author.account_age_days;
   e.outcome = static_cast<Outcome>(static_cast<int>(decision.verdict));
-  const RuleHit* strongest = nullptr;
-  for (const RuleHit& hit : decision.hits) {
-    if (strongest == nullptr || hit.action > strongest->action ||
-        (hit.action == strongest->action && hit.score > strongest->score)) {
-      strongest = &hit;
-    }
-  }
-  if (strongest != nullptr) {
+  if (const RuleHit* strongest = StrongestHit(decision.hits)) {
     e.category = strongest->category;
     e.rule_id = strongest->rule_id;
   }

@@ -68,8 +68,7 @@ struct PulseEvent {
   std::string_view language;
 };
 
-// The strongest enforced hit is the one with the hardest action (block,
-// then flag, then score), then the highest score, then the first.
+// The strongest enforced hit is StrongestHit's (engine/decision.h).
 PulseEvent PulseEventFrom(const Post& post, const Decision& decision);
 
 }  // namespace moderation::server::pulse
