@@ -165,6 +165,9 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # threat 55.7 %) before and after round 8; its dev part is not tuned for.
 # With both: dev 97.6 % (insult 0.970, threat 0.952, harm_wish 0.983, hate
 # 0.988, sexual 0.979), validation 85.6 % (threat 0.778, harm_wish 0.879).
+# The seventh stop's round 9 (two branches from knowledge of the language,
+# English and German, once de was split into three files): validation
+# 85.7 -> 85.9 % (sexual 0.830 -> 0.837), dev and civil held unchanged.
 REALISTIC_DEV_FLOORS=(--min-recall 0.975
   --min-category-recall insult=0.965 --min-category-recall threat=0.95
   --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.97
@@ -176,7 +179,7 @@ REALISTIC_VALIDATION_FLOORS=(--min-recall 0.85
   --min-category-recall insult=0.89 --min-category-recall threat=0.77
   --min-category-recall harm_wish=0.87 --min-category-recall incitement=0.75
   --min-category-recall hate=0.90 --min-category-recall extremism=0.87
-  --min-category-recall sexual=0.82 --min-category-recall selfharm=0.89
+  --min-category-recall sexual=0.83 --min-category-recall selfharm=0.89
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
   --max-civil-flagged 0.016 --max-civil-blocked 0.008)
 
