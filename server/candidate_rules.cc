@@ -2,23 +2,13 @@
 
 #include <functional>
 #include <set>
-#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/loader.h"
+#include "engine/rules/sources.h"
 
 namespace moderation::server {
-namespace {
-
-// A file's name without its directory: live files carry the path the server
-// read them from, candidates the name the client gave.
-std::string_view BaseName(std::string_view name) {
-  const size_t slash = name.find_last_of('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
-
-}  // namespace
 
 CandidateRules LoadCandidate(const std::vector<rules::SourceFile>& files,
                              const RuleCatalog::Options& options) {
@@ -44,8 +34,8 @@ CandidateRules ApplyToCommunity(const RuleCatalog& live, const std::string& comm
   }
   // A candidate rule set's main file replaces the live set of its id (the
   // set's live parts stay); a candidate part replaces the live file of its
-  // name (without directories), or is added. Problems in the candidates come from loading them
-  // with the rest, as the server would.
+  // name (without directories), or is added. Problems in the candidates come
+  // from loading them with the rest, as the server would.
   std::set<std::string, std::less<>> replaced_sets, replaced_files;
   for (const rules::SourceFile& file : files) {
     if (rules::IsCommunitiesFileName(file.name)) {
@@ -53,7 +43,7 @@ CandidateRules ApplyToCommunity(const RuleCatalog& live, const std::string& comm
                             "a communities file cannot be applied to one community's rules; "
                             "send rule sets only"});
     } else if (rules::PartOf(file.content)) {
-      replaced_files.insert(std::string(BaseName(file.name)));
+      replaced_files.insert(std::string(rules::BaseName(file.name)));
     } else if (std::optional<std::string> id = rules::TopLevelScalar(file.content, "ruleset")) {
       replaced_sets.insert(*id);
     }
@@ -62,9 +52,9 @@ CandidateRules ApplyToCommunity(const RuleCatalog& live, const std::string& comm
   std::vector<rules::SourceFile> merged;
   for (const RuleSetFile& f : live.FilesFor(community)) {
     const bool is_part = rules::PartOf(f.file.content).has_value();
-    if (replaced_files.count(BaseName(f.file.name)) || (!is_part && replaced_sets.count(f.set_id)))
-      continue;
-    merged.push_back(f.file);
+    const bool replaced = is_part ? replaced_files.count(rules::BaseName(f.file.name)) > 0
+                                  : replaced_sets.count(f.set_id) > 0;
+    if (!replaced) merged.push_back(f.file);
   }
   merged.insert(merged.end(), files.begin(), files.end());
   return LoadCandidate(merged, options);

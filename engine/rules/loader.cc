@@ -217,10 +217,7 @@ std::string ContentHash(std::string_view main_text, const std::vector<const Sour
   if (parts.empty()) return util::Sha256Hex(main_text);
   std::string all = util::Sha256Hex(main_text);
   for (const SourceFile* part : parts) {
-    std::string_view name = part->name;
-    if (const size_t slash = name.find_last_of('/'); slash != std::string_view::npos) {
-      name.remove_prefix(slash + 1);
-    }
+    const std::string_view name = BaseName(part->name);
     absl::StrAppend(&all, "\npart ", name.size(), ":", std::string(name), " ",
                     util::Sha256Hex(part->content));
   }

@@ -203,9 +203,13 @@ const std::vector<const SourceFile*>& PartsOf(const PartsBySet& parts, std::stri
   return it == parts.end() ? kNone : it->second;
 }
 
-bool IsCommunitiesFileName(std::string_view name) {
+std::string_view BaseName(std::string_view name) {
   const size_t slash = name.find_last_of('/');
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+bool IsCommunitiesFileName(std::string_view name) {
+  name = BaseName(name);
   return name == "communities.yaml" || name == "communities.yml";
 }
 

@@ -88,6 +88,9 @@ class ParseCache {
   size_t misses_ = 0;
 };
 
+// A file name without its directories ("rules/de.yaml" -> "de.yaml").
+std::string_view BaseName(std::string_view name);
+
 // True for "communities.yaml" / "communities.yml", also as a path's last part.
 bool IsCommunitiesFileName(std::string_view name);
 
