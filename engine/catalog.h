@@ -18,7 +18,9 @@
 //    communities that use it. Every other community is compiled and served;
 //    the broken ones are listed with a reason that names the broken files,
 //    and the server fills them in with WithFallbacks (the rules that served
-//    them before, or nothing: UNAVAILABLE).
+//    them before, or nothing: UNAVAILABLE). A broken file that names no
+//    rule set (no `ruleset:` or `part_of:` line) may be a part of any set,
+//    so it fails the whole load like a tool's.
 //
 //   rules::Diagnostics problems;
 //   auto catalog = RuleCatalog::Load("rules/", RuleCatalog::Options{}, &problems);

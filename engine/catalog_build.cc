@@ -373,7 +373,10 @@ RuleCatalog::PartialLoad RuleCatalog::BuildPartial(const rules::LoadedSources& l
   PartialLoad out;
   out.problems = std::move(problems);
   out.details.warnings = PatternWarnings(loaded.sets);
-  const bool can_isolate = loaded.communities.has_value() && !AnyUnlocated(out.problems);
+  // A broken file that names no set may hold the rules of any set: then no
+  // community is sound, and every one keeps the rules it has.
+  const bool can_isolate = loaded.communities.has_value() && !AnyUnlocated(out.problems) &&
+                           loaded.files_of_unknown_set.empty();
   if (!out.problems.empty() && !can_isolate) {
     if (options.run_examples) {
       CheckGoodSetsAlone(loaded.sets, options.compile, &out.problems, &out.details.examples);

@@ -583,6 +583,19 @@ TEST_F(AdminServiceTest, ABrokenPartHoldsBackItsSetOnlyAndTestPostReplacesItByNa
     }
   }
 
+  // A part whose `part_of` line lost its colon names no set: it could be a
+  // part of any, so no community takes the new rules (games stays at o2).
+  WriteFile(dir_ / "rules" / "test.more.yaml", "part_of test\nrules: []\n");
+  WriteFile(dir_ / "rules" / "other.yaml",
+            "ruleset: other\nversion: \"o3\"\nrules:\n  - id: other.insult\n"
+            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
+  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
+  EXPECT_FALSE(reload.ok());
+  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  for (const v1::ActiveRuleSet& a : list.active()) {
+    EXPECT_EQ(a.ruleset().version().find("o3"), std::string::npos) << a.community();
+  }
+
   // The news community still serves its previous rules, part included;
   // a candidate part of the same name replaces the live one.
   v1::TestPostRequest request;

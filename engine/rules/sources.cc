@@ -111,6 +111,8 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
                                                         : ParseRuleSet(*main, parts, diagnostics);
     if (!set) {
       ++broken_rule_files;
+      if (!TopLevelScalar(main->content, "ruleset"))
+        out->files_of_unknown_set.push_back(main->name);
       continue;
     }
     std::vector<SourceFile> set_files = {*main};

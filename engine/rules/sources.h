@@ -50,6 +50,10 @@ struct LoadedSources {
   std::vector<std::vector<SourceFile>> set_files;
   std::optional<CommunityMap> communities;  // from communities.yaml, if present
   bool has_communities_file = false;        // even if it failed to parse
+  // Broken rule files with neither a `ruleset:` nor a `part_of:` line: they
+  // may be a part of any set (a part whose `part_of:` lost its colon), so no
+  // set can be called sound while one is there (engine/catalog.h).
+  std::vector<std::string> files_of_unknown_set;
 };
 
 // Rule files parsed by earlier loads, so that a reload does not parse a file

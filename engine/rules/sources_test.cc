@@ -250,6 +250,16 @@ TEST_P(RuleSetPartProblemTest, IsReportedAtThePartAndLoadsNoHalfSet) {
 INSTANTIATE_TEST_SUITE_P(All, RuleSetPartProblemTest, ::testing::ValuesIn(PartProblemCases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(RuleSetPartsTest, ABrokenFileThatNamesNoSetIsListedAsBelongingToNoneKnown) {
+  Diagnostics diagnostics;
+  const LoadedSources loaded = LoadSourcesPartial({{"de.yaml", kMainWithList},
+                                                   {"x.yaml", "part_of de\nrules: []\n"},
+                                                   {"y.yaml", "ruleset: y\nversion: [\n"}},
+                                                  &diagnostics);
+  EXPECT_FALSE(diagnostics.empty());
+  EXPECT_THAT(loaded.files_of_unknown_set, ElementsAre("x.yaml")) << "y.yaml names its set";
+}
+
 TEST(RuleSetPartsTest, APartAloneNamesItsSet) {
   Diagnostics diagnostics;
   EXPECT_EQ(ParseRuleSet(kPart, "de.more.yaml", &diagnostics), std::nullopt);
