@@ -105,6 +105,24 @@ class AdminServiceTest : public ::testing::Test {
     return context;
   }
 
+  // rules/other.yaml: the rule set "other", flagging `word`.
+  void WriteOtherSet(const std::string& version, const std::string& word) {
+    WriteFile(dir_ / "rules" / "other.yaml", "ruleset: other\nversion: \"" + version +
+                                                 "\"\nrules:\n  - id: other.insult\n"
+                                                 "    category: insult\n    words: [" +
+                                                 word + "]\n    action: flag\n");
+  }
+
+  // A reload that must report problems, then the communities' states.
+  v1::ListRuleSetsResponse ReloadFailingAndList() {
+    v1::ReloadRulesResponse reload;
+    EXPECT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
+    EXPECT_FALSE(reload.ok());
+    v1::ListRuleSetsResponse list;
+    EXPECT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+    return list;
+  }
+
   static v1::RuleFile* AddFile(google::protobuf::RepeatedPtrField<v1::RuleFile>* files,
                                const std::string& name, const std::string& content) {
     v1::RuleFile* file = files->Add();
@@ -512,18 +530,12 @@ TEST_F(AdminServiceTest, PreviewImpactRejectsRequestsWithoutPostsOrCommunities) 
 }
 
 TEST_F(AdminServiceTest, ListShowsEachCommunitysStateAndProblem) {
-  WriteFile(dir_ / "rules" / "other.yaml",
-            "ruleset: other\nversion: \"o1\"\nrules:\n  - id: other.insult\n"
-            "    category: insult\n    words: [Pappnase]\n    action: flag\n");
+  WriteOtherSet("o1", "Pappnase");
   WriteFile(dir_ / "rules" / "communities.yaml",
             "communities:\n  news: [test]\n  games: [other]\n");
   ASSERT_TRUE(registry_->Reload("test").ok);
   WriteFile(dir_ / "rules" / "other.yaml", "ruleset: other\nversion: [\n");
-  v1::ReloadRulesResponse reload;
-  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
-  EXPECT_FALSE(reload.ok());
-  v1::ListRuleSetsResponse list;
-  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  v1::ListRuleSetsResponse list = ReloadFailingAndList();
   ASSERT_EQ(list.active_size(), 2);
   for (const v1::ActiveRuleSet& a : list.active()) {
     if (a.community() == "news") {
@@ -546,9 +558,7 @@ TEST_F(AdminServiceTest, ABrokenPartHoldsBackItsSetOnlyAndTestPostReplacesItByNa
       "part_of: test\nrules:\n  - id: test.more\n    category: insult\n"
       "    words: [Pappnase]\n    action: flag\n";
   WriteFile(dir_ / "rules" / "test.more.yaml", part);
-  WriteFile(dir_ / "rules" / "other.yaml",
-            "ruleset: other\nversion: \"o1\"\nrules:\n  - id: other.insult\n"
-            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
+  WriteOtherSet("o1", "Knallkopf");
   WriteFile(dir_ / "rules" / "communities.yaml",
             "communities:\n  news: [test]\n  games: [other]\n");
   ASSERT_TRUE(registry_->Reload("test").ok);
@@ -561,14 +571,8 @@ TEST_F(AdminServiceTest, ABrokenPartHoldsBackItsSetOnlyAndTestPostReplacesItByNa
   EXPECT_EQ(news->hits[0].rule_id, "test.more");
 
   WriteFile(dir_ / "rules" / "test.more.yaml", "part_of: test\nrules: [\n");
-  WriteFile(dir_ / "rules" / "other.yaml",
-            "ruleset: other\nversion: \"o2\"\nrules:\n  - id: other.insult\n"
-            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
-  v1::ReloadRulesResponse reload;
-  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
-  EXPECT_FALSE(reload.ok());
-  v1::ListRuleSetsResponse list;
-  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  WriteOtherSet("o2", "Knallkopf");
+  v1::ListRuleSetsResponse list = ReloadFailingAndList();
   ASSERT_EQ(list.active_size(), 2);
   for (const v1::ActiveRuleSet& a : list.active()) {
     if (a.community() == "games") {
@@ -586,12 +590,8 @@ TEST_F(AdminServiceTest, ABrokenPartHoldsBackItsSetOnlyAndTestPostReplacesItByNa
   // A part whose `part_of` line lost its colon names no set: it could be a
   // part of any, so no community takes the new rules (games stays at o2).
   WriteFile(dir_ / "rules" / "test.more.yaml", "part_of test\nrules: []\n");
-  WriteFile(dir_ / "rules" / "other.yaml",
-            "ruleset: other\nversion: \"o3\"\nrules:\n  - id: other.insult\n"
-            "    category: insult\n    words: [Knallkopf]\n    action: flag\n");
-  ASSERT_TRUE(stub_->ReloadRules(Admin().get(), {}, &reload).ok());
-  EXPECT_FALSE(reload.ok());
-  ASSERT_TRUE(stub_->ListRuleSets(Admin().get(), {}, &list).ok());
+  WriteOtherSet("o3", "Knallkopf");
+  list = ReloadFailingAndList();
   for (const v1::ActiveRuleSet& a : list.active()) {
     EXPECT_EQ(a.ruleset().version().find("o3"), std::string::npos) << a.community();
   }

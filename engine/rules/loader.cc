@@ -199,8 +199,9 @@ std::optional<RuleSetSource> ParseDocument(YamlReader* reader, const internal::Y
   const internal::SpellingTable spellings = internal::ParseSpellings(reader, top.Find("spellings"));
   RuleIdsSeen rule_ids;
   ParseRules(reader, top.Get("rules", kRequired), lists, &rule_ids, &set);
-  if (auto it = parts.find(set.id); it != parts.end() && !set.id.empty()) {
-    for (const SourceFile* part : it->second) ParsePart(*part, lists, &rule_ids, &set, diagnostics);
+  // A main file without an id claims no parts (they are reported apart).
+  for (const SourceFile* part : set.id.empty() ? PartsOf({}, "") : PartsOf(parts, set.id)) {
+    ParsePart(*part, lists, &rule_ids, &set, diagnostics);
   }
   internal::ApplySpellings(reader, spellings, &set);
   internal::CheckCategories(reader, top.Find("categories"), &set);

@@ -116,9 +116,7 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
       continue;
     }
     std::vector<SourceFile> set_files = {*main};
-    if (auto it = parts.find(set->id); it != parts.end()) {
-      for (const SourceFile* part : it->second) set_files.push_back(*part);
-    }
+    for (const SourceFile* part : PartsOf(parts, set->id)) set_files.push_back(*part);
     out->sets.push_back(std::move(*set));
     out->set_files.push_back(std::move(set_files));
   }
