@@ -30,6 +30,8 @@
 // Options: --set=terms:N|regexes:500|default-rules (terms:10000), --bytes=B
 // (1024), --rounds=N (200), --top=N (slowest posts listed, 10),
 // --abusive_rate=R (0.05), --rules=DIR (default-rules: <source>/rules),
+// --rules_cache=DIR (the Hyperscan database cache for the rules; default a
+// fresh one, so the default rules compile each run),
 // --tsv=FILE (one line per post: index, minimum times per phase, counts).
 // The posts and rule sets are engine_bench's (BenchData), so post <i> here
 // is pool post i of evaluate/<set>/bytes:B.
@@ -267,6 +269,7 @@ int main(int argc, char** argv) {
   using namespace moderation::bench;
   BenchConfig config;
   config.rules_path = Flag(argc, argv, "rules", MODERATION_SOURCE_DIR "/rules");
+  config.rules_cache_dir = Flag(argc, argv, "rules_cache", "");
   if (!absl::SimpleAtod(Flag(argc, argv, "abusive_rate", "0.05"), &config.abusive_rate)) {
     return std::fprintf(stderr, "post_cost: bad --abusive_rate\n"), 2;
   }
