@@ -263,6 +263,41 @@ rules:
   EXPECT_THAT(r.out, Not(HasSubstr("costs.dragon")));
 }
 
+// --cost first lists the rules that hand most terms to the literal database,
+// with how many of them the file's spellings added, as many as --cost-top
+// says. "ich weiss wo du wohnst" gets ich/i x wohnst/wohnsch: 4 terms.
+TEST(ModctlValidateTest, CostListsTheRulesWithMostTermsAndTheirSpellings) {
+  TempDir dir("modctl_cli");
+  const std::string rules = dir.Write("terms.yaml", R"(ruleset: terms
+version: "1"
+spellings:
+  ich: [i]
+  "*st": ["*sch"]
+rules:
+  - id: terms.few
+    category: insult
+    action: flag
+    words: ["Trottel"]
+  - id: terms.spelled
+    category: threat
+    action: flag
+    words: ["ich weiss wo du wohnst"]
+    match: word
+)");
+  const std::string posts = dir.Write("posts.jsonl", "{\"id\": 1, \"text\": \"Hallo\"}\n");
+  const ProcessResult r =
+      Modctl({"validate", "--cache-dir", "", "--cost", posts, "--cost-top", "1", rules});
+  ExpectRanToCompletion(r);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The database holds more literals than the terms (their joined forms
+  // among them); how many is the compiler's business.
+  EXPECT_THAT(r.out, HasSubstr(" distinct literals in its databases; its rules hand over 5 terms, "
+                               "2 of them as written (the rest are spellings)\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr(absl::StrCat("         4        1  terms.spelled  (", rules, ":11)\n")));
+  EXPECT_THAT(r.out, Not(HasSubstr("terms.few")));
+}
+
 // One broken rule file and where modctl must point.
 struct BrokenFileCase {
   std::string name;

@@ -58,6 +58,9 @@ struct Term {
   std::string text;  // as written, without the '*' wildcards
   MatchMode mode = MatchMode::kCompound;
   SourceLocation location;
+  // Added by the file's `spellings:` beside the term at `location`
+  // (spellings.h), not written in the file.
+  bool spelling = false;
 };
 
 // Conditions a rule may require; all set conditions must hold (AND).

@@ -143,7 +143,7 @@ void WidenTerms(YamlReader* reader, const SpellingTable& table, std::vector<Term
     const MatchMode mode = own.mode;
     const SourceLocation location = own.location;
     for (size_t i = 1; i < spellings.size(); ++i) {
-      widened.push_back({std::move(spellings[i]), mode, location});
+      widened.push_back({std::move(spellings[i]), mode, location, /*spelling=*/true});
     }
   }
   *terms = std::move(widened);

@@ -12,6 +12,7 @@
 #include "engine/lexicon_report.h"
 #include "engine/phrase_cost.h"
 #include "engine/regex_cost.h"
+#include "engine/term_count.h"
 #include "server/modctl/args.h"
 #include "server/modctl/commands.h"
 #include "server/modctl/json_codec.h"
@@ -28,8 +29,12 @@ and every embedded example. Prints every problem as file:line:col: message.
 --lexicon also prints, for every word-list term of a set with `lexicon:`, how
 many dictionary words it hits and how many of them the lexicon protects, with
 examples (a few seconds per dictionary).
---cost POSTS also measures what each regex of the default community's rule
-sets costs on the posts of POSTS (a `modctl scan` input file): each regex is
+--cost POSTS first lists the rules of the default community's rule sets that
+hand most terms (words and phrase slot words, spellings included) to the
+literal database, whose size sets what the literal scan costs: a term of
+several words gets the product of its words' spellings. It then measures
+what each regex of those sets costs on the posts of POSTS (a `modctl scan`
+input file): each regex is
 compiled alone and scanned over the posts as the engine scans them, and the
 --cost-top N costliest (default 20, 0 = all) are printed in microseconds per
 KiB of post text, beside all of them together. The rules' `regex:` come
@@ -185,8 +190,25 @@ bool PrintPhraseCosts(const CompiledRuleSet& set, const std::vector<Field>& fiel
   return true;
 }
 
-// The regex and the phrase cost of the default community's set on the
-// posts of posts_path.
+// The rules that hand most terms to the literal database: its size is what
+// the literal scan costs (term_count.h). Needs no posts.
+void PrintTermCounts(const CompiledRuleSet& set, int top) {
+  const TermCountReport report = CountTerms(set);
+  std::cout << absl::StrFormat(
+      "terms of %s: %d distinct literals in its databases; its rules hand over %d terms, "
+      "%d of them as written (the rest are spellings)\n",
+      set.id(), report.literals, report.terms, report.written);
+  std::cout << "     terms  written  rule  (where)\n";
+  size_t shown = 0;
+  for (const RuleTermCount& r : report.rules) {
+    if (top > 0 && shown++ == static_cast<size_t>(top)) break;
+    std::cout << absl::StrFormat("  %8d  %7d  %s  (%s:%d)\n", r.terms, r.written, r.rule_id,
+                                 r.location.file, r.location.line);
+  }
+}
+
+// The term counts, and the regex and the phrase cost of the default
+// community's set on the posts of posts_path.
 bool PrintCosts(const RuleCatalog& catalog, const std::string& posts_path, int top,
                 const std::string& cache_dir) {
   absl::StatusOr<std::vector<Field>> fields = ReadPostFields(posts_path);
@@ -199,6 +221,7 @@ bool PrintCosts(const RuleCatalog& catalog, const std::string& posts_path, int t
     std::cerr << "modctl validate --cost: " << set.status().message() << "\n";
     return false;
   }
+  PrintTermCounts(**set, top);
   const bool regexes_ok = PrintRegexCosts(**set, *fields, top, cache_dir);
   const bool phrases_ok = PrintPhraseCosts(**set, *fields, top);
   return regexes_ok && phrases_ok;
