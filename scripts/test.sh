@@ -168,18 +168,24 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # The seventh stop's round 9 (two branches from knowledge of the language,
 # English and German, once de was split into three files): validation
 # 85.7 -> 85.9 % (sexual 0.830 -> 0.837), dev and civil held unchanged.
-REALISTIC_DEV_FLOORS=(--min-recall 0.975
-  --min-category-recall insult=0.965 --min-category-recall threat=0.95
-  --min-category-recall harm_wish=0.98 --min-category-recall incitement=0.97
+# Round 10 (2026-12-07, German only, written from a helper's own probe
+# posts and then the dev misses): dev 97.6 -> 98.1 % (threat 0.954 ->
+# 0.971, incitement 0.974 -> 0.981), validation 85.9 -> 86.0 % (threat
+# 0.783 -> 0.788, harm_wish 0.882 -> 0.885, sexual 0.837 -> 0.841), civil
+# held unchanged in both splits. The English round 10 (one validation post)
+# was not merged.
+REALISTIC_DEV_FLOORS=(--min-recall 0.98
+  --min-category-recall insult=0.965 --min-category-recall threat=0.965
+  --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.975
   --min-category-recall hate=0.985 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.99
   --min-category-recall spam=0.975 --min-category-recall pii=0.965
   --max-civil-flagged 0.006 --max-civil-blocked 0.0025)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.85
-  --min-category-recall insult=0.89 --min-category-recall threat=0.77
-  --min-category-recall harm_wish=0.87 --min-category-recall incitement=0.75
+  --min-category-recall insult=0.89 --min-category-recall threat=0.78
+  --min-category-recall harm_wish=0.88 --min-category-recall incitement=0.75
   --min-category-recall hate=0.90 --min-category-recall extremism=0.87
-  --min-category-recall sexual=0.83 --min-category-recall selfharm=0.89
+  --min-category-recall sexual=0.835 --min-category-recall selfharm=0.89
   --min-category-recall spam=0.90 --min-category-recall pii=0.91
   --max-civil-flagged 0.016 --max-civil-blocked 0.008)
 
