@@ -1,0 +1,339 @@
+#include "engine/text/mended_view.h"
+
+#include <cstddef>
+
+#include "engine/text/skeleton_chars.h"
+#include "engine/text/utf8.h"
+
+namespace moderation::text {
+namespace {
+
+using Kind = MendUnit::Kind;
+
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsLeetSymbol(char c) { return c == '@' || c == '$' || c == '!' || c == '|' || c == '+'; }
+bool IsSeparatorByte(char c) { return c == '.' || c == '-' || c == '_' || c == '*'; }
+bool IsGreekOrCyrillic(char32_t cp) { return cp >= 0x370 && cp <= 0x52F; }
+
+MendUnit Classify(char32_t cp) {
+  MendUnit u;
+  u.cp = cp;
+  if (cp == U'·' || (cp < 128 && IsSeparatorByte(static_cast<char>(cp)))) {
+    u.kind = Kind::kSeparator;
+    return u;
+  }
+  const internal::SkeletonChar c = internal::ClassifyForSkeleton(cp);
+  switch (c.cls) {
+    case internal::SkeletonClass::kLetter:
+      u.kind = Kind::kLetter;
+      if (IsGreekOrCyrillic(cp) && c.LetterCount() == 1) u.letter = c.letters[0];
+      break;
+    case internal::SkeletonClass::kDigit:
+      u.kind = c.letters[0] != 0 ? Kind::kLeet : Kind::kDigit;
+      u.letter = c.letters[0];
+      break;
+    case internal::SkeletonClass::kLeet:
+      u.kind = Kind::kLeet;
+      u.letter = c.letters[0];
+      break;
+    case internal::SkeletonClass::kWhitespace:
+      u.kind = Kind::kSpace;
+      break;
+    default:
+      u.kind = Kind::kOther;
+  }
+  return u;
+}
+
+void Decode(std::string_view text, std::vector<MendUnit>* units) {
+  units->clear();
+  for (size_t pos = 0; pos < text.size();) {
+    int len = 1;
+    const char32_t cp = static_cast<unsigned char>(text[pos]) < 0x80
+                            ? static_cast<char32_t>(text[pos])
+                            : DecodeUtf8(text, pos, &len);
+    MendUnit u = Classify(cp);
+    u.begin = static_cast<uint32_t>(pos);
+    u.end = static_cast<uint32_t>(pos + static_cast<size_t>(len));
+    u.map_end = u.end;
+    units->push_back(u);
+    pos += static_cast<size_t>(len);
+  }
+}
+
+bool IsAsciiLetterUnit(const MendUnit& u) {
+  return u.kind == Kind::kLetter && u.cp < 128 && IsAsciiLetter(static_cast<char>(u.cp));
+}
+
+// "Аnja" with a Cyrillic А: a word that has an ASCII letter gets its Greek
+// and Cyrillic look-alikes in Latin.
+void MendLookalikes(std::vector<MendUnit>& units) {
+  for (size_t begin = 0; begin < units.size();) {
+    if (units[begin].kind == Kind::kSpace) {
+      ++begin;
+      continue;
+    }
+    size_t end = begin;
+    bool ascii = false;
+    bool lookalike = false;
+    for (; end < units.size() && units[end].kind != Kind::kSpace; ++end) {
+      ascii = ascii || IsAsciiLetterUnit(units[end]);
+      lookalike = lookalike || (units[end].kind == Kind::kLetter && units[end].letter != 0);
+    }
+    if (ascii && lookalike) {
+      for (size_t i = begin; i < end; ++i) {
+        if (units[i].kind == Kind::kLetter && units[i].letter != 0) units[i].replaced = true;
+      }
+    }
+    begin = end;
+  }
+}
+
+bool InAlnumRun(const MendUnit& u) {
+  return u.kind == Kind::kLetter || u.kind == Kind::kLeet || u.kind == Kind::kDigit;
+}
+
+// Leetspeak in one run of letters, digits and leet symbols [begin, end):
+// only between two letters of the run, and only where the letters are at
+// least as many. A digit or symbol at a run's edge is a number or
+// punctuation far more often than a disguise: "a7", "5th", "9am", "80er",
+// "ps5", "idiot!!", "@name". ("fr33" and "4n" are lost to this.)
+void MendLeetRun(std::vector<MendUnit>& units, size_t begin, size_t end) {
+  while (begin < end && units[begin].kind != Kind::kLetter) ++begin;
+  while (end > begin && units[end - 1].kind != Kind::kLetter) --end;
+  size_t letters = 0;
+  size_t leet = 0;
+  for (size_t i = begin; i < end; ++i) {
+    if (units[i].kind == Kind::kLetter) ++letters;
+    if (units[i].kind == Kind::kLeet) ++leet;
+    if (units[i].kind == Kind::kDigit) return;  // '2': a number, not a word
+  }
+  if (leet == 0 || letters < leet) return;
+  for (size_t i = begin; i < end; ++i) {
+    if (units[i].kind == Kind::kLeet) units[i].replaced = true;
+  }
+}
+
+// "jugend@tsv-eichen.de": an '@' with a dot after it in the same word is an
+// address, not an 'a'.
+void KeepEmailAt(std::vector<MendUnit>& units, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    if (!units[i].replaced || units[i].cp != U'@') continue;
+    for (size_t k = i + 1; k < units.size() && units[k].kind != Kind::kSpace; ++k) {
+      if (units[k].cp == U'.') {
+        units[i].replaced = false;
+        break;
+      }
+    }
+  }
+}
+
+void MendLeet(std::vector<MendUnit>& units) {
+  for (size_t begin = 0; begin < units.size();) {
+    if (!InAlnumRun(units[begin])) {
+      ++begin;
+      continue;
+    }
+    size_t end = begin;
+    while (end < units.size() && InAlnumRun(units[end])) ++end;
+    MendLeetRun(units, begin, end);
+    KeepEmailAt(units, begin, end);
+    begin = end;
+  }
+}
+
+// A letter as the mended view will have it: typed, or leet made a letter.
+bool ReadsAsLetter(const MendUnit& u) { return u.kind == Kind::kLetter || u.replaced; }
+
+// Whether a neighbour makes a letter part of a longer word: a letter or a
+// digit does, punctuation ("l!") does not.
+bool ExtendsWord(const MendUnit& u) {
+  return ReadsAsLetter(u) || (u.kind != Kind::kSpace && u.cp >= U'0' && u.cp <= U'9');
+}
+
+// A single letter: no letter or digit right before or after it.
+bool IsSingleLetter(const std::vector<MendUnit>& units, size_t i) {
+  if (!ReadsAsLetter(units[i])) return false;
+  if (i > 0 && ExtendsWord(units[i - 1])) return false;
+  return i + 1 >= units.size() || !ExtendsWord(units[i + 1]);
+}
+
+// The end of the separator after a single letter at i - 1: one separator
+// character, or a run of whitespace. Returns i when there is none.
+size_t SeparatorEnd(const std::vector<MendUnit>& units, size_t i) {
+  if (i >= units.size()) return i;
+  if (units[i].kind == Kind::kSeparator) return i + 1;
+  size_t end = i;
+  while (end < units.size() && units[end].kind == Kind::kSpace && units[end].cp != U'\n') ++end;
+  return end;
+}
+
+// "d r a n", "N.a.c.k.t": three or more single letters, one separator apart.
+void JoinSingleLetters(std::vector<MendUnit>& units) {
+  for (size_t i = 0; i < units.size();) {
+    if (!IsSingleLetter(units, i)) {
+      ++i;
+      continue;
+    }
+    size_t letters = 1;
+    size_t last = i;
+    for (;;) {
+      const size_t next = SeparatorEnd(units, last + 1);
+      if (next == last + 1 || next >= units.size() || !IsSingleLetter(units, next)) break;
+      ++letters;
+      last = next;
+    }
+    if (letters >= 3) {
+      for (size_t k = i; k < last; ++k) {
+        if (!ReadsAsLetter(units[k])) units[k].dropped = true;
+      }
+    }
+    i = last + 1;
+  }
+}
+
+char32_t MendedCodePoint(const MendUnit& u) {
+  return u.replaced ? static_cast<char32_t>(u.letter) : u.cp;
+}
+
+bool IsVowel(char32_t cp) {
+  switch (cp) {
+    case U'a': case U'e': case U'i': case U'o': case U'u': case U'y':
+    case U'ä': case U'ö': case U'ü':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A run of this many of one letter is a stretched word: three vowels
+// ("sooo", "Lauuuch"), but four consonants, since German writes three where
+// a compound's parts meet ("Schifffahrt", "Stillleben", "Rollladen").
+size_t StretchedRun(char32_t cp) { return IsVowel(cp) ? 3 : 4; }
+
+// "Opferrrrr": a stretched run, cut to as many letters as `runs` keeps; the
+// last letter kept stands for the rest of the run's bytes.
+void CutRuns(std::vector<MendUnit>& units, RunLength runs, MendReport* report) {
+  for (size_t i = 0; i < units.size();) {
+    if (units[i].dropped || !ReadsAsLetter(units[i])) {
+      ++i;
+      continue;
+    }
+    const char32_t cp = MendedCodePoint(units[i]);
+    size_t end = i + 1;
+    while (end < units.size() && !units[end].dropped && ReadsAsLetter(units[end]) &&
+           MendedCodePoint(units[end]) == cp) {
+      ++end;
+    }
+    if (end - i >= StretchedRun(cp)) {
+      const bool vowel = IsVowel(cp);
+      (vowel ? report->cut_vowel_runs : report->cut_consonant_runs) = true;
+      const size_t keep = runs == RunLength::kOne || (runs == RunLength::kVowelsOne && vowel) ? 1 : 2;
+      units[i + keep - 1].map_end = units[end - 1].end;
+      for (size_t k = i + keep; k < end; ++k) units[k].dropped = true;
+    }
+    i = end;
+  }
+}
+
+bool CopiedAsIs(const MendUnit& u) { return !u.replaced && !u.dropped && u.map_end == u.end; }
+
+// Most of a mended text is the folded text as it was: such stretches are
+// copied with their maps in one go.
+void Emit(const View& folded, const std::vector<MendUnit>& units, View* out) {
+  out->Clear();
+  for (size_t i = 0; i < units.size();) {
+    if (CopiedAsIs(units[i])) {
+      size_t end = i + 1;
+      while (end < units.size() && CopiedAsIs(units[end])) ++end;
+      const uint32_t from = units[i].begin;
+      const uint32_t to = units[end - 1].end;
+      out->text.append(folded.text, from, to - from);
+      out->orig_begin.insert(out->orig_begin.end(), folded.orig_begin.begin() + from,
+                             folded.orig_begin.begin() + to);
+      out->orig_end.insert(out->orig_end.end(), folded.orig_end.begin() + from,
+                           folded.orig_end.begin() + to);
+      i = end;
+      continue;
+    }
+    const MendUnit& u = units[i++];
+    if (u.dropped) continue;
+    const size_t before = out->text.size();
+    if (u.replaced) {
+      out->text.push_back(u.letter);
+    } else {
+      out->text.append(folded.text, u.begin, u.end - u.begin);
+    }
+    const uint32_t orig_begin = folded.orig_begin[u.begin];
+    const uint32_t orig_end = folded.orig_end[u.map_end - 1];
+    for (size_t k = before; k < out->text.size(); ++k) {
+      out->orig_begin.push_back(orig_begin);
+      out->orig_end.push_back(orig_end);
+    }
+  }
+}
+
+}  // namespace
+
+bool IsAsciiVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+// A letter of the folded text, or a byte of a non-ASCII character (which
+// may be one): the pre-check errs on the side of "maybe".
+bool MayBeLetter(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
+
+bool MayNeedMending(std::string_view folded) {
+  const size_t n = folded.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = folded[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      // Greek and Cyrillic lead bytes (U+0370..U+052F), the middle dot, and
+      // a stretched two-byte letter ("ööö").
+      if (byte >= 0xCD && byte <= 0xD4) return true;
+      if (byte == 0xC2 && i + 1 < n && static_cast<unsigned char>(folded[i + 1]) == 0xB7) {
+        return true;
+      }
+      if (i + 5 < n && folded[i + 2] == c && folded[i + 4] == c && folded[i + 1] == folded[i + 3] &&
+          folded[i + 3] == folded[i + 5]) {
+        return true;
+      }
+      continue;
+    }
+    const bool letter = IsAsciiLetter(c);
+    if (letter && i + 2 < n && folded[i + 1] == c && folded[i + 2] == c &&
+        (IsAsciiVowel(c) || (i + 3 < n && folded[i + 3] == c))) {
+      return true;
+    }
+    // A digit or leet symbol between letters: "h31me", "a$$hole".
+    if ((IsAsciiDigit(c) || IsLeetSymbol(c)) && i > 0 && MayBeLetter(folded[i - 1])) {
+      size_t j = i + 1;
+      while (j < n && (IsAsciiDigit(folded[j]) || IsLeetSymbol(folded[j]))) ++j;
+      if (j < n && MayBeLetter(folded[j])) return true;
+    }
+    // A single letter, a separator, a letter: the start of "d r a n".
+    if (letter && (i == 0 || !IsAsciiLetter(folded[i - 1])) && i + 2 < n &&
+        (folded[i + 1] == ' ' || IsSeparatorByte(folded[i + 1])) && IsAsciiLetter(folded[i + 2]) &&
+        (i + 3 >= n || !IsAsciiLetter(folded[i + 3]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
+                    MendReport* report) {
+  std::vector<MendUnit>& units = scratch->units;
+  Decode(folded.text, &units);
+  MendLookalikes(units);
+  MendLeet(units);
+  JoinSingleLetters(units);
+  *report = MendReport{};
+  CutRuns(units, runs, report);
+  for (const MendUnit& u : units) report->changed = report->changed || u.replaced || u.dropped;
+  Emit(folded, units, out);
+}
+
+}  // namespace moderation::text
