@@ -46,6 +46,7 @@ bool DigitBefore(std::string_view raw, size_t pos) {
 absl::Status NormalizeField(const Field& field, EvalBuffers& buffers) {
   buffers.word_starts.clear();
   buffers.joined_built = false;
+  buffers.mended_built = false;
   buffers.word_spans_built = false;
   if (absl::Status s = text::Normalize(field.text, &buffers.normalized); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("field '", field.name, "': ", s.message()));
@@ -88,11 +89,13 @@ absl::Status FieldScanner::ScanNormalized(uint32_t field_index, const Field& fie
   }
   if (set_.folded_regexes) {
     const text::View& folded = b_.normalized.folded;
+    const size_t first_regex_candidate = b_.candidates.size();
     if (absl::Status s =
             ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule, folded.text, &folded);
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = ScanMendedRegexes(first_regex_candidate); !s.ok()) return s;
   }
   if (set_.raw_regexes) {
     if (absl::Status s = ScanRegexes(*set_.raw_regexes, set_.raw_regex_rule, field.text, nullptr);
@@ -494,6 +497,53 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
         b_.candidates.push_back(
             {rule, field_index_, original.begin, original.end, original.begin, original.end});
       });
+}
+
+void FieldScanner::BuildMendedViews() {
+  b_.mended_built = true;
+  b_.mended_count = 0;
+  const text::View& folded = b_.normalized.folded;
+  if (!text::MayNeedMending(folded.text)) return;
+  text::MendReport report;
+  text::MendFoldedView(folded, text::RunLength::kOne, &b_.mend_scratch, &b_.mended[0], &report);
+  if (!report.changed) return;
+  b_.mended_count = 1;
+  const bool vowels = report.cut_vowel_runs;
+  const bool consonants = report.cut_consonant_runs;
+  if (!vowels && !consonants) return;
+  text::MendFoldedView(folded, text::RunLength::kTwo, &b_.mend_scratch, &b_.mended[1], &report);
+  b_.mended_count = 2;
+  // With runs of one kind only, cutting vowels to one and consonants to two
+  // gives one of the two views above.
+  if (!vowels || !consonants) return;
+  text::MendFoldedView(folded, text::RunLength::kVowelsOne, &b_.mend_scratch, &b_.mended[2],
+                       &report);
+  b_.mended_count = 3;
+}
+
+absl::Status FieldScanner::ScanMendedRegexes(size_t first_regex_candidate) {
+  if (!b_.mended_built) BuildMendedViews();
+  for (size_t v = 0; v < b_.mended_count; ++v) {
+    const text::View& mended = b_.mended[v];
+    const size_t last_regex_candidate = b_.candidates.size();
+    absl::Status status = set_.folded_regexes->ForEachMatch(
+        mended.text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
+        [&](uint32_t id, size_t begin, size_t end) {
+          const uint32_t rule = set_.folded_regex_rule[id];
+          if (!InField(rule)) return;
+          const text::ByteRange original = mended.ToOriginal(begin, end);
+          for (size_t c = first_regex_candidate; c < last_regex_candidate; ++c) {
+            const Candidate& known = b_.candidates[c];
+            if (known.rule == rule && known.begin < original.end && original.begin < known.end) {
+              return;
+            }
+          }
+          b_.candidates.push_back(
+              {rule, field_index_, original.begin, original.end, original.begin, original.end});
+        });
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
 }
 
 bool FieldScanner::NeedsUnlessRegexes(size_t first_candidate) const {

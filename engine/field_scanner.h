@@ -38,6 +38,7 @@
 #include "engine/post/post.h"
 #include "engine/signal.h"
 #include "engine/text/joined_view.h"
+#include "engine/text/mended_view.h"
 #include "engine/text/normalizer.h"
 #include "engine/text/sentences.h"
 
@@ -163,7 +164,15 @@ struct EvalBuffers {
   std::vector<text::ByteRange> signal_words;  // FindSignal's buffers
   std::vector<SignalHit> signal_hits;
   std::vector<text::ByteRange> signal_spans;
-  text::JoinedView joined;        // of the field, for split words
+  text::JoinedView joined;  // of the field, for split words
+  // The field's mended views (text/mended_view.h), built once the first
+  // part's regexes need them: the runs cut to one letter and, when a run
+  // was cut, to two, and to one vowel or two consonants. Only those that
+  // differ from the folded view and from each other count.
+  bool mended_built = false;
+  size_t mended_count = 0;
+  text::View mended[3];
+  text::MendScratch mend_scratch;
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
 
@@ -218,6 +227,10 @@ class FieldScanner {
                                           size_t end) const;
   bool PhraseWordProtected(const CompiledRule& rule, const PhraseWord& word, size_t begin,
                            size_t end) const;
+  // The rules' regexes again on the mended views, for the evasions the
+  // folded view keeps; a hit the folded scan found is not added twice.
+  absl::Status ScanMendedRegexes(size_t first_regex_candidate);
+  void BuildMendedViews();
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
                            std::string_view text, const text::View* view);
   // Whether a candidate of this field (from first_candidate on) belongs to
