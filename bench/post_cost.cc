@@ -10,7 +10,8 @@
 // fastest time: what the post costs when nothing else gets in the way. The
 // phases are timed the same way on their own, each in its own pass over the
 // pool (normalise; Hyperscan literal scan of the skeleton with a counting
-// callback; the folded and raw regex scans with RE2's span search; the text
+// callback; the folded and raw regex scans with RE2's span search; the
+// mended views' pre-check and build, text/mended_view.h; the text
 // features), and the match counts that drive the callbacks are printed
 // beside them. Timed apart, a phase runs with caches and branch predictors
 // warmed by itself on other posts, so "rest" (Evaluate minus the phases) is
@@ -56,6 +57,7 @@
 #include "bench/engine/bench_data.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/text/features.h"
+#include "engine/text/mended_view.h"
 #include "engine/text/normalizer.h"
 
 namespace moderation::bench {
@@ -70,20 +72,22 @@ bool HasFlag(int argc, char** argv, std::string_view name) {
 }
 
 // The phases of one post, each its fastest time over the rounds, in ns.
-enum Phase { kEvaluate, kNormalize, kLiterals, kRegexes, kFeatures, kPhases };
-constexpr const char* kPhaseNames[kPhases] = {"evaluate", "normalize", "literals", "regexes",
-                                              "features"};
+enum Phase { kEvaluate, kNormalize, kLiterals, kRegexes, kMend, kFeatures, kPhases };
+constexpr const char* kPhaseNames[kPhases] = {"evaluate", "normalize", "literals",
+                                              "regexes",  "mend",      "features"};
 
 struct PostCost {
   double ns[kPhases];
   size_t literal_matches = 0, regex_matches = 0, hits = 0, spans = 0;
+  bool mended = false;  // the regexes run again on a mended view
   PostCost() { std::fill(std::begin(ns), std::end(ns), std::numeric_limits<double>::max()); }
   // What Evaluate spends besides the timed phases: the literal and regex
   // callbacks (word edges, lexicon, candidates), phrase and compound
   // resolution, unless and allow checks, sorting, conditions and building
-  // the Decision.
+  // the Decision; and the regex scans of mended views.
   double Rest() const {
-    return ns[kEvaluate] - ns[kNormalize] - ns[kLiterals] - ns[kRegexes] - ns[kFeatures];
+    return ns[kEvaluate] - ns[kNormalize] - ns[kLiterals] - ns[kRegexes] - ns[kMend] -
+           ns[kFeatures];
   }
 };
 
@@ -154,6 +158,19 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
     if (!status.ok()) return status;
     (*costs)[i].regex_matches = matches;
   }
+  text::MendScratch mend_scratch;
+  text::View mended;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    status = text::Normalize(posts[i].fields[0].text, &normalized);
+    if (!status.ok()) return status;
+    text::MendReport report;
+    keep(i, kMend, TimeNs([&] {
+           if (!text::MayNeedMending(normalized.folded.text)) return;
+           text::MendFoldedView(normalized.folded, text::RunLength::kOne, &mend_scratch, &mended,
+                                &report);
+         }));
+    (*costs)[i].mended = report.changed;
+  }
   for (size_t i = 0; i < posts.size(); ++i) {
     text::TextFeatures features;
     keep(i, kFeatures, TimeNs([&] {
@@ -209,6 +226,10 @@ int Measure(const CompiledRuleSet& set, const std::vector<Post>& posts,
                 std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()),
                 Percentile(v, 0.5), Percentile(v, 0.99), v.back());
   }
+  const size_t mended = static_cast<size_t>(
+      std::count_if(costs.begin(), costs.end(), [](const PostCost& c) { return c.mended; }));
+  std::printf("posts with a mended view (their regexes run again): %zu of %zu\n", mended,
+              posts.size());
   PrintHeader();
   std::printf("median post:\n");
   const size_t median = order[order.size() / 2];
