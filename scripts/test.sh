@@ -174,19 +174,32 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # 0.783 -> 0.788, harm_wish 0.882 -> 0.885, sexual 0.837 -> 0.841), civil
 # held unchanged in both splits. The English round 10 (one validation post)
 # was not merged.
+# 2026-12-07 (second stop): rule regexes also read the mended views
+# (engine/text/mended_view.h) and the insult adjectives got their missing
+# frames: dev 98.1 -> 98.3 %, validation 86.0 -> 86.5 % (leet 0.876 ->
+# 0.918, mixed 0.881 -> 0.929), civil held unchanged. Per-evasion floors
+# from then on, so a change to the normaliser or the mended view that
+# loses an evasion kind fails here.
 REALISTIC_DEV_FLOORS=(--min-recall 0.98
-  --min-category-recall insult=0.965 --min-category-recall threat=0.965
+  --min-category-recall insult=0.98 --min-category-recall threat=0.965
   --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.975
   --min-category-recall hate=0.985 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.99
-  --min-category-recall spam=0.975 --min-category-recall pii=0.965
+  --min-category-recall spam=0.975 --min-category-recall pii=0.97
+  --min-evasion-recall 0.965 --min-evasion-recall lookalike=0.995
+  --min-evasion-recall stretched=0.985 --min-evasion-recall spaced=0.985
   --max-civil-flagged 0.006 --max-civil-blocked 0.0025)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.85
-  --min-category-recall insult=0.89 --min-category-recall threat=0.78
-  --min-category-recall harm_wish=0.88 --min-category-recall incitement=0.75
-  --min-category-recall hate=0.90 --min-category-recall extremism=0.87
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.86
+  --min-category-recall insult=0.895 --min-category-recall threat=0.79
+  --min-category-recall harm_wish=0.885 --min-category-recall incitement=0.77
+  --min-category-recall hate=0.905 --min-category-recall extremism=0.875
   --min-category-recall sexual=0.835 --min-category-recall selfharm=0.89
-  --min-category-recall spam=0.90 --min-category-recall pii=0.91
+  --min-category-recall spam=0.905 --min-category-recall pii=0.925
+  --min-evasion-recall 0.88 --min-evasion-recall phonetic=0.765
+  --min-evasion-recall none=0.85 --min-evasion-recall invisible=0.975
+  --min-evasion-recall leet=0.915 --min-evasion-recall lookalike=0.915
+  --min-evasion-recall spaced=0.925 --min-evasion-recall stretched=0.94
+  --min-evasion-recall mixed=0.925
   --max-civil-flagged 0.016 --max-civil-blocked 0.008)
 
 names=()

@@ -155,11 +155,12 @@ def floor_failures(split, stats, floors):
     ab, cv = stats["abusive"], stats["civil"]
     if floors.get("min_recall") is not None and ab["n"] and ab["recall"] < floors["min_recall"]:
         out.append("%s: recall %.3f < %.3f" % (split, ab["recall"], floors["min_recall"]))
-    category_floors = floors.get("min_category_recall") or {}
-    for cat, tally in ab["by_category"].items():
-        floor = category_floors.get(cat, category_floors.get("*"))
-        if floor is not None and tally["recall"] < floor:
-            out.append("%s: %s recall %.3f < %.3f" % (split, cat, tally["recall"], floor))
+    for key, by in (("min_category_recall", "by_category"), ("min_evasion_recall", "by_evasion")):
+        group_floors = floors.get(key) or {}
+        for name, tally in ab[by].items():
+            floor = group_floors.get(name, group_floors.get("*"))
+            if floor is not None and tally["recall"] < floor:
+                out.append("%s: %s recall %.3f < %.3f" % (split, name, tally["recall"], floor))
     if (floors.get("max_civil_flagged") is not None and cv["n"]
             and cv["flagged_share"] > floors["max_civil_flagged"]):
         out.append("%s: civil flagged or blocked %.3f > %.3f" % (
@@ -254,6 +255,9 @@ def parse_args(argv):
     p.add_argument("--min-category-recall", action="append", default=[],
                    metavar="[CATEGORY=]X", help="fail if the recall of any category "
                    "(or of CATEGORY) < X; repeatable")
+    p.add_argument("--min-evasion-recall", action="append", default=[],
+                   metavar="[EVASION=]X", help="fail if the recall of any evasion kind "
+                   "(or of EVASION: %s) < X; repeatable" % ", ".join(rc.EVASIONS))
     for name, text in (("max-civil-flagged", "share of civil posts flagged or blocked"),
                        ("max-civil-blocked", "share of civil posts blocked")):
         p.add_argument("--" + name, type=float, metavar="Y", help="fail if %s > Y" % text)
@@ -263,34 +267,37 @@ def parse_args(argv):
         if value is not None and not 0 <= value <= 1:
             p.error("--%s must be a fraction between 0 and 1, got %s"
                     % (name.replace("_", "-"), value))
-    args.min_category_recall = parse_category_floors(p, args.min_category_recall)
+    args.min_category_recall = parse_group_floors(
+        p, "--min-category-recall", "category", rc.CATEGORIES, args.min_category_recall)
+    args.min_evasion_recall = parse_group_floors(
+        p, "--min-evasion-recall", "evasion", rc.EVASIONS, args.min_evasion_recall)
     return args
 
 
-def parse_category_floors(parser, values):
+def parse_group_floors(parser, flag, kind, names, values):
     """["0.9", "pii=0.8"] -> {"*": 0.9, "pii": 0.8}; errors name the bad value."""
     out = {}
     for value in values:
-        cat, _, number = value.rpartition("=")
-        cat = cat or "*"
-        if cat != "*" and cat not in rc.CATEGORIES:
-            parser.error("--min-category-recall %s: unknown category %r (one of %s)"
-                         % (value, cat, ", ".join(rc.CATEGORIES)))
+        name, _, number = value.rpartition("=")
+        name = name or "*"
+        if name != "*" and name not in names:
+            parser.error("%s %s: unknown %s %r (one of %s)"
+                         % (flag, value, kind, name, ", ".join(names)))
         try:
             floor = float(number)
         except ValueError:
             floor = -1.0
         if not 0 <= floor <= 1:
-            parser.error("--min-category-recall %s: the floor must be a fraction "
-                         "between 0 and 1" % value)
-        out[cat] = floor
+            parser.error("%s %s: the floor must be a fraction between 0 and 1" % (flag, value))
+        out[name] = floor
     return out
 
 
 def main(argv=None):
     args = parse_args(argv)
     floors = {k: getattr(args, k) for k in ("min_recall", "min_category_recall",
-                                            "max_civil_flagged", "max_civil_blocked")}
+                                            "min_evasion_recall", "max_civil_flagged",
+                                            "max_civil_blocked")}
     splits = rc.SPLITS if args.split == "both" else (args.split,)
     try:
         loaded = rc.load(args.dir, splits)

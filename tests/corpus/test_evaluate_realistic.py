@@ -218,6 +218,24 @@ class FakeScanTest(unittest.TestCase):
                                            "dev: 1 posts answered with an error"])
         self.assertEqual(res["floors"]["min_category_recall"], {"insult": 0.7})
 
+    def test_an_evasion_floor_names_each_weak_evasion_kind(self):
+        # Dev's leet posts: 1 of 2 caught; its unevaded ones 3 of 4 (one error).
+        _, _, res = self.run_eval("--split", "dev", "--min-evasion-recall", "leet=0.6")
+        self.assertEqual(res["failures"], ["dev: leet recall 0.500 < 0.600",
+                                           "dev: 1 posts answered with an error"])
+        self.assertEqual(res["floors"]["min_evasion_recall"], {"leet": 0.6})
+        _, _, res = self.run_eval("--split", "dev", "--min-evasion-recall", "0.5")
+        self.assertEqual(res["failures"], ["dev: 1 posts answered with an error"])
+
+    def test_bad_evasion_floors_are_usage_errors(self):
+        for value in ("leetspeak=0.5", "leet=high", "leet=1.5"):
+            with self.subTest(value=value):
+                err = io.StringIO()
+                with self.assertRaises(SystemExit) as cm, contextlib.redirect_stderr(err):
+                    er.main(["--modctl", self.modctl, "--min-evasion-recall", value])
+                self.assertEqual(cm.exception.code, 2)
+                self.assertIn(value, err.getvalue())
+
     def test_bad_category_floors_are_usage_errors(self):
         for value in ("insutl=0.5", "pii=high", "pii=1.5", "2"):
             with self.subTest(value=value):
