@@ -2,6 +2,10 @@
 
 #include <cstddef>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/text/skeleton_chars.h"
 #include "engine/text/utf8.h"
 
@@ -199,8 +203,15 @@ char32_t MendedCodePoint(const MendUnit& u) {
 
 bool IsVowel(char32_t cp) {
   switch (cp) {
-    case U'a': case U'e': case U'i': case U'o': case U'u': case U'y':
-    case U'ä': case U'ö': case U'ü':
+    case U'a':
+    case U'e':
+    case U'i':
+    case U'o':
+    case U'u':
+    case U'y':
+    case U'ä':
+    case U'ö':
+    case U'ü':
       return true;
     default:
       return false;
@@ -229,7 +240,8 @@ void CutRuns(std::vector<MendUnit>& units, RunLength runs, MendReport* report) {
     if (end - i >= StretchedRun(cp)) {
       const bool vowel = IsVowel(cp);
       (vowel ? report->cut_vowel_runs : report->cut_consonant_runs) = true;
-      const size_t keep = runs == RunLength::kOne || (runs == RunLength::kVowelsOne && vowel) ? 1 : 2;
+      const size_t keep =
+          runs == RunLength::kOne || (runs == RunLength::kVowelsOne && vowel) ? 1 : 2;
       units[i + keep - 1].map_end = units[end - 1].end;
       for (size_t k = i + keep; k < end; ++k) units[k].dropped = true;
     }
@@ -274,8 +286,6 @@ void Emit(const View& folded, const std::vector<MendUnit>& units, View* out) {
   }
 }
 
-}  // namespace
-
 bool IsAsciiVowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
@@ -284,43 +294,107 @@ bool IsAsciiVowel(char c) {
 // may be one): the pre-check errs on the side of "maybe".
 bool MayBeLetter(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
 
-bool MayNeedMending(std::string_view folded) {
+// Whether position i of the folded text may start something to mend; the
+// pre-check is true when any position is.
+bool SuspectAt(std::string_view folded, size_t i) {
   const size_t n = folded.size();
-  for (size_t i = 0; i < n; ++i) {
-    const char c = folded[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x80) {
-      // Greek and Cyrillic lead bytes (U+0370..U+052F), the middle dot, and
-      // a stretched two-byte letter ("ööö").
-      if (byte >= 0xCD && byte <= 0xD4) return true;
-      if (byte == 0xC2 && i + 1 < n && static_cast<unsigned char>(folded[i + 1]) == 0xB7) {
-        return true;
-      }
-      if (i + 5 < n && folded[i + 2] == c && folded[i + 4] == c && folded[i + 1] == folded[i + 3] &&
-          folded[i + 3] == folded[i + 5]) {
-        return true;
-      }
-      continue;
-    }
-    const bool letter = IsAsciiLetter(c);
-    if (letter && i + 2 < n && folded[i + 1] == c && folded[i + 2] == c &&
-        (IsAsciiVowel(c) || (i + 3 < n && folded[i + 3] == c))) {
+  const char c = folded[i];
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x80) {
+    // Greek and Cyrillic lead bytes (U+0370..U+052F), the middle dot, and a
+    // stretched two-byte letter ("ööö").
+    if (byte >= 0xCD && byte <= 0xD4) return true;
+    if (byte == 0xC2 && i + 1 < n && static_cast<unsigned char>(folded[i + 1]) == 0xB7) {
       return true;
     }
-    // A digit or leet symbol between letters: "h31me", "a$$hole".
-    if ((IsAsciiDigit(c) || IsLeetSymbol(c)) && i > 0 && MayBeLetter(folded[i - 1])) {
-      size_t j = i + 1;
-      while (j < n && (IsAsciiDigit(folded[j]) || IsLeetSymbol(folded[j]))) ++j;
-      if (j < n && MayBeLetter(folded[j])) return true;
-    }
-    // A single letter, a separator, a letter: the start of "d r a n".
-    if (letter && (i == 0 || !IsAsciiLetter(folded[i - 1])) && i + 2 < n &&
-        (folded[i + 1] == ' ' || IsSeparatorByte(folded[i + 1])) && IsAsciiLetter(folded[i + 2]) &&
-        (i + 3 >= n || !IsAsciiLetter(folded[i + 3]))) {
-      return true;
-    }
+    return i + 5 < n && folded[i + 2] == c && folded[i + 4] == c &&
+           folded[i + 1] == folded[i + 3] && folded[i + 3] == folded[i + 5];
+  }
+  const bool letter = IsAsciiLetter(c);
+  if (letter && i + 2 < n && folded[i + 1] == c && folded[i + 2] == c &&
+      (IsAsciiVowel(c) || (i + 3 < n && folded[i + 3] == c))) {
+    return true;
+  }
+  // A digit or leet symbol between letters: "h31me", "a$$hole".
+  if ((IsAsciiDigit(c) || IsLeetSymbol(c)) && i > 0 && MayBeLetter(folded[i - 1])) {
+    size_t j = i + 1;
+    while (j < n && (IsAsciiDigit(folded[j]) || IsLeetSymbol(folded[j]))) ++j;
+    if (j < n && MayBeLetter(folded[j])) return true;
+  }
+  // A single letter, a separator, a letter: the start of "d r a n".
+  return letter && (i == 0 || !IsAsciiLetter(folded[i - 1])) && i + 2 < n &&
+         (folded[i + 1] == ' ' || IsSeparatorByte(folded[i + 1])) && IsAsciiLetter(folded[i + 2]) &&
+         (i + 3 >= n || !IsAsciiLetter(folded[i + 3]));
+}
+
+bool AnySuspect(std::string_view folded, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    if (SuspectAt(folded, i)) return true;
   }
   return false;
+}
+
+#if defined(__SSE2__)
+__m128i Load(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+__m128i Bytes(char c) { return _mm_set1_epi8(c); }
+// Lanes whose unsigned byte lies in [lo, hi].
+__m128i InRange(__m128i x, unsigned char lo, unsigned char hi) {
+  const __m128i t = _mm_sub_epi8(x, Bytes(static_cast<char>(lo)));
+  return _mm_cmpeq_epi8(_mm_min_epu8(t, Bytes(static_cast<char>(hi - lo))), t);
+}
+__m128i Letters(__m128i x) { return InRange(_mm_or_si128(x, Bytes(0x20)), 'a', 'z'); }
+__m128i High(__m128i x) { return _mm_cmplt_epi8(x, _mm_setzero_si128()); }
+__m128i Eq(__m128i x, char c) { return _mm_cmpeq_epi8(x, Bytes(c)); }
+__m128i Or(__m128i a, __m128i b) { return _mm_or_si128(a, b); }
+__m128i And(__m128i a, __m128i b) { return _mm_and_si128(a, b); }
+
+// The lanes of the 16 positions from p on where SuspectAt may be true: a
+// superset, worked out from p[-1] to p[19] at once.
+int SuspectLanes(const char* p) {
+  const __m128i before = Load(p - 1), b0 = Load(p), b1 = Load(p + 1), b2 = Load(p + 2),
+                b3 = Load(p + 3), b4 = Load(p + 4);
+  const __m128i l0 = Letters(b0), high0 = High(b0);
+  const __m128i non_ascii =
+      And(high0, Or(Or(InRange(b0, 0xCD, 0xD4), Eq(b0, static_cast<char>(0xC2))),
+                    And(_mm_cmpeq_epi8(b0, b2), _mm_cmpeq_epi8(b2, b4))));
+  const __m128i run = And(l0, And(_mm_cmpeq_epi8(b0, b1), _mm_cmpeq_epi8(b1, b2)));
+  const __m128i leet = Or(Or(InRange(b0, '0', '9'), Or(Eq(b0, '@'), Eq(b0, '$'))),
+                          Or(Eq(b0, '!'), Or(Eq(b0, '|'), Eq(b0, '+'))));
+  const __m128i after_letter = And(leet, Or(Letters(before), High(before)));
+  const __m128i separator =
+      Or(Or(Eq(b1, ' '), Eq(b1, '.')), Or(Eq(b1, '-'), Or(Eq(b1, '_'), Eq(b1, '*'))));
+  const __m128i single = _mm_andnot_si128(Letters(before), And(l0, separator));
+  const __m128i chain = _mm_andnot_si128(Letters(b3), And(single, Letters(b2)));
+  return _mm_movemask_epi8(Or(Or(non_ascii, run), Or(after_letter, chain)));
+}
+#endif
+
+}  // namespace
+
+bool internal::MayNeedMendingScalar(std::string_view folded) {
+  return AnySuspect(folded, 0, folded.size());
+}
+
+// Most posts hold nothing to mend and every field is checked, so the check
+// looks at 16 bytes a step and asks SuspectAt only where a lane may match.
+bool MayNeedMending(std::string_view folded) {
+  const size_t n = folded.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (n >= 21) {
+    if (SuspectAt(folded, 0)) return true;
+    // A block reads from one byte before it to four after it.
+    for (i = 1; i + 20 <= n; i += 16) {
+      int lanes = SuspectLanes(folded.data() + i);
+      while (lanes != 0) {
+        const int lane = __builtin_ctz(static_cast<unsigned>(lanes));
+        if (SuspectAt(folded, i + static_cast<size_t>(lane))) return true;
+        lanes &= lanes - 1;
+      }
+    }
+  }
+#endif
+  return AnySuspect(folded, i, n);
 }
 
 void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,

@@ -72,7 +72,7 @@ struct MendScratch {
 };
 
 struct MendReport {
-  bool changed = false;   // the mended text differs from the folded text
+  bool changed = false;             // the mended text differs from the folded text
   bool cut_vowel_runs = false;      // a run of three or more vowels was cut
   bool cut_consonant_runs = false;  // a run of three or more consonants was cut
 };
@@ -87,6 +87,12 @@ bool MayNeedMending(std::string_view folded);
 // UTF-8, lower case) with its maps.
 void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
                     MendReport* report);
+
+namespace internal {
+// MayNeedMending one byte at a time: what the vector version must answer
+// alike (mended_view_test.cc).
+bool MayNeedMendingScalar(std::string_view folded);
+}  // namespace internal
 
 }  // namespace moderation::text
 

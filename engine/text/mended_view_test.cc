@@ -142,5 +142,45 @@ TEST(MendedViewTest, ThePreCheckNeverSkipsATextThatWouldChange) {
   EXPECT_GT(skipped, 1000u);  // the check does skip most plain text
 }
 
+// The vector pre-check answers as the byte loop does: on every line of the
+// text corpora and on random texts of the bytes the check looks for, at
+// every length around the 16-byte blocks and the 21 bytes the first block
+// needs.
+TEST(MendedViewTest, TheVectorPreCheckAnswersAsTheByteLoop) {
+  std::vector<std::string> texts = testing::TextCorpusLines();
+  std::mt19937 rng(11);
+  const std::vector<std::string> pieces = {"a",        "b",
+                                           "e",        "o",
+                                           "z",        "aa",
+                                           "ooo",      "rrrr",
+                                           " ",        "  ",
+                                           ".",        "-",
+                                           "_",        "*",
+                                           "0",        "3",
+                                           "2",        "@",
+                                           "$",        "!",
+                                           "|",        "+",
+                                           ",",        "\n",
+                                           "\xC3\xA4", "\xC3\xB6\xC3\xB6\xC3\xB6",
+                                           "\xD0\xB0", "\xCE\xBF",
+                                           "\xC2\xB7", "\xE2\x80\x94",
+                                           "x",        "q",
+                                           "d r a n"};
+  for (int i = 0; i < 40000; ++i) {
+    std::string s;
+    const int count = static_cast<int>(rng() % 30);
+    for (int k = 0; k < count; ++k) s += pieces[rng() % pieces.size()];
+    texts.push_back(s);
+  }
+  size_t yes = 0;
+  for (const std::string& text : texts) {
+    const bool scalar = internal::MayNeedMendingScalar(text);
+    EXPECT_EQ(MayNeedMending(text), scalar) << text;
+    yes += scalar ? 1 : 0;
+  }
+  EXPECT_GT(yes, 1000u);  // both answers occur often
+  EXPECT_GT(texts.size() - yes, 1000u);
+}
+
 }  // namespace
 }  // namespace moderation::text
