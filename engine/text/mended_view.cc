@@ -164,12 +164,14 @@ bool IsSingleLetter(const std::vector<MendUnit>& units, size_t i) {
 }
 
 // The end of the separator after a single letter at i - 1: one separator
-// character, or a run of whitespace. Returns i when there is none.
+// character, or a run of spaces and tabs. Returns i when there is none.
 size_t SeparatorEnd(const std::vector<MendUnit>& units, size_t i) {
   if (i >= units.size()) return i;
   if (units[i].kind == Kind::kSeparator) return i + 1;
   size_t end = i;
-  while (end < units.size() && units[end].kind == Kind::kSpace && units[end].cp != U'\n') ++end;
+  // Spaces and tabs: a line break ends a line of a list, not a word. (The
+  // folded view writes the other Unicode spaces as ' '.)
+  while (end < units.size() && (units[end].cp == U' ' || units[end].cp == U'\t')) ++end;
   return end;
 }
 
@@ -294,6 +296,58 @@ bool IsAsciiVowel(char c) {
 // may be one): the pre-check errs on the side of "maybe".
 bool MayBeLetter(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
 
+bool IsLeadByte(char c) { return static_cast<unsigned char>(c) >= 0xC0; }
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// The end of the separator that starts at j (one separator byte, or a run
+// of blanks), or j when there is none.
+size_t SeparatorBytesEnd(std::string_view folded, size_t j) {
+  if (j < folded.size() && IsSeparatorByte(folded[j])) return j + 1;
+  while (j < folded.size() && IsBlank(folded[j])) ++j;
+  return j;
+}
+
+// Where the character at i (ASCII, or non-ASCII that is a letter) ends if
+// it is a letter standing alone on its right; 0 if it is not. The left side
+// is the caller's.
+size_t AloneLetterEnd(std::string_view folded, size_t i) {
+  const size_t n = folded.size();
+  const char c = folded[i];
+  if (IsAsciiLetter(c)) return i + 1 < n && IsAsciiLetter(folded[i + 1]) ? 0 : i + 1;
+  if (!IsLeadByte(c)) return 0;
+  int len = 1;
+  const char32_t cp = DecodeUtf8(folded, i, &len);  // an emoji stands alone often
+  if (internal::ClassifyForSkeleton(cp).cls != internal::SkeletonClass::kLetter) return 0;
+  return i + static_cast<size_t>(len);
+}
+
+// Whether a letter (ASCII, or a non-ASCII letter) ends right before i.
+bool LetterBefore(std::string_view folded, size_t i) {
+  if (i == 0) return false;
+  if (static_cast<unsigned char>(folded[i - 1]) < 0x80) return IsAsciiLetter(folded[i - 1]);
+  size_t start = i - 1;
+  while (start > 0 && (static_cast<unsigned char>(folded[start]) & 0xC0) == 0x80) --start;
+  int len = 1;
+  const char32_t cp = DecodeUtf8(folded, start, &len);
+  return internal::ClassifyForSkeleton(cp).cls == internal::SkeletonClass::kLetter;
+}
+
+// Three letters that stand alone, one separator apart: the start of
+// "d r a n", "ä . b . c". A superset of where JoinSingleLetters joins; "z.B."
+// and "geht's rund" are not.
+bool ChainStartAt(std::string_view folded, size_t i) {
+  const size_t n = folded.size();
+  if (LetterBefore(folded, i)) return false;
+  size_t at = i;
+  for (int letter = 0; letter < 2; ++letter) {
+    const size_t end = AloneLetterEnd(folded, at);
+    if (end == 0) return false;
+    at = SeparatorBytesEnd(folded, end);
+    if (at == end || at >= n) return false;
+  }
+  return MayBeLetter(folded[at]);
+}
+
 // Whether position i of the folded text may start something to mend; the
 // pre-check is true when any position is.
 bool SuspectAt(std::string_view folded, size_t i) {
@@ -307,8 +361,11 @@ bool SuspectAt(std::string_view folded, size_t i) {
     if (byte == 0xC2 && i + 1 < n && static_cast<unsigned char>(folded[i + 1]) == 0xB7) {
       return true;
     }
-    return i + 5 < n && folded[i + 2] == c && folded[i + 4] == c &&
-           folded[i + 1] == folded[i + 3] && folded[i + 3] == folded[i + 5];
+    if (i + 5 < n && folded[i + 2] == c && folded[i + 4] == c && folded[i + 1] == folded[i + 3] &&
+        folded[i + 3] == folded[i + 5]) {
+      return true;
+    }
+    return ChainStartAt(folded, i);
   }
   const bool letter = IsAsciiLetter(c);
   if (letter && i + 2 < n && folded[i + 1] == c && folded[i + 2] == c &&
@@ -321,10 +378,7 @@ bool SuspectAt(std::string_view folded, size_t i) {
     while (j < n && (IsAsciiDigit(folded[j]) || IsLeetSymbol(folded[j]))) ++j;
     if (j < n && MayBeLetter(folded[j])) return true;
   }
-  // A single letter, a separator, a letter: the start of "d r a n".
-  return letter && (i == 0 || !IsAsciiLetter(folded[i - 1])) && i + 2 < n &&
-         (folded[i + 1] == ' ' || IsSeparatorByte(folded[i + 1])) && IsAsciiLetter(folded[i + 2]) &&
-         (i + 3 >= n || !IsAsciiLetter(folded[i + 3]));
+  return ChainStartAt(folded, i);
 }
 
 bool AnySuspect(std::string_view folded, size_t begin, size_t end) {
@@ -347,6 +401,10 @@ __m128i High(__m128i x) { return _mm_cmplt_epi8(x, _mm_setzero_si128()); }
 __m128i Eq(__m128i x, char c) { return _mm_cmpeq_epi8(x, Bytes(c)); }
 __m128i Or(__m128i a, __m128i b) { return _mm_or_si128(a, b); }
 __m128i And(__m128i a, __m128i b) { return _mm_and_si128(a, b); }
+__m128i Separator(__m128i x) {
+  return Or(Or(Or(Eq(x, ' '), Eq(x, '\t')), Or(Eq(x, '.'), Eq(x, '-'))),
+            Or(Eq(x, '_'), Eq(x, '*')));
+}
 
 // The lanes of the 16 positions from p on where SuspectAt may be true: a
 // superset, worked out from p[-1] to p[19] at once.
@@ -361,10 +419,12 @@ int SuspectLanes(const char* p) {
   const __m128i leet = Or(Or(InRange(b0, '0', '9'), Or(Eq(b0, '@'), Eq(b0, '$'))),
                           Or(Eq(b0, '!'), Or(Eq(b0, '|'), Eq(b0, '+'))));
   const __m128i after_letter = And(leet, Or(Letters(before), High(before)));
-  const __m128i separator =
-      Or(Or(Eq(b1, ' '), Eq(b1, '.')), Or(Eq(b1, '-'), Or(Eq(b1, '_'), Eq(b1, '*'))));
-  const __m128i single = _mm_andnot_si128(Letters(before), And(l0, separator));
-  const __m128i chain = _mm_andnot_si128(Letters(b3), And(single, Letters(b2)));
+  // A letter after no letter with a separator right after it; or a lead
+  // byte so, whose character (two to four bytes) a separator follows.
+  const __m128i alone = _mm_andnot_si128(Letters(before), Or(l0, high0));
+  const __m128i chain = And(
+      alone, Or(And(l0, Separator(b1)),
+                And(InRange(b0, 0xC0, 0xFF), Or(Separator(b2), Or(Separator(b3), Separator(b4))))));
   return _mm_movemask_epi8(Or(Or(non_ascii, run), Or(after_letter, chain)));
 }
 #endif

@@ -42,6 +42,58 @@ Mended Mend(std::string_view text, RunLength runs) {
   return m;
 }
 
+// Random texts are built of these: what the pre-check and the mending look
+// for, with plain letters, non-ASCII letters and separators between.
+const std::vector<std::string>& Pieces() {
+  static const std::vector<std::string> pieces = {"a",
+                                                  "b",
+                                                  "e",
+                                                  "o",
+                                                  "z",
+                                                  "aa",
+                                                  "ooo",
+                                                  "rrrr",
+                                                  " ",
+                                                  "  ",
+                                                  "\t",
+                                                  ".",
+                                                  "-",
+                                                  "_",
+                                                  "*",
+                                                  "0",
+                                                  "3",
+                                                  "2",
+                                                  "@",
+                                                  "$",
+                                                  "!",
+                                                  "|",
+                                                  "+",
+                                                  ",",
+                                                  "\n",
+                                                  "\xC3\xA4",
+                                                  "\xC3\xB6\xC3\xB6\xC3\xB6",
+                                                  "\xD0\xB0",
+                                                  "\xCE\xBF",
+                                                  "\xC2\xB7",
+                                                  "\xE2\x80\x94",
+                                                  "x",
+                                                  "q",
+                                                  "d r a n",
+                                                  "\xC3\xB1 ",
+                                                  "\xC5\x82",
+                                                  "\xF0\x9F\x98\x80",
+                                                  "A",
+                                                  "Z"};
+  return pieces;
+}
+
+std::string RandomText(std::mt19937& rng) {
+  std::string s;
+  const int count = static_cast<int>(rng() % 30);
+  for (int k = 0; k < count; ++k) s += Pieces()[rng() % Pieces().size()];
+  return s;
+}
+
 TEST(MendedViewTest, EvasionsAreUndoneAndEverythingElseKept) {
   const MendCase cases[] = {
       {"Halt dein Maul du Opferrrrr!", "halt dein maul du opfer!", "halt dein maul du opferr!"},
@@ -58,6 +110,17 @@ TEST(MendedViewTest, EvasionsAreUndoneAndEverythingElseKept) {
       {"Frau heißt \u0410nja", "frau heisst anja", "frau heisst anja"},  // Cyrillic А
       {"Blööööd", "blöd", "blööd"},
       {"j o r j o r u l!", "jorjorul!", "jorjorul!"},  // '!' ends no word
+      {"\xF0\x9F\x98\x80"
+       "a b c",
+       "\xF0\x9F\x98\x80"
+       "abc",
+       "\xF0\x9F\x98\x80"
+       "abc"},  // after an emoji
+      {"\xC3\xA4 b \xC3\xB6",
+       "\xC3\xA4"
+       "b\xC3\xB6",
+       "\xC3\xA4"
+       "b\xC3\xB6"},
       {"ur b00bs on cam", "ur boobs on cam", "ur boobs on cam"},
   };
   for (const MendCase& c : cases) {
@@ -85,6 +148,7 @@ TEST(MendedViewTest, NumbersPunctuationWordsInOtherScriptsAndShortAbbreviationsS
       "C++ ist toll",
       "Anmeldung an jugend@tsv-eichen.de",
       "z. B. und d.h. und u.a.",
+      "Wie geht's dir? Gibt's was Neues, z.B. eine U-Boot-Doku per E-Mail?",
       "Привет, как дела",
       "",
   };
@@ -120,13 +184,7 @@ TEST(MendedViewTest, AMendedSpanMapsToTheBytesTheUserTyped) {
 TEST(MendedViewTest, ThePreCheckNeverSkipsATextThatWouldChange) {
   std::vector<std::string> texts = testing::TextCorpusLines();
   std::mt19937 rng(7);
-  const std::string alphabet = "abcdeio0134@$!|+ .-_*,\n";
-  for (int i = 0; i < 20000; ++i) {
-    std::string s;
-    const int len = static_cast<int>(rng() % 24);
-    for (int k = 0; k < len; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
-    texts.push_back(s);
-  }
+  for (int i = 0; i < 20000; ++i) texts.push_back(RandomText(rng));
   MendScratch scratch;
   View out;
   size_t skipped = 0;
@@ -149,29 +207,7 @@ TEST(MendedViewTest, ThePreCheckNeverSkipsATextThatWouldChange) {
 TEST(MendedViewTest, TheVectorPreCheckAnswersAsTheByteLoop) {
   std::vector<std::string> texts = testing::TextCorpusLines();
   std::mt19937 rng(11);
-  const std::vector<std::string> pieces = {"a",        "b",
-                                           "e",        "o",
-                                           "z",        "aa",
-                                           "ooo",      "rrrr",
-                                           " ",        "  ",
-                                           ".",        "-",
-                                           "_",        "*",
-                                           "0",        "3",
-                                           "2",        "@",
-                                           "$",        "!",
-                                           "|",        "+",
-                                           ",",        "\n",
-                                           "\xC3\xA4", "\xC3\xB6\xC3\xB6\xC3\xB6",
-                                           "\xD0\xB0", "\xCE\xBF",
-                                           "\xC2\xB7", "\xE2\x80\x94",
-                                           "x",        "q",
-                                           "d r a n"};
-  for (int i = 0; i < 40000; ++i) {
-    std::string s;
-    const int count = static_cast<int>(rng() % 30);
-    for (int k = 0; k < count; ++k) s += pieces[rng() % pieces.size()];
-    texts.push_back(s);
-  }
+  for (int i = 0; i < 40000; ++i) texts.push_back(RandomText(rng));
   size_t yes = 0;
   for (const std::string& text : texts) {
     const bool scalar = internal::MayNeedMendingScalar(text);

@@ -10,11 +10,16 @@
 //  * ToOriginal of any view range lies in the raw text on UTF-8 boundaries.
 //  * A NormalizedText reused from a previous (different) text gives the same
 //    views as a fresh one, so per-thread buffer reuse cannot leak old bytes.
+//  * Each mended view (engine/text/mended_view.h) keeps the folded view's
+//    map invariants and is valid UTF-8; an unchanged one equals the folded
+//    view; the vector pre-check answers as the byte loop, and a "no" from it
+//    comes with an unchanged view.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "engine/text/mended_view.h"
 #include "engine/text/normalizer.h"
 #include "engine/text/utf8.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -99,6 +104,27 @@ void CheckSameViews(const text::NormalizedText& a, const text::NormalizedText& b
       << Excerpt(a.skeleton.text) << " vs " << Excerpt(b.skeleton.text);
 }
 
+void CheckMendedViews(std::string_view raw, const text::View& folded) {
+  const bool maybe = text::MayNeedMending(folded.text);
+  FUZZ_CHECK(maybe == text::internal::MayNeedMendingScalar(folded.text))
+      << "the vector and the byte pre-check disagree on " << Excerpt(folded.text);
+  static text::MendScratch* scratch = new text::MendScratch();
+  static text::View* mended = new text::View();
+  for (text::RunLength runs :
+       {text::RunLength::kOne, text::RunLength::kTwo, text::RunLength::kVowelsOne}) {
+    text::MendReport report;
+    text::MendFoldedView(folded, runs, scratch, mended, &report);
+    CheckOffsets(raw, *mended, "mended");
+    CheckToOriginal(raw, *mended, "mended");
+    FUZZ_CHECK(text::ValidateUtf8(mended->text).ok())
+        << "mended view is not UTF-8: " << Excerpt(mended->text);
+    FUZZ_CHECK(report.changed || mended->text == folded.text)
+        << "mended view " << Excerpt(mended->text) << " differs but reports no change";
+    FUZZ_CHECK(maybe || !report.changed)
+        << "the pre-check skipped a text that mends to " << Excerpt(mended->text);
+  }
+}
+
 }  // namespace
 }  // namespace moderation::fuzz
 
@@ -132,6 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckSkeleton(fresh.skeleton);
   CheckToOriginal(raw, fresh.folded, "folded");
   CheckToOriginal(raw, fresh.skeleton, "skeleton");
+  CheckMendedViews(raw, fresh.folded);
 
   std::string folded_term;
   FUZZ_CHECK(text::FoldTerm(raw, &folded_term).ok()) << "FoldTerm rejected valid UTF-8";
