@@ -17,9 +17,7 @@ using testing::FiredRules;
 using testing::Judge;
 using testing::SpanTexts;
 
-std::string Set(const std::string& rules) {
-  return "ruleset: t\nversion: \"1\"\nrules:\n" + rules;
-}
+std::string Set(const std::string& rules) { return "ruleset: t\nversion: \"1\"\nrules:\n" + rules; }
 
 const std::string kRules =
     "  - id: address\n    category: insult\n    action: flag\n"
