@@ -13,19 +13,22 @@
 //  * look-alike letters from Greek and Cyrillic become the Latin letter
 //    they look like, in a word that also has an ASCII letter ("Аnja");
 //    a word all in Cyrillic is Russian, not a disguise, and stays;
-//  * leetspeak inside a word becomes letters ("h0rens0hn", "d1e", "fr33"):
-//    digits where the word has at least as many letters as leet characters
-//    and no digit without a letter ('2'), so "1080p", "24h" and "u2" stay;
-//    the symbols @ $ ! | + only between two letters or digits, so "idiot!"
-//    and "@name" stay;
+//  * leetspeak between the letters of a word becomes letters ("h0rens0hn",
+//    "d1e", "b00bs") where the word has at least as many letters as leet
+//    characters and no digit without a letter ('2'). A digit or symbol at a
+//    word's edge stays, since it is a number or punctuation far more often:
+//    "a7", "5th", "9am", "80er", "1080p", "idiot!!", "@name" (and "fr33");
+//    an '@' with a dot after it in the word is an address;
 //  * three or more single letters in a row, each apart from the next by
-//    one separator (spaces, or one of . - _ * ·), are joined ("d r a n",
-//    "N.a.c.k.t.b.i.l.d.e.r"); two ("z. B.", "d.h.") are not;
-//  * a run of three or more of the same letter ("Opferrrrr", "Lauuuch")
-//    is cut to one letter (RunLength::kOne), to two (kTwo), or to one for
-//    a vowel and two for a consonant (kVowelsOne). None is always right
-//    ("Opfer", but "doof", and "duuuummmm" for "dumm"), so the caller
-//    scans each that differs (MendReport says which).
+//    one separator (spaces or tabs, or one of . - _ * ·), are joined
+//    ("d r a n", "N.a.c.k.t.b.i.l.d.e.r"); two ("z. B.", "d.h.") are not;
+//  * a stretched run is cut: three or more of a vowel ("Lauuuch"), four or
+//    more of a consonant ("Opferrrr"; German writes three where a
+//    compound's parts meet: "Schifffahrt"). It is cut to one letter
+//    (RunLength::kOne), to two (kTwo), or to one for a vowel and two for a
+//    consonant (kVowelsOne). None is always right ("Opfer", but "doof", and
+//    "duuuummmm" for "dumm"), so the caller scans each that differs
+//    (MendReport says which).
 // Every byte keeps a map to the original bytes it came from, so a match is
 // reported on what the user typed.
 //
@@ -73,13 +76,14 @@ struct MendScratch {
 
 struct MendReport {
   bool changed = false;             // the mended text differs from the folded text
-  bool cut_vowel_runs = false;      // a run of three or more vowels was cut
-  bool cut_consonant_runs = false;  // a run of three or more consonants was cut
+  bool cut_vowel_runs = false;      // a stretched run of a vowel was cut
+  bool cut_consonant_runs = false;  // a stretched run of a consonant was cut
 };
 
-// True when `folded` may hold something to mend: a cheap byte scan that
-// lets most posts skip MendFoldedView. False means MendFoldedView would
-// report no change.
+// True when `folded` may hold something to mend: a cheap scan (16 bytes a
+// step where SSE2 is there) that lets most posts skip MendFoldedView.
+// False means MendFoldedView would report no change, whatever the
+// RunLength.
 bool MayNeedMending(std::string_view folded);
 
 // Writes the mended form of `folded` to *out (reusing its buffers) and says
