@@ -159,17 +159,17 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
     (*costs)[i].regex_matches = matches;
   }
   text::MendScratch mend_scratch;
-  text::View mended;
+  text::View mended[text::kMaxMendedViews];
   for (size_t i = 0; i < posts.size(); ++i) {
     status = text::Normalize(posts[i].fields[0].text, &normalized);
     if (!status.ok()) return status;
-    text::MendReport report;
+    size_t views = 0;
     keep(i, kMend, TimeNs([&] {
-           if (!text::MayNeedMending(normalized.folded.text)) return;
-           text::MendFoldedView(normalized.folded, text::RunLength::kOne, &mend_scratch, &mended,
-                                &report);
+           if (text::MayNeedMending(normalized.folded.text)) {
+             views = text::MendFoldedViews(normalized.folded, &mend_scratch, mended);
+           }
          }));
-    (*costs)[i].mended = report.changed;
+    (*costs)[i].mended = views > 0;
   }
   for (size_t i = 0; i < posts.size(); ++i) {
     text::TextFeatures features;

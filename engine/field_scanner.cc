@@ -482,10 +482,10 @@ void FieldScanner::AddCandidate(uint32_t rule, size_t sk_begin, size_t sk_end,
   b_.candidates.push_back({rule, field_index_, span.begin, span.end, original.begin, original.end});
 }
 
-// view == nullptr: the text is the raw field, offsets are already original.
 absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
                                        const std::vector<uint32_t>& rule_of, std::string_view text,
-                                       const text::View* view) {
+                                       const text::View* view, size_t known_begin,
+                                       size_t known_end) {
   return db.ForEachMatch(
       text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
       [&](uint32_t id, size_t begin, size_t end) {
@@ -494,54 +494,34 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
         const text::ByteRange original =
             view ? view->ToOriginal(begin, end)
                  : text::ByteRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+        for (size_t c = known_begin; c < known_end; ++c) {
+          const Candidate& known = b_.candidates[c];
+          if (known.rule == rule && known.begin < original.end && original.begin < known.end) {
+            return;
+          }
+        }
         b_.candidates.push_back(
             {rule, field_index_, original.begin, original.end, original.begin, original.end});
       });
 }
 
-void FieldScanner::BuildMendedViews() {
-  b_.mended_built = true;
-  b_.mended_count = 0;
-  const text::View& folded = b_.normalized.folded;
-  if (!text::MayNeedMending(folded.text)) return;
-  text::MendReport report;
-  text::MendFoldedView(folded, text::RunLength::kOne, &b_.mend_scratch, &b_.mended[0], &report);
-  if (!report.changed) return;
-  b_.mended_count = 1;
-  const bool vowels = report.cut_vowel_runs;
-  const bool consonants = report.cut_consonant_runs;
-  if (!vowels && !consonants) return;
-  text::MendFoldedView(folded, text::RunLength::kTwo, &b_.mend_scratch, &b_.mended[1], &report);
-  b_.mended_count = 2;
-  // With runs of one kind only, cutting vowels to one and consonants to two
-  // gives one of the two views above.
-  if (!vowels || !consonants) return;
-  text::MendFoldedView(folded, text::RunLength::kVowelsOne, &b_.mend_scratch, &b_.mended[2],
-                       &report);
-  b_.mended_count = 3;
-}
-
+// A mended view's hit that a view before it found is the same hit: only
+// what the mending uncovered is added.
 absl::Status FieldScanner::ScanMendedRegexes(size_t first_regex_candidate) {
-  if (!b_.mended_built) BuildMendedViews();
+  if (!b_.mended_built) {
+    b_.mended_built = true;
+    const text::View& folded = b_.normalized.folded;
+    b_.mended_count = text::MayNeedMending(folded.text)
+                          ? text::MendFoldedViews(folded, &b_.mend_scratch, b_.mended)
+                          : 0;
+  }
   for (size_t v = 0; v < b_.mended_count; ++v) {
     const text::View& mended = b_.mended[v];
-    const size_t last_regex_candidate = b_.candidates.size();
-    absl::Status status = set_.folded_regexes->ForEachMatch(
-        mended.text, scratch_, set_.max_spans_per_rule, &b_.regex_ids,
-        [&](uint32_t id, size_t begin, size_t end) {
-          const uint32_t rule = set_.folded_regex_rule[id];
-          if (!InField(rule)) return;
-          const text::ByteRange original = mended.ToOriginal(begin, end);
-          for (size_t c = first_regex_candidate; c < last_regex_candidate; ++c) {
-            const Candidate& known = b_.candidates[c];
-            if (known.rule == rule && known.begin < original.end && original.begin < known.end) {
-              return;
-            }
-          }
-          b_.candidates.push_back(
-              {rule, field_index_, original.begin, original.end, original.begin, original.end});
-        });
-    if (!status.ok()) return status;
+    if (absl::Status s = ScanRegexes(*set_.folded_regexes, set_.folded_regex_rule, mended.text,
+                                     &mended, first_regex_candidate, b_.candidates.size());
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

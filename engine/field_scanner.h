@@ -165,13 +165,11 @@ struct EvalBuffers {
   std::vector<SignalHit> signal_hits;
   std::vector<text::ByteRange> signal_spans;
   text::JoinedView joined;  // of the field, for split words
-  // The field's mended views (text/mended_view.h), built once the first
-  // part's regexes need them: the runs cut to one letter and, when a run
-  // was cut, to two, and to one vowel or two consonants. Only those that
-  // differ from the folded view and from each other count.
+  // The field's mended views (text/mended_view.h, MendFoldedViews), built
+  // once the first part's regexes need them; the first mended_count count.
   bool mended_built = false;
   size_t mended_count = 0;
-  text::View mended[3];
+  text::View mended[text::kMaxMendedViews];
   text::MendScratch mend_scratch;
   text::SkeletonView split_word;  // the chunks of a split hit, joined
 };
@@ -230,9 +228,12 @@ class FieldScanner {
   // The rules' regexes again on the mended views, for the evasions the
   // folded view keeps; a hit the folded scan found is not added twice.
   absl::Status ScanMendedRegexes(size_t first_regex_candidate);
-  void BuildMendedViews();
+  // Adds a candidate per match of `db` in `text` (a view of the field, or the
+  // raw field when view is null). A match overlapping one of the same rule
+  // among candidates [known_begin, known_end) is not added again.
   absl::Status ScanRegexes(const match::RegexDatabase& db, const std::vector<uint32_t>& rule_of,
-                           std::string_view text, const text::View* view);
+                           std::string_view text, const text::View* view, size_t known_begin = 0,
+                           size_t known_end = 0);
   // Whether a candidate of this field (from first_candidate on) belongs to
   // a rule with an `unless` regex; only then are those regexes scanned.
   bool NeedsUnlessRegexes(size_t first_candidate) const;

@@ -457,17 +457,48 @@ bool MayNeedMending(std::string_view folded) {
   return AnySuspect(folded, i, n);
 }
 
-void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
-                    MendReport* report) {
-  std::vector<MendUnit>& units = scratch->units;
-  Decode(folded.text, &units);
-  MendLookalikes(units);
-  MendLeet(units);
-  JoinSingleLetters(units);
+namespace {
+
+// Everything but the runs, which each RunLength cuts its own way.
+void MendAllButRuns(const View& folded, std::vector<MendUnit>* units) {
+  Decode(folded.text, units);
+  MendLookalikes(*units);
+  MendLeet(*units);
+  JoinSingleLetters(*units);
+}
+
+// Cuts the runs of `units` (mended but for runs) as `runs` says and writes
+// the view.
+void CutAndEmit(const View& folded, RunLength runs, std::vector<MendUnit>& units, View* out,
+                MendReport* report) {
   *report = MendReport{};
   CutRuns(units, runs, report);
   for (const MendUnit& u : units) report->changed = report->changed || u.replaced || u.dropped;
   Emit(folded, units, out);
+}
+
+}  // namespace
+
+void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
+                    MendReport* report) {
+  MendAllButRuns(folded, &scratch->units);
+  CutAndEmit(folded, runs, scratch->units, out, report);
+}
+
+size_t MendFoldedViews(const View& folded, MendScratch* scratch, View (&out)[kMaxMendedViews]) {
+  MendAllButRuns(folded, &scratch->units);
+  MendReport report;
+  scratch->cut = scratch->units;
+  CutAndEmit(folded, RunLength::kOne, scratch->cut, &out[0], &report);
+  if (!report.changed) return 0;
+  const bool vowels = report.cut_vowel_runs;
+  const bool consonants = report.cut_consonant_runs;
+  if (!vowels && !consonants) return 1;
+  scratch->cut = scratch->units;
+  CutAndEmit(folded, RunLength::kTwo, scratch->cut, &out[1], &report);
+  if (!vowels || !consonants) return 2;
+  CutAndEmit(folded, RunLength::kVowelsOne, scratch->units, &out[2], &report);
+  return 3;
 }
 
 }  // namespace moderation::text

@@ -71,7 +71,8 @@ struct MendUnit {
 // Buffers one call needs, kept by the caller so that steady state allocates
 // nothing.
 struct MendScratch {
-  std::vector<MendUnit> units;
+  std::vector<MendUnit> units;  // the folded text's characters, mended but for runs
+  std::vector<MendUnit> cut;    // the same with one way of cutting runs applied
 };
 
 struct MendReport {
@@ -91,6 +92,19 @@ bool MayNeedMending(std::string_view folded);
 // UTF-8, lower case) with its maps.
 void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
                     MendReport* report);
+
+// The most mended views MendFoldedViews writes: one per RunLength.
+inline constexpr size_t kMaxMendedViews = 3;
+
+// Every mended view of `folded` that differs from it and from the others,
+// in out[0..return value): runs cut to one letter (kOne); when a run was
+// cut, to two (kTwo); when runs of both a vowel and a consonant were cut,
+// vowels to one and consonants to two (kVowelsOne: with runs of one kind
+// it equals one of the two before). Each view is what MendFoldedView
+// writes for its RunLength; the text is read and mended once for all.
+// Returns 0 (and writes nothing) when nothing differs; call MayNeedMending
+// first, which is far cheaper.
+size_t MendFoldedViews(const View& folded, MendScratch* scratch, View (&out)[kMaxMendedViews]);
 
 namespace internal {
 // MayNeedMending one byte at a time: what the vector version must answer

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -198,6 +199,38 @@ TEST(MendedViewTest, ThePreCheckNeverSkipsATextThatWouldChange) {
     EXPECT_FALSE(report.changed) << text << " -> " << out.text;
   }
   EXPECT_GT(skipped, 1000u);  // the check does skip most plain text
+}
+
+// MendFoldedViews writes, in one pass, the views MendFoldedView writes one
+// RunLength at a time, and only those that differ.
+TEST(MendedViewTest, AllViewsAtOnceAreTheViewsOneAtATimeThatDiffer) {
+  std::vector<std::string> texts = {
+      "du Opferrrr", "sooo doooof und dummmm", "d r a n", "kein Trick hier", "Lauuuuch", "b00bs"};
+  std::mt19937 rng(5);
+  for (int i = 0; i < 5000; ++i) texts.push_back(RandomText(rng));
+  MendScratch scratch;
+  View all[kMaxMendedViews];
+  size_t counts[kMaxMendedViews + 1] = {};
+  for (const std::string& text : texts) {
+    NormalizedText n;
+    ASSERT_TRUE(Normalize(text, &n).ok());
+    const size_t count = MendFoldedViews(n.folded, &scratch, all);
+    ++counts[count];
+    std::vector<std::string> expected;
+    for (RunLength runs : {RunLength::kOne, RunLength::kTwo, RunLength::kVowelsOne}) {
+      const Mended one = Mend(text, runs);
+      if (!one.report.changed) break;
+      if (std::find(expected.begin(), expected.end(), one.text) == expected.end()) {
+        expected.push_back(one.text);
+      }
+    }
+    ASSERT_EQ(count, expected.size()) << text;
+    for (size_t v = 0; v < count; ++v) {
+      EXPECT_EQ(all[v].text, expected[v]) << text << " view " << v;
+      EXPECT_EQ(all[v].orig_begin.size(), all[v].text.size()) << text;
+    }
+  }
+  for (size_t count : counts) EXPECT_GT(count, 0u);  // 0, 1, 2 and 3 views all occur
 }
 
 // The vector pre-check answers as the byte loop does: on every line of the
