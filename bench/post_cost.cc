@@ -164,11 +164,8 @@ absl::Status Round(const CompiledRuleSet& set, hs_scratch_t* scratch,
     status = text::Normalize(posts[i].fields[0].text, &normalized);
     if (!status.ok()) return status;
     size_t views = 0;
-    keep(i, kMend, TimeNs([&] {
-           if (text::MayNeedMending(normalized.folded.text)) {
-             views = text::MendFoldedViews(normalized.folded, &mend_scratch, mended);
-           }
-         }));
+    keep(i, kMend,
+         TimeNs([&] { views = text::MendFoldedViews(normalized.folded, &mend_scratch, mended); }));
     (*costs)[i].mended = views > 0;
   }
   for (size_t i = 0; i < posts.size(); ++i) {

@@ -510,10 +510,7 @@ absl::Status FieldScanner::ScanRegexes(const match::RegexDatabase& db,
 absl::Status FieldScanner::ScanMendedRegexes(size_t first_regex_candidate) {
   if (!b_.mended_built) {
     b_.mended_built = true;
-    const text::View& folded = b_.normalized.folded;
-    b_.mended_count = text::MayNeedMending(folded.text)
-                          ? text::MendFoldedViews(folded, &b_.mend_scratch, b_.mended)
-                          : 0;
+    b_.mended_count = text::MendFoldedViews(b_.normalized.folded, &b_.mend_scratch, b_.mended);
   }
   for (size_t v = 0; v < b_.mended_count; ++v) {
     const text::View& mended = b_.mended[v];

@@ -1,5 +1,6 @@
 #include "engine/text/mended_view.h"
 
+#include <algorithm>
 #include <cstddef>
 
 #if defined(__SSE2__)
@@ -50,9 +51,9 @@ MendUnit Classify(char32_t cp) {
   return u;
 }
 
-void Decode(std::string_view text, std::vector<MendUnit>* units) {
-  units->clear();
-  for (size_t pos = 0; pos < text.size();) {
+// Appends the characters of text[begin, end) as units.
+void DecodeRange(std::string_view text, size_t begin, size_t end, std::vector<MendUnit>* units) {
+  for (size_t pos = begin; pos < end;) {
     int len = 1;
     const char32_t cp = static_cast<unsigned char>(text[pos]) < 0x80
                             ? static_cast<char32_t>(text[pos])
@@ -64,6 +65,33 @@ void Decode(std::string_view text, std::vector<MendUnit>* units) {
     units->push_back(u);
     pos += static_cast<size_t>(len);
   }
+}
+
+// Folded bytes [begin, end) that hold nothing to mend, as one unit: a
+// space to every step (a line break, so that no chain of single letters
+// goes on across it), copied as it is.
+MendUnit GapUnit(size_t begin, size_t end) {
+  MendUnit u;
+  u.cp = U'\n';
+  u.kind = Kind::kSpace;
+  u.begin = static_cast<uint32_t>(begin);
+  u.end = static_cast<uint32_t>(end);
+  u.map_end = u.end;
+  return u;
+}
+
+// The units of the regions (whole words, ascending, apart), with one gap
+// unit for the bytes before, between and after them.
+void DecodeRegions(std::string_view text, const std::vector<ByteRange>& regions,
+                   std::vector<MendUnit>* units) {
+  units->clear();
+  size_t at = 0;
+  for (const ByteRange& region : regions) {
+    if (region.begin > at) units->push_back(GapUnit(at, region.begin));
+    DecodeRange(text, region.begin, region.end, units);
+    at = region.end;
+  }
+  if (at < text.size()) units->push_back(GapUnit(at, text.size()));
 }
 
 bool IsAsciiLetterUnit(const MendUnit& u) {
@@ -348,6 +376,12 @@ bool ChainStartAt(std::string_view folded, size_t i) {
   return MayBeLetter(folded[at]);
 }
 
+// € £ ¡, which ClassifyForSkeleton reads as leet.
+bool NonAsciiLeetAt(std::string_view folded, size_t i) {
+  const std::string_view at = folded.substr(i, 3);
+  return at.starts_with("\xE2\x82\xAC") || at.starts_with("\xC2\xA3") || at.starts_with("\xC2\xA1");
+}
+
 // Whether position i of the folded text may start something to mend; the
 // pre-check is true when any position is.
 bool SuspectAt(std::string_view folded, size_t i) {
@@ -365,6 +399,8 @@ bool SuspectAt(std::string_view folded, size_t i) {
         folded[i + 3] == folded[i + 5]) {
       return true;
     }
+    // Leet that is not ASCII after a letter: "H€il".
+    if (NonAsciiLeetAt(folded, i) && i > 0 && MayBeLetter(folded[i - 1])) return true;
     return ChainStartAt(folded, i);
   }
   const bool letter = IsAsciiLetter(c);
@@ -412,9 +448,11 @@ int SuspectLanes(const char* p) {
   const __m128i before = Load(p - 1), b0 = Load(p), b1 = Load(p + 1), b2 = Load(p + 2),
                 b3 = Load(p + 3), b4 = Load(p + 4);
   const __m128i l0 = Letters(b0), high0 = High(b0);
+  const __m128i euro = And(Eq(b0, static_cast<char>(0xE2)),
+                           And(Eq(b1, static_cast<char>(0x82)), Eq(b2, static_cast<char>(0xAC))));
   const __m128i non_ascii =
       And(high0, Or(Or(InRange(b0, 0xCD, 0xD4), Eq(b0, static_cast<char>(0xC2))),
-                    And(_mm_cmpeq_epi8(b0, b2), _mm_cmpeq_epi8(b2, b4))));
+                    Or(euro, And(_mm_cmpeq_epi8(b0, b2), _mm_cmpeq_epi8(b2, b4)))));
   const __m128i run = And(l0, And(_mm_cmpeq_epi8(b0, b1), _mm_cmpeq_epi8(b1, b2)));
   const __m128i leet = Or(Or(InRange(b0, '0', '9'), Or(Eq(b0, '@'), Eq(b0, '$'))),
                           Or(Eq(b0, '!'), Or(Eq(b0, '|'), Eq(b0, '+'))));
@@ -435,36 +473,141 @@ bool internal::MayNeedMendingScalar(std::string_view folded) {
   return AnySuspect(folded, 0, folded.size());
 }
 
-// Most posts hold nothing to mend and every field is checked, so the check
-// looks at 16 bytes a step and asks SuspectAt only where a lane may match.
-bool MayNeedMending(std::string_view folded) {
+namespace {
+
+constexpr size_t kNone = std::string_view::npos;
+
+// The first position from `from` on where SuspectAt is true, or kNone. Most
+// posts hold nothing to mend and every field is checked, so it looks at 16
+// bytes a step and asks SuspectAt only where a lane may match.
+size_t FindSuspect(std::string_view folded, size_t from) {
   const size_t n = folded.size();
-  size_t i = 0;
+  size_t i = from;
 #if defined(__SSE2__)
-  if (n >= 21) {
-    if (SuspectAt(folded, 0)) return true;
-    // A block reads from one byte before it to four after it.
-    for (i = 1; i + 20 <= n; i += 16) {
-      int lanes = SuspectLanes(folded.data() + i);
-      while (lanes != 0) {
-        const int lane = __builtin_ctz(static_cast<unsigned>(lanes));
-        if (SuspectAt(folded, i + static_cast<size_t>(lane))) return true;
-        lanes &= lanes - 1;
-      }
+  if (i == 0 && n >= 21) {
+    if (SuspectAt(folded, 0)) return 0;
+    i = 1;
+  }
+  // A block reads from one byte before it to four after it.
+  for (; i >= 1 && i + 20 <= n; i += 16) {
+    int lanes = SuspectLanes(folded.data() + i);
+    while (lanes != 0) {
+      const int lane = __builtin_ctz(static_cast<unsigned>(lanes));
+      if (SuspectAt(folded, i + static_cast<size_t>(lane))) return i + static_cast<size_t>(lane);
+      lanes &= lanes - 1;
     }
   }
 #endif
-  return AnySuspect(folded, i, n);
+  for (; i < n; ++i) {
+    if (SuspectAt(folded, i)) return i;
+  }
+  return kNone;
+}
+
+// The bytes the folded view writes for whitespace: ASCII's (it writes the
+// other Unicode spaces as ' '). Words are what lies between them.
+bool IsSpaceByte(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool ExtendsAsciiWord(char c) { return IsAsciiLetter(c) || IsAsciiDigit(c); }
+
+size_t WordStartAt(std::string_view folded, size_t i) {
+  while (i > 0 && !IsSpaceByte(folded[i - 1])) --i;
+  return i;
+}
+
+size_t WordEndAt(std::string_view folded, size_t i) {
+  while (i < folded.size() && !IsSpaceByte(folded[i])) ++i;
+  return i;
+}
+
+// Whether the first character of the word [begin, end) may be a letter
+// standing alone, and so a link of a chain ("d r a n"). Only a letter may
+// be: leet at a word's edge is never read as a letter. A character that is
+// not ASCII may be; so may one whose neighbour is not ASCII.
+bool FirstMayStandAlone(std::string_view folded, size_t begin, size_t end) {
+  if (!MayBeLetter(folded[begin])) return false;
+  size_t next = begin + 1;
+  while (next < end && IsContinuationByte(folded[next])) ++next;
+  return next >= end || !ExtendsAsciiWord(folded[next]);
+}
+
+// The same for the word's last character.
+bool LastMayStandAlone(std::string_view folded, size_t begin, size_t end) {
+  size_t last = end - 1;
+  while (last > begin && IsContinuationByte(folded[last])) --last;
+  if (!MayBeLetter(folded[last])) return false;
+  return last == begin || !ExtendsAsciiWord(folded[last - 1]);
+}
+
+// Grows the whole words [*begin, *end) by the words next to them while a
+// chain of single letters may go on across an edge. A chain goes on only
+// over blanks (SeparatorEnd), so a line break ends it.
+void GrowOverChains(std::string_view folded, size_t* begin, size_t* end) {
+  const size_t n = folded.size();
+  size_t first_end = WordEndAt(folded, *begin);
+  while (FirstMayStandAlone(folded, *begin, first_end)) {
+    size_t gap = *begin;
+    while (gap > 0 && IsBlank(folded[gap - 1])) --gap;
+    if (gap == *begin || gap == 0 || IsSpaceByte(folded[gap - 1])) break;
+    const size_t before = WordStartAt(folded, gap);
+    if (!LastMayStandAlone(folded, before, gap)) break;
+    first_end = gap;
+    *begin = before;
+  }
+  size_t last_begin = WordStartAt(folded, *end);
+  while (LastMayStandAlone(folded, last_begin, *end)) {
+    size_t gap = *end;
+    while (gap < n && IsBlank(folded[gap])) ++gap;
+    if (gap == *end || gap >= n || IsSpaceByte(folded[gap])) break;
+    const size_t after = WordEndAt(folded, gap);
+    if (!FirstMayStandAlone(folded, gap, after)) break;
+    last_begin = gap;
+    *end = after;
+  }
+}
+
+}  // namespace
+
+bool MayNeedMending(std::string_view folded) { return FindSuspect(folded, 0) != kNone; }
+
+void internal::FindMendRegions(std::string_view folded, std::vector<ByteRange>* regions) {
+  regions->clear();
+  for (size_t s = FindSuspect(folded, 0); s != kNone;) {
+    if (IsSpaceByte(folded[s])) {
+      s = FindSuspect(folded, s + 1);
+      continue;
+    }
+    size_t begin = WordStartAt(folded, s);
+    size_t end = WordEndAt(folded, s);
+    GrowOverChains(folded, &begin, &end);
+    while (!regions->empty() && begin <= regions->back().end) {
+      begin = std::min<size_t>(begin, regions->back().begin);
+      end = std::max<size_t>(end, regions->back().end);
+      regions->pop_back();
+    }
+    regions->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
+    s = FindSuspect(folded, end);
+  }
 }
 
 namespace {
 
-// Everything but the runs, which each RunLength cuts its own way.
-void MendAllButRuns(const View& folded, std::vector<MendUnit>* units) {
-  Decode(folded.text, units);
-  MendLookalikes(*units);
-  MendLeet(*units);
-  JoinSingleLetters(*units);
+// Lookalikes, leet and chains; the runs each RunLength cuts its own way.
+void MendAllButRunsOf(std::vector<MendUnit>& units) {
+  MendLookalikes(units);
+  MendLeet(units);
+  JoinSingleLetters(units);
+}
+
+// Everything but the runs, read only in the words where something may need
+// mending (every step decides within a word, but for chains of single
+// letters, which the regions take whole): the rest is copied as it is.
+void MendAllButRuns(const View& folded, MendScratch* scratch) {
+  internal::FindMendRegions(folded.text, &scratch->regions);
+  DecodeRegions(folded.text, scratch->regions, &scratch->units);
+  MendAllButRunsOf(scratch->units);
 }
 
 // Cuts the runs of `units` (mended but for runs) as `runs` says and writes
@@ -481,12 +624,21 @@ void CutAndEmit(const View& folded, RunLength runs, std::vector<MendUnit>& units
 
 void MendFoldedView(const View& folded, RunLength runs, MendScratch* scratch, View* out,
                     MendReport* report) {
-  MendAllButRuns(folded, &scratch->units);
+  MendAllButRuns(folded, scratch);
+  CutAndEmit(folded, runs, scratch->units, out, report);
+}
+
+void internal::MendFoldedViewWhole(const View& folded, RunLength runs, MendScratch* scratch,
+                                   View* out, MendReport* report) {
+  scratch->units.clear();
+  DecodeRange(folded.text, 0, folded.text.size(), &scratch->units);
+  MendAllButRunsOf(scratch->units);
   CutAndEmit(folded, runs, scratch->units, out, report);
 }
 
 size_t MendFoldedViews(const View& folded, MendScratch* scratch, View (&out)[kMaxMendedViews]) {
-  MendAllButRuns(folded, &scratch->units);
+  MendAllButRuns(folded, scratch);
+  if (scratch->regions.empty()) return 0;
   MendReport report;
   scratch->cut = scratch->units;
   CutAndEmit(folded, RunLength::kOne, scratch->cut, &out[0], &report);

@@ -32,6 +32,13 @@
 // Every byte keeps a map to the original bytes it came from, so a match is
 // reported on what the user typed.
 //
+// Only the words where something may need mending are read character by
+// character (the pre-check's positions, grown to whole words, and to whole
+// chains of single letters); the rest is copied as it is. Every step
+// decides within a word but the chains, so the views are those of reading
+// the whole text (internal::MendFoldedViewWhole, which the tests and the
+// normaliser's fuzz target compare with).
+//
 //   NormalizedText n;  Normalize("du Opferrrr", &n);
 //   MendScratch scratch;  View mended;  MendReport report;
 //   MendFoldedView(n.folded, RunLength::kOne, &scratch, &mended, &report);
@@ -71,8 +78,9 @@ struct MendUnit {
 // Buffers one call needs, kept by the caller so that steady state allocates
 // nothing.
 struct MendScratch {
-  std::vector<MendUnit> units;  // the folded text's characters, mended but for runs
-  std::vector<MendUnit> cut;    // the same with one way of cutting runs applied
+  std::vector<MendUnit> units;     // the folded text's characters, mended but for runs
+  std::vector<MendUnit> cut;       // the same with one way of cutting runs applied
+  std::vector<ByteRange> regions;  // the folded bytes read character by character
 };
 
 struct MendReport {
@@ -102,14 +110,24 @@ inline constexpr size_t kMaxMendedViews = 3;
 // vowels to one and consonants to two (kVowelsOne: with runs of one kind
 // it equals one of the two before). Each view is what MendFoldedView
 // writes for its RunLength; the text is read and mended once for all.
-// Returns 0 (and writes nothing) when nothing differs; call MayNeedMending
-// first, which is far cheaper.
+// Returns 0 (and writes nothing) when nothing differs; a text the pre-check
+// passes (MayNeedMending false) costs no more than the pre-check.
 size_t MendFoldedViews(const View& folded, MendScratch* scratch, View (&out)[kMaxMendedViews]);
 
 namespace internal {
 // MayNeedMending one byte at a time: what the vector version must answer
 // alike (mended_view_test.cc).
 bool MayNeedMendingScalar(std::string_view folded);
+
+// The folded bytes MendFoldedView reads character by character: whole
+// words around each of the pre-check's positions, grown over chains of
+// single letters, ascending and apart (none when MayNeedMending is false).
+void FindMendRegions(std::string_view folded, std::vector<ByteRange>* regions);
+
+// MendFoldedView reading every character of the text: what the views must
+// equal (mended_view_test.cc, tests/fuzz/normalizer_fuzzer.cc).
+void MendFoldedViewWhole(const View& folded, RunLength runs, MendScratch* scratch, View* out,
+                         MendReport* report);
 }  // namespace internal
 
 }  // namespace moderation::text

@@ -76,6 +76,9 @@ const std::vector<std::string>& Pieces() {
                                                   "\xD0\xB0",
                                                   "\xCE\xBF",
                                                   "\xC2\xB7",
+                                                  "\xE2\x82\xAC",
+                                                  "\xC2\xA3",
+                                                  "\xC2\xA1",
                                                   "\xE2\x80\x94",
                                                   "x",
                                                   "q",
@@ -103,6 +106,7 @@ TEST(MendedViewTest, EvasionsAreUndoneAndEverythingElseKept) {
       {"du h0rens0hn hast", "du horensohn hast", "du horensohn hast"},
       {"z1ndet d1e H31me 4n", "zindet die heime 4n", "zindet die heime 4n"},  // edge: a number
       {"a$$hole", "asshole", "asshole"},
+      {"H\u20ACil dir", "heil dir", "heil dir"},  // leet that is not ASCII
       {"Nächste Woche bist du d r a n, Schiri", "nächste woche bist du dran, schiri",
        "nächste woche bist du dran, schiri"},
       {"N.a.c.k.t.b.i.l.d.e.r her", "nacktbilder her", "nacktbilder her"},
@@ -195,7 +199,7 @@ TEST(MendedViewTest, ThePreCheckNeverSkipsATextThatWouldChange) {
     if (MayNeedMending(n.folded.text)) continue;
     ++skipped;
     MendReport report;
-    MendFoldedView(n.folded, RunLength::kOne, &scratch, &out, &report);
+    internal::MendFoldedViewWhole(n.folded, RunLength::kOne, &scratch, &out, &report);
     EXPECT_FALSE(report.changed) << text << " -> " << out.text;
   }
   EXPECT_GT(skipped, 1000u);  // the check does skip most plain text
@@ -231,6 +235,53 @@ TEST(MendedViewTest, AllViewsAtOnceAreTheViewsOneAtATimeThatDiffer) {
     }
   }
   for (size_t count : counts) EXPECT_GT(count, 0u);  // 0, 1, 2 and 3 views all occur
+}
+
+// Reading only the words around the pre-check's positions gives the views
+// of reading every character: text, maps and report, for every RunLength,
+// on every line of the text corpora, on random texts (long ones too, so
+// that plain words lie between the regions), and on chains of single
+// letters that a region must take whole.
+TEST(MendedViewTest, ReadingOnlyTheSuspectWordsGivesTheWholeTextsViews) {
+  std::vector<std::string> texts = testing::TextCorpusLines();
+  for (const char* text : {"hallo x a b c und so", "a b c", "x\ta b", "q w e\nr t z",
+                           "du d r a n jetzt d o o o f", "\xC3\xA4 \xC3\xB6 \xC3\xBC sind es",
+                           "ok a.b.c d e", "so ein Opferrrr. D u   b i s t   d r a n"}) {
+    texts.push_back(text);
+  }
+  std::mt19937 rng(13);
+  for (int i = 0; i < 30000; ++i) texts.push_back(RandomText(rng));
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    for (int part = 0; part < 8; ++part) text += RandomText(rng) + " plain words here ";
+    texts.push_back(text);
+  }
+  MendScratch scratch;
+  MendScratch whole_scratch;
+  View out;
+  View whole;
+  size_t changed_in_part = 0;  // changed, with bytes left unread
+  for (const std::string& text : texts) {
+    NormalizedText n;
+    if (!Normalize(text, &n).ok()) continue;
+    for (RunLength runs : {RunLength::kOne, RunLength::kTwo, RunLength::kVowelsOne}) {
+      MendReport report;
+      MendReport whole_report;
+      MendFoldedView(n.folded, runs, &scratch, &out, &report);
+      internal::MendFoldedViewWhole(n.folded, runs, &whole_scratch, &whole, &whole_report);
+      ASSERT_EQ(out.text, whole.text) << text;
+      ASSERT_EQ(out.orig_begin, whole.orig_begin) << text;
+      ASSERT_EQ(out.orig_end, whole.orig_end) << text;
+      ASSERT_EQ(report.changed, whole_report.changed) << text;
+      ASSERT_EQ(report.cut_vowel_runs, whole_report.cut_vowel_runs) << text;
+      ASSERT_EQ(report.cut_consonant_runs, whole_report.cut_consonant_runs) << text;
+      if (runs != RunLength::kOne || !report.changed) continue;
+      size_t read = 0;
+      for (const ByteRange& region : scratch.regions) read += region.end - region.begin;
+      if (read < n.folded.text.size()) ++changed_in_part;
+    }
+  }
+  EXPECT_GT(changed_in_part, 2000u);  // the regions are not the whole text
 }
 
 // The vector pre-check answers as the byte loop does: on every line of the

@@ -110,17 +110,26 @@ void CheckMendedViews(std::string_view raw, const text::View& folded) {
       << "the vector and the byte pre-check disagree on " << Excerpt(folded.text);
   static text::MendScratch* scratch = new text::MendScratch();
   static text::View* mended = new text::View();
+  static text::View* whole = new text::View();
   for (text::RunLength runs :
        {text::RunLength::kOne, text::RunLength::kTwo, text::RunLength::kVowelsOne}) {
     text::MendReport report;
+    text::MendReport whole_report;
+    text::internal::MendFoldedViewWhole(folded, runs, scratch, whole, &whole_report);
     text::MendFoldedView(folded, runs, scratch, mended, &report);
+    FUZZ_CHECK(mended->text == whole->text && mended->orig_begin == whole->orig_begin &&
+               mended->orig_end == whole->orig_end && report.changed == whole_report.changed &&
+               report.cut_vowel_runs == whole_report.cut_vowel_runs &&
+               report.cut_consonant_runs == whole_report.cut_consonant_runs)
+        << "reading the suspect words gives " << Excerpt(mended->text)
+        << ", reading the whole text " << Excerpt(whole->text);
     CheckOffsets(raw, *mended, "mended");
     CheckToOriginal(raw, *mended, "mended");
     FUZZ_CHECK(text::ValidateUtf8(mended->text).ok())
         << "mended view is not UTF-8: " << Excerpt(mended->text);
     FUZZ_CHECK(report.changed || mended->text == folded.text)
         << "mended view " << Excerpt(mended->text) << " differs but reports no change";
-    FUZZ_CHECK(maybe || !report.changed)
+    FUZZ_CHECK(maybe || !whole_report.changed)
         << "the pre-check skipped a text that mends to " << Excerpt(mended->text);
   }
 }
