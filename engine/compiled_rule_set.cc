@@ -20,6 +20,16 @@
 namespace moderation {
 namespace {
 
+// Whether a regex has \B (an escape, not an escaped backslash before B).
+bool HasNotWordBoundary(std::string_view pattern) {
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    if (pattern[i + 1] == 'B') return true;
+    ++i;  // the escaped character
+  }
+  return false;
+}
+
 using rules::Diagnostics;
 using rules::MatchMode;
 
@@ -730,6 +740,9 @@ absl::Status Compiler::BuildDatabases() {
       !s.ok()) {
     return s;
   }
+  impl_->near_gate_reads_windows =
+      std::none_of(near_regexes_.patterns.begin(), near_regexes_.patterns.end(),
+                   [](const std::string& p) { return HasNotWordBoundary(p); });
   if (absl::Status s =
           BuildRegexes(raw_patterns_, RuleRegexOrigins(impl_->raw_regex_rule), &impl_->raw_regexes);
       !s.ok()) {

@@ -188,6 +188,11 @@ struct CompiledRuleSet::Impl {
   // whole field. Near regex id -> the rules and contexts that use it.
   std::unique_ptr<const match::RegexDatabase> near_regexes;
   std::vector<std::vector<ContextRegexUse>> near_regex_uses;
+  // Whether a field's scan of the near database may begin at the earliest
+  // window its candidates need (FieldScanner::NearGateBegin): no near regex
+  // has \B, the one assertion that a text's first byte can make false where
+  // the whole field would make it true.
+  bool near_gate_reads_windows = true;
   std::unique_ptr<const match::RegexDatabase> raw_regexes;
   std::vector<uint32_t> raw_regex_rule;
 

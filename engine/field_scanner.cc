@@ -845,7 +845,9 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
     if (!rule.has_near_regex || set_.near_regexes == nullptr) return true;
     if (!gated) {
       gated = true;
-      status = set_.near_regexes->CandidateIds(b_.normalized.folded.text, scratch_, &b_.near_ids);
+      const std::string_view folded = b_.normalized.folded.text;
+      status = set_.near_regexes->CandidateIds(folded.substr(NearGateBegin(first_candidate)),
+                                               scratch_, &b_.near_ids);
       if (!status.ok()) return false;
     }
     for (const uint32_t id : b_.near_ids) {
@@ -861,11 +863,11 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
   return status;
 }
 
-// Whether near regex id has a span that is the context around candidate c.
-// The spans are those of a search from kNearReachWords + within words
-// before the hit that may start up to as many words after it.
-bool FieldScanner::NearRegexHolds(const Candidate& c, const rules::NearContext& context,
-                                  uint32_t id) {
+// The folded bytes [from, to) in which a search for context's regex
+// around candidate c starts its spans: kNearReachWords + within words
+// before the hit to as many after it.
+std::pair<size_t, size_t> FieldScanner::NearWindow(const Candidate& c,
+                                                   const rules::NearContext& context) const {
   const text::View& folded = b_.normalized.folded;
   const uint32_t reach = static_cast<uint32_t>(context.within) + kNearReachWords;
   const uint32_t first = OriginalWordOf(c.begin);
@@ -881,12 +883,40 @@ bool FieldScanner::NearRegexHolds(const Candidate& c, const rules::NearContext& 
         std::lower_bound(folded.orig_begin.begin(), folded.orig_begin.end(), original) -
         folded.orig_begin.begin());
   };
+  return {folded_at(orig_from), folded_at(orig_to)};
+}
+
+// Where the field's scan of the near database may begin: the earliest
+// window of a candidate in it whose rule has a near regex. No span the
+// search of a window confirms starts before it, and a scan of the text from
+// there reports every pattern with a match that starts there or later
+// (with ^ and \b reading the scan's first byte as a text's, they only match
+// more; the rule set has no \B, near_gate_reads_windows).
+size_t FieldScanner::NearGateBegin(size_t first_candidate) const {
+  if (!set_.near_gate_reads_windows) return 0;
+  size_t begin = b_.normalized.folded.text.size();
+  for (size_t i = first_candidate; i < b_.candidates.size() && begin > 0; ++i) {
+    const Candidate& c = b_.candidates[i];
+    const CompiledRule& rule = set_.rules[c.rule];
+    if (!rule.has_near_regex) continue;
+    for (const rules::NearContext& context : rule.rule.near) {
+      if (context.regex) begin = std::min(begin, NearWindow(c, context).first);
+    }
+  }
+  return begin;
+}
+
+// Whether near regex id has a span that is the context around candidate c,
+// a span starting in its NearWindow.
+bool FieldScanner::NearRegexHolds(const Candidate& c, const rules::NearContext& context,
+                                  uint32_t id) {
+  const text::View& folded = b_.normalized.folded;
+  const auto [from, to] = NearWindow(c, context);
   bool holds = false;
-  set_.near_regexes->FindSpansIn(id, folded.text, folded_at(orig_from), folded_at(orig_to),
-                                 set_.max_spans_per_rule, [&](size_t begin, size_t end) {
-                                   holds = holds ||
-                                           ContextHolds(c, context, folded.ToOriginal(begin, end));
-                                 });
+  set_.near_regexes->FindSpansIn(
+      id, folded.text, from, to, set_.max_spans_per_rule, [&](size_t begin, size_t end) {
+        holds = holds || ContextHolds(c, context, folded.ToOriginal(begin, end));
+      });
   return holds;
 }
 

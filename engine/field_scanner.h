@@ -252,6 +252,8 @@ class FieldScanner {
   bool Vetoed(const PartHit& hit, const CompiledPhrase& phrase) const;
   void ApplyUnless(size_t first_candidate);
   absl::Status ApplyNear(size_t first_candidate);
+  std::pair<size_t, size_t> NearWindow(const Candidate& c, const rules::NearContext& context) const;
+  size_t NearGateBegin(size_t first_candidate) const;
   bool NearRegexHolds(const Candidate& c, const rules::NearContext& context, uint32_t id);
   bool ContextHolds(const Candidate& c, const rules::NearContext& context, text::ByteRange range);
   uint32_t WordsBetween(text::ByteRange hit, text::ByteRange other);

@@ -92,6 +92,33 @@ TEST(NearTest, AContextRegexIsFoundAsFarAsItsWithinReaches) {
                     });
 }
 
+// The near database is scanned from the earliest window a candidate of the
+// field needs, not from the field's start: a context at that window's first
+// word still counts, one before it does not, ^ still means the field's
+// start, and a second candidate earlier in the field moves the scan's start
+// back to its own window.
+TEST(NearTest, TheContextScanBeginsAtTheEarliestWindowAndKeepsTheFieldsAnchors) {
+  auto set = CompileYaml(Set(Rule("r",
+                                  "    words: [Idiot]\n"
+                                  "    near:\n"
+                                  "      - { regex: '\\bkevin\\b', within: 2 }\n"
+                                  "      - { regex: '^\\s*idiot', side: overlap, within: 0 }\n")));
+  ASSERT_NE(set, nullptr);
+  auto words = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "wort ";
+    return s;
+  };
+  ExpectFired(*set, {
+                        {"Idiot", {"r"}},                     // ^ at the field's start
+                        {(words(40) + "Idiot").c_str(), {}},  // ^ only there
+                        {(words(40) + "kevin wort Idiot").c_str(), {"r"}},  // within the window
+                        {(words(40) + "kevin " + words(9) + "Idiot").c_str(), {}},
+                        {("kevin Idiot " + words(40) + "Idiot").c_str(), {"r"}},
+                        {(words(10) + "kevin wort Idiot " + words(40) + "Idiot").c_str(), {"r"}},
+                    });
+}
+
 // One regex can be one rule's veto and another rule's context: the shared
 // database entry reports to both, each in its own role.
 TEST(NearTest, ARegexSharedAsVetoAndAsContextKeepsBothRoles) {
