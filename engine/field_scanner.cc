@@ -832,6 +832,8 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
   }
   if (!any) return absl::OkStatus();
   BuildWordIndex();
+  // Worked out before the candidates are filtered, while all are in place.
+  const size_t gate_begin = set_.near_regexes != nullptr ? NearGateBegin(first_candidate) : 0;
   bool gated = false;  // b_.near_ids holds this field's near regex candidates
   absl::Status status;
   auto lacks_context = [&](const Candidate& c) {
@@ -846,8 +848,7 @@ absl::Status FieldScanner::ApplyNear(size_t first_candidate) {
     if (!gated) {
       gated = true;
       const std::string_view folded = b_.normalized.folded.text;
-      status = set_.near_regexes->CandidateIds(folded.substr(NearGateBegin(first_candidate)),
-                                               scratch_, &b_.near_ids);
+      status = set_.near_regexes->CandidateIds(folded.substr(gate_begin), scratch_, &b_.near_ids);
       if (!status.ok()) return false;
     }
     for (const uint32_t id : b_.near_ids) {
