@@ -13,6 +13,7 @@
 #include "engine/anchor_weight.h"
 #include "engine/compiled_rule_set_internal.h"
 #include "engine/match/regex_alternatives.h"
+#include "engine/match/regex_syntax.h"
 #include "engine/rules/term_check.h"
 #include "engine/text/normalizer.h"
 #include "engine/util/sha256.h"
@@ -20,12 +21,18 @@
 namespace moderation {
 namespace {
 
-// Whether a regex has \B (an escape, not an escaped backslash before B).
+// Whether a regex has the assertion \B: outside classes, as an escape of
+// its own (not "\\B", an escaped backslash before a B).
 bool HasNotWordBoundary(std::string_view pattern) {
-  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
-    if (pattern[i] != '\\') continue;
-    if (pattern[i + 1] == 'B') return true;
-    ++i;  // the escaped character
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern[i] == '[') {
+      i = match::RegexClassEnd(pattern, i);
+    } else if (pattern[i] == '\\') {
+      if (pattern.substr(i, 2) == "\\B") return true;
+      i = match::RegexEscapeEnd(pattern, i);
+    } else {
+      ++i;
+    }
   }
   return false;
 }

@@ -24,6 +24,13 @@ std::string Set(const std::string& rules, const std::string& header = "") {
   return "ruleset: t\nversion: \"1\"\n" + header + "rules:\n" + rules;
 }
 
+// n words of filler, each followed by a space.
+std::string Words(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "wort ";
+  return s;
+}
+
 struct Case {
   const char* text;
   std::vector<std::string> fired;
@@ -79,16 +86,11 @@ TEST(NearTest, AContextRegexIsFoundAsFarAsItsWithinReaches) {
                                   "    words: [Idiot]\n"
                                   "    near: { regex: '@kevin\\b', within: 30 }\n")));
   ASSERT_NE(set, nullptr);
-  auto words = [](int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) s += "wort ";
-    return s;
-  };
   ExpectFired(*set, {
-                        {("@kevin " + words(25) + "Idiot").c_str(), {"r"}},
-                        {("Idiot " + words(25) + "@kevin").c_str(), {"r"}},
-                        {("@kevin " + words(35) + "Idiot").c_str(), {}},
-                        {("@kevin " + words(35) + "Idiot " + words(3) + "@kevin").c_str(), {"r"}},
+                        {("@kevin " + Words(25) + "Idiot").c_str(), {"r"}},
+                        {("Idiot " + Words(25) + "@kevin").c_str(), {"r"}},
+                        {("@kevin " + Words(35) + "Idiot").c_str(), {}},
+                        {("@kevin " + Words(35) + "Idiot " + Words(3) + "@kevin").c_str(), {"r"}},
                     });
 }
 
@@ -104,18 +106,13 @@ TEST(NearTest, TheContextScanBeginsAtTheEarliestWindowAndKeepsTheFieldsAnchors) 
                                   "      - { regex: '\\bkevin\\b', within: 2 }\n"
                                   "      - { regex: '^\\s*idiot', side: overlap, within: 0 }\n")));
   ASSERT_NE(set, nullptr);
-  auto words = [](int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) s += "wort ";
-    return s;
-  };
   ExpectFired(*set, {
                         {"Idiot", {"r"}},                     // ^ at the field's start
-                        {(words(40) + "Idiot").c_str(), {}},  // ^ only there
-                        {(words(40) + "kevin wort Idiot").c_str(), {"r"}},  // within the window
-                        {(words(40) + "kevin " + words(9) + "Idiot").c_str(), {}},
-                        {("kevin Idiot " + words(40) + "Idiot").c_str(), {"r"}},
-                        {(words(10) + "kevin wort Idiot " + words(40) + "Idiot").c_str(), {"r"}},
+                        {(Words(40) + "Idiot").c_str(), {}},  // ^ only there
+                        {(Words(40) + "kevin wort Idiot").c_str(), {"r"}},  // within the window
+                        {(Words(40) + "kevin " + Words(9) + "Idiot").c_str(), {}},
+                        {("kevin Idiot " + Words(40) + "Idiot").c_str(), {"r"}},
+                        {(Words(10) + "kevin wort Idiot " + Words(40) + "Idiot").c_str(), {"r"}},
                     });
 }
 
