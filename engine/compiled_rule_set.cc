@@ -1,5 +1,6 @@
 // The rule-set compiler: RuleSetSources -> CompiledRuleSet::Impl.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <tuple>
@@ -132,17 +133,6 @@ class LiteralTable {
   std::vector<std::vector<LiteralRef>> refs_;
 };
 
-// Normalises one term; reports terms that cannot be matched safely with the
-// loader's own check (rules/term_check.h), so both speak with one voice.
-bool TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton,
-                  Diagnostics* problems) {
-  if (std::optional<std::string> problem = rules::internal::TermSkeletonProblem(term, what)) {
-    problems->push_back({term.location, std::move(*problem)});
-    return false;
-  }
-  return text::SkeletonOfTerm(term.text, skeleton).ok();
-}
-
 // The longest phrase word found by word lookup instead of by the literal
 // scan (see Compiler::LiteralsToScan): two- and three-letter words are the
 // ones Hyperscan reports inside nearly every longer word, and the common
@@ -173,6 +163,9 @@ class Compiler {
                   bool split_words = false);
   void AddPhraseWords(const std::vector<rules::Term>& terms, const char* what, uint16_t slot,
                       LiteralKind kind, CompiledPhrase* phrase, const text::LexiconGroup* lexicon);
+  bool TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton);
+  text::LexiconTerm LexiconTermFor(const rules::Term& term, const text::Lexicon& own,
+                                   bool common_heads_productive);
   uint32_t AddPhraseLexiconTerm(const rules::Term& term);
   uint32_t AddVetoLexiconTerm(const rules::Term& term, const text::LexiconGroup& lexicon);
   void ChooseAnchors();
@@ -213,13 +206,26 @@ class Compiler {
   std::vector<const text::LexiconGroup*> component_lexicons_;
   std::shared_ptr<text::LexiconCache> lexicon_cache_;
   absl::flat_hash_map<std::string, rules::SourceLocation> rule_ids_;
-  // Mode and text of a phrase slot word -> its index in
-  // Impl::phrase_lexicon_terms: a word in a thousand phrases ("dich") is
-  // keyed once, not a thousand times.
-  absl::flat_hash_map<std::string, uint32_t> phrase_lexicon_index_;
   // Impl::veto_lexicon_terms by mode, productivity and mild form: the
   // shared veto lists (@report_words) are named by hundreds of rules.
   absl::flat_hash_map<std::string, uint32_t> veto_lexicon_index_;
+  // What a term's text already gave, per match mode: the shared lists hand
+  // the same words to hundreds of rules and phrase slots, and normalising a
+  // term (and then interning it, and keying it for the lexicon) was most of
+  // what a rule load cost. Keyed by text alone, so a term seen before is
+  // found without building a key.
+  struct TermFacts {
+    std::optional<std::string> skeleton;                        // nullopt: the term has a problem
+    std::optional<std::vector<uint32_t>> phrase_literals;       // InternWithJoinedVariant
+    uint32_t phrase_lexicon_term = PhraseWord::kNoLexiconTerm;  // AddPhraseLexiconTerm
+  };
+  static constexpr size_t kMatchModes = static_cast<size_t>(rules::MatchMode::kInflected) + 1;
+  TermFacts& FactsOf(const rules::Term& term);
+  std::array<absl::flat_hash_map<std::string, TermFacts>, kMatchModes> term_facts_;
+  // What the lexicon says of a term (LexiconTermFor), by lexicon and use.
+  absl::flat_hash_map<std::tuple<const text::Lexicon*, bool, rules::MatchMode, std::string>,
+                      text::LexiconTerm>
+      lexicon_terms_;
 };
 
 absl::StatusOr<std::unique_ptr<CompiledRuleSet::Impl>> Compiler::Run(
@@ -298,7 +304,7 @@ std::shared_ptr<const text::Lexicon> Compiler::LoadLexicon(const std::string& na
 void Compiler::AddLiteral(const rules::Term& term, const char* what, LiteralRef ref,
                           bool split_words) {
   std::string skeleton;
-  if (!TermSkeleton(term, what, &skeleton, problems_)) return;
+  if (!TermSkeleton(term, what, &skeleton)) return;
   ref.attachment = AttachmentFor(term.mode);
   literals_.AddWithJoinedVariant(skeleton, ref);
   if (split_words && match::SplitEligible(skeleton)) {
@@ -312,7 +318,7 @@ void Compiler::AddAllowList(const std::vector<rules::Term>& allow, uint32_t comp
     std::string skeleton;
     rules::Term as_word = term;
     as_word.mode = MatchMode::kWord;  // allow entries may be short whole words
-    if (!TermSkeleton(as_word, "allow entry", &skeleton, problems_)) continue;
+    if (!TermSkeleton(as_word, "allow entry", &skeleton)) continue;
     const LiteralRef ref{LiteralKind::kAllow, LiteralRef::kAllow, component,
                          match::Attachment::kSubstring};
     literals_.AddWithJoinedVariant(skeleton, ref);
@@ -382,12 +388,43 @@ text::TermMode LexiconMode(MatchMode mode) {
 // (Knochen) counts as productive for `words:` terms, whose lists hold such
 // ordinary nouns, but not for veto words: a Tierarzt is an Arzt, and for a
 // veto the head is what the compound is about.
-text::LexiconTerm LexiconTermFor(const rules::Term& term, const text::Lexicon& own,
-                                 bool common_heads_productive) {
-  text::LexiconTerm info{text::MildKey(term.text), LexiconMode(term.mode), false};
+text::LexiconTerm Compiler::LexiconTermFor(const rules::Term& term, const text::Lexicon& own,
+                                           bool common_heads_productive) {
+  const auto [it, inserted] =
+      lexicon_terms_.try_emplace({&own, common_heads_productive, term.mode, term.text});
+  if (!inserted) return it->second;
+  text::LexiconTerm& info = it->second;
+  info = {text::MildKey(term.text), LexiconMode(term.mode), false};
   info.productive =
       own.Productive(info.mild) || (common_heads_productive && own.CommonHead(info.mild));
   return info;
+}
+
+// Normalises one term; reports terms that cannot be matched safely with the
+// loader's own check (rules/term_check.h), so both speak with one voice. A
+// term seen before is looked up; a bad one is reported again at each use,
+// as it was before the lookup.
+Compiler::TermFacts& Compiler::FactsOf(const rules::Term& term) {
+  auto& of_mode = term_facts_[static_cast<size_t>(term.mode)];
+  if (auto it = of_mode.find(term.text); it != of_mode.end()) return it->second;
+  return of_mode[term.text];
+}
+
+bool Compiler::TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton) {
+  TermFacts& facts = FactsOf(term);
+  if (facts.skeleton) {
+    *skeleton = *facts.skeleton;
+    return true;
+  }
+  std::string computed;
+  if (std::optional<std::string> problem =
+          rules::internal::TermSkeletonProblem(term, what, &computed)) {
+    problems_->push_back({term.location, std::move(*problem)});
+    return false;
+  }
+  *skeleton = computed;
+  facts.skeleton = std::move(computed);
+  return true;
 }
 
 void Compiler::AddTerms(const rules::Rule& rule, uint32_t index, uint32_t component) {
@@ -425,12 +462,20 @@ void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char*
                               uint16_t slot, LiteralKind kind, CompiledPhrase* phrase,
                               const text::LexiconGroup* lexicon) {
   for (const rules::Term& term : terms) {
-    std::string skeleton;
-    if (!TermSkeleton(term, what, &skeleton, problems_)) continue;
-    const uint32_t lexicon_term = kind == LiteralKind::kPhraseSlot && lexicon != nullptr
-                                      ? AddPhraseLexiconTerm(term)
-                                      : PhraseWord::kNoLexiconTerm;
-    for (uint32_t id : literals_.InternWithJoinedVariant(skeleton)) {
+    TermFacts& facts = FactsOf(term);
+    if (!facts.phrase_literals) {
+      std::string skeleton;
+      if (!TermSkeleton(term, what, &skeleton)) continue;
+      facts.phrase_literals = literals_.InternWithJoinedVariant(skeleton);
+    }
+    uint32_t lexicon_term = PhraseWord::kNoLexiconTerm;
+    if (kind == LiteralKind::kPhraseSlot && lexicon != nullptr) {
+      if (facts.phrase_lexicon_term == PhraseWord::kNoLexiconTerm) {
+        facts.phrase_lexicon_term = AddPhraseLexiconTerm(term);
+      }
+      lexicon_term = facts.phrase_lexicon_term;
+    }
+    for (uint32_t id : *facts.phrase_literals) {
       phrase->words.push_back({id, slot, kind, AttachmentFor(term.mode), lexicon_term});
     }
   }
@@ -439,12 +484,9 @@ void Compiler::AddPhraseWords(const std::vector<rules::Term>& terms, const char*
 // Phrase words are checked against the lexicon as they are typed, with the
 // word's own spaces and hyphens dropped, and also without umlauts
 // (PhraseLexiconTerm). Productive suffixes are a compound-list matter: a
-// phrase word is a word.
+// phrase word is a word. Called once per mode and text (TermFacts): a word
+// in a thousand phrases ("dich") is keyed once.
 uint32_t Compiler::AddPhraseLexiconTerm(const rules::Term& term) {
-  const auto [known, inserted] =
-      phrase_lexicon_index_.try_emplace(absl::StrCat(static_cast<int>(term.mode), ":", term.text),
-                                        static_cast<uint32_t>(impl_->phrase_lexicon_terms.size()));
-  if (!inserted) return known->second;
   const auto joined = [](std::string key) {  // "ab stechen" is typed "abstechen"
     std::erase_if(key, [](char c) { return c == ' ' || c == '-'; });
     return key;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/rules/term_check.h"
@@ -127,12 +128,20 @@ std::vector<std::string> Combine(const std::vector<std::vector<std::string>>& op
   return out;
 }
 
-void WidenTerms(YamlReader* reader, const SpellingTable& table, std::vector<Term>* terms) {
+// Mode and text of a term -> SpellingsOf: a shared @list is spelled once
+// per set, not once for each rule and phrase slot that names it.
+using SpellingMemo =
+    absl::flat_hash_map<std::pair<MatchMode, std::string>, std::vector<std::string>>;
+
+void WidenTerms(YamlReader* reader, const SpellingTable& table, SpellingMemo* memo,
+                std::vector<Term>* terms) {
   std::vector<Term> widened;
   widened.reserve(terms->size());
   bool over_budget = false;
   for (Term& term : *terms) {
-    std::vector<std::string> spellings = SpellingsOf(table, term.text, term.mode);
+    const auto [known, inserted] = memo->try_emplace({term.mode, term.text});
+    if (inserted) known->second = SpellingsOf(table, term.text, term.mode);
+    const std::vector<std::string>& spellings = known->second;
     widened.push_back(std::move(term));
     if (spellings.size() <= 1 || over_budget) continue;
     const Term& own = widened.back();
@@ -143,7 +152,7 @@ void WidenTerms(YamlReader* reader, const SpellingTable& table, std::vector<Term
     const MatchMode mode = own.mode;
     const SourceLocation location = own.location;
     for (size_t i = 1; i < spellings.size(); ++i) {
-      widened.push_back({std::move(spellings[i]), mode, location, /*spelling=*/true});
+      widened.push_back({spellings[i], mode, location, /*spelling=*/true});
     }
   }
   *terms = std::move(widened);
@@ -207,10 +216,11 @@ std::vector<std::string> SpellingsOf(const SpellingTable& table, std::string_vie
 
 void ApplySpellings(YamlReader* reader, const SpellingTable& table, RuleSetSource* set) {
   if (table.empty()) return;
+  SpellingMemo memo;
   for (Rule& rule : set->rules) {
-    WidenTerms(reader, table, &rule.terms);
+    WidenTerms(reader, table, &memo, &rule.terms);
     for (Phrase& phrase : rule.phrases) {
-      for (PhraseSlot& slot : phrase.slots) WidenTerms(reader, table, &slot.terms);
+      for (PhraseSlot& slot : phrase.slots) WidenTerms(reader, table, &memo, &slot.terms);
     }
   }
 }

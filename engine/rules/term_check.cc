@@ -67,13 +67,20 @@ std::string ForeignScriptAdvice(std::string_view term) {
 }
 
 std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what) {
+  std::string skeleton;
+  return TermSkeletonProblem(term, what, &skeleton);
+}
+
+std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what,
+                                               std::string* skeleton_out) {
   if (std::string_view number = LoneNumberWord(term.text); !number.empty()) {
     return absl::StrFormat(
         "%s '%s': '%s' is a number on its own, and the word stream holds no numbers, so the %s "
         "would match without it; write the number as a word or match it with a regex",
         what, term.text, number, what);
   }
-  std::string skeleton;
+  std::string& skeleton = *skeleton_out;
+  skeleton.clear();
   if (absl::Status s = text::SkeletonOfTerm(term.text, &skeleton); !s.ok()) {
     return absl::StrCat(what, " '", term.text, "': ", s.message());
   }

@@ -25,6 +25,11 @@ namespace moderation::rules::internal {
 // in the message ("term", "allow entry").
 std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what);
 
+// The same check, and when it passes, the term's skeleton in *skeleton
+// (text::SkeletonOfTerm), so a caller that needs both normalises once.
+std::optional<std::string> TermSkeletonProblem(const Term& term, const char* what,
+                                               std::string* skeleton);
+
 // For a term with letters of a script other than Latin ("дурак"), what to
 // write instead, beginning with "; "; otherwise "". Word lists match on the
 // skeleton, which reads Greek and Cyrillic letters as the Latin letters they
