@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/loader.h"
+#include "engine/util/parallel.h"
 
 namespace moderation::rules {
 namespace {
@@ -85,6 +86,39 @@ void CheckPartsHaveSets(const PartsBySet& parts, const std::vector<std::string>&
   }
 }
 
+// One main file's set (nullopt: broken) and what its parse reported.
+struct ParsedMain {
+  std::optional<RuleSetSource> set;
+  Diagnostics diagnostics;
+};
+
+void ParseMain(const SourceFile& main, const PartsBySet& parts, ParseCache* cache,
+               ParsedMain* out) {
+  try {
+    out->set = cache != nullptr ? cache->Parse(main, parts, &out->diagnostics)
+                                : ParseRuleSet(main, parts, &out->diagnostics);
+  } catch (const std::exception& e) {
+    out->set.reset();
+    out->diagnostics.push_back(
+        {WholeFile(main.name), absl::StrCat("cannot load rules: ", e.what())});
+  } catch (...) {
+    out->set.reset();
+    out->diagnostics.push_back({WholeFile(main.name), "cannot load rules: unknown error"});
+  }
+}
+
+// The main files parsed on as many threads as there are cores, the results
+// in the order of `mains`. The big sets' files (de with its parts, en) take
+// most of a load's parse, and they share nothing but the ParseCache, which
+// locks.
+std::vector<ParsedMain> ParseMains(const std::vector<const SourceFile*>& mains,
+                                   const PartsBySet& parts, ParseCache* cache) {
+  std::vector<ParsedMain> out(mains.size());
+  util::ForEachOnCores(mains.size(),
+                       [&](size_t i) { ParseMain(*mains[i], parts, cache, &out[i]); });
+  return out;
+}
+
 void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnostics* diagnostics,
                ParseCache* cache) {
   const SourceFile* communities_file = nullptr;
@@ -106,9 +140,12 @@ void LoadFiles(const std::vector<SourceFile>& files, LoadedSources* out, Diagnos
     }
   }
   size_t broken_rule_files = 0;
-  for (const SourceFile* main : mains) {
-    std::optional<RuleSetSource> set = cache != nullptr ? cache->Parse(*main, parts, diagnostics)
-                                                        : ParseRuleSet(*main, parts, diagnostics);
+  std::vector<ParsedMain> parsed = ParseMains(mains, parts, cache);
+  for (size_t m = 0; m < mains.size(); ++m) {
+    const SourceFile* main = mains[m];
+    std::optional<RuleSetSource>& set = parsed[m].set;
+    diagnostics->insert(diagnostics->end(), parsed[m].diagnostics.begin(),
+                        parsed[m].diagnostics.end());
     if (!set) {
       ++broken_rule_files;
       if (!TopLevelScalar(main->content, "ruleset"))

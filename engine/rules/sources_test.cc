@@ -79,6 +79,37 @@ TEST(LoadSourcesTest, ReportsAnUnknownSetOnlyWhenNoRuleFileFailed) {
   for (const Diagnostic& d : broken) EXPECT_EQ(d.location.file, "de.yaml") << d.ToString();
 }
 
+// The files are parsed on several threads; what comes out must not show it:
+// sets and messages in the order of the files, whichever finished first.
+TEST(LoadSourcesTest, SetsAndMessagesKeepTheFilesOrderHoweverTheyAreParsed) {
+  std::vector<SourceFile> files;
+  std::vector<std::string> good_ids, broken_files;
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "s" + std::to_string(i);
+    const std::string name = id + ".yaml";
+    if (i % 3 == 1) {
+      files.push_back({name, "ruleset: " + id + "\nrules: [\n"});  // broken YAML
+      broken_files.push_back(name);
+    } else {
+      files.push_back({name, OneRuleFile(id, id + ".rule")});
+      good_ids.push_back(id);
+    }
+  }
+  for (int round = 0; round < 20; ++round) {
+    Diagnostics diagnostics;
+    LoadedSources loaded = LoadSourcesPartial(files, &diagnostics);
+    std::vector<std::string> ids, reported;
+    for (const RuleSetSource& set : loaded.sets) ids.push_back(set.id);
+    for (const Diagnostic& d : diagnostics) {
+      if (reported.empty() || reported.back() != d.location.file) {
+        reported.push_back(d.location.file);
+      }
+    }
+    EXPECT_EQ(ids, good_ids);
+    EXPECT_EQ(reported, broken_files) << ::testing::PrintToString(Messages(diagnostics));
+  }
+}
+
 // ParseCache: a file is taken from the cache only with the very same name and
 // bytes, and only after a clean parse.
 TEST(ParseCacheTest, ServesOnlyTheSameBytesUnderTheSameName) {
