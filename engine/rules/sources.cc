@@ -201,14 +201,17 @@ std::optional<RuleSetSource> ParseCache::Parse(const SourceFile& main, const Par
   }
   const size_t before = diagnostics->size();
   std::optional<RuleSetSource> set = ParseRuleSet(main, parts, diagnostics);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (set && diagnostics->size() == before) {
-    Entry entry{main.content, {}, *set, true};
-    for (const SourceFile* part : PartsOf(parts, set->id)) entry.parts.push_back(*part);
-    entries_[main.name] = std::move(entry);
-  } else {
+  if (!set || diagnostics->size() != before) {
+    std::lock_guard<std::mutex> lock(mu_);
     entries_.erase(main.name);  // never serve the bytes it held before
+    return set;
   }
+  // Copied before taking the lock: files parsed side by side (LoadFiles)
+  // would otherwise copy their sets one after the other.
+  Entry entry{main.content, {}, *set, true};
+  for (const SourceFile* part : PartsOf(parts, set->id)) entry.parts.push_back(*part);
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_[main.name] = std::move(entry);
   return set;
 }
 
