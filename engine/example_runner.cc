@@ -4,6 +4,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/util/parallel.h"
 
 namespace moderation {
 namespace {
@@ -76,18 +77,32 @@ std::vector<ExampleResult> RunExamplesOnce(
 std::vector<ExampleResult> RunExamplesOnce(
     const std::vector<std::shared_ptr<const CompiledRuleSet>>& sets,
     const absl::flat_hash_map<std::string, std::vector<ExampleResult>>& known) {
-  std::vector<ExampleResult> results;
+  // Each rule's results in a slot of its own, filled on all cores (the
+  // default rules hold over 6,000 examples, a tenth of a second of a start),
+  // and joined in rule order, so the order does not depend on the threads.
+  struct RuleExamples {
+    const CompiledRuleSet* set;
+    const rules::Rule* rule;
+    const std::vector<ExampleResult>* known;
+    std::vector<ExampleResult> results;
+  };
+  std::vector<RuleExamples> work;
   absl::flat_hash_set<std::string> done;
   for (const auto& set : sets) {
     for (size_t i = 0; i < set->rule_count(); ++i) {
       const rules::Rule& rule = set->rule(i);
       if (!done.insert(rule.id).second) continue;
-      if (auto it = known.find(rule.id); it != known.end()) {
-        results.insert(results.end(), it->second.begin(), it->second.end());
-      } else {
-        RunRuleExamples(*set, rule, &results);
-      }
+      auto it = known.find(rule.id);
+      work.push_back({set.get(), &rule, it != known.end() ? &it->second : nullptr, {}});
     }
+  }
+  util::ForEachOnCores(work.size(), [&](size_t i) {
+    if (work[i].known == nullptr) RunRuleExamples(*work[i].set, *work[i].rule, &work[i].results);
+  });
+  std::vector<ExampleResult> results;
+  for (const RuleExamples& w : work) {
+    const std::vector<ExampleResult>& of_rule = w.known != nullptr ? *w.known : w.results;
+    results.insert(results.end(), of_rule.begin(), of_rule.end());
   }
   return results;
 }
