@@ -19,12 +19,15 @@
 #include "engine/moderator.h"
 #include "engine/rules/loader.h"
 #include "engine/testing/temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace moderation {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 class CatalogTest : public ::testing::Test {
  protected:
@@ -259,6 +262,25 @@ TEST_F(CatalogTest, ProblemsInSeveralFilesAreAllReported) {
   EXPECT_NE(all.find("too short"), std::string::npos) << all;
   EXPECT_NE(all.find("c.yaml:9:"), std::string::npos) << all;
   EXPECT_NE(all.find("\"Du Depp\" failed"), std::string::npos) << all;
+}
+
+// A bad entry of a list that several rules' phrase slots name is one
+// mistake: it is reported once, at the entry, not once per use.
+TEST_F(CatalogTest, ABadEntryOfASharedListIsReportedOnceAtTheEntry) {
+  Write("a.yaml",
+        "ruleset: a\nversion: \"1\"\nlists:\n  frames: [\"wenn ich dich\", x]\nrules:\n"
+        "  - id: r1\n    category: threat\n    phrases:\n      - slots: [\"@frames\", "
+        "\"erwische\"]\n    score: 1\n"
+        "  - id: r2\n    category: threat\n    phrases:\n      - slots: [\"@frames\", "
+        "\"finde\"]\n      - slots: [\"@frames\", \"kriege\"]\n    score: 1\n");
+  rules::Diagnostics problems;
+  auto catalog = Load(&problems);
+  ASSERT_FALSE(catalog.ok());
+  std::vector<std::string> about_x;
+  for (const auto& p : problems) {
+    if (p.message.find("'x'") != std::string::npos) about_x.push_back(p.ToString());
+  }
+  EXPECT_THAT(about_x, ElementsAre(HasSubstr("a.yaml:4:")));
 }
 
 TEST_F(CatalogTest, ASingleFileCanBeLoadedDirectly) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -222,6 +223,8 @@ class Compiler {
   static constexpr size_t kMatchModes = static_cast<size_t>(rules::MatchMode::kInflected) + 1;
   TermFacts& FactsOf(const rules::Term& term);
   std::array<absl::flat_hash_map<std::string, TermFacts>, kMatchModes> term_facts_;
+  // The bad terms reported so far, by location and message (TermSkeleton).
+  std::set<std::tuple<std::string, int, int, std::string>> reported_terms_;
   // What the lexicon says of a term (LexiconTermFor), by lexicon and use.
   absl::flat_hash_map<std::tuple<const text::Lexicon*, bool, rules::MatchMode, std::string>,
                       text::LexiconTerm>
@@ -402,8 +405,8 @@ text::LexiconTerm Compiler::LexiconTermFor(const rules::Term& term, const text::
 
 // Normalises one term; reports terms that cannot be matched safely with the
 // loader's own check (rules/term_check.h), so both speak with one voice. A
-// term seen before is looked up; a bad one is reported again at each use,
-// as it was before the lookup.
+// term seen before is looked up; a bad one is checked again at each use
+// (the message names the use) and reported once per place and message.
 Compiler::TermFacts& Compiler::FactsOf(const rules::Term& term) {
   auto& of_mode = term_facts_[static_cast<size_t>(term.mode)];
   if (auto it = of_mode.find(term.text); it != of_mode.end()) return it->second;
@@ -419,7 +422,12 @@ bool Compiler::TermSkeleton(const rules::Term& term, const char* what, std::stri
   std::string computed;
   if (std::optional<std::string> problem =
           rules::internal::TermSkeletonProblem(term, what, &computed)) {
-    problems_->push_back({term.location, std::move(*problem)});
+    // A bad entry of a shared list is one mistake at one place, however
+    // many rules and slots name the list: reported once.
+    const rules::SourceLocation& at = term.location;
+    if (reported_terms_.emplace(at.file, at.line, at.column, *problem).second) {
+      problems_->push_back({at, std::move(*problem)});
+    }
     return false;
   }
   *skeleton = computed;
