@@ -216,7 +216,7 @@ class Compiler {
   // what a rule load cost. Keyed by text alone, so a term seen before is
   // found without building a key.
   struct TermFacts {
-    std::optional<std::string> skeleton;                        // nullopt: the term has a problem
+    std::optional<std::string> skeleton;                        // nullopt: not yet, or bad
     std::optional<std::vector<uint32_t>> phrase_literals;       // InternWithJoinedVariant
     uint32_t phrase_lexicon_term = PhraseWord::kNoLexiconTerm;  // AddPhraseLexiconTerm
   };
@@ -403,16 +403,18 @@ text::LexiconTerm Compiler::LexiconTermFor(const rules::Term& term, const text::
   return info;
 }
 
-// Normalises one term; reports terms that cannot be matched safely with the
-// loader's own check (rules/term_check.h), so both speak with one voice. A
-// term seen before is looked up; a bad one is checked again at each use
-// (the message names the use) and reported once per place and message.
+// Looks the text up first: a term seen before is found without copying
+// its text into a key.
 Compiler::TermFacts& Compiler::FactsOf(const rules::Term& term) {
   auto& of_mode = term_facts_[static_cast<size_t>(term.mode)];
   if (auto it = of_mode.find(term.text); it != of_mode.end()) return it->second;
   return of_mode[term.text];
 }
 
+// Normalises one term; reports terms that cannot be matched safely with the
+// loader's own check (rules/term_check.h), so both speak with one voice. A
+// term seen before is looked up; a bad one is checked again at each use
+// (the message names the use) and reported once per place and message.
 bool Compiler::TermSkeleton(const rules::Term& term, const char* what, std::string* skeleton) {
   TermFacts& facts = FactsOf(term);
   if (facts.skeleton) {
