@@ -14,6 +14,7 @@ PACKAGES=(
   libutf8proc-dev nlohmann-json3-dev
   libssl-dev # SHA-256 (engine/util) and the pulse webhook's https:// (server/pulse_webhook_http.h)
   libsimdjson-dev # modctl scan parses its JSON Lines input with simdjson (server/modctl/fast_post_reader.h)
+  libjemalloc-dev # moderationd and modctl allocate with jemalloc (CMakeLists.txt: MODERATION_JEMALLOC)
   libgtest-dev libgmock-dev libbenchmark-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   python3

@@ -318,7 +318,8 @@ bash "$ROOT/scripts/install-deps.sh"
 
 start=$SECONDS
 echo "sanitize: configuring $BUILD_DIR ($MODE)"
-cmake -G Ninja -S . -B "$BUILD_DIR" "${CONFIGURE[@]}" \
+# MODERATION_JEMALLOC=OFF: the sanitizers' runtime replaces malloc itself.
+cmake -G Ninja -S . -B "$BUILD_DIR" "${CONFIGURE[@]}" -DMODERATION_JEMALLOC=OFF \
   -DCMAKE_CXX_FLAGS="$FLAGS" \
   -DCMAKE_EXE_LINKER_FLAGS="$FLAGS" -DCMAKE_SHARED_LINKER_FLAGS="$FLAGS" \
   ${LAUNCHER[@]+"${LAUNCHER[@]}"} >/dev/null

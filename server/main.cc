@@ -33,6 +33,7 @@
 #include "server/build_info.h"
 #include "server/config.h"
 #include "server/grpc_server_options.h"
+#include "server/heap_trim.h"
 #include "server/http_server.h"
 #include "server/moderation_service.h"
 #include "server/pulse/alert_hub.h"
@@ -65,7 +66,10 @@ sigset_t BlockHandledSignals() {
 }
 
 // glibc's malloc, set for a process that replaces a large catalog now and
-// then (RuleRegistry::Reload also trims the arenas after each reload):
+// then (RuleRegistry::Reload also trims the arenas after each reload). This
+// applies when moderationd runs on glibc's malloc (built with
+// MODERATION_JEMALLOC=OFF); with jemalloc, the default, these calls set
+// glibc's unused allocator and change nothing:
 //
 // Arenas: glibc gives threads their own malloc arenas, up to 8 per core. A
 // reload builds a catalog on one thread while requests touch it on many, and
@@ -426,7 +430,7 @@ int Daemon::Run(const sigset_t& signals) {
     UpdateHealth();
     // A load frees much (parse trees, compiler state, usually the previous
     // catalog); hand the free pages back to the system now.
-    malloc_trim(0);
+    ReturnFreeHeapToSystem();
   });
   // Cold start: the ports open before the rules are compiled (seconds), so
   // probes and clients get answers at once: health NOT_SERVING, /readyz 503

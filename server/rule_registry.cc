@@ -1,10 +1,9 @@
 #include "server/rule_registry.h"
 
-#include <malloc.h>
-
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "server/heap_trim.h"
 
 namespace moderation::server {
 namespace {
@@ -151,7 +150,9 @@ ReloadOutcome RuleRegistry::Reload(std::string_view reason) {
   // worth behind (+33 MB after one reload, +40 to +70 MB after twenty, with
   // memory in use flat to 1 MB). malloc_trim(0) hands the free pages of every
   // arena back to the kernel; it took 4 to 10 ms here, once per reload.
-  malloc_trim(0);
+  // jemalloc, which moderationd links by default, keeps them until its decay
+  // timer runs; heap_trim.h purges either.
+  ReturnFreeHeapToSystem();
   return outcome;
 }
 
