@@ -56,7 +56,7 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     nice -n "$FUZZ_NICE" bash scripts/build.sh \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_CXX_FLAGS="$SAN -fno-omit-frame-pointer -gline-tables-only" \
-    -DMODERATION_FUZZING=ON -DMODERATION_WERROR=OFF
+    -DMODERATION_FUZZING=ON -DMODERATION_WERROR=OFF -DMODERATION_JEMALLOC=OFF
 fi
 
 if [[ "$MINUTES" == 0 ]]; then
