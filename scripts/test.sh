@@ -180,9 +180,16 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # 0.918, mixed 0.881 -> 0.929), civil held unchanged. Per-evasion floors
 # from then on, so a change to the normaliser or the mended view that
 # loses an evasion kind fails here.
-REALISTIC_DEV_FLOORS=(--min-recall 0.98
-  --min-category-recall insult=0.98 --min-category-recall threat=0.965
-  --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.975
+# 2026-12-07 (fifth stop): batch 46 (595 posts by two new writers) joined:
+# its English and German half unread, 101 posts of it to validation. It met
+# the rules at 76 % (German half 80 %, threat 58-63 %), so the floors
+# follow it down: dev 98.3 -> 97.8 % (threat 0.958), validation 86.5 ->
+# 86.2 % (threat 0.788, harm_wish 0.884, phonetic 0.754, spelled 0.871);
+# civil held 19/7 of 5,416 dev and 33/17 of 2,451 validation before it
+# joined, 21/9 of 5,614 and 36/18 of 2,491 with it.
+REALISTIC_DEV_FLOORS=(--min-recall 0.975
+  --min-category-recall insult=0.97 --min-category-recall threat=0.955
+  --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.97
   --min-category-recall hate=0.985 --min-category-recall extremism=0.99
   --min-category-recall sexual=0.975 --min-category-recall selfharm=0.99
   --min-category-recall spam=0.975 --min-category-recall pii=0.97
@@ -190,14 +197,15 @@ REALISTIC_DEV_FLOORS=(--min-recall 0.98
   --min-evasion-recall stretched=0.985 --min-evasion-recall spaced=0.985
   --max-civil-flagged 0.006 --max-civil-blocked 0.0025)
 REALISTIC_VALIDATION_FLOORS=(--min-recall 0.86
-  --min-category-recall insult=0.895 --min-category-recall threat=0.79
-  --min-category-recall harm_wish=0.885 --min-category-recall incitement=0.77
+  --min-category-recall insult=0.895 --min-category-recall threat=0.785
+  --min-category-recall harm_wish=0.88 --min-category-recall incitement=0.77
   --min-category-recall hate=0.905 --min-category-recall extremism=0.875
   --min-category-recall sexual=0.835 --min-category-recall selfharm=0.89
   --min-category-recall spam=0.905 --min-category-recall pii=0.925
-  --min-evasion-recall 0.88 --min-evasion-recall phonetic=0.765
-  --min-evasion-recall none=0.85 --min-evasion-recall invisible=0.975
-  --min-evasion-recall leet=0.915 --min-evasion-recall lookalike=0.915
+  --min-evasion-recall 0.88 --min-evasion-recall phonetic=0.75
+  --min-evasion-recall none=0.845 --min-evasion-recall invisible=0.975
+  --min-evasion-recall leet=0.905 --min-evasion-recall lookalike=0.915
+  --min-evasion-recall spelled=0.865
   --min-evasion-recall spaced=0.925 --min-evasion-recall stretched=0.94
   --min-evasion-recall mixed=0.925
   --max-civil-flagged 0.016 --max-civil-blocked 0.008)
