@@ -33,7 +33,6 @@
 #include "server/build_info.h"
 #include "server/config.h"
 #include "server/grpc_server_options.h"
-#include "server/heap_trim.h"
 #include "server/http_server.h"
 #include "server/moderation_service.h"
 #include "server/pulse/alert_hub.h"
@@ -426,12 +425,10 @@ int Daemon::Run(const sigset_t& signals) {
     }
     decisions_ = std::move(*decisions);
   }
-  registry_.SetListener([this](const ReloadOutcome&) {
-    UpdateHealth();
-    // A load frees much (parse trees, compiler state, usually the previous
-    // catalog); hand the free pages back to the system now.
-    ReturnFreeHeapToSystem();
-  });
+  // RuleRegistry::Reload hands a load's free pages back to the system once
+  // the previous catalog is gone (heap_trim.h); this listener runs inside the
+  // load, before that.
+  registry_.SetListener([this](const ReloadOutcome&) { UpdateHealth(); });
   // Cold start: the ports open before the rules are compiled (seconds), so
   // probes and clients get answers at once: health NOT_SERVING, /readyz 503
   // with the progress, calls UNAVAILABLE saying why. The first load runs on
