@@ -11,11 +11,14 @@
 #ifndef MODERATION_ENGINE_RULES_DIAGNOSTIC_H_
 #define MODERATION_ENGINE_RULES_DIAGNOSTIC_H_
 
+#include <exception>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 
 namespace moderation::rules {
 
@@ -34,6 +37,24 @@ struct Diagnostic {
 };
 
 using Diagnostics = std::vector<Diagnostic>;
+
+// A location that names a whole file (no line or column).
+inline SourceLocation WholeFile(std::string file) { return {std::move(file), 0, 0}; }
+
+// Runs fn(); an exception out of it (the YAML parser and the standard
+// library throw) becomes one diagnostic at `at`, "<what>: <its message>",
+// and goes no further: a load reports what broke and carries on with the
+// other files, and no exception leaves the rules module.
+template <typename Fn>
+void ReportExceptions(const SourceLocation& at, const char* what, Diagnostics* out, const Fn& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    out->push_back({at, absl::StrCat(what, ": ", e.what())});
+  } catch (...) {
+    out->push_back({at, absl::StrCat(what, ": unknown error")});
+  }
+}
 
 // InvalidArgument whose message lists every diagnostic, one per line, or OK
 // when there are none.

@@ -1,5 +1,6 @@
 #include "engine/rules/diagnostic.h"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,21 @@ class DidYouMeanTest : public ::testing::TestWithParam<DidYouMeanCase> {};
 
 TEST_P(DidYouMeanTest, SuggestsOnlyPlausibleTypos) {
   EXPECT_EQ(DidYouMean(GetParam().word, GetParam().candidates), GetParam().expected);
+}
+
+TEST(ReportExceptionsTest, AThrowBecomesOneDiagnosticAtTheGivenPlaceAndGoesNoFurther) {
+  Diagnostics out;
+  bool ran = false;
+  ReportExceptions(WholeFile("rules/de.yaml"), "cannot load rules", &out, [&] { ran = true; });
+  EXPECT_TRUE(ran);
+  EXPECT_TRUE(out.empty());
+
+  ReportExceptions(WholeFile("rules/de.yaml"), "cannot load rules", &out,
+                   [] { throw std::runtime_error("yaml-cpp: bad conversion"); });
+  ReportExceptions({"rules/en.yaml", 3, 0}, "cannot load", &out, [] { throw 42; });
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].ToString(), "rules/de.yaml: cannot load rules: yaml-cpp: bad conversion");
+  EXPECT_EQ(out[1].ToString(), "rules/en.yaml:3: cannot load: unknown error");
 }
 
 INSTANTIATE_TEST_SUITE_P(

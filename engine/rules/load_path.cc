@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,8 +14,6 @@ namespace moderation::rules {
 namespace {
 
 namespace fs = std::filesystem;
-
-SourceLocation WholeFile(const std::string& file) { return {file, 0, 0}; }
 
 std::optional<std::string> ReadFile(const std::string& path, Diagnostics* diagnostics) {
   std::ifstream in(path, std::ios::binary);
@@ -138,13 +135,8 @@ LoadedSources LoadRulesPathPartial(const std::string& path, Diagnostics* diagnos
 
 std::vector<SourceFile> ReadRulesPath(const std::string& path, Diagnostics* diagnostics) {
   std::vector<SourceFile> files;
-  try {
-    files = ReadPath(path, diagnostics);
-  } catch (const std::exception& e) {
-    diagnostics->push_back({WholeFile(path), absl::StrCat("cannot load rules: ", e.what())});
-  } catch (...) {
-    diagnostics->push_back({WholeFile(path), "cannot load rules: unknown error"});
-  }
+  ReportExceptions(WholeFile(path), "cannot load rules", diagnostics,
+                   [&] { files = ReadPath(path, diagnostics); });
   return files;
 }
 

@@ -3,7 +3,6 @@
 #include "engine/rules/loader.h"
 
 #include <algorithm>
-#include <exception>
 #include <map>
 #include <utility>
 
@@ -92,42 +91,42 @@ void ParseRules(YamlReader* reader, const Entry* entry, const internal::ListTabl
 
 // One part file's rules, appended to `set`. The part has its own reader (its
 // own locations and term budget); the tree lives until the rules are parsed.
+void ParsePartRules(const SourceFile& part, const internal::ListTable& lists, RuleIdsSeen* rule_ids,
+                    RuleSetSource* set, Diagnostics* diagnostics) {
+  internal::SourceText source(part.content, part.name);
+  YamlReader reader(&source, diagnostics);
+  const internal::YamlNode* root = reader.Parse();
+  if (root == nullptr) return;
+  // Header keys are known keys in the wrong file: say where they go.
+  std::vector<std::string_view> known = kPartKeys;
+  known.insert(known.end(), kTopKeys.begin(), kTopKeys.end());
+  MapReader top(&reader, *root, "rule file part", known);
+  if (!top.is_map()) return;
+  for (const Entry& entry : top.entries()) {
+    if (std::find(kPartKeys.begin(), kPartKeys.end(), entry.key) != kPartKeys.end()) continue;
+    reader.Error(entry.key_location,
+                 absl::StrCat("'", entry.key, "' belongs in the main file of rule set '", set->id,
+                              "' (the file that says 'ruleset: ", set->id,
+                              "'); a part holds only part_of, description and rules"));
+  }
+  const std::optional<std::string> of = top.String("part_of", kRequired);
+  if (of && *of != set->id) {
+    // PartOf read another id from the text than YAML does (quoting it
+    // does not follow): say so rather than mix the part into a set.
+    reader.Error(top.Find("part_of")->value_location,
+                 absl::StrCat("part_of '", *of,
+                              "' could not be read from the line itself; write "
+                              "it plainly, as 'part_of: ",
+                              *of, "' at the start of a line"));
+  }
+  top.String("description", kOptional);  // checked for type only
+  ParseRules(&reader, top.Get("rules", kRequired), lists, rule_ids, set);
+}
+
 void ParsePart(const SourceFile& part, const internal::ListTable& lists, RuleIdsSeen* rule_ids,
                RuleSetSource* set, Diagnostics* diagnostics) {
-  try {
-    internal::SourceText source(part.content, part.name);
-    YamlReader reader(&source, diagnostics);
-    const internal::YamlNode* root = reader.Parse();
-    if (root == nullptr) return;
-    // Header keys are known keys in the wrong file: say where they go.
-    std::vector<std::string_view> known = kPartKeys;
-    known.insert(known.end(), kTopKeys.begin(), kTopKeys.end());
-    MapReader top(&reader, *root, "rule file part", known);
-    if (!top.is_map()) return;
-    for (const Entry& entry : top.entries()) {
-      if (std::find(kPartKeys.begin(), kPartKeys.end(), entry.key) != kPartKeys.end()) continue;
-      reader.Error(entry.key_location,
-                   absl::StrCat("'", entry.key, "' belongs in the main file of rule set '", set->id,
-                                "' (the file that says 'ruleset: ", set->id,
-                                "'); a part holds only part_of, description and rules"));
-    }
-    const std::optional<std::string> of = top.String("part_of", kRequired);
-    if (of && *of != set->id) {
-      // PartOf read another id from the text than YAML does (quoting it
-      // does not follow): say so rather than mix the part into a set.
-      reader.Error(top.Find("part_of")->value_location,
-                   absl::StrCat("part_of '", *of,
-                                "' could not be read from the line itself; write "
-                                "it plainly, as 'part_of: ",
-                                *of, "' at the start of a line"));
-    }
-    top.String("description", kOptional);  // checked for type only
-    ParseRules(&reader, top.Get("rules", kRequired), lists, rule_ids, set);
-  } catch (const std::exception& e) {
-    diagnostics->push_back({{part.name, 0, 0}, absl::StrCat("cannot load: ", e.what())});
-  } catch (...) {
-    diagnostics->push_back({{part.name, 0, 0}, "cannot load: unknown error"});
-  }
+  ReportExceptions(WholeFile(part.name), "cannot load", diagnostics,
+                   [&] { ParsePartRules(part, lists, rule_ids, set, diagnostics); });
 }
 
 // `lexicon: de` or `lexicon: [de, en]`: every name is checked, not only the

@@ -2,7 +2,6 @@
 #include "engine/rules/sources.h"
 
 #include <algorithm>
-#include <exception>
 #include <map>
 #include <utility>
 
@@ -12,8 +11,6 @@
 
 namespace moderation::rules {
 namespace {
-
-SourceLocation WholeFile(const std::string& file) { return {file, 0, 0}; }
 
 std::string Where(const SourceLocation& location) {
   return absl::StrCat(location.file, ":", location.line);
@@ -94,17 +91,11 @@ struct ParsedMain {
 
 void ParseMain(const SourceFile& main, const PartsBySet& parts, ParseCache* cache,
                ParsedMain* out) {
-  try {
+  // On a throw, out->set keeps nullopt: it is only assigned a parsed set.
+  ReportExceptions(WholeFile(main.name), "cannot load rules", &out->diagnostics, [&] {
     out->set = cache != nullptr ? cache->Parse(main, parts, &out->diagnostics)
                                 : ParseRuleSet(main, parts, &out->diagnostics);
-  } catch (const std::exception& e) {
-    out->set.reset();
-    out->diagnostics.push_back(
-        {WholeFile(main.name), absl::StrCat("cannot load rules: ", e.what())});
-  } catch (...) {
-    out->set.reset();
-    out->diagnostics.push_back({WholeFile(main.name), "cannot load rules: unknown error"});
-  }
+  });
 }
 
 // The main files parsed on as many threads as there are cores, the results
@@ -256,13 +247,8 @@ bool IsCommunitiesFileName(std::string_view name) {
 LoadedSources LoadSourcesPartial(const std::vector<SourceFile>& files, Diagnostics* diagnostics,
                                  ParseCache* cache) {
   LoadedSources out;
-  try {
-    LoadFiles(files, &out, diagnostics, cache);
-  } catch (const std::exception& e) {
-    diagnostics->push_back({{}, absl::StrCat("cannot load rules: ", e.what())});
-  } catch (...) {
-    diagnostics->push_back({{}, "cannot load rules: unknown error"});
-  }
+  ReportExceptions({}, "cannot load rules", diagnostics,
+                   [&] { LoadFiles(files, &out, diagnostics, cache); });
   if (cache != nullptr) cache->ForgetUnused();
   return out;
 }
