@@ -161,8 +161,7 @@ struct EvalBuffers {
   std::vector<match::PhraseSlotHit> slot_hits;
   std::vector<size_t> chosen;
   match::PhraseSearchScratch phrase_search;
-  std::vector<text::ByteRange> signal_words;  // FindSignal's buffers
-  std::vector<SignalHit> signal_hits;
+  SignalBuffers signal_buffers;  // FindSignal's
   std::vector<text::ByteRange> signal_spans;
   text::JoinedView joined;  // of the field, for split words
   // The field's mended views (text/mended_view.h, MendFoldedViews), built

@@ -1,6 +1,7 @@
 #include "engine/signal.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
@@ -45,14 +46,122 @@ double Sum(const Chosen& chosen) {
   return sum;
 }
 
+// A word of a logistic signal, added once; its id keys the pairs.
+CompiledSignal::LogisticWord& AddLogisticWord(std::string_view word, CompiledSignal* compiled) {
+  const auto id = static_cast<uint32_t>(compiled->logistic_words.size());
+  return compiled->logistic_words
+      .try_emplace(absl::string_view(word.data(), word.size()),
+                   CompiledSignal::LogisticWord{-1, id})
+      .first->second;
+}
+
+void CompileLogistic(const rules::Signal& signal, CompiledSignal* compiled) {
+  compiled->bias = signal.bias;
+  compiled->log_odds_threshold = std::log(signal.threshold / (1 - signal.threshold));
+  compiled->feature_weights.reserve(signal.weights.size());
+  for (const rules::SignalWeight& w : signal.weights) {
+    const auto feature = static_cast<uint32_t>(compiled->feature_weights.size());
+    compiled->feature_weights.push_back(w.weight);
+    const size_t space = w.word.find(' ');
+    if (space == std::string::npos) {
+      AddLogisticWord(w.word, compiled).feature = static_cast<int32_t>(feature);
+      continue;
+    }
+    const uint64_t first = AddLogisticWord(std::string_view(w.word).substr(0, space), compiled).id;
+    const uint64_t second =
+        AddLogisticWord(std::string_view(w.word).substr(space + 1), compiled).id;
+    compiled->pairs.try_emplace(first << 32 | second, feature);
+  }
+}
+
+// Whether the feature was already found in this field; marks it found. A
+// bit per feature, so a field's entries are counted once without sorting.
+bool SeenBefore(uint32_t feature, std::vector<uint64_t>* seen) {
+  uint64_t& bits = (*seen)[feature / 64];
+  const uint64_t bit = uint64_t{1} << (feature % 64);
+  const bool before = (bits & bit) != 0;
+  bits |= bit;
+  return before;
+}
+
+// The entries of a logistic signal found in the field's words, each once
+// (its first occurrence), in text order.
+void FindLogisticEntries(const CompiledSignal& signal, std::string_view folded, SignalBuffers* b) {
+  b->hits.clear();
+  b->seen.assign((signal.feature_weights.size() + 63) / 64, 0);
+  const CompiledSignal::LogisticWord* previous = nullptr;
+  text::ByteRange previous_range{};
+  for (size_t position = 0; position < b->words.size(); ++position) {
+    const text::ByteRange& range = b->words[position];
+    auto it = signal.logistic_words.find(
+        absl::string_view(folded.data() + range.begin, range.end - range.begin));
+    const CompiledSignal::LogisticWord* word =
+        it == signal.logistic_words.end() ? nullptr : &it->second;
+    if (word != nullptr && previous != nullptr) {
+      auto pair = signal.pairs.find(uint64_t{previous->id} << 32 | word->id);
+      if (pair != signal.pairs.end() && !SeenBefore(pair->second, &b->seen)) {
+        b->hits.push_back({static_cast<uint32_t>(position - 1), pair->second,
+                           signal.feature_weights[pair->second],
+                           text::ByteRange{previous_range.begin, range.end}});
+      }
+    }
+    if (word != nullptr && word->feature >= 0) {
+      const auto feature = static_cast<uint32_t>(word->feature);
+      if (!SeenBefore(feature, &b->seen)) {
+        b->hits.push_back(
+            {static_cast<uint32_t>(position), feature, signal.feature_weights[feature], range});
+      }
+    }
+    previous = word;
+    previous_range = range;
+  }
+}
+
+// The logistic form of FindSignal (signal.h).
+bool FindLogistic(const CompiledSignal& signal, std::string_view folded, SignalBuffers* b,
+                  std::vector<text::ByteRange>* spans) {
+  text::SignalWords(folded, &b->words, /*min_letters=*/1);
+  FindLogisticEntries(signal, folded, b);
+  double log_odds = signal.bias;
+  for (const SignalHit& hit : b->hits) log_odds += hit.weight;
+  if (log_odds < signal.log_odds_threshold - kSumTolerance) return false;
+  // The reasons: the heaviest positive entries, in text order, overlapping
+  // ones (a word and a pair holding it) merged.
+  std::vector<SignalHit>& hits = b->hits;
+  const size_t reasons = std::min(kLogisticSpans, hits.size());
+  std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(reasons), hits.end(),
+                    [](const SignalHit& x, const SignalHit& y) {
+                      return x.weight != y.weight ? x.weight > y.weight : x.position < y.position;
+                    });
+  spans->clear();
+  for (size_t i = 0; i < reasons && hits[i].weight > 0; ++i) spans->push_back(hits[i].range);
+  std::sort(spans->begin(), spans->end(),
+            [](const text::ByteRange& x, const text::ByteRange& y) { return x.begin < y.begin; });
+  size_t kept = 0;
+  for (const text::ByteRange& span : *spans) {
+    if (kept > 0 && span.begin <= (*spans)[kept - 1].end) {
+      (*spans)[kept - 1].end = std::max((*spans)[kept - 1].end, span.end);
+    } else {
+      (*spans)[kept++] = span;
+    }
+  }
+  spans->resize(kept);
+  return true;
+}
+
 }  // namespace
 
 CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule) {
   CompiledSignal compiled;
   compiled.rule = rule;
+  compiled.score = signal.score;
   compiled.window = signal.window;
   compiled.top = signal.top;
   compiled.threshold = signal.threshold;
+  if (signal.score == rules::SignalScore::kLogistic) {
+    CompileLogistic(signal, &compiled);
+    return compiled;
+  }
   compiled.weights.reserve(signal.weights.size());
   for (const rules::SignalWeight& w : signal.weights) {
     const auto index = static_cast<uint32_t>(compiled.weights.size());
@@ -61,9 +170,13 @@ CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule) {
   return compiled;
 }
 
-bool FindSignal(const CompiledSignal& signal, std::string_view folded,
-                std::vector<text::ByteRange>* words, std::vector<SignalHit>* hits,
+bool FindSignal(const CompiledSignal& signal, std::string_view folded, SignalBuffers* buffers,
                 std::vector<text::ByteRange>* spans) {
+  if (signal.score == rules::SignalScore::kLogistic) {
+    return FindLogistic(signal, folded, buffers, spans);
+  }
+  std::vector<text::ByteRange>* words = &buffers->words;
+  std::vector<SignalHit>* hits = &buffers->hits;
   text::SignalWords(folded, words);
   hits->clear();
   for (size_t position = 0; position < words->size(); ++position) {

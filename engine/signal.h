@@ -15,13 +15,21 @@
 // distinct words, and the field is a hit when its best window scores at
 // least the threshold. scripts/train_signal.py scores posts the same way.
 //
-// Cost: one hash lookup per word of the field, and a window scan per
-// weighted word (bounded by window x top), so linear in the field's words.
+// A logistic signal (`score: logistic`) has no window: the field's words,
+// short ones included, and each pair of adjacent words are looked up; the
+// bias plus the weights of the distinct ones found is the field's log-odds,
+// a hit when it reaches the threshold's. Its spans are the words of the
+// kLogisticSpans heaviest positive entries found, the reasons a moderator
+// reads; negative weights (a court report's words) only lower the score.
+//
+// Cost: one hash lookup per word of the field (two for a logistic signal's
+// words, which may start a pair), and a window scan per weighted word
+// (bounded by window x top), so linear in the field's words.
 //
 //   CompiledSignal signal = CompileSignal(*rule.signal, rule_index);
-//   std::vector<text::ByteRange> words, spans;
-//   std::vector<SignalHit> hits;
-//   if (FindSignal(signal, folded.text, &words, &hits, &spans)) ... spans
+//   SignalBuffers buffers;
+//   std::vector<text::ByteRange> spans;
+//   if (FindSignal(signal, folded.text, &buffers, &spans)) ... spans
 //
 // Thread-safety: a CompiledSignal is immutable after CompileSignal; FindSignal
 // may run concurrently on one signal with per-thread buffers.
@@ -51,24 +59,51 @@ struct CompiledSignal {
     uint32_t index;
   };
   absl::flat_hash_map<std::string, Weight> weights;
+
+  // `score: logistic` (rules::Signal): entries are features numbered in
+  // file order; a word knows its own feature (-1: it only starts or ends
+  // pairs) and an id that pairs are keyed by, so a pair is found from its
+  // two words without building the string "a b".
+  rules::SignalScore score = rules::SignalScore::kWindow;
+  double bias = 0;
+  double log_odds_threshold = 0;
+  struct LogisticWord {
+    int32_t feature;
+    uint32_t id;
+  };
+  absl::flat_hash_map<std::string, LogisticWord> logistic_words;
+  absl::flat_hash_map<uint64_t, uint32_t> pairs;  // first id << 32 | second id -> feature
+  std::vector<double> feature_weights;
 };
+
+// The most spans a logistic signal's hit reports: the heaviest reasons, not
+// every word that weighed a little.
+inline constexpr size_t kLogisticSpans = 5;
 
 // A weighted word of a field: its position among the field's signal words.
 struct SignalHit {
   uint32_t position;
-  uint32_t word;  // CompiledSignal::Weight::index
+  uint32_t word;  // CompiledSignal::Weight::index, or a logistic signal's feature
   double weight;
   text::ByteRange range;  // in the folded view
 };
 
 CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule);
 
+// FindSignal's per-thread buffers, reused from field to field; their
+// contents between calls are unspecified.
+struct SignalBuffers {
+  std::vector<text::ByteRange> words;
+  std::vector<SignalHit> hits;
+  std::vector<uint64_t> seen;  // a logistic signal's features found, one bit each
+};
+
 // Whether folded (a field's folded view) holds a window scoring at least the
-// signal's threshold; if so, *spans (folded offsets, in text order) are the
-// words the best window summed, the first occurrence of each. *words and
-// *hits are buffers, their contents afterwards unspecified.
-bool FindSignal(const CompiledSignal& signal, std::string_view folded,
-                std::vector<text::ByteRange>* words, std::vector<SignalHit>* hits,
+// signal's threshold (a logistic signal: whether the field's log-odds reach
+// the threshold's); if so, *spans (folded offsets, in text order) are the
+// words the best window summed, the first occurrence of each (a logistic
+// signal: those of its heaviest positive entries).
+bool FindSignal(const CompiledSignal& signal, std::string_view folded, SignalBuffers* buffers,
                 std::vector<text::ByteRange>* spans);
 
 }  // namespace moderation::internal

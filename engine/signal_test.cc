@@ -4,6 +4,8 @@
 #include "engine/signal.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -18,7 +20,6 @@ namespace {
 using internal::CompiledSignal;
 using internal::CompileSignal;
 using internal::FindSignal;
-using internal::SignalHit;
 using testing::CompileYaml;
 using testing::FiredRules;
 using testing::Judge;
@@ -34,14 +35,24 @@ rules::Signal MakeSignal(int window, int top, double threshold,
   return signal;
 }
 
+rules::Signal MakeLogistic(double bias, double threshold,
+                           const std::vector<std::pair<std::string, double>>& weights) {
+  rules::Signal signal;
+  signal.score = rules::SignalScore::kLogistic;
+  signal.bias = bias;
+  signal.threshold = threshold;
+  for (const auto& [word, weight] : weights) signal.weights.push_back({word, weight, {}});
+  return signal;
+}
+
 // The words of the best window if the text is a hit, else nullopt.
 std::optional<std::vector<std::string>> Found(const CompiledSignal& signal,
                                               const std::string& text) {
   text::View folded;
   EXPECT_TRUE(text::FoldView(text, &folded).ok());
-  std::vector<text::ByteRange> words, spans;
-  std::vector<SignalHit> hits;
-  if (!FindSignal(signal, folded.text, &words, &hits, &spans)) return std::nullopt;
+  internal::SignalBuffers buffers;
+  std::vector<text::ByteRange> spans;
+  if (!FindSignal(signal, folded.text, &buffers, &spans)) return std::nullopt;
   std::vector<std::string> found;
   for (const text::ByteRange& s : spans)
     found.push_back(folded.text.substr(s.begin, s.end - s.begin));
@@ -170,6 +181,112 @@ TEST(SignalTest, EndToEndTheHitNamesTheWordsThatWeighedInTheOriginalText) {
   EXPECT_EQ(SpanTexts(d), (std::vector<std::string>{"P\u200Back", "Abschaum", "RAUS"}));
   EXPECT_EQ(FiredRules(Judge(*set, "Pack von der Straße, raus")), std::vector<std::string>{"s"});
   EXPECT_TRUE(FiredRules(Judge(*set, "Zitat: \"Pack, Abschaum, raus\"")).empty());  // unless
+}
+
+// A logistic signal: bias -1.5, threshold 0.5 (log-odds 0). Words and pairs
+// of adjacent words add their weights once each, negative ones subtract,
+// short words count, and the spans are the heaviest positive entries
+// (a pair and a word inside it merged into one span).
+TEST(LogisticSignalTest, TheFieldIsAHitWhenBiasAndWeightsReachTheThresholdsLogOdds) {
+  const CompiledSignal signal = CompileSignal(MakeLogistic(-1.5, 0.5,
+                                                           {{"du", 0.5},
+                                                            {"wirst", 0.5},
+                                                            {"bluten", 1.5},
+                                                            {"ich dich", 1.0},
+                                                            {"finde", 0.6},
+                                                            {"gericht", -2.0},
+                                                            {"dich", 0.2}}),
+                                              0);
+  const SignalCase cases[] = {
+      {"Du wirst bluten", std::vector<std::string>{"du", "wirst", "bluten"}},  // 0.5+0.5+1.5
+      {"Du Du Du wirst", std::nullopt},                                        // once: -0.5
+      {"ich finde dich", std::nullopt},  // 0.6 + 0.2, no pair: "finde" is between
+      {"finde ich dich!", std::vector<std::string>{"finde", "ich dich"}},    // 0.6 + 1.0 + 0.2
+      {"Ich, dich? finde", std::vector<std::string>{"Ich, dich", "finde"}},  // a pair across ", "
+      {"Vor Gericht: du wirst bluten", std::nullopt},  // -2 takes it back below 0
+      {"Blutende Wirstschaft", std::nullopt},          // whole words only
+      {"", std::nullopt},
+  };
+  for (const SignalCase& c : cases) {
+    std::optional<std::vector<std::string>> found = Found(signal, c.text);
+    if (found) {
+      // Found() reads the folded view; compare case-insensitively.
+      for (std::string& w : *found) {
+        std::transform(w.begin(), w.end(), w.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+      }
+    }
+    std::optional<std::vector<std::string>> expected = c.found;
+    if (expected) {
+      for (std::string& w : *expected) {
+        std::transform(w.begin(), w.end(), w.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+      }
+    }
+    EXPECT_EQ(found, expected) << c.text;
+  }
+}
+
+// At most kLogisticSpans reasons, the heaviest, in text order.
+TEST(LogisticSignalTest, TheSpansAreTheHeaviestPositiveEntriesInTextOrder) {
+  std::vector<std::pair<std::string, double>> weights;
+  const std::vector<std::string> words = {"aa", "bb", "cc", "dd", "ee", "ff", "gg"};
+  for (size_t i = 0; i < words.size(); ++i) weights.push_back({words[i], 0.1 * (i + 1)});
+  const CompiledSignal signal = CompileSignal(MakeLogistic(-1, 0.5, weights), 0);
+  ASSERT_EQ(internal::kLogisticSpans, 5u);
+  EXPECT_EQ(Found(signal, "gg aa ff bb ee cc dd"),
+            (std::vector<std::string>{"gg", "ff", "ee", "cc", "dd"}));
+}
+
+// The search against the definition (bias plus each distinct word and
+// adjacent pair once) on random texts over a small vocabulary.
+TEST(LogisticSignalTest, FindsWhatTheDefinitionFindsOnRandomTexts) {
+  const std::vector<std::pair<std::string, double>> weights = {
+      {"aa", 0.7},     {"bb", -0.4},   {"cc", 0.3}, {"aa bb", 0.9},
+      {"cc aa", -0.6}, {"dd dd", 0.5}, {"xyz", 1.1}};
+  const std::vector<std::string> vocabulary = {"aa", "bb", "cc", "dd", "xyz", "und", "der"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 3000; ++round) {
+    const double bias = -static_cast<double>(random() % 30) / 10;
+    const double threshold = 0.1 + static_cast<double>(random() % 80) / 100;
+    const CompiledSignal signal = CompileSignal(MakeLogistic(bias, threshold, weights), 0);
+    std::vector<std::string> text_words;
+    std::string text;
+    for (size_t n = random() % 12; n > 0; --n) {
+      text_words.push_back(vocabulary[random() % vocabulary.size()]);
+      text += text_words.back() + (random() % 3 == 0 ? ", " : " ");
+    }
+    std::vector<std::string> features = text_words;
+    for (size_t i = 0; i + 1 < text_words.size(); ++i) {
+      features.push_back(text_words[i] + " " + text_words[i + 1]);
+    }
+    std::sort(features.begin(), features.end());
+    features.erase(std::unique(features.begin(), features.end()), features.end());
+    double log_odds = bias;
+    for (const std::string& f : features) {
+      for (const auto& [word, weight] : weights) {
+        if (word == f) log_odds += weight;
+      }
+    }
+    const bool expected = log_odds >= std::log(threshold / (1 - threshold)) - 1e-9;
+    EXPECT_EQ(Found(signal, text).has_value(), expected)
+        << text << " bias " << bias << " threshold " << threshold;
+  }
+}
+
+TEST(LogisticSignalTest, EndToEndFromYamlTheHitIsAFlagExplainedByItsWords) {
+  auto set = CompileYaml(
+      "ruleset: t\nversion: \"1\"\nrules:\n"
+      "  - id: s\n    category: threat\n    action: flag\n"
+      "    signal:\n      score: logistic\n      bias: -2\n      threshold: 0.5\n"
+      "      weights: ['wirst 0.9', 'bluten 1.5', 'du wirst 0.4', 'gericht -3']\n"
+      "    examples:\n      match: ['Du wirst bluten']\n      no_match: ['Du wirst lachen']\n");
+  ASSERT_NE(set, nullptr);
+  Decision d = Judge(*set, "Glaub mir, DU WIRST bluten.");
+  EXPECT_EQ(FiredRules(d), std::vector<std::string>{"s"});
+  EXPECT_EQ(d.verdict, Verdict::kFlag);
+  EXPECT_EQ(SpanTexts(d), (std::vector<std::string>{"DU WIRST", "bluten"}));
+  EXPECT_TRUE(FiredRules(Judge(*set, "Vor Gericht sagte er: du wirst bluten")).empty());
 }
 
 }  // namespace

@@ -181,21 +181,31 @@ struct NearContext {
   SourceLocation location;
 };
 
-// `signal:`, a learned word-weight signal (engine/signal.h): a post field
-// is a hit when some window of `window` words holds distinct words whose
-// `top` highest weights add up to `threshold` or more. For the abuse that
-// no hand-written pattern foresaw, the weights learned from labelled posts
-// (scripts/train_signal.py) and held for review, never decided alone: each
-// weight is below the threshold, so no single word holds a post.
+// `signal:`, a learned word-weight signal (engine/signal.h). For the abuse
+// that no hand-written pattern foresaw: weights learned from labelled posts
+// (scripts/train_signal.py, scripts/train_logistic_signal.py), held for
+// review and never decided by one word. Two ways to score a post field:
+//   * kWindow: a hit when some window of `window` words holds distinct words
+//     whose `top` highest weights add up to `threshold` or more; each weight
+//     is positive and below the threshold;
+//   * kLogistic: a logistic model over the whole field: `bias` plus the
+//     weights of its distinct words and word pairs (bigrams, "ich dich"),
+//     negative ones included, is a hit when the probability it gives reaches
+//     `threshold` (0..1); no entry alone, with the bias, reaches it.
+enum class SignalScore { kWindow, kLogistic };
 struct SignalWeight {
-  std::string word;  // folded, one signal word (text/signal_words.h)
+  // Folded signal words (text/signal_words.h): one word, or with kLogistic
+  // also two joined by one space (a word pair, adjacent in the text).
+  std::string word;
   double weight = 0;
   SourceLocation location;
 };
 struct Signal {
-  int window = 10;  // words after the first one of the window
-  int top = 3;      // weights summed per window
-  double threshold = 0;
+  SignalScore score = SignalScore::kWindow;
+  int window = 10;                    // kWindow: words after the first one of the window
+  int top = 3;                        // kWindow: weights summed per window
+  double threshold = 0;               // kWindow: a sum; kLogistic: a probability in (0, 1)
+  double bias = 0;                    // kLogistic: the log-odds of a field with no weighted word
   std::vector<SignalWeight> weights;  // distinct words
   SourceLocation location;
 };

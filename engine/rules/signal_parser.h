@@ -11,6 +11,12 @@
 //     threshold: 7      # a window scoring this much or more is a hit
 //     weights: ["verrecken 3.1", "pack 2.4", "abschaum 2.9"]
 //
+//   signal:
+//     score: logistic   # a logistic model over the whole field
+//     bias: -1.4        # log-odds of a field without weighted words
+//     threshold: 0.9    # a probability of 0.9 or more is a hit
+//     weights: ["umbringen 1.1", "ich dich 0.9", "gericht -0.8"]
+//
 // Thread-safety: single-threaded helpers, one per file being loaded.
 #ifndef MODERATION_ENGINE_RULES_SIGNAL_PARSER_H_
 #define MODERATION_ENGINE_RULES_SIGNAL_PARSER_H_
@@ -24,6 +30,10 @@ namespace moderation::rules::internal {
 
 inline constexpr int kMaxSignalWindow = 50;
 inline constexpr int kMaxSignalTop = 10;
+
+// The log-odds of a probability in (0, 1): what a logistic signal's bias and
+// weights add up to, compared with its threshold's.
+double LogOdds(double probability);
 
 // The signal of `signal:`; nullopt (with problems reported) when it is not
 // a mapping. Problems in single weights are reported and those weights left

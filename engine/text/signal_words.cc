@@ -22,7 +22,7 @@ size_t LetterBytes(std::string_view text, size_t i) {
 
 }  // namespace
 
-void SignalWords(std::string_view folded, std::vector<ByteRange>* words) {
+void SignalWords(std::string_view folded, std::vector<ByteRange>* words, size_t min_letters) {
   words->clear();
   size_t i = 0;
   while (i < folded.size()) {
@@ -37,15 +37,15 @@ void SignalWords(std::string_view folded, std::vector<ByteRange>* words) {
       i += bytes;
       ++letters;
     } while (i < folded.size() && (bytes = LetterBytes(folded, i)) != 0);
-    if (letters >= kSignalMinLetters) {
+    if (letters >= min_letters) {
       words->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(i)});
     }
   }
 }
 
-bool IsOneSignalWord(std::string_view folded) {
+bool IsOneSignalWord(std::string_view folded, size_t min_letters) {
   std::vector<ByteRange> words;
-  SignalWords(folded, &words);
+  SignalWords(folded, &words, min_letters);
   return words.size() == 1 && words[0].begin == 0 && words[0].end == folded.size();
 }
 

@@ -11,9 +11,10 @@
 //   * a word is a maximal run of letters, a letter being a-z or a code point
 //     in U+00C0..U+024F (Latin-1 and Latin Extended-A/B: ä, é, ł, ş ...)
 //     other than U+00D7 and U+00F7 (× and ÷); anything else separates;
-//   * words of fewer than kSignalMinLetters letters are dropped before
-//     positions are counted, so "du", "ich" and "ja" take no place in a
-//     signal's window.
+//   * for a window signal, words of fewer than kSignalMinLetters letters are
+//     dropped before positions are counted, so "du" and "ja" take no place
+//     in its window; a logistic signal keeps every word (min_letters 1),
+//     since "du" and "ich dich" are what tells a threat from a report.
 //
 // Thread-safety: pure functions.
 #ifndef MODERATION_ENGINE_TEXT_SIGNAL_WORDS_H_
@@ -29,12 +30,14 @@ namespace moderation::text {
 
 inline constexpr size_t kSignalMinLetters = 3;
 
-// Replaces *words with the byte ranges of folded's signal words, in order.
-void SignalWords(std::string_view folded, std::vector<ByteRange>* words);
+// Replaces *words with the byte ranges of folded's signal words of at least
+// min_letters letters, in order.
+void SignalWords(std::string_view folded, std::vector<ByteRange>* words,
+                 size_t min_letters = kSignalMinLetters);
 
 // Whether folded (a folded term) is exactly one signal word: letters only,
-// at least kSignalMinLetters of them.
-bool IsOneSignalWord(std::string_view folded);
+// at least min_letters of them.
+bool IsOneSignalWord(std::string_view folded, size_t min_letters = kSignalMinLetters);
 
 }  // namespace moderation::text
 

@@ -9,11 +9,11 @@ namespace moderation::text {
 namespace {
 
 // The words of a text as the signal sees them: folded, then split.
-std::vector<std::string> Words(std::string_view text) {
+std::vector<std::string> Words(std::string_view text, size_t min_letters = kSignalMinLetters) {
   View folded;
   EXPECT_TRUE(FoldView(text, &folded).ok()) << text;
   std::vector<ByteRange> ranges;
-  SignalWords(folded.text, &ranges);
+  SignalWords(folded.text, &ranges, min_letters);
   std::vector<std::string> words;
   for (const ByteRange& r : ranges) words.push_back(folded.text.substr(r.begin, r.end - r.begin));
   return words;
@@ -40,6 +40,20 @@ TEST(SignalWordsTest, SplitsFoldedTextIntoWordsOfThreeLettersOrMore) {
       {"", {}},
   };
   for (const WordsCase& c : cases) EXPECT_EQ(Words(c.text), c.words) << c.text;
+}
+
+// A logistic signal keeps every word (min_letters 1); the same cases are in
+// scripts/test_train_logistic_signal.py.
+TEST(SignalWordsTest, WithMinLettersOneShortWordsCount) {
+  const WordsCase cases[] = {
+      {"Ich bring DICH um, ja", {"ich", "bring", "dich", "um", "ja"}},
+      {"h8er k*ll 1d10t", {"h", "er", "k", "ll", "d", "t"}},
+      {"Straße, Ärger über ł×y", {"strasse", "ärger", "über", "ł", "y"}},
+      {"str\u200Bick", {"strick"}},
+  };
+  for (const WordsCase& c : cases) EXPECT_EQ(Words(c.text, 1), c.words) << c.text;
+  EXPECT_TRUE(IsOneSignalWord("du", 1));
+  EXPECT_FALSE(IsOneSignalWord("ich dich", 1));
 }
 
 TEST(SignalWordsTest, OneSignalWordIsLettersOnlyAndLongEnough) {
