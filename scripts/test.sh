@@ -30,8 +30,9 @@
 #   7. benchmark smoke            bench/run.sh small on this build: every part of
 #                                 the harness runs and writes its report; timings
 #                                 are never asserted
-#   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py and
-#                                 test_word_signal_study.py
+#   8. realistic set self-test    tests/corpus/test_evaluate_realistic.py,
+#                                 test_word_signal_study.py and the signal
+#                                 trainers' tests (scripts/test_train_*.py)
 #   9. realistic set evaluation   tests/corpus/realistic/ dev and validation
 #                                 through modctl scan, held to the floors below
 #   9b. dictionary false positives  tests/dictionary/run.sh: LDNOOBW's German and
@@ -187,28 +188,38 @@ CORPUS_FILE="$BUILD_DIR/corpus/corpus-$CORPUS_SIZE-seed$CORPUS_SEED.jsonl"
 # 86.2 % (threat 0.788, harm_wish 0.884, phonetic 0.754, spelled 0.871);
 # civil held 19/7 of 5,416 dev and 33/17 of 2,451 validation before it
 # joined, 21/9 of 5,614 and 36/18 of 2,491 with it.
-REALISTIC_DEV_FLOORS=(--min-recall 0.975
-  --min-category-recall insult=0.97 --min-category-recall threat=0.955
-  --min-category-recall harm_wish=0.985 --min-category-recall incitement=0.97
-  --min-category-recall hate=0.985 --min-category-recall extremism=0.99
-  --min-category-recall sexual=0.975 --min-category-recall selfharm=0.99
-  --min-category-recall spam=0.975 --min-category-recall pii=0.97
-  --min-evasion-recall 0.965 --min-evasion-recall lookalike=0.995
-  --min-evasion-recall stretched=0.985 --min-evasion-recall spaced=0.985
+# 2026-12-07 (sixth stop): batch 47 (598 posts by two new writers, never
+# read) joined, and the default rules got a learned logistic signal per
+# language (rules/de.signal.yaml, en.signal.yaml; action flag), trained on
+# the dev split, the hand-written rules' examples and Debian's fortunes.
+# Validation 86.2 -> 94.3 % (threat 0.893, incitement 0.918), civil
+# flagged 39 -> 49 of 2,571 (blocked 19, unchanged). The dev split is the
+# signal's training data, so its floors (99.4 %) say the file still holds
+# what it learned, not how it generalises. fortunes-de (9c) is in its
+# training data too, so 9c says little about the signal (rules/README.md,
+# "Signal", has its figure on fortunes it was not trained on).
+REALISTIC_DEV_FLOORS=(--min-recall 0.99
+  --min-category-recall insult=0.98 --min-category-recall threat=0.99
+  --min-category-recall harm_wish=0.99 --min-category-recall incitement=0.99
+  --min-category-recall hate=0.99 --min-category-recall extremism=0.99
+  --min-category-recall sexual=0.99 --min-category-recall selfharm=0.99
+  --min-category-recall spam=0.985 --min-category-recall pii=0.99
+  --min-evasion-recall 0.98 --min-evasion-recall lookalike=0.995
+  --min-evasion-recall stretched=0.99 --min-evasion-recall spaced=0.995
   --max-civil-flagged 0.006 --max-civil-blocked 0.0025)
-REALISTIC_VALIDATION_FLOORS=(--min-recall 0.86
-  --min-category-recall insult=0.895 --min-category-recall threat=0.785
-  --min-category-recall harm_wish=0.88 --min-category-recall incitement=0.77
-  --min-category-recall hate=0.905 --min-category-recall extremism=0.875
-  --min-category-recall sexual=0.835 --min-category-recall selfharm=0.89
-  --min-category-recall spam=0.905 --min-category-recall pii=0.925
-  --min-evasion-recall 0.88 --min-evasion-recall phonetic=0.75
-  --min-evasion-recall none=0.845 --min-evasion-recall invisible=0.975
-  --min-evasion-recall leet=0.905 --min-evasion-recall lookalike=0.915
-  --min-evasion-recall spelled=0.865
-  --min-evasion-recall spaced=0.925 --min-evasion-recall stretched=0.94
-  --min-evasion-recall mixed=0.925
-  --max-civil-flagged 0.016 --max-civil-blocked 0.008)
+REALISTIC_VALIDATION_FLOORS=(--min-recall 0.94
+  --min-category-recall insult=0.95 --min-category-recall threat=0.89
+  --min-category-recall harm_wish=0.975 --min-category-recall incitement=0.915
+  --min-category-recall hate=0.95 --min-category-recall extremism=0.92
+  --min-category-recall sexual=0.935 --min-category-recall selfharm=0.975
+  --min-category-recall spam=0.945 --min-category-recall pii=0.97
+  --min-evasion-recall 0.915 --min-evasion-recall phonetic=0.915
+  --min-evasion-recall none=0.93 --min-evasion-recall invisible=0.975
+  --min-evasion-recall leet=0.96 --min-evasion-recall lookalike=0.97
+  --min-evasion-recall spelled=0.935
+  --min-evasion-recall spaced=0.99 --min-evasion-recall stretched=0.945
+  --min-evasion-recall mixed=0.975
+  --max-civil-flagged 0.021 --max-civil-blocked 0.008)
 
 names=()
 results=()
@@ -330,11 +341,12 @@ step "wngerman words held by the default rules" "$PY" tests/corpus/dictionary_wo
   --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/ngerman --max-held 181
 step "wamerican words held by the default rules" "$PY" tests/corpus/dictionary_words_check.py \
   --modctl "$MODCTL" --rules "$RULES_DIR/" --dictionary /usr/share/dict/american-english \
-  --max-held 183
+  --max-held 184
 step "reports: modctl report, DSA export, charts and PDF" bash tests/reports/run.sh "$MODCTL"
 realistic_self_tests() {
   "$PY" tests/corpus/test_evaluate_realistic.py && "$PY" tests/corpus/test_word_signal_study.py &&
-    MODCTL="$MODCTL" "$PY" scripts/test_train_signal.py
+    MODCTL="$MODCTL" "$PY" scripts/test_train_signal.py &&
+    MODCTL="$MODCTL" "$PY" scripts/test_train_logistic_signal.py
 }
 step "realistic set self-test" realistic_self_tests
 step "realistic set evaluation" realistic_evaluation

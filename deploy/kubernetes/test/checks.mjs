@@ -100,7 +100,7 @@ function explainTscErrors(output, objects, source) {
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 
 // The rule ConfigMaps (those the Deployment mounts at its --rules directory,
-// in the example overlay moderationd-rules, -2 and -3 projected
+// in the example overlay moderationd-rules, -2, -3 and -4 projected
 // into one directory) as one directory: their names, their files, and a
 // problem for a file in two of them or a ConfigMap over the size limit.
 export function rulesConfigMap(objects) {

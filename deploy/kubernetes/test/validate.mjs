@@ -15,7 +15,7 @@
 //   node validate.mjs --rendered FILE [--rules DIR]
 //
 // --rules DIR: the ConfigMaps the Deployment mounts as its rules directory
-// (moderationd-rules, -2 and -3 in the example overlay), taken
+// (moderationd-rules, -2, -3 and -4 in the example overlay), taken
 // together, must hold exactly the *.yaml
 // files of DIR, byte for byte. Exits 0 when every check passes, 1 otherwise,
 // printing each failure as "<kind>/<name>: <problem>".
