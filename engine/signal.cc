@@ -51,7 +51,7 @@ CompiledSignal::LogisticWord& AddLogisticWord(std::string_view word, CompiledSig
   const auto id = static_cast<uint32_t>(compiled->logistic_words.size());
   return compiled->logistic_words
       .try_emplace(absl::string_view(word.data(), word.size()),
-                   CompiledSignal::LogisticWord{-1, id})
+                   CompiledSignal::LogisticWord{-1, id, false, false})
       .first->second;
 }
 
@@ -67,10 +67,14 @@ void CompileLogistic(const rules::Signal& signal, CompiledSignal* compiled) {
       AddLogisticWord(w.word, compiled).feature = static_cast<int32_t>(feature);
       continue;
     }
-    const uint64_t first = AddLogisticWord(std::string_view(w.word).substr(0, space), compiled).id;
-    const uint64_t second =
-        AddLogisticWord(std::string_view(w.word).substr(space + 1), compiled).id;
-    compiled->pairs.try_emplace(first << 32 | second, feature);
+    CompiledSignal::LogisticWord& first =
+        AddLogisticWord(std::string_view(w.word).substr(0, space), compiled);
+    first.starts_pair = true;
+    const uint64_t first_id = first.id;  // before the next insertion moves it
+    CompiledSignal::LogisticWord& second =
+        AddLogisticWord(std::string_view(w.word).substr(space + 1), compiled);
+    second.ends_pair = true;
+    compiled->pairs.try_emplace(first_id << 32 | second.id, feature);
   }
 }
 
@@ -97,7 +101,7 @@ void FindLogisticEntries(const CompiledSignal& signal, std::string_view folded, 
         absl::string_view(folded.data() + range.begin, range.end - range.begin));
     const CompiledSignal::LogisticWord* word =
         it == signal.logistic_words.end() ? nullptr : &it->second;
-    if (word != nullptr && previous != nullptr) {
+    if (word != nullptr && word->ends_pair && previous != nullptr && previous->starts_pair) {
       auto pair = signal.pairs.find(uint64_t{previous->id} << 32 | word->id);
       if (pair != signal.pairs.end() && !SeenBefore(pair->second, &b->seen)) {
         b->hits.push_back({static_cast<uint32_t>(position - 1), pair->second,

@@ -70,6 +70,10 @@ struct CompiledSignal {
   struct LogisticWord {
     int32_t feature;
     uint32_t id;
+    // Whether some pair starts / ends with this word: a pair is looked up
+    // only when the word before may start one and this word may end it.
+    bool starts_pair = false;
+    bool ends_pair = false;
   };
   absl::flat_hash_map<std::string, LogisticWord> logistic_words;
   absl::flat_hash_map<uint64_t, uint32_t> pairs;  // first id << 32 | second id -> feature
