@@ -1,7 +1,6 @@
 #include "engine/signal.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
@@ -57,7 +56,7 @@ CompiledSignal::LogisticWord& AddLogisticWord(std::string_view word, CompiledSig
 
 void CompileLogistic(const rules::Signal& signal, CompiledSignal* compiled) {
   compiled->bias = signal.bias;
-  compiled->log_odds_threshold = std::log(signal.threshold / (1 - signal.threshold));
+  compiled->log_odds_threshold = rules::LogOdds(signal.threshold);
   compiled->feature_weights.reserve(signal.weights.size());
   for (const rules::SignalWeight& w : signal.weights) {
     const auto feature = static_cast<uint32_t>(compiled->feature_weights.size());

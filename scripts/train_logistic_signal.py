@@ -42,12 +42,15 @@ import math
 import os
 import random
 import shlex
+import shutil
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "corpus"))
+import evaluate  # noqa: E402  (run_scan)
 import train_signal  # noqa: E402  (fold, read_prose, read_posts)
 
 EPOCHS = 8
@@ -205,9 +208,6 @@ def rule_examples(rules_dir, lang, modctl):
     one rule's counter-example may be another's hit. These are the hard
     cases rule writers thought of ("Ich bring dich um acht zum Bahnhof"),
     which a bag of words otherwise cannot tell from threats."""
-    import shutil
-    import tempfile
-    import evaluate
     files = rule_files_without_signals(rules_dir)
     texts = []  # (text, kind)
     for _, rules in files:

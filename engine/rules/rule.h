@@ -10,6 +10,7 @@
 #ifndef MODERATION_ENGINE_RULES_RULE_H_
 #define MODERATION_ENGINE_RULES_RULE_H_
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -193,6 +194,10 @@ struct NearContext {
 //     negative ones included, is a hit when the probability it gives reaches
 //     `threshold` (0..1); no entry alone, with the bias, reaches it.
 enum class SignalScore { kWindow, kLogistic };
+
+// The log-odds of a probability in (0, 1): what a logistic signal's bias and
+// weights add up to, compared with its threshold's.
+inline double LogOdds(double probability) { return std::log(probability / (1 - probability)); }
 struct SignalWeight {
   // Folded signal words (text/signal_words.h): one word, or with kLogistic
   // also two joined by one space (a word pair, adjacent in the text).

@@ -184,8 +184,6 @@ void ParseLogisticHead(YamlReader* reader, MapReader* map, Signal* signal) {
 
 }  // namespace
 
-double LogOdds(double probability) { return std::log(probability / (1 - probability)); }
-
 std::optional<Signal> ParseSignal(YamlReader* reader, const Entry& entry) {
   MapReader map(reader, *entry.value, "signal", kSignalKeys);
   if (!map.is_map()) return std::nullopt;

@@ -31,10 +31,6 @@ namespace moderation::rules::internal {
 inline constexpr int kMaxSignalWindow = 50;
 inline constexpr int kMaxSignalTop = 10;
 
-// The log-odds of a probability in (0, 1): what a logistic signal's bias and
-// weights add up to, compared with its threshold's.
-double LogOdds(double probability);
-
 // The signal of `signal:`; nullopt (with problems reported) when it is not
 // a mapping. Problems in single weights are reported and those weights left
 // out, so every bad entry of a file is reported at once.
