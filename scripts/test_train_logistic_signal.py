@@ -43,11 +43,24 @@ CIVIL = [
 ]
 
 
-def write_posts(path):
+# Abuse of another category, for --positive-categories.
+SPAM = [
+    "Kaufe Follower jetzt billig", "Follower kaufen jetzt, billig und schnell",
+    "Jetzt billig Follower kaufen", "Billig: Follower jetzt kaufen",
+]
+
+
+def write_posts(path, spam=False):
     with open(path, "w", encoding="utf-8") as f:
         for n, text in enumerate(ABUSIVE + CIVIL):
             label = "abusive" if n < len(ABUSIVE) else "civil"
-            f.write(json.dumps({"text": text, "label": label, "lang": "de"}) + "\n")
+            row = {"text": text, "label": label, "lang": "de"}
+            if label == "abusive":
+                row["category"] = "threat"
+            f.write(json.dumps(row) + "\n")
+        for text in SPAM if spam else []:
+            f.write(json.dumps({"text": text, "label": "abusive", "lang": "de",
+                                "category": "spam"}) + "\n")
 
 
 def parse(text):
@@ -94,9 +107,9 @@ class Words(unittest.TestCase):
 
 
 class Training(unittest.TestCase):
-    def train(self, d, *extra):
+    def train(self, d, *extra, spam=False):
         posts = os.path.join(d, "posts.jsonl")
-        write_posts(posts)
+        write_posts(posts, spam)
         out = os.path.join(d, "signal.yaml")
         p = subprocess.run([sys.executable, TRAINER, "--lang", "de", "--rule-id", "t.signal",
                             "--ruleset", "t", "--posts", posts, "--out", out, "--min-posts", "3",
@@ -141,6 +154,35 @@ class Training(unittest.TestCase):
         self.assertIn("ruleset: t\n", text)
         self.assertIn("categories: [likely_abuse]\n", text)
         self.assertNotIn("part_of:", text)
+
+    def test_positive_categories_leave_other_abuse_out(self):
+        with tempfile.TemporaryDirectory() as d:
+            everything = self.train(d, spam=True)
+            threats = self.train(d, "--positive-categories", "threat", spam=True)
+        self.assertGreater(parse(everything)[2]["follower"], 0)
+        _, _, weights, _ = parse(threats)
+        # Left out, not civil: the spam words get no weight either way.
+        self.assertNotIn("follower", weights)
+        self.assertGreater(weights["finde dich"], 0)
+        self.assertIn("Trained on 8 abusive and 8 civil posts", threats)
+        self.assertIn("Trained on 12 abusive and 8 civil posts", everything)
+
+    def test_unknown_or_absent_positive_categories_are_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            posts = os.path.join(d, "posts.jsonl")
+            write_posts(posts, spam=True)
+            def run(categories):
+                return subprocess.run([sys.executable, TRAINER, "--lang", "de", "--rule-id", "t.s",
+                                       "--ruleset", "t", "--posts", posts, "--min-posts", "3",
+                                       "--positive-categories", categories,
+                                       "--out", os.path.join(d, "o.yaml")],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      universal_newlines=True)
+            unknown, absent = run("threat,threats"), run("pii")
+        self.assertNotEqual(unknown.returncode, 0)
+        self.assertIn("unknown: threats", unknown.stderr)
+        self.assertNotEqual(absent.returncode, 0)
+        self.assertIn("need abusive (of --positive-categories pii) and civil", absent.stderr)
 
     def test_a_bad_label_is_an_error_naming_the_line(self):
         with tempfile.TemporaryDirectory() as d:

@@ -17,7 +17,11 @@ Its data: --posts (JSON lines {"text", "label": "abusive"|"civil", "lang"?,
 "title"?}: a platform's own moderators' decisions), or else the dev split of
 tests/corpus/realistic/ (never the validation split), the rows of --lang;
 and with --rule-examples DIR, the embedded examples of the hand-written
-rules there (needs python3-yaml and modctl).
+rules there (needs python3-yaml and modctl). With --positive-categories
+(e.g. threat,harm_wish,incitement) it learns those kinds of abuse only: the
+abusive rows of other categories are left out of training (neither abusive
+nor civil), so a narrower model can run at a lower threshold beside the
+general one.
 Harmless prose is civil data too, and it is what keeps the model off
 ordinary writing: the realistic set's civil posts are all about the hard
 cases, so a model trained on them alone learns that any chatty text is
@@ -221,26 +225,50 @@ def rule_examples(rules_dir, lang, modctl):
                             continue  # decided by the author's context, not the text
                         example = example.get("text")
                     if isinstance(example, str) and example.strip():
-                        texts.append((example, kind))
+                        texts.append((example, kind, rule.get("category")))
     with tempfile.TemporaryDirectory() as d:
         for path, _ in files:
             shutil.copy(path, d)
         communities = os.path.join(rules_dir, "communities.yaml")
         if os.path.exists(communities):
             shutil.copy(communities, d)
-        rows = [{"id": "x%d" % i, "text": t} for i, (t, kind) in enumerate(texts) if kind == "no_match"]
+        rows = [{"id": "x%d" % i, "text": t} for i, (t, kind, _) in enumerate(texts)
+                if kind == "no_match"]
         answers, code, _, err = evaluate.run_scan(modctl, d, rows, 1200)
         if code != 0:
             raise SystemExit("train_logistic_signal: modctl scan of the no_match examples failed "
                              "(exit %d): %s" % (code, err[-2000:]))
     allowed = {a.get("id") for a in answers if a.get("decision") == "ALLOW"}
     out, seen = [], set()
-    for i, (text, kind) in enumerate(texts):
+    for i, (text, kind, category) in enumerate(texts):
         label = "abusive" if kind == "match" else "civil" if "x%d" % i in allowed else None
         if label and (text, label) not in seen:
             seen.add((text, label))
-            out.append({"text": text, "label": label, "lang": lang})
+            row = {"text": text, "label": label, "lang": lang}
+            if label == "abusive":
+                row["category"] = category  # the rule's: --positive-categories reads it
+            out.append(row)
     return out
+
+
+def positive_categories(arg):
+    """The set of --positive-categories, or None (every abusive row counts)."""
+    if arg is None:
+        return None
+    names = {c.strip() for c in arg.split(",") if c.strip()}
+    unknown = sorted(names - set(BUILT_IN_CATEGORIES))
+    if not names or unknown:
+        raise SystemExit("train_logistic_signal: --positive-categories takes a comma-separated "
+                         "list of %s; unknown: %s" % (", ".join(BUILT_IN_CATEGORIES),
+                                                      ", ".join(unknown) or "(empty)"))
+    return names
+
+
+def keep_for_training(rows, categories):
+    """rows without the abusive ones outside categories (None keeps all)."""
+    if categories is None:
+        return rows
+    return [r for r in rows if r["label"] != "abusive" or r.get("category") in categories]
 
 
 def dev_posts(lang):
@@ -340,6 +368,8 @@ def main(argv=None):
                    help="add the embedded examples of the hand-written rules in DIR")
     p.add_argument("--modctl", default=os.path.join(ROOT, "build", "server", "modctl", "modctl"),
                    help="judges the no_match examples for --rule-examples")
+    p.add_argument("--positive-categories", metavar="CAT,CAT",
+                   help="learn these categories of abuse only; other abusive posts are left out")
     p.add_argument("--threshold", type=float, default=0.9)
     p.add_argument("--min-posts", type=int, default=8)
     p.add_argument("--min-weight", type=float, default=0.05)
@@ -349,9 +379,11 @@ def main(argv=None):
     if not 0 < args.threshold < 1:
         raise SystemExit("train_logistic_signal: --threshold must be above 0 and below 1")
 
+    categories = positive_categories(args.positive_categories)
     rows = read_posts(args.posts, args.lang) if args.posts else dev_posts(args.lang)
-    examples_rows = (rule_examples(args.rule_examples, args.lang, args.modctl)
-                     if args.rule_examples else [])
+    rows = keep_for_training(rows, categories)
+    examples_rows = keep_for_training(rule_examples(args.rule_examples, args.lang, args.modctl)
+                                      if args.rule_examples else [], categories)
     prose = [t for path in args.civil_prose for t in train_signal.read_prose(path)]
     prose += [t for arg in args.civil_fortunes for path in fortune_paths(arg)
               for t in read_fortunes(path)]
@@ -359,8 +391,9 @@ def main(argv=None):
     counts["prose"] = len(prose)
     counts["examples"] = len(examples_rows)
     if not counts["abusive"] or not counts["civil"] + counts["prose"]:
-        raise SystemExit("train_logistic_signal: need abusive and civil texts of --lang %s"
-                         % args.lang)
+        raise SystemExit("train_logistic_signal: need abusive%s and civil texts of --lang %s"
+                         % (" (of --positive-categories %s)" % args.positive_categories
+                            if categories else "", args.lang))
     samples = [(features(post_text(r)), 1 if r["label"] == "abusive" else 0)
                for r in rows + examples_rows]
     samples += [(features(t), 0) for t in prose]
