@@ -138,7 +138,7 @@ void FieldScanner::ScanSignals() {
   const text::View& folded = b_.normalized.folded;
   for (const CompiledSignal& signal : set_.signals) {
     if (!InField(signal.rule)) continue;
-    if (!FindSignal(signal, folded.text, &b_.signal_buffers, &b_.signal_spans)) {
+    if (!FindSignal(signal, folded, raw_, &b_.signal_buffers, &b_.signal_spans)) {
       continue;
     }
     for (const text::ByteRange& span : b_.signal_spans) {

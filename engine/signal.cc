@@ -4,6 +4,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
+#include "engine/text/sentences.h"
 #include "engine/text/signal_words.h"
 
 namespace moderation::internal {
@@ -87,32 +88,61 @@ bool SeenBefore(uint32_t feature, std::vector<uint64_t>* seen) {
   return before;
 }
 
+// Numbers the sentences of a field's hits as they are found, in text order:
+// a hit starts a new sentence when a sentence ends between the word it
+// belongs to and the last hit's. Only hits are compared, not every pair of
+// adjacent words, since sentences are contiguous.
+class SentenceCounter {
+ public:
+  SentenceCounter(const text::View& folded, std::string_view raw) : folded_(folded), raw_(raw) {}
+  uint32_t Of(const text::ByteRange& word) {
+    if (word == last_word_) return sentence_;
+    const text::ByteRange original = folded_.ToOriginal(word.begin, word.end);
+    if (any_ && text::SentenceEndBetween(raw_, last_original_, original)) ++sentence_;
+    any_ = true;
+    last_word_ = word;
+    last_original_ = original;
+    return sentence_;
+  }
+
+ private:
+  const text::View& folded_;
+  std::string_view raw_;
+  bool any_ = false;
+  uint32_t sentence_ = 0;
+  text::ByteRange last_word_{};
+  text::ByteRange last_original_{};
+};
+
 // The entries of a logistic signal found in the field's words, each once
-// (its first occurrence), in text order.
-void FindLogisticEntries(const CompiledSignal& signal, std::string_view folded, SignalBuffers* b) {
+// (its first occurrence), in text order, with their sentences.
+void FindLogisticEntries(const CompiledSignal& signal, const text::View& folded,
+                         std::string_view raw, SignalBuffers* b) {
   b->hits.clear();
   b->seen.assign((signal.feature_weights.size() + 63) / 64, 0);
+  SentenceCounter sentences(folded, raw);
+  const std::string& text = folded.text;
   const CompiledSignal::LogisticWord* previous = nullptr;
   text::ByteRange previous_range{};
   for (size_t position = 0; position < b->words.size(); ++position) {
     const text::ByteRange& range = b->words[position];
     auto it = signal.logistic_words.find(
-        absl::string_view(folded.data() + range.begin, range.end - range.begin));
+        absl::string_view(text.data() + range.begin, range.end - range.begin));
     const CompiledSignal::LogisticWord* word =
         it == signal.logistic_words.end() ? nullptr : &it->second;
     if (word != nullptr && word->ends_pair && previous != nullptr && previous->starts_pair) {
       auto pair = signal.pairs.find(uint64_t{previous->id} << 32 | word->id);
       if (pair != signal.pairs.end() && !SeenBefore(pair->second, &b->seen)) {
-        b->hits.push_back({static_cast<uint32_t>(position - 1), pair->second,
+        b->hits.push_back({static_cast<uint32_t>(position), pair->second,
                            signal.feature_weights[pair->second],
-                           text::ByteRange{previous_range.begin, range.end}});
+                           text::ByteRange{previous_range.begin, range.end}, sentences.Of(range)});
       }
     }
     if (word != nullptr && word->feature >= 0) {
       const auto feature = static_cast<uint32_t>(word->feature);
       if (!SeenBefore(feature, &b->seen)) {
-        b->hits.push_back(
-            {static_cast<uint32_t>(position), feature, signal.feature_weights[feature], range});
+        b->hits.push_back({static_cast<uint32_t>(position), feature,
+                           signal.feature_weights[feature], range, sentences.Of(range)});
       }
     }
     previous = word;
@@ -120,13 +150,57 @@ void FindLogisticEntries(const CompiledSignal& signal, std::string_view folded, 
   }
 }
 
+// Whether the sentence holding the words at positions [first, last] has at
+// most kLeftOutSentenceWords words: counted outwards from them to the
+// sentence's ends, stopping once it has more.
+bool IsShortSentence(const std::vector<text::ByteRange>& words, const text::View& folded,
+                     std::string_view raw, size_t first, size_t last) {
+  auto end_between = [&](size_t a, size_t b) {
+    return text::SentenceEndBetween(raw, folded.ToOriginal(words[a].begin, words[a].end),
+                                    folded.ToOriginal(words[b].begin, words[b].end));
+  };
+  size_t count = last - first + 1;
+  while (first > 0 && count <= kLeftOutSentenceWords && !end_between(first - 1, first)) {
+    --first;
+    ++count;
+  }
+  while (last + 1 < words.size() && count <= kLeftOutSentenceWords &&
+         !end_between(last, last + 1)) {
+    ++last;
+    ++count;
+  }
+  return count <= kLeftOutSentenceWords;
+}
+
+// The bias plus the weights of the hits, sentence by sentence, leaving out
+// the short sentences whose hits all weigh against (signal.h).
+double LogOddsOf(double bias, const std::vector<SignalHit>& hits,
+                 const std::vector<text::ByteRange>& words, const text::View& folded,
+                 std::string_view raw) {
+  double log_odds = bias;
+  for (size_t first = 0; first < hits.size();) {
+    size_t last = first;
+    double sum = 0;
+    bool positive = false;
+    for (; last < hits.size() && hits[last].sentence == hits[first].sentence; ++last) {
+      sum += hits[last].weight;
+      positive = positive || hits[last].weight > 0;
+    }
+    if (positive ||
+        !IsShortSentence(words, folded, raw, hits[first].position, hits[last - 1].position)) {
+      log_odds += sum;
+    }
+    first = last;
+  }
+  return log_odds;
+}
+
 // The logistic form of FindSignal (signal.h).
-bool FindLogistic(const CompiledSignal& signal, std::string_view folded, SignalBuffers* b,
-                  std::vector<text::ByteRange>* spans) {
-  text::SignalWords(folded, &b->words, /*min_letters=*/1);
-  FindLogisticEntries(signal, folded, b);
-  double log_odds = signal.bias;
-  for (const SignalHit& hit : b->hits) log_odds += hit.weight;
+bool FindLogistic(const CompiledSignal& signal, const text::View& folded, std::string_view raw,
+                  SignalBuffers* b, std::vector<text::ByteRange>* spans) {
+  text::SignalWords(folded.text, &b->words, /*min_letters=*/1);
+  FindLogisticEntries(signal, folded, raw, b);
+  const double log_odds = LogOddsOf(signal.bias, b->hits, b->words, folded, raw);
   if (log_odds < signal.log_odds_threshold - kSumTolerance) return false;
   // The reasons: the heaviest positive entries, in text order, overlapping
   // ones (a word and a pair holding it) merged.
@@ -173,11 +247,12 @@ CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule) {
   return compiled;
 }
 
-bool FindSignal(const CompiledSignal& signal, std::string_view folded, SignalBuffers* buffers,
-                std::vector<text::ByteRange>* spans) {
+bool FindSignal(const CompiledSignal& signal, const text::View& folded_view, std::string_view raw,
+                SignalBuffers* buffers, std::vector<text::ByteRange>* spans) {
   if (signal.score == rules::SignalScore::kLogistic) {
-    return FindLogistic(signal, folded, buffers, spans);
+    return FindLogistic(signal, folded_view, raw, buffers, spans);
   }
+  const std::string_view folded = folded_view.text;
   std::vector<text::ByteRange>* words = &buffers->words;
   std::vector<SignalHit>* hits = &buffers->hits;
   text::SignalWords(folded, words);

@@ -20,7 +20,14 @@
 // bias plus the weights of the distinct ones found is the field's log-odds,
 // a hit when it reaches the threshold's. Its spans are the words of the
 // kLogisticSpans heaviest positive entries found, the reasons a moderator
-// reads; negative weights (a court report's words) only lower the score.
+// reads; negative weights (a court report's words) only lower the score,
+// and not from a short sentence of their own: a sentence of at most
+// kLeftOutSentenceWords words whose entries all weigh against
+// ("Polizeibericht.", "The court heard.") adds nothing, else appending one
+// would talk any abuse down; a longer one ("Der Mann wurde gestern zu zwei
+// Jahren verurteilt.") frames what follows and counts. Sentences end as
+// the report vetoes' do (text/sentences.h), in the original text; an entry
+// belongs to the sentence of its (last) word.
 //
 // Cost: one hash lookup per word of the field (two for a logistic signal's
 // words, which may start a pair), and a window scan per weighted word
@@ -29,7 +36,7 @@
 //   CompiledSignal signal = CompileSignal(*rule.signal, rule_index);
 //   SignalBuffers buffers;
 //   std::vector<text::ByteRange> spans;
-//   if (FindSignal(signal, folded.text, &buffers, &spans)) ... spans
+//   if (FindSignal(signal, folded, raw, &buffers, &spans)) ... spans
 //
 // Thread-safety: a CompiledSignal is immutable after CompileSignal; FindSignal
 // may run concurrently on one signal with per-thread buffers.
@@ -84,12 +91,17 @@ struct CompiledSignal {
 // every word that weighed a little.
 inline constexpr size_t kLogisticSpans = 5;
 
+// The longest sentence of negative entries alone that a logistic signal
+// leaves out: a tag or a label tacked on, not a report that frames a post.
+inline constexpr size_t kLeftOutSentenceWords = 6;
+
 // A weighted word of a field: its position among the field's signal words.
 struct SignalHit {
-  uint32_t position;
-  uint32_t word;  // CompiledSignal::Weight::index, or a logistic signal's feature
+  uint32_t position;  // a logistic signal's pair: its second word's
+  uint32_t word;      // CompiledSignal::Weight::index, or a logistic signal's feature
   double weight;
   text::ByteRange range;  // in the folded view
+  uint32_t sentence = 0;  // a logistic signal's: the hit's sentence, counted from 0
 };
 
 CompiledSignal CompileSignal(const rules::Signal& signal, uint32_t rule);
@@ -102,13 +114,15 @@ struct SignalBuffers {
   std::vector<uint64_t> seen;  // a logistic signal's features found, one bit each
 };
 
-// Whether folded (a field's folded view) holds a window scoring at least the
-// signal's threshold (a logistic signal: whether the field's log-odds reach
-// the threshold's); if so, *spans (folded offsets, in text order) are the
-// words the best window summed, the first occurrence of each (a logistic
-// signal: those of its heaviest positive entries).
-bool FindSignal(const CompiledSignal& signal, std::string_view folded, SignalBuffers* buffers,
-                std::vector<text::ByteRange>* spans);
+// Whether folded (a field's folded view of raw, the field's original text)
+// holds a window scoring at least the signal's threshold (a logistic
+// signal: whether the field's log-odds reach the threshold's); if so,
+// *spans (folded offsets, in text order) are the words the best window
+// summed, the first occurrence of each (a logistic signal: those of its
+// heaviest positive entries). raw is read only for a logistic signal's
+// sentence ends.
+bool FindSignal(const CompiledSignal& signal, const text::View& folded, std::string_view raw,
+                SignalBuffers* buffers, std::vector<text::ByteRange>* spans);
 
 }  // namespace moderation::internal
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,7 +52,7 @@ std::optional<std::vector<std::string>> Found(const CompiledSignal& signal,
   EXPECT_TRUE(text::FoldView(text, &folded).ok());
   internal::SignalBuffers buffers;
   std::vector<text::ByteRange> spans;
-  if (!FindSignal(signal, folded.text, &buffers, &spans)) return std::nullopt;
+  if (!FindSignal(signal, folded, text, &buffers, &spans)) return std::nullopt;
   std::vector<std::string> found;
   for (const text::ByteRange& s : spans)
     found.push_back(folded.text.substr(s.begin, s.end - s.begin));
@@ -214,6 +215,19 @@ TEST(LogisticSignalTest, TheFieldIsAHitWhenBiasAndWeightsReachTheThresholdsLogOd
       {"Vor Gericht: du wirst bluten", std::nullopt},  // -2 takes it back below 0
       {"Blutende Wirstschaft", std::nullopt},          // whole words only
       {"", std::nullopt},
+      // A sentence whose entries all weigh against adds nothing: an
+      // appended "Gericht." does not talk the threat down; in the threat's
+      // own sentence it does.
+      {"Du wirst bluten. Gericht.", std::vector<std::string>{"du", "wirst", "bluten"}},
+      {"Gericht!\nDu wirst bluten", std::vector<std::string>{"du", "wirst", "bluten"}},
+      {"Du wirst bluten, sagt das Gericht", std::nullopt},
+      {"Du wirst bluten. Gericht, dich", std::nullopt},  // 0.2 holds the sentence in
+      {"Du wirst bluten.gericht.de", std::nullopt},      // "." before a lower-case letter
+      // Six words are a tag; seven a sentence that counts.
+      {"Du wirst bluten. Eins zwei drei vier fünf Gericht.",
+       std::vector<std::string>{"du", "wirst", "bluten"}},
+      {"Du wirst bluten. Eins zwei drei vier fünf sechs Gericht.", std::nullopt},
+      {"Eins zwei drei vier fünf sechs Gericht! Du wirst bluten", std::nullopt},
   };
   // Found() reads the folded view: compare in lower case.
   for (const SignalCase& c : cases) EXPECT_EQ(Found(signal, c.text), Lower(c.found)) << c.text;
@@ -231,7 +245,10 @@ TEST(LogisticSignalTest, TheSpansAreTheHeaviestPositiveEntriesInTextOrder) {
 }
 
 // The search against the definition (bias plus each distinct word and
-// adjacent pair once) on random texts over a small vocabulary.
+// adjacent pair once, at its first occurrence, summed by sentence; a pair
+// belongs to its second word's sentence; sentences of at most
+// kLeftOutSentenceWords words whose entries are all negative left out) on
+// random texts over a small vocabulary.
 TEST(LogisticSignalTest, FindsWhatTheDefinitionFindsOnRandomTexts) {
   const std::vector<std::pair<std::string, double>> weights = {
       {"aa", 0.7},     {"bb", -0.4},   {"cc", 0.3}, {"aa bb", 0.9},
@@ -243,21 +260,36 @@ TEST(LogisticSignalTest, FindsWhatTheDefinitionFindsOnRandomTexts) {
     const double threshold = 0.1 + static_cast<double>(random() % 80) / 100;
     const CompiledSignal signal = CompileSignal(MakeLogistic(bias, threshold, weights), 0);
     std::vector<std::string> text_words;
+    std::vector<int> sentence_of;  // per word
     std::string text;
+    int sentence = 0;
     for (size_t n = random() % 12; n > 0; --n) {
       text_words.push_back(vocabulary[random() % vocabulary.size()]);
-      text += text_words.back() + (random() % 3 == 0 ? ", " : " ");
+      sentence_of.push_back(sentence);
+      const int separator = static_cast<int>(random() % 6);
+      text += text_words.back() + (separator == 0 ? ", " : separator == 1 ? ". " : " ");
+      if (separator == 1) ++sentence;
     }
-    std::vector<std::string> features = text_words;
-    for (size_t i = 0; i + 1 < text_words.size(); ++i) {
-      features.push_back(text_words[i] + " " + text_words[i + 1]);
+    std::map<std::string, int> first_sentence;  // each entry at its first occurrence
+    auto add = [&](const std::string& feature, int at) { first_sentence.try_emplace(feature, at); };
+    for (size_t i = 0; i < text_words.size(); ++i) {
+      if (i > 0) add(text_words[i - 1] + " " + text_words[i], sentence_of[i]);
+      add(text_words[i], sentence_of[i]);
     }
-    std::sort(features.begin(), features.end());
-    features.erase(std::unique(features.begin(), features.end()), features.end());
-    double log_odds = bias;
-    for (const std::string& f : features) {
+    std::map<int, int> words_in;  // per sentence
+    for (int at : sentence_of) ++words_in[at];
+    std::map<int, std::pair<double, bool>> by_sentence;  // sum, any positive
+    for (const auto& [feature, at] : first_sentence) {
       for (const auto& [word, weight] : weights) {
-        if (word == f) log_odds += weight;
+        if (word != feature) continue;
+        by_sentence[at].first += weight;
+        by_sentence[at].second = by_sentence[at].second || weight > 0;
+      }
+    }
+    double log_odds = bias;
+    for (const auto& [at, sum] : by_sentence) {
+      if (sum.second || words_in[at] > static_cast<int>(internal::kLeftOutSentenceWords)) {
+        log_odds += sum.first;
       }
     }
     const bool expected = log_odds >= rules::LogOdds(threshold) - 1e-9;

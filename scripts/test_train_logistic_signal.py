@@ -67,24 +67,31 @@ def parse(text):
     """(bias, threshold, {entry: weight}, examples) of a written file."""
     bias = threshold = None
     weights, examples, section = {}, {"match": [], "no_match": []}, None
+    flow = None  # the weights' flow sequence, while it is read
     for line in text.splitlines():
         s = line.strip()
-        if s.startswith("bias:"):
+        if flow is not None:
+            flow.append(s)
+            if s.endswith("]"):
+                for item in json.loads("[" + " ".join(flow)):
+                    entry, weight = item.rsplit(" ", 1)
+                    weights[entry] = float(weight)
+                flow = None
+        elif s.startswith("bias:"):
             bias = float(s.split(":", 1)[1])
         elif s.startswith("threshold:"):
             threshold = float(s.split(":", 1)[1])
-        elif s in ("match:", "no_match:", "weights:"):
+        elif s == "weights: [":
+            flow, section = [], None
+        elif s in ("match:", "no_match:"):
             section = s[:-1]
-        elif s.startswith("- ") and section == "weights":
-            entry, weight = json.loads(s[2:]).rsplit(" ", 1)
-            weights[entry] = float(weight)
         elif s.startswith("- ") and section in examples:
             examples[section].append(json.loads(s[2:]))
     return bias, threshold, weights, examples
 
 
 def held(bias, threshold, weights, text):
-    z = bias + sum(weights.get(f, 0.0) for f in tl.features(text))
+    z = tl.log_odds(weights, bias, text)
     return z >= math.log(threshold / (1 - threshold)) - 1e-9
 
 
@@ -100,6 +107,21 @@ class Words(unittest.TestCase):
 
     def test_invisible_characters_are_dropped(self):
         self.assertEqual(tl.words("str\u200bick"), ["strick"])
+
+    def test_a_sentence_of_negative_entries_adds_nothing(self):
+        weights = {"du": 1.0, "gericht": -2.0, "du bist": 0.5, "bist": 0.25}
+        cases = [
+            ("Du. Gericht.", 1.0),              # the report sentence is left out
+            ("Du, Gericht.", -1.0),             # in the same sentence it counts
+            ("Gericht!\nDu bist", 1.75),        # either order; the pair too
+            ("Du.gericht.de", -1.0),            # "." before a lower-case letter ends nothing
+            ("Du bist. Du bist. Gericht", 1.75),  # each entry once
+            ("Bist du? Du bist", 1.75),         # the pair belongs to its second word's sentence
+            ("Du. Eins zwei drei vier fünf Gericht.", 1.0),       # six words: a tag
+            ("Du. Eins zwei drei vier fünf sechs Gericht.", -1.0),  # seven: it counts
+        ]
+        for text, expected in cases:
+            self.assertAlmostEqual(tl.log_odds(weights, 0.0, text), expected, msg=text)
 
     def test_features_are_words_and_adjacent_pairs(self):
         self.assertEqual(tl.features("ich finde dich"),
@@ -139,6 +161,15 @@ class Training(unittest.TestCase):
         for text in examples["no_match"]:
             self.assertFalse(held(bias, threshold, weights, text), text)
             self.assertIn(text, CIVIL)
+
+    def test_weights_are_a_wrapped_flow_sequence(self):
+        with tempfile.TemporaryDirectory() as d:
+            text = self.train(d)
+        body = text[text.index("      weights: [\n"):].splitlines()[1:]
+        self.assertTrue(body and body[-1].endswith("]"), body[-1:])
+        self.assertTrue(all(len(line) <= tl.WEIGHTS_LINE_WIDTH for line in body))
+        self.assertTrue(all(line.endswith(",") for line in body[:-1]))
+        self.assertEqual(len(parse(text)[2]), text.count('", "') + len(body))
 
     def test_same_input_same_file(self):
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:

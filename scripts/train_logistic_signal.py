@@ -45,6 +45,7 @@ import json
 import math
 import os
 import random
+import re
 import shlex
 import shutil
 import sys
@@ -88,6 +89,34 @@ def features(text):
     looks them up ("ich dich")."""
     ws = words(text)
     return set(ws) | {a + " " + b for a, b in zip(ws, ws[1:])}
+
+
+# Where a sentence ends, as the engine's report vetoes and logistic signals
+# see it (engine/text/sentences.h): a line break, "!", "?", "…", or a full
+# stop not followed directly by a digit or a lower-case ASCII letter.
+SENTENCE_END = re.compile(r"\n|[!?\u2026]|\.(?![0-9a-z])")
+# engine/signal.h kLeftOutSentenceWords.
+LEFT_OUT_SENTENCE_WORDS = 6
+
+
+def log_odds(weights, bias, text):
+    """The engine's log-odds of a text (engine/signal.h): the bias plus each
+    weighted word and adjacent pair once, at its first occurrence, summed by
+    sentence (a pair belongs to its second word's), leaving out the
+    sentences of at most LEFT_OUT_SENTENCE_WORDS words whose entries all
+    weigh against."""
+    seen, z, previous = set(), bias, None
+    for sentence in SENTENCE_END.split(text):
+        found, sentence_words = [], words(sentence)
+        for word in sentence_words:
+            for entry in ((previous + " " + word) if previous else None, word):
+                if entry in weights and entry not in seen:
+                    seen.add(entry)
+                    found.append(weights[entry])
+            previous = word
+        if any(w > 0 for w in found) or len(sentence_words) > LEFT_OUT_SENTENCE_WORDS:
+            z += sum(found)
+    return z
 
 
 def sigmoid(z):
@@ -339,11 +368,29 @@ def render(weights, bias, args, argv, counts, examples):
     lines += ["        - %s" % yaml_str(t) for t in examples[0]]
     lines += ["      no_match:"]
     lines += ["        - %s" % yaml_str(t) for t in examples[1]]
-    # The weights last: thousands of lines a reader scrolls past.
+    # The weights last, heaviest first: thousands of entries a reader
+    # scrolls past, several to a line (a flow sequence), so that a file stays
+    # well under a Kubernetes ConfigMap's 1 MiB (deploy/README.md).
     lines += ["    signal:", "      score: logistic", "      bias: %.2f" % bias,
-              "      threshold: %s" % args.threshold, "      weights:"]
-    lines += ["        - %s" % yaml_str("%s %.2f" % kv) for kv in ordered]
+              "      threshold: %s" % args.threshold, "      weights: ["]
+    lines += weight_lines([yaml_str("%s %.2f" % kv) for kv in ordered])
     return "\n".join(lines) + "\n"
+
+
+WEIGHTS_LINE_WIDTH = 100
+
+
+def weight_lines(entries):
+    """The entries of the weights' flow sequence, comma-separated, wrapped
+    at WEIGHTS_LINE_WIDTH; the last line closes the sequence."""
+    out, line = [], "       "
+    for entry in entries:
+        if len(line) + len(entry) + 2 > WEIGHTS_LINE_WIDTH and line.strip():
+            out.append(line + ",")
+            line = "       "
+        line += (" " if not line.strip() else ", ") + entry
+    out.append(line + "]")
+    return out
 
 
 def main(argv=None):
@@ -401,8 +448,7 @@ def main(argv=None):
     weights, bias = finish(weights, bias, args.threshold, args.min_weight)
 
     def held(text):
-        z = bias + sum(weights.get(f, 0.0) for f in features(text))
-        return sigmoid(z) >= args.threshold
+        return sigmoid(log_odds(weights, bias, text)) >= args.threshold
     print("in sample: %d of %d abusive posts, %d of %d civil posts, %d of %d prose texts held"
           % (sum(held(post_text(r)) for r in rows if r["label"] == "abusive"), counts["abusive"],
              sum(held(post_text(r)) for r in rows if r["label"] == "civil"), counts["civil"],
