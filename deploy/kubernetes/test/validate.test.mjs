@@ -137,7 +137,7 @@ test("the rules ConfigMap must hold exactly the rule files, unchanged", () => {
 test("a rule ConfigMap over 1 MiB, or a file in both, is reported", () => {
   const objects = overlay();
   const { names } = rulesConfigMap(objects);
-  assert.equal(names.length, 4, "the example overlay spreads the rules over four ConfigMaps");
+  assert.equal(names.length, 5, "the example overlay spreads the rules over five ConfigMaps");
   assert.deepEqual(rulesConfigMap(objects).problems, []);
   const [first, ...others] = names.map((n) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === n));
   for (const other of others) Object.assign(first.data, other.data);  // everything in one ConfigMap, as before 2026-12-05
