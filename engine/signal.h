@@ -31,7 +31,10 @@
 //
 // Cost: one hash lookup per word of the field (two for a logistic signal's
 // words, which may start a pair), and a window scan per weighted word
-// (bounded by window x top), so linear in the field's words.
+// (bounded by window x top), so linear in the field's words. A logistic
+// signal also looks for a sentence end between consecutive hits only, and
+// counts a sentence's words only for one whose hits all weigh against
+// (stopping past kLeftOutSentenceWords).
 //
 //   CompiledSignal signal = CompileSignal(*rule.signal, rule_index);
 //   SignalBuffers buffers;
